@@ -1,0 +1,68 @@
+"""custmaster: one trustworthy record per customer, for insurers.
+
+The public API is re-exported here and listed in ``__all__``; the implementation lives in the
+layer packages (`custmaster.validate`, `custmaster.model`, …). Names other than the errors are
+imported lazily on first use, so ``import custmaster`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from custmaster._version import __version__
+from custmaster.errors import (
+    CustmasterError,
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    NotFoundError,
+    PermissionDenied,
+    StoreError,
+    UsageError,
+    ValidationError,
+    ValidationWarning,
+)
+
+if TYPE_CHECKING:
+    from custmaster.model.provenance import Channel, Provenance
+    from custmaster.model.source import SourceRecord
+
+#: Lazily imported public names and the module each comes from.
+_LAZY: dict[str, str] = {
+    "Channel": "custmaster.model.provenance",
+    "Provenance": "custmaster.model.provenance",
+    "SourceRecord": "custmaster.model.source",
+}
+
+__all__ = [
+    "Channel",
+    "CustmasterError",
+    "InvalidChecksum",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidLength",
+    "NotFoundError",
+    "PermissionDenied",
+    "Provenance",
+    "SourceRecord",
+    "StoreError",
+    "UsageError",
+    "ValidationError",
+    "ValidationWarning",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'custmaster' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

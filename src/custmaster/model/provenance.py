@@ -1,0 +1,166 @@
+"""Where a value came from: its channel, the source's own reference, and when.
+
+Every value custmaster holds arrives with a `Provenance`; the merge rules decide between
+values by it, and the history of a field shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar
+
+import attrs
+
+from custmaster.errors import InvalidFormat
+
+__all__ = ["Channel", "Provenance", "utc_now"]
+
+_CHANNEL_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware in UTC (the only clock the library reads)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@attrs.frozen(order=True)
+class Channel:
+    """A source channel: a stable lower-case code plus a display label.
+
+    The built-in channels are class attributes (``Channel.CORE_SYSTEM``, ``Channel.CLAIM_REPORT``
+    …); users add their own with ``Channel("wechat_mini", "微信小程序")`` or `Channel.get`.
+    Channels compare and hash by ``code`` alone, which is also their serialised form.
+
+    >>> Channel.get("telesales")
+    Channel('telesales')
+    >>> Channel.get("telesales") == Channel("telesales", "anything")
+    True
+    >>> Channel.TELESALES.label
+    '电销 telesales'
+    """
+
+    code: str = attrs.field()
+    label: str = attrs.field(default="", eq=False, order=False)
+
+    CORE_SYSTEM: ClassVar[Channel]
+    CLAIM_REPORT: ClassVar[Channel]
+    TELESALES: ClassVar[Channel]
+    FACE_TO_FACE: ClassVar[Channel]
+    RENEWAL_LIST: ClassVar[Channel]
+    UNDERWRITING: ClassVar[Channel]
+    CALLBACK: ClassVar[Channel]
+    MANUAL: ClassVar[Channel]
+
+    @code.validator
+    def _check_code(self, _attribute: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not _CHANNEL_RE.match(value):
+            raise InvalidFormat(
+                "A channel code is 1-40 lower-case ASCII letters, digits or '_', "
+                "starting with a letter.",
+                code="channel.format",
+                field="channel",
+                masked_value=str(value)[:40],
+                message_zh="渠道代码须为 1-40 位小写字母、数字或下划线，以字母开头。",
+            )
+
+    @classmethod
+    def get(cls, code: str | Channel) -> Channel:
+        """The built-in channel with this code, or a new user channel with that code."""
+        if isinstance(code, Channel):
+            return code
+        return _BUILTIN.get(code) or cls(code)
+
+    @classmethod
+    def builtins(cls) -> tuple[Channel, ...]:
+        """The channels custmaster knows, in default priority order (most trusted first)."""
+        return tuple(_BUILTIN.values())
+
+    def __repr__(self) -> str:
+        return f"Channel({self.code!r})"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_BUILTIN: dict[str, Channel] = {}
+for _attr, _code, _label in (
+    ("CORE_SYSTEM", "core_system", "核心系统 core system"),
+    ("UNDERWRITING", "underwriting", "承保 underwriting"),
+    ("FACE_TO_FACE", "face_to_face", "面签 face-to-face signing"),
+    ("CALLBACK", "callback", "回访 call-back"),
+    ("CLAIM_REPORT", "claim_report", "报案 claim report"),
+    ("TELESALES", "telesales", "电销 telesales"),
+    ("RENEWAL_LIST", "renewal_list", "续保到期 renewal-due list"),
+    ("MANUAL", "manual", "手工录入 manual entry"),
+):
+    _BUILTIN[_code] = Channel(_code, _label)
+    setattr(Channel, _attr, _BUILTIN[_code])
+
+
+def _to_channel(value: str | Channel) -> Channel:
+    return Channel.get(value)
+
+
+def _to_aware(value: dt.datetime | dt.date | str) -> dt.datetime:
+    """Accept a datetime, a date or an ISO 8601 string; naive times are taken as UTC."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidFormat(
+                "Not an ISO 8601 date or time.",
+                code="provenance.time_format",
+                masked_value=value[:32],
+                message_zh="不是 ISO 8601 日期或时间。",
+            ) from None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Provenance:
+    """The origin of a source record: channel, the source's reference, times and operator.
+
+    ``source_ref`` is the source's own record reference (row key, claim number, call id …);
+    together with the channel it identifies a record, which is what makes ingest idempotent.
+    ``observed_at`` is when the source saw the values (merge rules compare it);
+    ``recorded_at`` is when custmaster received them (defaults to ``observed_at``, so that the
+    same record rebuilt later is still the same record).
+
+    >>> p = Provenance(channel="telesales", source_ref="TS-2026-0001",
+    ...                observed_at="2026-11-30T10:00:00+08:00", operator="王芳")
+    >>> p.channel, p.observed_at.isoformat()
+    (Channel('telesales'), '2026-11-30T10:00:00+08:00')
+    >>> p.key
+    ('telesales', 'TS-2026-0001')
+    """
+
+    channel: Channel = attrs.field(converter=_to_channel)
+    source_ref: str = attrs.field(validator=attrs.validators.instance_of(str))
+    observed_at: dt.datetime = attrs.field(converter=_to_aware)
+    recorded_at: dt.datetime = attrs.field(converter=_to_aware)
+    operator: str | None = attrs.field(default=None, repr=lambda v: "None" if v is None else "***")
+
+    @recorded_at.default
+    def _recorded_default(self) -> dt.datetime:
+        return self.observed_at
+
+    @source_ref.validator
+    def _check_ref(self, _attribute: attrs.Attribute[str], value: str) -> None:
+        if not value.strip():
+            raise InvalidFormat(
+                "A source reference must not be empty.",
+                code="provenance.source_ref",
+                field="source_ref",
+                masked_value="",
+                message_zh="来源记录编号不能为空。",
+            )
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(channel code, source_ref)``: the identity of the source record."""
+        return (self.channel.code, self.source_ref)
