@@ -99,8 +99,10 @@ class ValidationError(CustmasterError, ValueError):
 
     def __str__(self) -> str:
         where = ""
-        if self.field is not None or self.masked_value is not None:
-            where = f" {self.field or 'value'}={self.masked_value or ''}:".rstrip(":=") + ":"
+        if self.masked_value:
+            where = f" {self.field or 'value'}={self.masked_value}:"
+        elif self.field is not None:
+            where = f" {self.field}:"
         return f"[{self.code}]{where} {self.message} / {self.message_cn}"
 
     def __repr__(self) -> str:
