@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Protocol, cast
 
-__all__ = ["MODULE_NAMES", "Validator", "get_modules"]
+from custmaster.validate._detect import Detection, detect
+
+__all__ = ["MODULE_NAMES", "Detection", "Validator", "detect", "get_modules"]
 
 #: The validator modules of this package, in documentation order.
 MODULE_NAMES: tuple[str, ...] = (
