@@ -14,21 +14,44 @@ import phonenumbers
 import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
+from phonenumbers import geocoder
 from stdnum.cn import ric
 
 from custmaster.errors import ValidationError
 from custmaster.testing.strategies import (
+    GeneratedAddress,
     GeneratedPhone,
     InvalidValue,
+    addresses,
+    emails,
+    engine_numbers,
     invalid_resident_ids,
+    model_year_code,
+    names,
+    organisation_code_check_char,
     phones,
+    plates,
+    postcodes,
     resident_id_check_char,
     resident_ids,
+    uscc_check_char,
+    usccs,
+    vin_check_digit,
+    vins,
 )
-from custmaster.validate import cn_resident_id
+from custmaster.validate import (
+    cn_plate,
+    cn_postcode,
+    cn_resident_id,
+    cn_uscc,
+    email,
+    engine_no,
+    phone,
+    vin,
+)
 
 FEW = settings(max_examples=40, deadline=None)
-SOME = settings(max_examples=120, deadline=None)
+SOME = settings(max_examples=80, deadline=None)
 
 
 # --- resident IDs -----------------------------------------------------------------------------
@@ -185,78 +208,62 @@ def test_invalid_resident_id_kind_is_checked() -> None:
 
 # --- phones -----------------------------------------------------------------------------------
 
-
-def _phonenumbers_type(e164: str) -> int:
-    number = phonenumbers.parse(e164)
-    assert phonenumbers.is_valid_number(number), e164
-    return phonenumbers.number_type(number)
-
-
-@SOME
-@given(phones())
-def test_mobile_phones(generated: GeneratedPhone) -> None:
-    assert generated.kind == "mobile"
-    assert generated.extension is None
-    assert generated.e164 == generated.normalised
-    assert _phonenumbers_type(generated.normalised) == phonenumbers.PhoneNumberType.MOBILE
-    assert phonenumbers.parse(generated.text, "CN") == phonenumbers.parse(generated.normalised)
-
-
-@SOME
-@given(phones(kind="fixed_line"))
-def test_fixed_line_phones(generated: GeneratedPhone) -> None:
-    assert generated.e164 is not None
-    assert _phonenumbers_type(generated.e164) == phonenumbers.PhoneNumberType.FIXED_LINE
-    if generated.extension is None:
-        assert generated.normalised == generated.e164
-    else:
-        assert generated.normalised == f"{generated.e164};ext={generated.extension}"
-        assert generated.text.translate(_ASCII).endswith(generated.extension)
-
-
 _ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+@pytest.mark.parametrize("kind", ["mobile", "fixed_line", "toll_free", "shared_cost", "service"])
+@pytest.mark.parametrize("formatted", [True, False])
+def test_phones_normalise_as_promised(kind: str, formatted: bool) -> None:
+    @SOME
+    @given(phones(kind, formatted=formatted))  # type: ignore[arg-type]
+    def check(generated: GeneratedPhone) -> None:
+        assert generated.kind == kind
+        assert phone.validate(generated.text) == generated.normalised
+        parsed = phone.parse(generated.text)
+        assert parsed.kind.value == kind
+        assert parsed.extension == generated.extension
+        if kind == "service":
+            assert generated.e164 is None
+            assert generated.normalised.isdigit()
+        else:
+            assert generated.e164 is not None
+            assert generated.normalised.startswith(generated.e164)
+            # phonenumbers itself agrees on the number and its type
+            number = phonenumbers.parse(generated.e164)
+            assert phonenumbers.is_valid_number(number)
+            assert phonenumbers.number_type(number) == getattr(
+                phonenumbers.PhoneNumberType, kind.upper()
+            )
+        if not formatted:
+            assert generated.text.isascii()
+            assert generated.text.isdigit()
+            assert generated.extension is None
+
+    check()
 
 
 @FEW
 @given(phones(kind="fixed_line", area_code="0592", formatted=False))
-def test_fixed_line_area_code_and_plain_format(generated: GeneratedPhone) -> None:
+def test_fixed_line_area_code(generated: GeneratedPhone) -> None:
     assert generated.text.startswith("0592")
-    assert generated.text.isascii()
-    assert generated.text.isdigit()
     assert len(generated.text) == 11  # Xiamen: 0592 + 7 digits
-    assert generated.normalised == "+86" + generated.text[1:]
-    assert phonenumbers.geocoder.description_for_number(
-        phonenumbers.parse(generated.normalised), "zh"
-    ).startswith("福建省厦门市")
+    assert phone.parse(generated.text).area_code == "0592"
+    assert generated.e164 is not None
+    region = geocoder.description_for_number(phonenumbers.parse(generated.e164), "zh")
+    assert region.startswith("福建省厦门市")
 
 
 @FEW
-@given(phones(kind="toll_free"))
-def test_toll_free_phones(generated: GeneratedPhone) -> None:
-    assert generated.normalised.startswith("+86800")
-    assert _phonenumbers_type(generated.normalised) == phonenumbers.PhoneNumberType.TOLL_FREE
-
-
-@FEW
-@given(phones(kind="service"))
-def test_service_phones(generated: GeneratedPhone) -> None:
-    assert generated.e164 is None
-    assert generated.normalised.isdigit()
-    assert generated.text.strip().translate(_ASCII) == generated.normalised
-
-
-@FEW
-@given(phones(formatted=False))
-def test_unformatted_mobiles_are_plain_digits(generated: GeneratedPhone) -> None:
-    assert generated.text.isascii()
-    assert generated.text.isdigit()
-    assert len(generated.text) == 11
+@given(phones(kind="fixed_line", area_code="10"))
+def test_fixed_line_area_code_without_trunk_zero(generated: GeneratedPhone) -> None:
+    assert phone.parse(generated.text).area_code == "010"
+    assert generated.normalised.startswith("+8610")
 
 
 def test_formatted_phones_cover_the_messy_variants() -> None:
     texts: list[str] = []
 
-    @settings(max_examples=150, deadline=None, database=None)
+    @settings(max_examples=200, deadline=None, database=None)
     @given(phones() | phones(kind="fixed_line"))
     def collect(generated: GeneratedPhone) -> None:
         texts.append(generated.text)
@@ -264,15 +271,17 @@ def test_formatted_phones_cover_the_messy_variants() -> None:
     collect()
     assert any(t.lstrip().startswith(("+86", "＋８６")) for t in texts)
     assert any("0086" in t or "００８６" in t for t in texts)
-    assert any("-" in t for t in texts)
-    assert any(not t.isascii() for t in texts)  # full-width digits
+    assert any("-" in t or "－" in t for t in texts)
+    assert any(" " in t.strip() for t in texts)
+    assert any(not t.translate(_ASCII).isascii() or "０" in t for t in texts)  # full width
     assert any("转" in t for t in texts)
 
 
 def test_phones_shrink_to_readable_numbers() -> None:
-    assert find(phones(), lambda _: True, settings=settings(database=None)).text == "13800000000"
-    fixed = find(phones(kind="fixed_line"), lambda _: True, settings=settings(database=None))
-    assert fixed.text == "0592-2000000"
+    quick = settings(database=None)
+    assert find(phones(), lambda _: True, settings=quick).text == "13800000000"
+    assert find(phones(kind="fixed_line"), lambda _: True, settings=quick).text == "0592-2000000"
+    assert find(phones(kind="service"), lambda _: True, settings=quick).text == "95518"
 
 
 def test_phone_arguments_are_checked() -> None:
@@ -282,3 +291,207 @@ def test_phone_arguments_are_checked() -> None:
         phones(kind="mobile", area_code="0592")
     with pytest.raises(ValueError, match="kind"):
         phones(kind="satellite")  # type: ignore[arg-type]
+
+
+# --- organisations and vehicles ---------------------------------------------------------------
+
+
+def test_check_characters_match_published_examples() -> None:
+    assert uscc_check_char("91110000600037341") == "L"  # python-stdnum's example
+    assert organisation_code_check_char("60003734") == "1"
+    assert organisation_code_check_char("71526726") == "X"
+    assert vin_check_digit("1M8GDM9AXKP042788") == "X"  # 49 CFR 565's example
+    assert vin_check_digit("LSVAU218XN2183294") == "X"
+    assert [model_year_code(y) for y in (2001, 2009, 2010, 2022, 2030)] == list("19ANY")
+    with pytest.raises(ValueError, match="alphabet"):
+        uscc_check_char("9111000060003734I")
+    with pytest.raises(ValueError, match="except I, O and Q"):
+        vin_check_digit("LSVAU218XN218329O")
+
+
+@SOME
+@given(usccs())
+def test_usccs_are_valid(code: str) -> None:
+    assert cn_uscc.validate(code, strict=True) == code
+    parsed = cn_uscc.parse(code)
+    assert parsed.warnings == ()
+    assert parsed.organisation_code_valid
+    assert parsed.organisation_type.name is not None
+
+
+@FEW
+@given(usccs(region="3502"))
+def test_uscc_region(code: str) -> None:
+    assert code[2:6] == "3502"
+    assert (cn_uscc.parse(code).region_name or "").startswith("福建省厦门市")
+
+
+@SOME
+@given(vins())
+def test_vins_are_valid(value: str) -> None:
+    assert vin.validate(value) == value
+    assert not set(value) & set("IOQ")
+    assert value.startswith("L")
+    parsed = vin.parse(value, reference_year=dt.date.today().year)
+    assert parsed.manufacturer is not None  # a WMI custmaster knows
+    assert 2005 <= (parsed.model_year or 0) <= dt.date.today().year + 1
+
+
+@FEW
+@given(vins(wmi="LHG", model_year=(2015, 2020)))
+def test_vin_controls(value: str) -> None:
+    parsed = vin.parse(value, reference_year=2025)
+    assert parsed.wmi == "LHG"
+    assert parsed.manufacturer == "广汽本田"
+    assert 2015 <= (parsed.model_year or 0) <= 2020
+
+
+def test_vin_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="wmi"):
+        vins(wmi="LIO")
+    with pytest.raises(ValueError, match="empty"):
+        vins(model_year=(2020, 2019))
+
+
+@SOME
+@given(plates())
+def test_plates_are_valid(plate: str) -> None:
+    assert cn_plate.validate(plate, strict=True) == plate
+    parsed = cn_plate.parse(plate)
+    assert parsed.kind in {"standard", "new_energy_small", "new_energy_large"}
+
+
+@FEW
+@given(plates(new_energy=True, province="闽"))
+def test_new_energy_plates_of_a_province(plate: str) -> None:
+    parsed = cn_plate.parse(plate)
+    assert parsed.kind in {"new_energy_small", "new_energy_large"}
+    assert parsed.province_name == "福建省"
+    assert parsed.energy is not None
+
+
+@FEW
+@given(plates(new_energy=False, province="44"))
+def test_standard_plates_of_a_province_by_code(plate: str) -> None:
+    parsed = cn_plate.parse(plate)
+    assert parsed.kind == "standard"
+    assert parsed.province == "粤"
+
+
+def test_plates_mix_kinds() -> None:
+    kinds: set[str] = set()
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(plates())
+    def collect(plate: str) -> None:
+        kinds.add(cn_plate.parse(plate).kind)
+
+    collect()
+    assert kinds == {"standard", "new_energy_small", "new_energy_large"}
+
+
+@SOME
+@given(engine_numbers())
+def test_engine_numbers_are_valid(number: str) -> None:
+    assert engine_no.validate(number) == number
+
+
+# --- contact data -----------------------------------------------------------------------------
+
+
+@SOME
+@given(postcodes())
+def test_postcodes_are_valid(code: str) -> None:
+    assert cn_postcode.validate(code) == code
+
+
+@pytest.mark.parametrize(
+    ("province", "name"),
+    [("闽", "福建省"), ("11", "北京市"), ("新疆维吾尔自治区", "新疆维吾尔自治区")],
+)
+def test_postcodes_of_a_province(province: str, name: str) -> None:
+    @FEW
+    @given(postcodes(province=province))
+    def check(code: str) -> None:
+        assert cn_postcode.parse(code).postal_province == name
+
+    check()
+
+
+@SOME
+@given(emails())
+def test_emails_are_valid(address: str) -> None:
+    assert email.validate(address, strict=True) == address
+    assert address == address.lower()
+
+
+@SOME
+@given(st.data())
+def test_addresses_are_consistent(data: st.DataObject) -> None:
+    address: GeneratedAddress = data.draw(addresses())
+    assert address.text == (
+        address.province + (address.city or "") + address.district + address.detail
+    )
+    assert address.detail[0] not in "0123456789"
+    assert "号" in address.detail
+    # the region code is in use today: an ID of a child born there has no region warning
+    born = (dt.date.today() - dt.timedelta(days=700), dt.date.today())
+    resident_id = data.draw(resident_ids(region=address.region_code, born=born))
+    region_name = cn_resident_id.parse(resident_id, strict=True).region_name or ""
+    assert region_name.startswith(address.province)
+    assert region_name.endswith(address.district)
+
+
+@FEW
+@given(addresses(province="北京市"))
+def test_municipality_addresses_have_no_city(address: GeneratedAddress) -> None:
+    assert address.text.startswith("北京市")
+    assert address.city is None
+    assert not address.text.startswith("北京市北京市")
+    assert address.region_code.startswith("11")
+
+
+def test_province_arguments_are_checked() -> None:
+    for strategy in (addresses, plates, postcodes):
+        with pytest.raises(ValueError, match="unknown province"):
+            strategy(province="火星")
+
+
+def test_value_strategies_shrink_to_readable_examples() -> None:
+    quick = settings(database=None)
+    assert find(usccs(), lambda _: True, settings=quick) == "91350200MA0000007F"
+    assert find(plates(), lambda _: True, settings=quick) == "闽A00000"
+    assert find(names(), lambda _: True, settings=quick) == "王伟"
+    assert find(names(gender="F"), lambda _: True, settings=quick) == "王芳"
+    assert (
+        find(names(kind="organisation"), lambda _: True, settings=quick) == "厦门鑫源贸易有限公司"
+    )
+    address = find(addresses(), lambda _: True, settings=quick)
+    assert address.text == "福建省厦门市思明区人民路1号"
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def test_person_names_have_realistic_shapes() -> None:
+    seen: list[str] = []
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(names())
+    def collect(name: str) -> None:
+        seen.append(name)
+
+    collect()
+    assert all(2 <= len(name) <= 9 for name in seen)
+    assert any("·" in name for name in seen)  # minority names with the middle dot
+    assert any(name[:2] in {"欧阳", "司马", "上官", "诸葛", "司徒"} for name in seen)
+    assert len(set(seen)) < len(seen)  # shared names such as 王伟 occur
+    top = sum(name[0] in "王李张刘陈" for name in seen) / len(seen)
+    assert top > 0.2  # about 30% of Chinese people have one of the five commonest surnames
+
+
+def test_name_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        names(kind="pet")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="people only"):
+        names(kind="organisation", gender="F")

@@ -18,17 +18,30 @@ from typing import Literal, NamedTuple
 from hypothesis import strategies as st
 
 __all__ = [
+    "GeneratedAddress",
     "GeneratedPhone",
     "InvalidResidentIdKind",
     "InvalidValue",
     "PhoneKind",
+    "addresses",
+    "emails",
+    "engine_numbers",
     "invalid_resident_ids",
+    "model_year_code",
+    "names",
+    "organisation_code_check_char",
     "phones",
+    "plates",
+    "postcodes",
     "resident_id_check_char",
     "resident_ids",
+    "uscc_check_char",
+    "usccs",
+    "vin_check_digit",
+    "vins",
 ]
 
-PhoneKind = Literal["mobile", "fixed_line", "toll_free", "service"]
+PhoneKind = Literal["mobile", "fixed_line", "toll_free", "shared_cost", "service"]
 
 # ---------------------------------------------------------------------------------------------
 # Region codes (GB/T 2260) from python-stdnum's cn/loc table
@@ -442,7 +455,8 @@ class GeneratedPhone(NamedTuple):
             ``;ext=NNN`` when there is an extension; bare digits for service numbers.
         e164: the E.164 form without extension (``"+8613800138000"``); None for service numbers.
         extension: the extension digits, or None.
-        kind: ``"mobile"``, ``"fixed_line"``, ``"toll_free"`` or ``"service"``.
+        kind: ``"mobile"``, ``"fixed_line"``, ``"toll_free"``, ``"shared_cost"`` or
+            ``"service"`` (the values of ``custmaster.validate.phone.PhoneKind``).
     """
 
     text: str
@@ -596,17 +610,21 @@ def _fixed_line(draw: st.DrawFn, area_code: str | None, formatted: bool) -> Gene
 
 
 @st.composite
-def _toll_free(draw: st.DrawFn, formatted: bool) -> GeneratedPhone:
-    digits = "800" + draw(st.text("0123456789", min_size=7, max_size=7))
+def _hotline(
+    draw: st.DrawFn, kind: Literal["toll_free", "shared_cost"], formatted: bool
+) -> GeneratedPhone:
+    """800 (toll-free) and 400 (shared-cost) company numbers: prefix and 7 digits."""
+    prefix = "800" if kind == "toll_free" else "400"
+    digits = prefix + draw(st.text("0123456789", min_size=7, max_size=7))
     e164 = "+86" + digits
     if not formatted:
-        return GeneratedPhone(digits, e164, e164, None, "toll_free")
+        return GeneratedPhone(digits, e164, e164, None, kind)
     sep = draw(st.sampled_from(["", " ", "-"]))
     text = sep.join(_group(digits, draw(st.sampled_from([(3, 3, 4), (3, 4, 3)]))))
     text = draw(st.sampled_from(["", "+86 ", "+86-"])) + text
     if draw(st.booleans()):
         text = text.translate(_FULL_WIDTH)
-    return GeneratedPhone(text, e164, e164, None, "toll_free")
+    return GeneratedPhone(text, e164, e164, None, kind)
 
 
 @st.composite
@@ -635,7 +653,7 @@ def phones(
       common ones (138, 139, 150 …) as often as all the rest together;
     * ``"fixed_line"``: a real area code (phonenumbers knows the city) with a subscriber number
       of the right length, sometimes with an extension (``-801``, ``转801``, `` ext. 801``);
-    * ``"toll_free"``: 800 numbers;
+    * ``"toll_free"``: 800 numbers; ``"shared_cost"``: 400 numbers (company hotlines);
     * ``"service"``: short hotline numbers (95518, 10086, 12345 …), normalised to bare digits.
 
     With ``formatted=True`` (the default) the text has the variants real files have: spaces or
@@ -664,12 +682,839 @@ def phones(
             if code not in _area_codes():
                 raise ValueError(f"unknown area code {area_code!r}")
         strategy = _fixed_line(code, formatted)
-    elif kind == "toll_free":
-        strategy = _toll_free(formatted)
+    elif kind in ("toll_free", "shared_cost"):
+        strategy = _hotline(kind, formatted)
     elif kind == "service":
         strategy = _service(formatted)
     else:
-        raise ValueError("kind must be 'mobile', 'fixed_line', 'toll_free' or 'service'")
+        raise ValueError(
+            "kind must be 'mobile', 'fixed_line', 'toll_free', 'shared_cost' or 'service'"
+        )
     if area_code is not None and kind != "fixed_line":
         raise ValueError("area_code applies to fixed-line numbers only")
     return strategy
+
+
+# ---------------------------------------------------------------------------------------------
+# Unified social credit codes (GB 32100-2015)
+# ---------------------------------------------------------------------------------------------
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+#: Registration authority and organisation type, companies first (most USCCs in a book are 91).
+_USCC_KINDS = (
+    "91", "92", "93", "12", "11", "52", "51", "53", "31", "81", "71", "13", "19", "59",
+)  # fmt: skip
+
+
+def uscc_check_char(body: str) -> str:
+    """Return the GB 32100 check character (MOD 31) for the first 17 characters of a USCC.
+
+    >>> uscc_check_char("91110000600037341")
+    'L'
+    """
+    if len(body) != 17 or any(c not in _USCC_ALPHABET for c in body):
+        raise ValueError("the body of a USCC is 17 characters of its alphabet")
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return _USCC_ALPHABET[-total % 31]
+
+
+def organisation_code_check_char(body: str) -> str:
+    """Return the GB 11714 check character (MOD 11, ``X`` for 10) for an organisation code.
+
+    >>> organisation_code_check_char("60003734")
+    '1'
+    >>> organisation_code_check_char("71526726")
+    'X'
+    """
+    if len(body) != 8 or not body.isascii() or not body.isalnum():
+        raise ValueError("the body of an organisation code is 8 ASCII letters or digits")
+    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_CODE_WEIGHTS, strict=True))
+    return "0123456789X0"[11 - total % 11]
+
+
+@functools.cache
+def _uscc_regions() -> tuple[str, ...]:
+    """Region codes in use today at county, prefecture and province level."""
+    counties, rows = _region_table()
+    codes = [r.code for r in counties if r.current is not None]
+    for code, periods in rows.items():
+        if code[:2] in _NON_MAINLAND or not code.endswith("00"):
+            continue
+        current = [p for p in periods if p.end is None]
+        if current and current[-1].name not in _GROUPING_NAMES:
+            codes.append(code)
+    return tuple(sorted(set(codes), key=lambda c: (c != "350200", c)))
+
+
+def usccs(region: str | None = None) -> st.SearchStrategy[str]:
+    """Valid unified social credit codes (统一社会信用代码) of 18 characters.
+
+    The registration authority and organisation type are a defined pair (mostly ``91``,
+    companies; also individual businesses ``92``, cooperatives ``93``, public institutions
+    ``12``, social organisations ``52`` …), the region is a code in use today at county,
+    prefecture or province level, the organisation code is either an old eight-digit code or a
+    new ``MA…`` one with its GB 11714 check character, and the last character is the GB 32100
+    MOD 31 check character.
+
+    Args:
+        region: a 2-, 4- or 6-digit prefix of the registering region; by default any.
+
+    Failing examples shrink to ``91350200000000000…`` (a Xiamen company).
+
+    Example::
+
+        @given(usccs(region="35"))
+        def test_fujian_companies(code):
+            assert cn_uscc.parse(code).region_name.startswith("福建省")
+    """
+    regions = tuple(c for c in _uscc_regions() if region is None or c.startswith(region))
+    if not regions:
+        raise ValueError(f"no region code starts with {region!r}")
+    body_chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        kind = draw(st.sampled_from(_USCC_KINDS))
+        code = draw(st.sampled_from(regions))
+        if draw(st.booleans()):
+            org = draw(st.text("0123456789", min_size=8, max_size=8))
+        else:
+            org = "MA" + draw(st.text(body_chars, min_size=6, max_size=6))
+        body = kind + code + org + organisation_code_check_char(org)
+        return body + uscc_check_char(body)
+
+    return build()
+
+
+# ---------------------------------------------------------------------------------------------
+# Vehicle identification numbers (ISO 3779 / GB 16735)
+# ---------------------------------------------------------------------------------------------
+
+#: World manufacturer identifiers of large makers for the Chinese market.
+_CHINESE_WMIS = (
+    "LSV", "LFV", "LSG", "LHG", "LVH", "LGB", "LVG", "LFM", "LBV", "LE4", "LBE", "LJD", "LVS",
+    "LGX", "LC0", "LGW", "L6T", "LVV", "LZW", "LRW", "LDC", "LS5", "LMG", "LTV", "LVR",
+)  # fmt: skip
+_VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+_VIN_VALUES = dict(zip("0123456789", range(10), strict=True)) | dict(
+    zip(
+        "ABCDEFGHJKLMNPRSTUVWXYZ",
+        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
+        strict=True,
+    )
+)
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+_MODEL_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"  # 1980 + i, 2010 + i, …
+
+
+def vin_check_digit(vin: str) -> str:
+    """Return the ISO 3779 check digit (position 9) of a 17-character VIN.
+
+    Position 9 itself is ignored (its weight is 0).
+
+    >>> vin_check_digit("LSVAU2180N2183294")
+    'X'
+    >>> vin_check_digit("1M8GDM9A_KP042788")  # the example of 49 CFR 565
+    'X'
+    """
+    rest = vin[:8] + vin[9:]
+    if len(vin) != 17 or any(c not in _VIN_VALUES for c in rest):
+        raise ValueError("a VIN has 17 characters: digits and letters except I, O and Q")
+    total = sum(
+        _VIN_VALUES[c] * w for c, w in zip(rest, _VIN_WEIGHTS[:8] + _VIN_WEIGHTS[9:], strict=True)
+    )
+    value = total % 11
+    return "X" if value == 10 else str(value)
+
+
+def model_year_code(year: int) -> str:
+    """Return the VIN position-10 code of a model year (the codes repeat every 30 years).
+
+    >>> model_year_code(2022), model_year_code(2009), model_year_code(1996)
+    ('N', '9', 'T')
+    """
+    return _MODEL_YEAR_CODES[(year - 1980) % 30]
+
+
+def vins(
+    wmi: str | None = None, model_year: int | tuple[int, int] | None = None
+) -> st.SearchStrategy[str]:
+    """Valid 17-character VINs (车辆识别代号) of vehicles made for the Chinese market.
+
+    The WMI is a real manufacturer code (``LSV`` 上汽大众, ``LHG`` 广汽本田, ``LGX`` 比亚迪 …),
+    position 9 is the ISO 3779 check digit GB 16735 requires, position 10 a model-year code, and
+    the serial (positions 12-17) is digits. No ``I``, ``O`` or ``Q`` anywhere.
+
+    Args:
+        wmi: a 3-character manufacturer code to use; by default a common Chinese one.
+        model_year: a model year or an inclusive ``(first, last)`` range; by default 2005 to
+            next year.
+
+    Example::
+
+        @given(vins(wmi="LHG", model_year=(2015, 2020)))
+        def test_honda_vins(vin):
+            assert vin_module.parse(vin).manufacturer == "广汽本田"
+    """
+    if wmi is not None and (
+        len(wmi) != 3 or any(c not in _VIN_CHARS for c in wmi) or wmi[0] == "0"
+    ):
+        raise ValueError("wmi must be 3 VIN characters (no I, O, Q), not starting with 0")
+    if model_year is None:
+        first, last = 2005, _today().year + 1
+    elif isinstance(model_year, int):
+        first = last = model_year
+    else:
+        first, last = model_year
+    if first > last:
+        raise ValueError("model_year range is empty")
+    wmis = (wmi,) if wmi is not None else _CHINESE_WMIS
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        maker = draw(st.sampled_from(wmis))
+        vds = draw(st.text(_VIN_CHARS, min_size=5, max_size=5))
+        year = model_year_code(draw(st.integers(first, last)))
+        plant = draw(st.sampled_from(_VIN_CHARS))
+        serial = draw(st.text("0123456789", min_size=6, max_size=6))
+        vin = f"{maker}{vds}0{year}{plant}{serial}"
+        return vin[:8] + vin_check_digit(vin) + vin[9:]
+
+    return build()
+
+
+# ---------------------------------------------------------------------------------------------
+# Provinces: region code prefix, plate abbreviation, postcode prefixes
+# ---------------------------------------------------------------------------------------------
+
+#: Two-digit region code -> (plate abbreviation, issuing-office letters, postcode prefixes).
+#: Office letters are the long-established ones (A is the capital); postcode prefixes are the
+#: first two digits China Post assigns to the province.
+_PROVINCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "11": ("京", "ABCEFGHJKLMNPQ", ("10",)),
+    "12": ("津", "ABCDEFGH", ("30",)),
+    "13": ("冀", "ABCDEFGHJRT", ("05", "06", "07")),
+    "14": ("晋", "ABCDEFHJKLM", ("03", "04")),
+    "15": ("蒙", "ABCDEFGHJKLM", ("01", "02")),
+    "21": ("辽", "ABCDEFGHJKLMNP", ("11", "12")),
+    "22": ("吉", "ABCDEFGHJ", ("13",)),
+    "23": ("黑", "ABCDEFGHJKLMNP", ("15", "16")),
+    "31": ("沪", "ABCDEFGHJKLMN", ("20",)),
+    "32": ("苏", "ABCDEFGHJKLMN", ("21", "22")),
+    "33": ("浙", "ABCDEFGHJKL", ("31", "32")),
+    "34": ("皖", "ABCDEFGHJKLMNPRS", ("23", "24")),
+    "35": ("闽", "ABCDEFGHJK", ("35", "36")),
+    "36": ("赣", "ABCDEFGHJKLM", ("33", "34")),
+    "37": ("鲁", "ABCDEFGHJKLMNPQRSU", ("25", "26", "27")),
+    "41": ("豫", "ABCDEFGHJKLMNPQRSU", ("45", "46", "47")),
+    "42": ("鄂", "ABCDEFGHJKLMNPQRS", ("43", "44")),
+    "43": ("湘", "ABCDEFGHJKLMNU", ("41", "42")),
+    "44": ("粤", "ABCDEFGHJKLMNPQRSTUVWXY", ("51", "52")),
+    "45": ("桂", "ABCDEFGHJKLMNPR", ("53", "54")),
+    "46": ("琼", "ABCDE", ("57",)),
+    "50": ("渝", "ABCDFGH", ("40",)),
+    "51": ("川", "ABCDEFHJKLMQRSTUVWXYZ", ("61", "62", "63", "64")),
+    "52": ("贵", "ABCDEFGHJ", ("55", "56")),
+    "53": ("云", "ACDEFGHJKLMNPQRS", ("65", "66", "67")),
+    "54": ("藏", "ABCDEFG", ("85",)),
+    "61": ("陕", "ABCDEFGHJKV", ("71", "72")),
+    "62": ("甘", "ABCDEFGHJKLMNP", ("73", "74")),
+    "63": ("青", "ABCDEFGH", ("81",)),
+    "64": ("宁", "ABCDE", ("75",)),
+    "65": ("新", "ABCDEFGHJKLMNPQR", ("83", "84")),
+}
+_ABBREVIATIONS = {abbr: code for code, (abbr, _, _) in _PROVINCES.items()}
+
+
+def _province_code(province: str) -> str:
+    """The two-digit region code of ``"35"``, ``"闽"`` or ``"福建省"`` (ValueError otherwise)."""
+    if province in _PROVINCES:
+        return province
+    if province in _ABBREVIATIONS:
+        return _ABBREVIATIONS[province]
+    _, rows = _region_table()
+    for code in _PROVINCES:
+        if any(p.name == province for p in rows.get(code + "0000", ())):
+            return code
+    raise ValueError(f"unknown province {province!r}: give '35', '闽' or '福建省'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plates, engine numbers, postcodes
+# ---------------------------------------------------------------------------------------------
+
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O
+
+
+#: Where the letters of a standard serial go: none (most plates), one, or two.
+_LETTER_PATTERNS: tuple[tuple[int, ...], ...] = (
+    (),
+    *((i,) for i in range(5)),
+    *((i, j) for i in range(5) for j in range(i + 1, 5)),
+)
+
+
+@st.composite
+def _standard_serial(draw: st.DrawFn) -> str:
+    """Five characters, at most two letters (GA 36-2018), all digits half of the time."""
+    chars = list(draw(st.text("0123456789", min_size=5, max_size=5)))
+    pattern = draw(st.sampled_from(((),) * 15 + _LETTER_PATTERNS))
+    for position in pattern:
+        chars[position] = draw(st.sampled_from(_PLATE_LETTERS))
+    return "".join(chars)
+
+
+@st.composite
+def _new_energy_serial(draw: st.DrawFn) -> str:
+    """Small new-energy (``D12345``, ``DA1234``, ``F…``) or large new-energy (``12345D``)."""
+    digits = st.text("0123456789", min_size=4, max_size=4)
+    if draw(st.integers(0, 4)):
+        energy = draw(st.sampled_from("DFABCEGHJK"))
+        second = draw(st.sampled_from("0123456789") | st.sampled_from(_PLATE_LETTERS))
+        return energy + second + draw(digits)
+    return draw(st.text("0123456789", min_size=5, max_size=5)) + draw(st.sampled_from("DF"))
+
+
+def plates(new_energy: bool | None = None, province: str | None = None) -> st.SearchStrategy[str]:
+    """Valid civilian plate numbers (机动车号牌号码) in compact form, such as ``闽D12345``.
+
+    The province abbreviation comes with one of its long-established issuing-office letters;
+    standard plates have five serial characters with at most two letters (no ``I`` or ``O``);
+    new-energy plates are the small (``粤BD12345``) and large (``粤B12345D``) green ones. The
+    compact form is what `custmaster.validate.cn_plate.validate` returns; ``cn_plate.format``
+    adds the ``·``.
+
+    Args:
+        new_energy: True for green new-energy plates only, False for standard plates only;
+            by default both (about one in five is new-energy).
+        province: ``"闽"``, ``"35"`` or ``"福建省"``; by default any.
+
+    Example::
+
+        @given(plates(province="闽", new_energy=True))
+        def test_fujian_new_energy(plate):
+            assert cn_plate.parse(plate).kind.startswith("new_energy")
+    """
+    codes = tuple(_PROVINCES) if province is None else (_province_code(province),)
+    codes = tuple(sorted(codes, key=lambda c: c != "35"))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        abbreviation, letters, _ = _PROVINCES[draw(st.sampled_from(codes))]
+        green = new_energy if new_energy is not None else draw(st.integers(0, 4)) == 4
+        serial = draw(_new_energy_serial() if green else _standard_serial())
+        return abbreviation + draw(st.sampled_from(letters)) + serial
+
+    return build()
+
+
+#: Engine model codes as they start engine numbers (VW, Hyundai, Honda, Toyota, Geely, BYD …).
+_ENGINE_MODELS = (
+    "EA211", "EA888", "G4FC", "G4FG", "L15B", "R18Z", "1ZR", "2ZR", "1NZ", "4G18", "4G15",
+    "JL4G18", "BYD473QB", "483QB", "SQRE4G15", "LDE", "LCU", "MR20", "HR15", "M16A", "GW4G15",
+    "4A91", "DAM16", "K20C", "B4204T", "N20B20", "M274", "JLH3G15", "TNN4G15", "CSS",
+)  # fmt: skip
+
+
+def engine_numbers() -> st.SearchStrategy[str]:
+    """Engine numbers (发动机号) as printed on driving licences, compact and upper-case.
+
+    An engine model code (``EA211``, ``G4FC``, ``1NZ`` …) followed by a 6- to 8-character
+    serial (digits, sometimes led by a letter): ``G4FC123456``, ``1NZA123456``. There is no
+    national format or check digit; these pass custmaster's plausibility checks.
+
+    Example::
+
+        @given(engine_numbers())
+        def test_engine_numbers_round_trip(number):
+            assert engine_no.validate(number) == number
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        model = draw(st.sampled_from(_ENGINE_MODELS))
+        lead = draw(st.sampled_from(["", "", "A", "B", "C", "H", "K", "W"]))
+        serial = draw(st.text("0123456789", min_size=6 - len(lead), max_size=8 - len(lead)))
+        return model + lead + serial
+
+    return build()
+
+
+def postcodes(province: str | None = None) -> st.SearchStrategy[str]:
+    """Six-digit postcodes (邮政编码) with the first two digits China Post gives the province.
+
+    Digits 3-4 pick a post area and city, the last two a delivery office; city-level codes
+    (``361000``) are as likely as delivery-office ones (``361004``).
+
+    Args:
+        province: ``"35"``, ``"闽"`` or ``"福建省"``; by default any.
+
+    Example::
+
+        @given(postcodes(province="闽"))
+        def test_fujian_postcodes(code):
+            assert code[:2] in {"35", "36"}
+    """
+    codes = tuple(_PROVINCES) if province is None else (_province_code(province),)
+    prefixes = tuple(sorted({p for c in codes for p in _PROVINCES[c][2]}, key=lambda p: p != "36"))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        area = draw(st.integers(0, 9))
+        city = draw(st.integers(0, 9))
+        office = draw(st.just(0) | st.integers(1, 99))
+        return f"{draw(st.sampled_from(prefixes))}{area}{city}{office:02d}"
+
+    return build()
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of people and organisations
+# ---------------------------------------------------------------------------------------------
+
+#: Common surnames with pinyin and share of the population in tenths of a percent (rounded;
+#: from the published rankings of the household registers, 2020).
+_SURNAMES: tuple[tuple[str, str, int], ...] = (
+    ("王", "wang", 71), ("李", "li", 70), ("张", "zhang", 67), ("刘", "liu", 51),
+    ("陈", "chen", 46), ("杨", "yang", 32), ("黄", "huang", 25), ("赵", "zhao", 22),
+    ("吴", "wu", 21), ("周", "zhou", 20), ("徐", "xu", 17), ("孙", "sun", 15), ("马", "ma", 15),
+    ("胡", "hu", 14), ("朱", "zhu", 14), ("郭", "guo", 12), ("何", "he", 11), ("罗", "luo", 11),
+    ("高", "gao", 11), ("林", "lin", 11), ("郑", "zheng", 10), ("梁", "liang", 9),
+    ("谢", "xie", 9), ("宋", "song", 8), ("唐", "tang", 8), ("许", "xu", 8), ("韩", "han", 7),
+    ("冯", "feng", 7), ("邓", "deng", 7), ("曹", "cao", 7), ("彭", "peng", 6),
+    ("曾", "zeng", 6), ("肖", "xiao", 6), ("田", "tian", 6), ("董", "dong", 6),
+    ("袁", "yuan", 6), ("潘", "pan", 6), ("于", "yu", 5), ("蒋", "jiang", 5), ("蔡", "cai", 5),
+    ("余", "yu", 5), ("杜", "du", 5), ("叶", "ye", 5), ("程", "cheng", 5), ("苏", "su", 5),
+    ("魏", "wei", 5), ("吕", "lv", 5), ("丁", "ding", 4), ("任", "ren", 4), ("沈", "shen", 4),
+    ("姚", "yao", 4), ("卢", "lu", 4), ("姜", "jiang", 4), ("崔", "cui", 4), ("钟", "zhong", 4),
+    ("谭", "tan", 4), ("陆", "lu", 4), ("汪", "wang", 3), ("范", "fan", 3), ("金", "jin", 3),
+    ("石", "shi", 3), ("廖", "liao", 3), ("贾", "jia", 3), ("夏", "xia", 3), ("韦", "wei", 3),
+    ("付", "fu", 3), ("方", "fang", 3), ("白", "bai", 3), ("邹", "zou", 2), ("孟", "meng", 2),
+    ("熊", "xiong", 2), ("秦", "qin", 2), ("邱", "qiu", 2), ("江", "jiang", 2), ("尹", "yin", 2),
+    ("薛", "xue", 2), ("闫", "yan", 2), ("段", "duan", 2), ("雷", "lei", 1), ("侯", "hou", 1),
+    ("龙", "long", 1), ("史", "shi", 1), ("陶", "tao", 1), ("黎", "li", 1), ("贺", "he", 1),
+    ("顾", "gu", 1), ("毛", "mao", 1), ("郝", "hao", 1), ("龚", "gong", 1), ("邵", "shao", 1),
+    ("万", "wan", 1), ("钱", "qian", 1), ("严", "yan", 1), ("覃", "qin", 1), ("武", "wu", 1),
+    ("戴", "dai", 1), ("莫", "mo", 1), ("孔", "kong", 1), ("向", "xiang", 1), ("汤", "tang", 1),
+)  # fmt: skip
+
+_COMPOUND_SURNAMES: tuple[tuple[str, str], ...] = (
+    ("欧阳", "ouyang"), ("司马", "sima"), ("上官", "shangguan"), ("诸葛", "zhuge"),
+    ("司徒", "situ"), ("东方", "dongfang"), ("皇甫", "huangfu"), ("慕容", "murong"),
+    ("令狐", "linghu"), ("夏侯", "xiahou"), ("尉迟", "yuchi"), ("公孙", "gongsun"),
+    ("端木", "duanmu"), ("宇文", "yuwen"), ("长孙", "zhangsun"),
+)  # fmt: skip
+
+#: Given names that very many people share (张伟, 王芳 …), by gender.
+_COMMON_GIVEN: dict[str, tuple[tuple[str, str], ...]] = {
+    "M": (
+        ("伟", "wei"),
+        ("强", "qiang"),
+        ("磊", "lei"),
+        ("军", "jun"),
+        ("勇", "yong"),
+        ("杰", "jie"),
+        ("涛", "tao"),
+        ("斌", "bin"),
+        ("超", "chao"),
+        ("明", "ming"),
+        ("刚", "gang"),
+        ("平", "ping"),
+        ("辉", "hui"),
+        ("鹏", "peng"),
+        ("华", "hua"),
+        ("飞", "fei"),
+        ("鑫", "xin"),
+        ("波", "bo"),
+        ("建华", "jianhua"),
+        ("建国", "jianguo"),
+        ("志强", "zhiqiang"),
+        ("俊杰", "junjie"),
+        ("子轩", "zixuan"),
+        ("浩然", "haoran"),
+        ("宇轩", "yuxuan"),
+        ("建军", "jianjun"),
+        ("海涛", "haitao"),
+        ("晓东", "xiaodong"),
+    ),
+    "F": (
+        ("芳", "fang"),
+        ("娜", "na"),
+        ("敏", "min"),
+        ("静", "jing"),
+        ("丽", "li"),
+        ("艳", "yan"),
+        ("娟", "juan"),
+        ("霞", "xia"),
+        ("燕", "yan"),
+        ("玲", "ling"),
+        ("婷", "ting"),
+        ("秀英", "xiuying"),
+        ("秀兰", "xiulan"),
+        ("桂英", "guiying"),
+        ("丽娟", "lijuan"),
+        ("秀珍", "xiuzhen"),
+        ("晓燕", "xiaoyan"),
+        ("雪", "xue"),
+        ("欣怡", "xinyi"),
+        ("梓涵", "zihan"),
+        ("雨萱", "yuxuan"),
+        ("诗涵", "shihan"),
+        ("红梅", "hongmei"),
+        ("海燕", "haiyan"),
+        ("丹", "dan"),
+        ("倩", "qian"),
+    ),
+}
+#: Characters that given names are composed of, by gender.
+_GIVEN_CHARS: dict[str, tuple[tuple[str, str], ...]] = {
+    "M": (
+        ("志", "zhi"),
+        ("国", "guo"),
+        ("文", "wen"),
+        ("建", "jian"),
+        ("永", "yong"),
+        ("海", "hai"),
+        ("俊", "jun"),
+        ("浩", "hao"),
+        ("宇", "yu"),
+        ("子", "zi"),
+        ("天", "tian"),
+        ("博", "bo"),
+        ("家", "jia"),
+        ("振", "zhen"),
+        ("德", "de"),
+        ("成", "cheng"),
+        ("林", "lin"),
+        ("峰", "feng"),
+        ("东", "dong"),
+        ("泽", "ze"),
+        ("宏", "hong"),
+        ("晨", "chen"),
+        ("睿", "rui"),
+        ("嘉", "jia"),
+        ("荣", "rong"),
+        ("凯", "kai"),
+    ),
+    "F": (
+        ("秀", "xiu"),
+        ("丽", "li"),
+        ("晓", "xiao"),
+        ("美", "mei"),
+        ("玉", "yu"),
+        ("春", "chun"),
+        ("梅", "mei"),
+        ("兰", "lan"),
+        ("琳", "lin"),
+        ("雅", "ya"),
+        ("慧", "hui"),
+        ("欣", "xin"),
+        ("佳", "jia"),
+        ("思", "si"),
+        ("雨", "yu"),
+        ("月", "yue"),
+        ("婷", "ting"),
+        ("颖", "ying"),
+        ("璐", "lu"),
+        ("萍", "ping"),
+        ("娜", "na"),
+        ("静", "jing"),
+        ("悦", "yue"),
+        ("妍", "yan"),
+        ("琪", "qi"),
+        ("彤", "tong"),
+    ),
+}
+#: Uyghur and Kazakh names written with the middle dot: given names by gender, father's names.
+_DOT_GIVEN: dict[str, tuple[tuple[str, str], ...]] = {
+    "M": (
+        ("艾力", "aili"),
+        ("买买提", "maimaiti"),
+        ("阿不都", "abudu"),
+        ("艾山", "aishan"),
+        ("玉素甫", "yusufu"),
+        ("阿里木", "alimu"),
+        ("依明", "yiming"),
+        ("阿迪力", "adili"),
+        ("努尔兰", "nuerlan"),
+        ("叶尔兰", "yeerlan"),
+    ),
+    "F": (
+        ("古丽", "guli"),
+        ("阿依古丽", "ayiguli"),
+        ("热依拉", "reyila"),
+        ("帕提古丽", "patiguli"),
+        ("迪丽努尔", "dilinuer"),
+        ("米热古丽", "mireguli"),
+        ("阿娜尔", "anaer"),
+        ("古丽娜尔", "gulinaer"),
+    ),
+}
+_DOT_FATHER: tuple[tuple[str, str], ...] = (
+    ("吐尔逊", "tuerxun"), ("买买提", "maimaiti"), ("艾山", "aishan"), ("热合曼", "reheman"),
+    ("阿不都拉", "abudula"), ("玉素甫", "yusufu"), ("吾斯曼", "wusiman"), ("卡德尔", "kadeer"),
+    ("努尔", "nuer"), ("加帕尔", "jiapaer"),
+)  # fmt: skip
+#: Tibetan name elements: a name is two of them and has no surname (扎西多吉, 次仁卓玛).
+_TIBETAN: dict[str, tuple[tuple[str, str], ...]] = {
+    "M": (("扎西", "zhaxi"), ("多吉", "duoji"), ("次仁", "ciren"), ("顿珠", "dunzhu"),
+          ("平措", "pingcuo"), ("达瓦", "dawa"), ("尼玛", "nima"), ("格桑", "gesang")),
+    "F": (("卓玛", "zhuoma"), ("央金", "yangjin"), ("拉姆", "lamu"), ("德吉", "deji"),
+          ("次仁", "ciren"), ("曲珍", "quzhen"), ("白玛", "baima"), ("格桑", "gesang")),
+}  # fmt: skip
+
+_WEIGHTED_SURNAMES: tuple[tuple[str, str], ...] = tuple(
+    (surname, pinyin) for surname, pinyin, weight in _SURNAMES for _ in range(weight)
+)
+
+
+_RARE_STYLES = ["compound", "dot", "tibetan"]
+
+
+class _Name(NamedTuple):
+    text: str
+    family: str  # pinyin of the surname (or first element), for e-mail addresses
+    given: str  # pinyin of the rest
+
+
+@st.composite
+def _person(draw: st.DrawFn, gender: Literal["M", "F"] | None) -> _Name:
+    sex: str = gender or draw(st.sampled_from(["M", "F"]))
+    # Styles by share; the most common one first, so that failing examples shrink to it.
+    style = draw(st.sampled_from(["common"] * 23 + ["composed"] * 23 + _RARE_STYLES))
+    if style == "dot":
+        given, given_py = draw(st.sampled_from(_DOT_GIVEN[sex]))
+        father, father_py = draw(st.sampled_from(_DOT_FATHER))
+        return _Name(f"{given}·{father}", given_py, father_py)
+    if style == "tibetan":
+        first, second = draw(
+            st.lists(st.sampled_from(_TIBETAN[sex]), min_size=2, max_size=2, unique=True)
+        )
+        return _Name(first[0] + second[0], first[1], second[1])
+    if style == "compound":
+        surname, surname_py = draw(st.sampled_from(_COMPOUND_SURNAMES))
+    else:
+        surname, surname_py = draw(st.sampled_from(_WEIGHTED_SURNAMES))
+    if style == "composed":
+        chars = draw(
+            st.lists(st.sampled_from(_GIVEN_CHARS[sex]), min_size=1, max_size=2, unique=True)
+        )
+        given, given_py = "".join(c for c, _ in chars), "".join(p for _, p in chars)
+    else:
+        given, given_py = draw(st.sampled_from(_COMMON_GIVEN[sex]))
+    return _Name(surname + given, surname_py, given_py)
+
+
+#: Places as organisation names start with them (the city without 市).
+_ORG_PLACES = (
+    "厦门", "福州", "泉州", "北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉",
+    "重庆", "天津", "西安", "苏州", "宁波", "青岛", "长沙", "郑州", "济南", "合肥", "昆明",
+)  # fmt: skip
+#: Trade names (字号).
+_ORG_TRADE_NAMES = (
+    "鑫源", "华泰", "恒达", "宏远", "金诚", "安泰", "瑞丰", "永信", "中联", "盛世", "天成",
+    "汇通", "嘉禾", "弘毅", "万顺", "海纳", "同创", "信达", "昌盛", "博远", "兴业", "鸿运",
+)  # fmt: skip
+#: Lines of business (行业).
+_ORG_TRADES = (
+    "贸易", "科技", "物流", "建筑工程", "餐饮管理", "汽车销售服务", "电子", "食品", "置业",
+    "医药", "运输", "信息技术", "装饰工程", "文化传媒", "机械设备", "进出口", "房地产开发",
+)  # fmt: skip
+_ORG_FORMS = ("有限公司", "有限公司", "有限公司", "有限责任公司", "股份有限公司")
+
+
+@st.composite
+def _organisation(draw: st.DrawFn) -> _Name:
+    place = draw(st.sampled_from(_ORG_PLACES))
+    trade_name = draw(st.sampled_from(_ORG_TRADE_NAMES))
+    trade = draw(st.sampled_from(_ORG_TRADES))
+    form = draw(st.sampled_from(_ORG_FORMS))
+    style = draw(st.sampled_from(["place_first", "place_first", "city", "bracket", "branch"]))
+    if style == "city":
+        text = f"{place}市{trade_name}{trade}{form}"
+    elif style == "bracket":
+        text = f"{trade_name}（{place}）{trade}{form}"
+    elif style == "branch":
+        branch = draw(st.sampled_from([p for p in _ORG_PLACES if p != place]))
+        text = f"{place}{trade_name}{trade}{form}{branch}分公司"
+    else:
+        text = f"{place}{trade_name}{trade}{form}"
+    return _Name(text, "", "")
+
+
+def names(
+    kind: Literal["person", "organisation"] = "person",
+    gender: Literal["M", "F"] | None = None,
+) -> st.SearchStrategy[str]:
+    """Names of people or organisations as they appear on identity documents and licences.
+
+    People: surnames at their real frequencies (王, 李, 张 … so that, as in real books, many
+    different people share a name such as 张伟), given names of one or two characters fitting
+    the gender, and about one in fifty each with a compound surname (欧阳, 司马 …), a Uyghur or
+    Kazakh name written with the middle dot ``·`` (``艾力·吐尔逊``), or a Tibetan name without
+    surname (``扎西多吉``).
+
+    Organisations: company names in the usual patterns, ``厦门鑫源贸易有限公司``,
+    ``厦门市…``, ``鑫源（厦门）贸易有限公司`` and branches ``…有限公司福州分公司``.
+
+    Args:
+        kind: ``"person"`` or ``"organisation"``.
+        gender: for people, ``"M"`` or ``"F"`` given names; by default either.
+
+    Example::
+
+        @given(names(), names(kind="organisation"))
+        def test_names_are_masked(person, company):
+            assert person not in repr(Customer(name=person))
+    """
+    if kind == "person":
+        if gender not in (None, "M", "F"):
+            raise ValueError("gender must be 'M', 'F' or None")
+        return _person(gender).map(lambda name: name.text)
+    if kind == "organisation":
+        if gender is not None:
+            raise ValueError("gender applies to people only")
+        return _organisation().map(lambda name: name.text)
+    raise ValueError("kind must be 'person' or 'organisation'")
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mail addresses
+# ---------------------------------------------------------------------------------------------
+
+_MAIL_DOMAINS = (
+    "qq.com", "163.com", "126.com", "sina.com", "foxmail.com", "139.com", "sohu.com",
+    "yeah.net", "aliyun.com", "gmail.com", "hotmail.com", "outlook.com", "vip.qq.com",
+)  # fmt: skip
+_COMPANY_DOMAINS = ("example.com.cn", "example.cn", "example.com")
+
+
+@st.composite
+def _email(draw: st.DrawFn) -> str:
+    domain = draw(st.sampled_from(_MAIL_DOMAINS) | st.sampled_from(_COMPANY_DOMAINS))
+    if domain in {"qq.com", "vip.qq.com"} and draw(st.booleans()):
+        # QQ numbers: 5 to 11 digits, not starting with 0.
+        first = draw(st.sampled_from("123456789"))
+        return first + draw(st.text("0123456789", min_size=4, max_size=10)) + "@" + domain
+    name = draw(_person(None))
+    style = draw(st.sampled_from(["full", "dot", "initials", "given_family", "underscore"]))
+    local = {
+        "full": name.family + name.given,
+        "dot": f"{name.family}.{name.given}",
+        "initials": name.given[:1] + name.family,
+        "given_family": name.given + name.family,
+        "underscore": f"{name.family}_{name.given}",
+    }[style]
+    if draw(st.booleans()):
+        local += str(draw(st.integers(1, 2025)))
+    return f"{local}@{domain}"
+
+
+def emails() -> st.SearchStrategy[str]:
+    """E-mail addresses as Chinese customers have them, in lower case.
+
+    Local parts are pinyin of a generated name (``zhangwei``, ``wang.fang88``, ``fzhang``) or a
+    QQ number (``12345678@qq.com``); domains are the big Chinese and international providers
+    (qq.com, 163.com, 126.com, sina.com, gmail.com …) or a company's ``example.com.cn``.
+
+    Example::
+
+        @given(emails())
+        def test_email_round_trip(address):
+            assert email.validate(address) == address
+    """
+    return _email()
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses
+# ---------------------------------------------------------------------------------------------
+
+
+class GeneratedAddress(NamedTuple):
+    """A postal address and the region it is in.
+
+    Attributes:
+        text: the full address, ``福建省厦门市思明区湖滨南路123号``.
+        region_code: the six-digit code of the county or district (``350203``).
+        province: ``福建省``; city: ``厦门市`` (None for municipalities such as 北京市 and for
+            county-level cities governed by the province); district: ``思明区``.
+        detail: what follows the district (street, number, building, room).
+    """
+
+    text: str
+    region_code: str
+    province: str
+    city: str | None
+    district: str
+    detail: str
+
+
+_STREETS = (
+    "人民路", "中山路", "解放路", "建设路", "和平路", "新华路", "胜利路", "文化路", "长江路",
+    "黄河路", "湖滨南路", "东风路", "朝阳路", "光明路", "青年路", "幸福路", "工业路",
+    "学府路", "滨海大道", "世纪大道", "北京路", "南京路", "花园街", "府前街", "复兴路",
+)  # fmt: skip
+_ESTATES = (
+    "阳光花园", "锦绣华庭", "幸福家园", "金色家园", "翠苑小区", "滨江花园", "世纪新城",
+    "和谐家园", "书香门第", "绿城花园", "碧水湾", "东方名苑",
+)  # fmt: skip
+
+
+@functools.cache
+def _address_regions(province_code: str) -> tuple[tuple[str, str, str | None, str], ...]:
+    """(code, province, city or None, district) for every district in use today."""
+    counties, rows = _region_table()
+
+    def current(code: str) -> str | None:
+        names_ = [p.name for p in rows.get(code, ()) if p.end is None]
+        name = names_[-1] if names_ else None
+        return None if name is None or name in _GROUPING_NAMES else name
+
+    result = []
+    for region in counties:
+        if not region.code.startswith(province_code) or region.current is None:
+            continue
+        province = current(region.code[:2] + "0000")
+        if province is None:
+            continue
+        city = current(region.code[:4] + "00")
+        result.append((region.code, province, city if city != province else None, region.current))
+    return tuple(sorted(result, key=lambda r: (r[0] != "350203", r[0])))
+
+
+def addresses(province: str | None = None) -> st.SearchStrategy[GeneratedAddress]:
+    """Postal addresses: province, city and district in use today, then street and number.
+
+    The detail is a street and number (``湖滨南路123号``), often followed by a housing estate,
+    building, unit and room (``阳光花园3栋2单元1502室``). Municipalities are written without a
+    city (``北京市东城区…``). Returns `GeneratedAddress` tuples so that related values can agree
+    with the address: ``region_code[:2]`` is the province of a resident ID or a plate.
+
+    Args:
+        province: ``"35"``, ``"闽"`` or ``"福建省"``; by default any.
+
+    Example::
+
+        @given(addresses(province="闽"))
+        def test_fujian_addresses(address):
+            assert address.text.startswith("福建省")
+    """
+    codes = tuple(_PROVINCES) if province is None else (_province_code(province),)
+    regions = tuple(r for code in codes for r in _address_regions(code))
+    regions = tuple(sorted(regions, key=lambda r: (r[0] != "350203", r[0])))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> GeneratedAddress:
+        code, province_name, city, district = draw(st.sampled_from(regions))
+        detail = f"{draw(st.sampled_from(_STREETS))}{draw(st.integers(1, 999))}号"
+        if draw(st.booleans()):
+            building, unit = draw(st.integers(1, 30)), draw(st.integers(1, 6))
+            room = draw(st.integers(1, 33)) * 100 + draw(st.integers(1, 4))
+            detail += f"{draw(st.sampled_from(_ESTATES))}{building}栋{unit}单元{room}室"
+        text = f"{province_name}{city or ''}{district}{detail}"
+        return GeneratedAddress(text, code, province_name, city, district, detail)
+
+    return build()
