@@ -13,6 +13,7 @@ from typing import ClassVar
 import attrs
 
 from custmaster.errors import InvalidFormat
+from custmaster.validate._mask import mask_unknown
 
 __all__ = ["Channel", "Provenance", "utc_now"]
 
@@ -102,7 +103,7 @@ def _to_channel(value: str | Channel) -> Channel:
     return Channel.get(value)
 
 
-def _to_aware(value: dt.datetime | dt.date | str) -> dt.datetime:
+def _to_aware(value: object, field: str = "observed_at") -> dt.datetime:
     """Accept a datetime, a date or an ISO 8601 string; naive times are taken as UTC."""
     if isinstance(value, str):
         try:
@@ -111,14 +112,27 @@ def _to_aware(value: dt.datetime | dt.date | str) -> dt.datetime:
             raise InvalidFormat(
                 "Not an ISO 8601 date or time.",
                 code="provenance.time_format",
-                masked_value=value[:32],
+                field=field,
+                masked_value=mask_unknown(value),
                 message_zh="不是 ISO 8601 日期或时间。",
             ) from None
+    if not isinstance(value, dt.date):
+        raise InvalidFormat(
+            f"Expected a date or time, got {type(value).__name__}.",
+            code="provenance.time_format",
+            field=field,
+            masked_value=mask_unknown(value),
+            message_zh="应为日期或时间。",
+        )
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value
+
+
+def _to_recorded(value: object) -> dt.datetime:
+    return _to_aware(value, "recorded_at")
 
 
 @attrs.frozen(kw_only=True)
@@ -142,7 +156,7 @@ class Provenance:
     channel: Channel = attrs.field(converter=_to_channel)
     source_ref: str = attrs.field(validator=attrs.validators.instance_of(str))
     observed_at: dt.datetime = attrs.field(converter=_to_aware)
-    recorded_at: dt.datetime = attrs.field(converter=_to_aware)
+    recorded_at: dt.datetime = attrs.field(converter=_to_recorded)
     operator: str | None = attrs.field(default=None, repr=lambda v: "None" if v is None else "***")
 
     @recorded_at.default

@@ -1,0 +1,288 @@
+"""Converters shared by the model classes: optional text, dates, times, references, mappings.
+
+Private. Every function either returns the normalised value or raises a
+`custmaster.ValidationError` whose ``field`` is set and whose ``masked_value`` is masked.
+Each model module wraps them in small named functions per field (the form mypy's attrs plugin
+understands as a converter); patterns are compiled once at import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from custmaster.errors import InvalidFormat, ValidationError
+from custmaster.validate._mask import mask_unknown
+
+__all__ = [
+    "CHINA_TZ",
+    "AliasEnum",
+    "FrozenMap",
+    "aware_datetime",
+    "optional",
+    "optional_date",
+    "optional_datetime",
+    "optional_enum",
+    "ref",
+    "register_aliases",
+    "required",
+    "required_date",
+    "required_enum",
+    "text",
+    "type_error",
+    "upper_ref",
+]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+E = TypeVar("E", bound=enum.Enum)
+
+#: China Standard Time, the time zone of Chinese policy dates.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+_SPACES = re.compile(r"\s+")
+_REF = re.compile(r"[A-Z0-9][A-Z0-9_./:#-]{0,63}")
+
+
+_ALIASES: dict[type[enum.Enum], dict[str, str]] = {}
+
+
+class AliasEnum(enum.Enum):
+    """A string enum whose constructor also accepts its values in any case and registered aliases.
+
+    The canonical value (what serialisation writes) is always the member's own value.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        key = value.strip().lower()
+        for member in cls:
+            if member.value == key:
+                return member
+        alias = _ALIASES.get(cls, {}).get(key)
+        return None if alias is None else cls(alias)
+
+
+def register_aliases(cls: type[AliasEnum], aliases: Mapping[str, str]) -> None:
+    """Let ``cls(alias)`` return the member whose value ``aliases[alias]`` is."""
+    table = _ALIASES.setdefault(cls, {})
+    for alias, value in aliases.items():
+        cls(value)  # every target must be a member's value
+        table[alias.lower()] = value
+
+
+class FrozenMap(Mapping[K, V]):
+    """An immutable, hashable mapping that keeps insertion order; equal to any equal mapping.
+
+    >>> m = FrozenMap({"telesales": 2})
+    >>> m == {"telesales": 2}, hash(m) == hash(FrozenMap([("telesales", 2)]))
+    (True, True)
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        self._data: dict[K, V] = dict(data)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (list(self._data.items()),))
+
+
+def type_error(field: str, expected: str, value: object) -> InvalidFormat:
+    """The error for a value of the wrong Python type."""
+    return InvalidFormat(
+        f"Expected {expected}, got {type(value).__name__}.",
+        code="model.type",
+        field=field,
+        masked_value=mask_unknown(value),
+        message_zh=f"类型错误，应为 {expected}。",
+    )
+
+
+def text(value: str) -> str:
+    """Fold ideographic and repeated spaces to one space and strip the ends."""
+    return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
+
+
+def upper_ref(value: str) -> str:
+    """A reference (policy or endorsement number): spaces removed, upper case, checked."""
+    ref = _SPACES.sub("", value.replace("\u3000", "")).upper()
+    if not _REF.fullmatch(ref):
+        raise InvalidFormat(
+            "A reference is 1-64 ASCII letters, digits or _ . / : # -, starting with a letter "
+            "or digit.",
+            code="model.reference",
+            masked_value=mask_unknown(ref),
+            message_zh="编号须为 1-64 位字母、数字或 _ . / : # -，以字母或数字开头。",
+        )
+    return ref
+
+
+def ref(value: object, field: str) -> str:
+    """A required identifier (customer id, event id …): 1-64 ASCII characters, stripped."""
+    if not isinstance(value, str):
+        raise type_error(field, "text", value)
+    stripped = value.strip()
+    if not _REF.fullmatch(stripped.upper()):
+        raise InvalidFormat(
+            "An identifier is 1-64 ASCII letters, digits or _ . / : # -, starting with a "
+            "letter or digit.",
+            code="model.identifier",
+            field=field,
+            masked_value=mask_unknown(value),
+            message_zh="标识须为 1-64 位字母、数字或 _ . / : # -，以字母或数字开头。",
+        )
+    return stripped
+
+
+def optional(value: object, field: str, check: Callable[[str], str]) -> str | None:
+    """Optional text: ``None`` and blank text give ``None``, anything else ``check(value)``."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise type_error(field, "text", value)
+    if not value or value.isspace():
+        return None
+    try:
+        return check(value)
+    except ValidationError as error:
+        raise error.for_field(field) from None
+
+
+def required(value: object, field: str, check: Callable[[str], str]) -> str:
+    """Required text: like `optional`, but ``None`` or blank text is an error."""
+    result = optional(value, field, check)
+    if result is None:
+        raise InvalidFormat(
+            "A value is required.",
+            code="model.required",
+            field=field,
+            masked_value="",
+            message_zh="必须填写。",
+        )
+    return result
+
+
+def optional_date(value: object, field: str) -> dt.date | None:
+    """An optional date: a `datetime.date`, a datetime (its date) or ISO 8601 text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            return None
+        try:
+            return dt.date.fromisoformat(stripped)
+        except ValueError:
+            pass
+    raise InvalidFormat(
+        "Expected a date (YYYY-MM-DD).",
+        code="model.date",
+        field=field,
+        masked_value=mask_unknown(value),
+        message_zh="应为日期（YYYY-MM-DD）。",
+    )
+
+
+def required_date(value: object, field: str) -> dt.date:
+    """A required date, as `optional_date` accepts it."""
+    result = optional_date(value, field)
+    if result is None:
+        raise InvalidFormat(
+            "A date is required.",
+            code="model.required",
+            field=field,
+            masked_value="",
+            message_zh="必须填写日期。",
+        )
+    return result
+
+
+def aware_datetime(value: object, field: str) -> dt.datetime:
+    """A required time: a datetime, a date (midnight UTC) or ISO 8601 text.
+
+    Naive times are taken as UTC, so every stored time is timezone-aware.
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidFormat(
+                "Not an ISO 8601 date or time.",
+                code="model.time",
+                field=field,
+                masked_value=mask_unknown(value),
+                message_zh="不是 ISO 8601 日期或时间。",
+            ) from None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    raise type_error(field, "a date or time", value)
+
+
+def optional_datetime(value: object, field: str) -> dt.datetime | None:
+    """Like `aware_datetime`, but ``None`` and blank text give ``None``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return aware_datetime(value, field)
+
+
+def required_enum(value: object, field: str, cls: type[E]) -> E:
+    """A member of ``cls`` from a member or any value ``cls(value)`` accepts."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        raise InvalidFormat(
+            f"Not a valid {cls.__name__}; expected one of {', '.join(str(m.value) for m in cls)}.",
+            code="model.choice",
+            field=field,
+            masked_value=mask_unknown(value),
+            message_zh=f"{cls.__name__} 取值无效。",
+        ) from None
+
+
+def optional_enum(value: object, field: str, cls: type[E]) -> E | None:
+    """Like `required_enum`, but ``None`` and blank text give ``None``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return required_enum(value, field, cls)

@@ -1,0 +1,197 @@
+"""Display forms of model field values for ``repr`` and ``str`` (PRIVACY.md §4).
+
+Private. Each ``*_repr`` function takes a field value (or ``None``) and returns the text that
+the attrs-generated ``repr`` shows in its place; each delegates to a validator's ``mask()``
+where one exists and never raises, so printing an object can never fail or leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Callable
+
+from custmaster.validate import cn_name, cn_plate, cn_resident_id, cn_uscc, email, engine_no, phone
+from custmaster.validate import vin as vin_module
+from custmaster.validate._mask import keep_ends, mask_unknown
+
+__all__ = [
+    "address_repr",
+    "birth_date_repr",
+    "contact_value_repr",
+    "document_number_repr",
+    "email_repr",
+    "engine_no_repr",
+    "mask_address",
+    "mask_contact_value",
+    "mask_date",
+    "mask_field",
+    "mask_name",
+    "mask_value",
+    "name_repr",
+    "phone_repr",
+    "plate_repr",
+    "resident_id_repr",
+    "uscc_repr",
+    "vin_repr",
+]
+
+_HIDDEN = "******"
+
+# Administrative divisions at the start of an address: a province-level unit (省, 自治区,
+# one of the four municipalities, 特别行政区), a prefecture-level unit (市, 自治州, 地区, 盟)
+# and a county-level unit (区, 县, 市, 旗, 自治县, 林区, 特区). Names never contain digits or
+# the words that start the street part, which keeps a lazy match from swallowing the street.
+_NAME = r"[^\s\d省市区县旗州盟路街道巷弄号村镇乡]"
+_ADDRESS_HEAD = re.compile(
+    rf"(?:{_NAME}{{2,3}}省|{_NAME}{{2,10}}?自治区|北京市|天津市|上海市|重庆市"
+    rf"|香港特别行政区|澳门特别行政区)?"
+    rf"(?:{_NAME}{{1,10}}?(?:自治州|地区|盟|市))?"
+    rf"(?:{_NAME}{{1,10}}?(?:自治县|自治旗|林区|特区|区|县|市|旗))?"
+)
+
+
+def mask_address(value: str) -> str:
+    """Keep the province, city and district of an address and hide the rest.
+
+    The hidden part is a fixed ``******`` whatever its length; an address with no
+    recognisable division is hidden entirely.
+
+    >>> mask_address("福建省厦门市思明区湖滨南路100号")
+    '福建省厦门市思明区******'
+    >>> mask_address("北京市朝阳区建国路88号")
+    '北京市朝阳区******'
+    >>> mask_address("广西壮族自治区南宁市青秀区民族大道1号")
+    '广西壮族自治区南宁市青秀区******'
+    >>> mask_address("湖滨南路100号")
+    '******'
+    """
+    head = _ADDRESS_HEAD.match(value)
+    kept = head.group(0) if head is not None else ""
+    return kept + _HIDDEN if len(kept) < len(value) else kept
+
+
+def mask_date(value: dt.date) -> str:
+    """A birth date shown as its year only: ``1990-**-**``."""
+    return f"{value.year:04d}-**-**"
+
+
+def _safe(mask: Callable[[str], str]) -> Callable[[str], str]:
+    def apply(value: str) -> str:
+        try:
+            return mask(value)
+        except Exception:
+            return mask_unknown(value)
+
+    return apply
+
+
+def mask_name(value: str) -> str:
+    """A person's or organisation's name: the person-name mask, or the ends of anything else.
+
+    >>> mask_name("张伟")
+    '张*'
+    """
+    try:
+        return cn_name.mask(value)
+    except Exception:
+        return keep_ends(value, 2, 2)
+
+
+def mask_contact_value(value: str) -> str:
+    """A normalised contact value of any kind, masked by its shape.
+
+    Phone numbers are ``+``-prefixed E.164 or service digits, e-mail addresses hold ``@``,
+    anything else is an address.
+
+    >>> mask_contact_value("+8613800138000")
+    '138****8000'
+    >>> mask_contact_value("福建省厦门市思明区湖滨南路100号")
+    '福建省厦门市思明区******'
+    """
+    if "@" in value:
+        return _safe(email.mask)(value)
+    if value[:1] == "+" or value[:1].isdigit():
+        return _safe(phone.mask)(value)
+    return mask_address(value)
+
+
+def mask_value(value: object) -> str:
+    """Any field value of unknown meaning: dates by year, text by `mask_unknown`."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return mask_date(value)
+    if isinstance(value, str):
+        return mask_unknown(value)
+    return repr(value)
+
+
+def _repr_of(mask: Callable[[str], str]) -> Callable[[str | None], str]:
+    safe = _safe(mask)
+
+    def show(value: str | None) -> str:
+        return "None" if value is None else repr(safe(value))
+
+    return show
+
+
+def birth_date_repr(value: dt.date | None) -> str:
+    """The ``repr`` of a birth date: its year only."""
+    return "None" if value is None else repr(mask_date(value))
+
+
+name_repr = _repr_of(mask_name)
+resident_id_repr = _repr_of(cn_resident_id.mask)
+uscc_repr = _repr_of(cn_uscc.mask)
+phone_repr = _repr_of(phone.mask)
+email_repr = _repr_of(email.mask)
+address_repr = _repr_of(mask_address)
+plate_repr = _repr_of(cn_plate.mask)
+vin_repr = _repr_of(vin_module.mask)
+engine_no_repr = _repr_of(engine_no.mask)
+document_number_repr = _repr_of(lambda value: keep_ends(value, 1, 2))
+contact_value_repr = _repr_of(mask_contact_value)
+
+_FIELD_MASKS: dict[str, Callable[[str], str]] = {
+    "name": mask_name,
+    "resident_id": _safe(cn_resident_id.mask),
+    "uscc": _safe(cn_uscc.mask),
+    "mobile": _safe(phone.mask),
+    "home_phone": _safe(phone.mask),
+    "office_phone": _safe(phone.mask),
+    "fax": _safe(phone.mask),
+    "email": _safe(email.mask),
+    "address": mask_address,
+    "plate": _safe(cn_plate.mask),
+    "vin": _safe(vin_module.mask),
+    "engine_no": _safe(engine_no.mask),
+    "operator": mask_name,
+}
+
+#: Fields whose values are not personal on their own and are shown as they are.
+_PLAIN_FIELDS = frozenset(
+    {"gender", "postcode", "policy_no", "line", "role", "cover_start", "cover_end",
+     "make_model", "first_registered", "level", "key_customer", "first_channel"}
+)  # fmt: skip
+
+
+def mask_field(field: str, value: object) -> str:
+    """The display form of a value of the named field (unknown fields masked conservatively).
+
+    >>> mask_field("resident_id", "11010519491231002X")
+    '110***********002X'
+    >>> mask_field("birth_date", dt.date(1990, 5, 1)), mask_field("cover_end", dt.date(2027, 1, 5))
+    ('1990-**-**', '2027-01-05')
+    """
+    mask = _FIELD_MASKS.get(field)
+    if mask is not None and isinstance(value, str):
+        return mask(value)
+    if field in _PLAIN_FIELDS:
+        return str(value.value) if isinstance(value, enum.Enum) else str(value)
+    if isinstance(value, str):
+        return mask_unknown(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return mask_date(value)
+    return repr(value)

@@ -1,0 +1,161 @@
+"""Who a customer is: person or organisation, gender, and identity documents other than the ID card.
+
+A person is identified by the resident ID (`custmaster.validate.cn_resident_id`) where there is
+one; foreigners, residents of Hong Kong, Macao and Taiwan, and serving officers often present
+another document instead, kept as an `IdentityDocument` with its type and issuing country.
+
+>>> doc = IdentityDocument(type="台胞证", country="twn", number=" 0123 4567 ")
+>>> doc.type, doc.country, doc.number
+(<DocumentType.TAIWAN_PERMIT: 'taiwan_permit'>, 'TWN', '01234567')
+>>> doc
+IdentityDocument(type=<DocumentType.TAIWAN_PERMIT: 'taiwan_permit'>, country='TWN',
+                 number='0*****67')
+>>> doc.key
+('taiwan_permit', 'TWN', '01234567')
+>>> Gender("女"), Gender("M")
+(<Gender.FEMALE: 'female'>, <Gender.MALE: 'male'>)
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from custmaster.errors import InvalidFormat
+from custmaster.model import _convert, _mask
+from custmaster.validate._mask import mask_unknown
+
+__all__ = ["CustomerKind", "DocumentType", "Gender", "IdentityDocument"]
+
+_COUNTRY = re.compile(r"[A-Z]{2,3}")
+_DOCUMENT_NUMBER = re.compile(r"[^\s]{1,40}")
+
+
+class CustomerKind(_convert.AliasEnum):
+    """Whether a customer is a natural person or an organisation."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Gender(_convert.AliasEnum):
+    """A person's gender as the resident ID or a source states it.
+
+    The constructor accepts ``'M'``/``'F'`` (as `custmaster.validate.cn_resident_id` returns),
+    ``男``/``女`` and the GB/T 2261.1 codes ``1``/``2``.
+    """
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+class DocumentType(_convert.AliasEnum):
+    """The type of an identity document other than the mainland resident ID card.
+
+    The constructor accepts the usual Chinese names (``护照``, ``港澳通行证``, ``台胞证``,
+    ``军官证`` …) as aliases.
+    """
+
+    PASSPORT = "passport"
+    #: 港澳居民来往内地通行证 (回乡证), the mainland travel permit of Hong Kong and Macao residents.
+    HK_MACAO_PERMIT = "hk_macao_permit"
+    #: 台湾居民来往大陆通行证 (台胞证).
+    TAIWAN_PERMIT = "taiwan_permit"
+    #: 外国人永久居留身份证.
+    FOREIGN_PERMANENT_RESIDENT = "foreign_permanent_resident"
+    #: 军官证.
+    MILITARY_OFFICER = "military_officer"
+    #: 士兵证.
+    SOLDIER = "soldier"
+    #: 警官证.
+    POLICE_OFFICER = "police_officer"
+    #: 户口簿.
+    HOUSEHOLD_REGISTER = "household_register"
+    #: 出生医学证明 (for children without an ID card yet).
+    BIRTH_CERTIFICATE = "birth_certificate"
+    OTHER = "other"
+
+
+_convert.register_aliases(
+    CustomerKind,
+    {"个人": "person", "自然人": "person", "单位": "organisation", "企业": "organisation",
+     "机构": "organisation", "organization": "organisation"},
+)  # fmt: skip
+_convert.register_aliases(
+    Gender,
+    {"m": "male", "f": "female", "男": "male", "女": "female", "1": "male", "2": "female",
+     "男性": "male", "女性": "female"},
+)  # fmt: skip
+_convert.register_aliases(
+    DocumentType,
+    {"护照": "passport", "港澳通行证": "hk_macao_permit", "回乡证": "hk_macao_permit",
+     "港澳居民来往内地通行证": "hk_macao_permit", "台胞证": "taiwan_permit",
+     "台湾居民来往大陆通行证": "taiwan_permit",
+     "外国人永久居留身份证": "foreign_permanent_resident",
+     "外国人永久居留证": "foreign_permanent_resident", "军官证": "military_officer",
+     "士兵证": "soldier", "警官证": "police_officer", "户口簿": "household_register",
+     "户口本": "household_register", "出生证": "birth_certificate",
+     "出生医学证明": "birth_certificate", "其他": "other", "其它": "other"},
+)  # fmt: skip
+
+
+def _country(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _convert.type_error("country", "text", value)
+    code = value.strip().upper()
+    if not code:
+        return None
+    if not _COUNTRY.fullmatch(code):
+        raise InvalidFormat(
+            "A country is an ISO 3166 alpha-2 or alpha-3 code.",
+            code="identity_document.country",
+            field="country",
+            masked_value=mask_unknown(value),
+            message_zh="国家或地区须为 ISO 3166 两位或三位字母代码。",
+        )
+    return code
+
+
+def _document_number(value: str) -> str:
+    number = "".join(value.replace("\u3000", " ").split()).upper()
+    if not _DOCUMENT_NUMBER.fullmatch(number):
+        raise InvalidFormat(
+            "A document number is 1-40 characters.",
+            code="identity_document.number",
+            masked_value=mask_unknown(number),
+            message_zh="证件号码须为 1-40 个字符。",
+        )
+    return number
+
+
+def _document_type(value: object) -> DocumentType:
+    return _convert.required_enum(value, "id_document", DocumentType)
+
+
+def _document_number_field(value: object) -> str:
+    return _convert.required(value, "id_document", _document_number)
+
+
+@attrs.frozen(kw_only=True)
+class IdentityDocument:
+    """An identity document other than the resident ID: its type, issuing country and number.
+
+    ``country`` is the ISO 3166 code as the source gives it (``CHN`` or ``CN``; upper-cased),
+    or ``None`` when unknown. The number is kept without spaces, upper-cased. The triple
+    (type, country, number) is a strong identity key (`key`).
+    """
+
+    type: DocumentType = attrs.field(converter=_document_type)
+    country: str | None = attrs.field(default=None, converter=_country)
+    number: str = attrs.field(
+        converter=_document_number_field,
+        repr=_mask.document_number_repr,
+    )
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(type, country or '', number)``: the document's identity key."""
+        return (self.type.value, self.country or "", self.number)
