@@ -1,0 +1,136 @@
+"""The pytest plugin: hypothesis profiles chosen by environment, the seed fixture.
+
+Each scenario runs pytest in a subprocess, since loading a hypothesis profile changes
+hypothesis' global settings for the whole process.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from custmaster.testing import plugin
+from custmaster.testing.plugin import pytest_configure
+
+pytest_plugins = ["pytester"]
+
+_INNER_TESTS = """
+from hypothesis import settings
+
+def test_profile(custmaster_seed):
+    current = settings.default
+    print("PROFILE", settings.get_current_profile_name(), current.max_examples,
+          current.derandomize, current.deadline)
+    print("SEED", custmaster_seed)
+"""
+
+
+def _installed_as_entry_point() -> bool:
+    return any(
+        ep.value == "custmaster.testing.plugin"
+        for ep in importlib.metadata.entry_points(group="pytest11")
+    )
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    pytester.makepyfile(test_inner=_INNER_TESTS)
+    # Loaded by its pytest11 entry point once installed; by -p before that.
+    load = () if _installed_as_entry_point() else ("-p", "custmaster.testing.plugin")
+    return pytester.runpytest_subprocess(*load, "-s", *args)
+
+
+def test_ci_profile_from_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(plugin.PROFILE_ENV, "custmaster-ci")
+    monkeypatch.setenv(plugin.SEED_ENV, "42")
+    result = _run(pytester)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "custmaster: seed=42, hypothesis profile=custmaster-ci",
+            "*PROFILE custmaster-ci 50 True None",
+            "*SEED 42",
+        ]
+    )
+
+
+def test_dev_profile_and_seed_option(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(plugin.PROFILE_ENV, "custmaster-dev")
+    monkeypatch.setenv(plugin.SEED_ENV, "42")
+    result = _run(pytester, "--custmaster-seed=7")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*PROFILE custmaster-dev 200 False None", "*SEED 7"])
+
+
+def test_hypothesis_option_wins_over_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(plugin.PROFILE_ENV, "custmaster-dev")
+    monkeypatch.delenv(plugin.SEED_ENV, raising=False)
+    result = _run(pytester, "--hypothesis-profile=custmaster-ci")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*PROFILE custmaster-ci 50 True None", "*SEED 0"])
+
+
+def test_unknown_profile_and_bad_seed_are_usage_errors(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(plugin.PROFILE_ENV, "custmaster-typo")
+    result = _run(pytester)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*custmaster-typo*not a registered hypothesis profile*"])
+    monkeypatch.delenv(plugin.PROFILE_ENV)
+    monkeypatch.setenv(plugin.SEED_ENV, "forty-two")
+    result = _run(pytester)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*CUSTMASTER_SEED must be an integer*"])
+
+
+def test_plugin_imports_without_hypothesis() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules["hypothesis"] = None  # make "import hypothesis" fail
+        from custmaster.testing import plugin
+        assert plugin._HYPOTHESIS is False
+        assert plugin.register_profiles() is False
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_profiles_are_registered_with_hypothesis() -> None:
+    from hypothesis import settings
+
+    ci = settings.get_profile(plugin.CI_PROFILE)
+    assert ci.derandomize
+    assert ci.deadline is None
+    assert ci.max_examples == 50
+    dev = settings.get_profile(plugin.DEV_PROFILE)
+    assert not dev.derandomize
+    assert dev.max_examples == 200
+
+
+class _Config:
+    """The part of pytest.Config the plugin's configure hook reads."""
+
+    def getoption(self, name: str, default: object = None) -> object:
+        return default
+
+
+def test_profile_without_hypothesis_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugin, "_HYPOTHESIS", False)
+    monkeypatch.setenv(plugin.PROFILE_ENV, "custmaster-ci")
+    monkeypatch.delenv(plugin.SEED_ENV, raising=False)
+    with pytest.raises(pytest.UsageError, match=r"custmaster\[testing\]"):
+        pytest_configure(_Config())  # type: ignore[arg-type]
