@@ -1,0 +1,191 @@
+"""Dates as real files hold them: ISO, slashes, ``20261204``, ``2026年12月4日``, Excel serials.
+
+Core-system extracts and Excel sheets write the same day in many ways. `parse_date` accepts:
+
+- year-month-day with ``-``, ``/`` or ``.`` and one- or two-digit month and day
+  (``2026-12-04``, ``2026/12/4``, ``2026.12.4``), optionally followed by a time
+  (``2026-12-04 10:30:00``, ``2026-12-04T10:30:00+08:00``, ``2026-12-04 10:30:00.0``);
+- eight digits ``20261204`` (and fourteen, ``20261204103000``);
+- Chinese ``2026年12月4日``, optionally with ``0时`` / ``24时`` / ``零时起`` after it;
+- Excel serial numbers of the 1900 date system, as numbers or as text of five digits
+  (``46360``, ``46360.0``, ``46360.4375``); Excel's phantom 1900-02-29 (serial 60) is refused;
+- `datetime.date` and `datetime.datetime` objects, as openpyxl returns them.
+
+Full-width digits and separators are folded first. The time of day is checked, then dropped.
+Day-first or month-first forms (``04/12/2026``) are refused as ambiguous, and so is a bare year.
+
+>>> parse_date("2026年12月4日")
+datetime.date(2026, 12, 4)
+>>> parse_date("46360"), parse_date(46360.0), parse_date("２０２６/１２/４")
+(datetime.date(2026, 12, 4), datetime.date(2026, 12, 4), datetime.date(2026, 12, 4))
+>>> parse_date("2026-02-30", field="cover_start")
+Traceback (most recent call last):
+    ...
+custmaster.errors.InvalidComponent: [date.range] cover_start=202***2-30: The date does not exist ...
+>>> parse_date("04/12/2026")
+Traceback (most recent call last):
+    ...
+custmaster.errors.InvalidFormat: [date.format] value=04/***2026: Not a recognised date format ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+from custmaster.errors import InvalidComponent, InvalidFormat
+from custmaster.validate._mask import mask_unknown
+
+__all__ = ["EARLIEST", "ERROR_CODES", "LATEST", "from_excel_serial", "parse_date"]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "date.format": "The value is not a date in any recognised format.",
+    "date.range": "The date (or time) does not exist or lies outside the accepted range.",
+}
+
+#: The earliest date `parse_date` accepts by default (the resident ID rules' limit).
+EARLIEST = dt.date(1850, 1, 1)
+#: The latest date `parse_date` accepts by default.
+LATEST = dt.date(2100, 12, 31)
+
+_TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+_SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
+_CHINESE = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
+    r"(?:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?|(?:\d{1,2}|零)时(?:\d{1,2}分)?[起止]?))?"
+)
+_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def _format_error(value: object, field: str | None) -> InvalidFormat:
+    return InvalidFormat(
+        "Not a recognised date format (use YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日).",
+        code="date.format",
+        field=field,
+        masked_value=_mask(value),
+        message_zh="无法识别的日期格式（应为 YYYY-MM-DD、YYYY/M/D、YYYYMMDD 或 YYYY年M月D日）。",
+    )
+
+
+def _range_error(value: object, field: str | None, why_en: str, why_zh: str) -> InvalidComponent:
+    return InvalidComponent(
+        why_en,
+        code="date.range",
+        field=field,
+        masked_value=_mask(value),
+        message_zh=why_zh,
+    )
+
+
+def _mask(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return mask_unknown(value.isoformat())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return mask_unknown(repr(value))
+    return mask_unknown(value)
+
+
+def from_excel_serial(serial: float, *, field: str | None = None) -> dt.date:
+    """The date of an Excel serial number in the 1900 date system (the fraction is the time).
+
+    Serial 1 is 1900-01-01; Excel counts a 1900-02-29 that never was (serial 60), which is
+    refused, so serials from 61 on match every other program.
+
+    >>> from_excel_serial(1), from_excel_serial(59), from_excel_serial(61)
+    (datetime.date(1900, 1, 1), datetime.date(1900, 2, 28), datetime.date(1900, 3, 1))
+    >>> from_excel_serial(46360.75)
+    datetime.date(2026, 12, 4)
+    """
+    if not 1 <= serial < _EXCEL_MAX_SERIAL + 1 or int(serial) == 60:
+        raise _range_error(
+            serial,
+            field,
+            "The Excel serial number is not a date Excel can show.",
+            "Excel 日期序号超出范围。",
+        )
+    days = int(serial)
+    if days < 60:
+        days += 1
+    return _EXCEL_EPOCH + dt.timedelta(days=days)
+
+
+def _build(value: object, field: str | None, parts: tuple[str | None, ...]) -> dt.date:
+    year, month, day = int(parts[0] or 0), int(parts[1] or 0), int(parts[2] or 0)
+    try:
+        result = dt.date(year, month, day)
+    except ValueError:
+        raise _range_error(
+            value, field, "The date does not exist (month or day out of range).", "日期不存在。"
+        ) from None
+    hour, minute, second = (int(p) if p else 0 for p in parts[3:6])
+    if hour > 23 or minute > 59 or second > 59:
+        raise _range_error(value, field, "The time of day does not exist.", "时间不存在。")
+    return result
+
+
+def _parse_text(text: str, field: str | None) -> dt.date:
+    stripped = text.strip()
+    if not stripped.isascii():
+        stripped = unicodedata.normalize("NFKC", stripped).strip()
+    match = _SEPARATED.fullmatch(stripped)
+    if match is not None:
+        g = match.groups()
+        return _build(text, field, (g[0], g[2], g[3], g[4], g[5], g[6]))
+    match = _DIGITS.fullmatch(stripped)
+    if match is not None:
+        return _build(text, field, match.groups())
+    match = _CHINESE.fullmatch(stripped)
+    if match is not None:
+        return _build(text, field, match.groups()[:6])
+    if _SERIAL.fullmatch(stripped):
+        return from_excel_serial(float(stripped), field=field)
+    raise _format_error(text, field)
+
+
+def parse_date(
+    value: object,
+    *,
+    field: str | None = None,
+    earliest: dt.date = EARLIEST,
+    latest: dt.date = LATEST,
+) -> dt.date:
+    """Parse a date as a file or spreadsheet cell holds it (see the module description).
+
+    Raises `custmaster.InvalidFormat` (``date.format``) for what is no date, and
+    `custmaster.InvalidComponent` (``date.range``) for a date that does not exist or lies
+    outside ``earliest``…``latest``; both carry ``field`` and the masked value.
+
+    >>> parse_date("2026-12-04 10:30:00")
+    datetime.date(2026, 12, 4)
+    >>> parse_date("1799-01-01")
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidComponent: [date.range] value=179***1-01: The date lies outside ...
+    """
+    if isinstance(value, dt.datetime):
+        result = value.date()
+    elif isinstance(value, dt.date):
+        result = value
+    elif isinstance(value, str):
+        result = _parse_text(value, field)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if math.isnan(value):
+            raise _format_error(value, field)
+        result = from_excel_serial(value, field=field)
+    else:
+        raise _format_error(value, field)
+    if not earliest <= result <= latest:
+        raise _range_error(
+            value,
+            field,
+            f"The date lies outside {earliest.isoformat()}..{latest.isoformat()}.",
+            f"日期超出 {earliest.isoformat()} 至 {latest.isoformat()} 的范围。",
+        )
+    return result

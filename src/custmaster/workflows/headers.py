@@ -1,0 +1,236 @@
+"""Header mapping: the columns of a real file, matched to `SourceRecord` field names.
+
+Core-system extracts and Excel sheets name their columns in Chinese, and each system spells
+them a little differently (``被保险人`` or ``被保人``, ``车架号`` or ``VIN``, ``手机`` or
+``移动电话``). `map_headers` recognises the common spellings (`DEFAULT_ALIASES`) and any
+mapping the user supplies, and tells which columns it could not place.
+
+Matching ignores whitespace (ASCII and full-width), full-width letters and digits, letter
+case, a trailing colon (``:`` or ``：``) and required-field stars (``*保单号``). The canonical
+field names themselves (``policy_no``, ``mobile`` …) always match.
+
+>>> header_map = map_headers(["保单号", "被保人", "手机号码：", "ＶＩＮ", "备注"])
+>>> header_map.fields
+('policy_no', 'name', 'mobile', 'vin', None)
+>>> header_map.unmapped
+('备注',)
+
+A user mapping (header → field, or ``None`` to ignore a column) wins over the defaults:
+
+>>> map_headers(["联系电话", "手机"], {"联系电话": "mobile", "手机": None}).fields
+('mobile', None)
+>>> map_headers(["电话"], {"电话": "telephone"})
+Traceback (most recent call last):
+    ...
+custmaster.errors.UsageError: [mapping.field] The mapping names an unknown field ...
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+
+import attrs
+
+from custmaster.errors import UsageError
+from custmaster.model.source import FIELDS
+
+__all__ = [
+    "DEFAULT_ALIASES",
+    "ERROR_CODES",
+    "MAPPABLE_FIELDS",
+    "HeaderMap",
+    "check_mapping",
+    "load_mapping",
+    "map_headers",
+    "normalise_header",
+]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "mapping.field": "A header mapping names a field that SourceRecord does not have.",
+    "mapping.file": "A header mapping file cannot be read or is not a JSON object of strings.",
+}
+
+#: The `SourceRecord` fields a single column can fill (``id_document`` is a structured value).
+MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f != "id_document")
+
+#: The header spellings recognised by default for each canonical field.
+DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "policy_no": ("保单号", "保单号码", "保险单号", "保单编号"),
+        "name": (
+            "被保险人",
+            "被保人",
+            "被保险人姓名",
+            "被保险人名称",
+            "客户姓名",
+            "客户名称",
+            "姓名",
+        ),
+        "resident_id": (
+            "身份证号",
+            "身份证号码",
+            "身份证",
+            "证件号码",
+            "证件号",
+            "被保险人证件号码",
+        ),
+        "uscc": ("统一社会信用代码", "社会信用代码", "信用代码"),
+        "birth_date": ("出生日期", "生日"),
+        "gender": ("性别",),
+        "mobile": ("移动电话", "手机", "手机号", "手机号码", "联系手机", "mobile phone"),
+        "home_phone": ("家庭电话", "住宅电话", "家庭电话号码", "住宅电话号码"),
+        "office_phone": ("办公电话", "单位电话", "工作电话", "办公电话号码"),
+        "fax": ("传真", "传真号码", "传真号"),
+        "email": ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail"),
+        "address": ("客户地址", "地址", "联系地址", "通讯地址", "住址"),
+        "postcode": ("邮编", "邮政编码"),
+        "line": ("险种", "险类", "险别"),
+        "cover_start": ("起保日期", "保险起期", "起保时间", "保险起始日期"),
+        "cover_end": ("终保日期", "保险止期", "终保时间", "保险终止日期", "到期日期"),
+        "plate": ("车牌号", "车牌号码", "号牌号码", "车牌"),
+        "vin": ("车架号", "车架号码", "vin", "vin码", "车辆识别代号", "车辆识别代码"),
+        "engine_no": ("发动机号", "发动机号码"),
+        "make_model": ("厂牌型号", "品牌型号", "车辆型号"),
+        "first_registered": ("初登日期", "初次登记日期", "初登时间", "注册日期"),
+    }
+)
+
+_STRIP = "*:"
+
+
+def normalise_header(text: object) -> str:
+    """The form of a header used for matching (never shown to users).
+
+    >>> normalise_header(" 手机 号码： ")
+    '手机号码'
+    >>> normalise_header("*ＶＩＮ")
+    'vin'
+    >>> normalise_header(None)
+    ''
+    """
+    if not isinstance(text, str):
+        return "" if text is None else normalise_header(str(text))
+    folded = unicodedata.normalize("NFKC", text).replace("\ufeff", "").casefold()
+    return "".join(folded.split()).strip(_STRIP)
+
+
+def _index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    index = {normalise_header(field): field for field in MAPPABLE_FIELDS}
+    for field, names in aliases.items():
+        for name in names:
+            index.setdefault(normalise_header(name), field)
+    return index
+
+
+_DEFAULT_INDEX: dict[str, str] = _index(DEFAULT_ALIASES)
+
+
+def check_mapping(mapping: Mapping[str, object]) -> dict[str, str | None]:
+    """Check a user mapping (header → field name, or ``None`` to ignore the column).
+
+    Returns it with every header in its matching form; raises `UsageError` naming the
+    valid fields when a target is not a `SourceRecord` field.
+
+    >>> check_mapping({"联系电话 ": "mobile", "备注": None})
+    {'联系电话': 'mobile', '备注': None}
+    """
+    checked: dict[str, str | None] = {}
+    for header, field in mapping.items():
+        if field is not None and field not in MAPPABLE_FIELDS:
+            raise UsageError(
+                f"The mapping names an unknown field {field!r} for header {header!r}; "
+                f"known fields: {', '.join(MAPPABLE_FIELDS)}.",
+                code="mapping.field",
+                message_zh=f"映射中的字段 {field!r} 不存在。",
+            )
+        checked[normalise_header(header)] = field if isinstance(field, str) else None
+    return checked
+
+
+def load_mapping(path: str | Path) -> dict[str, str | None]:
+    """Read a header mapping from a JSON file: ``{"联系电话": "mobile", "备注": null}``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(
+            f"Cannot read the header mapping {str(path)!r}: {error}.",
+            code="mapping.file",
+            message_zh="无法读取表头映射文件。",
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(key, str) and (value is None or isinstance(value, str))
+        for key, value in data.items()
+    ):
+        raise UsageError(
+            f"The header mapping {str(path)!r} must be a JSON object of header: field name.",
+            code="mapping.file",
+            message_zh="表头映射文件应为 JSON 对象（表头: 字段名）。",
+        )
+    return check_mapping(data)
+
+
+@attrs.frozen
+class HeaderMap:
+    """The canonical field of each column of a file (``None`` where there is none).
+
+    When two columns name the same field, the first one is used and the later ones are listed
+    in ``duplicates`` (and in ``unmapped``), so no column is silently dropped.
+    """
+
+    #: The headers as the file has them, in column order.
+    headers: tuple[str, ...]
+    #: The canonical field of each column, or ``None``.
+    fields: tuple[str | None, ...]
+    #: Headers whose field was already taken by an earlier column.
+    duplicates: tuple[str, ...] = ()
+
+    @property
+    def mapped(self) -> tuple[tuple[str, str], ...]:
+        """``(header, field)`` for each mapped column, in column order."""
+        return tuple(
+            (header, field)
+            for header, field in zip(self.headers, self.fields, strict=True)
+            if field is not None
+        )
+
+    @property
+    def unmapped(self) -> tuple[str, ...]:
+        """The headers of the columns that map to no field."""
+        return tuple(h for h, f in zip(self.headers, self.fields, strict=True) if f is None)
+
+    def score(self) -> int:
+        """How many columns map to a field (used to find the header row of a sheet)."""
+        return sum(field is not None for field in self.fields)
+
+
+def map_headers(
+    headers: Sequence[object],
+    mapping: Mapping[str, object] | None = None,
+    *,
+    defaults: bool = True,
+) -> HeaderMap:
+    """Match each header to a canonical field: the user ``mapping`` first, then the defaults.
+
+    ``defaults=False`` uses only the user mapping (and the canonical names themselves).
+    """
+    user = check_mapping(mapping) if mapping else {}
+    index = _DEFAULT_INDEX if defaults else {normalise_header(f): f for f in MAPPABLE_FIELDS}
+    fields: list[str | None] = []
+    taken: set[str] = set()
+    duplicates: list[str] = []
+    texts = tuple("" if h is None else str(h) for h in headers)
+    for text in texts:
+        key = normalise_header(text)
+        field = user[key] if key in user else index.get(key)
+        if field is not None and field in taken:
+            duplicates.append(text)
+            field = None
+        if field is not None:
+            taken.add(field)
+        fields.append(field)
+    return HeaderMap(headers=texts, fields=tuple(fields), duplicates=tuple(duplicates))
