@@ -40,6 +40,7 @@ from custmaster.testing.strategies import (
     vins,
 )
 from custmaster.validate import (
+    cn_name,
     cn_plate,
     cn_postcode,
     cn_resident_id,
@@ -475,19 +476,48 @@ def test_value_strategies_shrink_to_readable_examples() -> None:
 
 def test_person_names_have_realistic_shapes() -> None:
     seen: list[str] = []
+    compound: set[str] = set()
 
-    @settings(max_examples=400, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None)
     @given(names())
     def collect(name: str) -> None:
         seen.append(name)
+        surname = cn_name.parse(name).surname
+        if surname is not None and len(surname) == 2:
+            compound.add(surname)
 
     collect()
     assert all(2 <= len(name) <= 9 for name in seen)
     assert any("·" in name for name in seen)  # minority names with the middle dot
-    assert any(name[:2] in {"欧阳", "司马", "上官", "诸葛", "司徒"} for name in seen)
+    assert compound  # compound surnames occur, and the validator splits them off
+    assert compound <= cn_name.COMPOUND_SURNAMES
     assert len(set(seen)) < len(seen)  # shared names such as 王伟 occur
     top = sum(name[0] in "王李张刘陈" for name in seen) / len(seen)
     assert top > 0.2  # about 30% of Chinese people have one of the five commonest surnames
+
+
+@SOME
+@given(names())
+def test_person_names_are_valid(name: str) -> None:
+    assert cn_name.validate(name, strict=True) == name
+    parsed = cn_name.parse(name)
+    assert parsed.kind == "person"
+    assert parsed.warnings == ()
+    if "·" in name:
+        assert parsed.surname is None
+        assert parsed.parts == tuple(name.split("·"))
+    else:
+        assert parsed.surname is not None
+        assert parsed.surname + (parsed.given_name or "") == name
+        assert name.startswith(parsed.surname)
+
+
+@FEW
+@given(names(kind="organisation"))
+def test_organisation_names_are_valid(name: str) -> None:
+    assert cn_name.validate(name, strict=True) == name
+    assert cn_name.parse(name).kind == "organisation"
+    assert name.endswith("公司")
 
 
 def test_name_arguments_are_checked() -> None:
