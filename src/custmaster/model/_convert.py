@@ -22,6 +22,7 @@ __all__ = [
     "AliasEnum",
     "FrozenMap",
     "aware_datetime",
+    "nested",
     "optional",
     "optional_date",
     "optional_datetime",
@@ -39,6 +40,7 @@ __all__ = [
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 #: China Standard Time, the time zone of Chinese policy dates.
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -119,6 +121,23 @@ class FrozenMap(Mapping[K, V]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMap, (list(self._data.items()),))
+
+
+def nested(cls: Callable[..., T], fields: Mapping[Any, Any], field: str) -> T:
+    """Build ``cls(**fields)`` for the field ``field``; errors name ``field.<inner field>``."""
+    try:
+        return cls(**fields)
+    except ValidationError as error:
+        error.field = field if error.field is None else f"{field}.{error.field}"
+        raise
+    except TypeError:
+        raise InvalidFormat(
+            "Unknown or missing keys.",
+            code="model.keys",
+            field=field,
+            masked_value="",
+            message_zh="字段名称有误或缺失。",
+        ) from None
 
 
 def type_error(field: str, expected: str, value: object) -> InvalidFormat:

@@ -188,7 +188,10 @@ def _channel_counts(value: object) -> _convert.FrozenMap[str, int]:
         raise _convert.type_error("channels", "a mapping of channel code to count", value)
     counts: dict[str, int] = {}
     for key, count in value.items():
-        code = Channel.get(key).code
+        try:
+            code = Channel.get(key).code
+        except ValidationError as error:
+            raise error.for_field("channels") from None
         if type(count) is not int or count < 1:
             raise InvalidFormat(
                 "A channel count is a positive integer.",
@@ -253,7 +256,10 @@ def _channel(value: object) -> Channel:
     if isinstance(value, Channel):
         return value
     if isinstance(value, str):
-        return Channel.get(value)
+        try:
+            return Channel.get(value)
+        except ValidationError as error:
+            raise error.for_field("channel") from None
     raise _convert.type_error("channel", "a channel", value)
 
 

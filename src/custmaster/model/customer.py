@@ -174,6 +174,7 @@ def _histories(value: object) -> _CheckedHistories:
         raise _convert.type_error("histories", "a mapping of field name to entries", value)
     checked: list[tuple[str, tuple[HistoryEntry, ...]]] = []
     for field in sorted(value):
+        HistoryEntry.value_type(field)
         entries = value[field]
         if isinstance(entries, (str, bytes)) or not isinstance(entries, (tuple, list)):
             raise _convert.type_error("histories", "a sequence of HistoryEntry", entries)
@@ -352,12 +353,7 @@ def _optional_document(value: object) -> IdentityDocument | None:
     if value is None or isinstance(value, IdentityDocument):
         return value
     if isinstance(value, Mapping):
-        try:
-            return IdentityDocument(**value)
-        except ValidationError as error:
-            raise error.for_field("id_document") from None
-        except TypeError:
-            pass
+        return _convert.nested(IdentityDocument, value, "id_document")
     raise _convert.type_error("id_document", "IdentityDocument", value)
 
 

@@ -132,11 +132,11 @@ def _document_number(value: str) -> str:
 
 
 def _document_type(value: object) -> DocumentType:
-    return _convert.required_enum(value, "id_document", DocumentType)
+    return _convert.required_enum(value, "type", DocumentType)
 
 
 def _document_number_field(value: object) -> str:
-    return _convert.required(value, "id_document", _document_number)
+    return _convert.required(value, "number", _document_number)
 
 
 @attrs.frozen(kw_only=True)

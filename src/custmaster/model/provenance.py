@@ -60,8 +60,7 @@ class Channel:
                 "A channel code is 1-40 lower-case ASCII letters, digits or '_', "
                 "starting with a letter.",
                 code="channel.format",
-                field="channel",
-                masked_value=str(value)[:40],
+                masked_value=mask_unknown(value),
                 message_zh="渠道代码须为 1-40 位小写字母、数字或下划线，以字母开头。",
             )
 
@@ -100,7 +99,10 @@ for _attr, _code, _label in (
 
 
 def _to_channel(value: str | Channel) -> Channel:
-    return Channel.get(value)
+    try:
+        return Channel.get(value)
+    except InvalidFormat as error:
+        raise error.for_field("channel") from None
 
 
 def _to_aware(value: object, field: str = "observed_at") -> dt.datetime:

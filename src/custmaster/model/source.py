@@ -73,12 +73,7 @@ def _document(value: object) -> IdentityDocument | None:
     if value is None or isinstance(value, IdentityDocument):
         return value
     if isinstance(value, Mapping):
-        try:
-            return IdentityDocument(**value)
-        except ValidationError as error:
-            raise error.for_field("id_document") from None
-        except TypeError:
-            pass
+        return _convert.nested(IdentityDocument, value, "id_document")
     raise _convert.type_error("id_document", "IdentityDocument or a mapping of its fields", value)
 
 
