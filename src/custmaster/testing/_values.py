@@ -225,14 +225,13 @@ def resident_ids(
     later than today, the sequence code is odd for men and even for women, and the check
     character is computed with ISO 7064 MOD 11-2 (uppercase ``X``).
 
-    Args:
-        region: a 6-digit region code, or a 2- or 4-digit prefix (province ``"35"``, city
-            ``"3502"``) to draw from.
-        born: a birth date, or an inclusive ``(earliest, latest)`` range; by default
-            1930-01-01 to today.
-        gender: ``"M"`` or ``"F"``; by default either.
-        legacy_15: generate first-generation 15-digit numbers (birth 1900-1999, two-digit year,
-            no check character).
+    :param region: a 6-digit region code, or a 2- or 4-digit prefix (province ``"35"``, city
+        ``"3502"``) to draw from.
+    :param born: a birth date, or an inclusive ``(earliest, latest)`` range; by default
+        1930-01-01 to today.
+    :param gender: ``"M"`` or ``"F"``; by default either.
+    :param legacy_15: generate first-generation 15-digit numbers (birth 1900-1999, two-digit year,
+        no check character).
 
     Failing examples shrink to births in 1990 in 110101 (北京市东城区).
 
@@ -416,8 +415,7 @@ def invalid_resident_ids(
     Apart from the labelled fault the number is right: the check character matches the
     changed digits and the region was in use in the birth year.
 
-    Args:
-        kind: one of the kinds above; by default any.
+    :param kind: one of the kinds above; by default any.
 
     Example::
 
@@ -661,11 +659,10 @@ def phones(
     full-width digits and stray whitespace. With ``formatted=False`` it is the plain national
     form (``13800138000``, ``05921234567``) without extension.
 
-    Args:
-        kind: which kind of number.
-        area_code: for ``"fixed_line"`` only: the area code, with or without the trunk ``0``
-            (``"0592"``); by default any.
-        formatted: messy real-world formats, or plain digits.
+    :param kind: which kind of number.
+    :param area_code: for ``"fixed_line"`` only: the area code, with or without the trunk ``0``
+        (``"0592"``); by default any.
+    :param formatted: messy real-world formats, or plain digits.
 
     Example::
 
@@ -758,10 +755,9 @@ def usccs(region: str | None = None) -> st.SearchStrategy[str]:
     new ``MA…`` one with its GB 11714 check character, and the last character is the GB 32100
     MOD 31 check character.
 
-    Args:
-        region: a 2-, 4- or 6-digit prefix of the registering region; by default any.
+    :param region: a 2-, 4- or 6-digit prefix of the registering region; by default any.
 
-    Failing examples shrink to ``91350200000000000…`` (a Xiamen company).
+    Failing examples shrink to ``91350200MA0000007F`` (a Xiamen company).
 
     Example::
 
@@ -847,10 +843,9 @@ def vins(
     position 9 is the ISO 3779 check digit GB 16735 requires, position 10 a model-year code, and
     the serial (positions 12-17) is digits. No ``I``, ``O`` or ``Q`` anywhere.
 
-    Args:
-        wmi: a 3-character manufacturer code to use; by default a common Chinese one.
-        model_year: a model year or an inclusive ``(first, last)`` range; by default 2005 to
-            next year.
+    :param wmi: a 3-character manufacturer code to use; by default a common Chinese one.
+    :param model_year: a model year or an inclusive ``(first, last)`` range; by default 2005 to
+        next year.
 
     Example::
 
@@ -986,10 +981,9 @@ def plates(new_energy: bool | None = None, province: str | None = None) -> st.Se
     compact form is what `custmaster.validate.cn_plate.validate` returns; ``cn_plate.format``
     adds the ``·``.
 
-    Args:
-        new_energy: True for green new-energy plates only, False for standard plates only;
-            by default both (about one in five is new-energy).
-        province: ``"闽"``, ``"35"`` or ``"福建省"``; by default any.
+    :param new_energy: True for green new-energy plates only, False for standard plates only;
+        by default both (about one in five is new-energy).
+    :param province: ``"闽"``, ``"35"`` or ``"福建省"``; by default any.
 
     Example::
 
@@ -1048,8 +1042,7 @@ def postcodes(province: str | None = None) -> st.SearchStrategy[str]:
     Digits 3-4 pick a post area and city, the last two a delivery office; city-level codes
     (``361000``) are as likely as delivery-office ones (``361004``).
 
-    Args:
-        province: ``"35"``, ``"闽"`` or ``"福建省"``; by default any.
+    :param province: ``"35"``, ``"闽"`` or ``"福建省"``; by default any.
 
     Example::
 
@@ -1359,9 +1352,8 @@ def names(
     Organisations: company names in the usual patterns, ``厦门鑫源贸易有限公司``,
     ``厦门市…``, ``鑫源（厦门）贸易有限公司`` and branches ``…有限公司福州分公司``.
 
-    Args:
-        kind: ``"person"`` or ``"organisation"``.
-        gender: for people, ``"M"`` or ``"F"`` given names; by default either.
+    :param kind: ``"person"`` or ``"organisation"``.
+    :param gender: for people, ``"M"`` or ``"F"`` given names; by default either.
 
     Example::
 
@@ -1493,8 +1485,7 @@ def addresses(province: str | None = None) -> st.SearchStrategy[GeneratedAddress
     city (``北京市东城区…``). Returns `GeneratedAddress` tuples so that related values can agree
     with the address: ``region_code[:2]`` is the province of a resident ID or a plate.
 
-    Args:
-        province: ``"35"``, ``"闽"`` or ``"福建省"``; by default any.
+    :param province: ``"35"``, ``"闽"`` or ``"福建省"``; by default any.
 
     Example::
 

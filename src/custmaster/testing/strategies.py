@@ -11,17 +11,17 @@ never by asking the validators, so custmaster's own tests use them to test the v
 
 They need hypothesis: install the ``testing`` extra (``pip install 'custmaster[testing]'``).
 
-============================  ==============================================================
-`resident_ids`                18- or 15-digit resident ID numbers (region, birth, gender)
-`invalid_resident_ids`        `InvalidValue` ``(value, code, strict)`` pairs
-`phones`                      `GeneratedPhone` ``(text, normalised, e164, extension, kind)``
-`usccs`                       unified social credit codes
-`vins`, `engine_numbers`      vehicle identification and engine numbers
-`plates`                      plate numbers, standard and new-energy
-`postcodes`, `emails`         postcodes by province, e-mail addresses
-`names`                       people (real surname frequencies) and organisations
-`addresses`                   `GeneratedAddress` ``(text, region_code, province, city, …)``
-============================  ==============================================================
+| Strategy | Generates |
+|---|---|
+| `resident_ids` | 18- or 15-digit resident ID numbers (region, birth date, gender) |
+| `invalid_resident_ids` | `InvalidValue` ``(value, code, strict)`` pairs |
+| `phones` | `GeneratedPhone` ``(text, normalised, e164, extension, kind)`` |
+| `usccs` | unified social credit codes |
+| `vins`, `engine_numbers` | vehicle identification and engine numbers |
+| `plates` | plate numbers, standard and new-energy |
+| `postcodes`, `emails` | postcodes by province, e-mail addresses |
+| `names` | people (real surname frequencies) and organisations |
+| `addresses` | `GeneratedAddress` ``(text, region_code, province, city, …)`` |
 
 Example::
 
