@@ -313,7 +313,7 @@ def _bad_birth_date(draw: st.DrawFn) -> InvalidValue:
         date_text, code = f"{year:04d}{month:02d}{day:02d}", "cn_resident_id.birth_date"
     elif variant == "future":
         today = _today()
-        number = draw(resident_ids(born=(today.replace(year=today.year - 10), today)))
+        number = draw(resident_ids(born=(today - _dt.timedelta(days=3650), today)))
         periods = _region_table()[1][number[:6]]
         future = draw(
             st.dates(today + _dt.timedelta(days=1), _dt.date(today.year + 20, 12, 31)).filter(
