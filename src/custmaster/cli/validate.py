@@ -1,0 +1,214 @@
+"""``custmaster validate``: check and normalise a customer file, report and write the rejects.
+
+A thin skin over `custmaster.workflows.validation.validate_file`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from custmaster.errors import UsageError
+from custmaster.workflows.headers import load_mapping
+from custmaster.workflows.validation import (
+    ValidationSummary,
+    default_rejects_path,
+    validate_file,
+)
+
+__all__ = ["render_summary", "validate"]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _say(console: Console, text: str) -> None:
+    """One line of plain text: no markup (paths and headers may hold brackets), no hard wraps."""
+    console.print(text, markup=False, soft_wrap=True)
+
+
+def render_summary(summary: ValidationSummary, console: Console) -> None:
+    """Print the summary table and where the rejects and output went (no personal data)."""
+    table = Table(
+        title=escape(f"{summary.path.name}: {summary.rows} rows"),
+        show_footer=True,
+        title_justify="left",
+    )
+    table.add_column("Column\n列", footer="Total 合计")
+    table.add_column("Field\n字段", no_wrap=True)
+    table.add_column("Valid\n有效", justify="right", footer=str(summary.valid))
+    table.add_column("Invalid\n无效", justify="right", footer=str(summary.invalid))
+    table.add_column("Empty\n空", justify="right", footer=str(summary.empty))
+    table.add_column(
+        "Changed\n已规范",
+        justify="right",
+        footer=str(sum(c.changed for c in summary.columns)),
+    )
+    for column in summary.columns:
+        table.add_row(
+            escape(column.column),
+            column.field,
+            str(column.valid),
+            f"[red]{column.invalid}[/red]" if column.invalid else "0",
+            str(column.empty),
+            str(column.changed),
+        )
+    console.print(table)
+
+    how = summary.kind.upper()
+    if summary.encoding:
+        how += f", {summary.encoding}"
+    if summary.sheet:
+        how += f", sheet {summary.sheet!r}"
+    share = f" ({summary.rows_rejected / summary.rows:.1%})" if summary.rows else ""
+    _say(
+        console,
+        f"Rows 行: {summary.rows} read ({how}, header on row {summary.header_row}), "
+        f"{summary.rows_valid} without problems, "
+        f"{summary.rows_rejected} with rejected cells{share}.",
+    )
+    if summary.codes:
+        codes = ", ".join(f"{code} {count}" for code, count in summary.codes)
+        _say(console, f"Error codes 错误代码: {codes}")
+    if summary.rejects_path is not None:
+        _say(
+            console,
+            f"Rejects 拒绝: {summary.rejects} cells written to {summary.rejects_path} "
+            "(row, column, code, message, masked value).",
+        )
+    if summary.output_path is not None:
+        _say(console, f"Output 输出: normalised rows written to {summary.output_path}.")
+    if summary.unmapped:
+        _say(
+            console,
+            "Not checked 未校验 (no field for these columns; use --mapping): "
+            + ", ".join(summary.unmapped),
+        )
+    if summary.duplicates:
+        _say(
+            console,
+            "Duplicates 重复 (an earlier column already gives this field): "
+            + ", ".join(summary.duplicates),
+        )
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="CSV text encoding (utf-8, utf-8-sig, gb18030, gbk …). Default: detected.",
+)
+@click.option("--sheet", metavar="NAME", help="XLSX sheet to read. Default: the first sheet.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.json",
+    help='Header mapping, a JSON object {"header": "field" or null}, applied before the '
+    "built-in Chinese headers (保单号, 被保险人, 身份证号 …).",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="PATH",
+    help="Where to write the rejected cells. Default: FILE's stem + .rejects.csv beside FILE.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="PATH",
+    help="Also write every row, normalised, to this CSV (masked unless --reveal).",
+)
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Write full values to --output (personal data: only for a permitted import).",
+)
+@click.option("--delimiter", metavar="CHAR", help="CSV field delimiter. Default: detected.")
+@click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Row number of the header. Default: found among the first rows.",
+)
+def validate(
+    *,
+    file: Path,
+    encoding: str | None,
+    sheet: str | None,
+    mapping: Path | None,
+    rejects: Path | None,
+    output: Path | None,
+    reveal: bool,
+    delimiter: str | None,
+    header_row: int | None,
+) -> None:
+    """Validate and normalise the customer records in FILE (CSV or XLSX).
+
+    Every mapped column is checked with its validator (身份证号 resident ID, 移动电话 phone,
+    车架号 VIN, 车牌号 plate, dates …). A bad cell never stops the run: it is written to the
+    rejects file with its row number, column, error code, message and masked value. Prints a
+    summary per column (valid, invalid, empty, changed by normalisation).
+
+    Exits 0 when the file was read, even if some cells were rejected (see the rejects file
+    and the summary); 65 when FILE cannot be read as a table; 64 on a usage error.
+
+    Example:
+
+        custmaster validate examples/customers.csv
+    """
+    rejects_path = rejects if rejects is not None else default_rejects_path(file)
+    for name, target in (("--rejects", rejects_path), ("--output", output)):
+        if target is not None and target.exists() and _same_file(target, file):
+            raise UsageError(
+                f"{name} would overwrite the input file {file}.",
+                code="usage",
+                message_zh=f"{name} 会覆盖输入文件。",
+            )
+    if reveal and output is None:
+        raise UsageError(
+            "--reveal applies only to --output.", message_zh="--reveal 只用于 --output。"
+        )
+    user_mapping = load_mapping(mapping) if mapping is not None else None
+    console = Console(highlight=False)
+
+    def run(progress: Callable[[int, float | None], None] | None) -> ValidationSummary:
+        return validate_file(
+            file,
+            encoding=encoding,
+            sheet=sheet,
+            delimiter=delimiter,
+            header_row=header_row,
+            mapping=user_mapping,
+            rejects=rejects_path,
+            output=output,
+            reveal=reveal,
+            progress=progress,
+        )
+
+    if console.is_terminal:
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rows]} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"Validating {file.name}", total=1.0, rows=0)
+
+            def report(rows: int, fraction: float | None) -> None:
+                bar.update(task, completed=fraction or 0.0, rows=rows)
+
+            summary = run(report)
+    else:
+        summary = run(None)
+    render_summary(summary, console)
