@@ -1,0 +1,46 @@
+"""Text clean-up shared by the vehicle, name and contact validators.
+
+Private. Only full-width ASCII forms (U+FF01-U+FF5E, typed with a Chinese input method) and the
+ideographic space are folded to ASCII; other compatibility forms (``'⑱'``, ``'²'``, Arabic-Indic
+digits) are *not* folded, so they stay invalid instead of silently becoming digits.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from custmaster.errors import ValidationError
+from custmaster.validate._mask import mask_unknown
+
+__all__ = ["MAX_INPUT", "error", "fold_width"]
+
+#: Inputs longer than this are refused before any other work (they cannot be any of our formats).
+MAX_INPUT = 4096
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # IDEOGRAPHIC SPACE
+
+_E = TypeVar("_E", bound=ValidationError)
+
+
+def fold_width(text: str) -> str:
+    """Map full-width ASCII forms and the ideographic space to ASCII, one character for one.
+
+    >>> fold_width("ＬＳＶ　１２３")
+    'LSV 123'
+    >>> fold_width("③²")
+    '③²'
+    """
+    return text.translate(_FULLWIDTH)
+
+
+def error(cls: type[_E], value: object, *, code: str, codes: dict[str, str], zh: str) -> _E:
+    """Build ``cls`` with ``code``, its description from ``codes`` and ``value`` masked.
+
+    >>> from custmaster.errors import InvalidLength
+    >>> from custmaster.validate.vin import ERROR_CODES
+    >>> e = error(InvalidLength, "LSV123", code="vin.length", codes=ERROR_CODES, zh="位数错误。")
+    >>> str(e)
+    '[vin.length] value=L****3: A VIN has exactly 17 characters. / 位数错误。'
+    """
+    return cls(codes[code], code=code, message_zh=zh, masked_value=mask_unknown(value))
