@@ -1,0 +1,449 @@
+"""Name (姓名 / 名称) of a person or organisation, as Chinese customer records hold it.
+
+A person's name is normally written in Han characters, surname first (``张伟``, ``欧阳娜娜``);
+names of ethnic minorities transliterated into Han characters join their parts with the middle
+dot U+00B7 (``买买提·艾力``); foreigners and some Chinese customers appear in Latin letters
+(``Zhang Wei``, ``John Smith``). Organisation names (``腾讯科技（深圳）有限公司``) are Han
+characters with full-width parentheses.
+
+`compact` cleans what data entry adds:
+
+* full-width letters and the ideographic space are folded to ASCII (``Ｊｏｈｎ`` → ``John``),
+  zero-width spaces and joiners (left by copy and paste) are removed;
+* runs of white space become one space and are stripped; a space between two Han characters
+  (``张 伟``) or next to a middle dot is removed, spaces between Latin words are kept;
+* the middle-dot look-alikes ``• ・ ･ ‧ ∙ ⋅`` become ``·``, and so does ``.`` (or ``．``) between
+  two Han characters (``买买提.艾力``);
+* parentheses become full-width ``（）`` in names with Han characters, ASCII ``()`` otherwise;
+* the text is put in Unicode normal form C (accents composed; a CJK compatibility ideograph
+  becomes its unified ideograph).
+
+Latin letters keep their case. `validate` refuses:
+
+* digits of any script (``张3``, ``李②``; organisations too: registered Chinese names write
+  numbers in Han characters) and control, format, private-use (legacy 造字 of rare
+  characters: use the standard Unicode character) or unassigned characters, and scripts other
+  than Han and Latin;
+* names with fewer than 2 or more than 60 characters (organisations: 100);
+* placeholders: ``无``, ``不详``, ``未知``, ``测试…``, ``test``, ``先生`` or ``女士`` alone, and a
+  surname with only ``某`` or ``X`` (``张某``, ``李XX``);
+* already-masked values (``张*``).
+
+A surname followed only by a form of address (``张先生``, ``王女士``, ``李总``), as call-back
+lists write, *is* accepted: it names a real person whose given name was not recorded. It carries
+the warning ``cn_name.honorific`` (`parse` reports ``honorific``), and ``strict=True`` refuses it.
+
+`parse` tells persons from organisations by keywords (``公司``, ``有限``, ``集团``, ``委员会``,
+``医院``, ``银行``, ``合作社`` …, a final ``厂 局 店 …`` in names of 4 characters or more, and
+``Ltd``, ``Inc``, ``GmbH`` …); callers that know better pass ``kind=``. A short organisation
+name without a keyword (``修理厂``) is taken for a person, the safe direction for masking.
+For persons written in Han characters it splits the surname (two characters for the compound
+surnames ``欧阳``, ``司马``, ``上官``, ``诸葛`` … when the name has at least 3 characters, one
+otherwise) from the given name. Minority names with ``·`` and Latin names have no surname in
+this sense (their order differs), so ``surname`` is ``None`` and ``parts`` lists the parts.
+
+`mask` follows PRIVACY.md: a Han name keeps its surname and shows one ``*`` for each other
+character (``张*``, ``欧阳**``, ``张**`` for ``张先生``); a ``·`` name keeps its first
+character and the dots (``买**·**``); a Latin name keeps its first letter and the spaces
+(``J*** *****``). Organisation names are shown in full: PIPL protects natural persons, and an
+organisation's registered name is public (a sole trader's shop name may contain a person's
+name; pass ``kind='person'`` to mask such names).
+
+More information:
+
+* PRIVACY.md, section 4 (display rules)
+* https://zh.wikipedia.org/wiki/复姓
+
+>>> validate('张 伟')
+'张伟'
+>>> validate('买买提 . 艾力')
+'买买提·艾力'
+>>> validate('腾讯科技(深圳)有限公司')
+'腾讯科技（深圳）有限公司'
+>>> mask('欧阳娜娜'), mask('买买提·艾力'), mask('腾讯科技（深圳）有限公司')
+('欧阳**', '买**·**', '腾讯科技（深圳）有限公司')
+>>> p = parse('张先生')
+>>> p.surname, p.honorific, [w.code for w in p.warnings]
+('张', '先生', ['cn_name.honorific'])
+>>> validate('不详')
+Traceback (most recent call last):
+    ...
+custmaster.errors.InvalidComponent: [cn_name.placeholder] value=**: ...
+>>> validate('张3')
+Traceback (most recent call last):
+    ...
+custmaster.errors.InvalidFormat: [cn_name.digits] value=**: ...
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+import attrs
+
+from custmaster.errors import (
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    UsageError,
+    ValidationError,
+    ValidationWarning,
+)
+from custmaster.validate._mask import mask_unknown
+from custmaster.validate._text import MAX_INPUT, error, fold_width
+
+__all__ = [
+    "COMPOUND_SURNAMES",
+    "ERROR_CODES",
+    "WARNING_CODES",
+    "CnName",
+    "NameKind",
+    "compact",
+    "format",
+    "is_valid",
+    "mask",
+    "parse",
+    "validate",
+]
+
+ERROR_CODES: dict[str, str] = {
+    "cn_name.type": "The name is not a string.",
+    "cn_name.length": "The name has fewer than 2 or more than 60 characters (organisations: 100).",
+    "cn_name.masked": "The name is already masked ('*'); the full value is needed.",
+    "cn_name.placeholder": "The name is a placeholder (无, 不详, 未知, test, 张某 …).",
+    "cn_name.digits": "A name has no digits.",
+    "cn_name.characters": "The name has characters other than Han and Latin letters, "
+    "spaces, · ' - . (and for organisations （）& ,).",
+    "cn_name.format": "A middle dot, hyphen or apostrophe starts or ends the name or is doubled.",
+    "cn_name.honorific": "Only a surname and a form of address (张先生): no given name.",
+}
+
+_ZH: dict[str, str] = {
+    "cn_name.type": "姓名不是字符串。",
+    "cn_name.length": "姓名少于 2 个或多于 60 个字符（单位名称 100 个）。",
+    "cn_name.masked": "姓名已脱敏（含 *），需要完整姓名。",
+    "cn_name.placeholder": "姓名是占位值（无、不详、未知、test、张某等）。",
+    "cn_name.digits": "姓名中不能有数字。",
+    "cn_name.characters": "姓名含有汉字、拉丁字母、空格和 · ' - . "
+    "（单位名称另可有（）& ,）以外的字符。",
+    "cn_name.format": "间隔号、连字符或撇号位于开头或结尾，或连续出现。",
+    "cn_name.honorific": "只有姓氏和称谓（如张先生），缺少名字。",
+}
+
+#: The codes `parse` reports as warnings (``strict=True`` raises them as errors).
+WARNING_CODES: frozenset[str] = frozenset({"cn_name.honorific"})
+
+#: Two-character surnames recognised when a Han name has at least 3 characters.
+COMPOUND_SURNAMES: frozenset[str] = frozenset(
+    {
+        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+        "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "澹台", "公冶", "申屠",
+        "太史", "呼延", "闻人", "东郭", "南宫", "西门", "独孤", "百里", "万俟", "司空",
+        "濮阳", "淳于", "赫连", "拓跋", "完颜", "宗政", "公羊", "羊舌", "微生", "梁丘",
+        "左丘", "东门", "谷梁", "乐正", "亓官", "仉督", "壤驷", "公良", "漆雕", "巫马",
+        "公西", "颛孙", "段干", "司寇", "子车", "第五", "鲜于", "闾丘", "夹谷", "宰父",
+        "太叔", "仲孙", "归海", "哥舒", "即墨", "纳兰",
+    }
+)  # fmt: skip
+
+NameKind = Literal["person", "organisation"]
+
+MIN_LENGTH = 2
+MAX_PERSON = 60
+MAX_ORGANISATION = 100
+
+_HONORIFICS = frozenset(
+    {"先生", "女士", "小姐", "太太", "夫人", "老师", "师傅", "经理", "老板", "总", "阿姨", "同志"}
+)
+_PLACEHOLDERS = frozenset(
+    {
+        "无", "没有", "暂无", "空", "不详", "未知", "不知道", "待定", "待补", "待补充", "未填",
+        "未填写", "匿名", "无名氏", "客户", "姓名", "名称", "本人", "某某", "某人", "测试",
+        "先生", "女士", "小姐", "太太", "老板", "师傅", "test", "tester", "none", "null", "nil",
+        "na", "n/a", "unknown", "anonymous", "tbd", "name", "x", "xx", "xxx", "xxxx",
+    }
+)  # fmt: skip
+_FILLERS = frozenset("某Xx")
+_ORG_KEYWORDS = (
+    "公司", "有限", "集团", "股份", "控股", "实业", "商贸", "物流", "委员会", "合作社",
+    "事务所", "研究所", "研究院", "基金会", "办事处", "经营部", "营业部", "门市部", "服务部",
+    "信用社", "幼儿园", "卫生院", "卫生室", "派出所", "俱乐部", "个体工商户", "门诊部",
+    "出版社", "电视台", "检察院", "法院", "公安局", "政府", "医院", "银行", "支行", "分行",
+    "学校", "大学", "学院", "中学", "小学", "诊所", "超市", "酒店", "宾馆", "饭店", "商店",
+    "商行", "药店", "药房", "工作室", "车队", "协会", "学会", "商会", "部队", "中心",
+)  # fmt: skip
+_ORG_SUFFIXES = frozenset("厂局店馆所院社站队部场厅")
+_ORG_WORDS = frozenset(
+    {
+        "ltd", "limited", "inc", "incorporated", "corp", "corporation", "co", "company",
+        "llc", "llp", "plc", "gmbh", "ag", "group", "bank", "university", "college", "school",
+        "hospital", "association", "foundation", "institute", "holdings", "trust",
+    }
+)  # fmt: skip
+
+# Han ideographs: CJK Unified Ideographs, extensions A-I and the compatibility blocks.
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2A6DF),
+    (0x2A700, 0x2EE5F),
+    (0x2F800, 0x2FA1F),
+    (0x30000, 0x323AF),
+)
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_HAN_CLASS = "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _HAN_RANGES) + "]"
+_DOT = "·"
+_DOT_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?\. ?(?={_HAN_CLASS})")
+_DOT_LIKE = str.maketrans(
+    {**dict.fromkeys("•・･‧∙⋅\u0387\u2e31", _DOT), **dict.fromkeys(_ZERO_WIDTH)}
+)
+_SPACES = re.compile(r"\s+")
+_PERSON_PUNCT = frozenset(" ·'-.")
+_ORG_PUNCT = frozenset(" ·'-.（）()&,")
+_DOUBLED = re.compile(r"[·'\-]{2,}|^[·'\-]|[·'\-]$")
+
+_Kind = Literal["person", "organisation"]
+
+
+def _is_han(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN_RANGES)
+
+
+def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
+    return error(cls, value, code=code, codes=ERROR_CODES, zh=_ZH[code])
+
+
+def _warning(code: str) -> ValidationWarning:
+    return ValidationWarning(code=code, message_en=ERROR_CODES[code], message_zh=_ZH[code])
+
+
+@attrs.frozen
+class CnName:
+    """The parts of a name; ``repr`` shows the name masked (persons) and hides the given name."""
+
+    #: The normalised name.
+    name: str = attrs.field(repr=False)
+    #: ``'person'`` or ``'organisation'``.
+    kind: NameKind
+    #: The surname of a person written in Han characters; ``None`` otherwise.
+    surname: str | None
+    #: The rest of a Han person's name (``''`` for ``张先生``); ``None`` when there is no surname.
+    given_name: str | None = attrs.field(repr=False)
+    #: The parts of a ``·`` name, or the words of a Latin name; the name itself otherwise.
+    parts: tuple[str, ...] = attrs.field(repr=False)
+    #: The form of address of ``张先生``-style names, else ``None``.
+    honorific: str | None = None
+    #: Doubts about a name that is still accepted.
+    warnings: tuple[ValidationWarning, ...] = ()
+
+    @property
+    def masked(self) -> str:
+        """The display form of PRIVACY.md (see the module notes)."""
+        return _mask_name(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"CnName(name={self.masked!r}, kind={self.kind!r}, surname={self.surname!r}, "
+            f"honorific={self.honorific!r}, warnings={self.warnings!r})"
+        )
+
+
+def _drop_spaces(text: str) -> str:
+    """Remove the spaces between two Han characters (or full-width parentheses) and next to ·."""
+    out: list[str] = []
+    n = len(text)
+    for i, char in enumerate(text):
+        if char == " " and 0 < i < n - 1:
+            before, after = text[i - 1], text[i + 1]
+            if _DOT in (before, after):
+                continue
+            if _joins(before) and _joins(after):
+                continue
+        out.append(char)
+    return "".join(out)
+
+
+def _joins(char: str) -> bool:
+    return char in "（）" or _is_han(char)
+
+
+def compact(value: str) -> str:
+    """Fold full-width forms, white space, middle dots and parentheses; no validation.
+
+    >>> compact('　Ｊｏｈｎ　  Ｓｍｉｔｈ ')
+    'John Smith'
+    >>> compact('阿依古丽 ・ 买买提')
+    '阿依古丽·买买提'
+    """
+    if not isinstance(value, str):
+        raise _error(InvalidFormat, value, code="cn_name.type")
+    if len(value) > MAX_INPUT:
+        raise _error(InvalidLength, value, code="cn_name.length")
+    text = unicodedata.normalize("NFC", fold_width(value).translate(_DOT_LIKE))
+    text = _SPACES.sub(" ", text).strip()
+    has_han = any(_is_han(c) for c in text)
+    if has_han:
+        text = text.replace("(", "（").replace(")", "）")
+        text = _DOT_BETWEEN_HAN.sub(r"\1" + _DOT, text)
+        text = _drop_spaces(text)
+    else:
+        text = text.replace("（", "(").replace("）", ")")
+    return text
+
+
+def _detect_kind(name: str) -> _Kind:
+    if any(keyword in name for keyword in _ORG_KEYWORDS):
+        return "organisation"
+    if _DOT in name:
+        return "person"
+    han = [c for c in name if _is_han(c)]
+    if len(han) >= 4 and name[-1] in _ORG_SUFFIXES:
+        return "organisation"
+    words = {w.strip(".,()").casefold() for w in name.split()}
+    if words & _ORG_WORDS:
+        return "organisation"
+    return "person"
+
+
+def _check_characters(name: str, kind: _Kind) -> None:
+    allowed_punct = _PERSON_PUNCT if kind == "person" else _ORG_PUNCT
+    for char in name:
+        if char in allowed_punct or _is_han(char):
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "N":
+            raise _error(InvalidFormat, name, code="cn_name.digits")
+        if category[0] == "L" and unicodedata.name(char, "").startswith("LATIN"):
+            continue
+        raise _error(InvalidFormat, name, code="cn_name.characters")
+
+
+def _split_person(name: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(surname, given name, parts) of a person's name."""
+    if _DOT in name:
+        return None, None, tuple(name.split(_DOT))
+    if all(_is_han(c) for c in name):
+        length = 2 if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else 1
+        if name.startswith("爱新觉罗") and len(name) >= 5:
+            length = 4
+        return name[:length], name[length:], (name,)
+    return None, None, tuple(name.split())
+
+
+def _check(value: object, kind: NameKind | None) -> CnName:
+    if kind not in (None, "person", "organisation"):
+        raise UsageError(
+            "kind must be None, 'person' or 'organisation'.",
+            message_zh="kind 只能是 None、'person' 或 'organisation'。",
+        )
+    name = compact(value)  # type: ignore[arg-type]
+    if "*" in name:
+        raise _error(InvalidFormat, name, code="cn_name.masked")
+    folded = name.replace(" ", "").casefold()
+    if folded in _PLACEHOLDERS or folded.startswith(("测试", "test_", "test-")):
+        raise _error(InvalidComponent, name, code="cn_name.placeholder")
+    resolved: _Kind = kind if kind is not None else _detect_kind(name)
+    _check_characters(name, resolved)
+    letters = len(name.replace(" ", ""))
+    limit = MAX_PERSON if resolved == "person" else MAX_ORGANISATION
+    if not MIN_LENGTH <= letters <= limit:
+        raise _error(InvalidLength, name, code="cn_name.length")
+    if _DOUBLED.search(name) or " ·" in name or "· " in name:
+        raise _error(InvalidFormat, name, code="cn_name.format")
+    if len(set(folded)) == 1 and (len(folded) >= 3 or folded.isascii()):
+        raise _error(InvalidComponent, name, code="cn_name.placeholder")
+    if resolved == "organisation":
+        return CnName(name, "organisation", None, None, (name,))
+    rest = name[1:].replace(" ", "")
+    if _is_han(name[0]) and rest and set(rest) <= _FILLERS:
+        raise _error(InvalidComponent, name, code="cn_name.placeholder")
+    surname, given, parts = _split_person(name)
+    honorific = None
+    warnings: tuple[ValidationWarning, ...] = ()
+    if surname is not None and given is not None and given in _HONORIFICS:
+        honorific, given = given, ""
+        warnings = (_warning("cn_name.honorific"),)
+    return CnName(name, "person", surname, given, parts, honorific, warnings)
+
+
+def _checked(value: object, kind: NameKind | None, strict: bool) -> CnName:
+    result = _check(value, kind)
+    if strict and result.warnings:
+        raise _error(InvalidComponent, result.name, code=result.warnings[0].code)
+    return result
+
+
+def _mask_name(parsed: CnName) -> str:
+    name = parsed.name
+    if parsed.kind == "organisation":
+        return name
+    if parsed.surname is not None:
+        return parsed.surname + "*" * (len(name) - len(parsed.surname))
+    return name[:1] + "".join(c if c in " ·" else "*" for c in name[1:])
+
+
+def validate(value: str, *, kind: NameKind | None = None, strict: bool = False) -> str:
+    """Return the normalised name or raise a `custmaster.ValidationError`.
+
+    ``kind`` forces ``'person'`` or ``'organisation'`` rules; ``strict=True`` also refuses
+    names that are only a surname and a form of address.
+
+    >>> validate('王女士', strict=True)
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidComponent: [cn_name.honorific] value=***: ...
+    """
+    return _checked(value, kind, strict).name
+
+
+def is_valid(value: object, *, kind: NameKind | None = None, strict: bool = False) -> bool:
+    """Whether ``value`` is an acceptable name; never raises.
+
+    >>> is_valid('诸葛亮'), is_valid('张'), is_valid('李某'), is_valid(None)
+    (True, False, False, False)
+    """
+    try:
+        _checked(value, kind, strict)
+    except ValidationError:
+        return False
+    return True
+
+
+def format(value: str, *, kind: NameKind | None = None, strict: bool = False) -> str:
+    """Return the normalised name (as `validate`).
+
+    >>> format('Ｗａｎｇ  Ｆａｎｇ')
+    'Wang Fang'
+    """
+    return _checked(value, kind, strict).name
+
+
+def mask(value: str, *, kind: NameKind | None = None) -> str:
+    """Display form of PRIVACY.md (see the module notes). Never raises.
+
+    An invalid value is masked as an unknown value.
+
+    >>> mask('张伟'), mask('张先生'), mask('John Smith'), mask('张3')
+    ('张*', '张**', 'J*** *****', '**')
+    """
+    try:
+        return _mask_name(_check(value, kind))
+    except ValidationError:
+        return mask_unknown(value)
+
+
+def parse(value: str, *, kind: NameKind | None = None, strict: bool = False) -> CnName:
+    """Validate the name and return its kind and parts.
+
+    >>> parse('欧阳娜娜')
+    CnName(name='欧阳**', kind='person', surname='欧阳', honorific=None, warnings=())
+    >>> parse('上海汽车集团股份有限公司').kind
+    'organisation'
+    >>> parse('买买提·艾力').parts
+    ('买买提', '艾力')
+    """
+    return _checked(value, kind, strict)

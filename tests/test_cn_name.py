@@ -1,0 +1,218 @@
+"""Names of persons and organisations: normalisation, placeholders, kinds, surnames, masking."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custmaster.errors import (
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    UsageError,
+    ValidationError,
+)
+from custmaster.validate import cn_name
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("张伟", "张伟"),
+        (" 张 伟 ", "张伟"),
+        ("张　三　丰", "张三丰"),
+        ("买买提·艾力", "买买提·艾力"),
+        ("买买提.艾力", "买买提·艾力"),
+        ("买买提 . 艾力", "买买提·艾力"),
+        ("买买提．艾力", "买买提·艾力"),
+        ("买买提•艾力", "买买提·艾力"),
+        ("买买提・艾力", "买买提·艾力"),
+        ("买买提‧艾力", "买买提·艾力"),
+        ("买买提∙艾力", "买买提·艾力"),
+        ("Zhang  Wei", "Zhang Wei"),
+        ("Ｊｏｈｎ　Ｓｍｉｔｈ", "John Smith"),
+        ("John F. Kennedy", "John F. Kennedy"),
+        ("José García", "José García"),
+        ("Jose\u0301 Garci\u0301a", "José García"),  # decomposed accents are composed
+        ("李\u200b四", "李四"),
+        ("腾讯科技(深圳)有限公司", "腾讯科技（深圳）有限公司"),
+        ("腾讯科技 （深圳） 有限公司", "腾讯科技（深圳）有限公司"),
+        ("Apple （China） Ltd", "Apple (China) Ltd"),
+    ],
+)
+def test_normalisation(raw: str, expected: str) -> None:
+    assert cn_name.validate(raw) == expected
+    assert cn_name.format(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "surname", "given_name"),
+    [
+        ("张伟", "张", "伟"),
+        ("王小明", "王", "小明"),
+        ("欧阳娜娜", "欧阳", "娜娜"),
+        ("司马光", "司马", "光"),
+        ("诸葛亮", "诸葛", "亮"),
+        ("上官婉儿", "上官", "婉儿"),
+        ("欧阳", "欧", "阳"),  # two characters: surname 欧, given name 阳
+        ("爱新觉罗溥仪", "爱新觉罗", "溥仪"),
+    ],
+)
+def test_surnames(value: str, surname: str, given_name: str) -> None:
+    parsed = cn_name.parse(value)
+    assert parsed.kind == "person"
+    assert (parsed.surname, parsed.given_name) == (surname, given_name)
+    assert parsed.honorific is None
+
+
+def test_minority_and_latin_names_have_parts_not_surnames() -> None:
+    uyghur = cn_name.parse("阿卜杜热依木·阿卜杜克热木")
+    assert uyghur.surname is None
+    assert uyghur.parts == ("阿卜杜热依木", "阿卜杜克热木")
+    latin = cn_name.parse("Zhang Wei")
+    assert (latin.surname, latin.parts) == (None, ("Zhang", "Wei"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "华为技术有限公司",
+        "中国平安财产保险股份有限公司上海分公司",
+        "上海汽车集团股份有限公司",
+        "厦门市思明区人民政府",
+        "北京协和医院",
+        "中国工商银行股份有限公司厦门分行",
+        "某某村村民委员会",
+        "红星农机专业合作社",
+        "红星机械厂",
+        "思明区第一中学",
+        "Apple (China) Ltd",
+        "Deutsche Bank AG",
+    ],
+)
+def test_organisations(value: str) -> None:
+    parsed = cn_name.parse(value)
+    assert parsed.kind == "organisation"
+    assert parsed.surname is None
+    assert cn_name.mask(value) == cn_name.validate(value)  # shown in full
+
+
+def test_kind_can_be_forced() -> None:
+    assert cn_name.parse("修理厂").kind == "person"  # short, no keyword: the safe guess
+    assert cn_name.parse("修理厂", kind="organisation").kind == "organisation"
+    assert cn_name.mask("张伟便利店", kind="person") == "张****"
+    with pytest.raises(UsageError):
+        cn_name.validate("张伟", kind="company")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "honorific"),
+    [
+        ("张先生", "先生"),
+        ("王女士", "女士"),
+        ("李小姐", "小姐"),
+        ("赵总", "总"),
+        ("欧阳先生", "先生"),
+    ],
+)
+def test_honorific_names_are_accepted_with_a_warning(value: str, honorific: str) -> None:
+    parsed = cn_name.parse(value)
+    assert parsed.honorific == honorific
+    assert parsed.given_name == ""
+    assert [w.code for w in parsed.warnings] == ["cn_name.honorific"]
+    assert cn_name.is_valid(value)
+    assert not cn_name.is_valid(value, strict=True)
+    with pytest.raises(InvalidComponent, match=r"cn_name\.honorific"):
+        cn_name.validate(value, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "code"),
+    [
+        ("无", InvalidComponent, "cn_name.placeholder"),
+        ("不详", InvalidComponent, "cn_name.placeholder"),
+        ("未知", InvalidComponent, "cn_name.placeholder"),
+        ("先生", InvalidComponent, "cn_name.placeholder"),
+        ("女士", InvalidComponent, "cn_name.placeholder"),
+        ("测试", InvalidComponent, "cn_name.placeholder"),
+        ("测试用户", InvalidComponent, "cn_name.placeholder"),
+        ("TEST", InvalidComponent, "cn_name.placeholder"),
+        ("null", InvalidComponent, "cn_name.placeholder"),
+        ("xxx", InvalidComponent, "cn_name.placeholder"),
+        ("张某", InvalidComponent, "cn_name.placeholder"),
+        ("张某某", InvalidComponent, "cn_name.placeholder"),
+        ("李XX", InvalidComponent, "cn_name.placeholder"),
+        ("哈哈哈", InvalidComponent, "cn_name.placeholder"),
+        ("张*", InvalidFormat, "cn_name.masked"),
+        ("张3", InvalidFormat, "cn_name.digits"),
+        ("李②", InvalidFormat, "cn_name.digits"),
+        ("王３", InvalidFormat, "cn_name.digits"),
+        ("王٣", InvalidFormat, "cn_name.digits"),
+        ("北京798艺术有限公司", InvalidFormat, "cn_name.digits"),
+        ("张伟（已故）", InvalidFormat, "cn_name.characters"),
+        ("张\x00伟", InvalidFormat, "cn_name.characters"),
+        ("\ue000伟", InvalidFormat, "cn_name.characters"),  # private-use 造字
+        ("Иван Петров", InvalidFormat, "cn_name.characters"),
+        ("张伟@", InvalidFormat, "cn_name.characters"),
+        ("·艾力", InvalidFormat, "cn_name.format"),
+        ("艾力·", InvalidFormat, "cn_name.format"),
+        ("买买提··艾力", InvalidFormat, "cn_name.format"),
+        ("张", InvalidLength, "cn_name.length"),
+        ("", InvalidLength, "cn_name.length"),
+        ("张" + "伟" * 60, InvalidLength, "cn_name.length"),
+        ("某" * 90 + "有限公司" + "某" * 10, InvalidLength, "cn_name.length"),
+    ],
+)
+def test_refusals(value: str, error: type[ValidationError], code: str) -> None:
+    with pytest.raises(error) as info:
+        cn_name.validate(value)
+    assert info.value.code == code
+    assert code in cn_name.ERROR_CODES
+    assert not cn_name.is_valid(value)
+    if len(value) > 6:
+        assert value not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("张伟", "张*"),
+        ("王小明", "王**"),
+        ("欧阳娜娜", "欧阳**"),
+        ("司马光", "司马*"),
+        ("张先生", "张**"),
+        ("买买提·艾力", "买**·**"),
+        ("John Smith", "J*** *****"),
+        ("王Lisa", "王****"),
+    ],
+)
+def test_mask(value: str, masked: str) -> None:
+    assert cn_name.mask(value) == masked
+    assert cn_name.parse(value).masked == masked
+    assert masked in repr(cn_name.parse(value))
+
+
+def test_repr_and_mask_never_show_a_persons_full_name() -> None:
+    parsed = cn_name.parse("王小明")
+    assert "小明" not in repr(parsed)
+    assert cn_name.mask(None) == "<NoneType>"  # type: ignore[arg-type]
+    assert cn_name.mask("张3") == "**"
+
+
+han = st.sampled_from("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰")
+surnames = st.sampled_from(["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "欧阳", "司马", "诸葛"])
+person_names = st.builds(
+    lambda s, g: s + "".join(g), surnames, st.lists(han, min_size=1, max_size=2)
+)
+
+
+@settings(max_examples=200)
+@given(person_names)
+def test_person_names_round_trip_and_mask(value: str) -> None:
+    assert cn_name.is_valid(value)
+    assert cn_name.validate(cn_name.format(value)) == cn_name.validate(value)
+    assert cn_name.validate(" ".join(value)) == value
+    parsed = cn_name.parse(value)
+    assert parsed.surname is not None
+    assert cn_name.mask(value) == parsed.surname + "*" * (len(value) - len(parsed.surname))
