@@ -121,4 +121,5 @@ def test_mask_shows_the_postcode_and_hides_junk() -> None:
 def test_parse_parts() -> None:
     parsed = cn_postcode.parse("361001")
     assert (parsed.zone, parsed.delivery_office) == ("361", "01")
+    assert parsed.mask() == "361001"
     assert cn_postcode.format("361 001") == "361001"

@@ -102,6 +102,7 @@ def test_parse_parts() -> None:
         "x",
     )
     assert "13800138000" not in repr(parsed)
+    assert parsed.mask() == "https://例子.中国:8443/a/b"
     assert url.parse("http://[::1]/", allow_localhost=True).host_kind == "ipv6"
     assert url.parse("http://192.0.2.1/").host_kind == "ipv4"
     assert url.parse("http://localhost/", allow_localhost=True).host_kind == "localhost"

@@ -117,6 +117,7 @@ def test_parse_parts() -> None:
     assert parsed.producers == ("上汽大众",)
     assert "183294" not in repr(parsed)
     assert "LSV**********3294" in repr(parsed)
+    assert parsed.mask() == "LSV**********3294"
 
 
 @pytest.mark.parametrize(

@@ -240,14 +240,13 @@ class CnName:
     #: Doubts about a name that is still accepted.
     warnings: tuple[ValidationWarning, ...] = ()
 
-    @property
-    def masked(self) -> str:
+    def mask(self) -> str:
         """The display form of PRIVACY.md (see the module notes)."""
         return _mask_name(self)
 
     def __repr__(self) -> str:
         return (
-            f"CnName(name={self.masked!r}, kind={self.kind!r}, surname={self.surname!r}, "
+            f"CnName(name={self.mask()!r}, kind={self.kind!r}, surname={self.surname!r}, "
             f"honorific={self.honorific!r}, warnings={self.warnings!r})"
         )
 

@@ -152,6 +152,10 @@ class Postcode:
     #: The last two digits: the delivery office (投递局).
     delivery_office: str
 
+    def mask(self) -> str:
+        """The display form: the postcode itself (not personal on its own)."""
+        return self.postcode
+
 
 def compact(value: str) -> str:
     """Fold full-width digits and remove spaces and hyphens; no validation.

@@ -171,6 +171,10 @@ class Url:
     #: The fragment without ``#`` (not shown in ``repr``).
     fragment: str = attrs.field(repr=False)
 
+    def mask(self) -> str:
+        """The display form: the URL without query and fragment."""
+        return _strip_query(self.url)
+
 
 def compact(value: str) -> str:
     """Strip spaces around the URL; fold and lower-case its scheme and host; no validation.

@@ -170,6 +170,10 @@ class Vin:
     #: Producer names of the vehicle-series catalogue sharing this WMI (empty when unknown).
     producers: tuple[str, ...] = attrs.field(repr=False, default=())
 
+    def mask(self) -> str:
+        """The display form, ``LSV**********3294``."""
+        return keep_ends(self.vin, 3, 4)
+
 
 def compact(value: str) -> str:
     """Upper-case, fold full-width forms and remove separators; no validation.
