@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from custmaster.errors import ValidationError
 from custmaster.model import (
@@ -37,6 +39,8 @@ from custmaster.model import (
     SourceRecord,
     Vehicle,
 )
+from custmaster.model._mask import mask_address
+from custmaster.testing import _domain
 
 UTC = dt.timezone.utc
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -583,3 +587,98 @@ def test_repr_masks_personal_data_of_hand_built_objects() -> None:
         assert secret not in shown
     assert "福建省厦门市思明区******" in shown
     assert "1949-**-**" in shown
+
+
+# --- masking of generated objects -------------------------------------------------------------
+
+_MASK_SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def _secrets(obj: object) -> tuple[set[str], set[str]]:
+    """(values that must not appear in repr, masked addresses that may contain short names)."""
+    secrets: set[str] = set()
+    addresses: set[str] = set()
+    names: set[str] = set()
+
+    def phone_digits(value: str) -> None:
+        number = value.split(";", 1)[0]
+        secrets.add(number)
+        if number.startswith("+86"):
+            secrets.add(number[3:])
+
+    def visit(x: object) -> None:
+        if isinstance(x, (Customer, SourceRecord)):
+            if x.resident_id:
+                secrets.update({x.resident_id, x.resident_id[6:14]})
+            person = not x.uscc if isinstance(x, SourceRecord) else x.kind is CustomerKind.PERSON
+            if x.name and person:
+                names.add(x.name)
+            if x.address:
+                addresses.add(x.address)
+            if x.id_document is not None:
+                secrets.add(x.id_document.number)
+        if isinstance(x, SourceRecord):
+            for field in PHONE_FIELDS:
+                value = getattr(x, field)
+                if value:
+                    phone_digits(value)
+            if x.email:
+                secrets.add(x.email)
+            visit(Vehicle(plate=x.plate, vin=x.vin, engine_no=x.engine_no))
+        if isinstance(x, Customer):
+            for p in x.contact_points:
+                visit(p)
+            for entries in x.histories.values():
+                for entry in entries:
+                    if entry.field == "name":
+                        names.add(str(entry.value))
+                    if entry.field == "address":
+                        addresses.add(str(entry.value))
+        if isinstance(x, (ContactPoint, ContactEvent)):
+            kind, value = (x.kind, x.value) if isinstance(x, ContactPoint) else x.contact_key
+            if kind.is_phone:
+                phone_digits(value)
+            elif kind is ContactKind.EMAIL:
+                secrets.add(value)
+            else:
+                addresses.add(value)
+        if isinstance(x, ContactEvent) and x.note:
+            secrets.add(x.note)
+        if isinstance(x, Policy) and x.vehicle is not None:
+            visit(x.vehicle)
+        if isinstance(x, Vehicle):
+            secrets.update(v for v in (x.plate, x.vin) if v)
+
+    visit(obj)
+    shown_addresses = {mask_address(a) for a in addresses}
+    secrets.update(a for a in addresses if mask_address(a) != a)
+    secrets.update(names)
+    return secrets, shown_addresses
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        _domain.customers(),
+        _domain.source_records(),
+        _domain.contact_events(),
+        _domain.policies(),
+        _domain.contact_points(),
+    ],
+    ids=["customers", "source_records", "contact_events", "policies", "contact_points"],
+)
+def test_repr_and_str_of_generated_objects_show_no_personal_data(
+    strategy: st.SearchStrategy[Any],
+) -> None:
+    @_MASK_SETTINGS
+    @given(strategy)
+    def check(obj: object) -> None:
+        shown = repr(obj) + str(obj)
+        secrets, allowed = _secrets(obj)
+        allowed_text = " ".join(allowed)
+        for secret in secrets:
+            assert secret not in shown or secret in allowed_text, secret
+
+    check()
