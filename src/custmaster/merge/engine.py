@@ -1,0 +1,633 @@
+"""The incremental golden-record state of one customer.
+
+`GoldenState` is the customer record computed from the set of observations (source records
+and contact events) about one customer. `GoldenState.add` folds one more source record in
+without recomputing anything else: for each field it compares the new observation with the
+field's current winner only, so its cost does not grow with the number of observations the
+customer already has. `build` makes a state from scratch; `GoldenState.as_of` rebuilds the
+state as it stood at a past time.
+
+Which observations compete:
+
+- Person fields (``name``, ``resident_id``, ``uscc``, ``birth_date``, ``gender``,
+  ``address``, ``postcode``, ``extra.*``) are single-valued: one winner per field under the
+  field's `custmaster.merge.rules.Rule`.
+- Contact fields (``mobile``, ``home_phone``, ``office_phone``, ``fax``, ``email``, and
+  ``address`` too) accumulate as contact points keyed by their normalised value: the same
+  number from another channel updates one contact point (first and last seen, count per
+  channel); its status (unverified, reached, wrong) is newest-wins over contact events.
+- Policy fields (``line``, ``cover_start``, ``cover_end``, ``plate``, ``vin``,
+  ``engine_no``, ``make_model``, ``first_registered``) of a record that names a policy
+  compete within that policy; without a policy number they are fields of the customer. The
+  customer's ``role`` on a policy accumulates: every role any record stated (default
+  ``insured``).
+
+A field name addresses a value: ``"address"``, ``"extra.occupation"``, or
+``"policy.<policy number>.<field>"`` for a policy's field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple, Protocol
+
+from custmaster.merge._mask import mask_contact
+from custmaster.merge.rules import (
+    NEWEST,
+    ChannelOrder,
+    MergePolicy,
+    Observed,
+    Rule,
+    ValueStats,
+    full_key,
+)
+from custmaster.model.provenance import Channel, Provenance
+
+__all__ = [
+    "CONTACT_KINDS",
+    "DEFAULT_ROLE",
+    "POLICY_FIELDS",
+    "ContactState",
+    "EventLike",
+    "GoldenState",
+    "RecordLike",
+    "Verdict",
+    "build",
+    "event_status",
+    "field_path",
+    "journal_append",
+    "journal_attr",
+    "journal_item",
+    "journal_member",
+    "record_value",
+    "split_path",
+    "undo",
+    "verdict_key",
+]
+
+#: The fields that accumulate as contact points, and the contact kind of each.
+CONTACT_KINDS: Mapping[str, str] = {
+    "mobile": "mobile",
+    "home_phone": "home",
+    "office_phone": "office",
+    "fax": "fax",
+    "email": "email",
+    "address": "address",
+}
+
+#: Fields that belong to the policy a record names (when it names one).
+POLICY_FIELDS: frozenset[str] = frozenset(
+    {
+        "line",
+        "role",
+        "cover_start",
+        "cover_end",
+        "plate",
+        "vin",
+        "engine_no",
+        "make_model",
+        "first_registered",
+    }
+)
+
+#: The role a record's customer plays on its policy when the record does not say.
+DEFAULT_ROLE = "insured"
+
+#: Fields that single-valued survivorship does not cover (they are contact points only).
+_CONTACT_ONLY = frozenset(k for k in CONTACT_KINDS if k != "address")
+_PHONE_KINDS = frozenset({"mobile", "home", "office", "fax"})
+_VOICE = frozenset({"mobile", "home", "office"})
+
+_POLICY_PREFIX = "policy."
+
+
+class RecordLike(Protocol):
+    """What the engine reads from a source record (`custmaster.model.source.SourceRecord`)."""
+
+    @property
+    def provenance(self) -> Provenance: ...
+
+    @property
+    def policy_no(self) -> str | None: ...
+
+    @property
+    def extra(self) -> Mapping[str, str]: ...
+
+    def values(self) -> Iterator[tuple[str, Any]]: ...
+
+
+class EventLike(Protocol):
+    """What the engine reads from a contact event (`custmaster.model.contact.ContactEvent`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def at(self) -> dt.datetime: ...
+
+    @property
+    def channel(self) -> Channel: ...
+
+    @property
+    def contact_kind(self) -> Any: ...
+
+    @property
+    def contact_value(self) -> str: ...
+
+    @property
+    def outcome(self) -> Any: ...
+
+    @property
+    def operator(self) -> str | None: ...
+
+
+def field_path(field: str, policy_no: str | None = None) -> str:
+    """The address of a field, ``"policy.<no>.<field>"`` for a policy's field.
+
+    >>> field_path("cover_end", "PDAA2026")
+    'policy.PDAA2026.cover_end'
+    """
+    return f"{_POLICY_PREFIX}{policy_no}.{field}" if policy_no else field
+
+
+def split_path(path: str) -> tuple[str | None, str]:
+    """``(policy number or None, field)`` of a field address.
+
+    >>> split_path("policy.PDAA2026.extra.车队")
+    ('PDAA2026', 'extra.车队')
+    >>> split_path("address")
+    (None, 'address')
+    """
+    if path.startswith(_POLICY_PREFIX):
+        rest = path[len(_POLICY_PREFIX) :]
+        number, _, field = rest.partition(".")
+        return number, field
+    return None, path
+
+
+def record_value(record: Any, field: str) -> Any:
+    """The value of ``field`` (``"extra.<key>"`` included) in a source record, or None."""
+    if field.startswith("extra."):
+        extra: Mapping[str, Any] = record.extra
+        return extra.get(field[6:])
+    return getattr(record, field, None)
+
+
+def _code(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def event_status(event: EventLike) -> str | None:
+    """The contact-point status an event proves (``"reached"``/``"wrong"``), or None."""
+    implied = getattr(event.outcome, "implied_status", None)
+    return None if implied is None else _code(implied)
+
+
+class ContactState:
+    """One contact point as the source records built it: when, how often, which channels.
+
+    Its status is not kept here: a verdict (reached, wrong) belongs to the number, see
+    `GoldenState.status`.
+    """
+
+    __slots__ = ("channels", "first_seen", "kind", "last_seen", "value")
+
+    def __init__(self, kind: str, value: str, at: dt.datetime) -> None:
+        self.kind = kind
+        self.value = value
+        self.first_seen = at
+        self.last_seen = at
+        self.channels: dict[str, int] = {}
+
+    def _saved(self) -> tuple[dt.datetime, dt.datetime, dict[str, int]]:
+        return (self.first_seen, self.last_seen, dict(self.channels))
+
+    def _restore(self, saved: tuple[dt.datetime, dt.datetime, dict[str, int]]) -> None:
+        self.first_seen, self.last_seen, self.channels = saved
+
+    def _copy(self) -> ContactState:
+        new = ContactState(self.kind, self.value, self.first_seen)
+        new.last_seen = self.last_seen
+        new.channels = dict(self.channels)
+        return new
+
+    def _observe(self, at: dt.datetime, channel: str) -> None:
+        if at < self.first_seen:
+            self.first_seen = at
+        elif at > self.last_seen:
+            self.last_seen = at
+        self.channels[channel] = self.channels.get(channel, 0) + 1
+
+    @property
+    def count(self) -> int:
+        """How many records carried this value, over all channels."""
+        return sum(self.channels.values())
+
+    def __repr__(self) -> str:
+        return (
+            f"ContactState(kind={self.kind!r}, value={mask_contact(self.value)!r}, "
+            f"count={self.count})"
+        )
+
+
+class Verdict(NamedTuple):
+    """The newest status-setting contact event about one number or address."""
+
+    key: tuple[Any, ...]
+    status: str
+    at: dt.datetime
+    by: str | None
+    event_id: str
+
+
+def verdict_key(kind: str, value: str) -> tuple[str, str]:
+    """What a verdict is about: a phone number whatever its kind, else the kind and value."""
+    return ("phone", value) if kind in _PHONE_KINDS else (kind, value)
+
+
+class _Slot:
+    """The winner of one field under a rule other than `NEWEST` (kept with value stats)."""
+
+    __slots__ = ("best", "stats", "winner")
+
+    def __init__(self) -> None:
+        self.winner: tuple[tuple[Any, ...], Observed] | None = None
+        self.stats: dict[Any, ValueStats] | None = None
+        self.best: dict[Any, tuple[tuple[Any, ...], Observed]] | None = None
+
+    def _copy(self) -> _Slot:
+        new = _Slot()
+        new.winner = self.winner
+        if self.stats is not None:
+            new.stats = {
+                v: ValueStats(s.count, s.first_seen, s.last_seen) for v, s in self.stats.items()
+            }
+        if self.best is not None:
+            new.best = dict(self.best)
+        return new
+
+    def add(self, observed: Observed, rule: Rule, channels: ChannelOrder) -> None:
+        if not rule.uses_stats:
+            key = full_key(rule, observed, None, channels)
+            if self.winner is None or key > self.winner[0]:
+                self.winner = (key, observed)
+            return
+        if self.stats is None or self.best is None:
+            self.stats, self.best = {}, {}
+        value = observed.value
+        at = observed.provenance.observed_at
+        stats = self.stats.get(value)
+        if stats is None:
+            stats = self.stats[value] = ValueStats(1, at, at)
+        else:
+            stats.add(at)
+        candidate = (full_key(rule, observed, stats, channels), observed)
+        previous = self.best.get(value)
+        if previous is not None:
+            again = (full_key(rule, previous[1], stats, channels), previous[1])
+            if again[0] > candidate[0]:
+                candidate = again
+        self.best[value] = candidate
+        if self.winner is None or self.winner[1].value == value or candidate[0] > self.winner[0]:
+            self.winner = candidate
+
+
+# A single-valued winner under NEWEST: (record key, record), shared by the record's fields.
+_Entry = tuple[tuple[Any, ...], Any]
+
+# Journal entry kinds: (kind, target, key, previous).
+_ITEM, _ATTR, _MEMBER, _CONTACT, _APPEND = 0, 1, 2, 3, 4
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+def undo(journal: list[Any], mark: int = 0) -> None:
+    """Take back the changes recorded in ``journal`` after position ``mark``, newest first.
+
+    Entries are ``(kind, target, key, previous)``; stores may add their own ``_ITEM``
+    (``target[key] = previous``, deleted when previous is missing), ``_ATTR`` and
+    ``_MEMBER`` (discard ``key`` from the set ``target``) and ``_APPEND`` (pop the list
+    ``target``) entries to the same journal, through `journal_item`, `journal_attr`,
+    `journal_member` and `journal_append`.
+    """
+    while len(journal) > mark:
+        kind, target, key, previous = journal.pop()
+        if kind == _ITEM:
+            if previous is _MISSING:
+                target.pop(key, None)
+            else:
+                target[key] = previous
+        elif kind == _ATTR:
+            setattr(target, key, previous)
+        elif kind == _MEMBER:
+            target.discard(key)
+        elif kind == _APPEND:
+            target.pop()
+        else:
+            target._restore(previous)
+
+
+def journal_item(journal: list[Any], mapping: Any, key: Any) -> None:
+    """Record the current value of ``mapping[key]`` (or its absence) in ``journal``."""
+    journal.append((_ITEM, mapping, key, mapping.get(key, _MISSING)))
+
+
+def journal_member(journal: list[Any], members: Any, value: Any) -> None:
+    """Record that ``value`` was just added to the set ``members``."""
+    journal.append((_MEMBER, members, value, None))
+
+
+def journal_append(journal: list[Any], items: list[Any]) -> None:
+    """Record that one item was just appended to the list ``items``."""
+    journal.append((_APPEND, items, None, None))
+
+
+def journal_attr(journal: list[Any], obj: Any, name: str) -> None:
+    """Record the current value of ``obj.name`` in ``journal``."""
+    journal.append((_ATTR, obj, name, getattr(obj, name)))
+
+
+class GoldenState:
+    """The current view of one customer, updated one observation at a time.
+
+    Add each source record once (`add`; the store keeps records idempotent by
+    ``Provenance.key``) and contact events in any order (`add_event`, idempotent); the state
+    is the same whatever the order.
+    """
+
+    __slots__ = (
+        "_first",
+        "_slots",
+        "contacts",
+        "fields",
+        "policies",
+        "policy",
+        "roles",
+        "size",
+        "verdicts",
+    )
+
+    def __init__(self, policy: MergePolicy | None = None) -> None:
+        self.policy = policy if policy is not None else _DEFAULT_POLICY
+        #: Single-valued person fields: field -> winner.
+        self.fields: dict[str, _Entry] = {}
+        #: Policy number -> field -> winner.
+        self.policies: dict[str, dict[str, _Entry]] = {}
+        #: Policy number -> the roles (``"holder"``, ``"insured"``, ``"owner"``) the customer
+        #: plays on it: every role any record stated (roles accumulate).
+        self.roles: dict[str, set[str]] = {}
+        #: ``(kind, value)`` -> `ContactState`.
+        self.contacts: dict[tuple[str, str], ContactState] = {}
+        #: `verdict_key` -> the newest status-setting event about it.
+        self.verdicts: dict[tuple[str, str], Verdict] = {}
+        #: Number of source records folded in.
+        self.size = 0
+        self._first: _Entry | None = None
+        self._slots: dict[str, _Slot] = {}
+
+    # -- adding ------------------------------------------------------------------------
+
+    def add(self, record: RecordLike, journal: list[Any] | None = None) -> None:
+        """Fold one source record in; touches only the fields the record carries.
+
+        With a ``journal`` list, every change is also recorded there so that `undo` can
+        take it back (a store's transaction rollback).
+        """
+        p = record.provenance
+        channels = self.policy.channels
+        score = channels.score(p.channel)
+        at = p.observed_at
+        key = (at, score, p.source_ref)
+        entry: _Entry = (key, record)
+        if journal is not None:
+            journal.append((_ATTR, self, "size", self.size))
+        self.size += 1
+        first_key = (-at.timestamp(), score, p.source_ref)
+        if self._first is None or first_key > self._first[0]:
+            if journal is not None:
+                journal.append((_ATTR, self, "_first", self._first))
+            self._first = (first_key, record)
+        policy_no = record.policy_no
+        policy_fields: dict[str, _Entry] | None = None
+        if policy_no:
+            policy_fields = self.policies.get(policy_no)
+            if policy_fields is None:
+                policy_fields = self.policies[policy_no] = {}
+                self.roles[policy_no] = set()
+                if journal is not None:
+                    journal.append((_ITEM, self.policies, policy_no, _MISSING))
+                    journal.append((_ITEM, self.roles, policy_no, _MISSING))
+            role = getattr(record, "role", None)
+            role_code = _code(role) if role is not None else DEFAULT_ROLE
+            roles = self.roles[policy_no]
+            if role_code not in roles:
+                roles.add(role_code)
+                if journal is not None:
+                    journal.append((_MEMBER, roles, role_code, None))
+        rules = self.policy.rules
+        contacts = self.contacts
+        fields = self.fields
+        code = p.channel.code
+        for name, value in record.values():
+            if name == "policy_no":
+                continue
+            kind = CONTACT_KINDS.get(name)
+            if kind is not None:
+                contact = contacts.get((kind, value))
+                if contact is None:
+                    contact = contacts[(kind, value)] = ContactState(kind, value, at)
+                    if journal is not None:
+                        journal.append((_ITEM, contacts, (kind, value), _MISSING))
+                elif journal is not None:
+                    journal.append((_CONTACT, contact, None, contact._saved()))
+                contact._observe(at, code)
+                if name in _CONTACT_ONLY:
+                    continue
+            if policy_fields is not None and name in POLICY_FIELDS:
+                target, path = policy_fields, field_path(name, policy_no)
+            else:
+                target, path = fields, name
+            if not rules or self.policy.rule(name) is NEWEST:
+                current = target.get(name)
+                if current is None or key > current[0]:
+                    if journal is not None:
+                        journal.append(
+                            (_ITEM, target, name, _MISSING if current is None else current)
+                        )
+                    target[name] = entry
+            else:
+                slot = self._slots.get(path)
+                if journal is not None:
+                    saved = _MISSING if slot is None else slot._copy()
+                    journal.append((_ITEM, self._slots, path, saved))
+                    journal.append((_ITEM, target, name, target.get(name, _MISSING)))
+                if slot is None:
+                    slot = self._slots[path] = _Slot()
+                    target[name] = entry
+                slot.add(Observed(name, value, p), self.policy.rule(name), channels)
+
+    def add_event(self, event: EventLike, journal: list[Any] | None = None) -> bool:
+        """Fold one contact event in: a reached or wrong verdict is newest-wins per number.
+
+        A verdict on a phone number holds for every kind the number is kept as. Returns
+        whether the customer has the contact point; a verdict about one it does not have
+        (yet) is kept and applies once the number arrives, so order does not matter.
+        """
+        kind = _code(event.contact_kind)
+        vkey = verdict_key(kind, event.contact_value)
+        status = event_status(event)
+        if status is not None:
+            key = (event.at, self.policy.channels.score(event.channel), event.id)
+            current = self.verdicts.get(vkey)
+            if current is None or key > current.key:
+                if journal is not None:
+                    journal.append((_ITEM, self.verdicts, vkey, current or _MISSING))
+                self.verdicts[vkey] = Verdict(key, status, event.at, event.operator, event.id)
+        if vkey[0] == "phone":
+            return any((k, vkey[1]) in self.contacts for k in _PHONE_KINDS)
+        return (kind, event.contact_value) in self.contacts
+
+    def copy(self) -> GoldenState:
+        """An independent copy (the records it refers to are shared: they are immutable)."""
+        new = GoldenState(self.policy)
+        new.fields = dict(self.fields)
+        new.policies = {number: dict(fields) for number, fields in self.policies.items()}
+        new.roles = {number: set(roles) for number, roles in self.roles.items()}
+        new.contacts = {key: contact._copy() for key, contact in self.contacts.items()}
+        new.verdicts = dict(self.verdicts)
+        new.size = self.size
+        new._first = self._first
+        new._slots = {path: slot._copy() for path, slot in self._slots.items()}
+        return new
+
+    # -- reading -----------------------------------------------------------------------
+
+    def status(self, kind: str, value: str) -> Verdict | None:
+        """The newest verdict about a contact point, or None while it is unverified."""
+        return self.verdicts.get(verdict_key(kind, value))
+
+    def is_callable(self, kind: str, value: str) -> bool:
+        """A voice number (mobile, home, office) whose newest verdict is not ``wrong``."""
+        verdict = self.verdicts.get(verdict_key(kind, value))
+        return kind in _VOICE and (verdict is None or verdict.status != "wrong")
+
+    def current(self, path: str) -> Observed | None:
+        """The winning observation of a field address, or None when never observed."""
+        policy_no, name = split_path(path)
+        if policy_no is not None:
+            fields = self.policies.get(policy_no)
+            if fields is None:
+                return None
+        else:
+            fields = self.fields
+        entry = fields.get(name)
+        if entry is None:
+            return None
+        slot = self._slots.get(path)
+        if slot is not None and slot.winner is not None:
+            return slot.winner[1]
+        record = entry[1]
+        return Observed(name, record_value(record, name), record.provenance)
+
+    def value(self, path: str) -> Any:
+        """The current value of a field address (None when never observed)."""
+        policy_no, name = split_path(path)
+        slot = self._slots.get(path)
+        if slot is not None and slot.winner is not None:
+            return self.policy.rule(name).current(slot.winner[1], slot.stats)
+        fields = self.fields if policy_no is None else self.policies.get(policy_no, {})
+        entry = fields.get(name)
+        return None if entry is None else record_value(entry[1], name)
+
+    def paths(self) -> list[str]:
+        """Every field address that has a current value, sorted."""
+        paths = list(self.fields)
+        for number, fields in self.policies.items():
+            paths.extend(field_path(name, number) for name in fields)
+        return sorted(paths)
+
+    @property
+    def first_channel(self) -> Channel | None:
+        """The channel of the customer's first observation (ties: channel priority)."""
+        return None if self._first is None else self._first[1].provenance.channel
+
+    @property
+    def first_seen(self) -> dt.datetime | None:
+        """When the customer was first observed."""
+        return None if self._first is None else self._first[1].provenance.observed_at
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state as plain, comparable data: fields, their sources, contact points.
+
+        Two states from the same set of observations have equal snapshots.
+        """
+        contacts = []
+        for (kind, value), c in sorted(self.contacts.items()):
+            verdict = self.status(kind, value)
+            contacts.append(
+                {
+                    "kind": kind,
+                    "value": value,
+                    "first_seen": c.first_seen,
+                    "last_seen": c.last_seen,
+                    "channels": dict(sorted(c.channels.items())),
+                    "status": verdict.status if verdict else "unverified",
+                    "status_at": verdict.at if verdict else None,
+                    "callable": self.is_callable(kind, value),
+                }
+            )
+        paths = self.paths()
+        first = self._first[1].provenance.key if self._first is not None else None
+        return {
+            "fields": {path: self.value(path) for path in paths},
+            "sources": {path: self._source(path) for path in paths},
+            "contacts": contacts,
+            "first": first,
+            "size": self.size,
+        }
+
+    def _source(self, path: str) -> tuple[str, str] | None:
+        won = self.current(path)
+        return None if won is None else won.provenance.key
+
+
+_DEFAULT_POLICY = MergePolicy()
+
+
+def build(
+    records: Iterable[RecordLike],
+    events: Iterable[EventLike] = (),
+    policy: MergePolicy | None = None,
+    *,
+    as_of: dt.datetime | None = None,
+) -> GoldenState:
+    """The state computed from scratch from a set of records and events.
+
+    Records are taken once per ``Provenance.key`` (a repeated key is ignored, so the state
+    is the same as with one copy). With ``as_of``, only records both observed and recorded at
+    or before that time count, and events at or before it: the record as it stood then.
+    """
+    state = GoldenState(policy)
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        p = record.provenance
+        if as_of is not None and (p.observed_at > as_of or p.recorded_at > as_of):
+            continue
+        if p.key in seen:
+            continue
+        seen.add(p.key)
+        state.add(record)
+    for event in events:
+        if as_of is not None and event.at > as_of:
+            continue
+        state.add_event(event)
+    return state

@@ -1,0 +1,448 @@
+"""Survivorship rules: which observed value of a field becomes the customer's current value.
+
+Every value custmaster holds was *observed*: a source said it at some time, through some
+channel (`custmaster.model.provenance.Provenance`). For each field of a customer, a rule ranks
+the observations and the best one wins; the others stay as that field's history.
+
+The built-in rules:
+
+- `NEWEST` (the default): the newest observed time wins.
+- `ChannelPriority`: the most trusted channel wins, the newest within it.
+- `FIRST_SEEN`: the oldest observation wins (for "source channel of first contact").
+- `MOST_FREQUENT`: the value observed most often wins; equal counts go to the value seen last.
+- `UNION`: the current value is every distinct value observed (a sorted tuple).
+- `custom(key)`: the observation with the highest ``key(observed)`` wins — or any object
+  that satisfies the `Rule` protocol.
+
+Whatever the rule, equal ranks are broken by channel priority (the order of
+`Channel.builtins()` unless configured), then by the source reference, then by the value, so
+the winner depends only on the *set* of observations, never on their arrival order.
+
+>>> from custmaster.model.provenance import Provenance
+>>> def seen(value, when, channel="telesales", ref="r1"):
+...     return Observed("address", value, Provenance(channel=channel, source_ref=ref,
+...                                                  observed_at=when))
+>>> a = seen("上海市浦东新区世纪大道100号", "2026-01-05")
+>>> b = seen("上海市徐汇区漕溪北路88号", "2026-03-01", channel="core_system", ref="r2")
+>>> choose(NEWEST, [a, b]).provenance.source_ref
+'r2'
+>>> choose(FIRST_SEEN, [a, b]).provenance.source_ref
+'r1'
+>>> choose(custom(lambda o: len(o.value), name="longest"), [a, b]).provenance.source_ref
+'r1'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from custmaster.errors import UsageError
+from custmaster.merge._mask import mask_value
+from custmaster.model.provenance import Channel, Provenance
+
+__all__ = [
+    "FIRST_SEEN",
+    "MOST_FREQUENT",
+    "NEWEST",
+    "UNION",
+    "ChannelOrder",
+    "ChannelPriority",
+    "CustomRule",
+    "FirstSeen",
+    "MergePolicy",
+    "MostFrequent",
+    "Newest",
+    "Observed",
+    "Rule",
+    "Union",
+    "ValueStats",
+    "choose",
+    "custom",
+    "full_key",
+    "value_key",
+]
+
+
+def _show(observed: Observed) -> str:
+    return repr(mask_value(observed.field, observed.value))
+
+
+@attrs.frozen(slots=True)
+class Observed:
+    """One value of one field, as a source observed it.
+
+    ``repr`` masks the value by its field (PRIVACY.md), so a history can be printed.
+
+    >>> from custmaster.model.provenance import Provenance
+    >>> Observed("mobile", "+8613800138000",
+    ...          Provenance(channel="telesales", source_ref="T1", observed_at="2026-01-05"))
+    Observed(field='mobile', value='138****8000', provenance=Provenance(...))
+    """
+
+    field: str
+    value: Any = attrs.field(repr=False)
+    provenance: Provenance = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Observed(field={self.field!r}, value={_show(self)}, provenance=Provenance(...))"
+
+
+def value_key(value: object) -> str:
+    """A sortable text form of a value, the last tie-break between observations.
+
+    >>> value_key(dt.date(2026, 1, 5)), value_key(Channel.TELESALES)
+    ('2026-01-05', 'telesales')
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "\x1f".join(value_key(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    code = getattr(value, "code", None)
+    if isinstance(code, str):
+        return code
+    key = getattr(value, "key", None)
+    if isinstance(key, tuple):
+        return value_key(key)
+    return repr(value)
+
+
+def _channel_codes(codes: Iterable[str | Channel]) -> tuple[str, ...]:
+    return tuple(Channel.get(c).code for c in codes)
+
+
+@attrs.frozen
+class ChannelOrder:
+    """Channel trust order, most trusted first; the tie-break between equal observed times.
+
+    Channels not listed rank after every listed one, among themselves by code.
+
+    >>> order = ChannelOrder(("core_system", "telesales"))
+    >>> order.score(Channel.CORE_SYSTEM) > order.score(Channel.TELESALES)
+    True
+    >>> order.score(Channel.TELESALES) > order.score(Channel("wechat"))
+    True
+    """
+
+    codes: tuple[str, ...] = attrs.field(converter=_channel_codes)
+    _scores: dict[str, tuple[int, str]] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+
+    @classmethod
+    def default(cls) -> ChannelOrder:
+        """The order of `Channel.builtins()`."""
+        return cls(tuple(c.code for c in Channel.builtins()))
+
+    def score(self, channel: Channel) -> tuple[int, str]:
+        """A sortable trust score: higher is more trusted."""
+        code = channel.code
+        score = self._scores.get(code)
+        if score is None:
+            try:
+                index = self.codes.index(code)
+            except ValueError:
+                index = len(self.codes)
+            score = self._scores[code] = (-index, code)
+        return score
+
+
+@attrs.define(slots=True)
+class ValueStats:
+    """What a field's observations say about one distinct value: how often, first and last."""
+
+    count: int
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+
+    def add(self, observed_at: dt.datetime) -> None:
+        """Count one more observation of the value at ``observed_at``."""
+        self.count += 1
+        self.first_seen = min(self.first_seen, observed_at)
+        self.last_seen = max(self.last_seen, observed_at)
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """A survivorship rule.
+
+    ``rank`` scores one observation (higher wins; equal scores fall to the tie-break).
+    When ``uses_stats`` is true the engine passes the `ValueStats` of the observation's value;
+    a rank may then only grow as its value is observed more (so the engine can update the
+    winner in constant time), and must order the observations of one value the same whatever
+    the stats. ``current`` turns the winning observation into the field's current value.
+    """
+
+    @property
+    def name(self) -> str:
+        """A stable name, shown by ``explain``."""
+        ...
+
+    @property
+    def uses_stats(self) -> bool:
+        """Whether `rank` reads the value's `ValueStats`."""
+        ...
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        """The score of one observation; the highest wins."""
+        ...
+
+    def current(self, winner: Observed, values: Mapping[Any, ValueStats] | None) -> Any:
+        """The field's current value given the winning observation."""
+        ...
+
+    def describe(self) -> str:
+        """One sentence saying why the winner won, for ``explain``."""
+        ...
+
+
+class _RankRule:
+    """Shared behaviour: the current value is the winner's value."""
+
+    name = "rule"
+    uses_stats = False
+
+    def current(self, winner: Observed, values: Mapping[Any, ValueStats] | None) -> Any:
+        return winner.value
+
+    def __repr__(self) -> str:
+        return f"<rule {self.name}>"
+
+
+class Newest(_RankRule):
+    """The newest observed time wins (the default rule)."""
+
+    name = "newest"
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        return observed.provenance.observed_at
+
+    def describe(self) -> str:
+        return "the newest observed time wins"
+
+
+class FirstSeen(_RankRule):
+    """The oldest observed time wins."""
+
+    name = "first_seen"
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        return -observed.provenance.observed_at.timestamp()
+
+    def describe(self) -> str:
+        return "the first observation wins"
+
+
+def _to_order(order: ChannelOrder | Iterable[str | Channel]) -> ChannelOrder:
+    return order if isinstance(order, ChannelOrder) else ChannelOrder(tuple(order))
+
+
+def _optional_order(order: ChannelOrder | Iterable[str | Channel] | None) -> ChannelOrder | None:
+    return None if order is None else _to_order(order)
+
+
+@attrs.frozen
+class ChannelPriority(_RankRule):
+    """The most trusted channel wins; within a channel, the newest.
+
+    ``order`` lists channel codes, most trusted first; ``None`` uses the policy's order.
+    """
+
+    order: ChannelOrder | None = attrs.field(default=None, converter=_optional_order)
+    name = "channel_priority"
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        order = self.order or channels
+        return (order.score(observed.provenance.channel), observed.provenance.observed_at)
+
+    def describe(self) -> str:
+        return "the most trusted channel wins, then the newest within it"
+
+
+class MostFrequent(_RankRule):
+    """The value observed most often wins; equal counts go to the value seen most recently."""
+
+    name = "most_frequent"
+    uses_stats = True
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        count = stats.count if stats is not None else 1
+        return (count, observed.provenance.observed_at)
+
+    def describe(self) -> str:
+        return "the value observed most often wins"
+
+
+class Union(_RankRule):
+    """Every distinct value observed is current (a sorted tuple); provenance of the newest."""
+
+    name = "union"
+    uses_stats = True
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        return observed.provenance.observed_at
+
+    def current(self, winner: Observed, values: Mapping[Any, ValueStats] | None) -> Any:
+        if not values:
+            return (winner.value,)
+        return tuple(sorted(values, key=value_key))
+
+    def describe(self) -> str:
+        return "every distinct value is kept; the newest observation is shown as the source"
+
+
+@attrs.frozen
+class CustomRule(_RankRule):
+    """A rule from a key function: the observation with the highest ``key(observed)`` wins."""
+
+    key: Callable[[Observed], Any]
+    name: str = "custom"
+    text: str = "a custom rule chose it"
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        return self.key(observed)
+
+    def describe(self) -> str:
+        return self.text
+
+
+def custom(key: Callable[[Observed], Any], *, name: str = "custom", text: str = "") -> CustomRule:
+    """A user rule: the observation with the highest ``key(observed)`` wins.
+
+    >>> rule = custom(lambda o: o.provenance.channel.code == "core_system", name="core_first")
+    >>> rule.name
+    'core_first'
+    """
+    return CustomRule(key=key, name=name, text=text or f"the rule {name!r} ranked it highest")
+
+
+NEWEST = Newest()
+FIRST_SEEN = FirstSeen()
+MOST_FREQUENT = MostFrequent()
+UNION = Union()
+
+_BY_NAME: dict[str, Rule] = {
+    "newest": NEWEST,
+    "first_seen": FIRST_SEEN,
+    "most_frequent": MOST_FREQUENT,
+    "union": UNION,
+    "channel_priority": ChannelPriority(),
+}
+
+
+def _to_rule(rule: Rule | str | Callable[[Observed], Any]) -> Rule:
+    if isinstance(rule, str):
+        try:
+            return _BY_NAME[rule]
+        except KeyError:
+            raise UsageError(
+                f"Unknown merge rule {rule!r}; known: {', '.join(sorted(_BY_NAME))}.",
+                code="merge.unknown_rule",
+                message_zh=f"未知的合并规则 {rule!r}。",
+            ) from None
+    if isinstance(rule, Rule):
+        return rule
+    if callable(rule):
+        return custom(rule)
+    raise UsageError(
+        f"A merge rule must be a Rule, a rule name or a key function, not {type(rule).__name__}.",
+        code="merge.bad_rule",
+        message_zh="合并规则须为 Rule 对象、规则名称或键函数。",
+    )
+
+
+def _to_rules(rules: Mapping[str, Rule | str | Callable[[Observed], Any]]) -> dict[str, Rule]:
+    return {field: _to_rule(rule) for field, rule in dict(rules).items()}
+
+
+@attrs.frozen
+class MergePolicy:
+    """The rule of each field plus the channel trust order used to break ties.
+
+    ``rules`` maps a field name (``"address"``, ``"extra.occupation"``, a policy field such as
+    ``"cover_end"``) to a `Rule`, a rule name (``"newest"``, ``"first_seen"``,
+    ``"most_frequent"``, ``"union"``, ``"channel_priority"``) or a key function. Fields not
+    listed use `NEWEST`.
+
+    >>> policy = MergePolicy(rules={"name": "channel_priority", "occupation": "most_frequent"})
+    >>> policy.rule("name").name, policy.rule("address").name
+    ('channel_priority', 'newest')
+    """
+
+    rules: Mapping[str, Rule] = attrs.field(factory=dict, converter=_to_rules)
+    channels: ChannelOrder = attrs.field(factory=ChannelOrder.default, converter=_to_order)
+
+    def rule(self, field: str) -> Rule:
+        """The rule for ``field`` (``extra.`` prefixes are tried with and without)."""
+        rule = self.rules.get(field)
+        if rule is None and field.startswith("extra."):
+            rule = self.rules.get(field[6:])
+        return rule if rule is not None else NEWEST
+
+    @property
+    def all_newest(self) -> bool:
+        """True when every field uses `NEWEST` (the engine's fast path)."""
+        return all(rule is NEWEST for rule in self.rules.values())
+
+
+def tie_break(observed: Observed, channels: ChannelOrder) -> tuple[Any, ...]:
+    """Channel priority, then source reference, then value: higher wins."""
+    p = observed.provenance
+    return (channels.score(p.channel), p.source_ref, value_key(observed.value))
+
+
+def full_key(
+    rule: Rule, observed: Observed, stats: ValueStats | None, channels: ChannelOrder
+) -> tuple[Any, ...]:
+    """The complete sort key of an observation under ``rule``: rank, then tie-break."""
+    return (rule.rank(observed, stats, channels), *tie_break(observed, channels))
+
+
+def collect_stats(observations: Iterable[Observed]) -> dict[Any, ValueStats]:
+    """The `ValueStats` of each distinct value among ``observations``."""
+    stats: dict[Any, ValueStats] = {}
+    for o in observations:
+        at = o.provenance.observed_at
+        s = stats.get(o.value)
+        if s is None:
+            stats[o.value] = ValueStats(1, at, at)
+        else:
+            s.add(at)
+    return stats
+
+
+def ranked(
+    rule: Rule, observations: Sequence[Observed], channels: ChannelOrder | None = None
+) -> list[Observed]:
+    """``observations`` best first under ``rule`` (a full, non-incremental ranking)."""
+    order = channels or ChannelOrder.default()
+    stats = collect_stats(observations) if rule.uses_stats else None
+    return sorted(
+        observations,
+        key=lambda o: full_key(rule, o, stats[o.value] if stats else None, order),
+        reverse=True,
+    )
+
+
+def choose(
+    rule: Rule, observations: Sequence[Observed], channels: ChannelOrder | None = None
+) -> Observed:
+    """The winning observation under ``rule``.
+
+    Raises `custmaster.errors.UsageError` when there is nothing to choose from.
+    """
+    if not observations:
+        raise UsageError(
+            "No observations to choose from.",
+            code="merge.empty",
+            message_zh="没有可供选择的观测值。",
+        )
+    return ranked(rule, observations, channels)[0]
