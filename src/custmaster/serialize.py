@@ -53,6 +53,7 @@ from custmaster.model import Channel, HistoryEntry, PolicyLine, Provenance
 from custmaster.validate._mask import mask_unknown
 
 __all__ = [
+    "ERROR_CODES",
     "SCHEMA_VERSION",
     "StructureError",
     "converter",
@@ -61,6 +62,19 @@ __all__ = [
     "to_dict",
     "to_json",
 ]
+
+#: Every error code this module raises, and the codes of `StructureError.problems`.
+ERROR_CODES: dict[str, str] = {
+    "serialize.structure": "Data could not be turned into a model object (see its problems).",
+    "serialize.not_a_model": "to_dict was given something that is not a model object.",
+    "serialize.schema_missing": "The data has no schema version.",
+    "serialize.schema_version": "The data has a schema version this custmaster does not read.",
+    "serialize.unknown_key": "The data has a key the class does not have.",
+    "serialize.missing": "A required key is missing.",
+    "serialize.type": "A value has the wrong JSON type or is not a valid value of its type.",
+    "serialize.json": "The text is not JSON.",
+    "serialize.error": "Another error occurred while reading the data.",
+}
 
 T = TypeVar("T")
 

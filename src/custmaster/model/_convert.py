@@ -19,6 +19,7 @@ from custmaster.validate._mask import mask_unknown
 
 __all__ = [
     "CHINA_TZ",
+    "ERROR_CODES",
     "AliasEnum",
     "FrozenMap",
     "aware_datetime",
@@ -36,6 +37,18 @@ __all__ = [
     "type_error",
     "upper_ref",
 ]
+
+#: Every error code the shared converters raise, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "model.type": "A field was given a value of the wrong Python type.",
+    "model.identifier": "An identifier (customer id, event id) is not 1-64 ASCII characters.",
+    "model.reference": "A policy or endorsement number is not 1-64 ASCII characters.",
+    "model.required": "A required field is empty.",
+    "model.date": "A date is not a date or ISO 8601 date text.",
+    "model.time": "A time is not ISO 8601 text.",
+    "model.choice": "A value is not one of the choices of its enumeration.",
+    "model.keys": "A mapping given for a nested object has unknown or missing keys.",
+}
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -40,6 +40,7 @@ from custmaster.validate import phone
 from custmaster.validate._mask import mask_unknown
 
 __all__ = [
+    "ERROR_CODES",
     "VOICE_KINDS",
     "ContactEvent",
     "ContactKind",
@@ -48,6 +49,14 @@ __all__ = [
     "ContactPoint",
     "ContactStatus",
 ]
+
+#: Every error code this module raises (besides the shared ``model.*`` codes).
+ERROR_CODES: dict[str, str] = {
+    "contact.address": "An address contact point is empty.",
+    "contact_point.channel_count": "A channel count of a contact point is not a positive integer.",
+    "contact_point.seen_order": "A contact point was last seen before it was first seen.",
+    "contact_point.status_at": "A reached or wrong contact point has no status time.",
+}
 
 
 class ContactKind(_convert.AliasEnum):

@@ -54,7 +54,19 @@ from custmaster.model.source import SourceRecord
 from custmaster.validate import cn_name, cn_postcode, cn_resident_id, cn_uscc
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["Customer", "HistoryEntry", "PolicyRoleLink"]
+__all__ = ["ERROR_CODES", "Customer", "HistoryEntry", "PolicyRoleLink"]
+
+#: Every error code this module raises (besides the shared ``model.*`` codes).
+ERROR_CODES: dict[str, str] = {
+    "customer.kind_field": "A person has a USCC, or an organisation has person fields.",
+    "customer.gender_contradicts_id": "The gender given contradicts the resident ID.",
+    "customer.birth_date_contradicts_id": "The birth date given contradicts the resident ID.",
+    "customer.organisation_name": "An organisation name is longer than 200 characters.",
+    "customer.level": "A customer level is longer than 40 characters.",
+    "customer.contact_duplicate": "Two contact points have the same kind and value.",
+    "customer.history_field": "A history is kept for a field that has no history.",
+    "customer.history_entry": "A history entry is not a HistoryEntry of the field it is under.",
+}
 
 # The same customer is rebuilt on every observation merged into it; its key values are
 # validated once and then found in these caches (failures are not cached).
@@ -370,11 +382,17 @@ def _kind_error(field: str, kind: CustomerKind) -> InvalidComponent:
 def _contradiction(field: str, shown: str) -> InvalidComponent:
     return InvalidComponent(
         f"The {field} contradicts the resident ID.",
-        code=f"customer.{field}_contradicts_id",
+        code=_CONTRADICTION_CODES[field],
         field=field,
         masked_value=shown,
         message_zh="与身份证号码不符。",
     )
+
+
+_CONTRADICTION_CODES = {
+    "gender": "customer.gender_contradicts_id",
+    "birth_date": "customer.birth_date_contradicts_id",
+}
 
 
 @attrs.frozen(kw_only=True)

@@ -26,7 +26,13 @@ from custmaster.errors import InvalidFormat
 from custmaster.model import _convert, _mask
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["CustomerKind", "DocumentType", "Gender", "IdentityDocument"]
+__all__ = ["ERROR_CODES", "CustomerKind", "DocumentType", "Gender", "IdentityDocument"]
+
+#: Every error code this module raises (besides the shared ``model.*`` codes).
+ERROR_CODES: dict[str, str] = {
+    "identity_document.country": "The country is not an ISO 3166 alpha-2 or alpha-3 code.",
+    "identity_document.number": "A document number is not 1-40 characters without spaces.",
+}
 
 _COUNTRY = re.compile(r"[A-Z]{2,3}")
 _DOCUMENT_NUMBER = re.compile(r"[^\s]{1,40}")

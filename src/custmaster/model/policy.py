@@ -42,6 +42,7 @@ from custmaster.model.vehicle import Vehicle
 from custmaster.validate._mask import mask_unknown
 
 __all__ = [
+    "ERROR_CODES",
     "BusinessType",
     "Endorsement",
     "EndorsementKind",
@@ -50,6 +51,15 @@ __all__ = [
     "PolicyRole",
     "PolicyStatus",
 ]
+
+#: Every error code this module raises (besides the shared ``model.*`` codes).
+ERROR_CODES: dict[str, str] = {
+    "policy_line.format": "A policy line is neither a built-in line's name nor a valid code.",
+    "policy.cover_order": "The cover of a policy ends before it starts.",
+    "policy.renews_self": "A policy names itself as the policy it renews.",
+    "policy.renews_business_type": "A policy that is not a renewal names a policy it renews.",
+    "policy.endorsement_duplicate": "Two endorsements of a policy have the same number.",
+}
 
 _LINE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 

@@ -15,7 +15,14 @@ import attrs
 from custmaster.errors import InvalidFormat
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["Channel", "Provenance", "utc_now"]
+__all__ = ["ERROR_CODES", "Channel", "Provenance", "utc_now"]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "channel.format": "A channel code is not 1-40 lower-case ASCII letters, digits or '_'.",
+    "provenance.time_format": "An observed or recorded time is not a date, time or ISO 8601 text.",
+    "provenance.source_ref": "The source reference is empty.",
+}
 
 _CHANNEL_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

@@ -47,7 +47,12 @@ from custmaster.validate import (
 )
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["FIELDS", "PHONE_FIELDS", "SourceRecord"]
+__all__ = ["ERROR_CODES", "FIELDS", "PHONE_FIELDS", "SourceRecord"]
+
+#: Every error code this module raises (besides the shared ``model.*`` codes).
+ERROR_CODES: dict[str, str] = {
+    "record.extra": "An extra column name is not 1-64 characters or its value is not text.",
+}
 
 #: Fields that hold a phone number; they accumulate as contact points instead of competing.
 PHONE_FIELDS: tuple[str, ...] = ("mobile", "home_phone", "office_phone", "fax")
