@@ -1,0 +1,243 @@
+"""Identity keys of a source record: strong keys, link keys and the index entries of a customer.
+
+Strong keys identify a customer on their own: the resident ID (`custmaster.validate.
+cn_resident_id` already turns the 15-digit form into the 18-digit one, so both are one key),
+the USCC of an organisation, and another identity document by type, country and number.
+
+Link keys attach a record without a strong key: the policy number, then the plate or VIN of
+the vehicle insured by a policy in force on the day the record was observed. Names, birth
+dates and phone numbers are never keys; they only raise candidate pairs for review.
+
+The index entries (`IndexEntry`) are what a store keeps to answer those lookups; they are
+computed here, so every store indexes the same way.
+
+>>> from custmaster.model.provenance import Provenance
+>>> from custmaster.model.source import SourceRecord
+>>> record = SourceRecord(
+...     provenance=Provenance(channel="core_system", source_ref="R1", observed_at="2026-01-05"),
+...     resident_id="110105491231002", name="张伟", mobile="13800138000")
+>>> strong_keys(record)
+(StrongKey(kind='resident_id', value='110***********002X'),)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from custmaster.merge._mask import mask_value
+from custmaster.merge.engine import DEFAULT_ROLE, GoldenState, RecordLike
+from custmaster.model.identity import Gender, IdentityDocument
+from custmaster.validate import cn_resident_id
+
+__all__ = [
+    "INDEX_KINDS",
+    "PHONE_FIELDS",
+    "STRONG_KINDS",
+    "IndexEntry",
+    "StrongKey",
+    "VehicleCover",
+    "birth_date_of",
+    "contradictions",
+    "document_of",
+    "index_entries",
+    "orphan_entries",
+    "policy_entries",
+    "role_of",
+    "strong_keys",
+]
+
+#: Strong key kinds, most decisive first.
+STRONG_KINDS: tuple[str, ...] = ("resident_id", "uscc", "document")
+
+#: Record fields holding phone numbers (index kind ``phone``).
+PHONE_FIELDS: tuple[str, ...] = ("mobile", "home_phone", "office_phone", "fax")
+
+#: Every index kind a store keeps, with what its key is.
+INDEX_KINDS: dict[str, str] = {
+    "resident_id": "18-digit resident ID; payload 'owner' or 'held' (contradicted record)",
+    "uscc": "USCC; payload 'owner'",
+    "document": "'type|country|number' of another identity document; payload 'owner'",
+    "policy_no": "policy number; payload: the customer's role on it",
+    "plate": "plate of a policy's vehicle; payload: VehicleCover",
+    "vin": "VIN of a policy's vehicle; payload: VehicleCover",
+    "orphan_plate": "plate seen on a customer with no strong key and no policy; payload: date",
+    "orphan_vin": "VIN seen on a customer with no strong key and no policy; payload: date",
+    "phone": "E.164 phone number (any kind)",
+    "email": "e-mail address",
+    "name": "name as normalised",
+    "birth_date": "ISO birth date",
+    "name_birth": "'name|ISO birth date'",
+}
+
+
+class StrongKey(NamedTuple):
+    """A strong identity key: ``kind`` in `STRONG_KINDS` and the normalised value.
+
+    ``repr`` masks the value.
+    """
+
+    kind: str
+    value: str
+
+    def __repr__(self) -> str:
+        field = "document_number" if self.kind == "document" else self.kind
+        shown = mask_value(field, self.value.rsplit("|", 1)[-1])
+        return f"StrongKey(kind={self.kind!r}, value={shown!r})"
+
+
+class VehicleCover(NamedTuple):
+    """Payload of a ``plate``/``vin`` index entry: the policy covering it, when, in what role."""
+
+    policy_no: str
+    role: str
+    cover_start: dt.date | None
+    cover_end: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the cover includes ``day`` (open ends never cover)."""
+        return (
+            self.cover_start is not None
+            and self.cover_end is not None
+            and self.cover_start <= day <= self.cover_end
+        )
+
+
+class IndexEntry(NamedTuple):
+    """One lookup entry of a customer: ``(kind, key, payload)``.
+
+    ``group`` is ``""`` for entries that stay as long as the customer exists, or
+    ``"policy:<no>"`` for the vehicle entries of a policy, replaced when the policy's current
+    plate, VIN or cover changes.
+    """
+
+    kind: str
+    key: str
+    payload: Any = None
+    group: str = ""
+
+
+def document_of(record: RecordLike) -> IdentityDocument | None:
+    """The identity document other than the resident ID that a record carries, if any."""
+    document = getattr(record, "id_document", None)
+    return document if isinstance(document, IdentityDocument) else None
+
+
+def strong_keys(record: RecordLike) -> tuple[StrongKey, ...]:
+    """The strong keys of a record, most decisive first."""
+    keys: list[StrongKey] = []
+    resident_id = getattr(record, "resident_id", None)
+    if resident_id:
+        keys.append(StrongKey("resident_id", resident_id))
+    uscc = getattr(record, "uscc", None)
+    if uscc:
+        keys.append(StrongKey("uscc", uscc))
+    document = document_of(record)
+    if document is not None:
+        keys.append(StrongKey("document", "|".join(str(part or "") for part in document.key)))
+    return tuple(keys)
+
+
+def birth_date_of(record: RecordLike) -> dt.date | None:
+    """The birth date a record states, or the one its resident ID encodes."""
+    birth = getattr(record, "birth_date", None)
+    if isinstance(birth, dt.date):
+        return birth
+    resident_id = getattr(record, "resident_id", None)
+    if resident_id:
+        return cn_resident_id.parse(resident_id).birth_date
+    return None
+
+
+def contradictions(record: RecordLike) -> tuple[tuple[str, str, str], ...]:
+    """The fields whose stated value contradicts the record's resident ID.
+
+    Each item is ``(field, masked stated value, masked value from the ID)``.
+    """
+    resident_id = getattr(record, "resident_id", None)
+    if not resident_id:
+        return ()
+    parsed = cn_resident_id.parse(resident_id)
+    found: list[tuple[str, str, str]] = []
+    birth = getattr(record, "birth_date", None)
+    if isinstance(birth, dt.date) and birth != parsed.birth_date:
+        found.append(
+            (
+                "birth_date",
+                mask_value("birth_date", birth),
+                mask_value("birth_date", parsed.birth_date),
+            )
+        )
+    gender = getattr(record, "gender", None)
+    if isinstance(gender, Gender):
+        derived = Gender(parsed.gender)
+        if gender is not derived:
+            found.append(("gender", gender.value, derived.value))
+    return tuple(found)
+
+
+def role_of(record: RecordLike) -> str:
+    """The role of the record's customer on its policy (default `DEFAULT_ROLE`, insured)."""
+    role = getattr(record, "role", None)
+    return DEFAULT_ROLE if role is None else str(getattr(role, "value", role))
+
+
+def _name_birth(name: str, birth: dt.date) -> str:
+    return f"{name}|{birth.isoformat()}"
+
+
+def index_entries(record: RecordLike) -> Iterator[IndexEntry]:
+    """The lasting index entries a record gives its customer.
+
+    Strong keys are ``owner`` entries, or ``held`` when the record contradicts its own
+    resident ID (`contradictions`): such a record's customer does not own the key.
+    """
+    owner = not contradictions(record)
+    for key in strong_keys(record):
+        yield IndexEntry(key.kind, key.value, "owner" if owner else "held")
+    for field in PHONE_FIELDS:
+        value = getattr(record, field, None)
+        if value:
+            yield IndexEntry("phone", value)
+    email = getattr(record, "email", None)
+    if email:
+        yield IndexEntry("email", email)
+    name = getattr(record, "name", None)
+    birth = birth_date_of(record)
+    if name:
+        yield IndexEntry("name", name)
+    if birth is not None:
+        yield IndexEntry("birth_date", birth.isoformat())
+        if name:
+            yield IndexEntry("name_birth", _name_birth(name, birth))
+    policy_no = getattr(record, "policy_no", None)
+    if policy_no:
+        yield IndexEntry("policy_no", policy_no, role_of(record))
+
+
+def orphan_entries(record: RecordLike) -> Iterator[IndexEntry]:
+    """Vehicle entries of a record with no strong key and no policy number."""
+    day = record.provenance.observed_at.date()
+    for field in ("plate", "vin"):
+        value = getattr(record, field, None)
+        if value:
+            yield IndexEntry(f"orphan_{field}", value, day)
+
+
+def policy_entries(state: GoldenState, policy_no: str, roles: Iterable[str]) -> list[IndexEntry]:
+    """The vehicle entries of one policy of a customer, from its current (merged) values."""
+    fields = state.policies.get(policy_no)
+    if not fields:
+        return []
+    group = f"policy:{policy_no}"
+    start = state.value(f"policy.{policy_no}.cover_start")
+    end = state.value(f"policy.{policy_no}.cover_end")
+    entries = []
+    for role in sorted(set(roles)):
+        cover = VehicleCover(policy_no, role, start, end)
+        for field in ("plate", "vin"):
+            value = state.value(f"policy.{policy_no}.{field}")
+            if value:
+                entries.append(IndexEntry(field, value, cover, group))
+    return entries

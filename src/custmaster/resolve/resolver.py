@@ -1,0 +1,378 @@
+"""Which customer a source record belongs to: deterministic, explainable rules.
+
+`resolve` decides for one record, given `Lookups` that a store implements over its indexes
+(`custmaster.resolve.keys.IndexEntry`). In order:
+
+1. A record whose gender or birth date contradicts its resident ID is not trusted to carry
+   that ID: it becomes a customer of its own, paired (``id_contradiction``) with the
+   customer who owns the ID.
+2. Strong keys (resident ID, USCC, identity document): the customer owning the first key
+   found. Keys owned by two customers raise ``strong_key_conflict``.
+3. The policy number: the customer in the record's role on that policy. With a strong key
+   on both sides and different keys, ``policy_id_conflict`` is raised instead; a customer
+   with no strong key is joined (recorded as an automatic decision).
+4. The plate, then the VIN: the insured of a policy in force on the day the record was
+   observed (``cover_start <= day <= cover_end``), for records with no strong key and no
+   known policy. Several such customers raise ``ambiguous_vehicle``.
+5. A record that makes a policy known (number, plate or VIN, cover) also joins the earlier
+   records with no strong key and no policy that named that vehicle on a day it covers.
+6. Otherwise a new customer.
+
+Names and phone numbers never attach: they raise pairs for review (``same_name_birth_date``,
+``same_name_phone``, ``shared_phone``), never merges. Customers kept apart by a decision are
+never paired or joined again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any, NamedTuple, Protocol
+
+import attrs
+
+from custmaster.merge._mask import mask_value
+from custmaster.merge.engine import DEFAULT_ROLE, RecordLike
+from custmaster.resolve.candidates import Evidence, Reason
+from custmaster.resolve.keys import (
+    PHONE_FIELDS,
+    STRONG_KINDS,
+    StrongKey,
+    VehicleCover,
+    birth_date_of,
+    contradictions,
+    role_of,
+    strong_keys,
+)
+
+__all__ = [
+    "CHINA_TZ",
+    "SHARED_PHONE_LIMIT",
+    "Lookups",
+    "PairDraft",
+    "Resolution",
+    "observed_day",
+    "resolve",
+]
+
+#: China Standard Time: policy cover dates are China dates.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+#: A phone number on more customers than this is a switchboard or an agent's number: it
+#: raises no ``shared_phone`` pairs.
+SHARED_PHONE_LIMIT = 10
+
+
+class Lookups(Protocol):
+    """What resolution asks a store. Customer ids returned are canonical (aliases resolved)."""
+
+    def find(self, kind: str, key: str) -> Sequence[tuple[str, Any]]:
+        """``(customer id, payload)`` of each index entry of ``kind`` with ``key``."""
+        ...
+
+    def keys_of(self, customer_id: str, kind: str) -> Collection[str]:
+        """The index keys of ``kind`` a customer has (its resident IDs, names …)."""
+        ...
+
+    def kept_apart(self, a: str, b: str) -> bool:
+        """Whether a decision in force keeps customers ``a`` and ``b`` apart."""
+        ...
+
+
+class PairDraft(NamedTuple):
+    """A candidate pair to raise between the record's customer and ``other``."""
+
+    other: str
+    reason: Reason
+    evidence: tuple[Evidence, ...]
+
+
+@attrs.frozen
+class Resolution:
+    """Where a record goes and what it raised.
+
+    ``customer_id`` is the existing customer to attach to, or ``None`` for a new one;
+    ``via`` says how (``resident_id``, ``uscc``, ``document``, ``policy_no``, ``plate``,
+    ``vin``, ``orphan`` or ``new``). ``owner`` is false when the record's strong keys must
+    not identify its customer (a contradicted ID). ``absorb`` lists customers without strong
+    key that join the record's customer automatically; ``pairs`` the candidate pairs to
+    raise; ``evidence`` why the record attached; ``orphan`` whether the record's plate or VIN
+    should be remembered for attachment by a policy that arrives later.
+    """
+
+    customer_id: str | None
+    via: str
+    owner: bool = True
+    absorb: tuple[str, ...] = ()
+    pairs: tuple[PairDraft, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    orphan: bool = False
+
+
+def observed_day(record: RecordLike) -> dt.date:
+    """The China date on which the record's values were observed."""
+    return record.provenance.observed_at.astimezone(CHINA_TZ).date()
+
+
+def _mask_key(key: StrongKey) -> str:
+    if key.kind == "document":
+        kind, country, number = key.value.split("|", 2)
+        return f"{kind}|{country}|{mask_value('document_number', number)}"
+    return mask_value(key.kind, key.value)
+
+
+class _Builder:
+    """Collects the outcome of one resolution."""
+
+    def __init__(self, lookups: Lookups) -> None:
+        self.lookups = lookups
+        self.target: str | None = None
+        self.via = "new"
+        self.absorb: list[str] = []
+        self.pairs: dict[str, list[PairDraft]] = {}
+        self.evidence: list[Evidence] = []
+
+    def attach(self, customer_id: str, via: str, evidence: Evidence) -> None:
+        self.target, self.via = customer_id, via
+        self.evidence.append(evidence)
+
+    def join(self, customer_id: str, evidence: Evidence) -> None:
+        if customer_id != self.target and customer_id not in self.absorb:
+            self.absorb.append(customer_id)
+            self.evidence.append(evidence)
+
+    def pair(self, other: str, reason: Reason, *evidence: Evidence) -> None:
+        drafts = self.pairs.setdefault(other, [])
+        if all(d.reason is not reason for d in drafts):
+            drafts.append(PairDraft(other, reason, tuple(evidence)))
+
+    def strong_of(self, customer_id: str) -> set[StrongKey]:
+        return {
+            StrongKey(kind, value)
+            for kind in STRONG_KINDS
+            for value in self.lookups.keys_of(customer_id, kind)
+        }
+
+    def result(self, *, owner: bool, orphan: bool) -> Resolution:
+        me = self.target
+        drafts: list[PairDraft] = []
+        for other in sorted(self.pairs):
+            if other == me or other in self.absorb:
+                continue
+            if me is not None and self.lookups.kept_apart(me, other):
+                continue
+            drafts.extend(self.pairs[other])
+        return Resolution(
+            me,
+            self.via,
+            owner=owner,
+            absorb=tuple(self.absorb),
+            pairs=tuple(drafts),
+            evidence=tuple(self.evidence),
+            orphan=orphan,
+        )
+
+
+def resolve(record: RecordLike, lookups: Lookups) -> Resolution:
+    """Decide which customer ``record`` belongs to (see the module documentation)."""
+    b = _Builder(lookups)
+    keys = strong_keys(record)
+    contradicted = contradictions(record)
+    if contradicted:
+        evidence = tuple(
+            Evidence(field, stated, derived, "stated | from the resident ID")
+            for field, stated, derived in contradicted
+        )
+        for key in keys:
+            for cid, payload in lookups.find(key.kind, key.value):
+                if payload == "owner":
+                    b.pair(cid, Reason.ID_CONTRADICTION, *evidence)
+        _soft_pairs(record, keys, b)
+        return b.result(owner=False, orphan=False)
+
+    _by_strong_keys(keys, b)
+    policy_no = getattr(record, "policy_no", None)
+    matched = _by_policy(record, policy_no, keys, b) if policy_no else False
+    if b.target is None and not keys and not policy_no and not matched:
+        _by_vehicle(record, b)
+    _join_orphans(record, b)
+    _soft_pairs(record, keys, b)
+    vehicle = getattr(record, "plate", None) or getattr(record, "vin", None)
+    orphan = bool(vehicle) and not keys and not policy_no and b.via == "new"
+    return b.result(owner=True, orphan=orphan)
+
+
+def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
+    owners: list[tuple[str, StrongKey]] = []
+    for key in keys:
+        for cid, payload in b.lookups.find(key.kind, key.value):
+            if payload == "owner" and all(cid != c for c, _ in owners):
+                owners.append((cid, key))
+            elif payload == "held":
+                b.pair(
+                    cid,
+                    Reason.ID_CONTRADICTION,
+                    Evidence(
+                        key.kind,
+                        _mask_key(key),
+                        _mask_key(key),
+                        "held by a record that contradicts it",
+                    ),
+                )
+    if not owners:
+        return
+    first, key = owners[0]
+    b.attach(first, key.kind, Evidence(key.kind, _mask_key(key), _mask_key(key), "same key"))
+    for other, other_key in owners[1:]:
+        b.pair(
+            other,
+            Reason.STRONG_KEY_CONFLICT,
+            Evidence(key.kind, _mask_key(key), "", f"owned by {first}"),
+            Evidence(other_key.kind, "", _mask_key(other_key), f"owned by {other}"),
+        )
+
+
+def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b: _Builder) -> bool:
+    role = role_of(record)
+    on_policy = sorted({cid for cid, r in b.lookups.find("policy_no", policy_no) if r == role})
+    here = Evidence("policy_no", policy_no, policy_no, f"same policy, role {role}")
+    if not keys:
+        others = [c for c in on_policy if c != b.target]
+        if b.target in on_policy:
+            return True
+        if len(others) == 1:
+            b.attach(others[0], "policy_no", here)
+            return True
+        for other in others:
+            b.pair(other, Reason.AMBIGUOUS_POLICY, here)
+        return False
+    mine = set(keys)
+    matched = False
+    for other in on_policy:
+        if other == b.target:
+            matched = True
+            continue
+        theirs = b.strong_of(other)
+        if theirs and not (theirs & mine):
+            shown = sorted(theirs)[0]
+            b.pair(
+                other,
+                Reason.POLICY_ID_CONFLICT,
+                here,
+                Evidence(keys[0].kind, _mask_key(keys[0]), _mask_key(shown), "different ID"),
+            )
+        elif not theirs:
+            if b.target is not None and b.lookups.kept_apart(b.target, other):
+                continue
+            if b.target is None:
+                b.attach(other, "policy_no", here)
+            else:
+                b.join(other, here)
+            matched = True
+    return matched
+
+
+def _covering(field: str, value: str, day: dt.date, b: _Builder) -> list[str]:
+    found = []
+    for cid, cover in b.lookups.find(field, value):
+        if (
+            isinstance(cover, VehicleCover)
+            and cover.role == DEFAULT_ROLE
+            and cover.covers(day)
+            and cid not in found
+        ):
+            found.append(cid)
+    return sorted(found)
+
+
+def _by_vehicle(record: RecordLike, b: _Builder) -> None:
+    day = observed_day(record)
+    for field in ("plate", "vin"):
+        value = getattr(record, field, None)
+        if not value:
+            continue
+        found = _covering(field, value, day, b)
+        shown = mask_value(field, value)
+        evidence = Evidence(field, shown, shown, f"insured vehicle of a policy in force on {day}")
+        if len(found) == 1:
+            b.attach(found[0], field, evidence)
+            return
+        for other in found:
+            b.pair(other, Reason.AMBIGUOUS_VEHICLE, evidence)
+        if found:
+            return
+
+
+def _join_orphans(record: RecordLike, b: _Builder) -> None:
+    """Step 5: a policy with its vehicle and cover joins earlier keyless records of it."""
+    start = getattr(record, "cover_start", None)
+    end = getattr(record, "cover_end", None)
+    if not getattr(record, "policy_no", None) or start is None or end is None:
+        return
+    if role_of(record) != DEFAULT_ROLE:
+        return
+    for field in ("plate", "vin"):
+        value = getattr(record, field, None)
+        if not value:
+            continue
+        shown = mask_value(field, value)
+        for cid, day in sorted(b.lookups.find(f"orphan_{field}", value)):
+            if cid == b.target or cid in b.absorb or not start <= day <= end:
+                continue
+            if b.strong_of(cid) or b.lookups.keys_of(cid, "policy_no"):
+                continue
+            if b.target is not None and b.lookups.kept_apart(b.target, cid):
+                continue
+            others = [c for c in _covering(field, value, day, b) if c != b.target]
+            evidence = Evidence(field, shown, shown, f"observed on {day}, within the cover")
+            if others:
+                b.pair(cid, Reason.AMBIGUOUS_VEHICLE, evidence)
+            elif b.target is None:
+                b.attach(cid, "orphan", evidence)
+            else:
+                b.join(cid, evidence)
+
+
+def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> None:
+    """Pairs for review from names, birth dates and phones: never merges."""
+    mine = set(keys)
+    if b.target is not None:
+        mine |= b.strong_of(b.target)
+    name = getattr(record, "name", None)
+    for field in PHONE_FIELDS:
+        phone = getattr(record, field, None)
+        if not phone:
+            continue
+        holders = sorted({cid for cid, _ in b.lookups.find("phone", phone)})
+        if len(holders) > SHARED_PHONE_LIMIT:
+            continue
+        shown = mask_value("phone", phone)
+        for other in holders:
+            if other == b.target or other in b.absorb:
+                continue
+            theirs = b.strong_of(other)
+            evidence = Evidence(field, shown, shown, "same number")
+            if name and name in b.lookups.keys_of(other, "name") and not (mine and theirs):
+                masked = mask_value("name", name)
+                b.pair(
+                    other,
+                    Reason.SAME_NAME_PHONE,
+                    evidence,
+                    Evidence("name", masked, masked, "same name; no ID on one side"),
+                )
+            else:
+                b.pair(other, Reason.SHARED_PHONE, evidence)
+    birth = birth_date_of(record)
+    if name and birth is not None:
+        for other, _ in b.lookups.find("name_birth", f"{name}|{birth.isoformat()}"):
+            if other == b.target or other in b.absorb:
+                continue
+            if mine and b.strong_of(other):
+                continue  # two IDs: namesakes born the same day are different people
+            masked = mask_value("name", name)
+            b.pair(
+                other,
+                Reason.SAME_NAME_BIRTH_DATE,
+                Evidence("name", masked, masked, "same name"),
+                Evidence("birth_date", mask_value("birth_date", birth), "", "same birth date"),
+            )
