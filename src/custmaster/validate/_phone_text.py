@@ -1,0 +1,159 @@
+"""Text clean-up for phone numbers as people and spreadsheets write them.
+
+Private to `custmaster.validate.phone`: full-width characters, labels (``手机：``, ``Tel:``),
+notes (``（微信同号）``), spreadsheet artefacts (``13800138000.0``, ``1.3800138E10``),
+extension markers (``转801``, ``ext. 801``) and splitting a field that holds several numbers.
+Nothing here judges a number; that is the numbering plan's job.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "Cleaned",
+    "clean",
+    "split_fields",
+    "to_ascii",
+]
+
+# Full-width ASCII (U+FF01..U+FF5E) to ASCII, ideographic and other spaces to a space, the
+# dash family to '-', and characters that are invisible or quote a spreadsheet cell dropped.
+_TRANSLATE: Final[dict[int, int | None]] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_TRANSLATE.update(dict.fromkeys((0x3000, 0x00A0, 0x2002, 0x2003, 0x2009, 0x202F), 0x20))
+_TRANSLATE.update(
+    {cp: ord("-") for cp in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0x30FC)}
+)
+_TRANSLATE.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)))
+_TRANSLATE.update({0x3001: ord(","), 0x3002: ord("."), 0x3010: ord("("), 0x3011: ord(")")})
+
+# Words that label a number or its owner. Longest first so that 手机号码 wins over 手机.
+_LABEL_WORDS: Final = (
+    "手机号码",
+    "手机号",
+    "手机",
+    "移动电话",
+    "联系电话",
+    "联系方式",
+    "电话号码",
+    "固定电话",
+    "电话",
+    "座机",
+    "固话",
+    "传真号码",
+    "传真",
+    "办公室",
+    "办公",
+    "单位",
+    "公司",
+    "家庭",
+    "住宅",
+    "宅电",
+    "家",
+    "微信同号",
+    "同微信",
+    "微信",
+    "同号",
+    "号码",
+)
+_ASCII_LABELS: Final = (
+    "telephone",
+    "mobile",
+    "phone",
+    "cell",
+    "mob",
+    "tel",
+    "fax",
+    "office",
+    "home",
+    "work",
+)
+_LABEL_RE: Final = re.compile(
+    "(?:"
+    + "|".join(_LABEL_WORDS)
+    + "|(?<![a-z])(?:"
+    + "|".join(_ASCII_LABELS)
+    + ")(?![a-z]))\\s*[:.]?",
+    re.IGNORECASE,
+)
+# A bracketed note without digits: (微信同号), [办], 【同微信】.
+_NOTE_RE: Final = re.compile(r"[(\[][^()\[\]0-9]*[)\]]")
+_PLACEHOLDERS: Final = frozenset(
+    {"", "无", "暂无", "没有", "不详", "未知", "空", "null", "none", "n/a", "na", "-", "--", "/"}
+)
+# A spreadsheet rendering of an integer: 13800138000.0, 1.3800138E10, 1.3800138e+10.
+_FLOAT_RE: Final = re.compile(r"(\+?\d+)\.0+")
+_SCIENTIFIC_RE: Final = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}")
+# An explicit extension at the end: 转801, 转 801, 分机801, 分机号801, ext 801, ext.801, x801, #801.
+_EXTENSION_RE: Final = re.compile(
+    r"\s*(?:;\s*ext=|转\s*分机号?|转|分机号?|内线|ext(?:ension)?\.?|x|#)\s*[:.]?\s*(\d+)\s*#?\Z",
+    re.IGNORECASE,
+)
+_BODY_RE: Final = re.compile(r"[\s\-.()]*\+?[\d\s\-.()]*")
+_GROUP_SPLIT_RE: Final = re.compile(r"[\s\-.()]+")
+_LETTER_RE: Final = re.compile(r"[A-Za-z]")
+_DIGIT_RE: Final = re.compile(r"\d")
+# Separators between numbers: '/', ';', ',', '|', '、', line breaks (full-width ones are
+# translated first). ';ext=' is an extension, not a separator.
+_FIELD_SPLIT_RE: Final = re.compile(r"[/,|\n\r\t]+|;(?!\s*ext=)")
+# Start a new fragment where a label follows a digit: 手机13800138000办公0592-5123456.
+_LABEL_AFTER_DIGIT_RE: Final = re.compile(
+    r"(?<=[\d\s)])(?=" + _LABEL_RE.pattern + ")", re.IGNORECASE
+)
+
+
+def to_ascii(value: str) -> str:
+    """Map full-width characters, exotic spaces and dashes to ASCII; drop invisible ones."""
+    return value.translate(_TRANSLATE)
+
+
+@attrs.frozen
+class Cleaned:
+    """A value reduced to number groups, or the error code that stopped the clean-up."""
+
+    groups: tuple[str, ...] = ()
+    extension: str | None = None
+    error: str | None = None
+
+
+def clean(value: str) -> Cleaned:
+    """Reduce ``value`` to its digit groups (the first may start with '+') and extension."""
+    text = to_ascii(value)
+    text = _NOTE_RE.sub(" ", text)
+    text = _LABEL_RE.sub(" ", text).strip().strip("'\"").strip()
+    if text.lower() in _PLACEHOLDERS:
+        return Cleaned(error="phone.empty")
+    match = _FLOAT_RE.fullmatch(text)
+    if match is not None:
+        text = match.group(1)
+    elif _SCIENTIFIC_RE.fullmatch(text):
+        try:
+            number = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+            number = Decimal("NaN")
+        if number.is_finite() and number == number.to_integral_value():
+            text = str(int(number))
+    extension = None
+    match = _EXTENSION_RE.search(text)
+    if match is not None and match.start() > 0:
+        extension = match.group(1)
+        text = text[: match.start()]
+    if _BODY_RE.fullmatch(text) is None:
+        if _LETTER_RE.search(text) and _DIGIT_RE.search(text):
+            return Cleaned(error="phone.vanity")
+        return Cleaned(error="phone.format")
+    groups = tuple(g for g in _GROUP_SPLIT_RE.split(text) if g)
+    if not groups or groups == ("+",):
+        return Cleaned(error="phone.empty")
+    return Cleaned(groups=groups, extension=extension)
+
+
+def split_fields(text: str) -> list[str]:
+    """Cut a field into the fragments that may each hold one number (or several, by spaces)."""
+    text = _NOTE_RE.sub(" ", to_ascii(text))
+    text = _LABEL_AFTER_DIGIT_RE.sub("\n", text)
+    return [part.strip() for part in _FIELD_SPLIT_RE.split(text) if part.strip()]
