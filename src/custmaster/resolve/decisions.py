@@ -9,7 +9,7 @@ by merging.
 >>> d = Decision(action="keep_apart", a="C000001", b="C000002", by="李审核",
 ...              at="2026-03-02T09:00:00+08:00", pair_id="P000001")
 >>> d
-Decision(action=<Action.KEEP_APART: 'keep_apart'>, a='C000001', b='C000002', by='***', ...)
+Decision(action=<Action.KEEP_APART: 'keep_apart'>, a='C000001', b='C000002', by='***')
 >>> d.key
 ('C000001', 'C000002')
 """
