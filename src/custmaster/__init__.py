@@ -28,12 +28,16 @@ from custmaster.errors import (
 if TYPE_CHECKING:
     from custmaster.model.provenance import Channel, Provenance
     from custmaster.model.source import SourceRecord
+    from custmaster.workflows.reading import open_table
+    from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
     "Channel": "custmaster.model.provenance",
     "Provenance": "custmaster.model.provenance",
     "SourceRecord": "custmaster.model.source",
+    "open_table": "custmaster.workflows.reading",
+    "validate_file": "custmaster.workflows.validation",
 }
 
 __all__ = [
@@ -52,6 +56,8 @@ __all__ = [
     "ValidationError",
     "ValidationWarning",
     "__version__",
+    "open_table",
+    "validate_file",
 ]
 
 
