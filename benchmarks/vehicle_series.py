@@ -1,0 +1,283 @@
+"""Benchmark and measure the vehicle-series classifier (custmaster.catalog.vehicle_series).
+
+    python benchmarks/vehicle_series.py [--n 1000000] [--repeats 5] [--write-docs]
+
+Speed: classifies ``n`` strings twice, as the median of ``repeats`` runs each:
+
+* **repeated** — a book as insurers hold it: ``n`` draws (Zipf, s = 1.1) from a pool of 30,000
+  distinct strings, generated with a fixed seed in the styles of
+  ``tests/data/make-model-samples.csv`` (brand + 牌 + code, producer + code, series + code, bare
+  codes, descriptors, placeholders; half with noise: lower case, full width, spaces in the code,
+  tabs) from the shipped catalogue. The result cache is emptied before each run.
+* **distinct** — ``n`` strings that are all different, so every call misses the cache.
+
+Accuracy: the share of correct producers, series and model codes on the two labelled files in
+``tests/data`` (the same figures ``tests/test_vehicle_series.py`` asserts).
+
+``--write-docs`` rewrites the marked sections of docs/vehicle-series.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import random
+import re
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DOC = ROOT / "docs" / "vehicle-series.md"
+DATA = ROOT / "tests" / "data"
+POOL = 30_000
+SEED = 20241204
+
+_FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
+_DESCRIPTORS = ("轿车", "普通轿车", "多用途乘用车", "运动型多用途乘用车", "越野乘用车", "手自一体")
+_SUFFIXES = ("", "A", "AB", "BBV", "MX", "E6", "DM", "GH", "TL", "L2", "AC5", "ST6HEV9", "BEVA8")
+_PLACEHOLDERS = ("不详", "无", "暂无", "/", "N/A", "", "-")
+
+
+class _Maker:
+    """Random 厂牌型号 strings in the samples' styles, from the catalogue."""
+
+    def __init__(self, catalog: VehicleCatalog, seed: int) -> None:
+        self.rnd = random.Random(seed)
+        coded = [e for e in catalog if e.model_code_prefixes and e.series]
+        self.coded = coded
+        self.plain = [e for e in catalog if not e.model_code_prefixes and e.series]
+        by_mfr: dict[str, list[str]] = defaultdict(list)
+        for entry in coded:
+            by_mfr[entry.manufacturer] += entry.model_code_prefixes
+        self.prefixes = {m: sorted(set(p)) for m, p in by_mfr.items()}
+
+    def code(self, manufacturer: str) -> str:
+        rnd = self.rnd
+        prefix = rnd.choice(self.prefixes[manufacturer])
+        digits = f"{rnd.randint(10, 69)}{rnd.randint(0, 9)}"
+        if rnd.random() < 0.15:
+            digits += str(rnd.randint(0, 9))
+        return prefix + digits + rnd.choice(_SUFFIXES)
+
+    def noisy_code(self, code: str) -> str:
+        rnd = self.rnd
+        roll = rnd.random()
+        if roll < 0.15:
+            return code.lower()
+        if roll < 0.25:
+            return "".join(_FULL_WIDTH.get(ch, ch) for ch in code)
+        if roll < 0.35:  # a space after the enterprise code or inside the digits
+            letters = len(code) - len(code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            cut = rnd.randint(letters, letters + 3)
+            return code[:cut] + " " + code[cut:]
+        return code
+
+    def one(self) -> str:
+        rnd = self.rnd
+        roll = rnd.random()
+        if roll < 0.02:
+            return rnd.choice(_PLACEHOLDERS)
+        if roll < 0.12:
+            entry = rnd.choice(self.plain)
+            text = rnd.choice([entry.series, f"{entry.brand} {entry.series}", entry.series])
+        else:
+            entry = rnd.choice(self.coded)
+            code = self.noisy_code(self.code(entry.manufacturer))
+            style = rnd.randrange(6)
+            text = [
+                f"{entry.brand}牌{code}",
+                f"{entry.brand}牌{code}{rnd.choice(_DESCRIPTORS)}",
+                f"{entry.manufacturer}{code}",
+                f"{entry.manufacturer}牌{code}",
+                f"{entry.series}{code}{rnd.choice(('', rnd.choice(_DESCRIPTORS)))}",
+                code,
+            ][style]
+        pad = rnd.random()
+        if pad < 0.1:
+            text = f"  {text} "
+        elif pad < 0.15:
+            text += "\t"
+        return text
+
+    def distinct(self, count: int) -> list[str]:
+        seen: dict[str, None] = {}
+        while len(seen) < count:
+            seen[self.one()] = None
+        return list(seen)
+
+
+def workloads(n: int, *, seed: int = SEED) -> tuple[list[str], list[str]]:
+    """``(repeated, distinct)`` lists of ``n`` strings each (deterministic for a seed)."""
+    maker = _Maker(VehicleCatalog.load(), seed)
+    pool = maker.distinct(POOL)
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(pool))]
+    repeated = maker.rnd.choices(pool, weights=weights, k=n)
+    return repeated, maker.distinct(n)
+
+
+def _median(work: Callable[[], object], before: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        before()
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return statistics.median(times)
+
+
+def run(n: int = 1_000_000, repeats: int = 5) -> dict[str, object]:
+    """Time the classifier on both workloads; rates are strings per second."""
+    repeated, distinct = workloads(n)
+    start = time.perf_counter()
+    classifier = Classifier()
+    build = time.perf_counter() - start
+    classify = classifier.classify
+    repeated_s = _median(lambda: list(map(classify, repeated)), classifier.cache_clear, repeats)
+    warm_s = _median(lambda: list(map(classify, repeated)), lambda: None, repeats)
+    distinct_s = _median(lambda: list(map(classify, distinct)), classifier.cache_clear, repeats)
+    return {
+        "n": n,
+        "repeats": repeats,
+        "pool": len(set(repeated)),
+        "build_seconds": build,
+        "repeated_seconds": repeated_s,
+        "repeated_rate": n / repeated_s,
+        "warm_seconds": warm_s,
+        "warm_rate": n / warm_s,
+        "distinct_seconds": distinct_s,
+        "distinct_rate": n / distinct_s,
+    }
+
+
+def _share(good: int, total: int) -> str:
+    return f"{good} / {total} ({100 * good / total:.1f} %)" if total else "—"
+
+
+def accuracy() -> list[dict[str, object]]:
+    """Correct producers, series and model codes on the labelled files in tests/data."""
+    classifier = Classifier()
+    out = []
+    with (DATA / "make-model-samples.csv").open(encoding="utf-8", newline="") as handle:
+        samples = list(csv.DictReader(handle))
+    with (DATA / "model-code-evidence.csv").open(encoding="utf-8", newline="") as handle:
+        evidence = list(csv.DictReader(handle))
+    for name, rows, text, mfr, series, code in (
+        ("make-model-samples.csv", samples, "input", "expected_manufacturer_cn",
+         "expected_series_cn", "model_code"),
+        ("model-code-evidence.csv", evidence, "observed_string", "manufacturer_cn",
+         "series_cn_in_string", "model_code"),
+    ):  # fmt: skip
+        results = [classifier.classify(row[text]) for row in rows]
+        pairs = list(zip(rows, results, strict=True))
+        named = [(row, r) for row, r in pairs if row[series]]
+        empty = [(row, r) for row, r in pairs if not row[mfr]]
+        right_mfr = sum(r.manufacturer == (row[mfr] or None) for row, r in pairs)
+        right_series = sum(r.series == row[series] for row, r in named)
+        no_extra = sum(r.series is None for row, r in pairs if not row[series])
+        right_code = sum((r.model_code or "") == row[code] for row, r in pairs)
+        left_empty = sum(r.manufacturer is None for _, r in empty)
+        out.append(
+            {
+                "file": name,
+                "rows": len(rows),
+                "manufacturer": (right_mfr, len(rows)),
+                "series": (right_series, len(named)),
+                "no_extra_series": (no_extra, len(rows) - len(named)),
+                "model_code": (right_code, len(rows)),
+                "unclassified": (left_empty, len(empty)),
+            }
+        )
+    return out
+
+
+def accuracy_table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| file | rows | producer correct | series correct (where named) "
+        "| no series when none named | model code correct | unclassified when expected |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        keys = ("manufacturer", "series", "no_extra_series", "model_code", "unclassified")
+        cells = [_share(*r[k]) for k in keys]
+        lines.append(f"| `{r['file']}` | {r['rows']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def speed_table(r: dict[str, object]) -> str:
+    return "\n".join(
+        [
+            "| workload | strings | distinct | median seconds | strings/s |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            f"| repeated (Zipf over a pool), cache emptied first | {r['n']:,} | {r['pool']:,} "
+            f"| {r['repeated_seconds']:.2f} | {r['repeated_rate']:,.0f} |",
+            f"| repeated, cache already warm | {r['n']:,} | {r['pool']:,} "
+            f"| {r['warm_seconds']:.2f} | {r['warm_rate']:,.0f} |",
+            f"| all distinct | {r['n']:,} | {r['n']:,} | {r['distinct_seconds']:.2f} "
+            f"| {r['distinct_rate']:,.0f} |",
+        ]
+    )
+
+
+def write_section(name: str, markdown: str) -> None:
+    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` in the doc."""
+    text = DOC.read_text(encoding="utf-8")
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text:
+        raise SystemExit(f"{DOC} has no {start} marker")
+    block = f"{start}\n{markdown.rstrip()}\n{end}"
+    pattern = re.escape(start) + r".*?" + re.escape(end)
+    DOC.write_text(re.sub(pattern, lambda _: block, text, flags=re.S), encoding="utf-8")
+
+
+def _machine() -> str:
+    import os
+    import platform
+
+    return (
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="strings per workload")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per median")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/vehicle-series.md")
+    args = parser.parse_args()
+
+    acc = accuracy_table(accuracy())
+    print(acc, end="\n\n")
+    result = run(n=args.n, repeats=args.repeats)
+    speed = speed_table(result)
+    print(speed)
+    print(f"\nindex build: {result['build_seconds'] * 1000:.0f} ms; {_machine()}")
+    if args.write_docs:
+        command = (
+            "python benchmarks/vehicle_series.py"
+            + (f" --n {args.n}" if args.n != 1_000_000 else "")
+            + (f" --repeats {args.repeats}" if args.repeats != 5 else "")
+            + " --write-docs"
+        )
+        write_section("vehicle-series-accuracy", acc)
+        write_section(
+            "vehicle-series-speed",
+            f"Command: `{command}` — medians of {args.repeats} runs; "
+            f"index build {result['build_seconds'] * 1000:.0f} ms; {_machine()}.\n\n" + speed,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,449 @@
+"""The precompiled lookup structures of the vehicle-series classifier.
+
+Private to `custmaster.catalog`. `Index` is built once per catalogue: a dictionary of every word
+the classifier recognises (series names and aliases, brand words, producer names, descriptors),
+keyed by its normalised spelling without spaces, with the word lengths per first two characters
+so a scan tries only lengths that exist; the model-code prefixes by string; the WMI codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from custmaster.catalog._text import ASCII_ALNUM, ASCII_LETTERS, CodeFinder, is_cjk, key_of
+
+if TYPE_CHECKING:
+    from custmaster.catalog.vehicle_series import SeriesEntry
+
+__all__ = [
+    "IMPORTED",
+    "P_ALIAS",
+    "P_DERIVED",
+    "P_NAME",
+    "P_WEAK",
+    "Index",
+    "Word",
+    "is_imported",
+]
+
+#: Match priorities of a series word: its name, a listed alias, the name without ``(进口)``,
+#: a weak alias (three ASCII characters or fewer, or a generic part of a two-part name).
+P_NAME, P_ALIAS, P_DERIVED, P_WEAK = 0, 1, 2, 3
+
+IMPORTED = "(进口)"
+
+# Latin words that are parts of two-part series names but say nothing on their own.
+_GENERIC_PARTS = frozenset(
+    {
+        "COUPE",
+        "SUPER",
+        "CROSS",
+        "SPORT",
+        "SPORTS",
+        "CLASSIC",
+        "PLUS",
+        "PRO",
+        "MAX",
+        "PHEV",
+        "HYBRID",
+        "TURBO",
+        "WAGON",
+    }
+)
+# Group names a brand may start with; the rest is also printed alone (广汽传祺 -> 传祺牌).
+_GROUPS = ("广汽", "北汽", "东风", "长安", "一汽", "上汽")
+_NOT_BRAND_WORDS = frozenset({"新能源", "集团", "制造", "轻型车", "跨越"})
+# Former or formal names of producers seen on older documents.
+_FORMER_NAMES: dict[str, tuple[str, ...]] = {
+    "广州本田": ("广汽本田",),
+    "广州丰田": ("广汽丰田",),
+    "上海大众": ("上汽大众",),
+    "上海通用": ("上汽通用",),
+    "上海通用五菱": ("上汽通用五菱",),
+    "悦达起亚": ("东风悦达起亚",),
+    "神龙汽车": ("东风标致", "东风雪铁龙"),
+    "东风神龙": ("东风标致", "东风雪铁龙"),
+    "长安福特马自达": ("长安福特", "长安马自达"),
+}
+# Latin names of brands, as export models and some systems write them.
+_LATIN_BRANDS: dict[str, str] = {
+    "ACURA": "讴歌",
+    "AUDI": "奥迪",
+    "BENZ": "奔驰",
+    "BMW": "宝马",
+    "BUICK": "别克",
+    "BYD": "比亚迪",
+    "CADILLAC": "凯迪拉克",
+    "CHERY": "奇瑞",
+    "CHEVROLET": "雪佛兰",
+    "CITROEN": "雪铁龙",
+    "FORD": "福特",
+    "GEELY": "吉利汽车",
+    "HAVAL": "哈弗",
+    "HONDA": "本田",
+    "HYUNDAI": "现代",
+    "INFINITI": "英菲尼迪",
+    "JAGUAR": "捷豹",
+    "KIA": "起亚",
+    "LANDROVER": "路虎",
+    "LEXUS": "雷克萨斯",
+    "LINCOLN": "林肯",
+    "MAZDA": "马自达",
+    "MERCEDES-BENZ": "奔驰",
+    "MITSUBISHI": "三菱",
+    "NISSAN": "日产",
+    "PEUGEOT": "标致",
+    "PORSCHE": "保时捷",
+    "SKODA": "斯柯达",
+    "SUBARU": "斯巴鲁",
+    "SUZUKI": "铃木",
+    "TESLA": "特斯拉",
+    "TOYOTA": "丰田",
+    "VOLKSWAGEN": "大众",
+    "VOLVO": "沃尔沃",
+}
+# Vehicle-type and trim words of 厂牌型号 strings: consumed by the scan so that no series name
+# is read inside them.
+_DESCRIPTORS = (
+    "轿车",
+    "普通轿车",
+    "小型轿车",
+    "微型轿车",
+    "乘用车",
+    "多用途乘用车",
+    "运动型多用途乘用车",
+    "越野乘用车",
+    "客车",
+    "小型普通客车",
+    "小型客车",
+    "轻型客车",
+    "纯电动",
+    "纯电动轿车",
+    "插电式混合动力",
+    "插电式混合动力轿车",
+    "混合动力",
+    "手自一体",
+    "自动挡",
+    "手动挡",
+    "标准版",
+    "豪华版",
+    "舒适版",
+    "运动版",
+    "旗舰版",
+    "标准型",
+    "豪华型",
+    "舒适型",
+    "两驱",
+    "四驱",
+    "汽油",
+    "柴油",
+)
+_MARKERS = {"进口": "import", "国产": "domestic"}
+
+
+def is_imported(manufacturer: str) -> bool:
+    """Whether the catalogue marks the producer as an importer (``本田(进口)``)."""
+    return manufacturer.endswith(IMPORTED)
+
+
+class Word:
+    """One recognised spelling and what it says: series, brands, producers or a marker."""
+
+    __slots__ = (
+        "allowed",
+        "brand_manufacturers",
+        "brands",
+        "key",
+        "left",
+        "manufacturers",
+        "marker",
+        "preferred",
+        "right",
+        "series",
+        "single",
+        "weak_manufacturers",
+    )
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        #: ``(priority, entry)`` pairs, best priority first.
+        self.series: tuple[tuple[int, SeriesEntry], ...] = ()
+        self.brands: tuple[str, ...] = ()
+        self.manufacturers: frozenset[str] = frozenset()
+        #: ``"import"``, ``"domestic"``, ``"descriptor"`` or ``""``.
+        self.marker = ""
+        #: Whether an ASCII letter or digit on the left must not touch the word.
+        self.left = key[0] in ASCII_ALNUM
+        #: 0: no check; 1: no ASCII letter or digit may follow; 2: a digit may follow (the word
+        #: ends in three or more letters: ``奔驰GLC`` in ``奔驰GLC300``).
+        self.right = 0
+        if key[-1] in ASCII_ALNUM:
+            run = len(key) - len(key.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            self.right = 2 if run >= 3 else 1
+        #: A single CJK character (秦, 汉, 唐): it must stand apart from other CJK text.
+        self.single = len(key) == 1 and is_cjk(key)
+        #: Producers of the series named by a name or strong alias, and of the best-ranked ones.
+        self.allowed: frozenset[str] = frozenset()
+        self.preferred: frozenset[str] = frozenset()
+        #: Producers of the series named only by a weak alias.
+        self.weak_manufacturers: frozenset[str] = frozenset()
+        #: Producers of the brands.
+        self.brand_manufacturers: frozenset[str] = frozenset()
+
+    def finish(
+        self,
+        brand_manufacturers: Mapping[str, frozenset[str]],
+        shared: dict[frozenset[str], frozenset[str]],
+    ) -> None:
+        """Precompute the producer sets the classifier intersects (equal sets are ``shared``)."""
+        strong = [(p, e.manufacturer) for p, e in self.series if p < P_WEAK]
+        if strong:
+            best = strong[0][0]
+            self.allowed = frozenset(m for _, m in strong)
+            self.preferred = frozenset(m for p, m in strong if p == best)
+        else:
+            self.weak_manufacturers = frozenset(e.manufacturer for _, e in self.series)
+        self.brand_manufacturers = frozenset(
+            m for brand in self.brands for m in brand_manufacturers[brand]
+        )
+        for name in ("allowed", "preferred", "weak_manufacturers", "brand_manufacturers"):
+            value = getattr(self, name)
+            setattr(self, name, shared.setdefault(value, value))
+
+
+def _is_weak_alias(key: str, series_key: str) -> bool:
+    if not key.isascii():
+        return False
+    if len(key) <= 3:
+        return True
+    return key in _GENERIC_PARTS and key != series_key
+
+
+def _brand_words(brand: str) -> list[str]:
+    """Derived spellings of a brand as printed on driving licences (``大众汽车``, ``吉利``)."""
+    words: list[str] = []
+    latin = re.match(r"([A-Za-z]+)(.+)", brand)
+    if latin and not latin.group(2).isascii():
+        words.append(latin.group(2))  # SERES赛力斯 -> 赛力斯
+        brand = latin.group(2)
+    if brand.endswith("汽车") and len(brand) > 3:
+        words.append(brand[:-2])
+    elif not brand.isascii():
+        words.append(brand + "汽车")
+    for group in _GROUPS:
+        rest = brand[len(group) :]
+        if brand.startswith(group) and len(rest) >= 2 and rest not in _NOT_BRAND_WORDS:
+            words.append(rest)
+    return words
+
+
+def _brand_forms(brand: str) -> tuple[str, ...]:
+    key = key_of(brand)
+    if not key:
+        return ()
+    if key.endswith("汽车") and len(key) > 3:
+        return (key, key[:-2])
+    return (key,)
+
+
+class Index:
+    """Everything a `Classifier` looks up, built from catalogue entries."""
+
+    __slots__ = (
+        "brand_manufacturers",
+        "code_finder",
+        "manufacturer_brands",
+        "pairs",
+        "prefix_lengths",
+        "prefixes",
+        "singles",
+        "wmi",
+        "words",
+    )
+
+    def __init__(self, entries: Iterable[SeriesEntry]) -> None:
+        entries = tuple(entries)
+        brand_mfrs: dict[str, set[str]] = defaultdict(set)
+        mfr_brands: dict[str, set[str]] = defaultdict(set)
+        prefixes: dict[str, set[str]] = defaultdict(set)
+        wmi: dict[str, set[str]] = defaultdict(set)
+        series: dict[str, dict[SeriesEntry, int]] = defaultdict(dict)
+
+        def add_series(key: str, entry: SeriesEntry, priority: int) -> None:
+            if key:
+                best = series[key].get(entry, priority)
+                series[key][entry] = min(best, priority)
+
+        for entry in entries:
+            if entry.brand:
+                brand_mfrs[entry.brand].add(entry.manufacturer)
+                mfr_brands[entry.manufacturer].add(entry.brand)
+            for prefix in entry.model_code_prefixes:
+                prefixes[prefix].add(entry.manufacturer)
+            for code in entry.wmi:
+                wmi[code].add(entry.manufacturer)
+            if not entry.series:
+                continue
+            name = key_of(entry.series)
+            brand_forms = _brand_forms(entry.brand)
+            spellings = [(name, P_NAME)]
+            if name.endswith(IMPORTED):
+                spellings.append((name[: -len(IMPORTED)], P_DERIVED))
+            for alias in entry.aliases:
+                key = key_of(alias)
+                spellings.append((key, P_WEAK if _is_weak_alias(key, name) else P_ALIAS))
+            for key, priority in spellings:
+                add_series(key, entry, priority)
+                # The brand written before a name or alias (丰田RAV4, 本田Fit): never weak.
+                for brand in brand_forms:
+                    if key and not key.startswith(brand):
+                        add_series(brand + key, entry, min(priority, P_ALIAS))
+
+        manufacturer_words: dict[str, set[str]] = defaultdict(set)
+        for mfr in mfr_brands.keys() | {e.manufacturer for e in entries}:
+            key = key_of(mfr)
+            manufacturer_words[key].add(mfr)
+            if "-" in key:
+                manufacturer_words[key.replace("-", "")].add(mfr)
+            if key.endswith(IMPORTED):
+                manufacturer_words["进口" + key[: -len(IMPORTED)]].add(mfr)
+        known = {e.manufacturer for e in entries}
+        for former, targets in _FORMER_NAMES.items():
+            present = {t for t in targets if t in known}
+            if present and key_of(former) not in manufacturer_words:
+                manufacturer_words[key_of(former)] |= present
+
+        brand_words: dict[str, set[str]] = defaultdict(set)
+        for brand in brand_mfrs:
+            brand_words[key_of(brand)].add(brand)
+        derived_words = {brand: _brand_words(brand) for brand in brand_mfrs}
+        for latin, brand in _LATIN_BRANDS.items():
+            if brand in derived_words:
+                derived_words[brand].append(latin)
+        for brand, derived_list in derived_words.items():
+            for derived in map(key_of, derived_list):
+                taken = derived in series or derived in manufacturer_words
+                if derived and not taken and derived not in brand_words:
+                    brand_words[derived].add(brand)
+
+        words: dict[str, Word] = {}
+
+        def word(key: str) -> Word:
+            if key not in words:
+                words[key] = Word(key)
+            return words[key]
+
+        for key, by_entry in series.items():
+            ranked = sorted(by_entry.items(), key=lambda item: (item[1], item[0].series))
+            if key in brand_words or key in manufacturer_words:
+                ranked = [item for item in ranked if item[1] == P_NAME]
+            if ranked:
+                word(key).series = tuple((priority, entry) for entry, priority in ranked)
+        for key, brands in brand_words.items():
+            word(key).brands = tuple(sorted(brands))
+        for key, mfrs in manufacturer_words.items():
+            word(key).manufacturers = frozenset(mfrs)
+        for key, marker in _MARKERS.items():
+            if key not in words:
+                word(key).marker = marker
+        for descriptor in _DESCRIPTORS:
+            if descriptor not in words:
+                word(descriptor).marker = "descriptor"
+
+        pairs: dict[str, set[int]] = defaultdict(set)
+        for key in words:
+            if len(key) > 1:
+                pairs[key[:2]].add(len(key))
+
+        self.brand_manufacturers = {b: frozenset(m) for b, m in brand_mfrs.items()}
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        for item in words.values():
+            item.finish(self.brand_manufacturers, shared)
+        self.words = words
+        self.pairs = {c: tuple(sorted(lengths, reverse=True)) for c, lengths in pairs.items()}
+        self.singles = {key: w for key, w in words.items() if len(key) == 1}
+        self.prefixes = {p: frozenset(m) for p, m in prefixes.items()}
+        self.prefix_lengths = tuple(sorted({len(p) for p in prefixes}, reverse=True))
+        self.wmi = {w: frozenset(m) for w, m in wmi.items()}
+        self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
+        self.code_finder = CodeFinder(prefixes)
+
+    def namesakes(self, brands: Iterable[str]) -> frozenset[str]:
+        """Domestic producers named after one of ``brands`` (奇瑞 -> 奇瑞汽车, 东风 -> 东风汽车)."""
+        found: set[str] = set()
+        for brand in brands:
+            base = key_of(brand)
+            base = base[:-2] if base.endswith("汽车") and len(base) > 3 else base
+            for name in (base, base + "汽车"):
+                found.update(
+                    m
+                    for m in self.brand_manufacturers.get(brand, ())
+                    if key_of(m) == name and not is_imported(m)
+                )
+        return frozenset(found)
+
+    def prefix_manufacturers(self, code: str) -> frozenset[str] | None:
+        """The producers of the longest catalogue prefix ``code`` starts with."""
+        for length in self.prefix_lengths:
+            found = self.prefixes.get(code[:length])
+            if found is not None and len(code) > length:
+                return found
+        return None
+
+    def scan(self, text: str, gaps: frozenset[int]) -> list[tuple[int, Word]]:
+        """Leftmost-longest words of ``text`` (compact form), respecting token boundaries.
+
+        ``gaps`` are the positions where white space was removed: a boundary for Latin words.
+        """
+        hits: list[tuple[int, Word]] = []
+        n = len(text)
+        i = 0
+        last_end = -1
+        while i < n:
+            found = self.match_at(text, i, gaps, last_end)
+            if found is None:
+                i += 1
+                continue
+            hits.append((i, found))
+            i += len(found.key)
+            last_end = i
+        return hits
+
+    def match_at(self, text: str, i: int, gaps: frozenset[int], last_end: int) -> Word | None:
+        """The longest acceptable word starting at ``i``, or ``None``."""
+        n = len(text)
+        lengths = self.pairs.get(text[i : i + 2], ())
+        for length in lengths:
+            end = i + length
+            if end > n:
+                continue
+            found = self.words.get(text[i:end])
+            if found is not None and self._fits(found, text, i, end, gaps=gaps, last_end=last_end):
+                return found
+        found = self.singles.get(text[i])
+        if found is not None and self._fits(found, text, i, i + 1, gaps=gaps, last_end=last_end):
+            return found
+        return None
+
+    def _fits(
+        self, found: Word, text: str, i: int, end: int, *, gaps: frozenset[int], last_end: int
+    ) -> bool:
+        """Whether ``found`` may be read at ``text[i:end]`` (token boundaries)."""
+        if found.left and i and i not in gaps and text[i - 1] in ASCII_ALNUM:
+            return False
+        if found.right and end < len(text) and end not in gaps:
+            after = text[end]
+            if after in ASCII_ALNUM and (found.right == 1 or after in ASCII_LETTERS):
+                return False
+        return not found.single or self._stands_apart(text, i, gaps, last_end)
+
+    def _stands_apart(self, text: str, i: int, gaps: frozenset[int], last_end: int) -> bool:
+        if i and i != last_end and i not in gaps and is_cjk(text[i - 1]):
+            return False
+        j = i + 1
+        if j >= len(text) or j in gaps or not is_cjk(text[j]):
+            return True
+        return self.match_at(text, j, gaps, j) is not None

@@ -1,0 +1,180 @@
+"""Text handling of the vehicle-series classifier: normalisation, placeholders, model codes.
+
+Private to `custmaster.catalog`. Everything here is pure and precompiled once per catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "ASCII_ALNUM",
+    "ASCII_LETTERS",
+    "CodeFinder",
+    "is_cjk",
+    "key_of",
+    "normalise",
+    "placeholder_reason",
+]
+
+ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+ASCII_ALNUM = ASCII_LETTERS | frozenset("0123456789")
+
+#: Values a core system writes when it does not know the make/model, after dropping punctuation
+#: and spaces and upper-casing (``N/A`` -> ``NA``).
+_PLACEHOLDERS = frozenset(
+    {
+        "不详",
+        "不明",
+        "无",
+        "暂无",
+        "未知",
+        "空",
+        "其他",
+        "其它",
+        "待定",
+        "待补",
+        "待补充",
+        "未填",
+        "未填写",
+        "未录入",
+        "未提供",
+        "暂缺",
+        "缺失",
+        "无数据",
+        "NA",
+        "NULL",
+        "NONE",
+        "NIL",
+        "NAN",
+        "UNKNOWN",
+        "0",
+        "00",
+        "000",
+    }
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+# VIN-style dots (U+30FB, U+FF65 after NFKC) become the middle dot the catalogue uses.
+_DOTS = str.maketrans({"\u30fb": "\u00b7", "\u2027": "\u00b7", "\u2022": "\u00b7"})
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width to ASCII), upper case, one space for every run of white space.
+
+    >>> normalise('  雅阁ＨＧ７２４０\\tab  ')
+    '雅阁HG7240 AB'
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if "\u30fb" in text or "\u2027" in text or "\u2022" in text:
+            text = text.translate(_DOTS)
+    return " ".join(text.upper().split())
+
+
+def key_of(name: str) -> str:
+    """The lookup key of a catalogue name: normalised, without spaces.
+
+    >>> key_of('Model 3'), key_of('一汽－大众')
+    ('MODEL3', '一汽-大众')
+    """
+    return normalise(name).replace(" ", "")
+
+
+def placeholder_reason(spaced: str) -> str | None:
+    """``'empty'`` or ``'placeholder'`` when a normalised string names no vehicle, else ``None``.
+
+    >>> placeholder_reason(''), placeholder_reason('N/A'), placeholder_reason('--')
+    ('empty', 'placeholder', 'placeholder')
+    >>> placeholder_reason('雅阁') is None
+    True
+    """
+    if not spaced:
+        return "empty"
+    if len(spaced) > 12:
+        return None if _WORD_CHAR.search(spaced) else "placeholder"
+    core = _NOT_WORD.sub("", spaced)
+    if not core or core in _PLACEHOLDERS:
+        return "placeholder"
+    return None
+
+
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` is a CJK unified ideograph (the basic block and extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+# Digits of a GB 9417 model code: class digit, main parameter (2 digits), sequence (1-2 digits),
+# with at most one stray space inside (``HG71 35DM``, ``BH6 479G``).
+_DIGITS = (
+    r"(?:[0-9]{4,6}(?![0-9])|[0-9] [0-9]{3,5}(?![0-9])|[0-9]{2} [0-9]{2,4}(?![0-9])"
+    r"|[0-9]{3} [0-9]{1,3}(?![0-9]))"
+)
+# The maker's suffix (``AB``, ``ST6HEV9``, ``TA-M5``), or a suffix split off by one space when it
+# carries a digit (``BYD7150 ST5HEV4``).
+_SUFFIX = r"(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*| [A-Z]+[0-9][A-Z0-9]*(?![A-Z0-9]))?"
+_GENERIC = re.compile(
+    r"(?<![A-Z0-9])[A-Z]{2,4}[0-9]{4,6}(?![0-9])(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)?"
+)
+# Vehicle-type words glued to the end of a code by some systems (``SGM6505ABCVTMPV``).
+_GLUED_TAILS = ("MPV", "SUV")
+
+
+class CodeFinder:
+    """Find the vehicle model code (车辆型号) in a normalised make/model string.
+
+    Codes starting with a known enterprise code (the letters of a catalogue prefix) are found
+    even when glued to a series name (``AccordHG7201MT``); other codes need a word boundary on
+    the left and 2-4 letters followed by 4-6 digits (``JX6466TA``).
+
+    >>> finder = CodeFinder(['HG7', 'SVW7'])
+    >>> finder.find('ACCORDHG7201MT')
+    [(6, 14, 'HG7201MT')]
+    >>> finder.find('思迪HG71 35DM')
+    [(2, 11, 'HG7135DM')]
+    >>> finder.find('奔驰E300L')
+    []
+    """
+
+    __slots__ = ("_known",)
+
+    def __init__(self, prefixes: Iterable[str]) -> None:
+        letters = {re.match(r"[A-Z]*", p).group() for p in prefixes}  # type: ignore[union-attr]
+        letters.discard("")
+        if letters:
+            alternatives = "|".join(sorted(map(re.escape, letters), key=lambda s: (-len(s), s)))
+            self._known: re.Pattern[str] | None = re.compile(
+                f"(?:{alternatives}) ?{_DIGITS}{_SUFFIX}"
+            )
+        else:
+            self._known = None
+
+    def find(self, spaced: str) -> list[tuple[int, int, str]]:
+        """``(start, end, code)`` of the first model code in ``spaced`` (empty list if none),
+        then the codes that start later inside its letters when those are glued to a word
+        (``EVCC7174``: ``VCC7174`` and ``CC7174``)."""
+        known = self._known
+        match = known.search(spaced) if known is not None else None
+        if match is None:
+            match = _GENERIC.search(spaced)
+            return [] if match is None else [_cut(match)]
+        found = [_cut(match)]
+        start = match.start()
+        if start and spaced[start - 1] in ASCII_ALNUM:
+            shift = start + 1
+            while spaced[shift] in ASCII_LETTERS:
+                other = known.match(spaced, shift)  # type: ignore[union-attr]
+                if other is not None:
+                    found.append(_cut(other))
+                shift += 1
+        return found
+
+
+def _cut(match: re.Match[str]) -> tuple[int, int, str]:
+    code = match.group().replace(" ", "")
+    for tail in _GLUED_TAILS:
+        if code.endswith(tail) and len(code) > len(tail) + 6:
+            code = code[: -len(tail)]
+    return match.start(), match.end(), code

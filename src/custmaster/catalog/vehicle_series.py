@@ -1,0 +1,732 @@
+"""Vehicle series (车系) classification of 厂牌型号 (make/model) strings.
+
+Insurers' core systems hold the make/model of a vehicle as free text copied from the driving
+licence or typed by an agent: ``本田牌HG7203A``, ``别克牌SGM7153BB普通轿车``, ``雅阁HG7240ABCVT``,
+``思迪HG71 35DM``, ``ＨＧ７１５１Ａ``. `classify` reads such a string, and optionally the VIN,
+and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the series (车系, ``雅阁``) when
+its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
+a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
+
+The catalogue (`VehicleCatalog`) lists 2,322 series of 239 producers (autohome's 2019 series
+list plus the 2024 best-sellers), with aliases, model-code prefixes (enterprise code + class
+digit, GB 9417: ``HG7`` is a 广汽本田 car) and VIN WMI codes. Users extend or override it with
+their own CSV file of the same columns.
+
+How a string is read, all precompiled once per catalogue:
+
+1. NFKC (full-width ``ＨＧ７２４０`` becomes ``HG7240``), upper case, white space folded;
+   placeholders (``不详``, ``无``, ``N/A``, only punctuation) stop here.
+2. The model code: a catalogue enterprise code followed by 4-6 digits (one stray space allowed,
+   ``HG71 35DM``) and the maker's suffix; it may be glued to a series name (``AccordHG7201MT``).
+   Its longest catalogue prefix gives the producers (``CAM7`` before ``CA7``).
+3. Words, leftmost and longest first, outside the model code: series names and aliases,
+   producer names (``广汽本田``, ``一汽大众``, former names such as ``广州本田``), brand words
+   (``本田``, ``大众汽车``, ``吉利``, ``传祺``) and descriptors (``普通轿车``, ``手自一体``), which
+   are skipped. Latin words only count on token boundaries, so ``DS`` or ``CC`` never match
+   inside ``DSXX`` or a model code.
+4. Each source names a set of producers; they are intersected in the order model code, WMI,
+   producer name, series, brand. A source that contradicts the others is skipped and listed in
+   ``conflicts`` (and lowers the confidence). Short aliases (three ASCII characters or fewer,
+   ``Q5``, ``X1``, ``GL8``) only narrow a choice made by another source.
+5. A series is reported only when its name or alias is in the text and belongs to the chosen
+   producer. A series name under a domestic producer and an importer (``Model Y``: 特斯拉中国 and
+   特斯拉(进口)) is resolved by the model code, the VIN or the word 进口; failing those, the
+   domestic producer is chosen with confidence 0.6 (method ``domestic_preference``).
+
+Confidence scale:
+
+| confidence | when |
+| --- | --- |
+| 1.0 | the model code or WMI names one producer, and the text or the other code agrees |
+| 0.95 | the model code or WMI alone, or a shared prefix narrowed by the text (``长安牌SC7164``) |
+| 0.9 | text only: a producer name or a series name |
+| 0.85 | text only: a series alias (``Accord``), a brand with one producer, a brand's namesake |
+| 0.6 | ``domestic_preference`` |
+| −0.2 | when some source contradicted the decision (``conflicts`` is not empty) |
+| 0.0 | unclassified (``reason`` says why) |
+
+More information:
+
+* GB 9417 汽车产品型号编制规则 (model code: enterprise code, class digit, main parameter, sequence)
+* GB 16735 道路车辆 车辆识别代号 (VIN; positions 1-3 are the WMI), `custmaster.validate.vin`
+* https://www.autohome.com.cn/car/ (汽车之家 车型库: brands, producers, series)
+
+>>> r = classify('本田牌HG7203A轿车')
+>>> r.manufacturer, r.brand, r.series, r.model_code, r.method, r.confidence
+('广汽本田', '本田', None, 'HG7203A', 'model_code_prefix', 1.0)
+>>> r = classify('雅阁ＨG7241MT')
+>>> r.manufacturer, r.series, r.evidence
+('广汽本田', '雅阁', ('model_code_prefix', 'series_alias'))
+>>> classify('长安牌SC7164').manufacturer
+'长安汽车'
+>>> r = classify('SC7164AC')
+>>> r.manufacturer, r.reason, r.candidates
+(None, 'ambiguous_prefix', ('长安汽车', '长安铃木'))
+>>> classify('Model Y').manufacturer, classify('Model Y').method
+('特斯拉中国', 'domestic_preference')
+>>> classify('奔驰E300L').reason
+'ambiguous_brand'
+>>> classify('不详').reason
+'placeholder'
+>>> classify('飞度', vin='LHGGK5848H8000001').confidence
+1.0
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from os import PathLike
+from typing import Final
+
+import attrs
+
+from custmaster.catalog._index import P_NAME, Index, Word, is_imported
+from custmaster.catalog._text import key_of, normalise, placeholder_reason
+from custmaster.errors import InvalidFormat, ValidationError
+from custmaster.validate import vin as _vin
+
+__all__ = [
+    "COLUMNS",
+    "ERROR_CODES",
+    "METHODS",
+    "REASONS",
+    "Classifier",
+    "SeriesEntry",
+    "VehicleCatalog",
+    "VehicleClass",
+    "classify",
+    "default_classifier",
+]
+
+#: Columns of a catalogue CSV file; ``manufacturer_cn`` and ``series_cn`` are required.
+COLUMNS: Final = (
+    "brand_cn",
+    "manufacturer_cn",
+    "series_cn",
+    "series_aliases",
+    "model_code_prefixes",
+    "wmi",
+    "source",
+)
+
+ERROR_CODES: dict[str, str] = {
+    "vehicle_series.columns": "A catalogue CSV file lacks the manufacturer_cn or series_cn column.",
+    "vehicle_series.manufacturer": "A catalogue row has an empty manufacturer_cn.",
+    "vehicle_series.prefix": "A model-code prefix is not 1-4 letters followed by up to 2 digits.",
+    "vehicle_series.wmi": "A WMI is not 3 ASCII letters or digits.",
+}
+
+_ZH: dict[str, str] = {
+    "vehicle_series.columns": "车系目录 CSV 文件缺少 manufacturer_cn 或 series_cn 列。",
+    "vehicle_series.manufacturer": "车系目录中有一行的 manufacturer_cn 为空。",
+    "vehicle_series.prefix": "车辆型号前缀应为 1-4 个字母加至多 2 位数字。",
+    "vehicle_series.wmi": "WMI 应为 3 位字母或数字。",
+}
+
+#: Why a string was left unclassified (``VehicleClass.reason``).
+REASONS: dict[str, str] = {
+    "empty": "No make/model text: None, empty or white space only.",
+    "not_text": "The value is not a string.",
+    "placeholder": "A placeholder such as 不详, 无, 暂无, N/A, or only punctuation.",
+    "no_match": "No series, brand, producer name, known model code or known WMI was found.",
+    "unknown_model_code": "A model code was found, but its prefix is not in the catalogue and "
+    "nothing else names the producer.",
+    "weak_alias": "Only a short alias (three ASCII characters or fewer: Q5, X1, GT) was found; "
+    "it cannot decide alone.",
+    "ambiguous_prefix": "The model-code prefix is shared by several producers (SC7, BJ7, DC7, "
+    "CA7, SQR7) and nothing in the text picks one.",
+    "ambiguous_wmi": "The WMI is shared by several producers (LDC, LFP, LWV) and nothing picks "
+    "one.",
+    "ambiguous_manufacturer": "A producer name that covers several producers (神龙汽车) and "
+    "nothing picks one.",
+    "ambiguous_series": "The series name exists under several producers and nothing picks one.",
+    "ambiguous_brand": "The brand has several producers (本田: 广汽本田, 东风本田, 本田(进口)) and "
+    "nothing picks one.",
+}
+
+#: The rules that can decide the producer (``VehicleClass.method``) or support it (``evidence``).
+METHODS: dict[str, str] = {
+    "model_code_prefix": "The longest catalogue prefix of the model code (HG7 -> 广汽本田).",
+    "wmi": "The VIN's World Manufacturer Identifier (LHG -> 广汽本田).",
+    "wmi_region": "To choose between a domestic producer and an importer: whether the VIN's WMI "
+    "was assigned in China (starts with L).",
+    "manufacturer_name": "A producer name in the text (广汽本田, 一汽大众, 广州本田).",
+    "series_alias": "A series name or alias in the text (雅阁, Accord, yage).",
+    "brand": "A brand word in the text (本田牌, 大众汽车牌, 吉利牌).",
+    "brand_namesake": "A brand word leaving several producers, one of which bears the brand's "
+    "name (奇瑞牌 -> 奇瑞汽车 rather than 奇瑞新能源).",
+    "import_marker": "The word 进口 or 国产 in the text.",
+    "domestic_preference": "A series name under a domestic producer and an importer, nothing "
+    "else deciding: the domestic producer is assumed.",
+}
+
+_PREFIX = re.compile(r"[A-Z]{1,4}[0-9]{0,2}")
+_WMI = re.compile(r"[A-Z0-9]{3}")
+_HARD = ("model_code_prefix", "wmi")
+_AMBIGUOUS = {
+    "model_code_prefix": "ambiguous_prefix",
+    "wmi": "ambiguous_wmi",
+    "manufacturer_name": "ambiguous_manufacturer",
+    "series_alias": "ambiguous_series",
+    "brand": "ambiguous_brand",
+}
+_TEXT = frozenset({"manufacturer_name", "series_alias", "brand"})
+_REGION = frozenset({"import", "domestic"})
+_NO_GAPS: frozenset[int] = frozenset()
+_Source = tuple[str, frozenset[str], frozenset[str]]
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+@attrs.frozen
+class SeriesEntry:
+    """One catalogue row: a series of one producer, with its aliases and the producer's codes."""
+
+    #: Brand as autohome lists it (``本田``); may be empty in user rows.
+    brand: str
+    #: Producer (厂商): ``广汽本田``, ``本田(进口)``.
+    manufacturer: str
+    #: Series (车系) name; empty for a row that only adds producer facts (prefixes, WMI).
+    series: str
+    #: Other spellings of the series.
+    aliases: tuple[str, ...] = ()
+    #: Model-code prefixes of the producer (``HG7``, ``HG6``), upper-case ASCII.
+    model_code_prefixes: tuple[str, ...] = ()
+    #: VIN WMI codes of the producer (``LHG``).
+    wmi: tuple[str, ...] = ()
+    #: Where the facts come from.
+    source: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(manufacturer, series)``: a user row with the same key replaces this one."""
+        return (self.manufacturer, self.series)
+
+
+def _error(code: str, where: str) -> InvalidFormat:
+    return InvalidFormat(f"{where}: {ERROR_CODES[code]}", code=code, message_zh=_ZH[code])
+
+
+def _entry(row: Mapping[str, str | None], where: str) -> SeriesEntry:
+    def cell(column: str) -> str:
+        return (row.get(column) or "").strip()
+
+    manufacturer = cell("manufacturer_cn")
+    if not manufacturer:
+        raise _error("vehicle_series.manufacturer", where)
+    prefixes = tuple(key_of(p) for p in _split(cell("model_code_prefixes")))
+    if not all(_PREFIX.fullmatch(p) for p in prefixes):
+        raise _error("vehicle_series.prefix", where)
+    wmi = tuple(key_of(w) for w in _split(cell("wmi")))
+    if not all(_WMI.fullmatch(w) for w in wmi):
+        raise _error("vehicle_series.wmi", where)
+    return SeriesEntry(
+        brand=cell("brand_cn"),
+        manufacturer=manufacturer,
+        series=cell("series_cn"),
+        aliases=_split(cell("series_aliases")),
+        model_code_prefixes=prefixes,
+        wmi=wmi,
+        source=cell("source"),
+    )
+
+
+def _read_csv(handle: Iterable[str], origin: str) -> list[SeriesEntry]:
+    reader = csv.DictReader(handle)
+    header = set(reader.fieldnames or ())
+    if not {"manufacturer_cn", "series_cn"} <= header:
+        raise _error("vehicle_series.columns", origin)
+    return [_entry(row, f"{origin} line {reader.line_num}") for row in reader]
+
+
+class VehicleCatalog:
+    """The series catalogue: an ordered collection of `SeriesEntry`, one per (producer, series).
+
+    Build it with `load` (the shipped catalogue, optionally extended by your CSV files) or from
+    entries or rows. When two entries have the same ``(manufacturer, series)`` the later one
+    replaces the earlier one in place.
+
+    >>> catalog = VehicleCatalog.load()
+    >>> len(catalog) > 2000, '广汽本田' in catalog.manufacturers()
+    (True, True)
+    >>> extra = VehicleCatalog.from_rows([
+    ...     {'brand_cn': '江铃', 'manufacturer_cn': '江铃汽车', 'series_cn': '域虎',
+    ...      'model_code_prefixes': 'JX1'}])
+    >>> merged = catalog.merged(extra)
+    >>> len(merged) == len(catalog) + 1
+    True
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: Iterable[SeriesEntry] = ()) -> None:
+        by_key: dict[tuple[str, str], SeriesEntry] = {}
+        for entry in entries:
+            by_key[entry.key] = entry
+        self._entries = tuple(by_key.values())
+
+    @classmethod
+    def load(
+        cls,
+        path: str | PathLike[str] | None = None,
+        extra: Sequence[str | PathLike[str]] = (),
+    ) -> VehicleCatalog:
+        """Read the catalogue: ``path`` (default: the one shipped with custmaster), then each
+        ``extra`` file in turn, whose rows replace rows with the same producer and series and
+        add the others.
+
+        Files are UTF-8 CSV (a BOM is accepted) with the columns of `COLUMNS`; cells holding
+        several values separate them with ``|``. Raises `custmaster.errors.InvalidFormat` with
+        a ``vehicle_series.*`` code for a bad file and `OSError` when a file cannot be read.
+        """
+        if isinstance(path, str) and not path:
+            path = None
+        if path is None:
+            entries = _read_csv(io.StringIO(_shipped_text()), "vehicle_series.csv")
+        else:
+            entries = _read_path(path)
+        for more in extra:
+            entries.extend(_read_path(more))
+        return cls(entries)
+
+    @classmethod
+    def from_rows(
+        cls, rows: Iterable[Mapping[str, str | None]], *, origin: str = "rows"
+    ) -> VehicleCatalog:
+        """Build a catalogue from mappings with the keys of `COLUMNS` (missing keys are empty)."""
+        return cls(_entry(row, f"{origin} row {n}") for n, row in enumerate(rows, start=1))
+
+    def merged(self, *others: VehicleCatalog) -> VehicleCatalog:
+        """A new catalogue: this one, then each of ``others`` replacing and adding entries."""
+        return VehicleCatalog([*self._entries, *(e for other in others for e in other)])
+
+    @property
+    def entries(self) -> tuple[SeriesEntry, ...]:
+        """All entries in file order."""
+        return self._entries
+
+    def manufacturers(self) -> tuple[str, ...]:
+        """Every producer of the catalogue, sorted."""
+        return tuple(sorted({e.manufacturer for e in self._entries}))
+
+    def series_of(self, manufacturer: str) -> tuple[str, ...]:
+        """The series of one producer, in catalogue order.
+
+        >>> VehicleCatalog.load().series_of('广汽本田')[1:4]
+        ('皓影', '飞度', '锋范')
+        """
+        return tuple(e.series for e in self._entries if e.manufacturer == manufacturer and e.series)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[SeriesEntry]:
+        return iter(self._entries)
+
+    def __repr__(self) -> str:
+        producers = len({e.manufacturer for e in self._entries})
+        return f"VehicleCatalog({len(self._entries)} series, {producers} manufacturers)"
+
+
+def _shipped_text() -> str:
+    resource = importlib.resources.files("custmaster.catalog").joinpath("data/vehicle_series.csv")
+    return resource.read_text(encoding="utf-8-sig")
+
+
+def _read_path(path: str | PathLike[str]) -> list[SeriesEntry]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return _read_csv(handle, str(path))
+
+
+@attrs.frozen
+class VehicleClass:
+    """The classification of one make/model string.
+
+    ``manufacturer`` is ``None`` when the string does not decide the producer; ``reason`` (a key
+    of `REASONS`) then says why and ``candidates`` lists the producers still possible.
+    ``series`` is set only when a series name or alias of the chosen producer is in the text.
+    """
+
+    #: Producer (厂商) as the catalogue names it, or ``None``.
+    manufacturer: str | None
+    #: Series (车系) of that producer, or ``None``.
+    series: str | None
+    #: Brand, when the series, a brand word or the producer's only brand gives it.
+    brand: str | None
+    #: The model code (车辆型号) found in the text, upper-case ASCII without spaces.
+    model_code: str | None
+    #: 0.0 (unclassified) to 1.0, on the scale of the module documentation.
+    confidence: float
+    #: The rule (a key of `METHODS`) that decided the producer, or ``None``.
+    method: str | None
+    #: Every rule that found the decided producer (or the candidates) possible, in order.
+    evidence: tuple[str, ...] = ()
+    #: Rules whose finding contradicted the decision and were overruled.
+    conflicts: tuple[str, ...] = ()
+    #: Why the producer is unknown (a key of `REASONS`); ``None`` when classified.
+    reason: str | None = None
+    #: Producers still possible when ambiguous.
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def classified(self) -> bool:
+        """Whether the producer was decided."""
+        return self.manufacturer is not None
+
+
+def _unclassified(
+    reason: str,
+    *,
+    brand: str | None = None,
+    model_code: str | None = None,
+    evidence: tuple[str, ...] = (),
+    candidates: Iterable[str] = (),
+) -> VehicleClass:
+    return VehicleClass(
+        manufacturer=None,
+        series=None,
+        brand=brand,
+        model_code=model_code,
+        confidence=0.0,
+        method=None,
+        evidence=evidence,
+        reason=reason,
+        candidates=tuple(sorted(candidates)),
+    )
+
+
+def _wmi_of(vin: object) -> str | None:
+    """The WMI of a 17-character VIN (compacted as `custmaster.validate.vin` does), or ``None``."""
+    try:
+        compact = _vin.compact(vin)  # type: ignore[arg-type]
+    except ValidationError:
+        return None
+    if len(compact) != 17 or not (compact.isascii() and compact.isalnum()):
+        return None
+    return compact[:3]
+
+
+def _compact(text: str) -> tuple[str, frozenset[int]]:
+    """``text`` without spaces and the positions where a space was removed."""
+    if " " not in text:
+        return text, _NO_GAPS
+    gaps: set[int] = set()
+    position = 0
+    parts = text.split(" ")
+    for part in parts[:-1]:
+        position += len(part)
+        gaps.add(position)
+    return "".join(parts), frozenset(gaps)
+
+
+class _Reading:
+    """The evidence found in one string (one way of cutting out the model code)."""
+
+    __slots__ = ("brands", "marker", "model_code", "series_hits", "sources", "weak")
+
+    def __init__(self) -> None:
+        self.model_code: str | None = None
+        #: Sources, strongest first: (rule, producers allowed, producers preferred).
+        self.sources: list[_Source] = []
+        self.series_hits: list[tuple[int, Word]] = []
+        self.weak: frozenset[str] = frozenset()
+        self.brands: list[str] = []
+        self.marker = ""
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the model-code prefix is confirmed by a producer, series or brand word."""
+        sources = self.sources
+        if not sources or sources[0][0] != "model_code_prefix":
+            return False
+        prefix = sources[0][1]
+        return any(rule in _TEXT and prefix & allowed for rule, allowed, _ in sources) or bool(
+            prefix & self.weak
+        )
+
+
+class Classifier:
+    """Classify 厂牌型号 strings with one catalogue; results are cached per distinct input.
+
+    Building one indexes the catalogue (about 50 ms); reuse it. ``cache_size`` bounds the LRU
+    cache of results keyed by the raw string and WMI (real books repeat strings heavily).
+
+    >>> catalog = VehicleCatalog.load().merged(VehicleCatalog.from_rows([
+    ...     {'brand_cn': '江铃', 'manufacturer_cn': '江铃汽车', 'series_cn': '域虎',
+    ...      'model_code_prefixes': 'JX1'}]))
+    >>> Classifier(catalog).classify('江铃牌JX1032TSGA6').manufacturer
+    '江铃汽车'
+    """
+
+    __slots__ = ("_cached", "_catalog", "_index")
+
+    def __init__(self, catalog: VehicleCatalog | None = None, *, cache_size: int = 1 << 17):
+        self._catalog = catalog if catalog is not None else VehicleCatalog.load()
+        self._index = Index(self._catalog.entries)
+        self._cached = functools.lru_cache(maxsize=cache_size)(self._classify)
+
+    @property
+    def catalog(self) -> VehicleCatalog:
+        """The catalogue this classifier was built from."""
+        return self._catalog
+
+    def classify(self, make_model: object, vin: object = None) -> VehicleClass:
+        """Classify one 厂牌型号 string; ``vin`` (optional) adds the WMI as evidence.
+
+        Never raises: a non-string gives reason ``not_text``, ``None`` gives ``empty``, and an
+        invalid VIN is ignored.
+        """
+        if vin is None and type(make_model) is str:
+            return self._cached(make_model, None)
+        wmi = _wmi_of(vin) if vin is not None else None
+        if make_model is None:
+            make_model = ""
+        if not isinstance(make_model, str):
+            return _unclassified("not_text")
+        return self._cached(make_model, wmi)
+
+    def classify_many(
+        self, make_models: Iterable[object], vins: Iterable[object] | None = None
+    ) -> list[VehicleClass]:
+        """`classify` each value (with the VIN at the same position when ``vins`` is given)."""
+        if vins is None:
+            return [self.classify(value) for value in make_models]
+        return [self.classify(value, vin) for value, vin in zip(make_models, vins, strict=True)]
+
+    def cache_clear(self) -> None:
+        """Empty the result cache."""
+        self._cached.cache_clear()
+
+    def _classify(self, text: str, wmi: str | None) -> VehicleClass:
+        spaced = normalise(text)
+        blank = placeholder_reason(spaced)
+        if blank is not None:
+            if wmi is None:
+                return _unclassified(blank)
+            spaced = ""
+        codes = self._index.code_finder.find(spaced) if spaced else []
+        reading = self._read(spaced, codes[0] if codes else None, wmi)
+        # A code glued to a Latin series name may start inside it (风骏7EVCC7174: VCC or CC);
+        # take the first cut whose prefix the text agrees with.
+        for other in codes[1:]:
+            if reading.agrees:
+                break
+            alternative = self._read(spaced, other, wmi)
+            if alternative.agrees:
+                reading = alternative
+        model_code = reading.model_code
+        sources = reading.sources
+        series_hits = reading.series_hits
+        weak = reading.weak
+        brands = reading.brands
+        marker = reading.marker
+        brand = brands[0] if len(set(brands)) == 1 else None
+
+        candidates: frozenset[str] | None = None
+        used: list[str] = []
+        conflicts: list[str] = []
+        method: str | None = None
+        hard_decisive = False
+        for rule, allowed, _ in sources:
+            narrowed = allowed if candidates is None else candidates & allowed
+            if not narrowed:
+                conflicts.append(rule)
+                continue
+            candidates = narrowed
+            used.append(rule)
+            if rule in _HARD and len(allowed) == 1:
+                hard_decisive = True
+            if method is None and len(candidates) == 1:
+                method = rule
+
+        if candidates is None:
+            if weak:
+                return _unclassified(
+                    "weak_alias", brand=brand, model_code=model_code, candidates=weak
+                )
+            reason = blank or ("unknown_model_code" if model_code else "no_match")
+            return _unclassified(reason, brand=brand, model_code=model_code)
+        if len(candidates) > 1:
+            if not marker and wmi is not None:
+                marker, marker_rule = ("domestic" if wmi[0] == "L" else "import"), "wmi_region"
+            else:
+                marker_rule = "import_marker"
+            refined = self._refine(
+                candidates,
+                region=(marker, marker_rule),
+                weak=weak,
+                sources=sources,
+                brands=brands,
+                named_series=bool(series_hits),
+                used=used,
+            )
+            if len(refined) > 1:
+                return _unclassified(
+                    _AMBIGUOUS[used[0]],
+                    brand=brand,
+                    model_code=model_code,
+                    evidence=tuple(dict.fromkeys(used)),
+                    candidates=refined,
+                )
+            candidates = refined
+            method = method or used[-1]
+        (manufacturer,) = candidates
+
+        series, series_priority, series_brand = (
+            self._series(series_hits, manufacturer) if series_hits else (None, None, None)
+        )
+        if method == "domestic_preference":
+            confidence = 0.6
+        elif "brand_namesake" in used:
+            confidence = 0.85
+        elif "model_code_prefix" in used or "wmi" in used:
+            both_hard = "wmi" in used and "model_code_prefix" in used
+            agree = both_hard or any(rule in _TEXT for rule in used)
+            confidence = 1.0 if hard_decisive and agree else 0.95
+        elif "manufacturer_name" in used or series_priority == P_NAME:
+            confidence = 0.9
+        else:
+            confidence = 0.85
+        if conflicts:
+            confidence = round(confidence - 0.2, 2)
+        return VehicleClass(
+            manufacturer,
+            series,
+            series_brand or self._brand(brands, manufacturer),
+            model_code,
+            confidence,
+            method,
+            tuple(dict.fromkeys(used)) if len(used) > 1 else tuple(used),
+            tuple(dict.fromkeys(conflicts)) if conflicts else (),
+        )
+
+    def _read(self, spaced: str, code: tuple[int, int, str] | None, wmi: str | None) -> _Reading:
+        """Gather the evidence of a normalised string, the model code cut out at ``code``."""
+        index = self._index
+        reading = _Reading()
+        sources = reading.sources
+        if code is not None:
+            start, end, reading.model_code = code
+            spaced = f"{spaced[:start]}\x00{spaced[end:]}"
+            by_prefix = index.prefix_manufacturers(reading.model_code)
+            if by_prefix is not None:
+                sources.append(("model_code_prefix", by_prefix, by_prefix))
+        if wmi is not None:
+            by_wmi = index.wmi.get(wmi)
+            if by_wmi is not None:
+                sources.append(("wmi", by_wmi, by_wmi))
+        by_series: list[_Source] = []
+        by_brand: list[_Source] = []
+        for hit in index.scan(*_compact(spaced)) if spaced else ():
+            word = hit[1]
+            if word.manufacturers:
+                sources.append(("manufacturer_name", word.manufacturers, word.manufacturers))
+            if word.series:
+                reading.series_hits.append(hit)
+                if word.allowed:
+                    by_series.append(("series_alias", word.allowed, word.preferred))
+                else:
+                    reading.weak |= word.weak_manufacturers
+            if word.brands:
+                reading.brands.extend(word.brands)
+                by_brand.append(("brand", word.brand_manufacturers, word.brand_manufacturers))
+            if word.marker in _REGION and not reading.marker:
+                reading.marker = word.marker
+        sources += by_series
+        sources += by_brand
+        return reading
+
+    def _refine(
+        self,
+        candidates: frozenset[str],
+        *,
+        region: tuple[str, str],
+        weak: frozenset[str],
+        sources: list[_Source],
+        brands: list[str],
+        named_series: bool,
+        used: list[str],
+    ) -> frozenset[str]:
+        """Narrow several candidate producers by the weaker rules, appending each that helped
+        to ``used``: the import/domestic marker or VIN region, weak aliases, the best-ranked
+        series spelling, the brand's namesake producer, then the domestic preference."""
+        marker, marker_rule = region
+        steps: list[tuple[str, Iterable[str]]] = []
+        if marker:
+            importer = marker == "import"
+            steps.append((marker_rule, [m for m in candidates if is_imported(m) == importer]))
+        steps.append(("series_alias", weak))
+        steps += [(rule, preferred) for rule, _, preferred in sources if rule == "series_alias"]
+        for rule, allowed in steps:
+            narrowed = candidates & frozenset(allowed)
+            if narrowed and narrowed != candidates:
+                candidates = narrowed
+                used.append(rule)
+                if len(candidates) == 1:
+                    return candidates
+        namesakes = self._index.namesakes(brands) & candidates
+        if len(namesakes) == 1:
+            used.append("brand_namesake")
+            return namesakes
+        domestic = frozenset(m for m in candidates if not is_imported(m))
+        if named_series and len(domestic) == 1:
+            used.append("domestic_preference")
+            return domestic
+        return candidates
+
+    @staticmethod
+    def _series(
+        hits: list[tuple[int, Word]], manufacturer: str
+    ) -> tuple[str | None, int | None, str | None]:
+        """The series of ``manufacturer`` named in the text: best priority, then the longest
+        and first word; ``None`` when several series tie (``City``: 锋范, 锋范经典, 思迪).
+
+        Returns the series, its match priority and its brand.
+        """
+        best: tuple[int, int, int] | None = None
+        chosen: dict[str, str] = {}
+        for position, word in hits:
+            for priority, entry in word.series:
+                if entry.manufacturer != manufacturer:
+                    continue
+                rank = (priority, -len(word.key), position)
+                if best is None or rank < best:
+                    best, chosen = rank, {entry.series: entry.brand}
+                elif rank == best:
+                    chosen[entry.series] = entry.brand
+        if best is None:
+            return None, None, None
+        if len(chosen) > 1 and len({key_of(name) for name in chosen}) > 1:
+            return None, None, None
+        # One series, or one spelled twice (长安CS35 PLUS, 长安CS35PLUS): the first name.
+        series = min(chosen)
+        return series, best[0], chosen[series] or None
+
+    def _brand(self, brands: list[str], manufacturer: str) -> str | None:
+        for brand in brands:
+            if manufacturer in self._index.brand_manufacturers[brand]:
+                return brand
+        own = self._index.manufacturer_brands.get(manufacturer, ())
+        return own[0] if len(own) == 1 else None
+
+
+@functools.cache
+def default_classifier() -> Classifier:
+    """The module's shared `Classifier` over the shipped catalogue, built on first use."""
+    return Classifier()
+
+
+def classify(make_model: object, vin: object = None) -> VehicleClass:
+    """Classify one 厂牌型号 string with the shipped catalogue (see the module documentation).
+
+    >>> classify('比亚迪牌BYD7152WT6HEVC').manufacturer
+    '比亚迪'
+    """
+    return default_classifier().classify(make_model, vin)
