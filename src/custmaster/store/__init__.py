@@ -1,0 +1,33 @@
+"""Stores: one contract (`Store`), adapters behind it, opened by URL with `open_store`.
+
+``memory://`` is `MemoryStore`; durable adapters (SQLite, PostgreSQL) and third-party ones
+register through the ``custmaster.stores`` entry-point group (`custmaster.store.registry`).
+"""
+
+from __future__ import annotations
+
+from custmaster.store.base import COUNT_KINDS, BaseStore, IngestResult, Outcome, Store
+from custmaster.store.memory import MemoryStore
+from custmaster.store.registry import (
+    DEFAULT_URL,
+    ENTRY_POINT_GROUP,
+    available_schemes,
+    open_store,
+    register_store,
+    unregister_store,
+)
+
+__all__ = [
+    "COUNT_KINDS",
+    "DEFAULT_URL",
+    "ENTRY_POINT_GROUP",
+    "BaseStore",
+    "IngestResult",
+    "MemoryStore",
+    "Outcome",
+    "Store",
+    "available_schemes",
+    "open_store",
+    "register_store",
+    "unregister_store",
+]

@@ -1,0 +1,1175 @@
+"""The store contract (`Store`) and the shared logic every adapter inherits (`BaseStore`).
+
+A store keeps the observation log (every source record, append-only, idempotent by
+``Provenance.key``), the current golden state of each customer, the lookup indexes, the
+candidate pairs, the decisions and the contact events. What to do with a record —
+resolution (`custmaster.resolve`) and survivorship (`custmaster.merge`) — is pure code; it
+lives in the ``@final`` methods of `BaseStore`, which call a small set of abstract
+persistence primitives (``_``-prefixed) that each adapter implements. An adapter therefore
+cannot resolve or merge differently from another: it only decides how to keep things.
+
+The primitives an adapter implements:
+
+- transactions: ``_begin``, ``_commit``, ``_rollback`` (outermost level only);
+- customers: ``_new_customer_id``, ``_load_state``, ``_save_state``, ``_drop_customer``,
+  ``_customer_ids``;
+- the log: ``_find_record``, ``_append_record``, ``_records_of``, ``_move_records``;
+- indexes (entries from `custmaster.resolve.keys`): ``_index_add``, ``_index_replace``,
+  ``_index_drop``, ``_index_find``, ``_index_keys``;
+- aliases: ``_set_alias``, ``_drop_alias``, ``_alias_of``;
+- pairs and decisions: ``_new_pair_id``, ``_save_pair``, ``_get_pair``, ``_pair_between``,
+  ``_pairs``, ``_save_decision``, ``_decision_between``, ``_decisions``;
+- events: ``_find_event``, ``_append_event``, ``_events``, ``_move_event``;
+- counts: ``_count``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, cast, final, overload, runtime_checkable
+
+import attrs
+
+from custmaster.errors import (
+    InvalidComponent,
+    NotFoundError,
+    StoreError,
+    UsageError,
+    ValidationError,
+)
+from custmaster.merge.engine import DEFAULT_ROLE, GoldenState, build, split_path
+from custmaster.merge.history import (
+    Explanation,
+    explain,
+    history,
+    policy_view,
+    to_customer,
+)
+from custmaster.merge.rules import MergePolicy
+from custmaster.model.contact import ContactEvent, ContactKind, normalise_contact
+from custmaster.model.customer import Customer, HistoryEntry
+from custmaster.model.policy import Policy, PolicyLine
+from custmaster.model.provenance import Provenance, utc_now
+from custmaster.model.source import SourceRecord
+from custmaster.resolve.candidates import CandidatePair, PairStatus, pair_key
+from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
+from custmaster.resolve.keys import (
+    IndexEntry,
+    index_entries,
+    orphan_entries,
+    policy_entries,
+)
+from custmaster.resolve.resolver import Resolution, resolve
+from custmaster.validate import cn_name, cn_plate, cn_resident_id, cn_uscc, phone, vin
+
+__all__ = [
+    "COUNT_KINDS",
+    "BaseStore",
+    "IngestResult",
+    "Outcome",
+    "Store",
+    "same_content",
+]
+
+#: What `Store.counts` reports.
+COUNT_KINDS: tuple[str, ...] = (
+    "customers",
+    "records",
+    "policies",
+    "events",
+    "candidates_open",
+    "decisions",
+    "aliases",
+)
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_ALIAS_DEPTH = 64
+
+
+class Outcome(str, enum.Enum):
+    """What ingesting one record did."""
+
+    #: A new customer was created for it.
+    NEW_CUSTOMER = "new_customer"
+    #: It was attached to an existing customer.
+    MERGED = "merged"
+    #: It was stored (on a new or existing customer) and raised or extended a candidate pair.
+    CANDIDATE = "candidate"
+    #: A record with the same ``Provenance.key`` and content was already ingested.
+    DUPLICATE = "duplicate"
+    #: It was not valid (or reused a source reference for other content); nothing changed.
+    REJECTED = "rejected"
+
+
+@attrs.frozen
+class IngestResult:
+    """What happened to one record: outcome, customer, how it was resolved, pairs raised."""
+
+    outcome: Outcome
+    key: tuple[str, str] | None = None
+    customer_id: str | None = None
+    via: str | None = None
+    pairs: tuple[CandidatePair, ...] = ()
+    absorbed: tuple[str, ...] = ()
+    error: ValidationError | None = None
+    index: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the record is in the store (anything but rejected)."""
+        return self.outcome is not Outcome.REJECTED
+
+
+def same_content(a: SourceRecord, b: SourceRecord) -> bool:
+    """Whether two records with one key say the same (``recorded_at`` may differ)."""
+    pa, pb = a.provenance, b.provenance
+    return (
+        pa.observed_at == pb.observed_at
+        and pa.operator == pb.operator
+        and list(a.values()) == list(b.values())
+    )
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The store contract every adapter fulfils (memory, SQLite, PostgreSQL, third parties)."""
+
+    url: str
+
+    def transaction(self) -> Any:
+        """A context manager: everything inside commits together or not at all."""
+        ...
+
+    def ingest(
+        self, records: SourceRecord | Mapping[str, Any] | Iterable[SourceRecord | Mapping[str, Any]]
+    ) -> Any:
+        """Resolve, log and merge records; one `IngestResult` per record (or one for one)."""
+        ...
+
+    def get(self, customer_id: str) -> Customer:
+        """The customer with this id or alias (`NotFoundError` if none)."""
+        ...
+
+    def find(self, **criteria: Any) -> list[Customer]:
+        """Customers matching every criterion given (inputs normalised)."""
+        ...
+
+    def history(self, customer_id: str, field: str) -> tuple[HistoryEntry, ...]:
+        """Earlier values of a field, newest first."""
+        ...
+
+    def as_of(self, customer_id: str, at: dt.datetime | dt.date | str) -> Customer:
+        """The customer as it stood at a past time."""
+        ...
+
+    def explain(self, customer_id: str, field: str) -> Explanation:
+        """Which observation of a field won and why."""
+        ...
+
+    def candidates(self, status: PairStatus | str | None = PairStatus.OPEN) -> list[CandidatePair]:
+        """Candidate pairs, highest priority first."""
+        ...
+
+    def decide(self, pair: CandidatePair | str, *, merge: bool, by: str) -> Decision:
+        """Record a reviewer's decision on a pair (and merge when asked)."""
+        ...
+
+    def merge(self, survivor: str, other: str, *, by: str) -> Decision:
+        """Merge ``other`` into ``survivor``; ``other`` becomes an alias."""
+        ...
+
+    def split(self, customer_id: str, records: Iterable[Any], *, by: str) -> Decision:
+        """Move the given records of a customer to another customer."""
+        ...
+
+    def add_event(self, customer_id: str, event: ContactEvent) -> bool:
+        """Record a contact event; its verdict updates the contact point's status."""
+        ...
+
+    def events(
+        self, customer_id: str | None = None, contact: str | None = None
+    ) -> list[ContactEvent]:
+        """Contact events of a customer and/or about one contact value, oldest first."""
+        ...
+
+    def policy(self, policy_no: str) -> Policy:
+        """One policy as its customers' records describe it."""
+        ...
+
+    def expiring(self, month: str, *, line: PolicyLine | str | None = None) -> list[Policy]:
+        """Policies whose cover ends in ``month`` (``"2027-01"``)."""
+        ...
+
+    def iter_customers(self) -> Iterator[Customer]:
+        """Every customer, streamed."""
+        ...
+
+    def count(self) -> int:
+        """The number of customers."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Counts by kind (`COUNT_KINDS`)."""
+        ...
+
+    def observations(self, customer_id: str) -> list[SourceRecord]:
+        """The records of a customer, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...
+
+
+class _StoreLookups:
+    """The `custmaster.resolve.resolver.Lookups` of a store, over its index primitives."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: BaseStore) -> None:
+        self._store = store
+
+    def find(self, kind: str, key: str) -> Sequence[tuple[str, Any]]:
+        return self._store._index_find(kind, key)
+
+    def keys_of(self, customer_id: str, kind: str) -> Collection[str]:
+        return self._store._index_keys(customer_id, kind)
+
+    def kept_apart(self, a: str, b: str) -> bool:
+        decision = self._store._decision_between(pair_key(a, b))
+        return decision is not None and decision.apart
+
+
+def _policy_no(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def _birth(value: dt.date | str) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return dt.date.fromisoformat(value.strip()).isoformat()
+
+
+#: How `BaseStore.find` normalises each criterion and which index answers it.
+_FINDERS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "resident_id": ("resident_id", cn_resident_id.validate),
+    "uscc": ("uscc", cn_uscc.validate),
+    "phone": ("phone", phone.validate),
+    "policy_no": ("policy_no", _policy_no),
+    "plate": ("plate", cn_plate.validate),
+    "vin": ("vin", vin.validate),
+    "name": ("name", cn_name.validate),
+    "birth_date": ("birth_date", _birth),
+}
+
+
+def _coerce(item: SourceRecord | Mapping[str, Any]) -> SourceRecord:
+    if isinstance(item, SourceRecord):
+        return item
+    if isinstance(item, Mapping):
+        data = dict(item)
+        provenance = data.get("provenance")
+        if isinstance(provenance, Mapping):
+            data["provenance"] = Provenance(**provenance)
+        try:
+            return SourceRecord(**data)
+        except TypeError as error:
+            raise InvalidComponent(
+                "Unknown field in a source record mapping.",
+                code="record.unknown_field",
+                masked_value=str(error).rsplit(" ", 1)[-1][:40],
+                message_zh="来源记录中有未知字段。",
+            ) from None
+    raise InvalidComponent(
+        f"Expected a SourceRecord or a mapping, got {type(item).__name__}.",
+        code="record.type",
+        masked_value=f"<{type(item).__name__}>",
+        message_zh="应为 SourceRecord 或映射。",
+    )
+
+
+def _time(value: dt.datetime | dt.date | str) -> dt.datetime:
+    return Provenance(channel="manual", source_ref="as_of", observed_at=value).observed_at
+
+
+class BaseStore(ABC):
+    """Shared store logic over abstract persistence primitives (see the module docstring).
+
+    Subclasses call ``super().__init__(url, policy=...)`` and implement the primitives; the
+    public methods are final.
+    """
+
+    def __init__(self, url: str, *, policy: MergePolicy | None = None) -> None:
+        self.url = url
+        self.merge_policy = policy if policy is not None else MergePolicy()
+        self._depth = 0
+        self._lookups = _StoreLookups(self)
+        self._closed = False
+
+    # ------------------------------------------------------------------ transactions
+
+    @final
+    @contextmanager
+    def transaction(self) -> Iterator[BaseStore]:
+        """Everything inside commits together; on an exception everything is rolled back.
+
+        Nested blocks join the outermost transaction.
+        """
+        self._check_open()
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self._commit()
+
+    @final
+    def __enter__(self) -> BaseStore:
+        return self
+
+    @final
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @final
+    def close(self) -> None:
+        """Release the store's resources; it cannot be used afterwards."""
+        if not self._closed:
+            self._closed = True
+            self._close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(
+                f"The store {self.url} is closed.",
+                code="store.closed",
+                message_zh="存储已关闭。",
+            )
+
+    # ------------------------------------------------------------------ ingest
+
+    @overload
+    def ingest(self, records: SourceRecord | Mapping[str, Any]) -> IngestResult: ...
+
+    @overload
+    def ingest(self, records: Iterable[SourceRecord | Mapping[str, Any]]) -> list[IngestResult]: ...
+
+    @final
+    def ingest(
+        self,
+        records: SourceRecord | Mapping[str, Any] | Iterable[SourceRecord | Mapping[str, Any]],
+    ) -> IngestResult | list[IngestResult]:
+        """Resolve each record to a customer, log it and merge it into the golden record.
+
+        Accepts one record (returns one `IngestResult`) or an iterable (returns a list, one
+        per record, in order). A mapping is turned into a `SourceRecord` first; one that
+        fails validation is ``rejected`` with its error and changes nothing. All records of
+        one call are one transaction.
+        """
+        items: Iterable[Any]
+        single = isinstance(records, (SourceRecord, Mapping))
+        items = [records] if single else cast("Iterable[Any]", records)
+        results: list[IngestResult] = []
+        with self.transaction():
+            for index, item in enumerate(items):
+                results.append(self._ingest_one(item, index))
+        return results[0] if single else results
+
+    @final
+    def _ingest_one(self, item: SourceRecord | Mapping[str, Any], index: int) -> IngestResult:
+        try:
+            record = _coerce(item)
+        except ValidationError as error:
+            return IngestResult(Outcome.REJECTED, error=error, index=index)
+        key = record.provenance.key
+        found = self._find_record(key)
+        if found is not None:
+            customer_id, stored = found
+            if same_content(stored, record):
+                return IngestResult(
+                    Outcome.DUPLICATE, key, self._canonical(customer_id), index=index
+                )
+            conflict = InvalidComponent(
+                "This channel and source reference were already ingested with other content; "
+                "a changed record needs a new source reference.",
+                code="record.conflicting_duplicate",
+                field="source_ref",
+                masked_value=record.provenance.source_ref[:40],
+                message_zh="该渠道与来源编号已导入过不同内容；内容变更须使用新的来源编号。",
+            )
+            return IngestResult(Outcome.REJECTED, key, error=conflict, index=index)
+        resolution = resolve(record, self._lookups)
+        return self._apply(record, resolution, index)
+
+    @final
+    def _apply(self, record: SourceRecord, resolution: Resolution, index: int) -> IngestResult:
+        customer_id = resolution.customer_id
+        created = customer_id is None
+        if customer_id is None:
+            customer_id = self._new_customer_id()
+            state = GoldenState(self.merge_policy)
+        else:
+            loaded = self._load_state(customer_id)
+            if loaded is None:  # pragma: no cover - index pointing nowhere
+                raise StoreError(
+                    f"The index names customer {customer_id}, which does not exist.",
+                    code="store.inconsistent",
+                    message_zh="索引指向不存在的客户。",
+                )
+            state = loaded
+        absorbed = []
+        for other in resolution.absorb:
+            joined = self._merge_into(
+                customer_id,
+                state,
+                other,
+                by=AUTOMATIC,
+                automatic=True,
+                reason=f"joined through {resolution.via}",
+            )
+            if joined is not None:
+                absorbed.append(other)
+        self._add_record(customer_id, state, record)
+        if resolution.orphan:
+            self._index_add(customer_id, list(orphan_entries(record)))
+        self._save_state(customer_id, state, created=created)
+        raised = self._raise_pairs(customer_id, resolution, record.provenance.key)
+        if raised:
+            outcome = Outcome.CANDIDATE
+        elif created:
+            outcome = Outcome.NEW_CUSTOMER
+        else:
+            outcome = Outcome.MERGED
+        return IngestResult(
+            outcome,
+            record.provenance.key,
+            customer_id,
+            "new" if created else resolution.via,
+            tuple(raised),
+            tuple(absorbed),
+            index=index,
+        )
+
+    @final
+    def _add_record(self, customer_id: str, state: GoldenState, record: SourceRecord) -> None:
+        state.add(record, self._journal())
+        self._append_record(customer_id, record)
+        self._index_add(customer_id, list(index_entries(record)))
+        if record.policy_no:
+            self._index_policy(customer_id, state, record.policy_no)
+
+    @final
+    def _index_policy(self, customer_id: str, state: GoldenState, policy_no: str) -> None:
+        entries = policy_entries(state, policy_no, state.roles.get(policy_no, (DEFAULT_ROLE,)))
+        end = state.value(f"policy.{policy_no}.cover_end")
+        if isinstance(end, dt.date):
+            entries.append(
+                IndexEntry(
+                    "cover_end", f"{end.year:04d}-{end.month:02d}", policy_no, f"policy:{policy_no}"
+                )
+            )
+        self._index_replace(customer_id, f"policy:{policy_no}", entries)
+
+    @final
+    def _raise_pairs(
+        self, customer_id: str, resolution: Resolution, record_key: tuple[str, str]
+    ) -> list[CandidatePair]:
+        raised: list[CandidatePair] = []
+        now = utc_now()
+        for draft in resolution.pairs:
+            if draft.other == customer_id:
+                continue
+            key = pair_key(customer_id, draft.other)
+            existing = self._pair_between(key)
+            if existing is not None:
+                if existing.status is not PairStatus.OPEN:
+                    continue
+                updated = existing.with_reason(draft.reason, draft.evidence)
+                if updated is not existing:
+                    self._save_pair(updated)
+                    raised.append(updated)
+                continue
+            decision = self._decision_between(key)
+            if decision is not None and decision.apart:
+                continue
+            pair = CandidatePair(
+                id=self._new_pair_id(),
+                a=draft.other,
+                b=customer_id,
+                reason=draft.reason,
+                evidence=draft.evidence,
+                raised_at=now,
+                record=record_key,
+            )
+            self._save_pair(pair)
+            raised.append(pair)
+        return raised
+
+    # ------------------------------------------------------------------ reading
+
+    @final
+    def _canonical(self, customer_id: str) -> str:
+        current = customer_id
+        for _ in range(_ALIAS_DEPTH):
+            target = self._alias_of(current)
+            if target is None:
+                return current
+            current = target
+        raise StoreError(  # pragma: no cover - a cycle is a bug
+            "Customer aliases form a cycle.", code="store.alias_cycle", message_zh="客户别名成环。"
+        )
+
+    @final
+    def _state(self, customer_id: str) -> tuple[str, GoldenState]:
+        self._check_open()
+        if not isinstance(customer_id, str):
+            raise UsageError(
+                "A customer id is text.", code="store.customer_id", message_zh="客户编号应为文本。"
+            )
+        canonical = self._canonical(customer_id)
+        state = self._load_state(canonical)
+        if state is None:
+            raise NotFoundError(
+                f"No customer {customer_id[:20]!r}.",
+                code="store.customer_not_found",
+                message_zh="客户不存在。",
+            )
+        return canonical, state
+
+    @final
+    def get(self, customer_id: str) -> Customer:
+        """The customer with this id; an alias (a customer merged away) gives the survivor.
+
+        Raises `custmaster.errors.NotFoundError` when there is no such customer.
+        """
+        canonical, state = self._state(customer_id)
+        return to_customer(canonical, state, self._records_of(canonical))
+
+    @final
+    def observations(self, customer_id: str) -> list[SourceRecord]:
+        """The source records of a customer, in observed order (then channel, reference)."""
+        canonical, _ = self._state(customer_id)
+        return sorted(
+            self._records_of(canonical),
+            key=lambda r: (
+                r.provenance.observed_at,
+                r.provenance.channel.code,
+                r.provenance.source_ref,
+            ),
+        )
+
+    @final
+    def state(self, customer_id: str) -> GoldenState:
+        """The incremental golden state of a customer (read-only use)."""
+        return self._state(customer_id)[1]
+
+    @final
+    def history(self, customer_id: str, field: str) -> tuple[HistoryEntry, ...]:
+        """The earlier values of a field, newest first, each with its provenance.
+
+        ``field`` is a customer field (``"address"``), an extra column (``"extra.车队"``) or
+        a policy's field (``"policy.<number>.cover_end"``). Contact fields (``"mobile"`` …)
+        list every observation: contact points accumulate.
+        """
+        canonical, _ = self._state(customer_id)
+        _, name = split_path(field)
+        found = history(self._records_of(canonical), field, self.merge_policy)
+        return tuple(
+            HistoryEntry(field=name, value=o.value, provenance=o.provenance) for o in found
+        )
+
+    @final
+    def explain(self, customer_id: str, field: str) -> Explanation:
+        """Which observation of a field won, by which rule, and what it beat (masked)."""
+        canonical, _ = self._state(customer_id)
+        return explain(self._records_of(canonical), field, self.merge_policy)
+
+    @final
+    def as_of(self, customer_id: str, at: dt.datetime | dt.date | str) -> Customer:
+        """The customer as it stood at ``at``: only records observed and recorded by then,
+        and events up to then (a date means midnight UTC at its start)."""
+        canonical, _ = self._state(customer_id)
+        when = _time(at)
+        records = self._records_of(canonical)
+        state = build(records, self._events(canonical, None), self.merge_policy, as_of=when)
+        kept = [
+            r
+            for r in records
+            if r.provenance.observed_at <= when and r.provenance.recorded_at <= when
+        ]
+        return to_customer(canonical, state, kept)
+
+    @final
+    def find(
+        self,
+        *,
+        resident_id: str | None = None,
+        uscc: str | None = None,
+        phone: str | None = None,
+        policy_no: str | None = None,
+        plate: str | None = None,
+        vin: str | None = None,
+        name: str | None = None,
+        birth_date: dt.date | str | None = None,
+    ) -> list[Customer]:
+        """The customers matching every given criterion, by id.
+
+        Inputs are normalised like source values: ``'138-0013-8000'`` finds
+        ``'+8613800138000'``, a 15-digit resident ID finds its 18-digit form. A criterion
+        that cannot be valid raises its `custmaster.ValidationError`. ``plate`` and ``vin``
+        match the vehicles of the customers' policies and vehicles named without a policy.
+        """
+        criteria = {
+            "resident_id": resident_id,
+            "uscc": uscc,
+            "phone": phone,
+            "policy_no": policy_no,
+            "plate": plate,
+            "vin": vin,
+            "name": name,
+            "birth_date": birth_date,
+        }
+        given = {k: v for k, v in criteria.items() if v is not None}
+        if not given:
+            raise UsageError(
+                "Give at least one criterion to find customers by.",
+                code="store.find_criteria",
+                message_zh="至少给出一个查找条件。",
+            )
+        self._check_open()
+        matches: set[str] | None = None
+        for criterion, raw in given.items():
+            kind, normalise = _FINDERS[criterion]
+            try:
+                value = normalise(raw)
+            except ValidationError as error:
+                raise error.for_field(criterion) from None
+            except (ValueError, TypeError, AttributeError):
+                raise InvalidComponent(
+                    f"Not a valid {criterion}.",
+                    code="store.find_value",
+                    field=criterion,
+                    masked_value="",
+                    message_zh="查找条件无效。",
+                ) from None
+            kinds = (kind, f"orphan_{kind}") if kind in ("plate", "vin") else (kind,)
+            found = {cid for k in kinds for cid, _ in self._index_find(k, value)}
+            matches = found if matches is None else matches & found
+            if not matches:
+                return []
+        return [self.get(cid) for cid in sorted(matches or ())]
+
+    @final
+    def iter_customers(self) -> Iterator[Customer]:
+        """Every customer, one at a time, by id."""
+        self._check_open()
+        for customer_id in self._customer_ids():
+            state = self._load_state(customer_id)
+            if state is not None:
+                yield to_customer(customer_id, state, self._records_of(customer_id))
+
+    @final
+    def count(self) -> int:
+        """The number of customers (aliases not counted)."""
+        self._check_open()
+        return self._count("customers")
+
+    @final
+    def counts(self) -> dict[str, int]:
+        """Counts of customers, records, policies, events, open pairs, decisions, aliases."""
+        self._check_open()
+        return {kind: self._count(kind) for kind in COUNT_KINDS}
+
+    # ------------------------------------------------------------------ policies
+
+    @final
+    def policy(self, policy_no: str) -> Policy:
+        """A policy as the records of its customers describe it (`NotFoundError` if none)."""
+        self._check_open()
+        number = _policy_no(policy_no)
+        holders = sorted({cid for cid, _ in self._index_find("policy_no", number)})
+        views = []
+        for cid in holders:
+            state = self._load_state(cid)
+            if state is not None:
+                views.append((cid, state))
+        found = policy_view(number, views, self.merge_policy)
+        if found is None:
+            raise NotFoundError(
+                f"No policy {number[:40]!r}.",
+                code="store.policy_not_found",
+                message_zh="保单不存在。",
+            )
+        return found
+
+    @final
+    def expiring(self, month: str, *, line: PolicyLine | str | None = None) -> list[Policy]:
+        """The policies whose cover ends in ``month`` (``"YYYY-MM"``), by end date, number.
+
+        ``line`` keeps one line only (``"compulsory"``, ``"交强险"`` …).
+        """
+        self._check_open()
+        match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise UsageError(
+                "A month is written YYYY-MM, e.g. 2027-01.",
+                code="store.month",
+                message_zh="月份格式应为 YYYY-MM，例如 2027-01。",
+            )
+        wanted = PolicyLine.get(line) if line is not None else None
+        numbers = sorted({p for _, p in self._index_find("cover_end", month.strip())})
+        policies = [self.policy(number) for number in numbers]
+        chosen = [
+            p
+            for p in policies
+            if p.cover_end is not None
+            and f"{p.cover_end.year:04d}-{p.cover_end.month:02d}" == month.strip()
+            and (wanted is None or p.line == wanted)
+        ]
+        return sorted(chosen, key=lambda p: (p.cover_end, p.policy_no))
+
+    # ------------------------------------------------------------------ events
+
+    @final
+    def add_event(self, customer_id: str, event: ContactEvent) -> bool:
+        """Record a contact event of a customer; a reached or wrong verdict becomes the
+        status of that number, newest-wins (a later reached clears a wrong number).
+
+        Idempotent by event id. Returns whether the customer has that contact point (the
+        event is kept either way and applies if the number arrives later).
+        """
+        if not isinstance(event, ContactEvent):
+            raise UsageError(
+                "add_event takes a ContactEvent.", code="store.event", message_zh="应为联系事件。"
+            )
+        with self.transaction():
+            canonical, state = self._state(customer_id)
+            known = self._find_event(event.id)
+            if known is not None:
+                return state.add_event(event)
+            has = state.add_event(event, self._journal())
+            self._append_event(canonical, event)
+            self._save_state(canonical, state, created=False)
+            return has
+
+    @final
+    def events(
+        self, customer_id: str | None = None, contact: str | None = None
+    ) -> list[ContactEvent]:
+        """Contact events, oldest first: of one customer, about one contact value, or both.
+
+        ``contact`` is normalised: a phone number in any spelling, or an e-mail address.
+        """
+        self._check_open()
+        canonical = None
+        if customer_id is not None:
+            canonical, _ = self._state(customer_id)
+        value = None
+        if contact is not None:
+            value = _normalise_contact(contact)
+        found = self._events(canonical, value)
+        return sorted(found, key=lambda e: (e.at, e.id))
+
+    # ------------------------------------------------------------------ review
+
+    @final
+    def candidates(self, status: PairStatus | str | None = PairStatus.OPEN) -> list[CandidatePair]:
+        """Candidate pairs with this status (``None``: all), highest priority first, then id."""
+        self._check_open()
+        wanted = None if status is None else PairStatus(status)
+        pairs = self._pairs(wanted)
+        return sorted(pairs, key=lambda p: (p.priority.rank, p.id))
+
+    @final
+    def decide(
+        self, pair: CandidatePair | str, *, merge: bool, by: str, note: str | None = None
+    ) -> Decision:
+        """A reviewer's decision on a candidate pair, remembered for later records.
+
+        ``merge=True`` merges the pair's ``b`` into ``a`` (``b`` becomes an alias of ``a``);
+        ``merge=False`` keeps them apart: they are not proposed again.
+        """
+        _check_by(by)
+        with self.transaction():
+            pair_id = pair.id if isinstance(pair, CandidatePair) else pair
+            current = self._get_pair(pair_id)
+            if current is None:
+                raise NotFoundError(
+                    f"No candidate pair {str(pair_id)[:20]!r}.",
+                    code="store.pair_not_found",
+                    message_zh="候选对不存在。",
+                )
+            if current.status is not PairStatus.OPEN:
+                raise UsageError(
+                    f"The pair {current.id} was already decided ({current.status.value}).",
+                    code="store.pair_decided",
+                    message_zh="该候选对已处理。",
+                )
+            a, b = self._canonical(current.a), self._canonical(current.b)
+            now = utc_now()
+            if merge:
+                decision = self._merge(a, b, by=by, pair_id=current.id, reason=note)
+                status = PairStatus.MERGED
+            else:
+                decision = Decision(
+                    action=Action.KEEP_APART,
+                    a=a,
+                    b=b,
+                    by=by,
+                    at=now,
+                    pair_id=current.id,
+                    reason=note,
+                )
+                self._save_decision(decision)
+                status = PairStatus.KEPT_APART
+            self._save_pair(attrs.evolve(current, status=status, decided_by=by, decided_at=now))
+            return decision
+
+    @final
+    def merge(self, survivor: str, other: str, *, by: str, note: str | None = None) -> Decision:
+        """Merge customer ``other`` into ``survivor`` after review.
+
+        ``other``'s records, events and keys move to ``survivor``; ``other`` becomes an alias
+        (``get(other)`` returns the survivor). Reversible with `split`.
+        """
+        _check_by(by)
+        with self.transaction():
+            a, _ = self._state(survivor)
+            b, _ = self._state(other)
+            if a == b:
+                raise UsageError(
+                    "These ids name the same customer already.",
+                    code="store.merge_same",
+                    message_zh="两个编号已是同一客户。",
+                )
+            return self._merge(a, b, by=by, pair_id=None, reason=note)
+
+    @final
+    def _merge(
+        self, a: str, b: str, *, by: str, pair_id: str | None, reason: str | None
+    ) -> Decision:
+        state = self._load_state(a)
+        if state is None:  # pragma: no cover - callers checked
+            raise NotFoundError(f"No customer {a!r}.", code="store.customer_not_found")
+        decision = self._merge_into(
+            a, state, b, by=by, automatic=False, reason=reason, pair_id=pair_id
+        )
+        self._save_state(a, state, created=False)
+        if decision is None:  # pragma: no cover - callers checked
+            raise NotFoundError(f"No customer {b!r}.", code="store.customer_not_found")
+        return decision
+
+    @final
+    def _merge_into(
+        self,
+        a: str,
+        state: GoldenState,
+        b: str,
+        *,
+        by: str,
+        automatic: bool,
+        reason: str | None,
+        pair_id: str | None = None,
+    ) -> Decision | None:
+        """Move customer ``b`` into ``a`` (whose state is ``state``, saved by the caller)."""
+        if a == b or self._load_state(b) is None:
+            return None
+        records = list(self._records_of(b))
+        keys = [r.provenance.key for r in records]
+        journal = self._journal()
+        self._index_drop(b)
+        self._move_records(keys, b, a)
+        for record in records:
+            state.add(record, journal)
+            self._index_add(a, list(index_entries(record)))
+        for number in state.policies:
+            self._index_policy(a, state, number)
+        for event in self._events(b, None):
+            state.add_event(event, journal)
+            self._move_event(event.id, a)
+        self._drop_customer(b)
+        self._set_alias(b, a)
+        for pair in self._pairs(PairStatus.OPEN, b):
+            if pair.id == pair_id:
+                continue
+            other = pair.other(b)
+            if other == a or self._pair_between(pair_key(a, other)) is not None:
+                self._save_pair(attrs.evolve(pair, status=PairStatus.SUPERSEDED))
+            else:
+                self._save_pair(attrs.evolve(pair, a=other, b=a))
+        decision = Decision(
+            action=Action.MERGE,
+            a=a,
+            b=b,
+            by=by,
+            at=utc_now(),
+            pair_id=pair_id,
+            reason=reason,
+            records=keys,
+            automatic=automatic,
+        )
+        self._save_decision(decision)
+        return decision
+
+    @final
+    def split(
+        self,
+        customer_id: str,
+        records: Iterable[SourceRecord | tuple[str, str]],
+        *,
+        by: str,
+        note: str | None = None,
+    ) -> Decision:
+        """Move some records of a wrongly merged customer to a customer of their own.
+
+        ``records`` are `SourceRecord` objects or ``(channel, source_ref)`` keys of the
+        customer. When they are exactly the records an earlier merge brought in, the merged
+        customer comes back under its old id; otherwise a new id is made. Both customers are
+        recomputed from their records, and kept apart from then on.
+        """
+        _check_by(by)
+        with self.transaction():
+            a, _ = self._state(customer_id)
+            keys = {
+                r.provenance.key if isinstance(r, SourceRecord) else (str(r[0]), str(r[1]))
+                for r in records
+            }
+            mine = {r.provenance.key: r for r in self._records_of(a)}
+            missing = keys - set(mine)
+            if not keys or missing:
+                raise UsageError(
+                    "Name at least one record, all of them records of this customer.",
+                    code="store.split_records",
+                    message_zh="须指定至少一条且均属于该客户的记录。",
+                )
+            if keys == set(mine):
+                raise UsageError(
+                    "A split must leave at least one record with the customer.",
+                    code="store.split_all",
+                    message_zh="拆分后原客户须至少保留一条记录。",
+                )
+            b = self._restorable(a, keys) or self._new_customer_id()
+            if self._alias_of(b) is not None:
+                self._drop_alias(b)
+            moved = [mine[k] for k in sorted(keys)]
+            kept = [r for k, r in sorted(mine.items()) if k not in keys]
+            events = self._events(a, None)
+            self._index_drop(a)
+            self._move_records(sorted(keys), a, b)
+            state_a = build(kept, (), self.merge_policy)
+            state_b = build(moved, (), self.merge_policy)
+            for event in events:
+                has_a = state_a.add_event(event)
+                has_b = state_b.add_event(event)
+                if has_b and not has_a:
+                    self._move_event(event.id, b)
+            for cid, state, recs in ((a, state_a, kept), (b, state_b, moved)):
+                for record in recs:
+                    self._index_add(cid, list(index_entries(record)))
+                for number in state.policies:
+                    self._index_policy(cid, state, number)
+            self._save_state(a, state_a, created=False, replace=True)
+            self._save_state(b, state_b, created=True, replace=True)
+            for pair in self._pairs(PairStatus.OPEN, a):
+                self._save_pair(attrs.evolve(pair, status=PairStatus.SUPERSEDED))
+            decision = Decision(
+                action=Action.SPLIT,
+                a=a,
+                b=b,
+                by=by,
+                at=utc_now(),
+                reason=note,
+                records=sorted(keys),
+            )
+            self._save_decision(decision)
+            return decision
+
+    @final
+    def _restorable(self, a: str, keys: set[tuple[str, str]]) -> str | None:
+        for decision in reversed(self._decisions(a)):
+            merged = decision.action is Action.MERGE and decision.a == a
+            if merged and set(decision.records) == keys:
+                return decision.b
+        return None
+
+    # ------------------------------------------------------------------ primitives
+
+    def _journal(self) -> list[Any] | None:
+        """The undo journal the golden state records its changes in, or None (durable stores
+        that persist the state roll back with their database)."""
+        return None
+
+    @abstractmethod
+    def _begin(self) -> None:
+        """Start the outermost transaction."""
+
+    @abstractmethod
+    def _commit(self) -> None:
+        """Commit the outermost transaction."""
+
+    @abstractmethod
+    def _rollback(self) -> None:
+        """Undo everything since `_begin`."""
+
+    @abstractmethod
+    def _close(self) -> None:
+        """Release resources."""
+
+    @abstractmethod
+    def _new_customer_id(self) -> str:
+        """A customer id never used before (an alias counts as used)."""
+
+    @abstractmethod
+    def _load_state(self, customer_id: str) -> GoldenState | None:
+        """The golden state of a canonical customer id, or None. Changes to the returned
+        object are persisted by `_save_state` (a memory store returns the live object)."""
+
+    @abstractmethod
+    def _save_state(
+        self, customer_id: str, state: GoldenState, *, created: bool, replace: bool = False
+    ) -> None:
+        """Persist a customer's state; ``created`` for a new customer, ``replace`` when the
+        state object was rebuilt rather than updated."""
+
+    @abstractmethod
+    def _drop_customer(self, customer_id: str) -> None:
+        """Remove a customer's state (its records and index entries moved already)."""
+
+    @abstractmethod
+    def _customer_ids(self) -> Iterator[str]:
+        """Every canonical customer id, sorted."""
+
+    @abstractmethod
+    def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
+        """``(customer id, record)`` of the logged record with this key, or None."""
+
+    @abstractmethod
+    def _append_record(self, customer_id: str, record: SourceRecord) -> None:
+        """Append a record to the log under a customer."""
+
+    @abstractmethod
+    def _records_of(self, customer_id: str) -> Sequence[SourceRecord]:
+        """The logged records of a customer."""
+
+    @abstractmethod
+    def _move_records(self, keys: Iterable[tuple[str, str]], from_id: str, to_id: str) -> None:
+        """Reassign logged records to another customer (the log itself never changes)."""
+
+    @abstractmethod
+    def _index_add(self, customer_id: str, entries: Iterable[IndexEntry]) -> None:
+        """Add lasting index entries (set semantics: adding one twice keeps one)."""
+
+    @abstractmethod
+    def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
+        """Replace the customer's entries of ``group`` with ``entries``."""
+
+    @abstractmethod
+    def _index_drop(self, customer_id: str) -> None:
+        """Remove every index entry of a customer."""
+
+    @abstractmethod
+    def _index_find(self, kind: str, key: str) -> list[tuple[str, Any]]:
+        """``(customer id, payload)`` of every entry of ``kind`` and ``key``."""
+
+    @abstractmethod
+    def _index_keys(self, customer_id: str, kind: str) -> set[str]:
+        """The keys of a customer's entries of ``kind`` (for ``resident_id`` etc. only
+        entries with payload ``owner``)."""
+
+    @abstractmethod
+    def _set_alias(self, alias: str, target: str) -> None:
+        """Make ``alias`` resolve to ``target``."""
+
+    @abstractmethod
+    def _drop_alias(self, alias: str) -> None:
+        """Remove an alias (its id becomes a customer again)."""
+
+    @abstractmethod
+    def _alias_of(self, customer_id: str) -> str | None:
+        """The id an alias points to, or None if ``customer_id`` is not an alias."""
+
+    @abstractmethod
+    def _new_pair_id(self) -> str:
+        """A candidate pair id never used before."""
+
+    @abstractmethod
+    def _save_pair(self, pair: CandidatePair) -> None:
+        """Insert or replace a pair by id."""
+
+    @abstractmethod
+    def _get_pair(self, pair_id: str) -> CandidatePair | None:
+        """A pair by id."""
+
+    @abstractmethod
+    def _pair_between(self, key: tuple[str, str]) -> CandidatePair | None:
+        """The newest pair of these two customer ids (`pair_key` order), any status."""
+
+    @abstractmethod
+    def _pairs(
+        self, status: PairStatus | None, customer_id: str | None = None
+    ) -> list[CandidatePair]:
+        """Every pair with this status (None: all), of one customer (None: all)."""
+
+    @abstractmethod
+    def _save_decision(self, decision: Decision) -> None:
+        """Append a decision."""
+
+    @abstractmethod
+    def _decision_between(self, key: tuple[str, str]) -> Decision | None:
+        """The newest decision about these two customer ids."""
+
+    @abstractmethod
+    def _decisions(self, customer_id: str) -> list[Decision]:
+        """The decisions naming a customer, oldest first."""
+
+    @abstractmethod
+    def _find_event(self, event_id: str) -> str | None:
+        """The customer id an event is stored under, or None."""
+
+    @abstractmethod
+    def _append_event(self, customer_id: str, event: ContactEvent) -> None:
+        """Store an event under a customer."""
+
+    @abstractmethod
+    def _events(self, customer_id: str | None, contact: str | None) -> list[ContactEvent]:
+        """Events of a customer (None: all) about a contact value (None: all)."""
+
+    @abstractmethod
+    def _move_event(self, event_id: str, customer_id: str) -> None:
+        """Store an event under another customer."""
+
+    @abstractmethod
+    def _count(self, kind: str) -> int:
+        """One of `COUNT_KINDS`."""
+
+
+def _check_by(by: str) -> None:
+    if not isinstance(by, str) or not by.strip():
+        raise UsageError(
+            "Say who decides (by=…).", code="store.decided_by", message_zh="须注明决定人。"
+        )
+
+
+def _normalise_contact(value: str) -> str:
+    if "@" in value:
+        return normalise_contact(ContactKind.EMAIL, value)
+    try:
+        return normalise_contact(ContactKind.MOBILE, value)
+    except ValidationError:
+        return normalise_contact(ContactKind.ADDRESS, value)

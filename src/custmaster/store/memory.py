@@ -1,0 +1,376 @@
+"""`MemoryStore`: the store contract in process memory (``memory://``).
+
+Everything lives in dictionaries and goes when the process ends: for tests, notebooks and
+one-off jobs. Transactions are real: every change inside ``with store.transaction():`` is
+recorded in an undo journal, and an exception takes all of them back.
+
+>>> from custmaster.model import Provenance, SourceRecord
+>>> store = MemoryStore()
+>>> result = store.ingest(SourceRecord(
+...     provenance=Provenance(channel="core_system", source_ref="R1", observed_at="2026-01-05"),
+...     resident_id="11010519491231002X", name="张伟", mobile="138-0013-8000"))
+>>> result.outcome.value, result.customer_id
+('new_customer', 'C00000001')
+>>> [c.id for c in store.find(phone="13800138000")]
+['C00000001']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from custmaster.merge.engine import (
+    GoldenState,
+    journal_append,
+    journal_attr,
+    journal_item,
+    undo,
+)
+from custmaster.merge.rules import MergePolicy
+from custmaster.model.contact import ContactEvent
+from custmaster.model.source import SourceRecord
+from custmaster.resolve.candidates import CandidatePair, PairStatus
+from custmaster.resolve.decisions import Decision
+from custmaster.resolve.keys import STRONG_KINDS, IndexEntry, index_entries, orphan_entries
+from custmaster.store.base import BaseStore
+
+__all__ = ["MemoryStore"]
+
+#: Index kinds whose keys `_index_keys` answers per customer.
+_KEYED = frozenset({*STRONG_KINDS, "name", "policy_no"})
+
+
+class MemoryStore(BaseStore):
+    """The in-memory store (``memory://``); ``policy`` sets the merge rules."""
+
+    def __init__(self, url: str = "memory://", *, policy: MergePolicy | None = None) -> None:
+        super().__init__(url, policy=policy)
+        self._undo: list[Any] | None = None
+        self._next_customer = 0
+        self._next_pair = 0
+        self._states: dict[str, GoldenState] = {}
+        self._log: dict[tuple[str, str], tuple[str, SourceRecord]] = {}
+        self._records: dict[str, list[SourceRecord]] = {}
+        # kind -> key -> (customer id, payload) or {customer id: frozenset(payloads)}
+        self._index: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, dict[str, frozenset[str]]] = {}
+        self._groups: dict[str, dict[str, tuple[IndexEntry, ...]]] = {}
+        self._aliases: dict[str, str] = {}
+        self._pair_by_id: dict[str, CandidatePair] = {}
+        self._pair_by_key: dict[tuple[str, str], str] = {}
+        self._pairs_of: dict[str, frozenset[str]] = {}
+        self._decision_list: list[Decision] = []
+        self._decision_by_key: dict[tuple[str, str], Decision] = {}
+        self._decisions_of: dict[str, tuple[Decision, ...]] = {}
+        self._event_by_id: dict[str, tuple[str, ContactEvent]] = {}
+        self._events_of: dict[str, frozenset[str]] = {}
+
+    # -- journal helpers ----------------------------------------------------------------
+
+    def _journal(self) -> list[Any] | None:
+        return self._undo
+
+    def _set(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
+        if self._undo is not None:
+            journal_item(self._undo, mapping, key)
+        mapping[key] = value
+
+    def _pop(self, mapping: dict[Any, Any], key: Any) -> None:
+        if key in mapping:
+            if self._undo is not None:
+                journal_item(self._undo, mapping, key)
+            del mapping[key]
+
+    # -- transactions -------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        self._undo = []
+
+    def _commit(self) -> None:
+        self._undo = None
+
+    def _rollback(self) -> None:
+        if self._undo is not None:
+            undo(self._undo)
+        self._undo = None
+
+    def _close(self) -> None:
+        pass
+
+    # -- customers ----------------------------------------------------------------------
+
+    def _new_customer_id(self) -> str:
+        if self._undo is not None:
+            journal_attr(self._undo, self, "_next_customer")
+        self._next_customer += 1
+        return f"C{self._next_customer:08d}"
+
+    def _load_state(self, customer_id: str) -> GoldenState | None:
+        return self._states.get(customer_id)
+
+    def _save_state(
+        self, customer_id: str, state: GoldenState, *, created: bool, replace: bool = False
+    ) -> None:
+        if created or replace or customer_id not in self._states:
+            self._set(self._states, customer_id, state)
+            if customer_id not in self._records:
+                self._set(self._records, customer_id, [])
+
+    def _drop_customer(self, customer_id: str) -> None:
+        self._pop(self._states, customer_id)
+        self._pop(self._records, customer_id)
+        self._pop(self._keys, customer_id)
+        self._pop(self._groups, customer_id)
+
+    def _customer_ids(self) -> Iterator[str]:
+        return iter(sorted(self._states))
+
+    # -- the log ------------------------------------------------------------------------
+
+    def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
+        return self._log.get(key)
+
+    def _append_record(self, customer_id: str, record: SourceRecord) -> None:
+        key = record.provenance.key
+        self._set(self._log, key, (customer_id, record))
+        records = self._records.get(customer_id)
+        if records is None:
+            self._set(self._records, customer_id, [record])
+            return
+        records.append(record)
+        if self._undo is not None:
+            journal_append(self._undo, records)
+
+    def _records_of(self, customer_id: str) -> Sequence[SourceRecord]:
+        return self._records.get(customer_id, ())
+
+    def _move_records(self, keys: Iterable[tuple[str, str]], from_id: str, to_id: str) -> None:
+        moving = set(keys)
+        if not moving:
+            return
+        source = self._records.get(from_id, [])
+        moved = [r for r in source if r.provenance.key in moving]
+        self._set(self._records, from_id, [r for r in source if r.provenance.key not in moving])
+        self._set(self._records, to_id, [*self._records.get(to_id, []), *moved])
+        for record in moved:
+            self._set(self._log, record.provenance.key, (to_id, record))
+
+    # -- indexes ------------------------------------------------------------------------
+
+    def _entry_add(self, customer_id: str, entry: IndexEntry) -> None:
+        by_key = self._index.get(entry.kind)
+        if by_key is None:
+            by_key = {}
+            self._set(self._index, entry.kind, by_key)
+        current = by_key.get(entry.key)
+        if current is None:
+            self._set(by_key, entry.key, (customer_id, entry.payload))
+        elif type(current) is tuple:
+            if current == (customer_id, entry.payload):
+                return
+            merged: dict[str, frozenset[Any]] = {current[0]: frozenset((current[1],))}
+            merged[customer_id] = merged.get(customer_id, frozenset()) | {entry.payload}
+            self._set(by_key, entry.key, merged)
+        else:
+            payloads = current.get(customer_id, frozenset())
+            if entry.payload not in payloads:
+                self._set(current, customer_id, payloads | {entry.payload})
+        if entry.kind in _KEYED and entry.payload != "held":
+            keys = self._keys.get(customer_id)
+            if keys is None:
+                keys = {}
+                self._set(self._keys, customer_id, keys)
+            have = keys.get(entry.kind, frozenset())
+            if entry.key not in have:
+                self._set(keys, entry.kind, have | {entry.key})
+
+    def _entry_remove(self, customer_id: str, entry: IndexEntry) -> None:
+        by_key = self._index.get(entry.kind)
+        if by_key is None:
+            return
+        current = by_key.get(entry.key)
+        if current is None:
+            return
+        if type(current) is tuple:
+            if current == (customer_id, entry.payload):
+                self._pop(by_key, entry.key)
+            return
+        payloads = current.get(customer_id)
+        if payloads is None or entry.payload not in payloads:
+            return
+        rest = payloads - {entry.payload}
+        if rest:
+            self._set(current, customer_id, rest)
+            return
+        remaining = {c: p for c, p in current.items() if c != customer_id}
+        if not remaining:
+            self._pop(by_key, entry.key)
+        elif len(remaining) == 1 and len(next(iter(remaining.values()))) == 1:
+            ((cid, (payload,)),) = remaining.items()
+            self._set(by_key, entry.key, (cid, payload))
+        else:
+            self._set(by_key, entry.key, remaining)
+
+    def _index_add(self, customer_id: str, entries: Iterable[IndexEntry]) -> None:
+        for entry in entries:
+            self._entry_add(customer_id, entry)
+
+    def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
+        groups = self._groups.get(customer_id)
+        if groups is None:
+            groups = {}
+            self._set(self._groups, customer_id, groups)
+        new = tuple(entries)
+        old = groups.get(group, ())
+        if old == new:
+            return
+        for entry in old:
+            self._entry_remove(customer_id, entry)
+        for entry in new:
+            self._entry_add(customer_id, entry)
+        self._set(groups, group, new)
+
+    def _index_drop(self, customer_id: str) -> None:
+        for record in self._records.get(customer_id, ()):
+            for entry in index_entries(record):
+                self._entry_remove(customer_id, entry)
+            for entry in orphan_entries(record):
+                self._entry_remove(customer_id, entry)
+        for entries in self._groups.get(customer_id, {}).values():
+            for entry in entries:
+                self._entry_remove(customer_id, entry)
+        self._pop(self._groups, customer_id)
+        self._pop(self._keys, customer_id)
+
+    def _index_find(self, kind: str, key: str) -> list[tuple[str, Any]]:
+        by_key = self._index.get(kind)
+        if by_key is None:
+            return []
+        current = by_key.get(key)
+        if current is None:
+            return []
+        if type(current) is tuple:
+            return [current]
+        return [(cid, p) for cid, payloads in current.items() for p in payloads]
+
+    def _index_keys(self, customer_id: str, kind: str) -> set[str]:
+        keys = self._keys.get(customer_id)
+        if keys is None:
+            return set()
+        return set(keys.get(kind, ()))
+
+    # -- aliases ------------------------------------------------------------------------
+
+    def _set_alias(self, alias: str, target: str) -> None:
+        self._set(self._aliases, alias, target)
+        for other, pointed in list(self._aliases.items()):
+            if pointed == alias:
+                self._set(self._aliases, other, target)
+
+    def _drop_alias(self, alias: str) -> None:
+        self._pop(self._aliases, alias)
+
+    def _alias_of(self, customer_id: str) -> str | None:
+        return self._aliases.get(customer_id)
+
+    # -- pairs and decisions ------------------------------------------------------------
+
+    def _new_pair_id(self) -> str:
+        if self._undo is not None:
+            journal_attr(self._undo, self, "_next_pair")
+        self._next_pair += 1
+        return f"P{self._next_pair:08d}"
+
+    def _save_pair(self, pair: CandidatePair) -> None:
+        previous = self._pair_by_id.get(pair.id)
+        self._set(self._pair_by_id, pair.id, pair)
+        self._set(self._pair_by_key, pair.key, pair.id)
+        if previous is not None and previous.key != pair.key:
+            if self._pair_by_key.get(previous.key) == pair.id:
+                self._pop(self._pair_by_key, previous.key)
+            for cid in (previous.a, previous.b):
+                self._set(self._pairs_of, cid, self._pairs_of.get(cid, frozenset()) - {pair.id})
+        for cid in (pair.a, pair.b):
+            have = self._pairs_of.get(cid, frozenset())
+            if pair.id not in have:
+                self._set(self._pairs_of, cid, have | {pair.id})
+
+    def _get_pair(self, pair_id: str) -> CandidatePair | None:
+        return self._pair_by_id.get(pair_id)
+
+    def _pair_between(self, key: tuple[str, str]) -> CandidatePair | None:
+        pair_id = self._pair_by_key.get(key)
+        return None if pair_id is None else self._pair_by_id[pair_id]
+
+    def _pairs(
+        self, status: PairStatus | None, customer_id: str | None = None
+    ) -> list[CandidatePair]:
+        if customer_id is None:
+            pairs: Iterable[CandidatePair] = self._pair_by_id.values()
+        else:
+            pairs = (self._pair_by_id[i] for i in self._pairs_of.get(customer_id, ()))
+        return sorted(
+            (p for p in pairs if status is None or p.status is status), key=lambda p: p.id
+        )
+
+    def _save_decision(self, decision: Decision) -> None:
+        self._decision_list.append(decision)
+        if self._undo is not None:
+            journal_append(self._undo, self._decision_list)
+        self._set(self._decision_by_key, decision.key, decision)
+        for cid in {decision.a, decision.b}:
+            self._set(self._decisions_of, cid, (*self._decisions_of.get(cid, ()), decision))
+
+    def _decision_between(self, key: tuple[str, str]) -> Decision | None:
+        return self._decision_by_key.get(key)
+
+    def _decisions(self, customer_id: str) -> list[Decision]:
+        return list(self._decisions_of.get(customer_id, ()))
+
+    # -- events -------------------------------------------------------------------------
+
+    def _find_event(self, event_id: str) -> str | None:
+        found = self._event_by_id.get(event_id)
+        return None if found is None else found[0]
+
+    def _append_event(self, customer_id: str, event: ContactEvent) -> None:
+        self._set(self._event_by_id, event.id, (customer_id, event))
+        self._set(
+            self._events_of, customer_id, self._events_of.get(customer_id, frozenset()) | {event.id}
+        )
+
+    def _events(self, customer_id: str | None, contact: str | None) -> list[ContactEvent]:
+        if customer_id is None:
+            found = [event for _, event in self._event_by_id.values()]
+        else:
+            found = [self._event_by_id[i][1] for i in self._events_of.get(customer_id, ())]
+        if contact is not None:
+            found = [e for e in found if e.contact_value == contact]
+        return found
+
+    def _move_event(self, event_id: str, customer_id: str) -> None:
+        owner, event = self._event_by_id[event_id]
+        if owner == customer_id:
+            return
+        self._set(self._events_of, owner, self._events_of.get(owner, frozenset()) - {event_id})
+        self._append_event(customer_id, event)
+
+    # -- counts -------------------------------------------------------------------------
+
+    def _count(self, kind: str) -> int:
+        if kind == "customers":
+            return len(self._states)
+        if kind == "records":
+            return len(self._log)
+        if kind == "policies":
+            return len(self._index.get("policy_no", {}))
+        if kind == "events":
+            return len(self._event_by_id)
+        if kind == "candidates_open":
+            return sum(1 for p in self._pair_by_id.values() if p.status is PairStatus.OPEN)
+        if kind == "decisions":
+            return len(self._decision_list)
+        if kind == "aliases":
+            return len(self._aliases)
+        raise ValueError(kind)
