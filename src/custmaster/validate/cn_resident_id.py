@@ -36,7 +36,7 @@ The region table is python-stdnum's ``cn/loc`` (GB/T 2260 codes with the years e
 from Wikipedia). Unlike ``stdnum.cn.ric``, this module never raises ``KeyError``, refuses birth
 years such as 1800 and 2099, accepts 15-digit numbers, and does not refuse a real number only
 because its county is missing from the table or was renamed. `validate` is also much faster:
-about 40 times on the mixed inputs of ``benchmarks/_resident_id.py``.
+20 to 40 times on the mixed inputs of ``benchmarks/_resident_id.py``.
 
 Gender is returned as the string ``'M'`` or ``'F'``.
 
