@@ -55,6 +55,19 @@ FEW = settings(max_examples=40, deadline=None)
 SOME = settings(max_examples=80, deadline=None)
 
 
+# --- the public module ------------------------------------------------------------------------
+
+
+def test_public_module_exports_every_strategy() -> None:
+    from custmaster.testing import _domain, _values, strategies
+
+    assert set(_values.__all__) | set(_domain.__all__) == set(strategies.__all__)
+    for name in strategies.__all__:
+        assert getattr(strategies, name) is getattr(_values, name, None) or getattr(
+            strategies, name
+        ) is getattr(_domain, name, None)
+
+
 # --- resident IDs -----------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for Chinese customer data: valid values, labelled invalid ones.
+"""Hypothesis strategies for Chinese customer data: values, labelled invalid values, records.
 
 Use them in your own tests to feed realistic identity, contact and vehicle data to the code
 under test. Every valid value passes custmaster's validator for its format (and normalises to
@@ -22,6 +22,18 @@ They need hypothesis: install the ``testing`` extra (``pip install 'custmaster[t
 | `postcodes`, `emails` | postcodes by province, e-mail addresses |
 | `names` | people (real surname frequencies) and organisations |
 | `addresses` | `GeneratedAddress` ``(text, region_code, province, city, …)`` |
+
+Whole domain objects, consistent with each other (a person's resident ID, birth date, gender
+and home province agree; a policy's insured exists), come from the same module:
+
+| Strategy | Generates |
+|---|---|
+| `customers`, `customer_books` | `custmaster.model.Customer`; customers with their policies |
+| `policies`, `endorsements`, `policy_lines`, `policy_numbers` | policies and their parts |
+| `vehicles` | vehicles with plate, VIN, engine number and make/model |
+| `contact_points`, `contact_events` | phones, e-mails, addresses and contact attempts |
+| `source_records`, `provenances`, `channels` | records as channels deliver them |
+| `identity_documents`, `history_entries`, `customer_ids`, `times` | the smaller parts |
 
 Example::
 
@@ -47,6 +59,24 @@ building fixtures by hand:
 
 from __future__ import annotations
 
+from custmaster.testing._domain import (
+    channels,
+    contact_events,
+    contact_points,
+    customer_books,
+    customer_ids,
+    customers,
+    endorsements,
+    history_entries,
+    identity_documents,
+    policies,
+    policy_lines,
+    policy_numbers,
+    provenances,
+    source_records,
+    times,
+    vehicles,
+)
 from custmaster.testing._values import (
     GeneratedAddress,
     GeneratedPhone,
@@ -78,19 +108,35 @@ __all__ = [
     "InvalidValue",
     "PhoneKind",
     "addresses",
+    "channels",
+    "contact_events",
+    "contact_points",
+    "customer_books",
+    "customer_ids",
+    "customers",
     "emails",
+    "endorsements",
     "engine_numbers",
+    "history_entries",
+    "identity_documents",
     "invalid_resident_ids",
     "model_year_code",
     "names",
     "organisation_code_check_char",
     "phones",
     "plates",
+    "policies",
+    "policy_lines",
+    "policy_numbers",
     "postcodes",
+    "provenances",
     "resident_id_check_char",
     "resident_ids",
+    "source_records",
+    "times",
     "uscc_check_char",
     "usccs",
+    "vehicles",
     "vin_check_digit",
     "vins",
 ]
