@@ -26,13 +26,56 @@ from custmaster.errors import (
 )
 
 if TYPE_CHECKING:
+    from custmaster.model import (
+        BusinessType,
+        ContactEvent,
+        ContactKind,
+        ContactOutcome,
+        ContactPoint,
+        ContactStatus,
+        Customer,
+        CustomerKind,
+        Endorsement,
+        EndorsementKind,
+        Gender,
+        HistoryEntry,
+        IdentityDocument,
+        Policy,
+        PolicyLine,
+        PolicyRole,
+        PolicyStatus,
+        Vehicle,
+    )
     from custmaster.model.provenance import Channel, Provenance
+    from custmaster.serialize import from_dict, from_json, to_dict, to_json
     from custmaster.model.source import SourceRecord
     from custmaster.workflows.reading import open_table
     from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "BusinessType": "custmaster.model",
+    "ContactEvent": "custmaster.model",
+    "ContactKind": "custmaster.model",
+    "ContactOutcome": "custmaster.model",
+    "ContactPoint": "custmaster.model",
+    "ContactStatus": "custmaster.model",
+    "Customer": "custmaster.model",
+    "CustomerKind": "custmaster.model",
+    "Endorsement": "custmaster.model",
+    "EndorsementKind": "custmaster.model",
+    "Gender": "custmaster.model",
+    "HistoryEntry": "custmaster.model",
+    "IdentityDocument": "custmaster.model",
+    "Policy": "custmaster.model",
+    "PolicyLine": "custmaster.model",
+    "PolicyRole": "custmaster.model",
+    "PolicyStatus": "custmaster.model",
+    "Vehicle": "custmaster.model",
+    "to_dict": "custmaster.serialize",
+    "from_dict": "custmaster.serialize",
+    "to_json": "custmaster.serialize",
+    "from_json": "custmaster.serialize",
     "Channel": "custmaster.model.provenance",
     "Provenance": "custmaster.model.provenance",
     "SourceRecord": "custmaster.model.source",
@@ -41,22 +84,44 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "BusinessType",
     "Channel",
+    "ContactEvent",
+    "ContactKind",
+    "ContactOutcome",
+    "ContactPoint",
+    "ContactStatus",
     "CustmasterError",
+    "Customer",
+    "CustomerKind",
+    "Endorsement",
+    "EndorsementKind",
+    "Gender",
+    "HistoryEntry",
+    "IdentityDocument",
     "InvalidChecksum",
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
     "NotFoundError",
     "PermissionDenied",
+    "Policy",
+    "PolicyLine",
+    "PolicyRole",
+    "PolicyStatus",
     "Provenance",
     "SourceRecord",
     "StoreError",
     "UsageError",
     "ValidationError",
     "ValidationWarning",
+    "Vehicle",
     "__version__",
+    "from_dict",
+    "from_json",
     "open_table",
+    "to_dict",
+    "to_json",
     "validate_file",
 ]
 
