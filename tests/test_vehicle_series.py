@@ -114,6 +114,9 @@ def test_evidence_strings() -> None:
         ("比亚迪牌BYD7150 ST5HEV4", "比亚迪牌BYD7150ST5HEV4"),
         ("君威   别克牌SGM7161WAS3轿车   手自一体", "君威SGM7161WAS3"),
         ("一汽－大众牌ＦＶ７１６３ＴＬ", "一汽-大众牌FV7163TL"),
+        ("本田牌HG7203B BV", "本田牌HG7203BBV"),
+        ("本田牌HG7203 BBV", "本田牌HG7203BBV"),
+        ("本田牌HG 7203BBV", "本田牌HG7203BBV"),
     ],
 )
 def test_noise_does_not_change_the_result(noisy: str, clean: str) -> None:
@@ -254,6 +257,21 @@ def test_shared_prefix_alone_is_ambiguous(code: str, candidates: tuple[str, ...]
 )
 def test_text_or_longer_prefix_picks_the_producer(text: str, manufacturer: str) -> None:
     assert classify(text).manufacturer == manufacturer
+
+
+def test_a_space_after_the_code_keeps_words_and_suffixes_apart() -> None:
+    result = classify("HG7240 ACCORD")
+    assert (result.model_code, result.series) == ("HG7240", "雅阁")
+    # Short pieces are read as the maker's suffix, not as a series alias (C5: 雪铁龙C5).
+    result = classify("DC6109A C5")
+    assert (result.model_code, result.reason) == ("DC6109AC5", "ambiguous_prefix")
+    assert classify("本田牌HG7203A 2.0L").model_code == "HG7203A"
+
+
+def test_pai_marks_a_brand_not_a_series() -> None:
+    result = classify("捷达牌FV7162")
+    assert (result.manufacturer, result.brand, result.series) == ("一汽-大众", "捷达", None)
+    assert classify("捷达VS5").series == "捷达VS5"
 
 
 def test_code_glued_to_a_latin_series_name_is_cut_where_the_text_agrees() -> None:
@@ -404,6 +422,24 @@ def test_unclassified_reasons(text: object, vin: str | None, reason: str) -> Non
     assert (result.manufacturer, result.reason, result.confidence) == (None, reason, 0.0)
 
 
+def _load(name: str, path: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_documented_accuracy_table_is_current() -> None:
+    bench = _load("bench_vehicle_series", ROOT / "benchmarks" / "vehicle_series.py")
+    page = (ROOT / "docs" / "vehicle-series.md").read_text(encoding="utf-8")
+    assert bench.accuracy_table(bench.accuracy()) in page, (
+        "run: python benchmarks/vehicle_series.py --write-docs"
+    )
+
+
 def test_every_reason_is_tested_and_documented() -> None:
     assert {case[2] for case in REASON_CASES} == set(vs.REASONS)
     page = (ROOT / "docs" / "vehicle-series.md").read_text(encoding="utf-8")
@@ -512,14 +548,7 @@ def test_shipped_catalogue_is_rebuilt_from_the_shared_source() -> None:
     source = ROOT.parent / "shared" / "data" / "vehicle-series-source.csv"
     if not source.exists():
         pytest.skip("../shared/data is not present in this checkout")
-    spec = importlib.util.spec_from_file_location(
-        "build_vehicle_catalog", ROOT / "tools" / "build_vehicle_catalog.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    module = _load("build_vehicle_catalog", ROOT / "tools" / "build_vehicle_catalog.py")
     shipped = (ROOT / "src" / "custmaster" / "catalog" / "data" / "vehicle_series.csv").read_text(
         encoding="utf-8"
     )

@@ -369,7 +369,7 @@ class Index:
         self.prefix_lengths = tuple(sorted({len(p) for p in prefixes}, reverse=True))
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
-        self.code_finder = CodeFinder(prefixes)
+        self.code_finder = CodeFinder(prefixes, words)
 
     def namesakes(self, brands: Iterable[str]) -> frozenset[str]:
         """Domestic producers named after one of ``brands`` (奇瑞 -> 奇瑞汽车, 东风 -> 东风汽车)."""

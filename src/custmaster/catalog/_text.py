@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 __all__ = [
     "ASCII_ALNUM",
@@ -112,9 +112,9 @@ _DIGITS = (
     r"(?:[0-9]{4,6}(?![0-9])|[0-9] [0-9]{3,5}(?![0-9])|[0-9]{2} [0-9]{2,4}(?![0-9])"
     r"|[0-9]{3} [0-9]{1,3}(?![0-9]))"
 )
-# The maker's suffix (``AB``, ``ST6HEV9``, ``TA-M5``), or a suffix split off by one space when it
-# carries a digit (``BYD7150 ST5HEV4``).
-_SUFFIX = r"(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*| [A-Z]+[0-9][A-Z0-9]*(?![A-Z0-9]))?"
+# The maker's suffix (``AB``, ``ST6HEV9``, ``TA-M5``), which a stray space may split off or cut
+# in two (``BYD7150 ST5HEV4``, ``HG7203B BV``); a piece after a space must end the token.
+_SUFFIX = r"(?: ?[A-Z][A-Z0-9]*(?: [A-Z0-9]+(?![A-Z0-9.]))?(?:-[A-Z0-9]+)*)?"
 _GENERIC = re.compile(
     r"(?<![A-Z0-9])[A-Z]{2,4}[0-9]{4,6}(?![0-9])(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)?"
 )
@@ -136,11 +136,13 @@ class CodeFinder:
     [(2, 11, 'HG7135DM')]
     >>> finder.find('奔驰E300L')
     []
+    >>> CodeFinder(['HG7'], words={'ACCORD'}).find('HG7240 ACCORD')
+    [(0, 6, 'HG7240')]
     """
 
-    __slots__ = ("_known",)
+    __slots__ = ("_known", "_words")
 
-    def __init__(self, prefixes: Iterable[str]) -> None:
+    def __init__(self, prefixes: Iterable[str], words: Container[str] = ()) -> None:
         letters = {re.match(r"[A-Z]*", p).group() for p in prefixes}  # type: ignore[union-attr]
         letters.discard("")
         if letters:
@@ -150,6 +152,9 @@ class CodeFinder:
             )
         else:
             self._known = None
+        #: Words a stray space must not join to the code (``HG7240 ACCORD``); words of three
+        #: characters or fewer may be suffixes (``E6``, ``AC5``) and are joined.
+        self._words = words
 
     def find(self, spaced: str) -> list[tuple[int, int, str]]:
         """``(start, end, code)`` of the first model code in ``spaced`` (empty list if none),
@@ -159,22 +164,27 @@ class CodeFinder:
         match = known.search(spaced) if known is not None else None
         if match is None:
             match = _GENERIC.search(spaced)
-            return [] if match is None else [_cut(match)]
-        found = [_cut(match)]
+            return [] if match is None else [self._cut(match)]
+        found = [self._cut(match)]
         start = match.start()
         if start and spaced[start - 1] in ASCII_ALNUM:
             shift = start + 1
             while spaced[shift] in ASCII_LETTERS:
                 other = known.match(spaced, shift)  # type: ignore[union-attr]
                 if other is not None:
-                    found.append(_cut(other))
+                    found.append(self._cut(other))
                 shift += 1
         return found
 
-
-def _cut(match: re.Match[str]) -> tuple[int, int, str]:
-    code = match.group().replace(" ", "")
-    for tail in _GLUED_TAILS:
-        if code.endswith(tail) and len(code) > len(tail) + 6:
-            code = code[: -len(tail)]
-    return match.start(), match.end(), code
+    def _cut(self, match: re.Match[str]) -> tuple[int, int, str]:
+        text = match.group()
+        end = match.end()
+        if " " in text:
+            head, _, tail = text.rpartition(" ")
+            if len(tail) > 3 and tail in self._words and any(ch.isdigit() for ch in head):
+                text, end = head, end - len(tail) - 1
+        code = text.replace(" ", "")
+        for glued in _GLUED_TAILS:
+            if code.endswith(glued) and len(code) > len(glued) + 6:
+                code = code[: -len(glued)]
+        return match.start(), end, code

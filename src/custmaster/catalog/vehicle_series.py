@@ -12,26 +12,32 @@ list plus the 2024 best-sellers), with aliases, model-code prefixes (enterprise 
 digit, GB 9417: ``HG7`` is a 广汽本田 car) and VIN WMI codes. Users extend or override it with
 their own CSV file of the same columns.
 
-How a string is read, all precompiled once per catalogue:
+How a string is read (the lookup structures are built once per catalogue):
 
 1. NFKC (full-width ``ＨＧ７２４０`` becomes ``HG7240``), upper case, white space folded;
    placeholders (``不详``, ``无``, ``N/A``, only punctuation) stop here.
-2. The model code: a catalogue enterprise code followed by 4-6 digits (one stray space allowed,
-   ``HG71 35DM``) and the maker's suffix; it may be glued to a series name (``AccordHG7201MT``).
-   Its longest catalogue prefix gives the producers (``CAM7`` before ``CA7``).
-3. Words, leftmost and longest first, outside the model code: series names and aliases,
-   producer names (``广汽本田``, ``一汽大众``, former names such as ``广州本田``), brand words
-   (``本田``, ``大众汽车``, ``吉利``, ``传祺``) and descriptors (``普通轿车``, ``手自一体``), which
-   are skipped. Latin words only count on token boundaries, so ``DS`` or ``CC`` never match
-   inside ``DSXX`` or a model code.
+2. The model code: a catalogue enterprise code followed by 4-6 digits and the maker's suffix, a
+   stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``); it may be glued to a series name
+   (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7`` before
+   ``CA7``). Other codes (2-4 letters, 4-6 digits) are reported but name no producer.
+3. Words, leftmost and longest first, outside the model code: series names and aliases (also
+   after their brand, ``丰田RAV4``), producer names (``广汽本田``, ``一汽大众``, former names such
+   as ``广州本田``), brand words (``本田``, ``大众汽车``, ``吉利``, ``传祺``, ``BMW``), the markers
+   进口 and 国产, and descriptors (``普通轿车``, ``手自一体``), which are skipped. Latin words only
+   count on token boundaries, so ``DS`` or ``CC`` never match inside ``DSXX`` or a model code;
+   a word followed by 牌 is a brand, not a series (``捷达牌``).
 4. Each source names a set of producers; they are intersected in the order model code, WMI,
    producer name, series, brand. A source that contradicts the others is skipped and listed in
    ``conflicts`` (and lowers the confidence). Short aliases (three ASCII characters or fewer,
    ``Q5``, ``X1``, ``GL8``) only narrow a choice made by another source.
-5. A series is reported only when its name or alias is in the text and belongs to the chosen
-   producer. A series name under a domestic producer and an importer (``Model Y``: 特斯拉中国 and
-   特斯拉(进口)) is resolved by the model code, the VIN or the word 进口; failing those, the
-   domestic producer is chosen with confidence 0.6 (method ``domestic_preference``).
+5. Several producers left are narrowed, in turn, by the word 进口/国产 or the VIN's region, the
+   short aliases, the best-ranked spelling of a series (a name before an alias), the brand's
+   namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源) and, when a series name
+   exists under one domestic producer and importers (``Model Y``: 特斯拉中国, 特斯拉(进口)), the
+   domestic producer at confidence 0.6 (method ``domestic_preference``). Otherwise the string
+   stays unclassified with the candidates listed.
+6. A series is reported only when its name or alias is in the text and belongs to the chosen
+   producer; several series tying (``City``: 锋范, 锋范经典, 思迪) give none.
 
 Confidence scale:
 
@@ -624,11 +630,13 @@ class Classifier:
                 sources.append(("wmi", by_wmi, by_wmi))
         by_series: list[_Source] = []
         by_brand: list[_Source] = []
-        for hit in index.scan(*_compact(spaced)) if spaced else ():
+        compact, gaps = _compact(spaced)
+        for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
             if word.manufacturers:
                 sources.append(("manufacturer_name", word.manufacturers, word.manufacturers))
-            if word.series:
+            # 牌 marks a brand (捷达牌, 思铭牌): the same word is not read as a series then.
+            if word.series and not compact.startswith("牌", hit[0] + len(word.key)):
                 reading.series_hits.append(hit)
                 if word.allowed:
                     by_series.append(("series_alias", word.allowed, word.preferred))
