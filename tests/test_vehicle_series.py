@@ -324,6 +324,11 @@ def test_alias_shared_by_series_of_one_producer_gives_no_series() -> None:
     assert (result.manufacturer, result.series) == ("广汽本田", None)
 
 
+def test_long_input_does_not_crash() -> None:
+    for text in ("汉" * 5000, "HG7240AB" * 2000, "本田牌" * 3000 + "HG7203A", " " * 10_000):
+        assert isinstance(classify(text), VehicleClass)
+
+
 def test_single_character_series_must_stand_apart() -> None:
     assert classify("汉BYD7007BEVC").series == "汉"
     assert classify("比亚迪汉EV").series == "汉"

@@ -298,19 +298,20 @@ class Index:
             for key, priority in spellings:
                 add_series(key, entry, priority)
                 # The brand written before a name or alias (丰田RAV4, 本田Fit): never weak.
+                qualified = P_ALIAS if priority == P_WEAK else priority
                 for brand in brand_forms:
                     if key and not key.startswith(brand):
-                        add_series(brand + key, entry, min(priority, P_ALIAS))
+                        add_series(brand + key, entry, qualified)
 
+        known = {e.manufacturer for e in entries}
         manufacturer_words: dict[str, set[str]] = defaultdict(set)
-        for mfr in mfr_brands.keys() | {e.manufacturer for e in entries}:
+        for mfr in known:
             key = key_of(mfr)
             manufacturer_words[key].add(mfr)
             if "-" in key:
                 manufacturer_words[key.replace("-", "")].add(mfr)
             if key.endswith(IMPORTED):
                 manufacturer_words["进口" + key[: -len(IMPORTED)]].add(mfr)
-        known = {e.manufacturer for e in entries}
         for former, targets in _FORMER_NAMES.items():
             present = {t for t in targets if t in known}
             if present and key_of(former) not in manufacturer_words:
@@ -446,4 +447,11 @@ class Index:
         j = i + 1
         if j >= len(text) or j in gaps or not is_cjk(text[j]):
             return True
-        return self.match_at(text, j, gaps, j) is not None
+        # Another word starts right after it (秦插电式混合动力): boundaries are not checked here.
+        if text[j] in self.singles:
+            return True
+        n = len(text)
+        return any(
+            j + length <= n and text[j : j + length] in self.words
+            for length in self.pairs.get(text[j : j + 2], ())
+        )
