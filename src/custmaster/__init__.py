@@ -26,6 +26,7 @@ from custmaster.errors import (
 )
 
 if TYPE_CHECKING:
+    from custmaster.catalog.vehicle_series import VehicleCatalog, VehicleClass
     from custmaster.model import (
         BusinessType,
         ContactEvent,
@@ -47,13 +48,15 @@ if TYPE_CHECKING:
         Vehicle,
     )
     from custmaster.model.provenance import Channel, Provenance
-    from custmaster.serialize import from_dict, from_json, to_dict, to_json
     from custmaster.model.source import SourceRecord
+    from custmaster.serialize import from_dict, from_json, to_dict, to_json
     from custmaster.workflows.reading import open_table
     from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "VehicleCatalog": "custmaster.catalog.vehicle_series",
+    "VehicleClass": "custmaster.catalog.vehicle_series",
     "BusinessType": "custmaster.model",
     "ContactEvent": "custmaster.model",
     "ContactKind": "custmaster.model",
@@ -116,7 +119,10 @@ __all__ = [
     "ValidationError",
     "ValidationWarning",
     "Vehicle",
+    "VehicleCatalog",
+    "VehicleClass",
     "__version__",
+    "classify_vehicle",
     "from_dict",
     "from_json",
     "open_table",
@@ -124,6 +130,16 @@ __all__ = [
     "to_json",
     "validate_file",
 ]
+
+
+def classify_vehicle(make_model: object, vin: object = None) -> VehicleClass:
+    """Classify a 厂牌型号 string (and optionally a VIN) with the shipped vehicle catalog.
+
+    Shorthand for `custmaster.catalog.vehicle_series.classify`.
+    """
+    from custmaster.catalog.vehicle_series import classify
+
+    return classify(make_model, vin=vin)
 
 
 def __getattr__(name: str) -> Any:
