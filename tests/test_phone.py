@@ -205,6 +205,10 @@ def test_extension_is_not_glued_onto_the_number() -> None:
 def test_groups_inside_a_number_are_not_extensions() -> None:
     for value in ("0592 512 3456", "021 1234 5678", "010 6552 9988", "138 0013 8000"):
         assert phone.parse(value).extension is None, value
+    # An area code with a short local number (0769-96532) takes no bare extension: a typo
+    # (07699-6532-7315) stays invalid instead of becoming a number with extension 7315.
+    assert _code("07699-6532-7315") == "phone.invalid_number"
+    assert phone.parse("0769-96532-1").extension is None
 
 
 def test_mobile_extensions() -> None:
@@ -709,9 +713,11 @@ def test_fast_path_is_taken_for_plain_numbers() -> None:
         "0592-5123456",
         "(0592)5123456",
         "0592-5123456-801",
+        "95511",
     ):
         assert isinstance(phone._fast(value), PhoneNumber), value
-    for value in ("手机13800138000", "138.0013.8000", "95511", "+44 20 7946 0958"):
+    assert phone._fast("5123456") == "phone.area_code_missing"
+    for value in ("手机13800138000", "138.0013.8000", "10193 13800138000", "+44 20 7946 0958"):
         assert phone._fast(value) is None, value
 
 

@@ -105,7 +105,9 @@ class CNPlan:
         "_mobile",
         "_mobile_lengths",
         "_np_known",
+        "_np_routes",
         "_np_starts",
+        "_plus_cc",
         "_prefix",
         "_routes",
         "_run",
@@ -133,6 +135,7 @@ class CNPlan:
         self.region = region
         self.country_code: int = md.country_code
         self._cc = str(md.country_code)
+        self._plus_cc = "+" + self._cc
         self._general = re.compile(general)
         lengths = tuple(sorted(general_desc.possible_length))
         self._lengths = frozenset(lengths)
@@ -190,6 +193,7 @@ class CNPlan:
         )
         self._idd_starts: frozenset[str] | None = None
         self._routes: dict[str, int] = {}
+        self._np_routes: dict[str, int] = {}
         try:
             self._build_tables(general, descs, md.national_prefix_for_parsing)
             self._idd_starts = DigitDFA(
@@ -202,6 +206,7 @@ class CNPlan:
             self._np_starts = self._general_starts = self._idd_starts = None
             self._np_known = {}
             self._routes = {}
+            self._np_routes = {}
         self._short_general = (
             re.compile(_pattern(short.general_desc) or "NonMatch"),
             _lengths(short.general_desc, ()),
@@ -275,12 +280,19 @@ class CNPlan:
     def _build_routes(self) -> None:
         """For each 2-digit start of a plain digit string, the shortcut through `national`.
 
-        0: nothing can be stripped (no international prefix, not the calling code, no
-        national prefix); n > 0: the national prefix is the first n digits, nothing else can
-        apply. Starts without a route take the full procedure.
+        `_routes` (the whole number): 0, nothing can be stripped (no international prefix,
+        not the calling code, no national prefix); n > 0, the national prefix is the first n
+        digits and nothing else can apply. `_np_routes` (a number after its calling code):
+        the same for the national prefix alone. Starts without a route take the full
+        procedure.
         """
         for first in range(100):
             start = f"{first:02d}"
+            if self._np_starts is not None:
+                if start not in self._np_starts:
+                    self._np_routes[start] = 0
+                elif start in self._np_known:
+                    self._np_routes[start] = self._np_known[start]
             if (
                 self._idd_starts is None
                 or self._np_starts is None
@@ -363,49 +375,75 @@ class CNPlan:
             return number if size <= _MAX_NSN else None
         if size > _MAX_INPUT or size < _MIN_NSN:
             return None
-        first = number[0]
-        match = None
-        if first != "+" and (self._idd_starts is None or number[:2] in self._idd_starts):
-            match = self._idd.match(number)
-        if first == "+" or (match is not None and number[match.end() : match.end() + 1] != "0"):
-            full = number[1:] if first == "+" else number[match.end() :]  # type: ignore[union-attr]
-            if len(full) <= _MIN_NSN:
+        if number.startswith(self._plus_cc) and not self._cc_shadowed:
+            if size <= 1 + _MIN_NSN:
                 return None
-            if not full.startswith(self._cc) or (
-                self._cc_shadowed and _country_code(full) != self.country_code
-            ):
-                return FOREIGN
-            national = full[len(self._cc) :]
-        elif number.startswith(self._cc):
-            candidate = self.strip_national_prefix(number[len(self._cc) :])
-            if (
-                not self.general_match(number) and self.general_match(candidate)
-            ) or self.length_check(number) == TOO_LONG:
-                national = candidate
+            national = number[len(self._plus_cc) :]
+        else:
+            first = number[0]
+            match = None
+            if first != "+" and (self._idd_starts is None or number[:2] in self._idd_starts):
+                match = self._idd.match(number)
+            if first == "+" or (match is not None and number[match.end() : match.end() + 1] != "0"):
+                full = number[1:] if first == "+" else number[match.end() :]  # type: ignore[union-attr]
+                if len(full) <= _MIN_NSN:
+                    return None
+                if not full.startswith(self._cc) or (
+                    self._cc_shadowed and _country_code(full) != self.country_code
+                ):
+                    return FOREIGN
+                national = full[len(self._cc) :]
+            elif number.startswith(self._cc):
+                candidate = self._prefix_only(number[len(self._cc) :])
+                if self.length_check(number) == TOO_LONG or (
+                    not self.general_match(number) and self.general_match(candidate)
+                ):
+                    national = candidate
+                else:
+                    national = number
             else:
                 national = number
-        else:
-            national = number
         if len(national) < _MIN_NSN:
             return None
-        start = national[:2]
-        if self._np_starts is None or start in self._np_starts:
-            end = self._np_known.get(start)
-            stripped = national[end:] if end is not None else self.strip_national_prefix(national)
+        route = self._np_routes.get(national[:2])
+        if route != 0:
+            stripped = (
+                national[route:] if route is not None else self.strip_national_prefix(national)
+            )
             if stripped is not national and len(stripped) in self._strip_lengths:
                 national = stripped
-        if len(national) > _MAX_NSN:
-            return None
-        return national
+        return national if len(national) <= _MAX_NSN else None
+
+    def _prefix_only(self, number: str) -> str:
+        """`strip_national_prefix` with the shortcut of `_np_routes`."""
+        route = self._np_routes.get(number[:2])
+        if route is None:
+            return self.strip_national_prefix(number)
+        return number[route:] if route else number
 
     def lookup(self, number: str) -> tuple[str, str] | str | None:
         """`national` and `kind` in one call: ``(nsn, kind)`` for a valid number, `FOREIGN`
         for another country's, None for an invalid one (the hot path of every import)."""
         route = self._routes.get(number[:2])
         if route is None:
-            nsn = self.national(number)
-            if nsn is None or nsn == FOREIGN:
-                return nsn
+            # "+86…" with a national part whose start decides the national prefix.
+            plus_cc = self._plus_cc
+            if (
+                number.startswith(plus_cc)
+                and not self._cc_shadowed
+                and len(number) >= len(plus_cc) + _MIN_NSN
+                and len(number) <= _MAX_INPUT
+                and (route := self._np_routes.get(number[len(plus_cc) : len(plus_cc) + 2]))
+                is not None
+            ):
+                nsn = number[len(plus_cc) :]
+                if route and len(nsn) - route in self._strip_lengths:
+                    nsn = nsn[route:]
+            else:
+                found = self.national(number)
+                if found is None or found == FOREIGN:
+                    return found
+                nsn = found
         elif route and len(number) - route in self._strip_lengths:
             nsn = number[route:]
         else:
@@ -417,13 +455,13 @@ class CNPlan:
                 name = self.kind_by_regex(nsn)
                 return (nsn, name) if name is not None else None
             return None
-        found = table.get(nsn[:_PREFIX])
-        if found is None:
+        entry = table.get(nsn[:_PREFIX])
+        if entry is None:
             return None
-        if type(found) is int:
-            name = self._finals[size][self._run(nsn[_PREFIX:], found)]
+        if type(entry) is int:
+            name = self._finals[size][self._run(nsn[_PREFIX:], entry)]
             return (nsn, name) if name is not None else None
-        return nsn, found  # type: ignore[return-value]
+        return nsn, entry  # type: ignore[return-value]
 
     def kind(self, nsn: str) -> str | None:
         """phonenumbers' number type of a national significant number (None = invalid).

@@ -198,6 +198,8 @@ _MESSAGES: Final[dict[str, tuple[type[ValidationError], str, str]]] = {
 IP_DIAL_PREFIXES: Final[frozenset[str]] = frozenset({"17951", "12593", "17911", "17909", "10193"})
 
 _MAX_EXTENSION: Final = 6
+_MIN_LOCAL: Final = 7
+_MIN_NON_GEOGRAPHIC: Final = 10
 _MAX_DIGITS: Final = 40
 _MAX_TOKENS: Final = 40
 
@@ -225,7 +227,9 @@ _KIND_BY_PN_TYPE: Final = {
     for kind in PhoneKind
     if kind is not PhoneKind.SERVICE
 }
-_FIXED_KINDS: Final = frozenset({PhoneKind.FIXED_LINE, PhoneKind.FIXED_LINE_OR_MOBILE})
+# Kinds that have an area code (a tuple: PhoneKind's hash is computed in Python, slow).
+_FIXED_KINDS: Final = (PhoneKind.FIXED_LINE, PhoneKind.FIXED_LINE_OR_MOBILE)
+_FIXED_NAMES: Final = frozenset(kind.value for kind in _FIXED_KINDS)
 
 
 @attrs.frozen(repr=False)
@@ -283,7 +287,7 @@ def _cn_number(nsn: str, name: str) -> PhoneNumber:
     _set_national(number, nsn)
     _set_kind(number, kind)
     _set_area_code(
-        number, "0" + nsn[: 2 if nsn[0] in "12" else 3] if kind in _FIXED_KINDS else None
+        number, "0" + nsn[: 2 if nsn[0] in "12" else 3] if name in _FIXED_NAMES else None
     )
     _set_extension(number, None)
     _set_region(number, "CN")
@@ -328,14 +332,28 @@ def _classify_cn(digits: str, area: str | None, *, ip_prefix: bool = True) -> Ph
             if isinstance(number, PhoneNumber) and number.kind is not PhoneKind.SERVICE:
                 return number
         if _CN.is_short_code(digits):
-            return PhoneNumber(None, digits, PhoneKind.SERVICE, None, None, "CN")
-        if 7 <= len(digits) <= 8 and digits[0] in "23456789":
-            if area is None:
-                return "phone.area_code_missing"
+            return _service(digits)
+        if area is not None and _is_local(digits):
             number = _classify_cn("0" + area + digits, None, ip_prefix=False)
             if isinstance(number, PhoneNumber) and number.kind in _FIXED_KINDS:
                 return number
             return "phone.invalid_number"
+    return _cn_error(digits, nsn)
+
+
+def _service(digits: str) -> PhoneNumber:
+    return PhoneNumber(None, digits, PhoneKind.SERVICE, None, None, "CN")
+
+
+def _is_local(digits: str) -> bool:
+    """A local fixed-line number without its area code: 7 or 8 digits, not 0 or 1 first."""
+    return 7 <= len(digits) <= 8 and digits[0] in "23456789"
+
+
+def _cn_error(digits: str, nsn: str | None) -> str:
+    """Why ``digits`` is no Chinese number (after the IP-dial and service-number rules)."""
+    if digits[0] != "+" and _is_local(digits):
+        return "phone.area_code_missing"
     if nsn is None or nsn == _FOREIGN:
         return "phone.length"
     if len(nsn) > 1 and nsn[0] == "1" and nsn[1] in "3456789" and len(nsn) != 11:
@@ -353,14 +371,21 @@ def _classify(digits: str, area: str | None, region: str) -> PhoneNumber | str:
     return _classify_cn(digits, area)
 
 
+def _takes_extension(number: PhoneNumber) -> bool:
+    """Whether a bare group after ``number`` can be its extension: a Chinese fixed line with a
+    full 7- or 8-digit local number, or a 400/800-style number; not a mobile or service number,
+    nor an area code with a short local number (``0769-96532``), which is more likely a typo."""
+    if number.region != "CN" or number.kind in (PhoneKind.MOBILE, PhoneKind.SERVICE):
+        return False
+    if number.area_code is None:
+        return len(number.national) >= _MIN_NON_GEOGRAPHIC
+    return len(number.national) - len(number.area_code) + 1 >= _MIN_LOCAL
+
+
 def _extension_split(head: str, tail: str, area: str | None, region: str) -> PhoneNumber | None:
-    """``head`` as a Chinese non-mobile number with extension ``tail``, if it is one."""
+    """``head`` as a Chinese fixed line (or 400/800 number) with extension ``tail``, if it is."""
     first = _classify(head, area, region)
-    if (
-        isinstance(first, PhoneNumber)
-        and first.region == "CN"
-        and first.kind not in (PhoneKind.MOBILE, PhoneKind.SERVICE)
-    ):
+    if isinstance(first, PhoneNumber) and _takes_extension(first):
         return attrs.evolve(first, extension=tail)
     return None
 
@@ -382,14 +407,11 @@ def _resolve(
 # -- parsing ----------------------------------------------------------------------------------
 
 _MAX_FAST: Final = 24
-_SEVERAL_RE: Final = re.compile(r"[/,;|、，；／\n]")
-# Fewest digits two numbers have together (a mobile and a 95xxx number, two fixed lines).
-_TWO_NUMBERS: Final = 14
+# A separator between numbers, or two runs of 7+ digits (13800138000 0592-5123456).
+_SEVERAL_RE: Final = re.compile(r"[/,;|、，；／\n]|\d{7}\D+\d{7}")
 _AREA_CODE_RE: Final = re.compile(r"0?(10|2\d|[3-9]\d\d)")
 
 
-_national = _CN.national
-_kind = _CN.kind
 _lookup = _CN.lookup
 
 
@@ -417,14 +439,20 @@ def _fast(value: str) -> PhoneNumber | str | None:
         number = _cn_number(nsn, name)
         if name == "mobile" or len(digits) == len(value):
             return number
-    elif found is not None or digits[:5] in IP_DIAL_PREFIXES or _CN.is_short_code(digits):
-        return None  # another country's number, an IP-dial prefix or a service number
+    elif found is not None or digits[:5] in IP_DIAL_PREFIXES:
+        return None  # another country's number, or an IP-dial prefix
+    elif _CN.is_short_code(digits):
+        number = _service(digits)
+        if len(digits) == len(value):
+            return number
     elif len(digits) == len(value):
-        return _classify_cn(digits, None)
+        return _cn_error(digits, _CN.national(digits))
     else:
         number = None
     # A last group of at most 6 digits after a complete fixed line is its extension.
     text = value.rstrip(" -()")
+    if text[-_MAX_EXTENSION - 1 :].isdigit():  # the last group is longer: the usual case
+        return number if number is not None else _cn_error(digits, _CN.national(digits))
     cut = max(text.rfind(" "), text.rfind("-"), text.rfind("("), text.rfind(")"))
     tail = text[cut + 1 :]
     if cut >= 0 and len(tail) <= _MAX_EXTENSION and tail.isdigit():
@@ -432,7 +460,7 @@ def _fast(value: str) -> PhoneNumber | str | None:
         extended = _fast_extension(head, tail)
         if extended is not None:
             return extended
-    return number if number is not None else _classify_cn(digits, None)
+    return number if number is not None else _cn_error(digits, _CN.national(digits))
 
 
 def _fast_extension(head: str, tail: str) -> PhoneNumber | None:
@@ -441,13 +469,11 @@ def _fast_extension(head: str, tail: str) -> PhoneNumber | None:
         return None
     if head[:5] in IP_DIAL_PREFIXES:
         return _extension_split(head, tail, None, "CN")
-    nsn = _national(head)
-    if nsn == _FOREIGN:
-        return _extension_split(head, tail, None, "CN")
-    name = _kind(nsn) if nsn is not None else None
-    if name is None or name == "mobile":
-        return None
-    return attrs.evolve(_cn_number(nsn, name), extension=tail)  # type: ignore[arg-type]
+    found = _lookup(head)
+    if found.__class__ is not tuple:
+        return None if found is None else _extension_split(head, tail, None, "CN")
+    number = _cn_number(*found)
+    return attrs.evolve(number, extension=tail) if _takes_extension(number) else None
 
 
 def _parse_text(value: object, region: str, area: str | None) -> PhoneNumber | str:
@@ -523,12 +549,8 @@ def parse(value: str, *, region: str = "CN", default_area_code: str | None = Non
 
 
 def _may_hold_several(value: object) -> bool:
-    """Cheap test before trying `parse_many`: a separator, or digits enough for two numbers."""
-    if not isinstance(value, str):
-        return False
-    if _SEVERAL_RE.search(value):
-        return True
-    return len(value) >= _TWO_NUMBERS and sum(map(str.isdigit, value)) >= _TWO_NUMBERS
+    """Cheap test before trying `parse_many`: a separator, or two long runs of digits."""
+    return isinstance(value, str) and _SEVERAL_RE.search(value) is not None
 
 
 def compact(value: str) -> str:
