@@ -1,0 +1,353 @@
+"""The service layer: the store, the acting user's permissions and the audit trail.
+
+Every workflow (`custmaster.workflows`) and the ``custmaster`` command work through a
+`Service`: it wraps a store (`custmaster.store.Store`) with the acting user
+(`custmaster.privacy.access.User`), checks the permission each operation needs
+(`custmaster.privacy.access.check`) and, given an `custmaster.audit.AuditChain`, leaves one
+audit entry per operation (who, what, which customer, which fields — never values).
+
+| operations | permission |
+| --- | --- |
+| reading: `get`, `find`, `history`, `explain`, `policy`, `expiring`, `state` … | ``query`` |
+| adding observations: `ingest`, `add_event` | ``entry`` |
+| flagging a number wrong (a call-back) | ``modify`` |
+| deciding candidate pairs: `decide` | ``review`` |
+| exports (`authorize_export`), masked or not | ``export`` |
+| full values in an export or on screen (``reveal=True``) | ``reveal`` too, and audited |
+
+Without a user (``user=None``) the service acts for the program itself — a script, a test, a
+notebook: every operation is allowed **except revealing** full values, which needs a named
+user holding ``reveal``, so that each reveal is attributable to a person (PRIVACY.md rule 1).
+
+Workflows accept a `Service` or a bare store; `as_service` wraps the latter.
+
+>>> from custmaster.privacy.access import User
+>>> service = Service.open("memory://", user=User("wang.fang", roles=["operator"]))
+>>> service.by(), service.can("export")
+('wang.fang', False)
+>>> service.authorize_export("renewals 2027-01", rows=10)
+Traceback (most recent call last):
+    ...
+custmaster.errors.PermissionDenied: [permission.export] The permission 'export' is missing ...
+>>> Service.open("memory://").authorize_export("renewals", rows=3, reveal=True)
+Traceback (most recent call last):
+    ...
+custmaster.errors.PermissionDenied: [permission.reveal] Revealing full values needs a named ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from custmaster.audit import AuditChain, AuditEntry
+from custmaster.errors import PermissionDenied, UsageError
+from custmaster.merge.engine import GoldenState
+from custmaster.merge.history import Explanation
+from custmaster.model.contact import ContactEvent
+from custmaster.model.customer import Customer, HistoryEntry
+from custmaster.model.policy import Policy, PolicyLine
+from custmaster.model.source import SourceRecord
+from custmaster.privacy.access import Permission, User, can, check
+from custmaster.resolve.candidates import CandidatePair, PairStatus
+from custmaster.resolve.decisions import Decision
+from custmaster.store.base import BaseStore, IngestResult, Store
+from custmaster.store.registry import open_store
+
+__all__ = ["ERROR_CODES", "PROGRAM", "Service", "as_service"]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "service.target": "A service was given something that is not a store.",
+    "service.user": "An operation that records who did it has no user or operator name.",
+}
+
+#: The name audit entries carry when the service acts without a user.
+PROGRAM = "program"
+
+
+class Service:
+    """A store, the acting user and an optional audit chain (see the module description).
+
+    ``on_audit`` (optional) receives each `custmaster.audit.AuditEntry` as it is made, for
+    the application to persist; the entries are also kept in `audit_entries`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        user: User | None = None,
+        *,
+        audit: AuditChain | None = None,
+        on_audit: Callable[[AuditEntry], None] | None = None,
+    ) -> None:
+        if not isinstance(store, Store):
+            raise UsageError(
+                f"A Service wraps a store, not {type(store).__name__}.",
+                code="service.target",
+                message_zh="Service 须包装一个存储。",
+            )
+        if user is not None and not isinstance(user, User):
+            raise UsageError(
+                "The acting user is a custmaster.privacy.access.User (or None).",
+                code="service.user",
+                message_zh="操作用户须为 User 对象。",
+            )
+        self.store = store
+        self.user = user
+        self.audit = audit
+        self._on_audit = on_audit
+        self._entries: list[AuditEntry] = []
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        user: User | None = None,
+        audit: AuditChain | None = None,
+        **options: Any,
+    ) -> Service:
+        """Open the store at ``url`` (`custmaster.store.open_store`) and wrap it."""
+        return cls(open_store(url, **options), user, audit=audit)
+
+    @property
+    def url(self) -> str:
+        """The URL of the store."""
+        return self.store.url
+
+    # -- who and may they --------------------------------------------------------------------
+
+    def by(self, who: str | None = None) -> str:
+        """The name to record as the author: ``who`` if given, else the user's name.
+
+        Raises `custmaster.UsageError` (``service.user``) when neither is known.
+        """
+        name = who.strip() if isinstance(who, str) else ""
+        if name:
+            return name
+        if self.user is not None:
+            return self.user.name
+        raise UsageError(
+            "Say who does this: pass by=/operator= or open the service with a user.",
+            code="service.user",
+            message_zh="须注明操作人。",
+        )
+
+    def can(self, permission: Permission | str) -> bool:
+        """Whether the acting user may do what ``permission`` covers (see `require`)."""
+        wanted = Permission.get(permission)
+        if self.user is None:
+            return wanted is not Permission.REVEAL
+        return can(self.user, wanted)
+
+    def require(self, permission: Permission | str) -> None:
+        """Raise `custmaster.PermissionDenied` unless the acting user may ``permission``."""
+        wanted = Permission.get(permission)
+        if self.user is not None:
+            check(self.user, wanted)
+        elif wanted is Permission.REVEAL:
+            raise PermissionDenied(
+                "Revealing full values needs a named user holding the 'reveal' permission.",
+                code="permission.reveal",
+                message_zh="查看明文须由具有“查看明文”（reveal）权限的具名用户操作。",
+            )
+
+    def record(
+        self,
+        operation: str,
+        *,
+        customer_id: str | None = None,
+        fields: Iterable[str] = (),
+        detail: Mapping[str, str | int | bool | None] | None = None,
+    ) -> AuditEntry | None:
+        """Append an audit entry (when the service has a chain) and return it."""
+        if self.audit is None:
+            return None
+        entry = self.audit.append(
+            self.user if self.user is not None else PROGRAM,
+            operation,
+            customer_id=customer_id,
+            fields=tuple(fields),
+            detail=detail,
+        )
+        self._entries.append(entry)
+        if self._on_audit is not None:
+            self._on_audit(entry)
+        return entry
+
+    @property
+    def audit_entries(self) -> tuple[AuditEntry, ...]:
+        """The audit entries this service made, oldest first."""
+        return tuple(self._entries)
+
+    def authorize_export(
+        self,
+        purpose: str,
+        *,
+        rows: int,
+        reveal: bool = False,
+        fields: Iterable[str] = (),
+    ) -> None:
+        """Check and audit an export of ``rows`` rows (``export``; ``reveal`` when full
+        values leave the library). ``purpose`` is a short, non-personal description."""
+        self.require(Permission.EXPORT)
+        if reveal:
+            self.require(Permission.REVEAL)
+        self.record(
+            "reveal" if reveal else "export",
+            fields=fields,
+            detail={"purpose": purpose[:200], "rows": rows},
+        )
+
+    # -- the store contract ------------------------------------------------------------------
+
+    def transaction(self) -> Any:
+        """The store's transaction context manager."""
+        return self.store.transaction()
+
+    def ingest(self, records: Iterable[SourceRecord | Mapping[str, Any]]) -> list[IngestResult]:
+        """Ingest records in one transaction; one `IngestResult` per record, in order."""
+        self.require(Permission.ENTRY)
+        batch = list(records)
+        results = list(self.store.ingest(batch))
+        self.record("entry", detail={"records": len(batch)})
+        return results
+
+    def ingest_one(self, record: SourceRecord | Mapping[str, Any]) -> IngestResult:
+        """Ingest one record."""
+        self.require(Permission.ENTRY)
+        result: IngestResult = self.store.ingest(record)
+        self.record("entry", customer_id=result.customer_id, detail={"records": 1})
+        return result
+
+    def get(self, customer_id: str) -> Customer:
+        """The customer with this id or alias."""
+        self.require(Permission.QUERY)
+        return self.store.get(customer_id)
+
+    def find(self, **criteria: Any) -> list[Customer]:
+        """Customers matching every criterion (see `custmaster.store.BaseStore.find`)."""
+        self.require(Permission.QUERY)
+        found = self.store.find(**criteria)
+        self.record("query", fields=sorted(criteria), detail={"found": len(found)})
+        return found
+
+    def history(self, customer_id: str, field: str) -> tuple[HistoryEntry, ...]:
+        """Earlier values of a field, newest first."""
+        self.require(Permission.QUERY)
+        return self.store.history(customer_id, field)
+
+    def as_of(self, customer_id: str, at: dt.datetime | dt.date | str) -> Customer:
+        """The customer as it stood at ``at``."""
+        self.require(Permission.QUERY)
+        return self.store.as_of(customer_id, at)
+
+    def explain(self, customer_id: str, field: str) -> Explanation:
+        """Which observation of a field won and why (masked)."""
+        self.require(Permission.QUERY)
+        return self.store.explain(customer_id, field)
+
+    def candidates(self, status: PairStatus | str | None = PairStatus.OPEN) -> list[CandidatePair]:
+        """Candidate pairs, highest priority first."""
+        self.require(Permission.QUERY)
+        return self.store.candidates(status)
+
+    def decide(
+        self,
+        pair: CandidatePair | str,
+        *,
+        merge: bool,
+        by: str | None = None,
+        note: str | None = None,
+    ) -> Decision:
+        """Record a decision on a candidate pair, authored by ``by`` or the acting user.
+
+        ``note`` (the reviewer's reason) is kept with the decision when the store takes one.
+        """
+        self.require(Permission.REVIEW)
+        author = self.by(by)
+        if note is not None and isinstance(self.store, BaseStore):
+            decision = self.store.decide(pair, merge=merge, by=author, note=note)
+        else:
+            decision = self.store.decide(pair, merge=merge, by=author)
+        self.record("review", customer_id=decision.a, detail={"merge": merge, "other": decision.b})
+        return decision
+
+    def add_event(self, customer_id: str, event: ContactEvent) -> bool:
+        """Record a contact event of a customer."""
+        self.require(Permission.ENTRY)
+        has = self.store.add_event(customer_id, event)
+        self.record("entry", customer_id=customer_id, fields=(event.contact_kind.value,))
+        return has
+
+    def events(
+        self, customer_id: str | None = None, contact: str | None = None
+    ) -> list[ContactEvent]:
+        """Contact events, oldest first."""
+        self.require(Permission.QUERY)
+        return self.store.events(customer_id, contact)
+
+    def policy(self, policy_no: str) -> Policy:
+        """One policy as its customers' records describe it."""
+        self.require(Permission.QUERY)
+        return self.store.policy(policy_no)
+
+    def expiring(self, month: str, *, line: PolicyLine | str | None = None) -> list[Policy]:
+        """Policies whose cover ends in ``month``."""
+        self.require(Permission.QUERY)
+        return self.store.expiring(month, line=line)
+
+    def iter_customers(self) -> Iterator[Customer]:
+        """Every customer, streamed."""
+        self.require(Permission.QUERY)
+        return self.store.iter_customers()
+
+    def counts(self) -> dict[str, int]:
+        """Counts by kind."""
+        self.require(Permission.QUERY)
+        return self.store.counts()
+
+    def observations(self, customer_id: str) -> list[SourceRecord]:
+        """The source records of a customer, oldest first."""
+        self.require(Permission.QUERY)
+        return self.store.observations(customer_id)
+
+    def state(self, customer_id: str) -> GoldenState | None:
+        """The customer's incremental golden state when the store exposes it, else None.
+
+        Reading it is much cheaper than `get` (which also builds every field's history), so
+        exports over many customers use it; callers fall back to `get` on None.
+        """
+        self.require(Permission.QUERY)
+        reader = getattr(self.store, "state", None)
+        if reader is None:
+            return None
+        state = reader(customer_id)
+        return state if isinstance(state, GoldenState) else None
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Service(url={self.url!r}, user={self.user!r})"
+
+
+def as_service(target: Service | Store) -> Service:
+    """``target`` itself when it is a `Service`, else a new service (no user) around it.
+
+    >>> from custmaster.store import MemoryStore
+    >>> as_service(MemoryStore()).url
+    'memory://'
+    """
+    if isinstance(target, Service):
+        return target
+    return Service(target)

@@ -1,0 +1,847 @@
+"""Importing files into a store: core-system extracts, and the engine every channel shares.
+
+`import_core_extract` reads a core policy system extract (保单号, 被保险人, 车牌号, 起保日期,
+终保日期, 初登日期, 厂牌型号, 车架号, 发动机号, 身份证号, 客户地址, 办公电话, 家庭电话,
+移动电话 …) as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX, turns each row into a
+`custmaster.SourceRecord` of the ``core_system`` channel and ingests it in batches, each batch
+one transaction. `import_table` is the same engine for any channel
+(`custmaster.workflows.channels` defines the others' profiles).
+
+**Rows to records.** Headers are mapped as ``custmaster validate`` maps them
+(`custmaster.workflows.headers`), plus the columns that say where a row comes from rather than
+what it says about the customer (`META_FIELDS`): the source's own record number, when the
+source observed the row (签单日期, 报案时间 …), the operator, the endorsement sequence, and the
+policy's status, 新保/续保 flag, renewed policy and payment, which become policy facts
+(`custmaster.workflows.policies`). A column of a phone of unknown kind (联系电话) goes to
+``mobile`` for a mobile number and to ``home_phone`` for a fixed line. Other columns are kept
+as the record's extra values.
+
+**Source references** make re-runs idempotent. A core-system row naming a policy is
+``<policy number>#<endorsement sequence>`` (``#0`` without a 批改序号 column, plus ``#<role>``
+when the file has a role column), so the same policy state arriving again in a later extract is
+recognised; other rows are ``<file stem>:<row number>``, unless the profile's source has its
+own record number (报案号, 通话编号 …). A row already imported with the same content is counted
+as a duplicate and changes nothing; one whose reference was imported with *other* content is
+rejected as ``record.conflicting_duplicate`` (a changed record needs a new reference).
+
+**Observed time.** A row's values were observed when its time column says; else at
+``observed_at`` if given; else at the file's modification time (to the second), so re-running
+the same file gives the same records. Dates are China dates (midnight, UTC+8).
+
+**Bad rows** never stop an import: a row with an invalid cell is rejected whole (the store is
+unchanged by it), unless ``skip_bad_cells=True`` imports it without its bad cells. Every
+rejected cell is one line of the rejects CSV (`custmaster.workflows.validation.REJECT_COLUMNS`:
+row, column, field, code, message, message_zh, masked value), and so is a row the store
+refused. The `ImportSummary` counts rows read, new customers, rows merged into existing
+customers, conflicting rows (stored, and raising a candidate pair for review), duplicates and
+rejected rows.
+
+Numbers already flagged wrong by a call-back (`custmaster.workflows.callbacks`) stay flagged
+for a customer who brings one of them in a later import: the flag is copied to that customer.
+
+>>> import tempfile, pathlib
+>>> from custmaster.service import Service
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "core.csv").write_text(
+...     "保单号,险种,被保险人,身份证号,移动电话,终保日期,签单日期\\n"
+...     "PDAA2026001,商业险,张伟,11010519491231002X,138 0013 8000,2027-01-04,2026-01-02\\n"
+...     "PDZA2026001,交强险,张伟,11010519491231002X,,2027-01-04,2026-01-02\\n"
+...     "PDAA2026002,商业险,李娜,110105198001010024,13800138OOO,2027-01-09,2026-01-05\\n",
+...     encoding="utf-8-sig")
+>>> service = Service.open("memory://")
+>>> summary = import_core_extract(service, folder / "core.csv")
+>>> summary.rows, summary.new, summary.merged, summary.rejected
+(3, 1, 1, 1)
+>>> summary.codes
+(('phone.vanity', 1),)
+>>> import_core_extract(service, folder / "core.csv").duplicates  # a re-run adds nothing
+2
+>>> [p.policy_no for p in service.expiring("2027-01")]
+['PDAA2026001', 'PDZA2026001']
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from custmaster.errors import UsageError, ValidationError
+from custmaster.merge.engine import verdict_key
+from custmaster.model.contact import ContactEvent
+from custmaster.model.provenance import Channel, Provenance
+from custmaster.model.source import PHONE_FIELDS, SourceRecord
+from custmaster.service import Service, as_service
+from custmaster.store.base import IngestResult, Outcome, Store
+from custmaster.validate import phone as phone_module
+from custmaster.validate._mask import mask_unknown
+from custmaster.workflows.dates import from_excel_serial, parse_date
+from custmaster.workflows.headers import HeaderMap, map_headers, normalise_header
+from custmaster.workflows.policies import (
+    meta_key,
+    parse_business_type,
+    parse_flag,
+    parse_status,
+)
+from custmaster.workflows.reading import Row, TableFormatError, open_table
+from custmaster.workflows.validation import (
+    DATE_FIELDS,
+    EMPTY_MARKERS,
+    REJECT_COLUMNS,
+    Reject,
+    RowValidator,
+    cell_text,
+)
+
+__all__ = [
+    "CHINA_TZ",
+    "CORE_SYSTEM",
+    "DEFAULT_META_ALIASES",
+    "ERROR_CODES",
+    "META_FIELDS",
+    "ImportProfile",
+    "ImportSummary",
+    "copied_event",
+    "import_core_extract",
+    "import_table",
+    "parse_time",
+    "wrong_numbers",
+]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "import.time": "A time column holds no date or time.",
+    "import.reference": "A source-reference column is empty or longer than 200 characters.",
+    "import.batch_size": "The batch size is not a positive integer.",
+    "import.no_known_columns": "No header of the file maps to a field or to a source column.",
+}
+
+#: China Standard Time: dates in files are China dates.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+#: Columns that describe the row's source or the policy rather than the customer.
+META_FIELDS: dict[str, str] = {
+    "source_ref": "the source's own record number (报案号, 通话编号 …): the record's reference",
+    "observed_at": "when the source observed the row (签单日期, 报案时间, 通话时间 …)",
+    "operator": "who took the row (坐席, 业务员, 操作员 …)",
+    "endorsement_seq": "the policy's endorsement sequence (批改序号); part of the reference",
+    "status": "the policy status (保单状态: 有效, 未缴费, 退保 …)",
+    "business_type": "new or renewal (新保/续保/转保)",
+    "renews": "the policy this one renews (上年保单号)",
+    "paid": "whether the premium is paid (缴费状态: 是/否, 已缴费/未缴费)",
+    "phone": "a phone of unknown kind (联系电话): mobile if a mobile number, else home_phone",
+}
+
+#: Header spellings of `META_FIELDS` every profile recognises.
+DEFAULT_META_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "source_ref": ("记录号", "流水号", "记录编号", "source_ref"),
+    "observed_at": (
+        "签单日期",
+        "签单时间",
+        "出单日期",
+        "出单时间",
+        "录入日期",
+        "录入时间",
+        "数据日期",
+        "更新时间",
+        "observed_at",
+    ),
+    "operator": ("操作员", "经办人", "录入人", "operator"),
+    "endorsement_seq": ("批改序号", "批改次数", "批改顺序号"),
+    "status": ("保单状态", "policy_status"),
+    "business_type": (
+        "新续保标志",
+        "新续保",
+        "新保续保",
+        "新续转标志",
+        "业务类型",
+        "business_type",
+    ),
+    "renews": ("上年保单号", "续保原保单号", "原保单号", "renews"),
+    "paid": ("缴费状态", "是否缴费", "收费状态", "缴费标志", "paid"),
+    "phone": ("联系电话", "电话", "电话号码", "联系方式", "phone"),
+}
+
+_BATCH = 2000
+_REF_MAX = 200
+_MOBILE = re.compile(r"\+861\d{10}")
+_ISO_TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}")
+_MOBILE_SLOT = "mobile"
+_PHONE_SLOTS = ("home_phone", "office_phone")
+
+
+def _channel(value: str | Channel) -> Channel:
+    return Channel.get(value)
+
+
+@attrs.frozen
+class ImportProfile:
+    """How one channel's files are read: its channel and the headers of its source columns.
+
+    ``meta_aliases`` adds header spellings for `META_FIELDS` (checked before the default field
+    headers, so a claim report's 报案人电话 can be a ``phone``); ``policy_refs`` makes rows
+    that name a policy take ``<policy>#<sequence>`` as their reference (core system,
+    underwriting); ``default_role`` is the role a row's customer plays on its policy.
+    """
+
+    channel: Channel = attrs.field(converter=_channel)
+    meta_aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    policy_refs: bool = False
+    description: str = ""
+
+
+#: The core policy system: a row per policy (and endorsement state) of the insured.
+CORE_SYSTEM = ImportProfile(
+    channel=Channel.CORE_SYSTEM,
+    policy_refs=True,
+    description="core policy system extract (核心系统)",
+)
+
+
+@attrs.frozen
+class ImportSummary:
+    """What an import did, row by row.
+
+    ``new``: rows that made a new customer; ``merged``: rows added to an existing customer;
+    ``conflicting``: rows stored that raised (or extended) a candidate pair for review;
+    ``duplicates``: rows already in the store (nothing changed); ``rejected``: rows not
+    imported (invalid cells, or a reference already used for other content); ``partial``:
+    rows imported without their bad cells (``skip_bad_cells``).
+    """
+
+    path: Path
+    channel: str
+    kind: str
+    encoding: str | None
+    sheet: str | None
+    header_row: int
+    rows: int
+    new: int
+    merged: int
+    conflicting: int
+    duplicates: int
+    rejected: int
+    partial: int
+    #: Lines written to the rejects file.
+    rejects: int
+    #: Rejected cells and rows per error code, most frequent first.
+    codes: tuple[tuple[str, int], ...]
+    #: Distinct customers the imported rows went to.
+    customers: int
+    #: Wrong-number flags copied to customers who brought a flagged number in.
+    flags_copied: int
+    #: ``(header, field)`` of each column read into a record field.
+    mapped: tuple[tuple[str, str], ...]
+    #: ``(header, source column)`` of each column read as a `META_FIELDS` column.
+    meta: tuple[tuple[str, str], ...]
+    #: Headers kept as extra values.
+    unmapped: tuple[str, ...]
+    rejects_path: Path | None
+    seconds: float
+
+    @property
+    def imported(self) -> int:
+        """Rows stored: new, merged and conflicting."""
+        return self.new + self.merged + self.conflicting
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows read per second of the whole import."""
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
+    """A time from a cell: a datetime (naive is China time), a date (China midnight), ISO text
+    with or without a time, any date form `custmaster.workflows.dates.parse_date` reads, or
+    an Excel serial number with a fraction of a day.
+
+    >>> parse_time("2026-12-04 10:30").isoformat()
+    '2026-12-04T10:30:00+08:00'
+    >>> parse_time("2026年12月4日").isoformat()
+    '2026-12-04T00:00:00+08:00'
+    >>> parse_time(46360.5).isoformat()
+    '2026-12-04T12:00:00+08:00'
+    """
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=CHINA_TZ)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        day = from_excel_serial(value, field=field)
+        seconds = round((float(value) % 1) * 86400)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ) + dt.timedelta(
+            seconds=seconds
+        )
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_TIME.match(text):
+            try:
+                parsed = dt.datetime.fromisoformat(_iso(text))
+            except ValueError:
+                parsed = None
+            if parsed is not None:
+                return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
+        day = parse_date(text, field=field)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
+    raise ValidationError(
+        "Not a date or time.",
+        code="import.time",
+        field=field,
+        masked_value=mask_unknown(str(value)),
+        message_zh="不是日期或时间。",
+    )
+
+
+def _iso(text: str) -> str:
+    date, sep, rest = text.replace("T", " ", 1).partition(" ")
+    parts = re.split(r"[-/]", date)
+    if len(parts) == 3:
+        date = f"{parts[0]}-{int(parts[1]):02d}-{int(parts[2]):02d}"
+    clock = rest.strip()
+    if clock and re.fullmatch(r"\d:\d{2}.*", clock):
+        clock = "0" + clock
+    return f"{date} {clock}" if sep else date
+
+
+def _is_empty(text: str) -> bool:
+    stripped = text.strip()
+    return not stripped or (len(stripped) <= 4 and stripped.casefold() in EMPTY_MARKERS)
+
+
+def _meta_index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for field, names in aliases.items():
+        for name in names:
+            index.setdefault(normalise_header(name), field)
+    return index
+
+
+_DEFAULT_META_INDEX = _meta_index(DEFAULT_META_ALIASES)
+
+
+@attrs.frozen
+class _Columns:
+    header_map: HeaderMap
+    #: header -> meta field
+    meta: dict[str, str]
+    #: headers kept as extra values
+    extra: tuple[str, ...]
+
+
+def _split_mapping(
+    mapping: Mapping[str, object] | None,
+) -> tuple[dict[str, object], dict[str, str]]:
+    fields: dict[str, object] = {}
+    meta: dict[str, str] = {}
+    for header, target in (mapping or {}).items():
+        if isinstance(target, str) and target in META_FIELDS:
+            meta[normalise_header(header)] = target
+        else:
+            fields[header] = target
+    return fields, meta
+
+
+def _columns(
+    headers: tuple[str, ...], profile: ImportProfile, mapping: Mapping[str, object] | None
+) -> _Columns:
+    user_fields, user_meta = _split_mapping(mapping)
+    user_keys = {normalise_header(h) for h in user_fields}
+    profile_index = _meta_index(profile.meta_aliases)
+    meta: dict[str, str] = {}
+    taken: set[str] = set()
+    for header in headers:
+        key = normalise_header(header)
+        field = user_meta.get(key)
+        if field is None and key not in user_keys:
+            field = profile_index.get(key)
+        if field is not None and field not in taken:
+            meta[header] = field
+            taken.add(field)
+    field_mapping: dict[str, object] = dict(user_fields)
+    for header in meta:
+        field_mapping[header] = None
+    header_map = map_headers(headers, field_mapping)
+    duplicates = set(header_map.duplicates)
+    for header in header_map.unmapped:
+        if header in meta or header in duplicates:
+            continue
+        key = normalise_header(header)
+        if key in user_keys:
+            continue
+        field = _DEFAULT_META_INDEX.get(key)
+        if field is not None and field not in taken:
+            meta[header] = field
+            taken.add(field)
+    extra = tuple(h for h in header_map.unmapped if h not in meta)
+    return _Columns(header_map, meta, extra)
+
+
+def _mtime(path: Path) -> dt.datetime:
+    stamp = int(path.stat().st_mtime)
+    return dt.datetime.fromtimestamp(stamp, tz=dt.timezone.utc)
+
+
+class _RejectSink:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.count = 0
+        self._file = None
+        self._writer: Any = None
+        if path is not None:
+            self._file = path.open("w", encoding="utf-8-sig", newline="", buffering=1 << 16)
+            self._writer = csv.writer(self._file, lineterminator="\r\n")
+            self._writer.writerow(REJECT_COLUMNS)
+
+    def add(self, reject: Reject) -> None:
+        self.count += 1
+        if self._writer is not None:
+            self._writer.writerow(reject.as_row())
+
+    def close(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+
+
+def wrong_numbers(service: Service) -> dict[str, ContactEvent]:
+    """Phone numbers whose newest status-setting contact event says they are wrong.
+
+    Maps each such number (E.164) to that event. A number counts as wrong for every
+    customer who has it, until a later event reaches someone on it.
+    """
+    newest: dict[str, tuple[tuple[dt.datetime, str], ContactEvent]] = {}
+    for event in service.events():
+        status = event.outcome.implied_status
+        if status is None or not event.contact_kind.is_phone:
+            continue
+        number = verdict_key(event.contact_kind.value, event.contact_value)[1]
+        key = (event.at, event.id)
+        current = newest.get(number)
+        if current is None or key > current[0]:
+            newest[number] = (key, event)
+    return {
+        number: event
+        for number, (_, event) in newest.items()
+        if event.outcome.implied_status is not None
+        and event.outcome.implied_status.value == "wrong"
+    }
+
+
+def copied_event(event: ContactEvent, customer_id: str) -> ContactEvent:
+    """A copy of a call-back event for another customer who has the same number.
+
+    Its id is the original's base id plus ``#<customer id>`` (event ids are unique per store).
+    """
+    base = event.id.split("#", 1)[0]
+    new_id = f"{base}#{customer_id}"
+    if len(new_id) > 64:
+        new_id = f"{base[: 63 - len(customer_id)]}#{customer_id}"
+    return attrs.evolve(event, id=new_id)
+
+
+class _Importer:
+    """One import run: the column plan, the batch, the counters."""
+
+    def __init__(
+        self,
+        service: Service,
+        path: Path,
+        profile: ImportProfile,
+        columns: _Columns,
+        *,
+        observed_at: dt.datetime,
+        operator: str | None,
+        skip_bad_cells: bool,
+        rejects: _RejectSink,
+        flagged: dict[str, ContactEvent],
+    ) -> None:
+        self.service = service
+        self.profile = profile
+        self.channel = profile.channel
+        self.columns = columns
+        self.stem = path.stem
+        self.observed_at = observed_at
+        self.operator = operator
+        self.skip_bad_cells = skip_bad_cells
+        self.rejects = rejects
+        self.flagged = flagged
+        self.validator = RowValidator(columns.header_map)
+        self.plan = [
+            (header, field, field in DATE_FIELDS) for header, field in columns.header_map.mapped
+        ]
+        self.meta = list(columns.meta.items())
+        self.extra = columns.extra
+        self.width = len(columns.header_map.headers)
+        self.has_role = any(field == "role" for _, field, _ in self.plan)
+        self.today = dt.date.today()
+        self.counts = dict.fromkeys(Outcome, 0)
+        self.codes: dict[str, int] = {}
+        self.partial = 0
+        self.customers: set[str] = set()
+        self.flags_copied = 0
+        self.batch: list[SourceRecord] = []
+        self.batch_rows: list[int] = []
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _reject(self, reject: Reject) -> None:
+        self.rejects.add(reject)
+        self.codes[reject.code] = self.codes.get(reject.code, 0) + 1
+
+    def _values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for header, field, is_date in self.plan:
+            cell = row.get(header)
+            if cell is None:
+                continue
+            text = cell if type(cell) is str else cell_text(cell)
+            if _is_empty(text):
+                continue
+            if is_date:
+                latest = self.today if field == "birth_date" else dt.date(2100, 12, 31)
+                values[field] = parse_date(cell, field=field, latest=latest)
+            else:
+                values[field] = text
+        return values
+
+    def _meta(
+        self, row_number: int, row: Mapping[str, Any], values: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[Reject]]:
+        found: dict[str, Any] = {}
+        rejects: list[Reject] = []
+        for header, field in self.meta:
+            cell = row.get(header)
+            if cell is None:
+                continue
+            text = cell if type(cell) is str else cell_text(cell)
+            if _is_empty(text):
+                continue
+            try:
+                found[field] = self._meta_value(field, cell, text)
+            except ValidationError as error:
+                rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
+        phone = found.pop("phone", None)
+        if phone is not None:
+            self._place_phone(phone, values, found)
+        return found, rejects
+
+    @staticmethod
+    def _meta_value(field: str, cell: object, text: str) -> Any:
+        if field == "observed_at":
+            return parse_time(cell)
+        if field == "phone":
+            return phone_module.validate(text)
+        value = text.strip()
+        if field == "source_ref" and len(value) > _REF_MAX:
+            raise ValidationError(
+                f"A source reference is at most {_REF_MAX} characters.",
+                code="import.reference",
+                masked_value=mask_unknown(value),
+                message_zh=f"来源编号最多 {_REF_MAX} 个字符。",
+            )
+        return value
+
+    @staticmethod
+    def _place_phone(number: str, values: dict[str, Any], found: dict[str, Any]) -> None:
+        if _MOBILE.fullmatch(number):
+            if _MOBILE_SLOT not in values:
+                values[_MOBILE_SLOT] = number
+                return
+        else:
+            for slot in _PHONE_SLOTS:
+                if slot not in values:
+                    values[slot] = number
+                    return
+        found["extra_phone"] = number
+
+    def _extra(self, row: Mapping[str, Any]) -> dict[str, str]:
+        extra: dict[str, str] = {}
+        for header in self.extra:
+            cell = row.get(header)
+            if cell is not None and cell != "":
+                text = cell_text(cell)
+                if text.strip():
+                    extra[header[:64]] = text
+        if len(row) > self.width:
+            for key in row.keys() - set(self.columns.header_map.headers):
+                extra[key[:64]] = cell_text(row[key])
+        return extra
+
+    def _reference(
+        self, row_number: int, values: Mapping[str, Any], meta: Mapping[str, Any]
+    ) -> str:
+        ref = meta.get("source_ref")
+        if ref:
+            return str(ref)
+        policy_no = values.get("policy_no")
+        if self.profile.policy_refs and isinstance(policy_no, str) and policy_no.strip():
+            number = "".join(policy_no.split()).upper()
+            seq = str(meta.get("endorsement_seq") or "0").strip()
+            ref = f"{number}#{seq}"
+            role = values.get("role")
+            if self.has_role and role:
+                ref += f"#{str(role).strip()}"
+            return ref
+        return f"{self.stem}:{row_number}"
+
+    def _policy_facts(self, values: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, str]:
+        policy_no = values.get("policy_no")
+        if not isinstance(policy_no, str) or not policy_no.strip():
+            return {}
+        number = "".join(policy_no.split()).upper()
+        facts: dict[str, str] = {}
+        status = parse_status(meta["status"]) if "status" in meta else None
+        if status is not None:
+            facts[meta_key("status", number)] = status.value
+        business = parse_business_type(meta["business_type"]) if "business_type" in meta else None
+        if business is not None:
+            facts[meta_key("business_type", number)] = business.value
+        if "renews" in meta:
+            renews = "".join(str(meta["renews"]).split()).upper()
+            if renews and renews != number:
+                facts[meta_key("renews", number)] = renews
+        paid = parse_flag(meta["paid"]) if "paid" in meta else None
+        if paid is not None:
+            facts[meta_key("paid", number)] = "yes" if paid else "no"
+        return facts
+
+    def _unparsed_facts(self, meta: Mapping[str, Any]) -> dict[str, str]:
+        """Policy-fact cells that could not be read are kept under their header."""
+        kept: dict[str, str] = {}
+        readers: dict[str, Callable[[Any], object]] = {
+            "status": parse_status,
+            "business_type": parse_business_type,
+            "paid": parse_flag,
+        }
+        for header, field in self.meta:
+            reader = readers.get(field)
+            if reader is not None and field in meta and reader(meta[field]) is None:
+                kept[header[:64]] = str(meta[field])
+        if "extra_phone" in meta:
+            kept["extra_phone"] = str(meta["extra_phone"])
+        return kept
+
+    def record(self, row_number: int, row: Row) -> SourceRecord | None:
+        """The row's record, or None after writing its rejects."""
+        rejects: list[Reject] = []
+        try:
+            values = self._values(row)
+        except ValidationError:
+            values = None
+        if values is not None:
+            meta, rejects = self._meta(row_number, row, values)
+            if not rejects:
+                try:
+                    return self._build(row_number, row, values, meta)
+                except ValidationError:
+                    pass
+        # The slow path: every bad cell, with its column.
+        result = self.validator(row_number, row)
+        values = dict(result.values)
+        meta, meta_rejects = self._meta(row_number, row, values)
+        all_rejects = [*result.rejects, *meta_rejects]
+        if not all_rejects:  # only the record as a whole failed (e.g. a policy reference)
+            try:
+                return self._build(row_number, row, values, meta)
+            except ValidationError as error:
+                all_rejects = [Reject.from_error(row_number, "", error.field or "", error)]
+                self._reject_all(all_rejects)
+                return None
+        self._reject_all(all_rejects)
+        if not self.skip_bad_cells:
+            return None
+        try:
+            record = self._build(row_number, row, values, meta)
+        except ValidationError:
+            return None
+        self.partial += 1
+        return record
+
+    def _reject_all(self, rejects: Iterable[Reject]) -> None:
+        for reject in rejects:
+            self._reject(reject)
+
+    def _build(
+        self,
+        row_number: int,
+        row: Mapping[str, Any],
+        values: dict[str, Any],
+        meta: dict[str, Any],
+    ) -> SourceRecord:
+        extra = self._extra(row)
+        extra.update(self._unparsed_facts(meta))
+        extra.update(self._policy_facts(values, meta))
+        provenance = Provenance(
+            channel=self.channel,
+            source_ref=self._reference(row_number, values, meta),
+            observed_at=meta.get("observed_at", self.observed_at),
+            operator=meta.get("operator", self.operator),
+        )
+        return SourceRecord(provenance=provenance, extra=extra, **values)
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def add(self, row_number: int, record: SourceRecord, batch_size: int) -> None:
+        self.batch.append(record)
+        self.batch_rows.append(row_number)
+        if len(self.batch) >= batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        results = self.service.ingest(self.batch)
+        for row_number, record, result in zip(self.batch_rows, self.batch, results, strict=True):
+            self._count(row_number, record, result)
+        self.batch.clear()
+        self.batch_rows.clear()
+
+    def _count(self, row_number: int, record: SourceRecord, result: IngestResult) -> None:
+        self.counts[result.outcome] += 1
+        if result.outcome is Outcome.REJECTED:
+            error = result.error
+            if error is not None:
+                self._reject(Reject.from_error(row_number, "", error.field or "", error))
+            return
+        if result.customer_id is None:
+            return
+        self.customers.add(result.customer_id)
+        if self.flagged:
+            self._copy_flags(result.customer_id, record)
+
+    def _copy_flags(self, customer_id: str, record: SourceRecord) -> None:
+        for field in PHONE_FIELDS:
+            number = getattr(record, field)
+            if number is None:
+                continue
+            event = self.flagged.get(number)
+            if event is None:
+                continue
+            copy = copied_event(event, customer_id)
+            if not any(e.id == copy.id for e in self.service.events(customer_id)):
+                self.service.add_event(customer_id, copy)
+                self.flags_copied += 1
+
+
+def import_table(
+    target: Service | Store,
+    path: str | Path,
+    profile: ImportProfile = CORE_SYSTEM,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    header_row: int | None = None,
+    mapping: Mapping[str, object] | None = None,
+    rejects: str | Path | None = None,
+    observed_at: dt.datetime | dt.date | str | None = None,
+    operator: str | None = None,
+    skip_bad_cells: bool = False,
+    batch_size: int = _BATCH,
+    progress: Callable[[int, float | None], None] | None = None,
+) -> ImportSummary:
+    """Import every row of a CSV or XLSX file through ``profile`` (see the module description).
+
+    ``mapping`` maps headers to `custmaster.SourceRecord` fields, to `META_FIELDS` or to
+    ``None`` (ignore the column). ``rejects`` is the path of the rejects CSV (none written
+    when None). ``observed_at`` is the time of rows without a time column (default: the
+    file's modification time); ``operator`` the operator of rows without an operator column.
+    ``progress(rows_done, fraction_or_None)`` is called after each batch.
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise UsageError(
+            "The batch size is a positive integer.",
+            code="import.batch_size",
+            message_zh="批大小须为正整数。",
+        )
+    service = as_service(target)
+    path = Path(path)
+    default_time = _mtime(path) if observed_at is None else parse_time(observed_at)
+
+    def score(headers: tuple[str, ...]) -> int:
+        columns = _columns(headers, profile, mapping)
+        return columns.header_map.score() + len(columns.meta)
+
+    started = time.perf_counter()
+    with open_table(
+        path,
+        encoding=encoding,
+        sheet=sheet,
+        delimiter=delimiter,
+        header_row=header_row,
+        header_score=score,
+    ) as table:
+        columns = _columns(table.headers, profile, mapping)
+        if not columns.header_map.score():
+            raise TableFormatError(
+                f"{path.name}: none of the headers is a known field "
+                "(保单号, 被保险人, 身份证号, 移动电话 … or policy_no, name …); "
+                "pass a header mapping.",
+                code="import.no_known_columns",
+                message_zh=f"{path.name}：没有可识别的表头，请提供表头映射。",
+            )
+        sink = _RejectSink(Path(rejects) if rejects is not None else None)
+        importer = _Importer(
+            service,
+            path,
+            profile,
+            columns,
+            observed_at=default_time,
+            operator=operator,
+            skip_bad_cells=skip_bad_cells,
+            rejects=sink,
+            flagged=wrong_numbers(service) if service.counts().get("events") else {},
+        )
+        rows = 0
+        try:
+            for row_number, row in table:
+                rows += 1
+                record = importer.record(row_number, row)
+                if record is not None:
+                    importer.add(row_number, record, batch_size)
+                if progress is not None and rows % batch_size == 0:
+                    progress(rows, table.progress())
+            importer.flush()
+        finally:
+            sink.close()
+        if progress is not None:
+            progress(rows, 1.0)
+    counts = importer.counts
+    return ImportSummary(
+        path=path,
+        channel=profile.channel.code,
+        kind=table.kind,
+        encoding=table.encoding,
+        sheet=table.sheet,
+        header_row=table.header_row,
+        rows=rows,
+        new=counts[Outcome.NEW_CUSTOMER],
+        merged=counts[Outcome.MERGED],
+        conflicting=counts[Outcome.CANDIDATE],
+        duplicates=counts[Outcome.DUPLICATE],
+        rejected=rows - sum(counts[o] for o in Outcome if o is not Outcome.REJECTED),
+        partial=importer.partial,
+        rejects=sink.count,
+        codes=tuple(sorted(importer.codes.items(), key=lambda item: (-item[1], item[0]))),
+        customers=len(importer.customers),
+        flags_copied=importer.flags_copied,
+        mapped=columns.header_map.mapped,
+        meta=tuple(columns.meta.items()),
+        unmapped=columns.extra,
+        rejects_path=sink.path,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def import_core_extract(
+    target: Service | Store,
+    path: str | Path,
+    **options: Any,
+) -> ImportSummary:
+    """Import a core policy system extract (channel ``core_system``); see `import_table`."""
+    return import_table(target, path, CORE_SYSTEM, **options)
