@@ -728,3 +728,16 @@ def test_docs_page_names_the_module() -> None:
     text = page.read_text(encoding="utf-8")
     assert re.search(r"^# ", text, re.MULTILINE)
     assert "::: custmaster.validate.phone" in text
+
+
+def test_long_input_is_refused_quickly() -> None:
+    import time
+
+    start = time.perf_counter()
+    assert _code("1" * 300) == "phone.length"
+    assert _code("手机" * 200_000) == "phone.length"
+    assert phone.parse_many("13800138000 " * 1000).rejects == (
+        (phone.mask("13800138000 " * 1000), "phone.length"),
+    )
+    assert len(phone.parse_many("13800138000 " * 100).numbers) == 1
+    assert time.perf_counter() - start < 2

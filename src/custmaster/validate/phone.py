@@ -36,11 +36,14 @@ the digits as written for service numbers); `PhoneNumber.area_code` is the area 
 its trunk ``0`` (``0592``, ``010``) for Chinese fixed lines and None otherwise.
 
 **Speed.** Chinese numbers written as digits, spaces, dashes and brackets (``+86``/``0086``
-included) take a fast path: China's numbering plan compiled from phonenumbers' metadata at
-import (`custmaster.validate._phone_plan`), about 10-20 times faster than
-``phonenumbers.parse`` + ``is_valid_number`` + ``format_number``, with the same results on
-plain numbers (``tests/test_phone_differential.py``); everything else goes through the
-general path and, for other countries, phonenumbers itself.
+included), service numbers among them, take a fast path: China's numbering plan compiled
+at import from phonenumbers' metadata into lookup tables and a digit automaton (private
+module ``_phone_plan``). On the mixed inputs of ``benchmarks/_phone.py`` it is over ten
+times faster than ``phonenumbers.parse`` + ``is_valid_number`` + ``format_number`` (14-19
+times on plain digit strings), with the same results (``tests/test_phone_differential.py``).
+Labels, extension markers, full-width characters and the like go through the general path
+(a few microseconds); other countries' numbers through phonenumbers itself. Nothing is
+cached per number.
 
 **Deliberate differences from phonenumbers** (its parse + is_valid_number + E.164, region
 CN; each is asserted in ``tests/test_phone_differential.py``):
@@ -200,8 +203,12 @@ IP_DIAL_PREFIXES: Final[frozenset[str]] = frozenset({"17951", "12593", "17911", 
 _MAX_EXTENSION: Final = 6
 _MIN_LOCAL: Final = 7
 _MIN_NON_GEOGRAPHIC: Final = 10
+# Fewest digits of a number that takes a bare extension (2-digit area code, 7-digit local).
+_MIN_HOST: Final = 2 + _MIN_LOCAL
 _MAX_DIGITS: Final = 40
-_MAX_TOKENS: Final = 40
+_MAX_TEXT: Final = 256  # characters of one number with its labels (phonenumbers allows 250)
+_MAX_FIELD: Final = 8192  # characters of a field for parse_many
+_MAX_GROUPS: Final = 8  # space-separated groups one number may span in parse_many
 
 
 class PhoneKind(str, enum.Enum):
@@ -408,7 +415,9 @@ def _resolve(
 
 _MAX_FAST: Final = 24
 # A separator between numbers, or two runs of 7+ digits (13800138000 0592-5123456).
-_SEVERAL_RE: Final = re.compile(r"[/,;|、，；／\n]|\d{7}\D+\d{7}")
+_SEPARATOR_RE: Final = re.compile(r"[/,;|、，；／\n]")
+_TWO_RUNS_RE: Final = re.compile(r"\d{7}\D+\d{7}")
+_TWO_RUNS: Final = 15
 _AREA_CODE_RE: Final = re.compile(r"0?(10|2\d|[3-9]\d\d)")
 
 
@@ -455,7 +464,12 @@ def _fast(value: str) -> PhoneNumber | str | None:
         return number if number is not None else _cn_error(digits, _CN.national(digits))
     cut = max(text.rfind(" "), text.rfind("-"), text.rfind("("), text.rfind(")"))
     tail = text[cut + 1 :]
-    if cut >= 0 and len(tail) <= _MAX_EXTENSION and tail.isdigit():
+    if (
+        cut >= 0
+        and len(tail) <= _MAX_EXTENSION
+        and len(digits) - len(tail) >= _MIN_HOST  # the head can hold a complete number
+        and tail.isdigit()
+    ):
         head = text[:cut].replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
         extended = _fast_extension(head, tail)
         if extended is not None:
@@ -479,6 +493,8 @@ def _fast_extension(head: str, tail: str) -> PhoneNumber | None:
 def _parse_text(value: object, region: str, area: str | None) -> PhoneNumber | str:
     if not isinstance(value, str):
         return "phone.format"
+    if len(value) > _MAX_TEXT:
+        return "phone.length"
     cleaned = _clean(value)
     if cleaned.error is not None:
         return cleaned.error
@@ -550,7 +566,11 @@ def parse(value: str, *, region: str = "CN", default_area_code: str | None = Non
 
 def _may_hold_several(value: object) -> bool:
     """Cheap test before trying `parse_many`: a separator, or two long runs of digits."""
-    return isinstance(value, str) and _SEVERAL_RE.search(value) is not None
+    if not isinstance(value, str) or len(value) > _MAX_TEXT:
+        return False
+    if _SEPARATOR_RE.search(value) is not None:
+        return True
+    return len(value) >= _TWO_RUNS and _TWO_RUNS_RE.search(value) is not None
 
 
 def compact(value: str) -> str:
@@ -668,14 +688,14 @@ def _parse_many(text: str, region: str, area: str | None) -> ParsedPhones:
             numbers.append(result)
             continue
         tokens = fragment.split()
-        if len(tokens) < 2 or len(tokens) > _MAX_TOKENS:
+        if len(tokens) < 2:
             reject(fragment, result)
             continue
         # Longest run of tokens that is one number, left to right: "0592 5123456 13800138000".
         pending: list[str] = []
         start = 0
         while start < len(tokens):
-            for end in range(len(tokens), start, -1):
+            for end in range(min(len(tokens), start + _MAX_GROUPS), start, -1):
                 found = _parse_text(" ".join(tokens[start:end]), region, area)
                 if isinstance(found, PhoneNumber):
                     break
@@ -715,4 +735,6 @@ def parse_many(
         return ParsedPhones()
     if not isinstance(text, str):
         return ParsedPhones((), ((mask_unknown(text), "phone.format"),))
+    if len(text) > _MAX_FIELD:
+        return ParsedPhones((), ((mask_unknown(text), "phone.length"),))
     return _parse_many(text, region, area)
