@@ -440,7 +440,7 @@ def _fast(value: str) -> PhoneNumber | str | None:
         body = digits[1:] if digits[:1] == "+" else digits
         if not (body.isdigit() and body.isascii()):
             return None
-    if len(digits) > _MAX_FAST:
+    if len(digits) > _MAX_FAST or len(value) > _MAX_TEXT:
         return None
     found = _lookup(digits)
     if found.__class__ is tuple:
