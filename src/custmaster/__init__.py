@@ -26,6 +26,7 @@ from custmaster.errors import (
 )
 
 if TYPE_CHECKING:
+    from custmaster.audit import AuditChain
     from custmaster.catalog.vehicle_series import VehicleCatalog, VehicleClass
     from custmaster.model import (
         BusinessType,
@@ -49,12 +50,21 @@ if TYPE_CHECKING:
     )
     from custmaster.model.provenance import Channel, Provenance
     from custmaster.model.source import SourceRecord
+    from custmaster.privacy.access import Permission, Role, User
+    from custmaster.privacy.masking import mask
     from custmaster.serialize import from_dict, from_json, to_dict, to_json
+    from custmaster.validate.phone import PhoneNumber
     from custmaster.workflows.reading import open_table
     from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "Permission": "custmaster.privacy.access",
+    "Role": "custmaster.privacy.access",
+    "User": "custmaster.privacy.access",
+    "mask": "custmaster.privacy.masking",
+    "PhoneNumber": "custmaster.validate.phone",
+    "AuditChain": "custmaster.audit",
     "VehicleCatalog": "custmaster.catalog.vehicle_series",
     "VehicleClass": "custmaster.catalog.vehicle_series",
     "BusinessType": "custmaster.model",
@@ -87,6 +97,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "AuditChain",
     "BusinessType",
     "Channel",
     "ContactEvent",
@@ -107,15 +118,19 @@ __all__ = [
     "InvalidFormat",
     "InvalidLength",
     "NotFoundError",
+    "Permission",
     "PermissionDenied",
+    "PhoneNumber",
     "Policy",
     "PolicyLine",
     "PolicyRole",
     "PolicyStatus",
     "Provenance",
+    "Role",
     "SourceRecord",
     "StoreError",
     "UsageError",
+    "User",
     "ValidationError",
     "ValidationWarning",
     "Vehicle",
@@ -125,6 +140,7 @@ __all__ = [
     "classify_vehicle",
     "from_dict",
     "from_json",
+    "mask",
     "open_table",
     "to_dict",
     "to_json",

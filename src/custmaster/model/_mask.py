@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Callable
 
+from custmaster.privacy.masking import mask_address as _privacy_mask_address
 from custmaster.validate import cn_name, cn_plate, cn_resident_id, cn_uscc, email, engine_no, phone
 from custmaster.validate import vin as vin_module
 from custmaster.validate._mask import keep_ends, mask_unknown
@@ -37,39 +37,19 @@ __all__ = [
     "vin_repr",
 ]
 
-_HIDDEN = "******"
-
-# Administrative divisions at the start of an address: a province-level unit (省, 自治区,
-# one of the four municipalities, 特别行政区), a prefecture-level unit (市, 自治州, 地区, 盟)
-# and a county-level unit (区, 县, 市, 旗, 自治县, 林区, 特区). Names never contain digits or
-# the words that start the street part, which keeps a lazy match from swallowing the street.
-_NAME = r"[^\s\d省市区县旗州盟路街道巷弄号村镇乡]"
-_ADDRESS_HEAD = re.compile(
-    rf"(?:{_NAME}{{2,3}}省|{_NAME}{{2,10}}?自治区|北京市|天津市|上海市|重庆市"
-    rf"|香港特别行政区|澳门特别行政区)?"
-    rf"(?:{_NAME}{{1,10}}?(?:自治州|地区|盟|市))?"
-    rf"(?:{_NAME}{{1,10}}?(?:自治县|自治旗|林区|特区|区|县|市|旗))?"
-)
-
 
 def mask_address(value: str) -> str:
     """Keep the province, city and district of an address and hide the rest.
 
-    The hidden part is a fixed ``******`` whatever its length; an address with no
-    recognisable division is hidden entirely.
+    The one address mask of custmaster, `custmaster.privacy.masking.mask_address`; an address
+    with no recognisable division is hidden entirely.
 
     >>> mask_address("福建省厦门市思明区湖滨南路100号")
     '福建省厦门市思明区******'
-    >>> mask_address("北京市朝阳区建国路88号")
-    '北京市朝阳区******'
-    >>> mask_address("广西壮族自治区南宁市青秀区民族大道1号")
-    '广西壮族自治区南宁市青秀区******'
-    >>> mask_address("湖滨南路100号")
-    '******'
+    >>> mask_address("福建省福州市鼓楼区五四路1号")
+    '福建省福州市鼓楼区******'
     """
-    head = _ADDRESS_HEAD.match(value)
-    kept = head.group(0) if head is not None else ""
-    return kept + _HIDDEN if len(kept) < len(value) else kept
+    return _privacy_mask_address(value)
 
 
 def mask_date(value: dt.date) -> str:

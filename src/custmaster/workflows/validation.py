@@ -46,7 +46,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
-import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -55,16 +54,8 @@ import attrs
 
 from custmaster.errors import ValidationError
 from custmaster.model.source import SourceRecord
-from custmaster.validate import (
-    cn_name,
-    cn_plate,
-    cn_resident_id,
-    cn_uscc,
-    email,
-    engine_no,
-    phone,
-    vin,
-)
+from custmaster.privacy.masking import mask
+from custmaster.privacy.sensitivity import FieldKind, policy_for
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
 from custmaster.workflows.headers import HeaderMap, map_headers
@@ -114,9 +105,6 @@ REJECT_COLUMNS: tuple[str, ...] = (
 )
 
 _BATCH = 1000
-_ADDRESS_HEAD = re.compile(
-    r"^(?:.{2,8}?(?:省|自治区|特别行政区))?(?:.{1,10}?(?:市|自治州|地区|盟))?(?:.{1,10}?(?:区|县|旗|市))?"
-)
 
 
 @attrs.frozen
@@ -308,36 +296,6 @@ def display(value: object) -> str:
     return str(value)
 
 
-def _mask_address(value: str) -> str:
-    head = _ADDRESS_HEAD.match(value)
-    kept = head.group(0) if head else ""
-    if not kept or len(kept) >= len(value):
-        kept = value[:1]
-    return kept + "******"
-
-
-def _mask_birth_date(value: object) -> str:
-    year = value.year if isinstance(value, dt.date) else str(value)[:4]
-    return f"{year}-**-**"
-
-
-_MASKS: dict[str, Callable[[Any], str]] = {
-    "name": cn_name.mask,
-    "resident_id": cn_resident_id.mask,
-    "uscc": cn_uscc.mask,
-    "mobile": phone.mask,
-    "home_phone": phone.mask,
-    "office_phone": phone.mask,
-    "fax": phone.mask,
-    "email": email.mask,
-    "address": _mask_address,
-    "plate": cn_plate.mask,
-    "vin": vin.mask,
-    "engine_no": engine_no.mask,
-    "birth_date": _mask_birth_date,
-}
-
-
 def mask_field(field: str, value: object) -> str:
     """The display form of a normalised field value (PRIVACY.md); non-personal fields as is.
 
@@ -348,10 +306,9 @@ def mask_field(field: str, value: object) -> str:
     >>> mask_field("birth_date", dt.date(1990, 5, 17))
     '1990-**-**'
     """
-    mask = _MASKS.get(field)
-    if mask is not None:
-        return mask(value)
-    return display(value)
+    if policy_for(field).kind is FieldKind.PLAIN:
+        return display(value)
+    return mask(field, value)
 
 
 def _is_empty(text: str) -> bool:
