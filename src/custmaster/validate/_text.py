@@ -7,18 +7,23 @@ digits) are *not* folded, so they stay invalid instead of silently becoming digi
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 from custmaster.errors import ValidationError
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["MAX_INPUT", "error", "fold_width"]
+__all__ = ["FULLWIDTH_CLASS", "MAX_INPUT", "error", "fold_width"]
 
 #: Inputs longer than this are refused before any other work (they cannot be any of our formats).
 MAX_INPUT = 4096
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # IDEOGRAPHIC SPACE
+
+#: The characters `fold_width` changes, as the body of a regular-expression character class.
+FULLWIDTH_CLASS = "\u3000\uff01-\uff5e"
+_WIDE = re.compile(f"[{FULLWIDTH_CLASS}]")
 
 _E = TypeVar("_E", bound=ValidationError)
 
@@ -31,6 +36,9 @@ def fold_width(text: str) -> str:
     >>> fold_width("③²")
     '③²'
     """
+    # str.translate looks up every character; most text has nothing to fold, so look first.
+    if text.isascii() or _WIDE.search(text) is None:
+        return text
     return text.translate(_FULLWIDTH)
 
 
