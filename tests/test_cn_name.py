@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +16,7 @@ from custmaster.errors import (
     UsageError,
     ValidationError,
 )
+from custmaster.testing.strategies import names
 from custmaster.validate import cn_name
 
 
@@ -216,3 +220,69 @@ def test_person_names_round_trip_and_mask(value: str) -> None:
     parsed = cn_name.parse(value)
     assert parsed.surname is not None
     assert cn_name.mask(value) == parsed.surname + "*" * (len(value) - len(parsed.surname))
+
+
+# The fast path (`_plain`) must agree with the full checks. Inputs: realistic names, names with
+# the suffixes that trip placeholder, honorific and kind rules, and text drawn from the
+# characters every rule looks at.
+_RULE_CHARS = (
+    "张王李欧阳司马爱新觉罗伟芳某测试无不详先生女士总哈公司有限厂店集团银行中心"
+    "·.．•・ 　\u200b()（）&,'-*XxJohnSmithLtdCo3３②é\u0301Ｊ\ue000\x00Ии"
+)
+_names = (
+    names()
+    | names(kind="organisation")
+    | st.builds(
+        lambda name, tail: name + tail,
+        names(),
+        st.sampled_from(["先生", "总", "某", "某某", "XX", " ", "·", "·艾力", "厂", "有限公司"]),
+    )
+    | st.text(st.sampled_from(_RULE_CHARS), max_size=12)
+    | st.text(max_size=8)
+)
+
+
+def _outcome(function: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """The result of the call, or the class, code and text of the error it raised."""
+    try:
+        return function(*args, **kwargs)
+    except ValidationError as error:
+        return type(error), error.code, str(error)
+
+
+@settings(max_examples=1000)
+@given(_names, st.sampled_from([None, "person", "organisation"]), st.booleans())
+def test_fast_path_agrees_with_the_full_checks(
+    value: str, kind: cn_name.NameKind | None, strict: bool
+) -> None:
+    full = _outcome(cn_name._checked, value, kind, strict, fast=False)
+    assert _outcome(cn_name._checked, value, kind, strict) == full
+    expected = full.name if isinstance(full, cn_name.CnName) else full
+    assert _outcome(cn_name.validate, value, kind=kind, strict=strict) == expected
+    assert cn_name.is_valid(value, kind=kind, strict=strict) == isinstance(full, cn_name.CnName)
+    if cn_name._plain(value):  # validate returns a plain name as it is, whatever the kind
+        assert cn_name._check(value, kind, fast=False).name == value
+
+
+@pytest.mark.parametrize(
+    "value", ["张伟", "欧阳娜娜", "厦门鹭江贸易有限公司", "买买提·艾力", "John Smith", "张先生"]
+)
+def test_common_names_take_the_fast_path(value: str) -> None:
+    assert cn_name._plain(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["张某", "张某某", "哈哈哈", "不详", "测试用户", "张 伟", "Aa", "null", "John  Smith"]
+)
+def test_the_fast_path_leaves_doubtful_names_to_the_full_checks(value: str) -> None:
+    assert not cn_name._plain(value)
+
+
+def test_fast_path_over_every_unified_ideograph() -> None:
+    block = "".join(map(chr, range(0x4E00, 0xA000)))
+    assert unicodedata.normalize("NFC", block) == block
+    assert block.casefold() == block
+    for char in block:
+        for value in (char + "伟", "张" + char, char + "·" + char):
+            fast = _outcome(cn_name._check, value, None)
+            assert fast == _outcome(cn_name._check, value, None, fast=False)

@@ -79,7 +79,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import attrs
 
@@ -92,7 +92,7 @@ from custmaster.errors import (
     ValidationWarning,
 )
 from custmaster.validate._mask import mask_unknown
-from custmaster.validate._text import MAX_INPUT, error, fold_width
+from custmaster.validate._text import FULLWIDTH_CLASS, MAX_INPUT, error, fold_width
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -195,22 +195,50 @@ _HAN_RANGES = (
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _HAN_CLASS = "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _HAN_RANGES) + "]"
+_HAN = re.compile(_HAN_CLASS)
+_ALL_HAN = re.compile(_HAN_CLASS + "+")
 _DOT = "·"
 _DOT_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?\. ?(?={_HAN_CLASS})")
-_DOT_LIKE = str.maketrans(
-    {**dict.fromkeys("•・･‧∙⋅\u0387\u2e31", _DOT), **dict.fromkeys(_ZERO_WIDTH)}
-)
+_DOT_LIKE_CHARS = "•・･‧∙⋅\u0387\u2e31"
+_DOT_LIKE = str.maketrans({**dict.fromkeys(_DOT_LIKE_CHARS, _DOT), **dict.fromkeys(_ZERO_WIDTH)})
+# Any character that fold_width or _DOT_LIKE changes (both tables are skipped when none occurs).
+_TO_FOLD = re.compile(f"[{FULLWIDTH_CLASS}{_DOT_LIKE_CHARS}{_ZERO_WIDTH}]")
 _SPACES = re.compile(r"\s+")
 _PERSON_PUNCT = frozenset(" ·'-.")
 _ORG_PUNCT = frozenset(" ·'-.（）()&,")
 _DOUBLED = re.compile(r"[·'\-]{2,}|^[·'\-]|[·'\-]$")
+_ORG_KEYWORD = re.compile("|".join(map(re.escape, _ORG_KEYWORDS)))
+
+
+def _latin_letters() -> str:
+    """The Latin letters of the Latin blocks, by the rule of `_check_characters`."""
+    chars = (chr(code) for code in (*range(0x250), *range(0x1E00, 0x1F00)))
+    return "".join(
+        c
+        for c in chars
+        if unicodedata.category(c)[0] == "L" and unicodedata.name(c, "").startswith("LATIN")
+    )
+
+
+# Names made only of these pass `_check_characters` without a look at each character; any
+# other character (further Latin letters included) is judged one by one.
+_LATIN = re.escape(_latin_letters())
+_PLAIN_PERSON = re.compile(f"(?:{_HAN_CLASS}|[{_LATIN} ·'\\-.])*")
+_PLAIN_ORGANISATION = re.compile(f"(?:{_HAN_CLASS}|[{_LATIN} ·'\\-.（）()&,])*")
+
+# The common cases, of 2 to 60 characters: CJK Unified Ideographs, with single middle dots
+# between them (张伟, 厦门鹭江贸易有限公司, 买买提·艾力), or ASCII letters with single spaces
+# between words (John Smith). Such a name is unchanged by `compact`, passes the character,
+# length and format checks for both kinds, and is refused only as a placeholder (see `_plain`).
+_PLAIN_HAN = re.compile("[\u4e00-\u9fff]+(?:·[\u4e00-\u9fff]+)*")
+_PLAIN_LATIN = re.compile("[A-Za-z]+(?: [A-Za-z]+)*")
+_KINDS = (None, "person", "organisation")
 
 _Kind = Literal["person", "organisation"]
 
 
 def _is_han(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
+    return "\u4e00" <= char <= "\u9fff" or _HAN.match(char) is not None
 
 
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
@@ -253,6 +281,8 @@ class CnName:
 
 def _drop_spaces(text: str) -> str:
     """Remove the spaces between two Han characters (or full-width parentheses) and next to ·."""
+    if " " not in text:
+        return text
     out: list[str] = []
     n = len(text)
     for i, char in enumerate(text):
@@ -282,12 +312,16 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="cn_name.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_name.length")
-    text = unicodedata.normalize("NFC", fold_width(value).translate(_DOT_LIKE))
+    text = value
+    if not text.isascii() and _TO_FOLD.search(text) is not None:
+        text = fold_width(text).translate(_DOT_LIKE)
+    text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text).strip()
-    has_han = any(_is_han(c) for c in text)
+    has_han = not text.isascii() and _HAN.search(text) is not None
     if has_han:
         text = text.replace("(", "（").replace(")", "）")
-        text = _DOT_BETWEEN_HAN.sub(r"\1" + _DOT, text)
+        if "." in text:
+            text = _DOT_BETWEEN_HAN.sub(r"\1" + _DOT, text)
         text = _drop_spaces(text)
     else:
         text = text.replace("（", "(").replace("）", ")")
@@ -295,13 +329,14 @@ def compact(value: str) -> str:
 
 
 def _detect_kind(name: str) -> _Kind:
-    if any(keyword in name for keyword in _ORG_KEYWORDS):
+    if _ORG_KEYWORD.search(name) is not None:
         return "organisation"
     if _DOT in name:
         return "person"
-    han = [c for c in name if _is_han(c)]
-    if len(han) >= 4 and name[-1] in _ORG_SUFFIXES:
+    if len(name) >= 4 and name[-1] in _ORG_SUFFIXES and len(_HAN.findall(name)) >= 4:
         return "organisation"
+    if _ALL_HAN.fullmatch(name) is not None:
+        return "person"  # Han characters have no case: no word below can match
     words = {w.strip(".,()").casefold() for w in name.split()}
     if words & _ORG_WORDS:
         return "organisation"
@@ -309,6 +344,9 @@ def _detect_kind(name: str) -> _Kind:
 
 
 def _check_characters(name: str, kind: _Kind) -> None:
+    plain = _PLAIN_PERSON if kind == "person" else _PLAIN_ORGANISATION
+    if plain.fullmatch(name) is not None:
+        return
     allowed_punct = _PERSON_PUNCT if kind == "person" else _ORG_PUNCT
     for char in name:
         if char in allowed_punct or _is_han(char):
@@ -325,7 +363,7 @@ def _split_person(name: str) -> tuple[str | None, str | None, tuple[str, ...]]:
     """(surname, given name, parts) of a person's name."""
     if _DOT in name:
         return None, None, tuple(name.split(_DOT))
-    if all(_is_han(c) for c in name):
+    if _ALL_HAN.fullmatch(name) is not None:
         length = 2 if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else 1
         if name.startswith("爱新觉罗") and len(name) >= 5:
             length = 4
@@ -333,12 +371,15 @@ def _split_person(name: str) -> tuple[str | None, str | None, tuple[str, ...]]:
     return None, None, tuple(name.split())
 
 
-def _check(value: object, kind: NameKind | None) -> CnName:
-    if kind not in (None, "person", "organisation"):
+def _check(value: object, kind: NameKind | None, *, fast: bool = True) -> CnName:
+    """Parse ``value``; ``fast=False`` skips the fast path (the equivalence tests compare both)."""
+    if kind not in _KINDS:
         raise UsageError(
             "kind must be None, 'person' or 'organisation'.",
             message_zh="kind 只能是 None、'person' 或 'organisation'。",
         )
+    if fast and _plain(value):
+        return _parts(value, kind if kind is not None else _detect_kind(value))
     name = compact(value)  # type: ignore[arg-type]
     if "*" in name:
         raise _error(InvalidFormat, name, code="cn_name.masked")
@@ -355,11 +396,17 @@ def _check(value: object, kind: NameKind | None) -> CnName:
         raise _error(InvalidFormat, name, code="cn_name.format")
     if len(set(folded)) == 1 and (len(folded) >= 3 or folded.isascii()):
         raise _error(InvalidComponent, name, code="cn_name.placeholder")
-    if resolved == "organisation":
+    if resolved == "person":
+        rest = name[1:].replace(" ", "")
+        if _is_han(name[0]) and rest and set(rest) <= _FILLERS:
+            raise _error(InvalidComponent, name, code="cn_name.placeholder")
+    return _parts(name, resolved)
+
+
+def _parts(name: str, kind: _Kind) -> CnName:
+    """The result for ``name``, which passed every check."""
+    if kind == "organisation":
         return CnName(name, "organisation", None, None, (name,))
-    rest = name[1:].replace(" ", "")
-    if _is_han(name[0]) and rest and set(rest) <= _FILLERS:
-        raise _error(InvalidComponent, name, code="cn_name.placeholder")
     surname, given, parts = _split_person(name)
     honorific = None
     warnings: tuple[ValidationWarning, ...] = ()
@@ -369,8 +416,28 @@ def _check(value: object, kind: NameKind | None) -> CnName:
     return CnName(name, "person", surname, given, parts, honorific, warnings)
 
 
-def _checked(value: object, kind: NameKind | None, strict: bool) -> CnName:
-    result = _check(value, kind)
+def _plain(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is a plain name that `validate` returns unchanged, for any ``kind``.
+
+    A fast path only: False means "not sure", and the full checks decide.
+    """
+    if type(value) is not str or not MIN_LENGTH <= len(value) <= MAX_PERSON:
+        return False
+    if _PLAIN_HAN.fullmatch(value) is not None:
+        return (
+            value not in _PLACEHOLDERS
+            and not value.startswith("测试")
+            and (len(value) == 2 or value.count(value[0]) != len(value))  # not 哈哈哈
+            and value[1:].strip("某") != ""  # not 张某, 张某某
+        )
+    if _PLAIN_LATIN.fullmatch(value) is not None:
+        folded = value.replace(" ", "").lower()
+        return folded not in _PLACEHOLDERS and folded.count(folded[0]) != len(folded)
+    return False
+
+
+def _checked(value: object, kind: NameKind | None, strict: bool, *, fast: bool = True) -> CnName:
+    result = _check(value, kind, fast=fast)
     if strict and result.warnings:
         raise _error(InvalidComponent, result.name, code=result.warnings[0].code)
     return result
@@ -396,6 +463,8 @@ def validate(value: str, *, kind: NameKind | None = None, strict: bool = False) 
         ...
     custmaster.errors.InvalidComponent: [cn_name.honorific] value=***: ...
     """
+    if not strict and kind in _KINDS and _plain(value):
+        return value
     return _checked(value, kind, strict).name
 
 
@@ -405,6 +474,8 @@ def is_valid(value: object, *, kind: NameKind | None = None, strict: bool = Fals
     >>> is_valid('诸葛亮'), is_valid('张'), is_valid('李某'), is_valid(None)
     (True, False, False, False)
     """
+    if not strict and kind in _KINDS and _plain(value):
+        return True
     try:
         _checked(value, kind, strict)
     except ValidationError:
@@ -418,7 +489,7 @@ def format(value: str, *, kind: NameKind | None = None, strict: bool = False) ->
     >>> format('Ｗａｎｇ  Ｆａｎｇ')
     'Wang Fang'
     """
-    return _checked(value, kind, strict).name
+    return validate(value, kind=kind, strict=strict)
 
 
 def mask(value: str, *, kind: NameKind | None = None) -> str:
