@@ -1,0 +1,1468 @@
+"""What the SQL adapters share: schema migrations, codecs, the unit of work, JSONL and bulk ingest.
+
+`SQLStore` implements every persistence primitive of `custmaster.store.base.BaseStore` over
+the tables of ``_migrations/<dialect>/`` (``cm_records``, the append-only observation log;
+``cm_customers``, the current view; ``cm_index``, the lookups; aliases, pairs, decisions,
+events). A dialect (`custmaster.store.sqlite.SQLiteStore`,
+`custmaster.store.postgres.PostgresStore`) supplies the connection, transactions, counters and
+locks.
+
+Within a transaction writes are collected and sent in batches (``executemany``) when the
+transaction commits or before a statement that must see them; a batch of records ingested
+through `SQLStore.bulk_ingest` is first looked up with a few set-based queries (its records,
+its index keys, the customers they name), so resolving and merging it needs almost no further
+round trips. Customer states are kept in a bounded cache and checked against the database
+(SQLite: ``PRAGMA data_version``; PostgreSQL: a version number per customer) before use.
+
+The golden state of a customer is stored compactly: its winning records and contact points,
+tagged with the merge policy it was computed under. A store opened with another policy, or a
+state kept under a non-default rule (`custmaster.merge.rules`), is recomputed from the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import importlib.resources
+import json
+import os
+import random
+import re
+import time
+from abc import abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+import attrs
+
+from custmaster.errors import StoreError, UsageError, ValidationError
+from custmaster.merge.engine import GoldenState, build
+from custmaster.merge.rules import MergePolicy
+from custmaster.model import _convert
+from custmaster.model.contact import ContactEvent
+from custmaster.model.identity import Gender, IdentityDocument
+from custmaster.model.policy import PolicyLine, PolicyRole
+from custmaster.model.provenance import Channel, Provenance
+from custmaster.model.source import FIELDS, SourceRecord
+from custmaster.resolve.candidates import CandidatePair, PairStatus
+from custmaster.resolve.decisions import Decision
+from custmaster.resolve.keys import (
+    PHONE_FIELDS,
+    STRONG_KINDS,
+    IndexEntry,
+    VehicleCover,
+    birth_date_of,
+    strong_keys,
+)
+from custmaster.serialize import SCHEMA_VERSION as SERIAL_VERSION
+from custmaster.serialize import StructureError, converter, from_dict, from_json, to_json
+from custmaster.store.base import BaseStore, IngestResult, Outcome
+
+__all__ = [
+    "APPLICATION",
+    "ERROR_CODES",
+    "EXPORT_FORMAT",
+    "BulkResult",
+    "Migration",
+    "SQLStore",
+    "decode_record",
+    "encode_record",
+    "encode_view",
+    "migrations",
+    "policy_fingerprint",
+    "split_script",
+]
+
+#: Every error code this module raises.
+ERROR_CODES: dict[str, str] = {
+    "store.batch_size": "bulk_ingest was given a batch size that is not a positive number.",
+    "store.busy": "Another process held the database longer than the busy timeout.",
+    "store.cache_size": "cache_size is not a number of customers (0 or more).",
+    "store.conflict": "A concurrent transaction conflicted with this one; retrying it succeeds.",
+    "store.corrupt": "The store file is damaged or is not a database.",
+    "store.disk_full": "The disk (or the database's size limit) is full; nothing was written.",
+    "store.export_in_transaction": "export_jsonl was called inside a transaction.",
+    "store.foreign": "The database holds tables of another application, not a custmaster store.",
+    "store.integrity": "The database refused a change that would break its constraints.",
+    "store.io": "The database could not be read or written (an I/O error).",
+    "store.jsonl": "A JSONL export file is not valid (line and problem named).",
+    "store.migration": "A schema migration failed; the store was left at its old version.",
+    "store.newer_schema": "The store was written by a newer custmaster (its schema is newer).",
+    "store.not_empty": "import_jsonl needs an empty store.",
+    "store.read_only": "The database is read-only; nothing was written.",
+    "store.sql": "The database reported another error.",
+    "store.stored_data": "A stored row could not be read back (see the problem named).",
+    "store.unavailable": "The database server cannot be reached.",
+}
+
+#: The ``application`` value of ``cm_meta``: what marks a database as a custmaster store.
+APPLICATION = "custmaster"
+
+#: The format version of `SQLStore.export_jsonl` files.
+EXPORT_FORMAT = 1
+
+#: Error codes after which re-running the transaction may succeed.
+_RETRYABLE = frozenset({"store.conflict", "store.busy"})
+
+#: Index kinds `_index_keys` answers (as `custmaster.store.memory.MemoryStore` does).
+_KEYED = frozenset({*STRONG_KINDS, "name", "policy_no"})
+
+#: Index kinds whose payload is a `VehicleCover`, or a date.
+_COVER_KINDS = frozenset({"plate", "vin"})
+_DATE_KINDS = frozenset({"orphan_plate", "orphan_vin"})
+
+#: Lock families: kinds resolution reads together share one lock per key.
+_FAMILY = {
+    "resident_id": "resident_id",
+    "uscc": "uscc",
+    "document": "document",
+    "policy_no": "policy_no",
+    "plate": "plate",
+    "orphan_plate": "plate",
+    "vin": "vin",
+    "orphan_vin": "vin",
+    "phone": "phone",
+    "name_birth": "name_birth",
+}
+
+_DATE_FIELDS = frozenset({"birth_date", "cover_start", "cover_end", "first_registered"})
+_VIEW_VERSION = 1
+_ID_PAGE = 500
+_IN_CHUNK = 400
+
+
+# ---------------------------------------------------------------------------------- migrations
+
+
+@attrs.frozen
+class Migration:
+    """One schema script: the version it brings a store to, its file name and its SQL."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrations(dialect: str) -> tuple[Migration, ...]:
+    """The schema scripts of a dialect (``"sqlite"``, ``"postgresql"``), in version order."""
+    root = importlib.resources.files("custmaster.store._migrations").joinpath(dialect)
+    found = []
+    for entry in root.iterdir():
+        match = re.fullmatch(r"(\d{4})_[a-z0-9_]+\.sql", entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):  # pragma: no cover
+        raise RuntimeError(f"the {dialect} migrations are not numbered 1..n")
+    return tuple(found)
+
+
+def split_script(script: str, complete: Callable[[str], bool]) -> list[str]:
+    """The statements of a SQL script, cut where ``complete`` says a statement ends."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if complete(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+# ---------------------------------------------------------------------------------- codecs
+
+
+def encode_record(record: SourceRecord) -> dict[str, Any]:
+    """A record as compact JSON-ready data (``None`` fields left out) that `from_dict` reads."""
+    p = record.provenance
+    provenance: dict[str, Any] = {
+        "channel": p.channel.code,
+        "source_ref": p.source_ref,
+        "observed_at": p.observed_at.isoformat(),
+        "recorded_at": p.recorded_at.isoformat(),
+    }
+    if p.operator is not None:
+        provenance["operator"] = p.operator
+    data: dict[str, Any] = {"schema": SERIAL_VERSION, "provenance": provenance}
+    for name in FIELDS:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            data[name] = value
+        elif isinstance(value, dt.date):
+            data[name] = value.isoformat()
+        elif isinstance(value, PolicyLine):
+            data[name] = value.code
+        elif isinstance(value, (Gender, PolicyRole)):
+            data[name] = value.value
+        else:
+            data[name] = converter.unstructure(value)
+    if record.extra:
+        data["extra"] = dict(record.extra)
+    return data
+
+
+_new = object.__new__
+_set = object.__setattr__
+_RECORD_ATTRS = frozenset(a.name for a in attrs.fields(SourceRecord))
+_PROVENANCE_KEYS = frozenset({"channel", "source_ref", "observed_at", "recorded_at", "operator"})
+_NO_EXTRA = SourceRecord(
+    provenance=Provenance(channel="manual", source_ref="-", observed_at="2000-01-01")
+).extra
+
+
+def _decode_fast(data: Mapping[str, Any]) -> SourceRecord:
+    """`encode_record` undone without re-validating: the values were validated when stored.
+
+    Anything unexpected raises, and `decode_record` then takes the validating path.
+    """
+    p = data["provenance"]
+    if not _PROVENANCE_KEYS.issuperset(p) or not _RECORD_ATTRS.issuperset(
+        k for k in data if k != "schema"
+    ):
+        raise KeyError("unknown key")
+    source_ref = p["source_ref"]
+    operator = p.get("operator")
+    if type(source_ref) is not str or not (operator is None or type(operator) is str):
+        raise TypeError("provenance")
+    observed = dt.datetime.fromisoformat(p["observed_at"])
+    recorded = dt.datetime.fromisoformat(p["recorded_at"])
+    if observed.tzinfo is None or recorded.tzinfo is None:
+        raise ValueError("naive time")
+    provenance = _new(Provenance)
+    _set(provenance, "channel", Channel.get(p["channel"]))
+    _set(provenance, "source_ref", source_ref)
+    _set(provenance, "observed_at", observed)
+    _set(provenance, "recorded_at", recorded)
+    _set(provenance, "operator", operator)
+    record = _new(SourceRecord)
+    _set(record, "provenance", provenance)
+    for name in FIELDS:
+        value = data.get(name)
+        if value is None:
+            _set(record, name, None)
+            continue
+        if name in _DATE_FIELDS:
+            value = dt.date.fromisoformat(value)
+        elif name == "line":
+            value = PolicyLine.get(value)
+        elif name == "role":
+            value = PolicyRole(value)
+        elif name == "gender":
+            value = Gender(value)
+        elif name == "id_document":
+            value = converter.structure(value, IdentityDocument)
+        elif type(value) is not str:
+            raise TypeError(name)
+        _set(record, name, value)
+    extra = data.get("extra")
+    if extra:
+        if not all(type(k) is str and type(v) is str for k, v in extra.items()):
+            raise TypeError("extra")
+        _set(record, "extra", _convert.FrozenMap(extra))
+    else:
+        _set(record, "extra", _NO_EXTRA)
+    return record
+
+
+def decode_record(data: Mapping[str, Any]) -> SourceRecord:
+    """A record from `encode_record` data (or `custmaster.serialize.to_dict` data).
+
+    Raises `custmaster.serialize.StructureError` when the data does not describe a record.
+    """
+    try:
+        return _decode_fast(data)
+    except (KeyError, TypeError, ValueError, AttributeError, ValidationError):
+        return from_dict(SourceRecord, data)
+
+
+def policy_fingerprint(policy: MergePolicy) -> str:
+    """What a stored state depends on in a merge policy: channel order and rule names."""
+    rules = sorted((field, rule.name) for field, rule in policy.rules.items())
+    return json.dumps([list(policy.channels.codes), rules], ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for the values a golden state holds (dates, enums, lines, documents)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (PolicyLine, Channel)):
+        return value.code
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if attrs.has(type(value)):
+        return converter.unstructure(value)
+    raise TypeError(type(value).__name__)
+
+
+def encode_view(state: GoldenState, fingerprint: str) -> str:
+    """The current view of a customer as JSON: `GoldenState.snapshot` and the merge policy.
+
+    This is what ``cm_customers.state`` holds, for readers of the database; custmaster itself
+    recomputes a state from the log (`custmaster.merge.build`) and caches it.
+    """
+    data = {"v": _VIEW_VERSION, "policy": fingerprint, **state.snapshot()}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
+
+
+def _encode_payload(payload: Any) -> str:
+    if payload is None:
+        return ""
+    if isinstance(payload, VehicleCover):
+        start, end = payload.cover_start, payload.cover_end
+        return json.dumps(
+            [
+                payload.policy_no,
+                payload.role,
+                None if start is None else start.isoformat(),
+                None if end is None else end.isoformat(),
+            ],
+            ensure_ascii=False,
+        )
+    if isinstance(payload, dt.date):
+        return payload.isoformat()
+    return str(payload)
+
+
+def _decode_payload(kind: str, text: str) -> Any:
+    if kind in _COVER_KINDS:
+        number, role, start, end = json.loads(text)
+        return VehicleCover(
+            number,
+            role,
+            None if start is None else dt.date.fromisoformat(start),
+            None if end is None else dt.date.fromisoformat(end),
+        )
+    if kind in _DATE_KINDS:
+        return dt.date.fromisoformat(text)
+    return text or None
+
+
+def _lock_keys(record: SourceRecord) -> list[tuple[str, str]]:
+    """The (family, key) locks an ingest of ``record`` may read or write under."""
+    p = record.provenance
+    keys = [("record", f"{p.channel.code}\x1f{p.source_ref}")]
+    keys.extend((k.kind, k.value) for k in strong_keys(record))
+    if record.policy_no:
+        keys.append(("policy_no", record.policy_no))
+    if record.plate:
+        keys.append(("plate", record.plate))
+    if record.vin:
+        keys.append(("vin", record.vin))
+    for field in PHONE_FIELDS:
+        value = getattr(record, field)
+        if value:
+            keys.append(("phone", value))
+    name = record.name
+    if name:
+        birth = birth_date_of(record)
+        if birth is not None:
+            keys.append(("name_birth", f"{name}|{birth.isoformat()}"))
+    return keys
+
+
+def _lookups(record: SourceRecord) -> list[tuple[str, str]]:
+    """The (kind, key) index entries resolving ``record`` looks up."""
+    found = []
+    for family, key in _lock_keys(record):
+        if family == "record":
+            continue
+        if family in ("plate", "vin"):
+            found.append((f"orphan_{family}", key))
+        found.append((family, key))
+    return found
+
+
+def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------------------------- results
+
+
+@attrs.define
+class BulkResult:
+    """What `SQLStore.bulk_ingest` did: outcomes counted, rejected records, batches, retries."""
+
+    counts: dict[str, int] = attrs.field(factory=lambda: {o.value: 0 for o in Outcome})
+    rejected: list[IngestResult] = attrs.field(factory=list)
+    batches: int = 0
+    records: int = 0
+    retries: int = 0
+
+    def add(self, results: Sequence[IngestResult], offset: int) -> None:
+        """Count one committed batch (``offset``: the index of its first record)."""
+        self.batches += 1
+        self.records += len(results)
+        for result in results:
+            self.counts[result.outcome.value] += 1
+            if result.outcome is Outcome.REJECTED:
+                self.rejected.append(attrs.evolve(result, index=offset + result.index))
+
+
+# ---------------------------------------------------------------------------------- the store
+
+
+class _Tx:
+    """What one transaction has read, locked and not yet written."""
+
+    __slots__ = (
+        "created",
+        "fresh",
+        "groups",
+        "index",
+        "index_ops",
+        "keys",
+        "loaded",
+        "locks",
+        "no_aliases",
+        "no_decisions",
+        "numbers",
+        "pending",
+        "record_rows",
+        "records",
+        "versions",
+    )
+
+    def __init__(self) -> None:
+        #: States to write: customer id -> state; ``created`` are not in the table yet.
+        self.pending: dict[str, GoldenState] = {}
+        self.created: set[str] = set()
+        #: Ids numbered in this transaction: no rows anywhere yet.
+        self.fresh: set[str] = set()
+        #: Versions read (and, in PostgreSQL, locked) in this transaction.
+        self.versions: dict[str, int] = {}
+        self.loaded: set[str] = set()
+        #: Prefetched lookups: (kind, key) -> [(customer id, payload text)].
+        self.index: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        #: Prefetched keys of customers: id -> kind -> keys; and their group entries.
+        self.keys: dict[str, dict[str, set[str]]] = {}
+        self.groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        #: Prefetched log lookups: key -> (customer id, body) or None.
+        self.records: dict[tuple[str, str], tuple[str, Any] | None] = {}
+        #: Writes not yet sent: log rows by key, index rows -> insert (True) or delete.
+        self.record_rows: dict[tuple[str, str], tuple[str, SourceRecord]] = {}
+        self.index_ops: dict[tuple[str, str, str, str, str], bool] = {}
+        self.locks: set[int] = set()
+        self.numbers: list[int] = []
+        self.no_aliases = False
+        self.no_decisions = False
+
+
+class SQLStore(BaseStore):
+    """The store contract over SQL tables; subclasses supply the dialect.
+
+    Options shared by the SQL adapters: ``policy`` (the merge rules) and ``cache_size`` (how
+    many customer states are kept decoded in memory, default 20,000).
+    """
+
+    #: The dialect's directory in ``_migrations``.
+    dialect: ClassVar[str] = ""
+    #: Whether cached states stay valid between statements without a version check (SQLite,
+    #: whose writers are serialised and whose data_version says when another one wrote).
+    _shared_cache: ClassVar[bool] = False
+
+    def __init__(
+        self, url: str, *, policy: MergePolicy | None = None, cache_size: int = 20_000
+    ) -> None:
+        super().__init__(url, policy=policy)
+        if not isinstance(cache_size, int) or cache_size < 0:
+            raise UsageError(
+                "cache_size is a number of customers (0 or more).",
+                code="store.cache_size",
+                message_zh="cache_size 应为客户数（不小于 0）。",
+            )
+        self._fingerprint = policy_fingerprint(self.merge_policy)
+        self._cache: OrderedDict[str, tuple[int, GoldenState]] = OrderedDict()
+        self._cache_size = cache_size
+        self._tx: _Tx | None = None
+        self._bulk = False
+
+    # ------------------------------------------------------------------ dialect
+
+    @abstractmethod
+    def _sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement (``?`` placeholders) and return its rows."""
+
+    @abstractmethod
+    def _sql_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each parameter row."""
+
+    @abstractmethod
+    def _db_begin(self) -> None:
+        """Start a write transaction (and drop cached states another writer made stale)."""
+
+    @abstractmethod
+    def _db_commit(self) -> None:
+        """Commit it."""
+
+    @abstractmethod
+    def _db_rollback(self) -> None:
+        """Roll it back (never raises)."""
+
+    @abstractmethod
+    def _db_close(self) -> None:
+        """Close the connection."""
+
+    @abstractmethod
+    def _take_number(self, counter: str) -> int:
+        """The next number of a counter (``customer``, ``pair``, ``pair_saved``)."""
+
+    @abstractmethod
+    def _counters(self) -> dict[str, int]:
+        """The last number handed out by each counter."""
+
+    @abstractmethod
+    def _restore_counters(self, counters: Mapping[str, int]) -> None:
+        """Make each counter continue after the given number (import)."""
+
+    @abstractmethod
+    def _snapshot(self) -> AbstractContextManager[None]:
+        """A read-only transaction seeing one consistent state of the database."""
+
+    @abstractmethod
+    def _in_pairs(self, a: str, b: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
+        """A condition ``(a, b) IN pairs`` and its parameters."""
+
+    @abstractmethod
+    def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        """A condition ``column IN values`` and its parameters."""
+
+    def _sync(self) -> None:
+        """Before reading outside a transaction: drop cached states that may be stale."""
+
+    def _lock(self, keys: Collection[tuple[str, str]]) -> None:
+        """Lock (family, key) pairs until the transaction ends (PostgreSQL)."""
+
+    _for_update: ClassVar[str] = ""
+
+    # ------------------------------------------------------------------ transactions
+
+    def _begin(self) -> None:
+        self._db_begin()
+        self._tx = _Tx()
+
+    def _commit(self) -> None:
+        try:
+            self._flush()
+            self._db_commit()
+        except BaseException:
+            self._abandon()
+            raise
+        tx = self._tx
+        self._tx = None
+        self._bulk = False
+        if tx is not None:
+            self._trim()
+
+    def _rollback(self) -> None:
+        self._abandon()
+
+    def _abandon(self) -> None:
+        tx = self._tx
+        self._tx = None
+        self._bulk = False
+        self._db_rollback()
+        if tx is not None:
+            for customer_id in {*tx.loaded, *tx.pending, *tx.created}:
+                self._cache.pop(customer_id, None)
+
+    def _close(self) -> None:
+        if self._tx is not None:
+            self._abandon()
+        self._cache.clear()
+        self._db_close()
+
+    def _require_tx(self) -> _Tx:
+        tx = self._tx
+        if tx is None:  # pragma: no cover - BaseStore writes inside transactions only
+            raise StoreError(
+                "A write outside a transaction.", code="store.sql", message_zh="事务外写入。"
+            )
+        return tx
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A statement that must see every earlier write of the transaction."""
+        if self._tx is not None and (self._tx.record_rows or self._tx.index_ops):
+            self._flush_rows(self._tx)
+        return self._sql(sql, params)
+
+    # ------------------------------------------------------------------ writing out
+
+    def _flush(self) -> None:
+        tx = self._tx
+        if tx is None:
+            return
+        self._flush_rows(tx)
+        if not tx.pending:
+            return
+        inserts = []
+        updates = []
+        for customer_id, state in tx.pending.items():
+            text = encode_view(state, self._fingerprint)
+            if customer_id in tx.created:
+                inserts.append((customer_id, 1, state.size, text))
+                tx.versions[customer_id] = 1
+            else:
+                updates.append((state.size, text, customer_id))
+                if customer_id in tx.versions:
+                    tx.versions[customer_id] += 1
+        if inserts:
+            self._sql_many(
+                "INSERT INTO cm_customers (id, version, size, state) VALUES (?, ?, ?, ?)", inserts
+            )
+        if updates:
+            self._sql_many(
+                "UPDATE cm_customers SET version = version + 1, size = ?, state = ? WHERE id = ?",
+                updates,
+            )
+        for customer_id, state in tx.pending.items():
+            version = tx.versions.get(customer_id)
+            if version is None:
+                self._cache.pop(customer_id, None)
+            else:
+                self._remember(customer_id, version, state)
+            tx.loaded.add(customer_id)
+        tx.pending.clear()
+        tx.created.clear()
+
+    def _flush_rows(self, tx: _Tx) -> None:
+        if tx.record_rows:
+            rows = [
+                (
+                    key[0],
+                    key[1],
+                    customer_id,
+                    record.provenance.observed_at.isoformat(),
+                    json.dumps(encode_record(record), ensure_ascii=False, separators=(",", ":")),
+                )
+                for key, (customer_id, record) in tx.record_rows.items()
+            ]
+            tx.record_rows = {}
+            self._sql_many(
+                "INSERT INTO cm_records (channel, source_ref, customer_id, observed_at, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        if tx.index_ops:
+            ops = tx.index_ops
+            tx.index_ops = {}
+            deletes = sorted(row for row, insert in ops.items() if not insert)
+            inserts = sorted(row for row, insert in ops.items() if insert)
+            if deletes:
+                self._sql_many(
+                    "DELETE FROM cm_index WHERE kind = ? AND key = ? AND customer_id = ? "
+                    "AND payload = ? AND grp = ?",
+                    deletes,
+                )
+            if inserts:
+                self._sql_many(
+                    "INSERT INTO cm_index (kind, key, customer_id, payload, grp) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    inserts,
+                )
+
+    def _remember(self, customer_id: str, version: int, state: GoldenState) -> None:
+        cache = self._cache
+        cache[customer_id] = (version, state)
+        cache.move_to_end(customer_id)
+
+    def _trim(self) -> None:
+        cache = self._cache
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
+
+    # ------------------------------------------------------------------ customers
+
+    def _new_customer_id(self) -> str:
+        tx = self._tx
+        number = tx.numbers.pop(0) if tx is not None and tx.numbers else None
+        if number is None:
+            number = self._take_number("customer")
+        customer_id = f"C{number:08d}"
+        if tx is not None:
+            tx.fresh.add(customer_id)
+            tx.keys[customer_id] = {}
+        return customer_id
+
+    def _load_state(self, customer_id: str) -> GoldenState | None:
+        tx = self._tx
+        if tx is not None:
+            pending = tx.pending.get(customer_id)
+            if pending is not None:
+                return pending
+            if customer_id in tx.loaded:
+                cached = self._cache.get(customer_id)
+                if cached is not None:
+                    return cached[1]
+        else:
+            self._sync()
+        cached = self._cache.get(customer_id)
+        if self._shared_cache and cached is not None:
+            if tx is not None:
+                tx.loaded.add(customer_id)
+                tx.versions[customer_id] = cached[0]
+            self._cache.move_to_end(customer_id)
+            return cached[1]
+        lock = self._for_update if tx is not None else ""
+        rows = self._run(f"SELECT version FROM cm_customers WHERE id = ?{lock}", (customer_id,))
+        if not rows:
+            self._cache.pop(customer_id, None)
+            return None
+        version = int(rows[0][0])
+        if cached is not None and cached[0] == version:
+            state = cached[1]
+        else:
+            state = self._rebuild(customer_id)
+        self._remember(customer_id, version, state)
+        if tx is not None:
+            tx.loaded.add(customer_id)
+            tx.versions[customer_id] = version
+        else:
+            self._trim()
+        return state
+
+    def _rebuild(self, customer_id: str) -> GoldenState:
+        """A customer's state computed from its records and events (the log is the truth)."""
+        return build(
+            self._records_of(customer_id), self._events(customer_id, None), self.merge_policy
+        )
+
+    def _bad_row(self, table: str, ident: str) -> StoreError:
+        return StoreError(
+            f"The store {self._where()} holds a row of {table} ({ident[:40]}) that cannot be "
+            "read back; restore it from a backup or an export.",
+            code="store.stored_data",
+            message_zh=f"存储 {self._where()} 中 {table} 的一行无法读取；请从备份或导出文件恢复。",
+        )
+
+    def _where(self) -> str:
+        """The store's location for messages (no password)."""
+        return self.url
+
+    def _save_state(
+        self, customer_id: str, state: GoldenState, *, created: bool, replace: bool = False
+    ) -> None:
+        tx = self._require_tx()
+        tx.pending[customer_id] = state
+        if created:
+            tx.created.add(customer_id)
+
+    def _drop_customer(self, customer_id: str) -> None:
+        tx = self._require_tx()
+        tx.pending.pop(customer_id, None)
+        self._cache.pop(customer_id, None)
+        tx.loaded.discard(customer_id)
+        tx.keys[customer_id] = {}
+        if customer_id in tx.created:
+            tx.created.discard(customer_id)
+            return
+        self._run("DELETE FROM cm_customers WHERE id = ?", (customer_id,))
+
+    def _customer_ids(self) -> Iterator[str]:
+        self._flush()
+        after = ""
+        while True:
+            rows = self._run(
+                "SELECT id FROM cm_customers WHERE id > ? ORDER BY id LIMIT ?", (after, _ID_PAGE)
+            )
+            for (customer_id,) in rows:
+                yield customer_id
+            if len(rows) < _ID_PAGE:
+                return
+            after = rows[-1][0]
+
+    # ------------------------------------------------------------------ the log
+
+    def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
+        tx = self._tx
+        if tx is not None:
+            written = tx.record_rows.get(key)
+            if written is not None:
+                return written
+            if key in tx.records:
+                found = tx.records[key]
+                if found is None:
+                    return None
+                return found[0], self._record(found[1], key)
+            self._lock([("record", f"{key[0]}\x1f{key[1]}")])
+        rows = self._run(
+            "SELECT customer_id, body FROM cm_records WHERE channel = ? AND source_ref = ?", key
+        )
+        if not rows:
+            return None
+        return rows[0][0], self._record(rows[0][1], key)
+
+    def _record(self, body: Any, key: tuple[str, str]) -> SourceRecord:
+        try:
+            return decode_record(json.loads(body))
+        except (ValueError, StructureError):
+            raise self._bad_row("cm_records", f"{key[0]}/{key[1]}") from None
+
+    def _append_record(self, customer_id: str, record: SourceRecord) -> None:
+        tx = self._require_tx()
+        tx.record_rows[record.provenance.key] = (customer_id, record)
+
+    def _records_of(self, customer_id: str) -> Sequence[SourceRecord]:
+        rows = self._run(
+            "SELECT channel, source_ref, body FROM cm_records WHERE customer_id = ? ORDER BY seq",
+            (customer_id,),
+        )
+        return [self._record(body, (channel, ref)) for channel, ref, body in rows]
+
+    def _move_records(self, keys: Iterable[tuple[str, str]], from_id: str, to_id: str) -> None:
+        rows = [(to_id, channel, ref) for channel, ref in keys]
+        if rows:
+            tx = self._require_tx()
+            self._flush_rows(tx)
+            self._sql_many(
+                "UPDATE cm_records SET customer_id = ? WHERE channel = ? AND source_ref = ?", rows
+            )
+            for _, channel, ref in rows:
+                found = tx.records.get((channel, ref))
+                if found is not None:
+                    tx.records[(channel, ref)] = (to_id, found[1])
+
+    # ------------------------------------------------------------------ indexes
+
+    def _lock_entries(self, entries: Iterable[tuple[str, str]]) -> None:
+        wanted = [(_FAMILY[kind], key) for kind, key in entries if kind in _FAMILY]
+        if wanted:
+            self._lock(wanted)
+
+    def _index_add(self, customer_id: str, entries: Iterable[IndexEntry]) -> None:
+        tx = self._require_tx()
+        rows = [
+            (e.kind, e.key, customer_id, _encode_payload(e.payload), e.group or "") for e in entries
+        ]
+        self._lock_entries((row[0], row[1]) for row in rows)
+        for row in rows:
+            self._cache_add(tx, row)
+            tx.index_ops[row] = True
+
+    def _cache_add(self, tx: _Tx, row: tuple[str, str, str, str, str]) -> None:
+        kind, key, customer_id, payload, _ = row
+        cached = tx.index.get((kind, key))
+        if cached is not None and (customer_id, payload) not in cached:
+            cached.append((customer_id, payload))
+        keys = tx.keys.get(customer_id)
+        if keys is not None and kind in _KEYED and payload != "held":
+            keys.setdefault(kind, set()).add(key)
+
+    def _cache_remove(self, tx: _Tx, row: tuple[str, str, str, str, str]) -> None:
+        kind, key, customer_id, payload, _ = row
+        cached = tx.index.get((kind, key))
+        if cached is not None and (customer_id, payload) in cached:
+            cached.remove((customer_id, payload))
+
+    def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
+        tx = self._require_tx()
+        new = [(e.kind, e.key, _encode_payload(e.payload)) for e in entries]
+        old = tx.groups.get((customer_id, group))
+        if old is None:
+            if customer_id in tx.fresh:
+                old = []
+            else:
+                rows = self._run(
+                    "SELECT kind, key, payload FROM cm_index WHERE customer_id = ? AND grp = ?",
+                    (customer_id, group),
+                )
+                old = [(kind, key, payload) for kind, key, payload in rows]
+        if sorted(old) == sorted(new):
+            tx.groups[(customer_id, group)] = old
+            return
+        self._lock_entries([(k, key) for k, key, _ in old] + [(k, key) for k, key, _ in new])
+        for kind, key, payload in old:
+            row = (kind, key, customer_id, payload, group)
+            self._cache_remove(tx, row)
+            tx.index_ops[row] = False
+        for kind, key, payload in new:
+            row = (kind, key, customer_id, payload, group)
+            self._cache_add(tx, row)
+            tx.index_ops[row] = True
+        tx.groups[(customer_id, group)] = new
+
+    def _index_drop(self, customer_id: str) -> None:
+        tx = self._require_tx()
+        rows = self._run("SELECT kind, key FROM cm_index WHERE customer_id = ?", (customer_id,))
+        self._lock_entries([(kind, key) for kind, key in rows])
+        self._run("DELETE FROM cm_index WHERE customer_id = ?", (customer_id,))
+        for cached in tx.index.values():
+            cached[:] = [item for item in cached if item[0] != customer_id]
+        tx.keys[customer_id] = {}
+        for group_key in [k for k in tx.groups if k[0] == customer_id]:
+            del tx.groups[group_key]
+
+    def _index_find(self, kind: str, key: str) -> list[tuple[str, Any]]:
+        tx = self._tx
+        cached = None if tx is None else tx.index.get((kind, key))
+        if cached is None:
+            if tx is not None:
+                self._lock_entries([(kind, key)])
+            rows = self._run(
+                "SELECT customer_id, payload FROM cm_index WHERE kind = ? AND key = ? "
+                "ORDER BY customer_id, payload",
+                (kind, key),
+            )
+            found = list(dict.fromkeys((cid, payload) for cid, payload in rows))
+        else:
+            found = sorted(set(cached))
+        return [(cid, _decode_payload(kind, payload)) for cid, payload in found]
+
+    def _index_keys(self, customer_id: str, kind: str) -> set[str]:
+        if kind not in _KEYED:
+            return set()
+        tx = self._tx
+        if tx is not None:
+            keys = tx.keys.get(customer_id)
+            if keys is not None:
+                return set(keys.get(kind, ()))
+        rows = self._run(
+            "SELECT key FROM cm_index WHERE customer_id = ? AND kind = ? AND payload <> 'held'",
+            (customer_id, kind),
+        )
+        return {key for (key,) in rows}
+
+    # ------------------------------------------------------------------ aliases
+
+    def _set_alias(self, alias: str, target: str) -> None:
+        tx = self._require_tx()
+        tx.no_aliases = False
+        self._run(
+            "INSERT INTO cm_aliases (alias, target) VALUES (?, ?) "
+            "ON CONFLICT (alias) DO UPDATE SET target = excluded.target",
+            (alias, target),
+        )
+        self._run("UPDATE cm_aliases SET target = ? WHERE target = ?", (target, alias))
+
+    def _drop_alias(self, alias: str) -> None:
+        self._run("DELETE FROM cm_aliases WHERE alias = ?", (alias,))
+
+    def _alias_of(self, customer_id: str) -> str | None:
+        tx = self._tx
+        if tx is not None and tx.no_aliases:
+            return None
+        rows = self._run("SELECT target FROM cm_aliases WHERE alias = ?", (customer_id,))
+        return None if not rows else str(rows[0][0])
+
+    # ------------------------------------------------------------------ pairs and decisions
+
+    def _new_pair_id(self) -> str:
+        return f"P{self._take_number('pair'):08d}"
+
+    def _save_pair(self, pair: CandidatePair) -> None:
+        key_a, key_b = pair.key
+        saved = self._take_number("pair_saved")
+        self._run(
+            "INSERT INTO cm_pairs (id, a, b, key_a, key_b, status, saved, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a, "
+            "b = excluded.b, key_a = excluded.key_a, key_b = excluded.key_b, "
+            "status = excluded.status, saved = excluded.saved, body = excluded.body",
+            (pair.id, pair.a, pair.b, key_a, key_b, pair.status.value, saved, to_json(pair)),
+        )
+
+    def _pair(self, body: Any, ident: str) -> CandidatePair:
+        try:
+            return from_json(CandidatePair, body)
+        except StructureError:
+            raise self._bad_row("cm_pairs", ident) from None
+
+    def _get_pair(self, pair_id: str) -> CandidatePair | None:
+        if not isinstance(pair_id, str):
+            return None
+        lock = self._for_update if self._tx is not None else ""
+        rows = self._run(f"SELECT body FROM cm_pairs WHERE id = ?{lock}", (pair_id,))
+        return None if not rows else self._pair(rows[0][0], pair_id)
+
+    def _pair_between(self, key: tuple[str, str]) -> CandidatePair | None:
+        rows = self._run(
+            "SELECT id, body FROM cm_pairs WHERE key_a = ? AND key_b = ? "
+            "ORDER BY saved DESC LIMIT 1",
+            key,
+        )
+        return None if not rows else self._pair(rows[0][1], rows[0][0])
+
+    def _pairs(
+        self, status: PairStatus | None, customer_id: str | None = None
+    ) -> list[CandidatePair]:
+        where = []
+        params: list[Any] = []
+        if status is not None:
+            where.append("status = ?")
+            params.append(status.value)
+        if customer_id is not None:
+            where.append("(a = ? OR b = ?)")
+            params += [customer_id, customer_id]
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._run(f"SELECT id, body FROM cm_pairs{condition} ORDER BY id", params)
+        return [self._pair(body, ident) for ident, body in rows]
+
+    def _save_decision(self, decision: Decision) -> None:
+        tx = self._require_tx()
+        tx.no_decisions = False
+        key_a, key_b = decision.key
+        self._run(
+            "INSERT INTO cm_decisions (a, b, key_a, key_b, body) VALUES (?, ?, ?, ?, ?)",
+            (decision.a, decision.b, key_a, key_b, to_json(decision)),
+        )
+
+    def _decision(self, body: Any, ident: Any) -> Decision:
+        try:
+            return from_json(Decision, body)
+        except StructureError:
+            raise self._bad_row("cm_decisions", str(ident)) from None
+
+    def _decision_between(self, key: tuple[str, str]) -> Decision | None:
+        tx = self._tx
+        if tx is not None and tx.no_decisions:
+            return None
+        rows = self._run(
+            "SELECT seq, body FROM cm_decisions WHERE key_a = ? AND key_b = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            key,
+        )
+        return None if not rows else self._decision(rows[0][1], rows[0][0])
+
+    def _decisions(self, customer_id: str) -> list[Decision]:
+        rows = self._run(
+            "SELECT seq, body FROM cm_decisions WHERE a = ? OR b = ? ORDER BY seq",
+            (customer_id, customer_id),
+        )
+        return [self._decision(body, seq) for seq, body in rows]
+
+    # ------------------------------------------------------------------ events
+
+    def _find_event(self, event_id: str) -> str | None:
+        rows = self._run("SELECT customer_id FROM cm_events WHERE id = ?", (event_id,))
+        return None if not rows else str(rows[0][0])
+
+    def _append_event(self, customer_id: str, event: ContactEvent) -> None:
+        self._run(
+            "INSERT INTO cm_events (id, customer_id, contact_value, at, body) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "customer_id = excluded.customer_id",
+            (event.id, customer_id, event.contact_value, event.at.isoformat(), to_json(event)),
+        )
+
+    def _events(self, customer_id: str | None, contact: str | None) -> list[ContactEvent]:
+        where = []
+        params: list[Any] = []
+        if customer_id is not None:
+            where.append("customer_id = ?")
+            params.append(customer_id)
+        if contact is not None:
+            where.append("contact_value = ?")
+            params.append(contact)
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._run(f"SELECT id, body FROM cm_events{condition} ORDER BY id", params)
+        return [self._event(body, ident) for ident, body in rows]
+
+    def _event(self, body: Any, ident: Any) -> ContactEvent:
+        try:
+            return from_json(ContactEvent, body)
+        except StructureError:
+            raise self._bad_row("cm_events", str(ident)) from None
+
+    def _move_event(self, event_id: str, customer_id: str) -> None:
+        self._run("UPDATE cm_events SET customer_id = ? WHERE id = ?", (customer_id, event_id))
+
+    # ------------------------------------------------------------------ counts
+
+    _COUNTS: ClassVar[dict[str, str]] = {
+        "customers": "SELECT count(*) FROM cm_customers",
+        "records": "SELECT count(*) FROM cm_records",
+        "policies": "SELECT count(DISTINCT key) FROM cm_index WHERE kind = 'policy_no'",
+        "events": "SELECT count(*) FROM cm_events",
+        "candidates_open": "SELECT count(*) FROM cm_pairs WHERE status = 'open'",
+        "decisions": "SELECT count(*) FROM cm_decisions",
+        "aliases": "SELECT count(*) FROM cm_aliases",
+    }
+
+    def _count(self, kind: str) -> int:
+        sql = self._COUNTS.get(kind)
+        if sql is None:
+            raise ValueError(kind)
+        self._flush()
+        return int(self._run(sql)[0][0])
+
+    # ------------------------------------------------------------------ bulk ingest
+
+    def _prepare(self, records: Sequence[SourceRecord]) -> None:
+        """Look up, in a few set-based queries, what ingesting ``records`` will read.
+
+        Called inside the batch's transaction; takes the locks of every key first (sorted, so
+        that concurrent importers never deadlock on them), then fills the transaction's caches:
+        the records' log entries, the index entries of their keys, the keys and group entries
+        of the customers those name, and their states.
+        """
+        tx = self._require_tx()
+        locks: set[tuple[str, str]] = set()
+        lookups: set[tuple[str, str]] = set()
+        keys: set[tuple[str, str]] = set()
+        for record in records:
+            locks.update(_lock_keys(record))
+            lookups.update(_lookups(record))
+            keys.add(record.provenance.key)
+        self._lock(sorted(locks))
+        self._flush_rows(tx)
+        wanted_keys = sorted(k for k in keys if k not in tx.records and k not in tx.record_rows)
+        for chunk in _chunks(wanted_keys):
+            condition, params = self._in_pairs("channel", "source_ref", chunk)
+            for key in chunk:
+                tx.records[key] = None
+            rows = self._sql(
+                f"SELECT channel, source_ref, customer_id, body FROM cm_records WHERE {condition}",
+                params,
+            )
+            for channel, ref, customer_id, body in rows:
+                tx.records[(channel, ref)] = (customer_id, body)
+        wanted = sorted(k for k in lookups if k not in tx.index)
+        found: set[str] = set()
+        for chunk in _chunks(wanted):
+            condition, params = self._in_pairs("kind", "key", chunk)
+            for item in chunk:
+                tx.index[item] = []
+            rows = self._sql(
+                f"SELECT kind, key, customer_id, payload FROM cm_index WHERE {condition}", params
+            )
+            for kind, key, customer_id, payload in rows:
+                tx.index[(kind, key)].append((customer_id, payload))
+                found.add(customer_id)
+        for value in tx.records.values():
+            if value is not None:
+                found.add(value[0])
+        customers = sorted(c for c in found if c not in tx.keys and c not in tx.pending)
+        for chunk in _chunks(customers):
+            condition, params = self._in_list("customer_id", chunk)
+            for customer_id in chunk:
+                tx.keys[customer_id] = {}
+            rows = self._sql(
+                f"SELECT customer_id, kind, key, payload, grp FROM cm_index WHERE {condition}",
+                params,
+            )
+            groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+            for customer_id, kind, key, payload, grp in rows:
+                if grp:
+                    groups.setdefault((customer_id, grp), []).append((kind, key, payload))
+                if kind in _KEYED and payload != "held":
+                    tx.keys[customer_id].setdefault(kind, set()).add(key)
+            for group_key, entries in groups.items():
+                tx.groups.setdefault(group_key, entries)
+        self._prefetch_states(tx, customers)
+        tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
+        tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
+        self._bulk = True
+
+    def _prefetch_states(self, tx: _Tx, customers: Sequence[str]) -> None:
+        wanted = [c for c in customers if c not in tx.loaded]
+        if self._shared_cache:
+            wanted = [c for c in wanted if c not in self._cache]
+        for chunk in _chunks(wanted):
+            condition, params = self._in_list("id", chunk)
+            rows = self._sql(
+                f"SELECT id, version FROM cm_customers WHERE {condition} "
+                f"ORDER BY id{self._for_update}",
+                params,
+            )
+            stale = []
+            for customer_id, version in rows:
+                cached = self._cache.get(customer_id)
+                if cached is not None and cached[0] == version:
+                    self._cache.move_to_end(customer_id)
+                else:
+                    stale.append(customer_id)
+                tx.loaded.add(customer_id)
+                tx.versions[customer_id] = int(version)
+            states = self._rebuild_many(stale)
+            for customer_id, state in states.items():
+                self._remember(customer_id, tx.versions[customer_id], state)
+
+    def _rebuild_many(self, customers: Sequence[str]) -> dict[str, GoldenState]:
+        """`_rebuild` for many customers with one query for their records, one for events."""
+        if not customers:
+            return {}
+        records: dict[str, list[SourceRecord]] = {c: [] for c in customers}
+        events: dict[str, list[ContactEvent]] = {c: [] for c in customers}
+        condition, params = self._in_list("customer_id", customers)
+        rows = self._sql(
+            f"SELECT customer_id, channel, source_ref, body FROM cm_records WHERE {condition} "
+            "ORDER BY customer_id, seq",
+            params,
+        )
+        for customer_id, channel, ref, body in rows:
+            records[customer_id].append(self._record(body, (channel, ref)))
+        rows = self._sql(
+            f"SELECT customer_id, id, body FROM cm_events WHERE {condition} ORDER BY id", params
+        )
+        for customer_id, ident, body in rows:
+            events[customer_id].append(self._event(body, ident))
+        return {c: build(records[c], events[c], self.merge_policy) for c in customers}
+
+    def bulk_ingest(
+        self,
+        records: Iterable[SourceRecord | Mapping[str, Any]],
+        *,
+        batch_size: int = 1000,
+        on_batch: Callable[[Sequence[IngestResult]], object] | None = None,
+        attempts: int = 10,
+    ) -> BulkResult:
+        """Ingest a stream of records in batches, each batch one transaction.
+
+        Memory stays flat whatever the length of ``records`` (it is read one batch at a
+        time). A batch that meets a concurrent importer's lock (``store.conflict``) or a busy
+        database (``store.busy``) is rolled back and run again, up to ``attempts`` times.
+        ``on_batch`` is called with the results of each committed batch. Interrupted (even
+        killed), an import loses at most its uncommitted batch; running it again completes
+        it without duplicates (ingest is idempotent by channel and source reference).
+        """
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise UsageError(
+                "batch_size is a positive number of records.",
+                code="store.batch_size",
+                message_zh="batch_size 应为正整数。",
+            )
+        result = BulkResult()
+        batch: list[SourceRecord | Mapping[str, Any]] = []
+        offset = 0
+        for item in records:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                self._ingest_batch(batch, result, offset, on_batch, attempts)
+                offset += len(batch)
+                batch = []
+        if batch:
+            self._ingest_batch(batch, result, offset, on_batch, attempts)
+        return result
+
+    def _ingest_batch(
+        self,
+        batch: list[SourceRecord | Mapping[str, Any]],
+        result: BulkResult,
+        offset: int,
+        on_batch: Callable[[Sequence[IngestResult]], object] | None,
+        attempts: int,
+    ) -> None:
+        ready = [item for item in batch if isinstance(item, SourceRecord)]
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction():
+                    self._prepare(ready)
+                    results = self.ingest(batch)
+            except StoreError as error:
+                if error.code not in _RETRYABLE or attempt == attempts:
+                    raise
+                result.retries += 1
+                time.sleep(min(2.0, 0.01 * 2**attempt) * (0.5 + random.random()))
+                continue
+            result.add(results, offset)
+            if on_batch is not None:
+                on_batch(results)
+            return
+
+    # ------------------------------------------------------------------ JSONL
+
+    def export_jsonl(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Write the whole store to a JSON Lines file, one object per line.
+
+        Everything is exported from one consistent snapshot (writers may continue): the
+        customers, every source record under its customer, the index entries, aliases,
+        candidate pairs, decisions and contact events, and the id counters. Returns the
+        number of lines of each kind. `import_jsonl` reads the file into an empty store of
+        any SQL adapter.
+        """
+        self._check_open()
+        if self._tx is not None:
+            raise UsageError(
+                "Export outside a transaction.",
+                code="store.export_in_transaction",
+                message_zh="请在事务之外导出。",
+            )
+        counts: dict[str, int] = {}
+        target = Path(path)
+        with self._snapshot(), target.open("w", encoding="utf-8") as out:
+            self._write(out, counts, {"kind": "header", "format": EXPORT_FORMAT})
+            self._write(out, counts, {"kind": "counters", "counters": self._counters()})
+            for (customer_id,) in self._pages("id", "cm_customers"):
+                self._write(out, counts, {"kind": "customer", "id": customer_id})
+            for _, customer_id, body in self._pages("seq, customer_id, body", "cm_records"):
+                record = json.loads(body)
+                self._write(out, counts, {"kind": "record", "customer": customer_id, **record})
+            for row in self._pages("kind, key, customer_id, payload, grp", "cm_index", 5):
+                self._write(out, counts, {"kind": "index", "entry": list(row)})
+            for alias, target_id in self._pages("alias, target", "cm_aliases"):
+                self._write(out, counts, {"kind": "alias", "alias": alias, "target": target_id})
+            for _, body in self._pages("saved, body", "cm_pairs"):
+                self._write(out, counts, {"kind": "pair", **json.loads(body)})
+            for _, body in self._pages("seq, body", "cm_decisions"):
+                self._write(out, counts, {"kind": "decision", **json.loads(body)})
+            for _, customer_id, body in self._pages("id, customer_id, body", "cm_events"):
+                event = json.loads(body)
+                self._write(out, counts, {"kind": "event", "customer": customer_id, **event})
+            total = sum(counts.values()) + 1
+            self._write(out, counts, {"kind": "end", "lines": total})
+        return counts
+
+    def _pages(self, columns: str, table: str, order: int = 1) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``table`` ordered by the first ``order`` columns (unique), page by page."""
+        names = [c.strip() for c in columns.split(",")]
+        key = ", ".join(names[:order])
+        marks = ", ".join("?" * order)
+        rows = self._sql(f"SELECT {columns} FROM {table} ORDER BY {key} LIMIT {_ID_PAGE}")
+        while rows:
+            yield from rows
+            if len(rows) < _ID_PAGE:
+                return
+            rows = self._sql(
+                f"SELECT {columns} FROM {table} WHERE ({key}) > ({marks}) "
+                f"ORDER BY {key} LIMIT {_ID_PAGE}",
+                rows[-1][:order],
+            )
+
+    @staticmethod
+    def _write(out: TextIO, counts: dict[str, int], item: dict[str, Any]) -> None:
+        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        out.write("\n")
+        counts[item["kind"]] = counts.get(item["kind"], 0) + 1
+
+    def import_jsonl(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Read a file written by `export_jsonl` into this store, which must be empty.
+
+        Every line is validated; the import is one transaction, so a bad or truncated file
+        (its ``end`` line is missing or counts other lines) raises `StoreError`
+        (``store.jsonl``, naming the line) and leaves the store empty. The customers' states
+        are recomputed from their records and events. Returns the lines read by kind.
+        """
+        self._check_open()
+        counts = self.counts()
+        if any(counts[k] for k in ("customers", "records", "events", "decisions", "aliases")):
+            raise StoreError(
+                f"The store {self._where()} is not empty; import_jsonl needs an empty store.",
+                code="store.not_empty",
+                message_zh=f"存储 {self._where()} 不为空；import_jsonl 需要空存储。",
+            )
+        source = Path(path)
+        read: dict[str, int] = {}
+        try:
+            handle = source.open("r", encoding="utf-8")
+        except OSError as error:
+            raise StoreError(
+                f"Cannot read {source}: {error.strerror}.",
+                code="store.jsonl",
+                message_zh=f"无法读取 {source}：{error.strerror}。",
+            ) from None
+        with handle, self.transaction():
+            customers = self._import_lines(handle, source, read)
+            self._flush_rows(self._require_tx())
+            for chunk in _chunks(sorted(customers), 200):
+                for customer_id in chunk:
+                    state = build(
+                        self._records_of(customer_id),
+                        self._events(customer_id, None),
+                        self.merge_policy,
+                    )
+                    self._save_state(customer_id, state, created=True)
+                self._flush()
+        return read
+
+    def _import_lines(self, handle: TextIO, source: Path, read: dict[str, int]) -> set[str]:
+        tx = self._require_tx()
+        customers: set[str] = set()
+        ended = False
+        number = 0
+        for number, line in enumerate(handle, start=1):
+            where = f"{source.name}:{number}"
+            if ended:
+                raise _jsonl_error(where, "lines after the end line")
+            try:
+                item = json.loads(line)
+                kind = item.pop("kind")
+            except (ValueError, AttributeError, KeyError, TypeError):
+                raise _jsonl_error(where, "not a JSON object with a kind") from None
+            if number == 1 and (kind != "header" or item.get("format") != EXPORT_FORMAT):
+                raise _jsonl_error(where, f"not a custmaster export (format {EXPORT_FORMAT})")
+            try:
+                ended = self._import_item(kind, item, tx, customers, number)
+            except (StructureError, ValueError, KeyError, TypeError) as error:
+                problem = error.code if isinstance(error, StructureError) else "bad value"
+                raise _jsonl_error(where, f"{kind}: {problem}") from None
+            read[kind] = read.get(kind, 0) + 1
+        if not ended:
+            raise _jsonl_error(f"{source.name}:{number}", "the end line is missing (truncated)")
+        return customers
+
+    def _import_item(
+        self, kind: str, item: dict[str, Any], tx: _Tx, customers: set[str], number: int
+    ) -> bool:
+        if kind == "header":
+            if number != 1:
+                raise ValueError("header")
+        elif kind == "counters":
+            self._restore_counters({str(k): int(v) for k, v in item["counters"].items()})
+        elif kind == "customer":
+            customers.add(_text(item["id"]))
+        elif kind == "record":
+            customer_id = _text(item.pop("customer"))
+            if customer_id not in customers:
+                raise ValueError("record of an unknown customer")
+            record = from_dict(SourceRecord, item)
+            if record.provenance.key in tx.record_rows:
+                raise ValueError("a record twice")
+            tx.record_rows[record.provenance.key] = (customer_id, record)
+        elif kind == "index":
+            entry_kind, key, customer_id, payload, group = (_text(v) for v in item["entry"])
+            _decode_payload(entry_kind, payload)
+            tx.index_ops[(entry_kind, key, customer_id, payload, group)] = True
+        elif kind == "alias":
+            self._run(
+                "INSERT INTO cm_aliases (alias, target) VALUES (?, ?)",
+                (_text(item["alias"]), _text(item["target"])),
+            )
+        elif kind == "pair":
+            pair = from_dict(CandidatePair, item)
+            self._save_pair(pair)
+        elif kind == "decision":
+            self._save_decision(from_dict(Decision, item))
+        elif kind == "event":
+            customer_id = _text(item.pop("customer"))
+            self._append_event(customer_id, from_dict(ContactEvent, item))
+        elif kind == "end":
+            if item.get("lines") != number:
+                raise ValueError("line count")
+            return True
+        else:
+            raise ValueError(kind)
+        if len(tx.record_rows) + len(tx.index_ops) >= 5000:
+            self._flush_rows(tx)
+        return False
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("text expected")
+    return value
+
+
+def _jsonl_error(where: str, problem: str) -> StoreError:
+    return StoreError(
+        f"{where}: {problem}; nothing was imported.",
+        code="store.jsonl",
+        message_zh=f"{where}：{problem}；未导入任何数据。",
+    )
+
+
+def lock_hash(namespace: str, family: str, key: str) -> int:
+    """A signed 64-bit number for an advisory lock on one key of one store."""
+    digest = hashlib.blake2b(f"{namespace}\x1e{family}\x1e{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

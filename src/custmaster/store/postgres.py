@@ -1,0 +1,378 @@
+"""`PostgresStore`: the store in PostgreSQL (``postgresql://user@host:5432/db``), for many writers.
+
+Needs psycopg 3: ``pip install 'custmaster[postgres]'``. The tables are those of
+``_migrations/postgresql`` in the connection's schema (``?schema=name`` in the URL selects,
+and creates if needed, another schema than the first of the ``search_path``).
+
+Many importers, on one host or many, may ingest into one database at once. Each batch takes
+transaction-scoped advisory locks on every key its records can be resolved by (resident ID,
+USCC, document, policy number, plate, VIN, phone, name with birth date, and the record's own
+channel and source reference), in one sorted statement, so two importers that could decide
+about the same person take turns while all others proceed; customer rows are locked
+(``SELECT … FOR UPDATE``) before they change. ``UNIQUE (channel, source_ref)`` makes a
+duplicate record impossible even for code that bypasses the locks; a deadlock or a unique
+violation rolls the batch back with ``store.conflict``, and `SQLStore.bulk_ingest` runs it
+again. Ids come from sequences (they may have gaps; they never repeat).
+
+Opening a schema made by an older custmaster migrates it in one transaction, under an advisory
+lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
+are not custmaster's, raise `custmaster.StoreError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from custmaster.errors import StoreError
+from custmaster.merge.rules import MergePolicy
+from custmaster.store._sql import APPLICATION, Migration, SQLStore, lock_hash, migrations
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["ERROR_CODES", "SCHEMA_VERSION", "PostgresStore"]
+
+#: Every error code this module raises (the shared ones are in `custmaster.store._sql`).
+ERROR_CODES: dict[str, str] = {
+    "store.adapter_missing": "psycopg is not installed: pip install 'custmaster[postgres]'.",
+    "store.option": "A store URL option or keyword argument is unknown or has a bad value.",
+}
+
+_MIGRATIONS = migrations("postgresql")
+
+#: The schema version this custmaster writes and reads.
+SCHEMA_VERSION = _MIGRATIONS[-1].version
+
+_SEQUENCES = {
+    "customer": "cm_customer_seq",
+    "pair": "cm_pair_seq",
+    "pair_saved": "cm_pair_saved_seq",
+}
+_ID_BLOCK = 32
+_MIGRATION_LOCK = "cm_migration"
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            "The PostgreSQL store needs psycopg 3: pip install 'custmaster[postgres]'.",
+            code="store.adapter_missing",
+            message_zh="PostgreSQL 存储需要 psycopg 3：pip install 'custmaster[postgres]'。",
+        ) from None
+    return psycopg
+
+
+def _masked(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username or ''}:***@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class PostgresStore(SQLStore):
+    """The store in a PostgreSQL schema (see the module documentation)."""
+
+    dialect: ClassVar[str] = "postgresql"
+    _for_update: ClassVar[str] = " FOR UPDATE"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        policy: MergePolicy | None = None,
+        cache_size: int = 20_000,
+        schema: str | None = None,
+        connect_timeout: int = 10,
+    ) -> None:
+        driver = _psycopg()
+        self._errors = driver.errors
+        parts = urlsplit(url)
+        scheme = parts.scheme.split("+", 1)[0].lower()
+        if scheme not in ("postgresql", "postgres"):
+            _option_error("A PostgreSQL store URL starts with postgresql://.")
+        query = []
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if name == "schema":
+                schema = schema or value
+            else:
+                query.append((name, value))
+        conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
+        self.schema = schema
+        super().__init__(url, policy=policy, cache_size=cache_size)
+        self._location = _masked(url)
+        try:
+            self._connection: psycopg.Connection[Any] = driver.connect(
+                conninfo, autocommit=True, connect_timeout=connect_timeout
+            )
+        except driver.Error as error:
+            raise StoreError(
+                f"Cannot connect to {self._location}: {_first_line(error)}.",
+                code="store.unavailable",
+                message_zh=f"无法连接 {self._location}。",
+            ) from None
+        self._namespace = ""
+        try:
+            self._open()
+        except BaseException:
+            self._connection.close()
+            raise
+
+    # ------------------------------------------------------------------ opening
+
+    def _where(self) -> str:
+        return self._location
+
+    def _open(self) -> None:
+        if self.schema:
+            self._sql(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(self.schema)}")
+            self._sql(f"SET search_path TO {_quote_ident(self.schema)}")
+        rows = self._sql("SELECT current_database(), current_schema()")
+        database, schema = rows[0]
+        if schema is None:
+            raise StoreError(
+                f"{self._location}: no schema of the search_path exists; name one with ?schema=.",
+                code="store.option",
+                message_zh=f"{self._location}：search_path 中没有存在的模式；请用 ?schema= 指定。",
+            )
+        self._namespace = f"{database}.{schema}"
+        self.migrate(_MIGRATIONS)
+
+    def migrate(self, scripts: Sequence[Migration]) -> int:
+        """Bring the schema to the newest of ``scripts`` in one transaction (see the module
+        documentation); returns the schema version reached."""
+        self._sql("BEGIN")
+        try:
+            self._sql(
+                "SELECT pg_advisory_xact_lock(?)",
+                (lock_hash(self._namespace, _MIGRATION_LOCK, ""),),
+            )
+            current = self._schema_version()
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self._location} (schema {self._namespace}) was written by a newer "
+                    f"custmaster (schema {current}; this one reads up to {SCHEMA_VERSION}): "
+                    "upgrade custmaster to open it.",
+                    code="store.newer_schema",
+                    message_zh=f"{self._location} 由更新版本的 custmaster 写入：请升级。",
+                )
+            pending = [m for m in scripts if m.version > current]
+            for migration in pending:
+                try:
+                    self._sql(migration.sql)
+                except StoreError as error:
+                    raise StoreError(
+                        f"Migrating {self._location} with {migration.name} failed: {error.message}",
+                        code="store.migration",
+                        message_zh=f"用 {migration.name} 升级 {self._location} 失败。",
+                    ) from None
+            reached = pending[-1].version if pending else current
+            if pending:
+                for key, value in (("application", APPLICATION), ("schema_version", str(reached))):
+                    self._sql(
+                        "INSERT INTO cm_meta (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (key, value),
+                    )
+            self._sql("COMMIT")
+        except BaseException:
+            self._db_rollback()
+            raise
+        return reached
+
+    def _schema_version(self) -> int:
+        tables = {
+            str(name)
+            for (name,) in self._sql(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name LIKE 'cm\\_%'"
+            )
+        }
+        if not tables:
+            return 0
+        if "cm_meta" not in tables:
+            raise self._foreign(f"cm_ tables without cm_meta ({len(tables)} tables)")
+        meta = dict(self._sql("SELECT key, value FROM cm_meta"))
+        if meta.get("application") != APPLICATION:
+            raise self._foreign("cm_meta does not name custmaster")
+        try:
+            return int(meta["schema_version"])
+        except (KeyError, ValueError):
+            raise self._foreign("cm_meta has no schema version") from None
+
+    def _foreign(self, why: str) -> StoreError:
+        return StoreError(
+            f"The schema {self._namespace} at {self._location} holds tables that are not a "
+            f"custmaster store: {why}.",
+            code="store.foreign",
+            message_zh=f"{self._location} 的模式 {self._namespace} 中的表不是 custmaster 存储。",
+        )
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in ``cm_meta``."""
+        return int(self._sql("SELECT value FROM cm_meta WHERE key = 'schema_version'")[0][0])
+
+    # ------------------------------------------------------------------ statements
+
+    _converted: ClassVar[dict[str, str]] = {}
+
+    def _prepare_sql(self, sql: str) -> str:
+        converted = self._converted.get(sql)
+        if converted is None:
+            converted = self._converted[sql] = sql.replace("%", "%%").replace("?", "%s")
+        return converted
+
+    def _sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            if params:
+                cursor = self._connection.execute(self._prepare_sql(sql), params)
+            else:
+                cursor = self._connection.execute(sql)
+            return cursor.fetchall() if cursor.description is not None else []
+        except Exception as error:
+            self._raise(error)
+
+    def _sql_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.executemany(self._prepare_sql(sql), rows)
+        except Exception as error:
+            self._raise(error)
+
+    def _raise(self, error: Exception) -> NoReturn:
+        errors = self._errors
+        where = self._location
+        if isinstance(error, StoreError):
+            raise error
+        sqlstate = getattr(error, "sqlstate", None) or ""
+        if isinstance(
+            error, (errors.DeadlockDetected, errors.SerializationFailure, errors.UniqueViolation)
+        ):
+            code, en, zh = (
+                "store.conflict",
+                f"a concurrent transaction on {where} conflicted with this one ({sqlstate}); "
+                "it was rolled back and may be run again",
+                f"{where} 上的并发事务冲突；本事务已回滚，可重试",
+            )
+        elif isinstance(error, errors.LockNotAvailable):
+            code, en, zh = ("store.busy", f"{where} is locked by another writer", "被锁定")
+        elif isinstance(error, errors.ReadOnlySqlTransaction):
+            code, en, zh = (
+                "store.read_only",
+                f"{where} is read-only; nothing was written",
+                f"{where} 为只读；未写入任何数据",
+            )
+        elif isinstance(error, errors.DiskFull):
+            code, en, zh = (
+                "store.disk_full",
+                f"the server of {where} has no disk space; this transaction was not written",
+                f"{where} 的服务器磁盘已满；本事务未写入",
+            )
+        elif isinstance(error, self._errors.OperationalError) and not sqlstate:
+            code, en, zh = (
+                "store.unavailable",
+                f"the connection to {where} failed ({_first_line(error)})",
+                f"与 {where} 的连接失败",
+            )
+        else:
+            code, en, zh = (
+                "store.sql",
+                f"{where}: PostgreSQL reported {sqlstate or type(error).__name__}: "
+                f"{_first_line(error)}",
+                "数据库错误",
+            )
+        raise StoreError(f"{en}.", code=code, message_zh=f"{zh}。") from None
+
+    # ------------------------------------------------------------------ transactions
+
+    def _db_begin(self) -> None:
+        self._sql("BEGIN")
+
+    def _db_commit(self) -> None:
+        self._sql("COMMIT")
+
+    def _db_rollback(self) -> None:
+        with suppress(Exception):  # a broken connection rolls back by itself
+            self._connection.execute("ROLLBACK")
+
+    def _db_close(self) -> None:
+        self._connection.close()
+
+    def _lock(self, keys: Collection[tuple[str, str]]) -> None:
+        tx = self._tx
+        if tx is None:
+            return
+        wanted = sorted(
+            {lock_hash(self._namespace, family, key) for family, key in keys} - tx.locks
+        )
+        if not wanted:
+            return
+        self._sql(
+            "SELECT pg_advisory_xact_lock(h) FROM unnest(?::bigint[]) AS t(h) ORDER BY h",
+            (wanted,),
+        )
+        tx.locks.update(wanted)
+
+    def _take_number(self, counter: str) -> int:
+        sequence = _SEQUENCES[counter]
+        tx = self._tx
+        if counter == "customer" and self._bulk and tx is not None:
+            rows = self._sql(f"SELECT nextval('{sequence}') FROM generate_series(1, {_ID_BLOCK})")
+            tx.numbers.extend(int(n) for (n,) in rows[1:])
+            return int(rows[0][0])
+        return int(self._sql(f"SELECT nextval('{sequence}')")[0][0])
+
+    def _counters(self) -> dict[str, int]:
+        found = {}
+        for name, sequence in _SEQUENCES.items():
+            last, called = self._sql(f"SELECT last_value, is_called FROM {sequence}")[0]
+            found[name] = int(last) if called else 0
+        return found
+
+    def _restore_counters(self, counters: Mapping[str, int]) -> None:
+        for name, sequence in _SEQUENCES.items():
+            value = int(counters.get(name, 0))
+            self._sql(f"SELECT setval('{sequence}', ?, ?)", (max(value, 1), value > 0))
+
+    @contextmanager
+    def _snapshot_context(self) -> Iterator[None]:
+        self._sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield
+        finally:
+            self._db_rollback()
+
+    def _snapshot(self) -> AbstractContextManager[None]:
+        return self._snapshot_context()
+
+    def _in_pairs(self, a: str, b: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
+        return (
+            f"({a}, {b}) IN (SELECT * FROM unnest(?::text[], ?::text[]))",
+            [[p[0] for p in pairs], [p[1] for p in pairs]],
+        )
+
+    def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(?::text[])", [list(values)]
+
+
+def _first_line(error: BaseException) -> str:
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    text = primary or str(error) or type(error).__name__
+    return text.splitlines()[0][:200]
+
+
+def _option_error(message: str) -> NoReturn:
+    raise StoreError(message, code="store.option", message_zh=f"存储选项错误：{message}")

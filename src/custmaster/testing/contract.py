@@ -1,0 +1,926 @@
+"""The store contract as a test suite: run it against your own adapter.
+
+`StoreContract` holds one test method per promise of the `custmaster.store.Store` contract:
+ingest outcomes and idempotence, transactions, lookups by every key, aliases after merges and
+splits, candidate pairs and decisions, histories, ``as_of``, contact events per customer and
+per contact point, policies and ``expiring``, streaming iteration and counts, bad data that
+leaves the store unchanged, the merge properties end to end (any order of the records gives
+the same customers; ingesting twice equals once) and the same results as the reference
+`custmaster.store.MemoryStore`. Optional abilities are switched on by `Capabilities`.
+
+Subclass it in a test module (the class name must start with ``Test``) and provide a
+``store_factory`` fixture that returns a callable making a new, empty store; keyword arguments
+(``policy=…``) are passed on to your adapter::
+
+    import pytest
+    from custmaster.testing.contract import Capabilities, StoreContract
+    from my_adapter import MyStore
+
+    class TestMyStore(StoreContract):
+        capabilities = Capabilities(durable=True)
+
+        @pytest.fixture
+        def store_factory(self, tmp_path):
+            counter = iter(range(1_000_000))
+            return lambda **options: MyStore(f"my://{tmp_path}/{next(counter)}", **options)
+
+A durable store is reopened with `custmaster.open_store` on its ``url`` (override `reopen`
+if that is not how yours works). `assert_consistent` checks any store, for your own tests
+after crashes or concurrent writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import types
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from custmaster.errors import NotFoundError, StoreError, UsageError, ValidationError
+from custmaster.merge import MergePolicy, build, to_customer
+from custmaster.model import ContactEvent, ContactStatus, PolicyLine, Provenance
+from custmaster.model.source import SourceRecord
+from custmaster.resolve.candidates import PairStatus
+from custmaster.store import MemoryStore, Outcome, Store, open_store
+
+__all__ = [
+    "Capabilities",
+    "StoreContract",
+    "StoreFactory",
+    "assert_consistent",
+    "by_content",
+    "snapshot",
+]
+
+#: What ``store_factory`` returns: a callable making a new, empty store from keyword options.
+StoreFactory = Callable[..., Any]
+
+
+@attrs.frozen
+class Capabilities:
+    """Which optional promises an adapter makes; the matching tests are skipped otherwise."""
+
+    #: A closed store can be reopened (`StoreContract.reopen`) with everything kept.
+    durable: bool = False
+    #: Several store objects on one location may write at the same time (threads here;
+    #: processes in your own tests).
+    supports_concurrency: bool = False
+    #: ``store.backup(path)`` writes a copy that reopens as an equal store.
+    supports_backup: bool = False
+    #: ``store.export_jsonl(path)`` and ``store.import_jsonl(path)`` move a whole store.
+    supports_jsonl: bool = False
+    #: ``store.bulk_ingest(records, batch_size=…)`` ingests a stream batch by batch.
+    supports_bulk: bool = False
+
+
+# --- data --------------------------------------------------------------------------------------
+
+ID_M = "110105198001010016"
+ID_M15 = "110105800101001"
+ID_F = "110105198001010024"
+ID_W = "350203198503151238"
+VIN = "LSVAU218XN2183294"
+PEOPLE = [
+    (ID_M, "张伟", "13800138000", "闽D12388", "PDAA100"),
+    (ID_F, "李娜", "13900139000", "沪A12345", "PDAA200"),
+    (ID_W, "王芳", "13700137000", "粤B54321", "PDAA300"),
+]
+ADDRESSES = [
+    "北京市朝阳区建国路88号",
+    "上海市徐汇区漕溪北路88号",
+    "福建省厦门市思明区湖滨南路100号",
+]
+TIMES = [
+    "2026-01-01T08:00:00+08:00",
+    "2026-01-01T00:00:00+00:00",
+    "2026-02-01T00:00:00+00:00",
+    "2026-03-01T12:00:00+08:00",
+]
+
+
+def rec(ref: str, when: str, channel: str = "core_system", **fields: Any) -> SourceRecord:
+    """A source record (test shorthand)."""
+    return SourceRecord(
+        provenance=Provenance(channel=channel, source_ref=ref, observed_at=when), **fields
+    )
+
+
+def call(ident: str, when: str, value: str, outcome: str) -> ContactEvent:
+    """A call-back event (test shorthand)."""
+    return ContactEvent(
+        id=ident,
+        at=when,
+        channel="callback",
+        method="call",
+        contact_kind="mobile",
+        contact_value=value,
+        outcome=outcome,
+        operator="王芳",
+    )
+
+
+def base_records() -> list[SourceRecord]:
+    """Two customers, three policies, a move and a claim report without ID."""
+    return [
+        rec(
+            "R1",
+            "2026-01-05",
+            resident_id=ID_M,
+            name="张伟",
+            mobile="13800138000",
+            address="北京市朝阳区建国路88号",
+            policy_no="PDAA1",
+            line="交强险",
+            plate="闽D12388",
+            vin=VIN,
+            cover_start="2026-01-06",
+            cover_end="2027-01-05",
+        ),
+        rec(
+            "R2",
+            "2026-01-05",
+            resident_id=ID_M,
+            policy_no="PDZA1",
+            line="商业险",
+            plate="闽D12388",
+            cover_start="2026-01-06",
+            cover_end="2027-01-20",
+        ),
+        rec("T1", "2026-03-01", "telesales", resident_id=ID_M, address="上海市徐汇区漕溪北路88号"),
+        rec(
+            "R3",
+            "2026-02-01",
+            resident_id=ID_F,
+            name="李娜",
+            birth_date="1980-01-01",
+            policy_no="PDAA2",
+            line="交强险",
+            cover_end="2027-02-10",
+        ),
+    ]
+
+
+@st.composite
+def books(draw: st.DrawFn) -> list[SourceRecord]:
+    """Records about three people from four channels: some with ID, some linked by policy or
+    plate only, some sharing nothing but a phone number."""
+    records = []
+    for n, (resident_id, name, mobile, plate, policy_no) in enumerate(PEOPLE):
+        if draw(st.booleans()):
+            records.append(
+                rec(
+                    f"core-{n}",
+                    "2026-01-05",
+                    resident_id=resident_id,
+                    name=name,
+                    policy_no=policy_no,
+                    line="交强险",
+                    plate=plate,
+                    cover_start="2026-01-06",
+                    cover_end="2027-01-05",
+                )
+            )
+        if draw(st.booleans()):
+            records.append(
+                rec(
+                    f"ts-{n}",
+                    draw(st.sampled_from(TIMES)),
+                    "telesales",
+                    resident_id=resident_id,
+                    mobile=mobile,
+                    address=draw(st.sampled_from(ADDRESSES)),
+                )
+            )
+        if draw(st.booleans()):
+            records.append(
+                rec(
+                    f"claim-{n}",
+                    "2026-06-01T09:00:00+08:00",
+                    "claim_report",
+                    name=name,
+                    mobile=mobile,
+                    plate=plate,
+                )
+            )
+        if draw(st.booleans()):
+            records.append(
+                rec(
+                    f"renew-{n}",
+                    "2026-11-01",
+                    "renewal_list",
+                    name=name,
+                    policy_no=policy_no,
+                    mobile=draw(st.sampled_from([mobile, PEOPLE[(n + 1) % 3][2]])),
+                )
+            )
+    return records
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def snapshot(store: Any) -> dict[str, Any]:
+    """Everything a store holds, as comparable data: customers, pairs, counts, events."""
+    customers = {c.id: c for c in store.iter_customers()}
+    return {
+        "customers": customers,
+        "observations": {cid: store.observations(cid) for cid in customers},
+        "pairs": store.candidates(None),
+        "events": store.events(),
+        "counts": store.counts(),
+    }
+
+
+def by_content(store: Any) -> set[tuple[Any, ...]]:
+    """The customers with their ids blanked, keyed by their records' keys (for comparing
+    stores whose ids may differ)."""
+    found = set()
+    for customer in store.iter_customers():
+        keys = tuple(sorted(r.provenance.key for r in store.observations(customer.id)))
+        found.add((keys, attrs.evolve(customer, id="X")))
+    return found
+
+
+def assert_consistent(store: Any, policy: MergePolicy | None = None) -> None:
+    """Assert the store's current view equals what its log says.
+
+    For every customer: its golden record equals the one computed from scratch from its
+    records and events; no record is held by two customers; every strong key of a record finds
+    its customer; the counts agree with what iteration finds.
+    """
+    policy = policy or getattr(store, "merge_policy", None) or MergePolicy()
+    seen: dict[tuple[str, str], str] = {}
+    customers = 0
+    records = 0
+    for customer in store.iter_customers():
+        customers += 1
+        observations = store.observations(customer.id)
+        assert observations, f"customer {customer.id} has no records"
+        events = store.events(customer.id)
+        expected = to_customer(customer.id, build(observations, events, policy), observations)
+        assert customer == expected, f"customer {customer.id} differs from its log"
+        for record in observations:
+            key = record.provenance.key
+            assert key not in seen, f"record {key} is held by {seen[key]} and {customer.id}"
+            seen[key] = customer.id
+            records += 1
+            if record.resident_id and not any(
+                c.id == customer.id for c in store.find(resident_id=record.resident_id)
+            ):
+                raise AssertionError(f"record {key}: its resident ID does not find {customer.id}")
+    counts = store.counts()
+    assert counts["customers"] == customers == store.count()
+    assert counts["records"] == records
+
+
+# --- the suite -----------------------------------------------------------------------------
+
+_SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    # Each adapter's subclass runs the same test method: different executors on purpose.
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.differing_executors,
+    ],
+)
+
+
+class StoreContract:
+    """The contract every store adapter fulfils (see the module documentation)."""
+
+    #: Switches on the optional tests; override in your subclass.
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        """Override: return a callable making a new, empty store (``**options`` passed on)."""
+        pytest.fail("StoreContract subclasses provide a store_factory fixture")
+
+    @pytest.fixture
+    def store(self, store_factory: StoreFactory) -> Iterator[Any]:
+        """A new store with `base_records` ingested."""
+        made = store_factory()
+        made.ingest(base_records())
+        yield made
+        made.close()
+
+    @pytest.fixture
+    def empty(self, store_factory: StoreFactory) -> Iterator[Any]:
+        """A new, empty store."""
+        made = store_factory()
+        yield made
+        made.close()
+
+    def reopen(self, store: Any) -> Any:
+        """Open the store at ``store.url`` again (for durable adapters)."""
+        return open_store(store.url, policy=getattr(store, "merge_policy", None))
+
+    def _require(self, capability: str) -> None:
+        if not getattr(self.capabilities, capability):
+            pytest.skip(f"the adapter does not claim {capability}")
+
+    # -- basics ----------------------------------------------------------------------
+
+    def test_the_store_satisfies_the_protocol(self, store: Any) -> None:
+        assert isinstance(store, Store)
+        assert isinstance(store.url, str)
+        assert store.count() == 2
+
+    def test_ingest_reports_what_happened_to_each_record(self, store: Any) -> None:
+        results = store.ingest(
+            [
+                rec("C1", "2026-06-01", "claim_report", mobile="139 0013 9000", plate="闽D12388"),
+                base_records()[0],
+                {
+                    "provenance": {
+                        "channel": "telesales",
+                        "source_ref": "T9",
+                        "observed_at": "2026-04-01",
+                    },
+                    "mobile": "1380013800",
+                },
+                {
+                    "provenance": {
+                        "channel": "telesales",
+                        "source_ref": "T8",
+                        "observed_at": "2026-04-01",
+                    },
+                    "resident_id": ID_M15,
+                },
+                {
+                    "provenance": {
+                        "channel": "telesales",
+                        "source_ref": "T7",
+                        "observed_at": "2026-04-01",
+                    },
+                    "nickname": "伟哥",
+                },
+                "not a record",
+                rec("N1", "2026-04-02", resident_id=ID_W, name="王芳"),
+            ]
+        )
+        assert [r.outcome for r in results] == [
+            Outcome.MERGED,
+            Outcome.DUPLICATE,
+            Outcome.REJECTED,
+            Outcome.MERGED,
+            Outcome.REJECTED,
+            Outcome.REJECTED,
+            Outcome.NEW_CUSTOMER,
+        ]
+        assert results[0].via == "plate"
+        assert results[3].via == "resident_id"
+        zhang = store.find(resident_id=ID_M)[0].id
+        assert results[0].customer_id == results[1].customer_id == zhang
+        error = results[2].error
+        assert isinstance(error, ValidationError)
+        assert error.field == "mobile"
+        assert "1380013800" not in str(error)
+        assert results[4].error is not None
+        assert results[4].error.code == "record.unknown_field"
+        assert [r.index for r in results] == list(range(7))
+        assert store.count() == 3
+        single = store.ingest(rec("N2", "2026-04-03", resident_id=ID_W))
+        assert single.outcome is Outcome.MERGED
+        assert single.customer_id == results[6].customer_id
+
+    def test_a_rejected_record_leaves_the_store_unchanged(self, store: Any) -> None:
+        before = snapshot(store)
+        results = store.ingest(
+            [
+                rec("T1", "2026-03-01", "telesales", address="别处1号"),
+                {
+                    "provenance": {"channel": "x", "source_ref": "Y", "observed_at": "2026-01-01"},
+                    "resident_id": "110105198001010017",
+                },
+                {
+                    "provenance": {
+                        "channel": "BAD CHANNEL",
+                        "source_ref": "Z",
+                        "observed_at": "2026-01-01",
+                    }
+                },
+                {
+                    "provenance": {
+                        "channel": "core_system",
+                        "source_ref": "Z",
+                        "observed_at": "not a date",
+                    }
+                },
+                {"provenance": "nope"},
+                42,
+            ]
+        )
+        assert {r.outcome for r in results} == {Outcome.REJECTED}
+        assert results[0].error is not None
+        assert results[0].error.code == "record.conflicting_duplicate"
+        assert results[1].error is not None
+        assert results[1].error.code.startswith("cn_resident_id.")
+        assert "110105198001010017" not in str(results[1].error)
+        assert snapshot(store) == before
+        rebuilt = SourceRecord(
+            provenance=Provenance(
+                channel="telesales",
+                source_ref="T1",
+                observed_at="2026-03-01",
+                recorded_at="2026-09-09",
+            ),
+            resident_id=ID_M,
+            address="上海市徐汇区漕溪北路88号",
+        )
+        assert store.ingest(rebuilt).outcome is Outcome.DUPLICATE
+
+    @_SETTINGS
+    @given(
+        junk=st.lists(
+            st.one_of(
+                st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "provenance",
+                            "name",
+                            "mobile",
+                            "resident_id",
+                            "plate",
+                            "cover_end",
+                            "policy_no",
+                            "extra",
+                            "zzz",
+                        ]
+                    ),
+                    st.one_of(
+                        st.none(),
+                        st.text(max_size=12),
+                        st.integers(),
+                        st.booleans(),
+                        st.lists(st.text(max_size=3), max_size=2),
+                    ),
+                ),
+                st.text(max_size=5),
+                st.integers(),
+                st.none(),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    def test_junk_is_rejected_and_changes_nothing(
+        self, store_factory: StoreFactory, junk: list[Any]
+    ) -> None:
+        made = store_factory()
+        try:
+            made.ingest(base_records())
+            before = snapshot(made)
+            results = made.ingest(junk)
+            assert len(results) == len(junk)
+            assert {r.outcome for r in results} <= {Outcome.REJECTED}
+            assert all(r.error is not None for r in results)
+            assert snapshot(made) == before
+        finally:
+            made.close()
+
+    def test_a_transaction_rolls_back_everything(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        before = snapshot(store)
+        with pytest.raises(RuntimeError, match="abort"):
+            self._work_then_fail(store, zhang, li)
+        assert snapshot(store) == before
+        assert store.find(phone="13700137000") == []
+        assert store.get(li).id == li
+        assert store.candidates() == []
+        assert store.events() == []
+        after = store.ingest(rec("N2", "2026-06-01", resident_id=ID_W))
+        assert after.outcome is Outcome.NEW_CUSTOMER
+        assert store.count() == 3
+
+    @staticmethod
+    def _work_then_fail(store: Any, zhang: str, li: str) -> None:
+        with store.transaction():
+            store.ingest(
+                rec(
+                    "T2",
+                    "2026-05-01",
+                    "telesales",
+                    resident_id=ID_M,
+                    name="张维",
+                    mobile="13700137000",
+                    policy_no="PDAA1",
+                    role="holder",
+                    cover_end="2026-12-31",
+                )
+            )
+            store.ingest(
+                rec("N1", "2026-05-01", "telesales", resident_id=ID_W, mobile="13800138000")
+            )
+            store.add_event(
+                zhang, call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "wrong_number")
+            )
+            store.merge(zhang, li, by="李审核")
+            assert store.count() == 2
+            raise RuntimeError("abort")
+
+    def test_a_closed_store_refuses_work(self, store_factory: StoreFactory) -> None:
+        made = store_factory()
+        made.ingest(rec("R1", "2026-01-05", resident_id=ID_M))
+        made.close()
+        with pytest.raises(StoreError) as info:
+            made.count()
+        assert info.value.code == "store.closed"
+        made.close()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def test_get_and_find_by_every_criterion(self, store: Any) -> None:
+        zhang = store.find(phone="138-0013-8000")
+        assert [c.resident_id for c in zhang] == [ID_M]
+        assert store.find(resident_id=ID_M15) == zhang
+        assert store.find(policy_no=" pdza1 ") == zhang
+        assert store.find(plate="闽D·12388") == zhang
+        assert store.find(vin=VIN.lower()) == zhang
+        assert store.find(name="张伟", birth_date=dt.date(1980, 1, 1)) == zhang
+        assert [c.name for c in store.find(birth_date="1980-01-01")] == ["张伟", "李娜"]
+        assert store.find(name="张伟", policy_no="PDAA2") == []
+        assert store.find(uscc="91350100M000100Y43") == []
+        with pytest.raises(UsageError):
+            store.find()
+        with pytest.raises(ValidationError) as info:
+            store.find(phone="1380013800")
+        assert info.value.field == "phone"
+        with pytest.raises(NotFoundError):
+            store.get("C99999999")
+        assert store.get(zhang[0].id) == zhang[0]
+        organisation = store.ingest(
+            rec("ORG1", "2026-01-05", uscc="91350100M000100Y43", name="厦门某某有限公司")
+        )
+        assert [c.id for c in store.find(uscc="91350100M000100Y43")] == [organisation.customer_id]
+
+    def test_history_explain_and_as_of(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0]
+        assert zhang.address == "上海市徐汇区漕溪北路88号"
+        (older,) = store.history(zhang.id, "address")
+        assert older.value == "北京市朝阳区建国路88号"
+        assert older.provenance.source_ref == "R1"
+        assert len(store.history(zhang.id, "mobile")) == 1
+        explanation = store.explain(zhang.id, "address")
+        assert explanation.source_ref == "T1"
+        assert "漕溪北路" not in str(explanation)
+        past = store.as_of(zhang.id, "2026-02-01")
+        assert past.address == "北京市朝阳区建国路88号"
+        assert store.as_of(zhang.id, dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)) == zhang
+        assert [r.provenance.source_ref for r in store.observations(zhang.id)] == [
+            "R1",
+            "R2",
+            "T1",
+        ]
+
+    def test_events_per_customer_and_per_contact_point(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        wrong = call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "wrong_number")
+        assert store.add_event(zhang, wrong) is True
+        assert store.get(zhang).callable_contacts() == ()
+        point = store.get(zhang).contact_point("mobile", "13800138000")
+        assert point is not None
+        assert point.status is ContactStatus.WRONG
+        store.add_event(zhang, wrong)  # the same event again changes nothing
+        later = call("CB2", "2026-05-03T10:00:00+08:00", "13900139000", "reached")
+        assert store.add_event(zhang, later) is False
+        store.add_event(li, call("CB4", "2026-05-04T10:00:00+08:00", "13800138000", "no_answer"))
+        assert [e.id for e in store.events(zhang)] == ["CB1", "CB2"]
+        assert [e.id for e in store.events(contact="138-0013-8000")] == ["CB1", "CB4"]
+        assert [e.id for e in store.events(zhang, contact="13900139000")] == ["CB2"]
+        assert [e.id for e in store.events()] == ["CB1", "CB2", "CB4"]
+        store.add_event(zhang, call("CB3", "2026-06-01T10:00:00+08:00", "13800138000", "reached"))
+        assert [p.value for p in store.get(zhang).callable_contacts()] == ["+8613800138000"]
+        joined = store.ingest(
+            rec("T5", "2026-07-01", "telesales", resident_id=ID_M, mobile="13900139000")
+        )
+        assert joined.customer_id == zhang
+        reached = store.get(zhang).contact_point("mobile", "13900139000")
+        assert reached is not None
+        assert reached.status is ContactStatus.REACHED
+        assert store.counts()["events"] == 4
+        with pytest.raises(NotFoundError):
+            store.add_event("C99999999", call("CB9", "2026-06-01", "13800138000", "reached"))
+
+    def test_policies_and_the_expiring_month(self, store: Any) -> None:
+        policy = store.policy("pdaa1")
+        assert policy.line is PolicyLine.COMPULSORY
+        assert policy.vehicle is not None
+        assert policy.vehicle.plate == "闽D12388"
+        assert [p.policy_no for p in store.expiring("2027-01")] == ["PDAA1", "PDZA1"]
+        assert [p.policy_no for p in store.expiring("2027-01", line="商业险")] == ["PDZA1"]
+        assert [p.policy_no for p in store.expiring("2027-02")] == ["PDAA2"]
+        assert store.expiring("2027-03") == []
+        with pytest.raises(UsageError):
+            store.expiring("2027-13")
+        with pytest.raises(NotFoundError):
+            store.policy("NOPE")
+        store.ingest(rec("E1", "2026-08-01", policy_no="PDAA1", cover_end="2026-12-31"))
+        assert [p.policy_no for p in store.expiring("2027-01")] == ["PDZA1"]
+        assert [p.policy_no for p in store.expiring("2026-12")] == ["PDAA1"]
+
+    def test_customers_stream_and_counts_add_up(self, store: Any) -> None:
+        customers = store.iter_customers()
+        assert isinstance(customers, types.GeneratorType)
+        assert [c.name for c in customers] == ["张伟", "李娜"]
+        counts = store.counts()
+        assert counts == {
+            "customers": 2,
+            "records": 4,
+            "policies": 3,
+            "events": 0,
+            "candidates_open": 0,
+            "decisions": 0,
+            "aliases": 0,
+        }
+        many = [rec(f"M{i}", "2026-01-05", resident_id=_resident_id(i)) for i in range(1200)]
+        store.ingest(many)
+        ids = [c.id for c in store.iter_customers()]
+        assert len(ids) == 1202 == len(set(ids)) == store.count()
+        assert ids == sorted(ids)
+        assert_consistent(store)
+
+    # -- review ----------------------------------------------------------------------
+
+    def test_candidate_pairs_decisions_merge_and_split(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        raised = store.ingest(
+            rec(
+                "S1", "2026-04-01", "telesales", resident_id=ID_W, name="王芳", mobile="13800138000"
+            )
+        )
+        assert raised.outcome is Outcome.CANDIDATE
+        wang = raised.customer_id
+        assert wang is not None
+        (pair,) = store.candidates()
+        assert {pair.a, pair.b} == {zhang, wang}
+        assert pair.status is PairStatus.OPEN
+        assert store.counts()["candidates_open"] == 1
+        apart = store.decide(pair, merge=False, by="李审核")
+        assert apart.apart
+        assert store.candidates() == []
+        assert store.candidates(PairStatus.KEPT_APART)[0].id == pair.id
+        again = store.ingest(
+            rec("S2", "2026-04-02", "telesales", resident_id=ID_W, mobile="13800138000")
+        )
+        assert again.outcome is Outcome.MERGED
+        assert store.candidates() == []
+        with pytest.raises(UsageError):
+            store.decide(pair, merge=True, by="李审核")
+        with pytest.raises(NotFoundError):
+            store.decide("P99999999", merge=True, by="李审核")
+        li = store.find(resident_id=ID_F)[0].id
+        merged = store.merge(zhang, li, by="李审核", note="same person per phone call")
+        assert merged.b == li
+        assert store.get(li).id == zhang
+        assert store.counts()["aliases"] == 1
+        assert {c.id for c in store.find(resident_id=ID_F)} == {zhang}
+        assert [c.id for c in store.find(policy_no="PDAA2")] == [zhang]
+        with pytest.raises(UsageError):
+            store.merge(zhang, li, by="李审核")
+        split = store.split(zhang, [("core_system", "R3")], by="李审核")
+        assert split.b == li
+        assert store.get(li).id == li
+        assert store.get(li).resident_id == ID_F
+        assert [c.id for c in store.find(policy_no="PDAA2")] == [li]
+        assert store.counts()["aliases"] == 0
+        assert store.counts()["decisions"] == 3
+        with pytest.raises(UsageError):
+            store.split(
+                zhang, [("core_system", "R1"), ("core_system", "R2"), ("telesales", "T1")], by="x"
+            )
+        with pytest.raises(UsageError):
+            store.merge(zhang, li, by=" ")
+        assert_consistent(store)
+
+    def test_the_merge_policy_is_configurable(self, store_factory: StoreFactory) -> None:
+        made = store_factory(policy=MergePolicy(rules={"name": "channel_priority"}))
+        try:
+            made.ingest(
+                [
+                    rec("R1", "2026-01-05", resident_id=ID_M, name="张伟"),
+                    rec("T1", "2026-03-01", "telesales", resident_id=ID_M, name="张玮"),
+                ]
+            )
+            (customer,) = made.find(resident_id=ID_M)
+            assert customer.name == "张伟"
+            assert "channel_priority" in str(made.explain(customer.id, "name"))
+        finally:
+            made.close()
+
+    # -- properties ------------------------------------------------------------------
+
+    @_SETTINGS
+    @given(book=books(), data=st.data())
+    def test_same_customers_as_the_memory_store(
+        self, store_factory: StoreFactory, book: list[SourceRecord], data: st.DataObject
+    ) -> None:
+        reference = MemoryStore()
+        made = store_factory()
+        try:
+            half = len(book) // 2
+            for part in (book[:half], book[half:]):
+                assert [r.outcome for r in made.ingest(part)] == [
+                    r.outcome for r in reference.ingest(part)
+                ]
+            assert by_content(made) == by_content(reference)
+            pairs = reference.candidates()
+            assert [_pair_facts(p) for p in made.candidates()] == [_pair_facts(p) for p in pairs]
+            if pairs:
+                chosen = data.draw(st.sampled_from(pairs))
+                merge = data.draw(st.booleans())
+                made.decide(chosen.id, merge=merge, by="审核")
+                reference.decide(chosen.id, merge=merge, by="审核")
+                assert by_content(made) == by_content(reference)
+                assert [_pair_facts(p) for p in made.candidates(None)] == [
+                    _pair_facts(p) for p in reference.candidates(None)
+                ]
+            assert made.counts() == reference.counts()
+            assert_consistent(made)
+        finally:
+            made.close()
+
+    @_SETTINGS
+    @given(book=books().flatmap(lambda b: st.tuples(st.just(b), st.permutations(b))))
+    def test_any_order_gives_the_same_customers(
+        self, store_factory: StoreFactory, book: tuple[list[SourceRecord], list[SourceRecord]]
+    ) -> None:
+        original, shuffled = book
+        first, second = store_factory(), store_factory()
+        try:
+            first.ingest(original)
+            for record in shuffled:
+                second.ingest(record)
+            assert by_content(first) == by_content(second)
+        finally:
+            first.close()
+            second.close()
+
+    @_SETTINGS
+    @given(book=books(), data=st.data())
+    def test_ingesting_twice_equals_once(
+        self, store_factory: StoreFactory, book: list[SourceRecord], data: st.DataObject
+    ) -> None:
+        made = store_factory()
+        try:
+            made.ingest(book)
+            before = snapshot(made)
+            again = data.draw(st.permutations(book))
+            results = made.ingest(again)
+            assert {r.outcome for r in results} <= {Outcome.DUPLICATE}
+            assert snapshot(made) == before
+        finally:
+            made.close()
+
+    # -- optional --------------------------------------------------------------------
+
+    def test_a_durable_store_keeps_everything_when_reopened(self, store: Any) -> None:
+        self._require("durable")
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        store.add_event(zhang, call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "reached"))
+        store.ingest(rec("S1", "2026-04-01", "telesales", resident_id=ID_W, mobile="13800138000"))
+        store.merge(zhang, li, by="李审核")
+        before = snapshot(store)
+        store.close()
+        again = self.reopen(store)
+        try:
+            assert snapshot(again) == before
+            assert again.get(li).id == zhang
+            assert_consistent(again)
+            assert again.ingest(base_records()[0]).outcome is Outcome.DUPLICATE
+        finally:
+            again.close()
+
+    def test_concurrent_writers_lose_and_duplicate_nothing(self, store: Any) -> None:
+        self._require("supports_concurrency")
+        errors: list[BaseException] = []
+        people = [_resident_id(i) for i in range(40)]
+
+        def work(offset: int) -> None:
+            try:
+                other = self.reopen(store)
+                try:
+                    for i in range(len(people)):
+                        n = (i + offset) % len(people)
+                        other.ingest(
+                            [
+                                rec(f"W{n}", "2026-01-05", resident_id=people[n], name="张伟"),
+                                rec(
+                                    f"X{offset}-{n}",
+                                    "2026-02-05",
+                                    "telesales",
+                                    resident_id=people[n],
+                                    mobile="13800138000",
+                                ),
+                            ]
+                        )
+                finally:
+                    other.close()
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(k * 13,)) for k in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        for resident_id in people:
+            (customer,) = store.find(resident_id=resident_id)
+            refs = sorted(r.provenance.source_ref for r in store.observations(customer.id))
+            assert len(refs) == 4
+            assert refs[0].startswith("W")
+        assert store.count() == 2 + len(people)
+        assert store.counts()["records"] == 4 + 4 * len(people)
+        assert_consistent(store)
+
+    def test_a_backup_reopens_as_the_same_store(self, store: Any, tmp_path: Path) -> None:
+        self._require("supports_backup")
+        target = tmp_path / "backup-copy.db"
+        store.backup(target)
+        copy = open_store(f"sqlite:///{target}")
+        try:
+            assert snapshot(copy) == snapshot(store)
+        finally:
+            copy.close()
+        with pytest.raises(StoreError):
+            store.backup(target)
+
+    def test_an_export_imports_into_an_equal_store(
+        self, store: Any, store_factory: StoreFactory, tmp_path: Path
+    ) -> None:
+        self._require("supports_jsonl")
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        store.add_event(zhang, call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "reached"))
+        store.ingest(rec("S1", "2026-04-01", "telesales", resident_id=ID_W, mobile="13800138000"))
+        store.merge(zhang, li, by="李审核")
+        path = tmp_path / "store.jsonl"
+        lines = store.export_jsonl(path)
+        assert lines["record"] == 5
+        copy = store_factory()
+        try:
+            copy.import_jsonl(path)
+            assert snapshot(copy) == snapshot(store)
+            assert copy.get(li).id == zhang
+            new = copy.ingest(rec("N9", "2026-09-01", resident_id=_resident_id(7)))
+            assert new.customer_id not in {zhang, li}
+            with pytest.raises(StoreError) as info:
+                copy.import_jsonl(path)
+            assert info.value.code == "store.not_empty"
+        finally:
+            copy.close()
+        broken = tmp_path / "broken.jsonl"
+        broken.write_text("\n".join(path.read_text("utf-8").splitlines()[:-1]), "utf-8")
+        empty = store_factory()
+        try:
+            with pytest.raises(StoreError) as info:
+                empty.import_jsonl(broken)
+            assert info.value.code == "store.jsonl"
+            assert empty.counts()["records"] == 0
+        finally:
+            empty.close()
+
+    def test_bulk_ingest_commits_batch_by_batch(self, empty: Any) -> None:
+        self._require("supports_bulk")
+        seen: list[int] = []
+        records = [
+            rec(f"B{i}", "2026-01-05", resident_id=_resident_id(i % 30), name="张伟")
+            for i in range(95)
+        ]
+        result = empty.bulk_ingest(
+            iter([*records, "junk"]), batch_size=20, on_batch=lambda r: seen.append(len(r))
+        )
+        assert seen == [20, 20, 20, 20, 16]
+        assert result.counts["new_customer"] == 30
+        assert result.counts["merged"] == 65
+        assert result.counts["rejected"] == 1
+        assert result.rejected[0].index == 95
+        assert empty.count() == 30
+        again = empty.bulk_ingest(records, batch_size=7)
+        assert again.counts["duplicate"] == 95
+        assert_consistent(empty)
+
+
+def _pair_facts(pair: Any) -> tuple[Any, ...]:
+    return (pair.id, pair.a, pair.b, pair.reasons, pair.record, pair.status, pair.evidence)
+
+
+def _resident_id(n: int) -> str:
+    """A valid 18-digit resident ID for a number below 1000 (born 1980, Beijing)."""
+    body = f"110105198001{1 + n // 900:02d}{n % 900 + 100:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
