@@ -23,7 +23,9 @@ _CODE_LITERAL = re.compile(r"""\bcode=["']([a-z0-9_]+\.[a-z0-9_.]+)["']""")
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("gen_error_codes", ROOT / "tools" / "gen_error_codes.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_error_codes", ROOT / "tools" / "gen_error_codes.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
