@@ -177,7 +177,7 @@ def test_contact_points_accumulate_across_channels_without_copies() -> None:
     ]
     state = build(records)
     mobile = state.contacts[("mobile", "+8613800138000")]
-    assert mobile.count == 3
+    assert mobile.total == 3
     assert dict(mobile.channels) == {"core_system": 1, "telesales": 2}
     assert mobile.first_seen.date() == dt.date(2026, 1, 5)
     assert mobile.last_seen.date() == dt.date(2026, 3, 1)
@@ -246,7 +246,7 @@ def test_policy_fields_compete_within_their_policy_and_roles_accumulate() -> Non
     state = build(records)
     assert state.value("policy.PDAA1.cover_end") == dt.date(2026, 12, 31)
     assert state.value("policy.PDZA2.cover_end") == dt.date(2027, 2, 5)
-    assert state.roles["PDAA1"] == {"insured", "holder"}
+    assert state.roles["PDAA1"] == ("holder", "insured")
     assert [o.value for o in history(records, "policy.PDAA1.cover_end")] == [dt.date(2027, 1, 5)]
     policy = policy_view("PDAA1", [("C1", state)])
     assert policy is not None
@@ -340,7 +340,7 @@ def test_journal_undo_restores_the_state_exactly() -> None:
     assert state.snapshot() != before
     undo(journal)
     assert state.snapshot() == before
-    assert state.roles["P1"] == {"insured"}
+    assert state.roles["P1"] == ("insured",)
 
 
 def test_as_of_sees_only_what_was_observed_and_recorded_by_then() -> None:
@@ -353,8 +353,10 @@ def test_as_of_sees_only_what_was_observed_and_recorded_by_then() -> None:
     records = [rec("R1", "2026-01-05", address="北京市朝阳区建国路88号"), late]
     april = dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc)
     assert build(records, as_of=april).value("address") == "北京市朝阳区建国路88号"
-    assert build(records, as_of=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)).value(
-        "address") == "上海市徐汇区漕溪北路88号"  # fmt: skip
+    assert (
+        build(records, as_of=dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)).value("address")
+        == "上海市徐汇区漕溪北路88号"
+    )
     wrong = event("CB1", "2026-02-01T00:00:00+00:00", "13800138000", "wrong_number")
     mobile = [rec("M1", "2026-01-01", mobile="13800138000")]
     jan = dt.datetime(2026, 1, 15, tzinfo=dt.timezone.utc)
@@ -450,3 +452,57 @@ def test_observed_repr_masks_the_value() -> None:
     text = repr(obs("resident_id", ID_B, "2026-01-01"))
     assert ID_B not in text
     assert "110***********0016" in text
+
+
+def test_an_exported_state_restores_and_continues_incrementally() -> None:
+    import json
+
+    records = [
+        rec(
+            "R1",
+            "2026-01-05",
+            resident_id=ID_A,
+            name="张伟",
+            mobile="13800138000",
+            policy_no="PDAA1",
+            line="交强险",
+            cover_end="2027-01-05",
+            plate="闽D12388",
+        ),
+        rec(
+            "T1",
+            "2026-03-01",
+            "telesales",
+            name="张玮",
+            mobile="13800138000",
+            address="上海市徐汇区漕溪北路88号",
+            policy_no="PDAA1",
+            role="holder",
+        ),
+    ]
+    state = build(
+        records, [event("CB1", "2026-04-01T00:00:00+08:00", "13800138000", "wrong_number")]
+    )
+    data = json.loads(json.dumps(state.export()))
+    by_key = {r.provenance.key: r for r in records}
+    assert GoldenState.references(data) == set(by_key)
+    restored = GoldenState.restore(data, by_key)
+    assert restored is not None
+    assert restored.snapshot() == state.snapshot()
+    more = rec(
+        "F1",
+        "2026-05-01",
+        "face_to_face",
+        mobile="13900139000",
+        policy_no="PDAA1",
+        cover_end="2026-12-31",
+    )
+    state.add(more)
+    restored.add(more)
+    assert restored.snapshot() == state.snapshot()
+    assert GoldenState.restore(data, {}) is None  # a record is missing
+    other = MergePolicy(channels=("telesales", "core_system"))
+    assert GoldenState.restore(data, by_key, other) is None
+    ruled = build(records, policy=MergePolicy(rules={"name": "most_frequent"})).export()
+    assert ruled["rebuild"] is True
+    assert GoldenState.restore(ruled, by_key, MergePolicy(rules={"name": "most_frequent"})) is None

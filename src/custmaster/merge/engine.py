@@ -47,6 +47,8 @@ from custmaster.model.provenance import Channel, Provenance
 __all__ = [
     "CONTACT_KINDS",
     "DEFAULT_ROLE",
+    "ITEM",
+    "MISSING",
     "POLICY_FIELDS",
     "ContactState",
     "EventLike",
@@ -60,6 +62,7 @@ __all__ = [
     "journal_attr",
     "journal_item",
     "journal_member",
+    "policy_fingerprint",
     "record_value",
     "split_path",
     "undo",
@@ -184,51 +187,51 @@ def event_status(event: EventLike) -> str | None:
     return None if implied is None else _code(implied)
 
 
-class ContactState:
+class ContactState(NamedTuple):
     """One contact point as the source records built it: when, how often, which channels.
 
-    Its status is not kept here: a verdict (reached, wrong) belongs to the number, see
-    `GoldenState.status`.
+    Immutable: an observation replaces it (`seen`). ``channels`` holds ``(channel code,
+    count)`` pairs sorted by code. Its status is not kept here: a verdict (reached, wrong)
+    belongs to the number, see `GoldenState.status`.
     """
 
-    __slots__ = ("channels", "first_seen", "kind", "last_seen", "value")
-
-    def __init__(self, kind: str, value: str, at: dt.datetime) -> None:
-        self.kind = kind
-        self.value = value
-        self.first_seen = at
-        self.last_seen = at
-        self.channels: dict[str, int] = {}
-
-    def _saved(self) -> tuple[dt.datetime, dt.datetime, dict[str, int]]:
-        return (self.first_seen, self.last_seen, dict(self.channels))
-
-    def _restore(self, saved: tuple[dt.datetime, dt.datetime, dict[str, int]]) -> None:
-        self.first_seen, self.last_seen, self.channels = saved
-
-    def _copy(self) -> ContactState:
-        new = ContactState(self.kind, self.value, self.first_seen)
-        new.last_seen = self.last_seen
-        new.channels = dict(self.channels)
-        return new
-
-    def _observe(self, at: dt.datetime, channel: str) -> None:
-        if at < self.first_seen:
-            self.first_seen = at
-        elif at > self.last_seen:
-            self.last_seen = at
-        self.channels[channel] = self.channels.get(channel, 0) + 1
+    kind: str
+    value: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    channels: tuple[tuple[str, int], ...]
 
     @property
-    def count(self) -> int:
+    def total(self) -> int:
         """How many records carried this value, over all channels."""
-        return sum(self.channels.values())
+        return sum(n for _, n in self.channels)
+
+    def seen(self, at: dt.datetime, channel: str) -> ContactState:
+        """The contact point observed once more, at ``at`` through ``channel``."""
+        first, last, channels = _seen_again(
+            (self.first_seen, self.last_seen, self.channels), at, channel
+        )
+        return ContactState(self.kind, self.value, first, last, channels)
 
     def __repr__(self) -> str:
         return (
             f"ContactState(kind={self.kind!r}, value={mask_contact(self.value)!r}, "
-            f"count={self.count})"
+            f"total={self.total})"
         )
+
+
+_Seen = tuple[dt.datetime, dt.datetime, tuple[tuple[str, int], ...]]
+
+
+def _seen_again(seen: _Seen, at: dt.datetime, channel: str) -> _Seen:
+    first, last, channels = seen
+    for i, (code, n) in enumerate(channels):
+        if code == channel:
+            channels = (*channels[:i], (code, n + 1), *channels[i + 1 :])
+            break
+    else:
+        channels = tuple(sorted((*channels, (channel, 1))))
+    return (at if at < first else first, at if at > last else last, channels)
 
 
 class Verdict(NamedTuple):
@@ -297,7 +300,7 @@ class _Slot:
 _Entry = tuple[tuple[Any, ...], Any]
 
 # Journal entry kinds: (kind, target, key, previous).
-_ITEM, _ATTR, _MEMBER, _CONTACT, _APPEND = 0, 1, 2, 3, 4
+_ITEM, _ATTR, _MEMBER, _APPEND = 0, 1, 2, 3
 
 
 class _Missing:
@@ -309,18 +312,28 @@ class _Missing:
 
 _MISSING: Any = _Missing()
 
+#: Journal entry kind ``(ITEM, mapping, key, previous)``: ``mapping[key] = previous`` on undo,
+#: or deleted when previous is `MISSING` (public so that stores can append entries inline).
+ITEM = _ITEM
+#: The "no previous value" marker of journal entries.
+MISSING: Any = _MISSING
+
 
 def undo(journal: list[Any], mark: int = 0) -> None:
     """Take back the changes recorded in ``journal`` after position ``mark``, newest first.
 
-    Entries are ``(kind, target, key, previous)``; stores may add their own ``_ITEM``
-    (``target[key] = previous``, deleted when previous is missing), ``_ATTR`` and
-    ``_MEMBER`` (discard ``key`` from the set ``target``) and ``_APPEND`` (pop the list
-    ``target``) entries to the same journal, through `journal_item`, `journal_attr`,
-    `journal_member` and `journal_append`.
+    The journal is a flat list, four items per change: ``kind, target, key, previous``
+    (flat, so that a large transaction creates no object per change for the garbage
+    collector to track). Stores may add their own changes to the same journal through
+    `journal_item` (``target[key] = previous``, deleted when previous is `MISSING`),
+    `journal_attr`, `journal_member` (discard ``key`` from the set ``target``) and
+    `journal_append` (pop the list ``target``).
     """
     while len(journal) > mark:
-        kind, target, key, previous = journal.pop()
+        previous = journal.pop()
+        key = journal.pop()
+        target = journal.pop()
+        kind = journal.pop()
         if kind == _ITEM:
             if previous is _MISSING:
                 target.pop(key, None)
@@ -330,30 +343,28 @@ def undo(journal: list[Any], mark: int = 0) -> None:
             setattr(target, key, previous)
         elif kind == _MEMBER:
             target.discard(key)
-        elif kind == _APPEND:
-            target.pop()
         else:
-            target._restore(previous)
+            target.pop()
 
 
 def journal_item(journal: list[Any], mapping: Any, key: Any) -> None:
     """Record the current value of ``mapping[key]`` (or its absence) in ``journal``."""
-    journal.append((_ITEM, mapping, key, mapping.get(key, _MISSING)))
+    journal += (_ITEM, mapping, key, mapping.get(key, _MISSING))
 
 
 def journal_member(journal: list[Any], members: Any, value: Any) -> None:
     """Record that ``value`` was just added to the set ``members``."""
-    journal.append((_MEMBER, members, value, None))
+    journal += (_MEMBER, members, value, None)
 
 
 def journal_append(journal: list[Any], items: list[Any]) -> None:
     """Record that one item was just appended to the list ``items``."""
-    journal.append((_APPEND, items, None, None))
+    journal += (_APPEND, items, None, None)
 
 
 def journal_attr(journal: list[Any], obj: Any, name: str) -> None:
     """Record the current value of ``obj.name`` in ``journal``."""
-    journal.append((_ATTR, obj, name, getattr(obj, name)))
+    journal += (_ATTR, obj, name, getattr(obj, name))
 
 
 class GoldenState:
@@ -361,19 +372,20 @@ class GoldenState:
 
     Add each source record once (`add`; the store keeps records idempotent by
     ``Provenance.key``) and contact events in any order (`add_event`, idempotent); the state
-    is the same whatever the order.
+    is the same whatever the order. The state holds few container objects (immutable tuples
+    where it can), so that millions of them stay cheap for the garbage collector.
     """
 
     __slots__ = (
+        "_contacts",
         "_first",
         "_slots",
-        "contacts",
+        "_verdicts",
         "fields",
         "policies",
         "policy",
         "roles",
         "size",
-        "verdicts",
     )
 
     def __init__(self, policy: MergePolicy | None = None) -> None:
@@ -383,18 +395,22 @@ class GoldenState:
         #: Policy number -> field -> winner.
         self.policies: dict[str, dict[str, _Entry]] = {}
         #: Policy number -> the roles (``"holder"``, ``"insured"``, ``"owner"``) the customer
-        #: plays on it: every role any record stated (roles accumulate).
-        self.roles: dict[str, set[str]] = {}
-        #: ``(kind, value)`` -> `ContactState`.
-        self.contacts: dict[tuple[str, str], ContactState] = {}
-        #: `verdict_key` -> the newest status-setting event about it.
-        self.verdicts: dict[tuple[str, str], Verdict] = {}
+        #: plays on it, sorted: every role any record stated (roles accumulate).
+        self.roles: dict[str, tuple[str, ...]] = {}
+        # (kind, value) -> (first seen, last seen, channels): plain tuples, which the garbage
+        # collector stops tracking (a NamedTuple it would track forever)
+        self._contacts: dict[tuple[str, str], _Seen] = {}
         #: Number of source records folded in.
         self.size = 0
-        self._first: _Entry | None = None
-        self._slots: dict[str, _Slot] = {}
+        self._first: Any = None
+        self._slots: dict[str, _Slot] | None = None
+        self._verdicts: dict[tuple[str, str], Verdict] | None = None
 
     # -- adding ------------------------------------------------------------------------
+
+    def _first_key(self, record: RecordLike) -> tuple[Any, ...]:
+        p = record.provenance
+        return (-p.observed_at.timestamp(), self.policy.channels.score(p.channel), p.source_ref)
 
     def add(self, record: RecordLike, journal: list[Any] | None = None) -> None:
         """Fold one source record in; touches only the fields the record carries.
@@ -409,71 +425,91 @@ class GoldenState:
         key = (at, score, p.source_ref)
         entry: _Entry = (key, record)
         if journal is not None:
-            journal.append((_ATTR, self, "size", self.size))
+            journal += (_ATTR, self, "size", self.size)
         self.size += 1
-        first_key = (-at.timestamp(), score, p.source_ref)
-        if self._first is None or first_key > self._first[0]:
+        first = self._first
+        if first is None or self._first_key(record) > self._first_key(first):
             if journal is not None:
-                journal.append((_ATTR, self, "_first", self._first))
-            self._first = (first_key, record)
+                journal += (_ATTR, self, "_first", first)
+            self._first = record
         policy_no = record.policy_no
         policy_fields: dict[str, _Entry] | None = None
         if policy_no:
             policy_fields = self.policies.get(policy_no)
             if policy_fields is None:
                 policy_fields = self.policies[policy_no] = {}
-                self.roles[policy_no] = set()
                 if journal is not None:
-                    journal.append((_ITEM, self.policies, policy_no, _MISSING))
-                    journal.append((_ITEM, self.roles, policy_no, _MISSING))
+                    journal += (_ITEM, self.policies, policy_no, _MISSING)
             role = getattr(record, "role", None)
             role_code = _code(role) if role is not None else DEFAULT_ROLE
-            roles = self.roles[policy_no]
+            roles = self.roles.get(policy_no, ())
             if role_code not in roles:
-                roles.add(role_code)
                 if journal is not None:
-                    journal.append((_MEMBER, roles, role_code, None))
+                    journal += (_ITEM, self.roles, policy_no, roles or _MISSING)
+                self.roles[policy_no] = tuple(sorted((*roles, role_code)))
         rules = self.policy.rules
-        contacts = self.contacts
+        contacts = self._contacts
         fields = self.fields
         code = p.channel.code
+        kinds = CONTACT_KINDS
         for name, value in record.values():
             if name == "policy_no":
                 continue
-            kind = CONTACT_KINDS.get(name)
+            kind = kinds.get(name)
             if kind is not None:
-                contact = contacts.get((kind, value))
-                if contact is None:
-                    contact = contacts[(kind, value)] = ContactState(kind, value, at)
+                ckey = (kind, value)
+                seen = contacts.get(ckey)
+                if seen is None:
+                    contacts[ckey] = (at, at, ((code, 1),))
                     if journal is not None:
-                        journal.append((_ITEM, contacts, (kind, value), _MISSING))
-                elif journal is not None:
-                    journal.append((_CONTACT, contact, None, contact._saved()))
-                contact._observe(at, code)
+                        journal += (_ITEM, contacts, ckey, _MISSING)
+                else:
+                    if journal is not None:
+                        journal += (_ITEM, contacts, ckey, seen)
+                    contacts[ckey] = _seen_again(seen, at, code)
                 if name in _CONTACT_ONLY:
                     continue
             if policy_fields is not None and name in POLICY_FIELDS:
-                target, path = policy_fields, field_path(name, policy_no)
+                target = policy_fields
             else:
-                target, path = fields, name
+                target = fields
             if not rules or self.policy.rule(name) is NEWEST:
                 current = target.get(name)
-                if current is None or key > current[0]:
+                if current is None:
+                    target[name] = entry
                     if journal is not None:
-                        journal.append(
-                            (_ITEM, target, name, _MISSING if current is None else current)
-                        )
+                        journal += (_ITEM, target, name, _MISSING)
+                elif key > current[0]:
                     target[name] = entry
+                    if journal is not None:
+                        journal += (_ITEM, target, name, current)
             else:
-                slot = self._slots.get(path)
-                if journal is not None:
-                    saved = _MISSING if slot is None else slot._copy()
-                    journal.append((_ITEM, self._slots, path, saved))
-                    journal.append((_ITEM, target, name, target.get(name, _MISSING)))
-                if slot is None:
-                    slot = self._slots[path] = _Slot()
-                    target[name] = entry
-                slot.add(Observed(name, value, p), self.policy.rule(name), channels)
+                self._add_by_rule(name, value, p, target, policy_no, entry=entry, journal=journal)
+
+    def _add_by_rule(
+        self,
+        name: str,
+        value: Any,
+        p: Provenance,
+        target: dict[str, _Entry],
+        policy_no: str | None,
+        *,
+        entry: _Entry,
+        journal: list[Any] | None,
+    ) -> None:
+        path = field_path(name, policy_no) if target is not self.fields else name
+        if self._slots is None:
+            if journal is not None:
+                journal += (_ATTR, self, "_slots", None)
+            self._slots = {}
+        slot = self._slots.get(path)
+        if journal is not None:
+            journal += (_ITEM, self._slots, path, _MISSING if slot is None else slot._copy())
+            journal += (_ITEM, target, name, target.get(name, _MISSING))
+        if slot is None:
+            slot = self._slots[path] = _Slot()
+            target[name] = entry
+        slot.add(Observed(name, value, p), self.policy.rule(name), self.policy.channels)
 
     def add_event(self, event: EventLike, journal: list[Any] | None = None) -> bool:
         """Fold one contact event in: a reached or wrong verdict is newest-wins per number.
@@ -487,37 +523,166 @@ class GoldenState:
         status = event_status(event)
         if status is not None:
             key = (event.at, self.policy.channels.score(event.channel), event.id)
-            current = self.verdicts.get(vkey)
+            if self._verdicts is None:
+                if journal is not None:
+                    journal += (_ATTR, self, "_verdicts", None)
+                self._verdicts = {}
+            current = self._verdicts.get(vkey)
             if current is None or key > current.key:
                 if journal is not None:
-                    journal.append((_ITEM, self.verdicts, vkey, current or _MISSING))
-                self.verdicts[vkey] = Verdict(key, status, event.at, event.operator, event.id)
+                    journal += (_ITEM, self._verdicts, vkey, current or _MISSING)
+                self._verdicts[vkey] = Verdict(key, status, event.at, event.operator, event.id)
         if vkey[0] == "phone":
-            return any((k, vkey[1]) in self.contacts for k in _PHONE_KINDS)
-        return (kind, event.contact_value) in self.contacts
+            return any((k, vkey[1]) in self._contacts for k in _PHONE_KINDS)
+        return (kind, event.contact_value) in self._contacts
 
     def copy(self) -> GoldenState:
         """An independent copy (the records it refers to are shared: they are immutable)."""
         new = GoldenState(self.policy)
         new.fields = dict(self.fields)
         new.policies = {number: dict(fields) for number, fields in self.policies.items()}
-        new.roles = {number: set(roles) for number, roles in self.roles.items()}
-        new.contacts = {key: contact._copy() for key, contact in self.contacts.items()}
-        new.verdicts = dict(self.verdicts)
+        new.roles = dict(self.roles)
+        new._contacts = dict(self._contacts)
         new.size = self.size
         new._first = self._first
-        new._slots = {path: slot._copy() for path, slot in self._slots.items()}
+        if self._verdicts is not None:
+            new._verdicts = dict(self._verdicts)
+        if self._slots is not None:
+            new._slots = {path: slot._copy() for path, slot in self._slots.items()}
         return new
+
+    # -- persistence -------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """The state as JSON-compatible data, records referred to by ``Provenance.key``.
+
+        A durable store keeps it next to the log and `restore` continues from it, so that
+        adding to a customer never re-reads all its records. ``"rebuild": true`` (a field
+        under a rule other than `NEWEST`, whose value statistics are not exported) tells
+        `restore` to give up: build the state from the records instead.
+        """
+
+        def ref(entry: _Entry) -> list[str]:
+            return list(entry[1].provenance.key)
+
+        return {
+            "v": _EXPORT_VERSION,
+            "policy": policy_fingerprint(self.policy),
+            "rebuild": bool(self._slots),
+            "size": self.size,
+            "first": None if self._first is None else list(self._first.provenance.key),
+            "fields": {name: ref(entry) for name, entry in self.fields.items()},
+            "policies": {
+                number: {name: ref(entry) for name, entry in fields.items()}
+                for number, fields in self.policies.items()
+            },
+            "roles": {number: list(roles) for number, roles in self.roles.items()},
+            "contacts": [
+                [kind, value, first.isoformat(), last.isoformat(), [list(c) for c in channels]]
+                for (kind, value), (first, last, channels) in self._contacts.items()
+            ],
+            "verdicts": [
+                [kind, value, v.status, v.at.isoformat(), v.by, v.event_id, v.key[1][1]]
+                for (kind, value), v in self.verdicts.items()
+            ],
+        }
+
+    @staticmethod
+    def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
+        """The record keys an exported state refers to (what `restore` needs)."""
+        keys = {tuple(ref) for ref in data["fields"].values()}
+        for fields in data["policies"].values():
+            keys.update(tuple(ref) for ref in fields.values())
+        if data["first"] is not None:
+            keys.add(tuple(data["first"]))
+        return {(str(k[0]), str(k[1])) for k in keys}
+
+    @classmethod
+    def restore(
+        cls,
+        data: Mapping[str, Any],
+        records: Mapping[tuple[str, str], RecordLike],
+        policy: MergePolicy | None = None,
+    ) -> GoldenState | None:
+        """The state `export` wrote, given the records it refers to (`references`).
+
+        Returns None when the data cannot be used (another format version, another merge
+        policy, ``rebuild``, a record missing): build the state from the log then.
+        """
+        state = cls(policy)
+        if (
+            data.get("v") != _EXPORT_VERSION
+            or data.get("rebuild")
+            or data.get("policy") != policy_fingerprint(state.policy)
+        ):
+            return None
+        channels = state.policy.channels
+        entries: dict[tuple[str, str], _Entry] = {}
+
+        def entry(ref: list[str]) -> _Entry:
+            key = (str(ref[0]), str(ref[1]))
+            found = entries.get(key)
+            if found is None:
+                record = records[key]
+                p = record.provenance
+                found = entries[key] = (
+                    (p.observed_at, channels.score(p.channel), p.source_ref),
+                    record,
+                )
+            return found
+
+        try:
+            state.fields = {name: entry(ref) for name, ref in data["fields"].items()}
+            state.policies = {
+                number: {name: entry(ref) for name, ref in fields.items()}
+                for number, fields in data["policies"].items()
+            }
+            if data["first"] is not None:
+                state._first = entry(data["first"])[1]
+        except KeyError:
+            return None
+        state.roles = {number: tuple(roles) for number, roles in data["roles"].items()}
+        state._contacts = {
+            (kind, value): (
+                dt.datetime.fromisoformat(first),
+                dt.datetime.fromisoformat(last),
+                tuple((str(code), int(n)) for code, n in channels_seen),
+            )
+            for kind, value, first, last, channels_seen in data["contacts"]
+        }
+        if data["verdicts"]:
+            state._verdicts = {}
+            for kind, value, status, at, by, event_id, code in data["verdicts"]:
+                when = dt.datetime.fromisoformat(at)
+                key = (when, channels.score(Channel.get(code)), event_id)
+                state._verdicts[(kind, value)] = Verdict(key, status, when, by, event_id)
+        state.size = int(data["size"])
+        return state
 
     # -- reading -----------------------------------------------------------------------
 
+    @property
+    def contacts(self) -> dict[tuple[str, str], ContactState]:
+        """``(kind, value)`` -> `ContactState` of every contact point (a new dict)."""
+        return {
+            (kind, value): ContactState(kind, value, first, last, channels)
+            for (kind, value), (first, last, channels) in self._contacts.items()
+        }
+
+    @property
+    def verdicts(self) -> Mapping[tuple[str, str], Verdict]:
+        """`verdict_key` -> the newest status-setting event about it."""
+        return self._verdicts or {}
+
     def status(self, kind: str, value: str) -> Verdict | None:
         """The newest verdict about a contact point, or None while it is unverified."""
-        return self.verdicts.get(verdict_key(kind, value))
+        if self._verdicts is None:
+            return None
+        return self._verdicts.get(verdict_key(kind, value))
 
     def is_callable(self, kind: str, value: str) -> bool:
         """A voice number (mobile, home, office) whose newest verdict is not ``wrong``."""
-        verdict = self.verdicts.get(verdict_key(kind, value))
+        verdict = self.status(kind, value)
         return kind in _VOICE and (verdict is None or verdict.status != "wrong")
 
     def current(self, path: str) -> Observed | None:
@@ -532,19 +697,31 @@ class GoldenState:
         entry = fields.get(name)
         if entry is None:
             return None
-        slot = self._slots.get(path)
-        if slot is not None and slot.winner is not None:
-            return slot.winner[1]
+        if self._slots is not None:
+            slot = self._slots.get(path)
+            if slot is not None and slot.winner is not None:
+                return slot.winner[1]
         record = entry[1]
         return Observed(name, record_value(record, name), record.provenance)
 
     def value(self, path: str) -> Any:
         """The current value of a field address (None when never observed)."""
         policy_no, name = split_path(path)
-        slot = self._slots.get(path)
-        if slot is not None and slot.winner is not None:
-            return self.policy.rule(name).current(slot.winner[1], slot.stats)
+        if self._slots is not None:
+            slot = self._slots.get(path)
+            if slot is not None and slot.winner is not None:
+                return self.policy.rule(name).current(slot.winner[1], slot.stats)
         fields = self.fields if policy_no is None else self.policies.get(policy_no, {})
+        entry = fields.get(name)
+        return None if entry is None else record_value(entry[1], name)
+
+    def policy_value(self, policy_no: str, name: str) -> Any:
+        """The current value of field ``name`` of policy ``policy_no`` (None if unknown)."""
+        fields = self.policies.get(policy_no)
+        if fields is None:
+            return None
+        if self._slots:
+            return self.value(field_path(name, policy_no))
         entry = fields.get(name)
         return None if entry is None else record_value(entry[1], name)
 
@@ -558,12 +735,12 @@ class GoldenState:
     @property
     def first_channel(self) -> Channel | None:
         """The channel of the customer's first observation (ties: channel priority)."""
-        return None if self._first is None else self._first[1].provenance.channel
+        return None if self._first is None else self._first.provenance.channel
 
     @property
     def first_seen(self) -> dt.datetime | None:
         """When the customer was first observed."""
-        return None if self._first is None else self._first[1].provenance.observed_at
+        return None if self._first is None else self._first.provenance.observed_at
 
     def snapshot(self) -> dict[str, Any]:
         """The state as plain, comparable data: fields, their sources, contact points.
@@ -579,17 +756,18 @@ class GoldenState:
                     "value": value,
                     "first_seen": c.first_seen,
                     "last_seen": c.last_seen,
-                    "channels": dict(sorted(c.channels.items())),
+                    "channels": dict(c.channels),
                     "status": verdict.status if verdict else "unverified",
                     "status_at": verdict.at if verdict else None,
                     "callable": self.is_callable(kind, value),
                 }
             )
         paths = self.paths()
-        first = self._first[1].provenance.key if self._first is not None else None
+        first = self._first.provenance.key if self._first is not None else None
         return {
             "fields": {path: self.value(path) for path in paths},
             "sources": {path: self._source(path) for path in paths},
+            "roles": dict(sorted(self.roles.items())),
             "contacts": contacts,
             "first": first,
             "size": self.size,
@@ -601,6 +779,16 @@ class GoldenState:
 
 
 _DEFAULT_POLICY = MergePolicy()
+_EXPORT_VERSION = 1
+
+
+def policy_fingerprint(policy: MergePolicy) -> str:
+    """A stable text naming a merge policy's channel order and per-field rule names.
+
+    Stores keep it with exported states: a state made under another policy is rebuilt.
+    """
+    rules = ",".join(f"{field}={rule.name}" for field, rule in sorted(policy.rules.items()))
+    return f"channels={'>'.join(policy.channels.codes)};rules={rules}"
 
 
 def build(

@@ -320,7 +320,7 @@ def to_customer(
                 value=value,
                 first_seen=c.first_seen,
                 last_seen=c.last_seen,
-                channels=c.channels,
+                channels=dict(c.channels),
                 status=verdict.status if verdict else "unverified",
                 status_at=verdict.at if verdict else None,
                 status_by=verdict.by if verdict else None,

@@ -2,11 +2,9 @@
 
 Every value shown is masked (PRIVACY.md).
 
->>> from custmaster.resolve.candidates import Evidence
 >>> from custmaster.resolve.resolver import Resolution
 >>> print(explain_resolution(Resolution(
-...     "C00000001", "policy_no",
-...     evidence=(Evidence("policy_no", "PDAA2026", "PDAA2026", "same policy, role insured"),))))
+...     "C00000001", "policy_no", why=(("policy_no", "PDAA2026", "same policy, role insured"),))))
 attached to C00000001 through policy_no
   policy_no: PDAA2026 | PDAA2026 (same policy, role insured)
 """

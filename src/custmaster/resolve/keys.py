@@ -23,6 +23,7 @@ computed here, so every store indexes the same way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -69,6 +70,7 @@ INDEX_KINDS: dict[str, str] = {
     "name": "name as normalised",
     "birth_date": "ISO birth date",
     "name_birth": "'name|ISO birth date'",
+    "cover_end": "'YYYY-MM' of a policy's cover end; payload: the policy number",
 }
 
 
@@ -139,6 +141,16 @@ def strong_keys(record: RecordLike) -> tuple[StrongKey, ...]:
     return tuple(keys)
 
 
+@functools.lru_cache(maxsize=65536)
+def _from_id(resident_id: str) -> tuple[dt.date, Gender]:
+    """Birth date and gender encoded in a validated 18-digit resident ID."""
+    if len(resident_id) == 18 and resident_id[:17].isdigit():
+        birth = dt.date(int(resident_id[6:10]), int(resident_id[10:12]), int(resident_id[12:14]))
+        return birth, Gender.MALE if int(resident_id[16]) % 2 else Gender.FEMALE
+    parsed = cn_resident_id.parse(resident_id)
+    return parsed.birth_date, Gender(parsed.gender)
+
+
 def birth_date_of(record: RecordLike) -> dt.date | None:
     """The birth date a record states, or the one its resident ID encodes."""
     birth = getattr(record, "birth_date", None)
@@ -146,7 +158,7 @@ def birth_date_of(record: RecordLike) -> dt.date | None:
         return birth
     resident_id = getattr(record, "resident_id", None)
     if resident_id:
-        return cn_resident_id.parse(resident_id).birth_date
+        return _from_id(resident_id)[0]
     return None
 
 
@@ -158,22 +170,18 @@ def contradictions(record: RecordLike) -> tuple[tuple[str, str, str], ...]:
     resident_id = getattr(record, "resident_id", None)
     if not resident_id:
         return ()
-    parsed = cn_resident_id.parse(resident_id)
-    found: list[tuple[str, str, str]] = []
     birth = getattr(record, "birth_date", None)
-    if isinstance(birth, dt.date) and birth != parsed.birth_date:
-        found.append(
-            (
-                "birth_date",
-                mask_value("birth_date", birth),
-                mask_value("birth_date", parsed.birth_date),
-            )
-        )
     gender = getattr(record, "gender", None)
-    if isinstance(gender, Gender):
-        derived = Gender(parsed.gender)
-        if gender is not derived:
-            found.append(("gender", gender.value, derived.value))
+    if birth is None and gender is None:
+        return ()
+    id_birth, id_gender = _from_id(resident_id)
+    found: list[tuple[str, str, str]] = []
+    if isinstance(birth, dt.date) and birth != id_birth:
+        found.append(
+            ("birth_date", mask_value("birth_date", birth), mask_value("birth_date", id_birth))
+        )
+    if isinstance(gender, Gender) and gender is not id_gender:
+        found.append(("gender", gender.value, id_gender.value))
     return tuple(found)
 
 
@@ -226,18 +234,23 @@ def orphan_entries(record: RecordLike) -> Iterator[IndexEntry]:
 
 
 def policy_entries(state: GoldenState, policy_no: str, roles: Iterable[str]) -> list[IndexEntry]:
-    """The vehicle entries of one policy of a customer, from its current (merged) values."""
-    fields = state.policies.get(policy_no)
-    if not fields:
+    """The vehicle and cover-end entries of one policy of a customer, from its current
+    (merged) values: what `custmaster.store` replaces as the group ``policy:<no>``."""
+    if policy_no not in state.policies:
         return []
     group = f"policy:{policy_no}"
-    start = state.value(f"policy.{policy_no}.cover_start")
-    end = state.value(f"policy.{policy_no}.cover_end")
+    start = state.policy_value(policy_no, "cover_start")
+    end = state.policy_value(policy_no, "cover_end")
+    plate = state.policy_value(policy_no, "plate")
+    vin = state.policy_value(policy_no, "vin")
     entries = []
-    for role in sorted(set(roles)):
-        cover = VehicleCover(policy_no, role, start, end)
-        for field in ("plate", "vin"):
-            value = state.value(f"policy.{policy_no}.{field}")
-            if value:
-                entries.append(IndexEntry(field, value, cover, group))
+    if plate or vin:
+        for role in sorted(set(roles)):
+            cover = VehicleCover(policy_no, role, start, end)
+            if plate:
+                entries.append(IndexEntry("plate", plate, cover, group))
+            if vin:
+                entries.append(IndexEntry("vin", vin, cover, group))
+    if isinstance(end, dt.date):
+        entries.append(IndexEntry("cover_end", f"{end.year:04d}-{end.month:02d}", policy_no, group))
     return entries

@@ -105,13 +105,27 @@ class Resolution:
     owner: bool = True
     absorb: tuple[str, ...] = ()
     pairs: tuple[PairDraft, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
+    why: tuple[tuple[str, str, str], ...] = attrs.field(default=(), repr=False)
     orphan: bool = False
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """Why the record attached (or joined others), masked."""
+        return tuple(_masked(field, value, note) for field, value, note in self.why)
 
 
 def observed_day(record: RecordLike) -> dt.date:
     """The China date on which the record's values were observed."""
     return record.provenance.observed_at.astimezone(CHINA_TZ).date()
+
+
+def _masked(field: str, value: str, note: str) -> Evidence:
+    if field == "document":
+        kind, country, number = value.split("|", 2)
+        shown = f"{kind}|{country}|{mask_value('document_number', number)}"
+    else:
+        shown = mask_value(field, value)
+    return Evidence(field, shown, shown, note)
 
 
 def _mask_key(key: StrongKey) -> str:
@@ -130,16 +144,16 @@ class _Builder:
         self.via = "new"
         self.absorb: list[str] = []
         self.pairs: dict[str, list[PairDraft]] = {}
-        self.evidence: list[Evidence] = []
+        self.why: list[tuple[str, str, str]] = []
 
-    def attach(self, customer_id: str, via: str, evidence: Evidence) -> None:
+    def attach(self, customer_id: str, via: str, why: tuple[str, str, str]) -> None:
         self.target, self.via = customer_id, via
-        self.evidence.append(evidence)
+        self.why.append(why)
 
-    def join(self, customer_id: str, evidence: Evidence) -> None:
+    def join(self, customer_id: str, why: tuple[str, str, str]) -> None:
         if customer_id != self.target and customer_id not in self.absorb:
             self.absorb.append(customer_id)
-            self.evidence.append(evidence)
+            self.why.append(why)
 
     def pair(self, other: str, reason: Reason, *evidence: Evidence) -> None:
         drafts = self.pairs.setdefault(other, [])
@@ -168,7 +182,7 @@ class _Builder:
             owner=owner,
             absorb=tuple(self.absorb),
             pairs=tuple(drafts),
-            evidence=tuple(self.evidence),
+            why=tuple(self.why),
             orphan=orphan,
         )
 
@@ -222,7 +236,7 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
     if not owners:
         return
     first, key = owners[0]
-    b.attach(first, key.kind, Evidence(key.kind, _mask_key(key), _mask_key(key), "same key"))
+    b.attach(first, key.kind, (key.kind, key.value, "same key"))
     for other, other_key in owners[1:]:
         b.pair(
             other,
@@ -235,13 +249,16 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
 def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b: _Builder) -> bool:
     role = role_of(record)
     on_policy = sorted({cid for cid, r in b.lookups.find("policy_no", policy_no) if r == role})
-    here = Evidence("policy_no", policy_no, policy_no, f"same policy, role {role}")
+    if not on_policy:
+        return False
+    why = ("policy_no", policy_no, f"same policy, role {role}")
+    here = _masked(*why)
     if not keys:
         others = [c for c in on_policy if c != b.target]
         if b.target in on_policy:
             return True
         if len(others) == 1:
-            b.attach(others[0], "policy_no", here)
+            b.attach(others[0], "policy_no", why)
             return True
         for other in others:
             b.pair(other, Reason.AMBIGUOUS_POLICY, here)
@@ -265,9 +282,9 @@ def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b:
             if b.target is not None and b.lookups.kept_apart(b.target, other):
                 continue
             if b.target is None:
-                b.attach(other, "policy_no", here)
+                b.attach(other, "policy_no", why)
             else:
-                b.join(other, here)
+                b.join(other, why)
             matched = True
     return matched
 
@@ -292,15 +309,15 @@ def _by_vehicle(record: RecordLike, b: _Builder) -> None:
         if not value:
             continue
         found = _covering(field, value, day, b)
-        shown = mask_value(field, value)
-        evidence = Evidence(field, shown, shown, f"insured vehicle of a policy in force on {day}")
+        if not found:
+            continue
+        why = (field, value, f"insured vehicle of a policy in force on {day}")
         if len(found) == 1:
-            b.attach(found[0], field, evidence)
+            b.attach(found[0], field, why)
             return
         for other in found:
-            b.pair(other, Reason.AMBIGUOUS_VEHICLE, evidence)
-        if found:
-            return
+            b.pair(other, Reason.AMBIGUOUS_VEHICLE, _masked(*why))
+        return
 
 
 def _join_orphans(record: RecordLike, b: _Builder) -> None:
@@ -315,7 +332,6 @@ def _join_orphans(record: RecordLike, b: _Builder) -> None:
         value = getattr(record, field, None)
         if not value:
             continue
-        shown = mask_value(field, value)
         for cid, day in sorted(b.lookups.find(f"orphan_{field}", value)):
             if cid == b.target or cid in b.absorb or not start <= day <= end:
                 continue
@@ -324,26 +340,36 @@ def _join_orphans(record: RecordLike, b: _Builder) -> None:
             if b.target is not None and b.lookups.kept_apart(b.target, cid):
                 continue
             others = [c for c in _covering(field, value, day, b) if c != b.target]
-            evidence = Evidence(field, shown, shown, f"observed on {day}, within the cover")
+            why = (field, value, f"observed on {day}, within the cover")
             if others:
-                b.pair(cid, Reason.AMBIGUOUS_VEHICLE, evidence)
+                b.pair(cid, Reason.AMBIGUOUS_VEHICLE, _masked(*why))
             elif b.target is None:
-                b.attach(cid, "orphan", evidence)
+                b.attach(cid, "orphan", why)
             else:
-                b.join(cid, evidence)
+                b.join(cid, why)
 
 
 def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> None:
     """Pairs for review from names, birth dates and phones: never merges."""
-    mine = set(keys)
-    if b.target is not None:
-        mine |= b.strong_of(b.target)
+    mine: set[StrongKey] | None = None
+
+    def my_keys() -> set[StrongKey]:
+        nonlocal mine
+        if mine is None:
+            mine = set(keys)
+            if b.target is not None:
+                mine |= b.strong_of(b.target)
+        return mine
+
     name = getattr(record, "name", None)
     for field in PHONE_FIELDS:
         phone = getattr(record, field, None)
         if not phone:
             continue
-        holders = sorted({cid for cid, _ in b.lookups.find("phone", phone)})
+        found = b.lookups.find("phone", phone)
+        if not found or (len(found) == 1 and found[0][0] == b.target):
+            continue
+        holders = sorted({cid for cid, _ in found})
         if len(holders) > SHARED_PHONE_LIMIT:
             continue
         shown = mask_value("phone", phone)
@@ -352,7 +378,7 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
                 continue
             theirs = b.strong_of(other)
             evidence = Evidence(field, shown, shown, "same number")
-            if name and name in b.lookups.keys_of(other, "name") and not (mine and theirs):
+            if name and name in b.lookups.keys_of(other, "name") and not (my_keys() and theirs):
                 masked = mask_value("name", name)
                 b.pair(
                     other,
@@ -362,17 +388,21 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
                 )
             else:
                 b.pair(other, Reason.SHARED_PHONE, evidence)
+    if not name:
+        return
     birth = birth_date_of(record)
-    if name and birth is not None:
-        for other, _ in b.lookups.find("name_birth", f"{name}|{birth.isoformat()}"):
-            if other == b.target or other in b.absorb:
-                continue
-            if mine and b.strong_of(other):
-                continue  # two IDs: namesakes born the same day are different people
-            masked = mask_value("name", name)
-            b.pair(
-                other,
-                Reason.SAME_NAME_BIRTH_DATE,
-                Evidence("name", masked, masked, "same name"),
-                Evidence("birth_date", mask_value("birth_date", birth), "", "same birth date"),
-            )
+    if birth is None:
+        return
+    for other, _ in b.lookups.find("name_birth", f"{name}|{birth.isoformat()}"):
+        if other == b.target or other in b.absorb:
+            continue
+        if my_keys() and b.strong_of(other):
+            continue  # two IDs: namesakes born the same day are different people
+        masked = mask_value("name", name)
+        born = mask_value("birth_date", birth)
+        b.pair(
+            other,
+            Reason.SAME_NAME_BIRTH_DATE,
+            Evidence("name", masked, masked, "same name"),
+            Evidence("birth_date", born, born, "same birth date"),
+        )

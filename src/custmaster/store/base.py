@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import gc
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -380,15 +381,26 @@ class BaseStore(ABC):
         Accepts one record (returns one `IngestResult`) or an iterable (returns a list, one
         per record, in order). A mapping is turned into a `SourceRecord` first; one that
         fails validation is ``rejected`` with its error and changes nothing. All records of
-        one call are one transaction.
+        one call are one transaction. During a batch the cyclic garbage collector is paused
+        (`gc.disable`) and resumed when the call returns.
         """
         items: Iterable[Any]
         single = isinstance(records, (SourceRecord, Mapping))
         items = [records] if single else cast("Iterable[Any]", records)
         results: list[IngestResult] = []
-        with self.transaction():
-            for index, item in enumerate(items):
-                results.append(self._ingest_one(item, index))
+        # A batch adds many long-lived objects; Python's cyclic collector would traverse the
+        # whole heap again and again meanwhile. The store's structures hold no cycles, so it
+        # is paused for the call (reference counting still frees memory) and resumed after.
+        paused = not single and gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            with self.transaction():
+                for index, item in enumerate(items):
+                    results.append(self._ingest_one(item, index))
+        finally:
+            if paused:
+                gc.enable()
         return results[0] if single else results
 
     @final
@@ -445,7 +457,7 @@ class BaseStore(ABC):
             )
             if joined is not None:
                 absorbed.append(other)
-        self._add_record(customer_id, state, record)
+        self._add_record(customer_id, state, record, created=created)
         if resolution.orphan:
             self._index_add(customer_id, list(orphan_entries(record)))
         self._save_state(customer_id, state, created=created)
@@ -467,30 +479,38 @@ class BaseStore(ABC):
         )
 
     @final
-    def _add_record(self, customer_id: str, state: GoldenState, record: SourceRecord) -> None:
-        state.add(record, self._journal())
+    def _add_record(
+        self, customer_id: str, state: GoldenState, record: SourceRecord, *, created: bool
+    ) -> None:
+        number = record.policy_no
+        roles = state.roles.get(number) if number else None
+        # a new customer's state needs no undo journal: a rollback drops it whole
+        state.add(record, None if created else self._journal())
         self._append_record(customer_id, record)
         self._index_add(customer_id, list(index_entries(record)))
-        if record.policy_no:
-            self._index_policy(customer_id, state, record.policy_no)
+        if number and (
+            roles != state.roles.get(number)
+            or record.plate
+            or record.vin
+            or record.cover_start
+            or record.cover_end
+        ):
+            self._index_policy(customer_id, state, number)
 
     @final
     def _index_policy(self, customer_id: str, state: GoldenState, policy_no: str) -> None:
-        entries = policy_entries(state, policy_no, state.roles.get(policy_no, (DEFAULT_ROLE,)))
-        end = state.value(f"policy.{policy_no}.cover_end")
-        if isinstance(end, dt.date):
-            entries.append(
-                IndexEntry(
-                    "cover_end", f"{end.year:04d}-{end.month:02d}", policy_no, f"policy:{policy_no}"
-                )
-            )
-        self._index_replace(customer_id, f"policy:{policy_no}", entries)
+        roles = state.roles.get(policy_no) or (DEFAULT_ROLE,)
+        self._index_replace(
+            customer_id, f"policy:{policy_no}", policy_entries(state, policy_no, roles)
+        )
 
     @final
     def _raise_pairs(
         self, customer_id: str, resolution: Resolution, record_key: tuple[str, str]
     ) -> list[CandidatePair]:
         raised: list[CandidatePair] = []
+        if not resolution.pairs:
+            return raised
         now = utc_now()
         for draft in resolution.pairs:
             if draft.other == customer_id:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from custmaster.merge.engine import (
+    ITEM,
+    MISSING,
     GoldenState,
     journal_append,
     journal_attr,
@@ -32,13 +34,21 @@ from custmaster.model.contact import ContactEvent
 from custmaster.model.source import SourceRecord
 from custmaster.resolve.candidates import CandidatePair, PairStatus
 from custmaster.resolve.decisions import Decision
-from custmaster.resolve.keys import STRONG_KINDS, IndexEntry, index_entries, orphan_entries
+from custmaster.resolve.keys import (
+    STRONG_KINDS,
+    IndexEntry,
+    VehicleCover,
+    index_entries,
+    orphan_entries,
+)
 from custmaster.store.base import BaseStore
 
 __all__ = ["MemoryStore"]
 
 #: Index kinds whose keys `_index_keys` answers per customer.
 _KEYED = frozenset({*STRONG_KINDS, "name", "policy_no"})
+#: Index kinds whose payload is a `VehicleCover`.
+_COVERS = frozenset({"plate", "vin"})
 
 
 class MemoryStore(BaseStore):
@@ -50,12 +60,18 @@ class MemoryStore(BaseStore):
         self._next_customer = 0
         self._next_pair = 0
         self._states: dict[str, GoldenState] = {}
-        self._log: dict[tuple[str, str], tuple[str, SourceRecord]] = {}
-        self._records: dict[str, list[SourceRecord]] = {}
+        # Few container objects per customer and none per record beyond the record itself,
+        # so that the garbage collector's full passes stay cheap on millions of records.
+        self._log_owner: dict[tuple[str, str], str] = {}
+        self._log: dict[tuple[str, str], SourceRecord] = {}
+        # customer id -> its one record, or a list of its records
+        self._records: dict[str, SourceRecord | list[SourceRecord]] = {}
         # kind -> key -> (customer id, payload) or {customer id: frozenset(payloads)}
         self._index: dict[str, dict[str, Any]] = {}
-        self._keys: dict[str, dict[str, frozenset[str]]] = {}
-        self._groups: dict[str, dict[str, tuple[IndexEntry, ...]]] = {}
+        # (customer id, kind) -> keys owned, for `_index_keys`
+        self._keys: dict[tuple[str, str], tuple[str, ...]] = {}
+        # (customer id, group) -> entries of a replaceable group
+        self._groups: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {}
         self._aliases: dict[str, str] = {}
         self._pair_by_id: dict[str, CandidatePair] = {}
         self._pair_by_key: dict[tuple[str, str], str] = {}
@@ -114,14 +130,10 @@ class MemoryStore(BaseStore):
     ) -> None:
         if created or replace or customer_id not in self._states:
             self._set(self._states, customer_id, state)
-            if customer_id not in self._records:
-                self._set(self._records, customer_id, [])
 
     def _drop_customer(self, customer_id: str) -> None:
         self._pop(self._states, customer_id)
         self._pop(self._records, customer_id)
-        self._pop(self._keys, customer_id)
-        self._pop(self._groups, customer_id)
 
     def _customer_ids(self) -> Iterator[str]:
         return iter(sorted(self._states))
@@ -129,63 +141,91 @@ class MemoryStore(BaseStore):
     # -- the log ------------------------------------------------------------------------
 
     def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
-        return self._log.get(key)
+        owner = self._log_owner.get(key)
+        return None if owner is None else (owner, self._log[key])
 
     def _append_record(self, customer_id: str, record: SourceRecord) -> None:
         key = record.provenance.key
-        self._set(self._log, key, (customer_id, record))
+        journal = self._undo
+        if journal is not None:
+            journal += (ITEM, self._log_owner, key, MISSING)
+            journal += (ITEM, self._log, key, MISSING)
+        self._log_owner[key] = customer_id
+        self._log[key] = record
         records = self._records.get(customer_id)
         if records is None:
-            self._set(self._records, customer_id, [record])
-            return
-        records.append(record)
-        if self._undo is not None:
-            journal_append(self._undo, records)
+            self._set(self._records, customer_id, record)
+        elif type(records) is list:
+            records.append(record)
+            if journal is not None:
+                journal_append(journal, records)
+        else:
+            self._set(self._records, customer_id, [records, record])
 
     def _records_of(self, customer_id: str) -> Sequence[SourceRecord]:
-        return self._records.get(customer_id, ())
+        records = self._records.get(customer_id)
+        if records is None:
+            return ()
+        return records if type(records) is list else (records,)  # type: ignore[return-value]
 
     def _move_records(self, keys: Iterable[tuple[str, str]], from_id: str, to_id: str) -> None:
         moving = set(keys)
         if not moving:
             return
-        source = self._records.get(from_id, [])
+        source = self._records_of(from_id)
         moved = [r for r in source if r.provenance.key in moving]
-        self._set(self._records, from_id, [r for r in source if r.provenance.key not in moving])
-        self._set(self._records, to_id, [*self._records.get(to_id, []), *moved])
+        staying = [r for r in source if r.provenance.key not in moving]
+        if staying:
+            self._set(self._records, from_id, staying)
+        else:
+            self._pop(self._records, from_id)
+        self._set(self._records, to_id, [*self._records_of(to_id), *moved])
         for record in moved:
-            self._set(self._log, record.provenance.key, (to_id, record))
+            self._set(self._log_owner, record.provenance.key, to_id)
 
     # -- indexes ------------------------------------------------------------------------
 
+    # Index values are plain tuples: ``(customer id, payload)`` for one customer, else a dict
+    # customer id -> tuple of payloads; a `VehicleCover` payload is kept as a plain tuple.
+    # Plain tuples of text and dates are untracked by the garbage collector.
+
     def _entry_add(self, customer_id: str, entry: IndexEntry) -> None:
-        by_key = self._index.get(entry.kind)
+        kind, key, payload = entry.kind, entry.key, entry.payload
+        if type(payload) is VehicleCover:
+            payload = tuple(payload)
+        journal = self._undo
+        by_key = self._index.get(kind)
         if by_key is None:
             by_key = {}
-            self._set(self._index, entry.kind, by_key)
-        current = by_key.get(entry.key)
+            self._set(self._index, kind, by_key)
+        current = by_key.get(key)
         if current is None:
-            self._set(by_key, entry.key, (customer_id, entry.payload))
+            if journal is not None:
+                journal += (ITEM, by_key, key, MISSING)
+            by_key[key] = (customer_id, payload)
         elif type(current) is tuple:
-            if current == (customer_id, entry.payload):
-                return
-            merged: dict[str, frozenset[Any]] = {current[0]: frozenset((current[1],))}
-            merged[customer_id] = merged.get(customer_id, frozenset()) | {entry.payload}
-            self._set(by_key, entry.key, merged)
+            if current[0] != customer_id:
+                self._set(by_key, key, {current[0]: (current[1],), customer_id: (payload,)})
+            elif current[1] != payload:
+                self._set(by_key, key, {customer_id: (current[1], payload)})
         else:
-            payloads = current.get(customer_id, frozenset())
-            if entry.payload not in payloads:
-                self._set(current, customer_id, payloads | {entry.payload})
-        if entry.kind in _KEYED and entry.payload != "held":
-            keys = self._keys.get(customer_id)
-            if keys is None:
-                keys = {}
-                self._set(self._keys, customer_id, keys)
-            have = keys.get(entry.kind, frozenset())
-            if entry.key not in have:
-                self._set(keys, entry.kind, have | {entry.key})
+            payloads = current.get(customer_id, ())
+            if payload not in payloads:
+                self._set(current, customer_id, (*payloads, payload))
+        if kind in _KEYED and payload != "held":
+            slot = (customer_id, kind)
+            have = self._keys.get(slot)
+            if have is None:
+                if journal is not None:
+                    journal += (ITEM, self._keys, slot, MISSING)
+                self._keys[slot] = (key,)
+            elif key not in have:
+                self._set(self._keys, slot, (*have, key))
 
     def _entry_remove(self, customer_id: str, entry: IndexEntry) -> None:
+        payload = entry.payload
+        if type(payload) is VehicleCover:
+            payload = tuple(payload)
         by_key = self._index.get(entry.kind)
         if by_key is None:
             return
@@ -193,22 +233,23 @@ class MemoryStore(BaseStore):
         if current is None:
             return
         if type(current) is tuple:
-            if current == (customer_id, entry.payload):
+            if current[0] == customer_id and current[1] == payload:
                 self._pop(by_key, entry.key)
             return
         payloads = current.get(customer_id)
-        if payloads is None or entry.payload not in payloads:
+        if payloads is None or payload not in payloads:
             return
-        rest = payloads - {entry.payload}
+        rest = tuple(p for p in payloads if p != payload)
+        remaining = dict(current)
         if rest:
-            self._set(current, customer_id, rest)
-            return
-        remaining = {c: p for c, p in current.items() if c != customer_id}
+            remaining[customer_id] = rest
+        else:
+            del remaining[customer_id]
         if not remaining:
             self._pop(by_key, entry.key)
         elif len(remaining) == 1 and len(next(iter(remaining.values()))) == 1:
-            ((cid, (payload,)),) = remaining.items()
-            self._set(by_key, entry.key, (cid, payload))
+            ((cid, (only,)),) = remaining.items()
+            self._set(by_key, entry.key, (cid, only))
         else:
             self._set(by_key, entry.key, remaining)
 
@@ -217,31 +258,43 @@ class MemoryStore(BaseStore):
             self._entry_add(customer_id, entry)
 
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
-        groups = self._groups.get(customer_id)
-        if groups is None:
-            groups = {}
-            self._set(self._groups, customer_id, groups)
+        slot = (customer_id, group)
         new = tuple(entries)
-        old = groups.get(group, ())
+        old = self._groups.get(slot, ())
         if old == new:
             return
-        for entry in old:
-            self._entry_remove(customer_id, entry)
+        for plain in old:
+            self._entry_remove(customer_id, IndexEntry(*plain))
         for entry in new:
             self._entry_add(customer_id, entry)
-        self._set(groups, group, new)
+        if new:
+            plain = tuple(
+                (
+                    e.kind,
+                    e.key,
+                    tuple(e.payload) if type(e.payload) is VehicleCover else e.payload,
+                    e.group,
+                )
+                for e in new
+            )
+            self._set(self._groups, slot, plain)
+        else:
+            self._pop(self._groups, slot)
 
     def _index_drop(self, customer_id: str) -> None:
-        for record in self._records.get(customer_id, ()):
+        for record in self._records_of(customer_id):
             for entry in index_entries(record):
                 self._entry_remove(customer_id, entry)
             for entry in orphan_entries(record):
                 self._entry_remove(customer_id, entry)
-        for entries in self._groups.get(customer_id, {}).values():
-            for entry in entries:
-                self._entry_remove(customer_id, entry)
-        self._pop(self._groups, customer_id)
-        self._pop(self._keys, customer_id)
+        state = self._states.get(customer_id)
+        for number in state.policies if state is not None else ():
+            slot = (customer_id, f"policy:{number}")
+            for plain in self._groups.get(slot, ()):
+                self._entry_remove(customer_id, IndexEntry(*plain))
+            self._pop(self._groups, slot)
+        for kind in _KEYED:
+            self._pop(self._keys, (customer_id, kind))
 
     def _index_find(self, kind: str, key: str) -> list[tuple[str, Any]]:
         by_key = self._index.get(kind)
@@ -250,15 +303,15 @@ class MemoryStore(BaseStore):
         current = by_key.get(key)
         if current is None:
             return []
+        cover = kind in _COVERS
         if type(current) is tuple:
-            return [current]
+            return [(current[0], VehicleCover(*current[1]))] if cover else [current]
+        if cover:
+            return [(cid, VehicleCover(*p)) for cid, ps in current.items() for p in ps]
         return [(cid, p) for cid, payloads in current.items() for p in payloads]
 
     def _index_keys(self, customer_id: str, kind: str) -> set[str]:
-        keys = self._keys.get(customer_id)
-        if keys is None:
-            return set()
-        return set(keys.get(kind, ()))
+        return set(self._keys.get((customer_id, kind), ()))
 
     # -- aliases ------------------------------------------------------------------------
 
