@@ -57,6 +57,8 @@ def write_section(name: str, markdown: str) -> None:
 
 def command_line() -> str:
     """The command that is running, for the docs."""
-    return "python " + " ".join(Path(sys.argv[0]).as_posix().split("/")[-2:]) + (
-        " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
+    return (
+        "python "
+        + " ".join(Path(sys.argv[0]).as_posix().split("/")[-2:])
+        + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     )

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _phone  # noqa: E402
-import _report  # noqa: E402
-import _resident_id  # noqa: E402
+import _phone
+import _report
+import _resident_id
 
 
 def _table(rows: list[tuple[str, dict[str, object]]]) -> str:

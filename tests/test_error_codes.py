@@ -26,7 +26,8 @@ def _generator():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location(
         "gen_error_codes", ROOT / "tools" / "gen_error_codes.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
