@@ -46,6 +46,7 @@ from custmaster.merge._mask import mask_value
 from custmaster.model.provenance import Channel, Provenance
 
 __all__ = [
+    "ERROR_CODES",
     "FIRST_SEEN",
     "MOST_FREQUENT",
     "NEWEST",
@@ -66,6 +67,13 @@ __all__ = [
     "full_key",
     "value_key",
 ]
+
+#: Every error code this module raises, with what it means.
+ERROR_CODES: dict[str, str] = {
+    "merge.unknown_rule": "A merge rule was named that does not exist.",
+    "merge.bad_rule": "A merge rule is neither a Rule, a rule name nor a key function.",
+    "merge.empty": "A rule was asked to choose among no observations.",
+}
 
 
 def _show(observed: Observed) -> str:

@@ -28,6 +28,7 @@ import attrs
 from custmaster.errors import UsageError
 
 __all__ = [
+    "ERROR_CODES",
     "PRIORITY_OF",
     "CandidatePair",
     "Evidence",
@@ -36,6 +37,11 @@ __all__ = [
     "Reason",
     "pair_key",
 ]
+
+#: Every error code this module raises, with what it means.
+ERROR_CODES: dict[str, str] = {
+    "resolve.time": "A pair or decision time is not a date and time.",
+}
 
 
 class Reason(str, enum.Enum):

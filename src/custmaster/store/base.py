@@ -70,12 +70,38 @@ from custmaster.validate import cn_name, cn_plate, cn_resident_id, cn_uscc, phon
 
 __all__ = [
     "COUNT_KINDS",
+    "ERROR_CODES",
     "BaseStore",
     "IngestResult",
     "Outcome",
     "Store",
     "same_content",
 ]
+
+#: Every error code this module raises, with what it means.
+ERROR_CODES: dict[str, str] = {
+    "record.conflicting_duplicate": (
+        "A channel and source reference already ingested arrived again with other content."
+    ),
+    "record.unknown_field": "A source record mapping names a field SourceRecord does not have.",
+    "record.type": "Something other than a SourceRecord or a mapping was given to ingest.",
+    "store.closed": "The store was used after close().",
+    "store.inconsistent": "An index names a customer that does not exist.",
+    "store.alias_cycle": "Customer aliases form a cycle.",
+    "store.customer_id": "A customer id is not text.",
+    "store.customer_not_found": "No customer has this id or alias.",
+    "store.policy_not_found": "No customer record names this policy number.",
+    "store.pair_not_found": "No candidate pair has this id.",
+    "store.pair_decided": "The candidate pair was already decided.",
+    "store.find_criteria": "find() was called without any criterion.",
+    "store.find_value": "A find() criterion cannot be valid.",
+    "store.month": "A month is not written YYYY-MM.",
+    "store.event": "add_event() was given something other than a ContactEvent.",
+    "store.merge_same": "merge() was asked to merge a customer with itself.",
+    "store.split_records": "split() was given no records or records of another customer.",
+    "store.split_all": "split() would leave the customer without records.",
+    "store.decided_by": "A decision does not say who made it (by=...).",
+}
 
 #: What `Store.counts` reports.
 COUNT_KINDS: tuple[str, ...] = (

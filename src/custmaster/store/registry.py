@@ -33,11 +33,20 @@ from custmaster.store.base import Store
 __all__ = [
     "DEFAULT_URL",
     "ENTRY_POINT_GROUP",
+    "ERROR_CODES",
     "available_schemes",
     "open_store",
     "register_store",
     "unregister_store",
 ]
+
+#: Every error code this module raises, with what it means.
+ERROR_CODES: dict[str, str] = {
+    "store.url": "A store URL has no scheme (scheme://...).",
+    "store.unknown_scheme": "No installed store adapter handles the URL's scheme.",
+    "store.adapter_missing": "The adapter's module (or an optional dependency) cannot be imported.",
+    "store.adapter_broken": "The registered adapter reference does not exist.",
+}
 
 #: The entry-point group adapters register in.
 ENTRY_POINT_GROUP = "custmaster.stores"
