@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custmaster.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from custmaster.errors import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+from custmaster.testing.strategies import vins as domain_vins
 from custmaster.validate import vin
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -210,3 +219,72 @@ def test_single_character_corruption_fails_the_checksum(
     with pytest.raises(InvalidChecksum):
         vin.validate(corrupted)
     assert vin.is_valid(corrupted, check_digit=False)
+
+
+# The fast path (`vin._fast`) must agree with the full checks (`vin._validate`): valid VINs as
+# typed (lower case, separators), with one character replaced by or inserted before a character
+# some check looks at (I O Q, *, separators, full-width forms, letters that upper-case to ASCII),
+# and random text.
+_ODD = "*IOQaoiu -._·/\t\u3000Ｌ１中#ſı"
+_typed = (vins | domain_vins()).flatmap(
+    lambda v: st.sampled_from([v, v.lower(), f"{v[:3]} {v[3:9]} {v[9:]}", "-".join(v), v + " "])
+)
+_vin_inputs = (
+    _typed
+    | st.builds(
+        lambda v, i, c: v[:i] + c + v[i + 1 :], _typed, st.integers(0, 16), st.sampled_from(_ODD)
+    )
+    | st.builds(
+        lambda v, i, c: v[:i] + c + v[i:], _typed, st.integers(0, 17), st.sampled_from(_ODD)
+    )
+    | st.text(st.sampled_from(ALPHABET + _ODD), max_size=24)
+    | st.text(max_size=20)
+)
+
+
+def _outcome(function: Callable[..., object], *args: object, **kwargs: object) -> object:
+    """The result of the call, or the class, code and text of the error it raised."""
+    try:
+        return function(*args, **kwargs)
+    except ValidationError as error:
+        return type(error), error.code, str(error)
+
+
+@settings(max_examples=1000)
+@given(_vin_inputs, st.booleans())
+def test_fast_path_agrees_with_the_full_checks(value: str, check_digit: bool) -> None:
+    full = _outcome(vin._validate, value, check_digit)
+    fast = vin._fast(value, check_digit)
+    if fast is not None:
+        assert fast == full
+    assert _outcome(vin.validate, value, check_digit=check_digit) == full
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["LSVAU218XN2183294", "lsvau218xn2183294", "LSV AU218X N218 3294", "LSV-AU218X-N2183294"],
+)
+def test_common_vins_take_the_fast_path(value: str) -> None:
+    assert vin._fast(value, True) == "LSVAU218XN2183294"
+
+
+@pytest.mark.parametrize(
+    ("value", "check_digit"),
+    [
+        ("ＬＳＶＡＵ２１８ＸＮ２１８３２９４", True),  # full-width: the full path folds it
+        ("LSVAU2180N2183294", True),  # wrong check digit
+        ("LSVAU218XU2183294", True),  # U is no model-year code
+        ("11111111111111111", False),  # a placeholder whose check digit is right
+        ("0SVAU218XN2183294", False),
+        ("LSVAU218XN2I83294", False),
+    ],
+)
+def test_the_fast_path_leaves_doubtful_vins_to_the_full_checks(
+    value: str, check_digit: bool
+) -> None:
+    assert vin._fast(value, check_digit) is None
+
+
+def test_the_fast_path_skips_only_the_check_digit_for_imports() -> None:
+    assert vin._fast("WVWZZZ1JZXW000001", False) == "WVWZZZ1JZXW000001"
+    assert vin._fast("WVWZZZ1JZXW000001", True) is None

@@ -61,6 +61,7 @@ Vin(vin='LSV**********3294', wmi='LSV', manufacturer='上汽大众', model_year=
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 
 import attrs
@@ -128,6 +129,18 @@ _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = re.compile(r"[\s\-._·]+")
 _VALID = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _ASCII_ALNUM = re.compile(r"[A-Z0-9]{17}")
+
+# Fast path tables. _VALUES maps each VIN byte to its transliteration value, so the weighted
+# sum is one bytes.translate and a sum of products. _ASCII_SEPARATORS deletes the ASCII
+# characters _SEPARATORS matches: for ASCII input (nothing to fold), compact is
+# ``value.translate(_ASCII_SEPARATORS).upper()``.
+_VALUES = bytes.maketrans(
+    "".join(_TRANSLITERATION).encode("ascii"), bytes(_TRANSLITERATION.values())
+)
+_ASCII_SEPARATORS = dict.fromkeys(c for c in range(128) if _SEPARATORS.fullmatch(chr(c)))
+_CHECK_CHARS = "0123456789X"
+#: Longer inputs take the full path (a VIN with a separator between every character has 33).
+_FAST_INPUT = 40
 
 
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
@@ -197,9 +210,30 @@ def calc_check_digit(value: str) -> str:
     vin = compact(value)
     if not _VALID.fullmatch(vin):
         raise _error(InvalidFormat, value, code="vin.characters")
-    total = sum(_TRANSLITERATION[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
-    remainder = total % 11
-    return "X" if remainder == 10 else str(remainder)
+    return _check_digit(vin)
+
+
+def _check_digit(vin: str) -> str:
+    """The check digit of ``vin``, 17 characters that `_VALID` matches."""
+    values = vin.encode("ascii").translate(_VALUES)
+    return _CHECK_CHARS[sum(map(operator.mul, values, _WEIGHTS)) % 11]
+
+
+def _fast(value: object, check_digit: bool) -> str | None:
+    """`validate` for the common case (ASCII, valid), or None to let the full checks decide."""
+    if type(value) is not str or len(value) > _FAST_INPUT or not value.isascii():
+        return None
+    if _VALID.fullmatch(value) is not None:
+        vin = value
+    else:
+        vin = value.translate(_ASCII_SEPARATORS).upper()
+        if _VALID.fullmatch(vin) is None:
+            return None
+    if vin[0] == "0" or vin.count(vin[0]) == 17:  # vin.wmi, vin.placeholder
+        return None
+    if check_digit and (vin[8] != _check_digit(vin) or vin[9] not in MODEL_YEAR_CODES):
+        return None
+    return vin
 
 
 def validate(value: str, *, check_digit: bool = True) -> str:
@@ -208,6 +242,14 @@ def validate(value: str, *, check_digit: bool = True) -> str:
     With ``check_digit=True`` (vehicles made for the Chinese market) the check digit and the
     model-year code are required; ``False`` checks only length and characters (imports).
     """
+    fast = _fast(value, check_digit)
+    if fast is not None:
+        return fast
+    return _validate(value, check_digit)
+
+
+def _validate(value: str, check_digit: bool) -> str:
+    """`validate` without the fast path: every check, in the order that picks the error."""
     vin = compact(value)
     if "*" in vin:
         raise _error(InvalidFormat, vin, code="vin.masked")
@@ -222,7 +264,7 @@ def validate(value: str, *, check_digit: bool = True) -> str:
     if vin[0] == "0":
         raise _error(InvalidComponent, vin, code="vin.wmi")
     if check_digit:
-        if vin[8] != calc_check_digit(vin):
+        if vin[8] != _check_digit(vin):
             raise _error(InvalidChecksum, vin, code="vin.checksum")
         if vin[9] not in MODEL_YEAR_CODES:
             raise _error(InvalidComponent, vin, code="vin.model_year")
