@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from custmaster.errors import UsageError
-from custmaster.model import IdentityDocument, Provenance, SourceRecord
+from custmaster.model import ContactEvent, IdentityDocument, Provenance, SourceRecord
 from custmaster.resolve import (
     Action,
     CandidatePair,
@@ -341,3 +341,50 @@ def test_candidate_pair_accumulates_reasons_and_prints_masked() -> None:
     assert more.priority is Priority.MEDIUM
     assert more.with_reason(Reason.SHARED_PHONE, ()) is more
     assert more.other("C1") == "C2"
+
+
+def test_nothing_resolution_keeps_prints_personal_data() -> None:
+    record = rec(
+        "R1",
+        "2026-01-05",
+        resident_id=ID_M,
+        name="张伟",
+        mobile="13800138000",
+        birth_date="1980-01-01",
+        plate="闽D12388",
+        policy_no="P1",
+        cover_end="2027-01-05",
+    )
+    store = MemoryStore()
+    store.ingest(record)
+    store.ingest(rec("R2", "2026-01-06", resident_id=ID_F2, name="张伟", mobile="13800138000"))
+    customer_id = store.find(resident_id=ID_M)[0].id
+    store.add_event(
+        customer_id,
+        ContactEvent(
+            id="CB1",
+            at="2026-02-01T10:00:00+08:00",
+            channel="callback",
+            method="call",
+            contact_kind="mobile",
+            contact_value="13800138000",
+            outcome="wrong_number",
+            operator="王芳",
+        ),
+    )
+    state = store.state(customer_id)
+    texts = [
+        repr(list(index_entries(record))),
+        repr(strong_keys(record)),
+        repr(list(state.contacts.values())),
+        repr(list(state.verdicts.values())),
+        repr(store.candidates()),
+        str(store.candidates()[0]),
+        repr(resolve(record, DictLookups())),
+        explain_resolution(resolve(rec("R3", "2026-01-07", resident_id=ID_M), DictLookups())),
+        repr(store.get(customer_id)),
+        str(store.explain(customer_id, "name")),
+    ]
+    for text in texts:
+        for secret in (ID_M, ID_F2, "张伟", "13800138000", "闽D12388", "王芳"):
+            assert secret not in text, (secret, text)

@@ -243,6 +243,13 @@ class Verdict(NamedTuple):
     by: str | None
     event_id: str
 
+    def __repr__(self) -> str:
+        by = "None" if self.by is None else "'***'"
+        return (
+            f"Verdict(status={self.status!r}, at={self.at.isoformat()!r}, by={by}, "
+            f"event_id={self.event_id!r})"
+        )
+
 
 def verdict_key(kind: str, value: str) -> tuple[str, str]:
     """What a verdict is about: a phone number whatever its kind, else the kind and value."""

@@ -119,6 +119,26 @@ class IndexEntry(NamedTuple):
     payload: Any = None
     group: str = ""
 
+    def __repr__(self) -> str:
+        return (
+            f"IndexEntry(kind={self.kind!r}, key={_mask_index_key(self.kind, self.key)!r}, "
+            f"payload={self.payload!r}, group={self.group!r})"
+        )
+
+
+#: The field whose mask an index kind's keys use.
+_KEY_FIELDS = {"phone": "mobile", "orphan_plate": "plate", "orphan_vin": "vin"}
+
+
+def _mask_index_key(kind: str, key: str) -> str:
+    if kind == "name_birth":
+        name, _, birth = key.partition("|")
+        return f"{mask_value('name', name)}|{mask_value('birth_date', birth)}"
+    if kind == "document":
+        doc_type, country, number = [*key.split("|", 2), "", ""][:3]
+        return f"{doc_type}|{country}|{mask_value('document_number', number)}"
+    return mask_value(_KEY_FIELDS.get(kind, kind), key)
+
 
 def document_of(record: RecordLike) -> IdentityDocument | None:
     """The identity document other than the resident ID that a record carries, if any."""
