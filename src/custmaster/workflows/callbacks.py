@@ -204,7 +204,10 @@ def record_callback(
     """Record one call-back result for every customer who has ``number`` (and the customers
     of ``policy_no``). Raises `custmaster.ValidationError` for a bad number, outcome or time."""
     service = as_service(target)
-    value = phone_module.validate(number)
+    try:
+        value = phone_module.validate(number)
+    except ValidationError as error:
+        raise error.for_field("number") from None
     result = parse_outcome(outcome)
     service.require(Permission.ENTRY)
     if result.implied_status is ContactStatus.WRONG:

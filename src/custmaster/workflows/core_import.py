@@ -75,6 +75,7 @@ import attrs
 from custmaster.errors import UsageError, ValidationError
 from custmaster.merge.engine import verdict_key
 from custmaster.model.contact import ContactEvent
+from custmaster.model.policy import PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.service import Service, as_service
@@ -585,7 +586,10 @@ class _Importer:
             ref = f"{number}#{seq}"
             role = values.get("role")
             if self.has_role and role:
-                ref += f"#{str(role).strip()}"
+                try:
+                    ref += f"#{PolicyRole(str(role).strip()).value}"
+                except ValueError:
+                    ref += f"#{str(role).strip()}"
             return ref
         return f"{self.stem}:{row_number}"
 

@@ -1,0 +1,459 @@
+"""The renewal list: customers whose policies' cover ends in a month, with how to reach them.
+
+`renewal_rows` lists one row per policy whose cover ends in the month (``"2027-01"``), in
+end-date order: the policy (number, line 险种, cover), its insured (after any change of
+insured, `custmaster.workflows.policies.current_insured`), the vehicle (plate, 厂牌型号 and
+its manufacturer and series from `custmaster.catalog.vehicle_series`), the customer's address,
+source channel, level and key-customer flag (`custmaster.workflows.classification`), and the
+best callable contacts:
+
+- only numbers one can call (mobile, home, office);
+- **never a number flagged wrong** — neither on this customer nor, by any later call-back,
+  on anyone else who has it (`custmaster.workflows.callbacks`);
+- numbers a call reached first, then the most recently seen, then mobile before fixed lines.
+
+Cancelled policies are left out (they do not renew). Filters: ``line`` (``compulsory`` /
+交强险, ``commercial`` / 商业险), ``channel`` (the customer's source channel), ``series`` and
+``manufacturer`` (of the vehicle), ``key_customer``.
+
+`export_renewals` writes the rows to CSV (UTF-8 with BOM, so Excel opens it) or XLSX
+(openpyxl in write-only mode, the ``custmaster[excel]`` extra), chosen by the file's suffix.
+Personal values are **masked** (PRIVACY.md) unless ``reveal=True``; exporting needs the
+``export`` permission and revealing ``reveal`` too, and each export is audited
+(`custmaster.service.Service.authorize_export`). Only what a renewal call needs is exported:
+no ID number.
+
+>>> from custmaster.service import Service
+>>> from custmaster.model import Provenance, SourceRecord
+>>> service = Service.open("memory://")
+>>> _ = service.ingest_one(SourceRecord(
+...     provenance=Provenance(channel="core_system", source_ref="PDAA2026001#0",
+...                           observed_at="2026-01-02"),
+...     policy_no="PDAA2026001", line="商业险", resident_id="11010519491231002X", name="张伟",
+...     mobile="13800138000", home_phone="0592-5123456", plate="闽D12388",
+...     make_model="本田牌HG7203ABCVT", cover_start="2026-01-05", cover_end="2027-01-04"))
+>>> [row.masked()["contacts"] for row in renewal_rows(service, "2027-01")]
+['138****8000; 0592-*****56']
+>>> from custmaster.workflows.callbacks import record_callback
+>>> _ = record_callback(service, "13800138000", "空号", at="2026-12-01 10:00", operator="王芳")
+>>> row = renewal_rows(service, "2027-01", line="commercial")[0]
+>>> row.masked()["contacts"], row.manufacturer
+('0592-*****56', '广汽本田')
+>>> row
+RenewalRow(policy_no='PDAA2026001', line='commercial', cover_end=datetime.date(2027, 1, 4),
+           customer_id='C00000001', name='张*')
+>>> renewal_rows(service, "2027-01", line="交强险")
+[]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from custmaster.catalog.vehicle_series import Classifier, default_classifier
+from custmaster.errors import UsageError
+from custmaster.merge.engine import GoldenState
+from custmaster.model.contact import VOICE_KINDS, ContactStatus
+from custmaster.model.customer import Customer
+from custmaster.model.policy import Policy, PolicyLine, PolicyRole, PolicyStatus
+from custmaster.privacy.masking import mask
+from custmaster.service import Service, as_service
+from custmaster.store.base import Store
+from custmaster.workflows.classification import (
+    ClassificationRules,
+    CustomerProfile,
+    classify_customer,
+    profile_of,
+)
+from custmaster.workflows.core_import import wrong_numbers
+from custmaster.workflows.policies import current_insured, meta_value, parse_status
+
+__all__ = [
+    "COLUMNS",
+    "ERROR_CODES",
+    "RenewalExport",
+    "RenewalRow",
+    "export_renewals",
+    "renewal_rows",
+]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "renewals.format": "The output file is neither .csv nor .xlsx.",
+    "renewals.excel_extra": "Writing XLSX needs openpyxl: install custmaster[excel].",
+    "renewals.contacts": "The number of contacts per row is not between 1 and 9.",
+}
+
+#: The columns of an export: field name and the Chinese header written.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("policy_no", "保单号"),
+    ("line", "险种"),
+    ("cover_start", "起保日期"),
+    ("cover_end", "终保日期"),
+    ("customer_id", "客户号"),
+    ("name", "被保险人"),
+    ("plate", "车牌号"),
+    ("make_model", "厂牌型号"),
+    ("manufacturer", "厂商"),
+    ("series", "车系"),
+    ("contact_1", "联系电话1"),
+    ("contact_2", "联系电话2"),
+    ("contact_3", "联系电话3"),
+    ("address", "客户地址"),
+    ("source_channel", "来源渠道"),
+    ("level", "客户等级"),
+    ("key_customer", "重点客户"),
+)
+
+_LINE_NAMES = {"compulsory": "交强险", "commercial": "商业险"}
+_KIND_ORDER = {"mobile": 0, "home": 1, "office": 2}
+_VOICE = frozenset(kind.value for kind in VOICE_KINDS)
+
+
+def _contacts_repr(contacts: tuple[str, ...]) -> str:
+    return repr(tuple(mask("mobile", c) for c in contacts))
+
+
+@attrs.frozen
+class RenewalRow:
+    """One policy of the renewal list; ``repr`` masks personal values.
+
+    ``contacts`` are E.164 numbers, best first, none of them flagged wrong.
+    """
+
+    policy_no: str
+    line: str
+    cover_end: dt.date
+    customer_id: str
+    name: str | None = attrs.field(repr=lambda v: repr(mask("name", v)) if v else "None")
+    cover_start: dt.date | None = attrs.field(default=None, repr=False)
+    plate: str | None = attrs.field(default=None, repr=False)
+    make_model: str | None = attrs.field(default=None, repr=False)
+    manufacturer: str | None = attrs.field(default=None, repr=False)
+    series: str | None = attrs.field(default=None, repr=False)
+    contacts: tuple[str, ...] = attrs.field(default=(), repr=False)
+    address: str | None = attrs.field(default=None, repr=False)
+    source_channel: str | None = attrs.field(default=None, repr=False)
+    level: str | None = attrs.field(default=None, repr=False)
+    key_customer: bool = attrs.field(default=False, repr=False)
+
+    def _values(self, reveal: bool, width: int) -> dict[str, str]:
+        def shown(field: str, value: object) -> str:
+            if value is None or value == "":
+                return ""
+            return str(value) if reveal else mask(field, value)
+
+        numbers = list(self.contacts[:width])
+        texts = [str(n) if reveal else mask("mobile", n) for n in numbers]
+        values = {
+            "policy_no": self.policy_no,
+            "line": _LINE_NAMES.get(self.line, self.line),
+            "cover_start": self.cover_start.isoformat() if self.cover_start else "",
+            "cover_end": self.cover_end.isoformat(),
+            "customer_id": self.customer_id,
+            "name": shown("name", self.name),
+            "plate": shown("plate", self.plate),
+            "make_model": self.make_model or "",
+            "manufacturer": self.manufacturer or "",
+            "series": self.series or "",
+            "address": shown("address", self.address),
+            "source_channel": self.source_channel or "",
+            "level": self.level or "",
+            "key_customer": "是" if self.key_customer else "否",
+            "contacts": "; ".join(texts),
+        }
+        for i in range(width):
+            values[f"contact_{i + 1}"] = texts[i] if i < len(texts) else ""
+        return values
+
+    def masked(self, contacts: int = 3) -> dict[str, str]:
+        """The row as display texts, personal values masked (the default export form)."""
+        return self._values(False, contacts)
+
+    def revealed(self, contacts: int = 3) -> dict[str, str]:
+        """The row as texts with full values (only for a permitted, audited export)."""
+        return self._values(True, contacts)
+
+
+class _View:
+    """What a row needs from one customer, from its golden state (fast) or its record."""
+
+    __slots__ = ("address", "contacts", "customer", "name", "profile", "state")
+
+    def __init__(
+        self,
+        state: GoldenState | None,
+        customer: Customer | None,
+        profile: CustomerProfile,
+        flagged: frozenset[str],
+    ) -> None:
+        self.state = state
+        self.customer = customer
+        self.profile = profile
+        ranked: list[tuple[tuple[int, float, int, str], str]] = []
+        if state is not None:
+            name = state.value("name")
+            address = state.value("address")
+            self.name = name if isinstance(name, str) else None
+            self.address = address if isinstance(address, str) else None
+            for (kind, value), point in state.contacts.items():
+                if kind not in _VOICE or value in flagged:
+                    continue
+                verdict = state.status(kind, value)
+                if verdict is not None and verdict.status == "wrong":
+                    continue
+                reached = verdict is not None and verdict.status == "reached"
+                key = (0 if reached else 1, -point.last_seen.timestamp(), _KIND_ORDER[kind], value)
+                ranked.append((key, value))
+        elif customer is not None:
+            self.name = customer.name
+            self.address = customer.address
+            for contact in customer.callable_contacts():
+                if contact.value in flagged:
+                    continue
+                reached = contact.status is ContactStatus.REACHED
+                key = (
+                    0 if reached else 1,
+                    -contact.last_seen.timestamp(),
+                    _KIND_ORDER.get(contact.kind.value, 9),
+                    contact.value,
+                )
+                ranked.append((key, contact.value))
+        ranked.sort()
+        seen: dict[str, None] = {}
+        for _, value in ranked:
+            seen.setdefault(value, None)
+        self.contacts = tuple(seen)
+
+    def meta(self, kind: str, policy_no: str) -> str | None:
+        return meta_value(kind, policy_no, state=self.state, customer=self.customer)
+
+
+def _view(
+    service: Service,
+    customer_id: str,
+    rules: ClassificationRules | None,
+    flagged: frozenset[str],
+) -> _View:
+    state = service.state(customer_id)
+    if state is not None:
+        return _View(state, None, profile_of(customer_id, state, rules), flagged)
+    customer = service.get(customer_id)
+    return _View(None, customer, classify_customer(service, customer_id, rules), flagged)
+
+
+def _check_contacts(contacts: int) -> None:
+    if not isinstance(contacts, int) or not 1 <= contacts <= 9:
+        raise UsageError(
+            "Give between 1 and 9 contacts per row.",
+            code="renewals.contacts",
+            message_zh="每行联系电话数须在 1 至 9 之间。",
+        )
+
+
+def renewal_rows(
+    target: Service | Store,
+    month: str,
+    *,
+    line: PolicyLine | str | None = None,
+    channel: str | None = None,
+    series: str | None = None,
+    manufacturer: str | None = None,
+    key_customer: bool | None = None,
+    rules: ClassificationRules | None = None,
+    classifier: Classifier | None = None,
+    include_cancelled: bool = False,
+) -> list[RenewalRow]:
+    """The renewal list of ``month`` (``"YYYY-MM"``), filtered (see the module description).
+
+    ``series`` and ``manufacturer`` match the classified vehicle (case and spaces ignored);
+    ``channel`` the customer's source channel code; ``key_customer`` the key flag under
+    ``rules`` (default `custmaster.workflows.classification.DEFAULT_RULES`).
+    """
+    service = as_service(target)
+    policies = service.expiring(month, line=line)
+    flagged = frozenset(wrong_numbers(service)) if service.counts().get("events") else frozenset()
+    vehicle_class = (classifier or default_classifier()).classify
+    wanted_series = _fold(series)
+    wanted_maker = _fold(manufacturer)
+    views: dict[str, _View] = {}
+    rows: list[RenewalRow] = []
+    for policy in policies:
+        customer_id = _customer_of(service, policy)
+        if customer_id is None:
+            continue
+        view = views.get(customer_id)
+        if view is None:
+            view = views[customer_id] = _view(service, customer_id, rules, flagged)
+        if not include_cancelled and _cancelled(view, policy):
+            continue
+        profile = view.profile
+        if channel is not None and profile.source_channel != channel:
+            continue
+        if key_customer is not None and profile.key_customer is not key_customer:
+            continue
+        vehicle = policy.vehicle
+        found = (
+            vehicle_class(vehicle.make_model, vehicle.vin)
+            if vehicle is not None and vehicle.make_model
+            else None
+        )
+        maker = found.manufacturer if found is not None else None
+        kind = found.series if found is not None else None
+        if wanted_series is not None and _fold(kind) != wanted_series:
+            continue
+        if wanted_maker is not None and _fold(maker) != wanted_maker:
+            continue
+        assert policy.cover_end is not None  # expiring() only returns policies with an end
+        rows.append(
+            RenewalRow(
+                policy_no=policy.policy_no,
+                line=policy.line.code,
+                cover_end=policy.cover_end,
+                customer_id=customer_id,
+                name=view.name,
+                cover_start=policy.cover_start,
+                plate=vehicle.plate if vehicle is not None else None,
+                make_model=vehicle.make_model if vehicle is not None else None,
+                manufacturer=maker,
+                series=kind,
+                contacts=view.contacts,
+                address=view.address,
+                source_channel=profile.source_channel,
+                level=profile.level,
+                key_customer=profile.key_customer,
+            )
+        )
+    return rows
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else "".join(text.split()).casefold()
+
+
+def _customer_of(service: Service, policy: Policy) -> str | None:
+    insured = current_insured(service, policy)
+    if insured is not None:
+        return insured
+    return policy.customer_id(PolicyRole.HOLDER) or next(iter(policy.customer_ids), None)
+
+
+def _cancelled(view: _View, policy: Policy) -> bool:
+    status = parse_status(view.meta("status", policy.policy_no) or "")
+    return status is PolicyStatus.CANCELLED
+
+
+@attrs.frozen
+class RenewalExport:
+    """Where an export went and what it held."""
+
+    path: Path
+    format: str
+    month: str
+    rows: int
+    revealed: bool
+    seconds: float
+
+
+def _format_of(path: Path, format: str | None) -> str:
+    chosen = (format or path.suffix.lstrip(".")).lower()
+    if chosen not in ("csv", "xlsx"):
+        raise UsageError(
+            f"Export to .csv or .xlsx, not {path.suffix or 'no suffix'!r}.",
+            code="renewals.format",
+            message_zh="导出文件须为 .csv 或 .xlsx。",
+        )
+    return chosen
+
+
+def _write_csv(path: Path, header: Sequence[str], lines: Iterable[Sequence[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="", buffering=1 << 16) as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(lines)
+
+
+def _write_xlsx(path: Path, header: Sequence[str], lines: Iterable[Sequence[str]]) -> None:
+    try:
+        openpyxl: Any = importlib.import_module("openpyxl")
+    except ImportError:
+        raise UsageError(
+            "Writing XLSX needs openpyxl: pip install 'custmaster[excel]' (or export to .csv).",
+            code="renewals.excel_extra",
+            message_zh="写入 XLSX 需要 openpyxl：pip install 'custmaster[excel]'。",
+        ) from None
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("续保清单")
+    sheet.append(list(header))
+    for line in lines:
+        sheet.append(list(line))
+    workbook.save(path)
+
+
+def export_renewals(
+    target: Service | Store,
+    month: str,
+    output: str | Path,
+    *,
+    format: str | None = None,
+    reveal: bool = False,
+    contacts: int = 3,
+    rows: Sequence[RenewalRow] | None = None,
+    progress: Callable[[int], None] | None = None,
+    **filters: Any,
+) -> RenewalExport:
+    """Write the renewal list of ``month`` to ``output`` (.csv or .xlsx, or ``format``).
+
+    ``filters`` are those of `renewal_rows` (or pass precomputed ``rows``). Values are masked
+    unless ``reveal``; ``contacts`` columns of phone numbers are written (default 3).
+    Raises `custmaster.PermissionDenied` without the ``export`` (and ``reveal``) permission.
+    """
+    _check_contacts(contacts)
+    service = as_service(target)
+    path = Path(output)
+    kind = _format_of(path, format)
+    service.require("export")
+    if reveal:
+        service.require("reveal")
+    started = time.perf_counter()
+    chosen = list(rows) if rows is not None else renewal_rows(service, month, **filters)
+    fields = [f for f, _ in COLUMNS if not f.startswith("contact_")]
+    fields[fields.index("series") + 1 : fields.index("series") + 1] = [
+        f"contact_{i + 1}" for i in range(contacts)
+    ]
+    headers = dict(COLUMNS)
+    header = [headers.get(f, f"联系电话{f.rsplit('_', 1)[-1]}") for f in fields]
+    written = 0
+
+    def lines() -> Iterable[list[str]]:
+        nonlocal written
+        for row in chosen:
+            values = row.revealed(contacts) if reveal else row.masked(contacts)
+            written += 1
+            if progress is not None and written % 1000 == 0:
+                progress(written)
+            yield [values[f] for f in fields]
+
+    if kind == "csv":
+        _write_csv(path, header, lines())
+    else:
+        _write_xlsx(path, header, lines())
+    service.authorize_export(
+        f"renewal list {month}", rows=written, reveal=reveal, fields=("name", "mobile")
+    )
+    return RenewalExport(
+        path=path,
+        format=kind,
+        month=month,
+        rows=written,
+        revealed=reveal,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,54 @@
+"""Helpers shared by the workflow and CLI tests: a service on every store, valid test values.
+
+The fixtures are in ``_workflow_fixtures`` (a plugin: ``pytest_plugins = ["_workflow_fixtures"]``).
+
+Identity values are built with their check characters (`resident_id`, `vin`), so a test's
+data is valid or invalid by construction, never by a constant taken on trust.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from custmaster.validate import cn_resident_id
+from custmaster.validate import vin as vin_module
+
+
+def resident_id(body: str) -> str:
+    """A valid 18-character resident ID from its first 17 digits."""
+    return body + cn_resident_id.calc_check_digit(body)
+
+
+def vin(body: str) -> str:
+    """A valid VIN from 17 characters (the check digit, position 9, is recomputed)."""
+    return body[:8] + vin_module.calc_check_digit(body) + body[9:]
+
+
+#: Valid identity values used across the tests.
+ID_ZHANG = resident_id("35020319800101123")
+ID_LI = resident_id("35020319850512002")
+ID_WANG = resident_id("11010519900307101")
+ID_ZHAO = resident_id("44030519751122003")
+VIN_1 = vin("LHGCR2650M8012345")
+VIN_2 = vin("LSVAU2180N2183294")
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], encoding: str = "utf-8-sig"
+) -> Path:
+    """Write a CSV file as Excel would (CRLF), in ``encoding``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a UTF-8 (BOM) CSV file as dictionaries."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))

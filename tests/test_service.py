@@ -1,0 +1,101 @@
+"""The service layer: permissions per operation, the program context, audit entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from custmaster.audit import AuditChain, verify
+from custmaster.errors import PermissionDenied, UsageError
+from custmaster.model import Provenance, SourceRecord
+from custmaster.privacy.access import Role, User
+from custmaster.privacy.masking import scan_for_personal_data
+from custmaster.service import PROGRAM, Service, as_service
+from custmaster.store import MemoryStore
+
+ID = "11010519491231002X"
+
+
+def _record(ref: str = "R1") -> SourceRecord:
+    return SourceRecord(
+        provenance=Provenance(channel="core_system", source_ref=ref, observed_at="2026-01-05"),
+        resident_id=ID,
+        name="张伟",
+        mobile="13800138000",
+        policy_no="P1",
+    )
+
+
+def test_program_context_may_do_everything_but_reveal() -> None:
+    service = Service(MemoryStore())
+    result = service.ingest_one(_record())
+    assert service.get(result.customer_id or "").name == "张伟"
+    for permission in ("query", "entry", "modify", "review", "export"):
+        service.require(permission)
+        assert service.can(permission)
+    assert not service.can("reveal")
+    with pytest.raises(PermissionDenied, match=r"permission\.reveal"):
+        service.require("reveal")
+
+
+@pytest.mark.parametrize(
+    ("call", "permission"),
+    [
+        (lambda s: s.get("C00000001"), "query"),
+        (lambda s: s.find(phone="13800138000"), "query"),
+        (lambda s: s.policy("P1"), "query"),
+        (lambda s: s.expiring("2027-01"), "query"),
+        (lambda s: s.counts(), "query"),
+        (lambda s: s.state("C00000001"), "query"),
+        (lambda s: s.ingest([_record("R2")]), "entry"),
+        (lambda s: s.decide("P00000001", merge=False), "review"),
+        (lambda s: s.authorize_export("x", rows=1), "export"),
+    ],
+)
+def test_each_operation_checks_its_permission(call, permission: str) -> None:  # type: ignore[no-untyped-def]
+    store = MemoryStore()
+    store.ingest(_record())
+    nobody = Service(store, User("nobody", roles=[Role("none", set())]))
+    with pytest.raises(PermissionDenied) as caught:
+        call(nobody)
+    assert caught.value.code == f"permission.{permission}"
+
+
+def test_audit_entries_name_operations_never_values() -> None:
+    chain = AuditChain()
+    service = Service(MemoryStore(), User("wang.fang", roles=["supervisor"]), audit=chain)
+    seen = []
+    service._on_audit = seen.append  # the application's hook
+    result = service.ingest_one(_record())
+    service.find(resident_id=ID)
+    service.authorize_export("renewals 2027-01", rows=3)
+    operations = [e.operation for e in service.audit_entries]
+    assert operations == ["entry", "query", "export"]
+    assert service.audit_entries[0].customer_id == result.customer_id
+    assert service.audit_entries[1].fields == ("resident_id",)
+    assert seen == list(service.audit_entries)
+    assert verify(service.audit_entries).ok
+    text = " ".join(repr(e.to_dict()) for e in service.audit_entries)
+    assert not scan_for_personal_data(text, ["张伟"])
+    program = Service(MemoryStore(), audit=AuditChain())
+    program.ingest_one(_record())
+    assert program.audit_entries[0].user == PROGRAM
+
+
+def test_by_names_the_author() -> None:
+    service = Service(MemoryStore(), User("li.na", roles=["operator"]))
+    assert service.by() == "li.na"
+    assert service.by(" 王芳 ") == "王芳"
+    with pytest.raises(UsageError, match=r"service\.user"):
+        Service(MemoryStore()).by()
+
+
+def test_wrapping() -> None:
+    store = MemoryStore()
+    service = as_service(store)
+    assert service.store is store
+    assert as_service(service) is service
+    with pytest.raises(UsageError, match=r"service\.target"):
+        Service("memory://")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"service\.user"):
+        Service(store, "王芳")  # type: ignore[arg-type]
+    assert "王芳" not in repr(Service(store, User("王芳", roles=["operator"])))

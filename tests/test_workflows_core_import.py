@@ -1,0 +1,338 @@
+"""Core-system import: rows to records, references, observed times, rejects, batches, re-runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from _workflow_helpers import (
+    ID_LI,
+    ID_WANG,
+    ID_ZHANG,
+    VIN_1,
+    VIN_2,
+    read_csv,
+    write_csv,
+)
+from custmaster.errors import UsageError
+from custmaster.model import ContactEvent
+from custmaster.service import Service
+from custmaster.workflows.core_import import (
+    CHINA_TZ,
+    import_core_extract,
+    import_table,
+    parse_time,
+)
+from custmaster.workflows.reading import TableFormatError
+from custmaster.workflows.validation import REJECT_COLUMNS
+
+HEADER = (
+    "保单号",
+    "险种",
+    "被保险人",
+    "身份证号",
+    "车牌号",
+    "起保日期",
+    "终保日期",
+    "初登日期",
+    "厂牌型号",
+    "车架号",
+    "发动机号",
+    "客户地址",
+    "办公电话",
+    "家庭电话",
+    "移动电话",
+    "签单日期",
+    "保单状态",
+    "新续保标志",
+    "缴费状态",
+    "车队",
+)
+
+pytest_plugins = ["_workflow_fixtures"]
+
+
+def _rows() -> list[list[str]]:
+    return [
+        # Zhang: commercial and compulsory policies of one car, two rows.
+        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "闽D·12388", "2026/1/5",
+         "20270104", "2022年3月18日", "本田牌HG7203ABCVT", VIN_1, "K24Z71234567",
+         "福建省厦门市思明区湖滨南路1号", "0592-5123456", "", "+86 138 0013 8000",
+         "2026-01-02", "有效", "新保", "已缴费", "一队"],
+        ["PDZA202635020000000001", "交强险", "张伟", ID_ZHANG.lower(), "闽D12388",
+         "2026-01-05", "2027-01-04", "", "本田牌HG7203ABCVT", VIN_1, "", "", "", "",
+         "138-0013-8000", "2026-01-02", "有效", "新保", "是", ""],
+        # Li: a renewal with a home phone.
+        ["PDAA202635020000000002", "商业险", "李娜", ID_LI, "闽D·A8866", "2026-02-01",
+         "2027-01-31", "", "大众汽车牌SVW71810KJ", VIN_2, "", "福建省厦门市湖里区嘉禾路9号", "",
+         "0592-6123456", "13900139000", "2026-01-20", "有效", "续保", "已缴费", ""],
+        # Wang: an invalid mobile (letters for digits) and an impossible date.
+        ["PDAA202635020000000003", "商业险", "王芳", ID_WANG, "", "2026-02-30", "2027-03-01",
+         "", "", "", "", "", "", "", "13800138OOO", "2026-02-01", "有效", "新保", "是", ""],
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def extract(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "核心系统导出.csv", HEADER, _rows(), encoding="gb18030")
+
+
+def test_import_gbk_extract_counts_and_records(service: Service, extract: Path) -> None:
+    rejects = extract.with_name("rejects.csv")
+    summary = import_core_extract(service, extract, rejects=rejects)
+    assert (summary.rows, summary.new, summary.merged, summary.rejected) == (4, 2, 1, 1)
+    assert summary.encoding == "gb18030"
+    assert summary.imported == 3
+    assert summary.customers == 2
+    assert ("签单日期", "observed_at") in summary.meta
+    assert summary.unmapped == ("车队",)
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    assert zhang.name == "张伟"
+    assert set(zhang.policy_numbers()) == {"PDAA202635020000000001", "PDZA202635020000000001"}
+    mobile = zhang.contact_point("mobile", "13800138000")
+    assert mobile is not None
+    assert dict(mobile.channels) == {"core_system": 2}
+    keys = {r.provenance.key for r in service.observations(zhang.id)}
+    assert keys == {
+        ("core_system", "PDAA202635020000000001#0"),
+        ("core_system", "PDZA202635020000000001#0"),
+    }
+    record = service.observations(zhang.id)[0]
+    assert record.provenance.observed_at == dt.datetime(2026, 1, 2, tzinfo=CHINA_TZ)
+    assert record.extra.get("status@PDAA202635020000000001") == "in_force"
+    assert record.extra.get("business_type@PDAA202635020000000001") == "new"
+    assert record.extra.get("paid@PDAA202635020000000001") == "yes"
+    policy = service.policy("PDAA202635020000000001")
+    assert policy.cover_start == dt.date(2026, 1, 5)
+    assert policy.cover_end == dt.date(2027, 1, 4)
+    assert policy.vehicle is not None
+    assert policy.vehicle.first_registered == dt.date(2022, 3, 18)
+
+
+def test_rejects_file_has_row_column_code_and_masked_value_only(
+    service: Service, extract: Path
+) -> None:
+    rejects = extract.with_name("rejects.csv")
+    summary = import_core_extract(service, extract, rejects=rejects)
+    lines = read_csv(rejects)
+    assert list(lines[0]) == list(REJECT_COLUMNS)
+    assert {(r["row"], r["column"], r["code"]) for r in lines} == {
+        ("5", "移动电话", "phone.vanity"),
+        ("5", "起保日期", "date.range"),
+    }
+    text = rejects.read_text(encoding="utf-8-sig")
+    assert "13800138OOO" not in text
+    assert ID_WANG not in text
+    assert summary.codes == (("date.range", 1), ("phone.vanity", 1))
+    assert service.find(resident_id=ID_WANG) == []
+
+
+def test_rerun_adds_nothing(service: Service, extract: Path) -> None:
+    import_core_extract(service, extract)
+    before = service.counts()
+    again = import_core_extract(service, extract)
+    assert (again.new, again.merged, again.duplicates, again.rejected) == (0, 0, 3, 1)
+    assert service.counts() == before
+
+
+def test_changed_row_under_the_same_reference_is_rejected_as_conflicting(
+    service: Service, extract: Path, tmp_path: Path
+) -> None:
+    import_core_extract(service, extract)
+    rows = _rows()[:1]
+    rows[0][11] = "福建省厦门市集美区银江路3号"
+    changed = write_csv(tmp_path / "second.csv", HEADER, rows)
+    rejects = tmp_path / "second.rejects.csv"
+    summary = import_core_extract(service, changed, rejects=rejects)
+    assert summary.rejected == 1
+    assert [r["code"] for r in read_csv(rejects)] == ["record.conflicting_duplicate"]
+    assert service.find(resident_id=ID_ZHANG)[0].address == "福建省厦门市思明区湖滨南路1号"
+
+
+def test_a_new_endorsement_sequence_is_a_new_observation(
+    service: Service, extract: Path, tmp_path: Path
+) -> None:
+    import_core_extract(service, extract)
+    header = (*HEADER, "批改序号")
+    row = [*_rows()[0], "1"]
+    row[11] = "福建省厦门市集美区银江路3号"
+    row[15] = "2026-06-01"
+    summary = import_core_extract(service, write_csv(tmp_path / "e.csv", header, [row]))
+    assert summary.merged == 1
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    assert zhang.address == "福建省厦门市集美区银江路3号"
+    assert [h.value for h in zhang.history("address")] == ["福建省厦门市思明区湖滨南路1号"]
+
+
+def test_skip_bad_cells_imports_the_rest_of_the_row(service: Service, extract: Path) -> None:
+    rejects = extract.with_name("rejects.csv")
+    summary = import_core_extract(service, extract, rejects=rejects, skip_bad_cells=True)
+    assert (summary.rejected, summary.partial, summary.rejects) == (0, 1, 2)
+    wang = service.find(resident_id=ID_WANG)[0]
+    assert wang.name == "王芳"
+    assert wang.contact_points == ()
+
+
+def test_observed_time_defaults_to_the_file_mtime_or_the_argument(
+    service: Service, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "plain.csv", ("保单号", "身份证号", "被保险人"),
+                     [["P1", ID_ZHANG, "张伟"]])  # fmt: skip
+    stamp = dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.timezone.utc).timestamp()
+    os.utime(path, (stamp, stamp))
+    import_core_extract(service, path)
+    record = service.observations(service.find(resident_id=ID_ZHANG)[0].id)[0]
+    assert record.provenance.observed_at == dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.timezone.utc)
+    other = write_csv(tmp_path / "other.csv", ("保单号", "身份证号", "被保险人"),
+                      [["P2", ID_LI, "李娜"]])  # fmt: skip
+    import_core_extract(service, other, observed_at="2026-05-04")
+    li = service.observations(service.find(resident_id=ID_LI)[0].id)[0]
+    assert li.provenance.observed_at == dt.datetime(2026, 5, 4, tzinfo=CHINA_TZ)
+
+
+def test_batches_are_separate_ingest_calls(service: Service, tmp_path: Path) -> None:
+    rows = [[f"P{i}", "张伟" if i % 2 else "李娜", ID_ZHANG if i % 2 else ID_LI]
+            for i in range(5)]  # fmt: skip
+    path = write_csv(tmp_path / "five.csv", ("保单号", "被保险人", "身份证号"), rows)
+    calls: list[int] = []
+    original = service.ingest
+
+    def counting(records):  # type: ignore[no-untyped-def]
+        batch = list(records)
+        calls.append(len(batch))
+        return original(batch)
+
+    service.ingest = counting  # type: ignore[method-assign]
+    progress: list[int] = []
+    summary = import_core_extract(
+        service, path, batch_size=2, observed_at="2026-01-01",
+        progress=lambda rows, _fraction: progress.append(rows),
+    )  # fmt: skip
+    assert calls == [2, 2, 1]
+    assert (summary.new, summary.merged) == (2, 3)
+    assert progress[-1] == 5
+
+
+def test_batch_size_must_be_positive(service: Service, extract: Path) -> None:
+    with pytest.raises(UsageError, match=r"import\.batch_size"):
+        import_core_extract(service, extract, batch_size=0)
+
+
+def test_user_mapping_to_fields_and_source_columns(service: Service, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "odd.csv",
+        ("单号", "客户", "证件", "登记时间", "联系电话", "操作"),
+        [["P9", "张伟", ID_ZHANG, "2026-04-01 09:15", "0592-5123456", "王芳"]],
+    )
+    mapping = {"单号": "policy_no", "客户": "name", "证件": "resident_id",
+               "登记时间": "observed_at", "操作": "operator"}  # fmt: skip
+    summary = import_core_extract(service, path, mapping=mapping)
+    assert summary.new == 1
+    record = service.observations(service.find(resident_id=ID_ZHANG)[0].id)[0]
+    assert record.provenance.observed_at == dt.datetime(2026, 4, 1, 9, 15, tzinfo=CHINA_TZ)
+    assert record.provenance.operator == "王芳"
+    assert record.home_phone == "+865925123456"  # a fixed line in 联系电话 is a home phone
+    assert record.mobile is None
+
+
+def test_unknown_headers_are_refused(service: Service, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", ("甲", "乙"), [["1", "2"]])
+    with pytest.raises(TableFormatError, match=r"import\.no_known_columns"):
+        import_core_extract(service, path)
+
+
+def test_role_column_goes_into_the_reference(service: Service, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "roles.csv",
+        ("保单号", "角色", "被保险人", "身份证号", "签单日期"),
+        [["P1", "投保人", "张伟", ID_ZHANG, "2026-01-02"],
+         ["P1", "被保险人", "李娜", ID_LI, "2026-01-02"]],
+    )  # fmt: skip
+    summary = import_core_extract(service, path)
+    assert summary.new == 2
+    holder = service.find(resident_id=ID_ZHANG)[0]
+    assert holder.policy_numbers("holder") == ("P1",)
+    refs = {r.provenance.source_ref for r in service.observations(holder.id)}
+    assert refs == {"P1#0#holder"}
+
+
+def test_xlsx_extract(service: Service, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["2026年1月核心系统导出"])
+    sheet.append(["保单号", "被保险人", "身份证号", "终保日期", "移动电话", "签单日期"])
+    sheet.append(["P1", "张伟", ID_ZHANG, dt.datetime(2027, 1, 4), 13800138000,
+                  dt.datetime(2026, 1, 2, 10, 30)])  # fmt: skip
+    path = tmp_path / "extract.xlsx"
+    workbook.save(path)
+    summary = import_core_extract(service, path)
+    assert (summary.kind, summary.header_row, summary.new) == ("xlsx", 2, 1)
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    assert zhang.contact_point("mobile", "13800138000") is not None
+    record = service.observations(zhang.id)[0]
+    assert record.provenance.observed_at == dt.datetime(2026, 1, 2, 10, 30, tzinfo=CHINA_TZ)
+
+
+def test_wrong_number_flag_is_copied_to_a_customer_who_brings_the_number(
+    service: Service, tmp_path: Path
+) -> None:
+    first = write_csv(tmp_path / "a.csv", ("保单号", "被保险人", "身份证号", "移动电话"),
+                      [["P1", "张伟", ID_ZHANG, "13800138000"]])  # fmt: skip
+    import_core_extract(service, first, observed_at="2026-01-01")
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    service.add_event(
+        zhang.id,
+        ContactEvent(id="CB-1#" + zhang.id, at="2026-02-01T10:00:00+08:00", channel="callback",
+                     method="call", contact_kind="mobile", contact_value="13800138000",
+                     outcome="wrong_number", operator="王芳"),
+    )  # fmt: skip
+    second = write_csv(tmp_path / "b.csv", ("保单号", "被保险人", "身份证号", "移动电话"),
+                       [["P2", "李娜", ID_LI, "13800138000"]])  # fmt: skip
+    summary = import_core_extract(service, second, observed_at="2026-03-01")
+    assert summary.flags_copied == 1
+    li = service.find(resident_id=ID_LI)[0]
+    assert li.callable_contacts() == ()
+    assert import_core_extract(service, second, observed_at="2026-03-01").flags_copied == 0
+
+
+def test_parse_time_forms() -> None:
+    assert parse_time("2026/1/5 9:05") == dt.datetime(2026, 1, 5, 9, 5, tzinfo=CHINA_TZ)
+    assert parse_time("2026-01-05T09:05:00+00:00").utcoffset() == dt.timedelta(0)
+    assert parse_time(dt.date(2026, 1, 5)) == dt.datetime(2026, 1, 5, tzinfo=CHINA_TZ)
+    assert parse_time("20260105") == dt.datetime(2026, 1, 5, tzinfo=CHINA_TZ)
+
+
+def _snapshot(service: Service) -> dict[str, object]:
+    return {
+        c.resident_id: (
+            c.name,
+            c.address,
+            tuple((p.value, p.count) for p in c.contact_points),
+            c.policy_numbers(),
+        )
+        for c in service.iter_customers()
+    }
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.permutations(range(3)), st.integers(min_value=1, max_value=3))
+def test_file_order_and_batches_do_not_change_the_result(
+    tmp_path: Path, order: list[int], batch: int
+) -> None:
+    rows = _rows()[:3]
+    whole = write_csv(tmp_path / "whole.csv", HEADER, rows)
+    expected_service = Service.open("memory://")
+    import_core_extract(expected_service, whole)
+    parts = [write_csv(tmp_path / f"part{i}.csv", HEADER, [rows[i]]) for i in range(3)]
+    service = Service.open("memory://")
+    for i in order:
+        import_table(service, parts[i], batch_size=batch)
+    assert _snapshot(service) == _snapshot(expected_service)

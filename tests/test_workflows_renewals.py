@@ -1,0 +1,223 @@
+"""The renewal list: the month's policies, best callable contacts, filters, masked exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO, VIN_1, read_csv
+from custmaster.audit import AuditChain, verify
+from custmaster.errors import PermissionDenied, UsageError
+from custmaster.model import ContactEvent, Provenance, SourceRecord
+from custmaster.privacy.access import User
+from custmaster.privacy.masking import scan_for_personal_data
+from custmaster.service import Service
+from custmaster.workflows.callbacks import record_callback
+from custmaster.workflows.classification import ClassificationRules, Condition, LevelRule
+from custmaster.workflows.endorsements import apply_endorsement
+from custmaster.workflows.renewals import COLUMNS, export_renewals, renewal_rows
+
+pytest_plugins = ["_workflow_fixtures"]
+
+NAMES = {ID_ZHANG: "张伟", ID_LI: "李娜", ID_WANG: "王强", ID_ZHAO: "赵敏"}
+
+
+def _record(
+    service: Service,
+    ref: str,
+    channel: str = "core_system",
+    when: str = "2026-01-02",
+    **fields: object,
+) -> None:
+    service.ingest_one(
+        SourceRecord(
+            provenance=Provenance(channel=channel, source_ref=ref, observed_at=when), **fields
+        )
+    )
+
+
+def _book(service: Service) -> None:
+    # Zhang: both lines of a Honda ending in January, two numbers; first seen by telesales.
+    _record(service, "T-1", "telesales", "2025-11-01", resident_id=ID_ZHANG, name="张伟",
+            mobile="13500135000")  # fmt: skip
+    for number, line in (("PDAA001", "商业险"), ("PDZA001", "交强险")):
+        _record(service, f"{number}#0", policy_no=number, line=line, resident_id=ID_ZHANG,
+                name="张伟", mobile="13800138000", home_phone="0592-5123456",
+                address="福建省厦门市思明区湖滨南路1号", plate="闽D12388",
+                make_model="本田牌HG7203ABCVT", vin=VIN_1, cover_start="2026-01-05",
+                cover_end="2027-01-04")  # fmt: skip
+    # Li: a Volkswagen ending in January, renewal history over three years, key customer.
+    for year in (2024, 2025, 2026):
+        for number, line in ((f"PDAA{year}L", "商业险"), (f"PDZA{year}L", "交强险")):
+            _record(service, f"{number}#0", when=f"{year}-01-10", policy_no=number, line=line,
+                    resident_id=ID_LI, name="李娜", mobile="13900139000",
+                    plate="闽D66666", make_model="大众汽车牌SVW71810KJ",
+                    cover_start=f"{year}-01-20", cover_end=f"{year + 1}-01-19")  # fmt: skip
+    # Wang: a policy ending in February (not in the January list).
+    _record(service, "PDAA003#0", policy_no="PDAA003", line="商业险", resident_id=ID_WANG,
+            name="王强", mobile="13700137000", cover_start="2026-02-10",
+            cover_end="2027-02-09")  # fmt: skip
+
+
+def test_one_row_per_policy_of_the_month_in_end_date_order(service: Service) -> None:
+    _book(service)
+    rows = renewal_rows(service, "2027-01")
+    assert [r.policy_no for r in rows] == ["PDAA001", "PDZA001", "PDAA2026L", "PDZA2026L"]
+    zhang = rows[0]
+    assert (zhang.line, zhang.cover_end, zhang.name) == ("commercial", dt.date(2027, 1, 4), "张伟")
+    assert (zhang.manufacturer, zhang.plate) == ("广汽本田", "闽D12388")
+    assert zhang.source_channel == "telesales"
+    assert renewal_rows(service, "2027-02")[0].policy_no == "PDAA003"
+    with pytest.raises(UsageError, match=r"store\.month"):
+        renewal_rows(service, "2027-13")
+
+
+def test_filters(service: Service) -> None:
+    _book(service)
+    assert [r.policy_no for r in renewal_rows(service, "2027-01", line="交强险")] == [
+        "PDZA001",
+        "PDZA2026L",
+    ]
+    assert {r.customer_id for r in renewal_rows(service, "2027-01", channel="telesales")} == {
+        service.find(resident_id=ID_ZHANG)[0].id
+    }
+    assert renewal_rows(service, "2027-01", channel="claim_report") == []
+    by_maker = renewal_rows(service, "2027-01", manufacturer="上汽大众")
+    assert [r.policy_no for r in by_maker] == ["PDAA2026L", "PDZA2026L"]
+    key = renewal_rows(service, "2027-01", key_customer=True)
+    assert {r.name for r in key} == {"李娜"}
+    assert {r.level for r in key} == {"A"}
+    rules = ClassificationRules(levels=[LevelRule("VIP", Condition(min_policies=2))],
+                                key_levels=("VIP",))  # fmt: skip
+    assert len(renewal_rows(service, "2027-01", key_customer=True, rules=rules)) == 4
+
+
+def test_series_filter(service: Service) -> None:
+    _record(service, "P9#0", policy_no="P9", line="商业险", resident_id=ID_ZHAO, name="赵敏",
+            make_model="雅阁HG7240ABCVT", cover_start="2026-01-01",
+            cover_end="2026-12-31")  # fmt: skip
+    _record(service, "P8#0", policy_no="P8", line="商业险", resident_id=ID_WANG, name="王强",
+            make_model="飞度HG7150", cover_start="2026-01-01", cover_end="2026-12-31")  # fmt: skip
+    assert [r.policy_no for r in renewal_rows(service, "2026-12", series="雅阁")] == ["P9"]
+    assert [r.series for r in renewal_rows(service, "2026-12", manufacturer="广汽本田")] == [
+        "飞度",
+        "雅阁",
+    ]
+
+
+def test_contacts_best_first_and_never_a_wrong_number(service: Service) -> None:
+    _book(service)
+    zhang = renewal_rows(service, "2027-01")[0]
+    assert zhang.contacts == ("+8613800138000", "+865925123456", "+8613500135000")
+    record_callback(service, "0592-5123456", "接通", at="2026-11-01 10:00", operator="王芳")
+    record_callback(service, "13800138000", "错号", at="2026-11-02 10:00", operator="王芳")
+    zhang = renewal_rows(service, "2027-01")[0]
+    assert zhang.contacts == ("+865925123456", "+8613500135000")
+
+
+def test_a_number_flagged_on_someone_else_is_left_out(service: Service) -> None:
+    _book(service)
+    wang = service.find(resident_id=ID_WANG)[0]
+    service.add_event(
+        wang.id,
+        ContactEvent(id="CB-9#" + wang.id, at="2026-10-01T10:00:00+08:00", channel="callback",
+                     method="call", contact_kind="mobile", contact_value="13700137000",
+                     outcome="invalid", operator="王芳"),
+    )  # fmt: skip
+    # Zhao brings the number later, straight into the store (no import copied the flag).
+    _record(service, "P7#0", when="2026-11-01", policy_no="P7", line="商业险",
+            resident_id=ID_ZHAO, name="赵敏", mobile="13700137000", office_phone="0592-6123456",
+            cover_start="2026-01-10", cover_end="2027-01-09")  # fmt: skip
+    zhao = next(r for r in renewal_rows(service, "2027-01") if r.policy_no == "P7")
+    assert zhao.contacts == ("+865926123456",)
+
+
+def test_cancelled_policies_are_left_out(service: Service) -> None:
+    _book(service)
+    apply_endorsement(service, "PDZA001", number="E1", effective="2026-06-01", kind="退保")
+    assert "PDZA001" not in {r.policy_no for r in renewal_rows(service, "2027-01")}
+    with_cancelled = renewal_rows(service, "2027-01", include_cancelled=True)
+    assert "PDZA001" in {r.policy_no for r in with_cancelled}
+
+
+def test_the_insured_after_a_change_gets_the_row(service: Service) -> None:
+    _book(service)
+    apply_endorsement(service, "PDAA001", number="E1", effective="2026-06-01", kind="过户",
+                      changes={"resident_id": ID_ZHAO, "name": "赵敏",
+                               "mobile": "13300133000"})  # fmt: skip
+    row = next(r for r in renewal_rows(service, "2027-01") if r.policy_no == "PDAA001")
+    assert row.name == "赵敏"
+    assert row.contacts == ("+8613300133000",)
+
+
+def test_masked_csv_export(service: Service, tmp_path: Path) -> None:
+    _book(service)
+    out = tmp_path / "renewals.csv"
+    result = export_renewals(service, "2027-01", out, line="commercial")
+    assert (result.rows, result.format, result.revealed) == (2, "csv", False)
+    rows = read_csv(out)
+    assert list(rows[0]) == [header for _, header in COLUMNS]
+    assert rows[0]["保单号"] == "PDAA001"
+    assert rows[0]["被保险人"] == "张*"
+    assert rows[0]["联系电话1"] == "138****8000"
+    assert rows[0]["联系电话2"] == "0592-*****56"
+    assert rows[0]["险种"] == "商业险"
+    assert rows[1]["重点客户"] == "是"
+    text = out.read_text(encoding="utf-8-sig")
+    assert not scan_for_personal_data(text, list(NAMES.values()))
+    assert ID_ZHANG not in text
+
+
+def test_xlsx_export_is_streamed_and_readable(service: Service, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    _book(service)
+    out = tmp_path / "renewals.xlsx"
+    result = export_renewals(service, "2027-01", out, contacts=2)
+    assert result.rows == 4
+    sheet = openpyxl.load_workbook(out, read_only=True).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][:4] == ["保单号", "险种", "起保日期", "终保日期"]
+    assert "联系电话3" not in values[0]
+    assert values[1][0] == "PDAA001"
+    assert len(values) == 5
+
+
+def test_reveal_needs_a_user_with_the_permission_and_is_audited(tmp_path: Path) -> None:
+    base = Service.open("memory://")
+    _book(base)
+    out = tmp_path / "full.csv"
+    with pytest.raises(PermissionDenied, match=r"permission\.reveal"):
+        export_renewals(base, "2027-01", out, reveal=True)
+    supervisor = Service(base.store, User("li.na", roles=["supervisor"]))
+    with pytest.raises(PermissionDenied, match=r"permission\.reveal"):
+        export_renewals(supervisor, "2027-01", out, reveal=True)
+    clerk = Service(base.store, User("wang.fang", roles=["operator"]))
+    with pytest.raises(PermissionDenied, match=r"permission\.export"):
+        export_renewals(clerk, "2027-01", out)
+    chain = AuditChain()
+    admin = Service(base.store, User("zhao.liu", roles=["administrator"]), audit=chain)
+    result = export_renewals(admin, "2027-01", out, reveal=True)
+    assert result.revealed
+    rows = read_csv(out)
+    assert rows[0]["被保险人"] == "张伟"
+    assert rows[0]["联系电话1"] == "+8613800138000"
+    reveal = [e for e in admin.audit_entries if e.operation == "reveal"]
+    assert len(reveal) == 1
+    assert reveal[0].user == "zhao.liu"
+    assert reveal[0].detail["rows"] == 4
+    assert verify(admin.audit_entries).ok
+
+
+def test_bad_output_format_and_contacts(service: Service, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"renewals\.format"):
+        export_renewals(service, "2027-01", tmp_path / "out.pdf")
+    with pytest.raises(UsageError, match=r"renewals\.contacts"):
+        export_renewals(service, "2027-01", tmp_path / "out.csv", contacts=0)
+
+
+def test_repr_masks(service: Service) -> None:
+    _book(service)
+    text = repr(renewal_rows(service, "2027-01"))
+    assert not scan_for_personal_data(text, list(NAMES.values()))
