@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custmaster.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from custmaster.testing.strategies import engine_numbers
 from custmaster.validate import engine_no
 
 
@@ -61,14 +62,33 @@ def test_refusals(value: str, error: type[ValidationError], code: str) -> None:
 @pytest.mark.parametrize(
     ("value", "masked"),
     [
-        ("G4FC123456", "G4F***3456"),
-        ("L15B71234567", "L15*****4567"),
-        ("4G15S", "4***S"),
+        ("4G15S", "4***S"),  # 5 to 7 characters: 1 + 1
+        ("K24A1234", "K2****34"),  # 8 to 11: 2 + 2, half hidden
+        ("G4FC123456", "G4******56"),
+        ("EA888123456", "EA*******56"),
+        ("L15B71234567", "L15******567"),  # 12 and 13: 3 + 3, half hidden
+        ("CA4GA51234567", "CA4*******567"),
+        ("SQR477FD123456", "SQR*******3456"),  # 14 and more: first 3 + last 4
+        ("BYD473QB12345678901", "BYD************8901"),
     ],
 )
 def test_mask(value: str, masked: str) -> None:
     assert engine_no.mask(value) == masked
     assert engine_no.parse(value).mask() == masked
+    assert repr(engine_no.parse(value)) == f"EngineNumber(number={masked!r})"
+
+
+@settings(max_examples=200)
+@given(engine_numbers() | st.text("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=5, max_size=20))
+def test_mask_hides_at_least_half_and_keeps_the_ends(value: str) -> None:
+    if not engine_no.is_valid(value):
+        return
+    number = engine_no.validate(value)
+    masked = engine_no.mask(value)
+    n = len(number)
+    head, tail = (3, 4) if n >= 14 else (max(1, n // 4),) * 2
+    assert masked == number[:head] + "*" * (n - head - tail) + number[n - tail :]
+    assert masked.count("*") * 2 >= n
 
 
 def test_mask_never_raises_and_parse_hides_the_number() -> None:

@@ -13,6 +13,18 @@ module refuses what cannot be an engine number instead of proving one right:
 ``- . · _ /`` (makers print the same number with and without them, ``1NZ-A123456``). The
 letters ``I``, ``O`` and ``Q`` are allowed: unlike VINs, engine numbers do use them.
 
+`mask` hides at least half of every number. PRIVACY.md shows VINs and engine numbers as the
+first 3 and last 4 characters, but many engine numbers have only 8 to 12 characters, and
+that rule would show 7 of 8. So only a number of 14 characters or more keeps its first 3 and last
+4; a shorter one keeps a quarter of its length (rounded down, at least 1) at each end:
+
+| length | kept | example |
+| --- | --- | --- |
+| 5 to 7 | 1 + 1 | ``4G15S`` → ``4***S`` |
+| 8 to 11 | 2 + 2 | ``G4FC123456`` → ``G4******56`` |
+| 12 and 13 | 3 + 3 | ``L15B71234567`` → ``L15******567`` |
+| 14 to 20 | 3 + 4 | ``SQR477FD123456`` → ``SQR*******3456`` |
+
 More information:
 
 * the 发动机号码 field of the vehicle driving licence (机动车行驶证) and of the vehicle
@@ -33,7 +45,7 @@ Traceback (most recent call last):
     ...
 custmaster.errors.InvalidLength: [engine_no.length] value=****: ...
 >>> mask('G4FC123456')
-'G4F***3456'
+'G4******56'
 """
 
 from __future__ import annotations
@@ -99,13 +111,24 @@ _PLACEHOLDERS = frozenset(
 )
 _ASCENDING = "1234567890123456789012"
 
+#: Numbers at least this long keep their first 3 and last 4 characters in `mask`.
+_LONG = 14
+
 
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
     return error(cls, value, code=code, codes=ERROR_CODES, zh=_ZH[code])
 
 
+def _mask_number(number: str) -> str:
+    """The display form of a valid number (see the module notes): at least half is hidden."""
+    if len(number) >= _LONG:
+        return keep_ends(number, 3, 4)
+    kept = max(1, len(number) // 4)
+    return keep_ends(number, kept, kept)
+
+
 def _mask_repr(value: str) -> str:
-    return repr(keep_ends(value, 3, 4))
+    return repr(_mask_number(value))
 
 
 @attrs.frozen
@@ -116,8 +139,8 @@ class EngineNumber:
     number: str = attrs.field(repr=_mask_repr)
 
     def mask(self) -> str:
-        """The display form (first 3 and last 4 characters)."""
-        return keep_ends(self.number, 3, 4)
+        """The display form (see the module notes): at least half of the number is hidden."""
+        return _mask_number(self.number)
 
 
 def compact(value: str) -> str:
@@ -179,16 +202,16 @@ def format(value: str) -> str:
 
 
 def mask(value: str) -> str:
-    """Display form of PRIVACY.md: first 3 and last 4 characters, the others as ``*``.
+    """Display form: at least half hidden, first 3 and last 4 kept from 14 characters on.
 
-    Short numbers keep fewer characters so that at least half is hidden. An invalid value is
-    masked as an unknown value. Never raises.
+    A shorter number keeps a quarter of its length at each end (see the module notes). An
+    invalid value is masked as an unknown value. Never raises.
 
-    >>> mask('EA888123456'), mask('4G15S')
-    ('EA8****3456', '4***S')
+    >>> mask('EA888123456'), mask('4G15S'), mask('BYD473QB1234567')
+    ('EA*******56', '4***S', 'BYD********4567')
     """
     try:
-        return keep_ends(validate(value), 3, 4)
+        return _mask_number(validate(value))
     except ValidationError:
         try:
             return mask_unknown(compact(value))
@@ -200,6 +223,6 @@ def parse(value: str) -> EngineNumber:
     """Validate the engine number and wrap it (there are no parts to read).
 
     >>> parse('G4FC123456')
-    EngineNumber(number='G4F***3456')
+    EngineNumber(number='G4******56')
     """
     return EngineNumber(validate(value))
