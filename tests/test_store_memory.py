@@ -367,3 +367,11 @@ def test_adding_to_a_big_customer_does_not_recompute_it() -> None:
     s.ingest(rec("LAST", "2026-02-01", "telesales", resident_id=ID_M, name="张玮"))
     assert s.state(zhang) is state  # updated in place, not rebuilt
     assert state.value("name") == "张玮"
+
+
+def test_as_of_takes_dates_times_and_text_only(store: MemoryStore) -> None:
+    zhang = store.find(resident_id=ID_M)[0].id
+    assert store.as_of(zhang, dt.date(2026, 2, 1)) == store.as_of(zhang, "2026-02-01T00:00:00")
+    with pytest.raises(UsageError) as info:
+        store.as_of(zhang, "last spring")
+    assert info.value.code == "store.time"

@@ -101,6 +101,7 @@ ERROR_CODES: dict[str, str] = {
     "store.split_records": "split() was given no records or records of another customer.",
     "store.split_all": "split() would leave the customer without records.",
     "store.decided_by": "A decision does not say who made it (by=...).",
+    "store.time": "as_of() was given something that is not a date or time.",
 }
 
 #: What `Store.counts` reports.
@@ -321,7 +322,23 @@ def _coerce(item: SourceRecord | Mapping[str, Any]) -> SourceRecord:
 
 
 def _time(value: dt.datetime | dt.date | str) -> dt.datetime:
-    return Provenance(channel="manual", source_ref="as_of", observed_at=value).observed_at
+    """A timezone-aware time from a datetime, a date (midnight UTC) or ISO 8601 text."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(
+                "Expected an ISO 8601 date or time.",
+                code="store.time",
+                message_zh="应为 ISO 8601 日期或时间。",
+            ) from None
+    if not isinstance(value, dt.datetime):
+        if not isinstance(value, dt.date):
+            raise UsageError(
+                "Expected a date or time.", code="store.time", message_zh="应为日期或时间。"
+            )
+        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
 class BaseStore(ABC):
