@@ -137,6 +137,7 @@ def test_ingest_reports_what_happened_to_each_record(store: MemoryStore) -> None
                 "nickname": "伟哥",
             },
             "not a record",
+            {"provenance": {"channel": "telesales", "ref": "T6"}, "name": "张伟"},
         ]
     )
     outcomes = [r.outcome for r in results]
@@ -147,6 +148,7 @@ def test_ingest_reports_what_happened_to_each_record(store: MemoryStore) -> None
         Outcome.MERGED,
         Outcome.REJECTED,
         Outcome.REJECTED,
+        Outcome.REJECTED,
     ]
     assert results[0].via == "plate"
     error = results[2].error
@@ -155,7 +157,7 @@ def test_ingest_reports_what_happened_to_each_record(store: MemoryStore) -> None
     assert "1380013800" not in str(error)
     assert results[4].error is not None
     assert results[4].error.code == "record.unknown_field"
-    assert [r.index for r in results] == list(range(6))
+    assert [r.index for r in results] == list(range(7))
     assert not results[2].ok
 
 

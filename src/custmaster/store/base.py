@@ -301,10 +301,10 @@ def _coerce(item: SourceRecord | Mapping[str, Any]) -> SourceRecord:
         return item
     if isinstance(item, Mapping):
         data = dict(item)
-        provenance = data.get("provenance")
-        if isinstance(provenance, Mapping):
-            data["provenance"] = Provenance(**provenance)
         try:
+            provenance = data.get("provenance")
+            if isinstance(provenance, Mapping):
+                data["provenance"] = Provenance(**provenance)
             return SourceRecord(**data)
         except TypeError as error:
             raise InvalidComponent(
