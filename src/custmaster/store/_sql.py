@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import importlib.resources
 import json
@@ -128,6 +129,22 @@ _FAMILY = {
     "phone": "phone",
     "name_birth": "name_birth",
 }
+
+_CUSTOMER_COLUMNS = (("id", "text"), ("version", "bigint"), ("size", "bigint"), ("state", "text"))
+_RECORD_COLUMNS = (
+    ("channel", "text"),
+    ("source_ref", "text"),
+    ("customer_id", "text"),
+    ("observed_at", "text"),
+    ("body", "text"),
+)
+_INDEX_COLUMNS = (
+    ("kind", "text"),
+    ("key", "text"),
+    ("customer_id", "text"),
+    ("payload", "text"),
+    ("grp", "text"),
+)
 
 _DATE_FIELDS = frozenset({"birth_date", "cover_start", "cover_end", "first_registered"})
 _VIEW_VERSION = 1
@@ -293,6 +310,10 @@ def policy_fingerprint(policy: MergePolicy) -> str:
 
 def _plain(value: Any) -> Any:
     """JSON for the values a golden state holds (dates, enums, lines, documents)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (PolicyLine, Channel)):
@@ -307,12 +328,38 @@ def _plain(value: Any) -> Any:
 
 
 def encode_view(state: GoldenState, fingerprint: str) -> str:
-    """The current view of a customer as JSON: `GoldenState.snapshot` and the merge policy.
+    """The current view of a customer as JSON, for readers of the database.
 
-    This is what ``cm_customers.state`` holds, for readers of the database; custmaster itself
-    recomputes a state from the log (`custmaster.merge.build`) and caches it.
+    ``fields`` maps each field address (``"name"``, ``"policy.<no>.cover_end"``) to its
+    current value, ``roles`` each policy number to the customer's roles, ``contacts`` lists
+    ``[kind, value, first seen, last seen, status]``; ``size`` counts the records and
+    ``policy`` names the merge rules. custmaster itself recomputes a state from the log
+    (`custmaster.merge.build`) and caches it.
     """
-    data = {"v": _VIEW_VERSION, "policy": fingerprint, **state.snapshot()}
+    contacts = []
+    for (kind, value), contact in state.contacts.items():
+        verdict = state.status(kind, value)
+        contacts.append(
+            [
+                kind,
+                value,
+                contact.first_seen.isoformat(),
+                contact.last_seen.isoformat(),
+                "unverified" if verdict is None else verdict.status,
+            ]
+        )
+    fields = {}
+    for path in state.paths():
+        value = state.value(path)
+        fields[path] = value if type(value) is str else _plain(value)
+    data = {
+        "v": _VIEW_VERSION,
+        "policy": fingerprint,
+        "size": state.size,
+        "fields": fields,
+        "roles": {number: sorted(roles) for number, roles in state.roles.items()},
+        "contacts": contacts,
+    }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
 
 
@@ -389,6 +436,23 @@ def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[An
         yield items[start : start + size]
 
 
+@functools.cache
+def _touches_rows(sql: str) -> bool:
+    """Whether a statement reads or writes the tables whose rows are collected."""
+    return "cm_index" in sql or "cm_records" in sql
+
+
+def _by_first(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
+    """``(first, [seconds])`` per first value, in sorted chunks of at most `_IN_CHUNK`."""
+    grouped: dict[str, list[str]] = {}
+    for first, second in pairs:
+        grouped.setdefault(first, []).append(second)
+    for first in sorted(grouped):
+        seconds = sorted(grouped[first])
+        for chunk in _chunks(seconds):
+            yield first, list(chunk)
+
+
 # ---------------------------------------------------------------------------------- results
 
 
@@ -420,16 +484,20 @@ class _Tx:
 
     __slots__ = (
         "created",
+        "decided",
         "fresh",
+        "grouped",
         "groups",
         "index",
         "index_ops",
         "keys",
         "loaded",
         "locks",
+        "new_pairs",
         "no_aliases",
         "no_decisions",
         "numbers",
+        "pair_keys",
         "pending",
         "record_rows",
         "records",
@@ -450,13 +518,20 @@ class _Tx:
         #: Prefetched keys of customers: id -> kind -> keys; and their group entries.
         self.keys: dict[str, dict[str, set[str]]] = {}
         self.groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        #: Customers whose group entries are all in ``groups``.
+        self.grouped: set[str] = set()
         #: Prefetched log lookups: key -> (customer id, body) or None.
         self.records: dict[tuple[str, str], tuple[str, Any] | None] = {}
         #: Writes not yet sent: log rows by key, index rows -> insert (True) or delete.
         self.record_rows: dict[tuple[str, str], tuple[str, SourceRecord]] = {}
         self.index_ops: dict[tuple[str, str, str, str, str], bool] = {}
         self.locks: set[int] = set()
-        self.numbers: list[int] = []
+        #: Numbers taken ahead from a counter (PostgreSQL sequences, in bulk).
+        self.numbers: dict[str, list[int]] = {}
+        #: Decisions and newest pairs looked up or written in this transaction, by pair key.
+        self.decided: dict[tuple[str, str], Decision | None] = {}
+        self.pair_keys: dict[tuple[str, str], CandidatePair | None] = {}
+        self.new_pairs: set[str] = set()
         self.no_aliases = False
         self.no_decisions = False
 
@@ -533,10 +608,6 @@ class SQLStore(BaseStore):
         """A read-only transaction seeing one consistent state of the database."""
 
     @abstractmethod
-    def _in_pairs(self, a: str, b: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
-        """A condition ``(a, b) IN pairs`` and its parameters."""
-
-    @abstractmethod
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         """A condition ``column IN values`` and its parameters."""
 
@@ -546,6 +617,8 @@ class SQLStore(BaseStore):
     def _lock(self, keys: Collection[tuple[str, str]]) -> None:
         """Lock (family, key) pairs until the transaction ends (PostgreSQL)."""
 
+    #: `_lock` takes locks (PostgreSQL): compute them. SQLite serialises writers instead.
+    _locks_keys: ClassVar[bool] = False
     _for_update: ClassVar[str] = ""
 
     # ------------------------------------------------------------------ transactions
@@ -594,9 +667,11 @@ class SQLStore(BaseStore):
         return tx
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """A statement that must see every earlier write of the transaction."""
-        if self._tx is not None and (self._tx.record_rows or self._tx.index_ops):
-            self._flush_rows(self._tx)
+        """A statement that must see every earlier write of the transaction (the log and
+        index rows still collected are sent first when it touches their tables)."""
+        tx = self._tx
+        if tx is not None and (tx.record_rows or tx.index_ops) and _touches_rows(sql):
+            self._flush_rows(tx)
         return self._sql(sql, params)
 
     # ------------------------------------------------------------------ writing out
@@ -620,14 +695,9 @@ class SQLStore(BaseStore):
                 if customer_id in tx.versions:
                     tx.versions[customer_id] += 1
         if inserts:
-            self._sql_many(
-                "INSERT INTO cm_customers (id, version, size, state) VALUES (?, ?, ?, ?)", inserts
-            )
+            self._insert_rows("cm_customers", _CUSTOMER_COLUMNS, inserts)
         if updates:
-            self._sql_many(
-                "UPDATE cm_customers SET version = version + 1, size = ?, state = ? WHERE id = ?",
-                updates,
-            )
+            self._update_customers(updates)
         for customer_id, state in tx.pending.items():
             version = tx.versions.get(customer_id)
             if version is None:
@@ -651,28 +721,45 @@ class SQLStore(BaseStore):
                 for key, (customer_id, record) in tx.record_rows.items()
             ]
             tx.record_rows = {}
-            self._sql_many(
-                "INSERT INTO cm_records (channel, source_ref, customer_id, observed_at, body) "
-                "VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
+            self._insert_rows("cm_records", _RECORD_COLUMNS, rows)
         if tx.index_ops:
             ops = tx.index_ops
             tx.index_ops = {}
             deletes = sorted(row for row, insert in ops.items() if not insert)
             inserts = sorted(row for row, insert in ops.items() if insert)
             if deletes:
-                self._sql_many(
-                    "DELETE FROM cm_index WHERE kind = ? AND key = ? AND customer_id = ? "
-                    "AND payload = ? AND grp = ?",
-                    deletes,
-                )
+                self._delete_index_rows(deletes)
             if inserts:
-                self._sql_many(
-                    "INSERT INTO cm_index (kind, key, customer_id, payload, grp) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    inserts,
-                )
+                self._insert_rows("cm_index", _INDEX_COLUMNS, inserts, ignore_duplicates=True)
+
+    def _insert_rows(
+        self,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        rows: Sequence[Sequence[Any]],
+        *,
+        ignore_duplicates: bool = False,
+    ) -> None:
+        """Insert many rows (``columns``: name and SQL type) in as few statements as can be."""
+        names = ", ".join(name for name, _ in columns)
+        marks = ", ".join("?" for _ in columns)
+        conflict = " ON CONFLICT DO NOTHING" if ignore_duplicates else ""
+        self._sql_many(f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}", rows)
+
+    def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Delete index rows given whole."""
+        self._sql_many(
+            "DELETE FROM cm_index WHERE kind = ? AND key = ? AND customer_id = ? "
+            "AND payload = ? AND grp = ?",
+            rows,
+        )
+
+    def _update_customers(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Write ``(size, view, id)`` of customers, incrementing their versions."""
+        self._sql_many(
+            "UPDATE cm_customers SET version = version + 1, size = ?, state = ? WHERE id = ?",
+            rows,
+        )
 
     def _remember(self, customer_id: str, version: int, state: GoldenState) -> None:
         cache = self._cache
@@ -688,9 +775,8 @@ class SQLStore(BaseStore):
 
     def _new_customer_id(self) -> str:
         tx = self._tx
-        number = tx.numbers.pop(0) if tx is not None and tx.numbers else None
-        if number is None:
-            number = self._take_number("customer")
+        taken = None if tx is None else tx.numbers.get("customer")
+        number = taken.pop() if taken else self._take_number("customer")
         customer_id = f"C{number:08d}"
         if tx is not None:
             tx.fresh.add(customer_id)
@@ -872,7 +958,7 @@ class SQLStore(BaseStore):
         new = [(e.kind, e.key, _encode_payload(e.payload)) for e in entries]
         old = tx.groups.get((customer_id, group))
         if old is None:
-            if customer_id in tx.fresh:
+            if customer_id in tx.fresh or customer_id in tx.grouped:
                 old = []
             else:
                 rows = self._run(
@@ -896,14 +982,18 @@ class SQLStore(BaseStore):
 
     def _index_drop(self, customer_id: str) -> None:
         tx = self._require_tx()
-        rows = self._run("SELECT kind, key FROM cm_index WHERE customer_id = ?", (customer_id,))
-        self._lock_entries([(kind, key) for kind, key in rows])
+        rows = self._run(
+            "SELECT kind, key, grp FROM cm_index WHERE customer_id = ?", (customer_id,)
+        )
+        self._lock_entries([(kind, key) for kind, key, _ in rows])
         self._run("DELETE FROM cm_index WHERE customer_id = ?", (customer_id,))
-        for cached in tx.index.values():
-            cached[:] = [item for item in cached if item[0] != customer_id]
+        for kind, key, group in rows:
+            cached = tx.index.get((kind, key))
+            if cached is not None:
+                cached[:] = [item for item in cached if item[0] != customer_id]
+            tx.groups.pop((customer_id, group), None)
         tx.keys[customer_id] = {}
-        for group_key in [k for k in tx.groups if k[0] == customer_id]:
-            del tx.groups[group_key]
+        tx.grouped.add(customer_id)
 
     def _index_find(self, kind: str, key: str) -> list[tuple[str, Any]]:
         tx = self._tx
@@ -960,18 +1050,31 @@ class SQLStore(BaseStore):
     # ------------------------------------------------------------------ pairs and decisions
 
     def _new_pair_id(self) -> str:
-        return f"P{self._take_number('pair'):08d}"
+        tx = self._tx
+        taken = None if tx is None else tx.numbers.get("pair")
+        pair_id = f"P{taken.pop() if taken else self._take_number('pair'):08d}"
+        if tx is not None:
+            tx.new_pairs.add(pair_id)
+        return pair_id
+
+    def _saved_mark(self) -> tuple[str, list[Any]]:
+        """SQL for the next ``saved`` number of a pair, and its parameters."""
+        return "?", [self._take_number("pair_saved")]
 
     def _save_pair(self, pair: CandidatePair) -> None:
+        tx = self._require_tx()
         key_a, key_b = pair.key
-        saved = self._take_number("pair_saved")
+        mark, saved = self._saved_mark()
         self._run(
             "INSERT INTO cm_pairs (id, a, b, key_a, key_b, status, saved, body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a, "
+            f"VALUES (?, ?, ?, ?, ?, ?, {mark}, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a, "
             "b = excluded.b, key_a = excluded.key_a, key_b = excluded.key_b, "
             "status = excluded.status, saved = excluded.saved, body = excluded.body",
-            (pair.id, pair.a, pair.b, key_a, key_b, pair.status.value, saved, to_json(pair)),
+            (pair.id, pair.a, pair.b, key_a, key_b, pair.status.value, *saved, to_json(pair)),
         )
+        if pair.id not in tx.new_pairs:
+            tx.pair_keys.clear()
+        tx.pair_keys[pair.key] = pair
 
     def _pair(self, body: Any, ident: str) -> CandidatePair:
         try:
@@ -987,12 +1090,18 @@ class SQLStore(BaseStore):
         return None if not rows else self._pair(rows[0][0], pair_id)
 
     def _pair_between(self, key: tuple[str, str]) -> CandidatePair | None:
+        tx = self._tx
+        if tx is not None and key in tx.pair_keys:
+            return tx.pair_keys[key]
         rows = self._run(
             "SELECT id, body FROM cm_pairs WHERE key_a = ? AND key_b = ? "
             "ORDER BY saved DESC LIMIT 1",
             key,
         )
-        return None if not rows else self._pair(rows[0][1], rows[0][0])
+        found = None if not rows else self._pair(rows[0][1], rows[0][0])
+        if tx is not None:
+            tx.pair_keys[key] = found
+        return found
 
     def _pairs(
         self, status: PairStatus | None, customer_id: str | None = None
@@ -1003,7 +1112,10 @@ class SQLStore(BaseStore):
             where.append("status = ?")
             params.append(status.value)
         if customer_id is not None:
-            where.append("(a = ? OR b = ?)")
+            where.append(
+                "id IN (SELECT id FROM cm_pairs WHERE a = ? "
+                "UNION SELECT id FROM cm_pairs WHERE b = ?)"
+            )
             params += [customer_id, customer_id]
         condition = f" WHERE {' AND '.join(where)}" if where else ""
         rows = self._run(f"SELECT id, body FROM cm_pairs{condition} ORDER BY id", params)
@@ -1012,6 +1124,7 @@ class SQLStore(BaseStore):
     def _save_decision(self, decision: Decision) -> None:
         tx = self._require_tx()
         tx.no_decisions = False
+        tx.decided[decision.key] = decision
         key_a, key_b = decision.key
         self._run(
             "INSERT INTO cm_decisions (a, b, key_a, key_b, body) VALUES (?, ?, ?, ?, ?)",
@@ -1026,18 +1139,25 @@ class SQLStore(BaseStore):
 
     def _decision_between(self, key: tuple[str, str]) -> Decision | None:
         tx = self._tx
-        if tx is not None and tx.no_decisions:
-            return None
+        if tx is not None:
+            if key in tx.decided:
+                return tx.decided[key]
+            if tx.no_decisions:
+                return None
         rows = self._run(
             "SELECT seq, body FROM cm_decisions WHERE key_a = ? AND key_b = ? "
             "ORDER BY seq DESC LIMIT 1",
             key,
         )
-        return None if not rows else self._decision(rows[0][1], rows[0][0])
+        found = None if not rows else self._decision(rows[0][1], rows[0][0])
+        if tx is not None:
+            tx.decided[key] = found
+        return found
 
     def _decisions(self, customer_id: str) -> list[Decision]:
         rows = self._run(
-            "SELECT seq, body FROM cm_decisions WHERE a = ? OR b = ? ORDER BY seq",
+            "SELECT seq, body FROM cm_decisions WHERE seq IN (SELECT seq FROM cm_decisions "
+            "WHERE a = ? UNION SELECT seq FROM cm_decisions WHERE b = ?) ORDER BY seq",
             (customer_id, customer_id),
         )
         return [self._decision(body, seq) for seq, body in rows]
@@ -1108,36 +1228,39 @@ class SQLStore(BaseStore):
         of the customers those name, and their states.
         """
         tx = self._require_tx()
-        locks: set[tuple[str, str]] = set()
         lookups: set[tuple[str, str]] = set()
         keys: set[tuple[str, str]] = set()
+        if self._locks_keys:
+            locks: set[tuple[str, str]] = set()
+            for record in records:
+                locks.update(_lock_keys(record))
+            self._lock(sorted(locks))
         for record in records:
-            locks.update(_lock_keys(record))
             lookups.update(_lookups(record))
             keys.add(record.provenance.key)
-        self._lock(sorted(locks))
         self._flush_rows(tx)
-        wanted_keys = sorted(k for k in keys if k not in tx.records and k not in tx.record_rows)
-        for chunk in _chunks(wanted_keys):
-            condition, params = self._in_pairs("channel", "source_ref", chunk)
-            for key in chunk:
-                tx.records[key] = None
+        wanted_keys = [k for k in keys if k not in tx.records and k not in tx.record_rows]
+        for channel, refs in _by_first(wanted_keys):
+            condition, params = self._in_list("source_ref", refs)
+            for ref in refs:
+                tx.records[(channel, ref)] = None
             rows = self._sql(
-                f"SELECT channel, source_ref, customer_id, body FROM cm_records WHERE {condition}",
-                params,
+                "SELECT source_ref, customer_id, body FROM cm_records "
+                f"WHERE channel = ? AND {condition}",
+                [channel, *params],
             )
-            for channel, ref, customer_id, body in rows:
+            for ref, customer_id, body in rows:
                 tx.records[(channel, ref)] = (customer_id, body)
-        wanted = sorted(k for k in lookups if k not in tx.index)
         found: set[str] = set()
-        for chunk in _chunks(wanted):
-            condition, params = self._in_pairs("kind", "key", chunk)
-            for item in chunk:
-                tx.index[item] = []
+        for kind, index_keys in _by_first([k for k in lookups if k not in tx.index]):
+            condition, params = self._in_list("key", index_keys)
+            for key in index_keys:
+                tx.index[(kind, key)] = []
             rows = self._sql(
-                f"SELECT kind, key, customer_id, payload FROM cm_index WHERE {condition}", params
+                f"SELECT key, customer_id, payload FROM cm_index WHERE kind = ? AND {condition}",
+                [kind, *params],
             )
-            for kind, key, customer_id, payload in rows:
+            for key, customer_id, payload in rows:
                 tx.index[(kind, key)].append((customer_id, payload))
                 found.add(customer_id)
         for value in tx.records.values():
@@ -1160,6 +1283,7 @@ class SQLStore(BaseStore):
                     tx.keys[customer_id].setdefault(kind, set()).add(key)
             for group_key, entries in groups.items():
                 tx.groups.setdefault(group_key, entries)
+            tx.grouped.update(chunk)
         self._prefetch_states(tx, customers)
         tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
         tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")

@@ -51,7 +51,7 @@ _SEQUENCES = {
     "pair": "cm_pair_seq",
     "pair_saved": "cm_pair_saved_seq",
 }
-_ID_BLOCK = 32
+_ID_BLOCK = 128
 _MIGRATION_LOCK = "cm_migration"
 
 
@@ -87,6 +87,7 @@ class PostgresStore(SQLStore):
 
     dialect: ClassVar[str] = "postgresql"
     _for_update: ClassVar[str] = " FOR UPDATE"
+    _locks_keys: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -252,6 +253,37 @@ class PostgresStore(SQLStore):
         except Exception as error:
             self._raise(error)
 
+    def _insert_rows(
+        self,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        rows: Sequence[Sequence[Any]],
+        *,
+        ignore_duplicates: bool = False,
+    ) -> None:
+        names = ", ".join(name for name, _ in columns)
+        arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
+        conflict = " ON CONFLICT DO NOTHING" if ignore_duplicates else ""
+        self._sql(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){conflict}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+    def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        self._sql(
+            "DELETE FROM cm_index WHERE (kind, key, customer_id, payload, grp) IN "
+            "(SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]))",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+    def _update_customers(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        self._sql(
+            "UPDATE cm_customers AS c SET version = c.version + 1, size = u.size, "
+            "state = u.state FROM unnest(?::bigint[], ?::text[], ?::text[]) AS u(size, state, id) "
+            "WHERE c.id = u.id",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
     def _raise(self, error: Exception) -> NoReturn:
         errors = self._errors
         where = self._location
@@ -329,11 +361,17 @@ class PostgresStore(SQLStore):
     def _take_number(self, counter: str) -> int:
         sequence = _SEQUENCES[counter]
         tx = self._tx
-        if counter == "customer" and self._bulk and tx is not None:
+        if counter != "pair_saved" and self._bulk and tx is not None:
             rows = self._sql(f"SELECT nextval('{sequence}') FROM generate_series(1, {_ID_BLOCK})")
-            tx.numbers.extend(int(n) for (n,) in rows[1:])
-            return int(rows[0][0])
+            numbers = [int(n) for (n,) in rows]
+            numbers.reverse()
+            number = numbers.pop()
+            tx.numbers[counter] = numbers
+            return number
         return int(self._sql(f"SELECT nextval('{sequence}')")[0][0])
+
+    def _saved_mark(self) -> tuple[str, list[Any]]:
+        return f"nextval('{_SEQUENCES['pair_saved']}')", []
 
     def _counters(self) -> dict[str, int]:
         found = {}
@@ -357,12 +395,6 @@ class PostgresStore(SQLStore):
 
     def _snapshot(self) -> AbstractContextManager[None]:
         return self._snapshot_context()
-
-    def _in_pairs(self, a: str, b: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
-        return (
-            f"({a}, {b}) IN (SELECT * FROM unnest(?::text[], ?::text[]))",
-            [[p[0] for p in pairs], [p[1] for p in pairs]],
-        )
 
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"{column} = ANY(?::text[])", [list(values)]

@@ -402,10 +402,6 @@ class SQLiteStore(SQLStore):
     def _snapshot(self) -> AbstractContextManager[None]:
         return self._snapshot_context()
 
-    def _in_pairs(self, a: str, b: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
-        values = ", ".join("(?, ?)" for _ in pairs)
-        return f"({a}, {b}) IN (VALUES {values})", [v for pair in pairs for v in pair]
-
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
 
