@@ -49,6 +49,13 @@ character and the dots (``买**·**``); a Latin name keeps its first letter and 
 organisation's registered name is public (a sole trader's shop name may contain a person's
 name; pass ``kind='person'`` to mask such names).
 
+**Speed.** Most names are 2 to 60 CJK unified ideographs, with single middle dots between
+the parts of a minority name, or ASCII letters with single spaces between words. When such a
+name is no placeholder, `validate`, `is_valid` and `format` return at once (about a
+microsecond in CPython) and `parse` and `mask` skip to the kind and the surname; every other
+name goes through each step above (a few microseconds). The tests check that both paths give
+the same answer.
+
 More information:
 
 * PRIVACY.md, section 4 (display rules)

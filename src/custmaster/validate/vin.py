@@ -27,6 +27,11 @@ apart for Chinese-market vehicles.
 dots and underscores. Letters ``I``/``O``/``Q`` are *not* corrected to ``1``/``0``: the error
 ``vin.ioq`` asks a person to check the document.
 
+**Speed.** A valid VIN typed in ASCII (any case, with separators) takes a fast path: one
+regular expression and a table-driven check digit (``bytes.translate`` and a sum of products),
+about 1 to 2 microseconds in CPython. Any other input goes through the full checks, which pick
+the error to raise. The tests check that both paths give the same answer.
+
 More information:
 
 * https://en.wikipedia.org/wiki/Vehicle_identification_number
