@@ -23,6 +23,17 @@ __all__ = ["COMMANDS", "IO_ERROR_EXIT_CODE", "cli", "error_message", "exit_code_
 
 #: The subcommands: name → ``"module:attribute"`` of the click command, imported on use.
 COMMANDS: dict[str, str] = {
+    "callbacks": "custmaster.cli.callbacks:callbacks",
+    "candidates": "custmaster.cli.review:candidates",
+    "classify-vehicles": "custmaster.cli.classify_vehicles:classify_vehicles",
+    "decide": "custmaster.cli.review:decide",
+    "demo": "custmaster.cli.demo:demo",
+    "endorse": "custmaster.cli.endorse:endorse",
+    "enter-contact": "custmaster.cli.enter_contact:enter_contact",
+    "expiring": "custmaster.cli.expiring:expiring",
+    "import": "custmaster.cli.import_:import_",
+    "show": "custmaster.cli.show:show",
+    "stats": "custmaster.cli.stats:stats",
     "validate": "custmaster.cli.validate:validate",
 }
 

@@ -16,8 +16,9 @@ was observed. A claim report with only a plate and the reporter's phone thus rea
 insured of the policy covering that day; a phone never attaches by itself.
 
 The reporter of a claim or the person answering a telesales call is not always the insured:
-their *name* is kept as an extra value (报案人, 联系人), never as the customer's name; their
-phone becomes one more contact point of the customer, seen through that channel.
+their *name* is kept as an extra value (报案人; a telesales log's 客户姓名, often 张先生), never
+as the customer's name; their phone becomes one more contact point of the customer, seen
+through that channel.
 
 >>> import tempfile, pathlib
 >>> from custmaster.service import Service
@@ -97,6 +98,7 @@ TELESALES = ImportProfile(
         "operator": ("坐席", "坐席工号", "座席", "坐席姓名", "电销专员"),
         "phone": ("客户电话", "外呼号码", "被叫号码"),
     },
+    kept_as_extra=("name",),
     description="telesales call logs (电销)",
 )
 
@@ -115,6 +117,7 @@ FACE_TO_FACE = ImportProfile(
 RENEWAL_LIST = ImportProfile(
     channel=Channel.RENEWAL_LIST,
     meta_aliases={
+        "source_ref": ("清单编号", "清单号"),
         "observed_at": ("清单日期", "生成日期", "提取日期", "制表日期"),
         "operator": ("跟进人", "续保专员"),
     },
@@ -126,7 +129,14 @@ UNDERWRITING = ImportProfile(
     channel=Channel.UNDERWRITING,
     meta_aliases={
         "source_ref": ("投保单号", "投保单号码"),
-        "observed_at": ("核保时间", "核保日期", "承保日期", "承保时间", "核保通过时间"),
+        "observed_at": (
+            "核保时间",
+            "核保日期",
+            "承保日期",
+            "承保时间",
+            "核保通过时间",
+            "投保日期",
+        ),
         "operator": ("核保人", "出单员", "核保员"),
     },
     policy_refs=True,

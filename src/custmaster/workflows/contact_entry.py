@@ -51,7 +51,7 @@ from custmaster.model.customer import Customer
 from custmaster.model.policy import BusinessType, Policy, PolicyLine, PolicyRole, PolicyStatus
 from custmaster.model.provenance import Channel, Provenance, utc_now
 from custmaster.model.source import SourceRecord
-from custmaster.privacy.masking import mask
+from custmaster.privacy.masking import mask, mask_contact
 from custmaster.service import Service, as_service
 from custmaster.store.base import IngestResult, Store
 from custmaster.workflows.policies import meta_value, parse_flag, policy_details
@@ -115,7 +115,7 @@ class PolicyCard:
             "plate": mask("plate", vehicle.plate) if vehicle and vehicle.plate else "",
             "make_model": (vehicle.make_model or "") if vehicle else "",
             "contacts": "; ".join(
-                f"{p.kind.value} {mask(p.kind.value, p.value)} ({p.status.value})"
+                f"{p.kind.value} {mask_contact(p.value)} ({p.status.value})"
                 for p in c.contact_points
             ),
         }

@@ -188,12 +188,15 @@ class ImportProfile:
     ``meta_aliases`` adds header spellings for `META_FIELDS` (checked before the default field
     headers, so a claim report's 报案人电话 can be a ``phone``); ``policy_refs`` makes rows
     that name a policy take ``<policy>#<sequence>`` as their reference (core system,
-    underwriting); ``default_role`` is the role a row's customer plays on its policy.
+    underwriting); ``kept_as_extra`` lists record fields this channel does not get to set —
+    their columns are kept as extra values under their header instead (a telesales agent's
+    客户姓名 is often 张先生, not the customer's name).
     """
 
     channel: Channel = attrs.field(converter=_channel)
     meta_aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     policy_refs: bool = False
+    kept_as_extra: tuple[str, ...] = ()
     description: str = ""
 
 
@@ -368,6 +371,11 @@ def _columns(
     for header in meta:
         field_mapping[header] = None
     header_map = map_headers(headers, field_mapping)
+    if profile.kept_as_extra:
+        for header, field in header_map.mapped:
+            if field in profile.kept_as_extra and normalise_header(header) not in user_keys:
+                field_mapping[header] = None
+        header_map = map_headers(headers, field_mapping)
     duplicates = set(header_map.duplicates)
     for header in header_map.unmapped:
         if header in meta or header in duplicates:

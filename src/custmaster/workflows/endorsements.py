@@ -362,7 +362,7 @@ def _keep_apart(
         return []
     kept = []
     for pair in service.candidates(PairStatus.OPEN):
-        if {pair.a, pair.b} != {new, former} or pair.reason is not Reason.POLICY_ID_CONFLICT:
+        if {pair.a, pair.b} != {new, former} or Reason.POLICY_ID_CONFLICT not in pair.reasons:
             continue
         service.decide(
             pair,

@@ -1,0 +1,91 @@
+"""``custmaster callbacks``: record a file of call-back results (回访); flag wrong numbers.
+
+A thin skin over `custmaster.workflows.callbacks.import_callbacks`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from custmaster.cli._common import console, open_service, say, store_options
+from custmaster.cli.import_ import read_mapping
+from custmaster.workflows.callbacks import import_callbacks
+from custmaster.workflows.validation import default_rejects_path
+
+__all__ = ["callbacks"]
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@store_options
+@click.option("--encoding", metavar="NAME", help="CSV text encoding. Default: detected.")
+@click.option("--sheet", metavar="NAME", help="XLSX sheet. Default: the first sheet.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.json",
+    help='Header mapping {"header": "number" | "outcome" | "at" | "operator" | "note" | '
+    '"policy_no" | "id" | "method"}.',
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="PATH",
+    help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
+)
+@click.option("--operator", metavar="NAME", help="Operator of rows without an operator column.")
+def callbacks(
+    *,
+    file: Path,
+    store_url: str,
+    user: str | None,
+    roles: tuple[str, ...],
+    encoding: str | None,
+    sheet: str | None,
+    mapping: Path | None,
+    rejects: Path | None,
+    operator: str | None,
+) -> None:
+    """Record the call-back results (回访) in FILE.
+
+    Columns: 电话号码 number, 回访结果 outcome (接通 reached, 错号 wrong number, 空号 invalid,
+    无人接听 no answer, 拒接 refused, 关机, 停机 …), 回访时间 time, 回访人 operator, 备注 note,
+    optionally 保单号 and 回访编号. Each result is recorded for every customer who has the
+    number. A number found wrong is kept but flagged: it leaves every callable list and every
+    export, for all those customers, until a later call-back reaches someone on it. Flagging
+    needs the modify permission when a user is given.
+
+    Exits 0 when the file was read (rejected rows are in the rejects file).
+
+    Example:
+
+        custmaster callbacks 回访结果.csv
+    """
+    out = console()
+    rejects_path = rejects if rejects is not None else default_rejects_path(file)
+    with open_service(store_url, user, roles) as service:
+        summary = import_callbacks(
+            service,
+            file,
+            encoding=encoding,
+            sheet=sheet,
+            mapping=read_mapping(mapping),
+            rejects=rejects_path,
+            operator=operator,
+        )
+    say(
+        out,
+        f"{file.name}: {summary.rows} rows; events recorded 已记录 {summary.events} for "
+        f"{summary.customers} customers; numbers no customer has 未匹配 {summary.unmatched}; "
+        f"rejected 拒绝 {summary.rejected}.",
+    )
+    say(
+        out,
+        f"Numbers of this file flagged wrong 错号 {summary.flagged}; wrong before and reached "
+        f"now 已恢复 {summary.cleared}.",
+    )
+    if summary.codes:
+        say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
+    say(out, f"Rejects 拒绝: {summary.rejects} lines written to {summary.rejects_path}.")
