@@ -78,8 +78,9 @@ def test_privacy_md_examples(field: str, value: object, expected: str) -> None:
     assert mask(field, value) == expected
 
 
-def test_engine_number_keeps_first_three_and_last_four() -> None:
-    assert mask("engine_no", "CSS123456") == "CSS**3456"
+def test_engine_number_hides_at_least_half() -> None:
+    assert mask("engine_no", "CSS123456") == "CS*****56"
+    assert mask("engine_no", "SQR4G15B123456") == "SQR*******3456"
 
 
 def test_claim_details_show_their_category_only() -> None:
