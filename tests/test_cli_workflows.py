@@ -290,3 +290,26 @@ def test_default_store_is_custmaster_db_in_the_current_directory(
     result = CliRunner().invoke(cli, ["import", str(core)])
     assert result.exit_code == 0, result.output
     assert (folder / "custmaster.db").exists()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_import_endorse_callbacks_and_expiring_on_each_durable_store(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from _workflow_fixtures import store_url
+
+    url = store_url(kind, tmp_path, request)
+    core = write_csv(tmp_path / "core.csv", CORE_HEADER, CORE_ROWS, encoding="gb18030")
+    assert run("import", str(core), "--store", url).exit_code == 0
+    endorse = write_csv(tmp_path / "e.csv", ("保单号", "批单号", "批改类型", "批改生效日期"),
+                        [["PDZA2026001", "E1", "退保", "2026-06-01"]])  # fmt: skip
+    assert run("endorse", str(endorse), "--store", url).exit_code == 0
+    calls = write_csv(tmp_path / "c.csv", ("电话号码", "回访结果", "回访时间"),
+                      [["13800138000", "空号", "2026-12-01 10:00"]])  # fmt: skip
+    assert run("callbacks", str(calls), "--store", url).exit_code == 0
+    out = tmp_path / "r.csv"
+    result = run("expiring", "2027-01", "--output", str(out), "--store", url)
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    assert [r["保单号"] for r in rows] == ["PDAA2026001", "PDAA2026002"]
+    assert rows[0]["联系电话1"] == "0592-*****56"
