@@ -106,6 +106,9 @@ APPLICATION = "custmaster"
 #: The format version of `SQLStore.export_jsonl` files.
 EXPORT_FORMAT = 1
 
+#: The id counters an export carries (the last customer and pair number handed out).
+_EXPORTED_COUNTERS = ("customer", "pair")
+
 #: Error codes after which re-running the transaction may succeed.
 _RETRYABLE = frozenset({"store.conflict", "store.busy"})
 
@@ -1417,7 +1420,8 @@ class SQLStore(BaseStore):
         target = Path(path)
         with self._snapshot(), target.open("w", encoding="utf-8") as out:
             self._write(out, counts, {"kind": "header", "format": EXPORT_FORMAT})
-            self._write(out, counts, {"kind": "counters", "counters": self._counters()})
+            numbers = {k: v for k, v in self._counters().items() if k in _EXPORTED_COUNTERS}
+            self._write(out, counts, {"kind": "counters", "counters": numbers})
             for (customer_id,) in self._pages("id", "cm_customers"):
                 self._write(out, counts, {"kind": "customer", "id": customer_id})
             for _, customer_id, body in self._pages("seq, customer_id, body", "cm_records"):
@@ -1519,7 +1523,12 @@ class SQLStore(BaseStore):
             try:
                 ended = self._import_item(kind, item, tx, customers, number)
             except (StructureError, ValueError, KeyError, TypeError) as error:
-                problem = error.code if isinstance(error, StructureError) else "bad value"
+                if isinstance(error, StructureError):
+                    problem = error.code
+                elif isinstance(error, _ImportFileError):
+                    problem = str(error)
+                else:
+                    problem = "a value of the wrong form"
                 raise _jsonl_error(where, f"{kind}: {problem}") from None
             read[kind] = read.get(kind, 0) + 1
         if not ended:
@@ -1531,7 +1540,7 @@ class SQLStore(BaseStore):
     ) -> bool:
         if kind == "header":
             if number != 1:
-                raise ValueError("header")
+                raise _ImportFileError("a second header")
         elif kind == "counters":
             self._restore_counters({str(k): int(v) for k, v in item["counters"].items()})
         elif kind == "customer":
@@ -1539,10 +1548,10 @@ class SQLStore(BaseStore):
         elif kind == "record":
             customer_id = _text(item.pop("customer"))
             if customer_id not in customers:
-                raise ValueError("record of an unknown customer")
+                raise _ImportFileError("a record of a customer not listed before it")
             record = from_dict(SourceRecord, item)
             if record.provenance.key in tx.record_rows:
-                raise ValueError("a record twice")
+                raise _ImportFileError("a record (channel and source reference) appears twice")
             tx.record_rows[record.provenance.key] = (customer_id, record)
         elif kind == "index":
             entry_kind, key, customer_id, payload, group = (_text(v) for v in item["entry"])
@@ -1563,13 +1572,19 @@ class SQLStore(BaseStore):
             self._append_event(customer_id, from_dict(ContactEvent, item))
         elif kind == "end":
             if item.get("lines") != number:
-                raise ValueError("line count")
+                raise _ImportFileError(
+                    f"the end line counts {item.get('lines')!r} lines, not {number}"
+                )
             return True
         else:
-            raise ValueError(kind)
+            raise _ImportFileError("an unknown kind of line")
         if len(tx.record_rows) + len(tx.index_ops) >= 5000:
             self._flush_rows(tx)
         return False
+
+
+class _ImportFileError(ValueError):
+    """A problem of an import file that its message describes without any value."""
 
 
 def _text(value: object) -> str:
