@@ -28,6 +28,7 @@ from custmaster.errors import (
 if TYPE_CHECKING:
     from custmaster.audit import AuditChain
     from custmaster.catalog.vehicle_series import VehicleCatalog, VehicleClass
+    from custmaster.merge import MergePolicy
     from custmaster.model import (
         BusinessType,
         ContactEvent,
@@ -52,13 +53,33 @@ if TYPE_CHECKING:
     from custmaster.model.source import SourceRecord
     from custmaster.privacy.access import Permission, Role, User
     from custmaster.privacy.masking import mask
+    from custmaster.resolve import CandidatePair, Decision
     from custmaster.serialize import from_dict, from_json, to_dict, to_json
+    from custmaster.service import Service
+    from custmaster.store import (
+        IngestResult,
+        MemoryStore,
+        Outcome,
+        Store,
+        open_store,
+        register_store,
+    )
     from custmaster.validate.phone import PhoneNumber
     from custmaster.workflows.reading import open_table
     from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "open_store": "custmaster.store",
+    "register_store": "custmaster.store",
+    "MemoryStore": "custmaster.store",
+    "Store": "custmaster.store",
+    "IngestResult": "custmaster.store",
+    "Outcome": "custmaster.store",
+    "MergePolicy": "custmaster.merge",
+    "CandidatePair": "custmaster.resolve",
+    "Decision": "custmaster.resolve",
+    "Service": "custmaster.service",
     "Permission": "custmaster.privacy.access",
     "Role": "custmaster.privacy.access",
     "User": "custmaster.privacy.access",
@@ -99,6 +120,7 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "AuditChain",
     "BusinessType",
+    "CandidatePair",
     "Channel",
     "ContactEvent",
     "ContactKind",
@@ -108,16 +130,21 @@ __all__ = [
     "CustmasterError",
     "Customer",
     "CustomerKind",
+    "Decision",
     "Endorsement",
     "EndorsementKind",
     "Gender",
     "HistoryEntry",
     "IdentityDocument",
+    "IngestResult",
     "InvalidChecksum",
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
+    "MemoryStore",
+    "MergePolicy",
     "NotFoundError",
+    "Outcome",
     "Permission",
     "PermissionDenied",
     "PhoneNumber",
@@ -127,7 +154,9 @@ __all__ = [
     "PolicyStatus",
     "Provenance",
     "Role",
+    "Service",
     "SourceRecord",
+    "Store",
     "StoreError",
     "UsageError",
     "User",
@@ -141,7 +170,9 @@ __all__ = [
     "from_dict",
     "from_json",
     "mask",
+    "open_store",
     "open_table",
+    "register_store",
     "to_dict",
     "to_json",
     "validate_file",
