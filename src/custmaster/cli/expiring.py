@@ -79,8 +79,8 @@ def expiring(
     Each row has the policy (保单号, 险种, 起保/终保日期), the insured (被保险人), the vehicle
     (车牌号, 厂牌型号 with its 厂商 and 车系), the best callable numbers (联系电话: reached first,
     then the most recently seen; never a number flagged wrong), the address, the source
-    channel, the level and the key-customer flag. Cancelled policies are left out. Values are
-    masked; --reveal writes them in full to --output.
+    channel, the level and the key-customer flag (★ on screen). Cancelled policies are left
+    out. Values are masked; --reveal writes them in full to --output.
 
     Exits 0 on success (also when the month has no policies), 64 on a bad month or option, 77
     when the user lacks the export or reveal permission.
@@ -117,11 +117,10 @@ def expiring(
                 f"({result.format.upper()}, {shown}).",
             )
             return
-    table = Table(
-        title=f"Renewal list 续保清单 {month}: {len(rows)} policies", title_justify="left"
-    )
-    for header in ("保单号", "险种", "终保日期", "被保险人", "车牌号", "车系", "联系电话", "等级"):
-        table.add_column(header, no_wrap=header in ("保单号", "联系电话"))
+    title = f"Renewal list 续保清单 {month}: {len(rows)} policies"
+    table = Table(title=title, title_justify="left")
+    for header in ("保单号", "险种", "终保日期", "被保险人", "车系", "联系电话", "等级"):
+        table.add_column(header, no_wrap=header in ("保单号", "终保日期", "险种", "等级"))
     for row in rows[:limit]:
         values = row.masked(contacts)
         table.add_row(
@@ -129,10 +128,9 @@ def expiring(
             values["line"],
             values["cover_end"],
             values["name"],
-            values["plate"],
-            " ".join(v for v in (values["manufacturer"], values["series"]) if v),
-            values["contacts"],
-            values["level"] + (" 重点" if row.key_customer else ""),
+            values["series"] or values["manufacturer"],
+            " ".join(v for v in (values[f"contact_{i + 1}"] for i in range(contacts)) if v),
+            values["level"] + ("★" if row.key_customer else ""),
         )
     out.print(table)
     if len(rows) > limit:
