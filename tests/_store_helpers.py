@@ -83,3 +83,21 @@ def schemas() -> Iterator[Schemas]:
         yield made
     finally:
         made.drop_all()
+
+
+#: The statements every ingest or lookup runs, with sample values.
+LOOKUPS = [
+    "SELECT customer_id, payload FROM cm_index WHERE kind = 'phone' AND key = '+8613800138000'",
+    "SELECT key FROM cm_index WHERE customer_id = 'C00000001' AND kind = 'resident_id'",
+    "SELECT kind, key, payload FROM cm_index WHERE customer_id = 'C00000001' AND grp = 'x'",
+    "SELECT customer_id, body FROM cm_records WHERE channel = 'core_system' AND source_ref = 'R1'",
+    "SELECT body FROM cm_records WHERE customer_id = 'C00000001' ORDER BY seq",
+    "SELECT version FROM cm_customers WHERE id = 'C00000001'",
+    "SELECT target FROM cm_aliases WHERE alias = 'C00000001'",
+    "SELECT body FROM cm_pairs WHERE key_a = 'C1' AND key_b = 'C2' ORDER BY saved DESC LIMIT 1",
+    "SELECT body FROM cm_pairs WHERE a = 'C1'",
+    "SELECT body FROM cm_decisions WHERE key_a = 'C1' AND key_b = 'C2' ORDER BY seq DESC LIMIT 1",
+    "SELECT body FROM cm_events WHERE customer_id = 'C1'",
+    "SELECT body FROM cm_events WHERE contact_value = '+8613800138000'",
+    "SELECT id FROM cm_customers WHERE id > 'C1' ORDER BY id LIMIT 500",
+]

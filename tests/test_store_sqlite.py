@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from _store_helpers import LOOKUPS
 from custmaster.errors import StoreError
 from custmaster.model import Provenance, SourceRecord
 from custmaster.store import DEFAULT_URL, Outcome, open_store
@@ -385,3 +386,12 @@ def test_an_online_backup_while_a_writer_continues(tmp_path: Path) -> None:
     with SQLiteStore(f"sqlite:///{path}") as store:
         assert store.counts()["records"] == 50 + 60 * 40 > seen[-1]
         assert_consistent(store)
+
+
+def test_every_lookup_uses_an_index(tmp_path: Path) -> None:
+    with SQLiteStore(f"sqlite:///{tmp_path}/plans.db") as store:
+        store.ingest(person(1))
+        for query in LOOKUPS:
+            plan = " | ".join(row[-1] for row in store._sql("EXPLAIN QUERY PLAN " + query))
+            assert "SEARCH" in plan, (query, plan)
+            assert "SCAN" not in plan.replace("USE TEMP B-TREE", ""), (query, plan)

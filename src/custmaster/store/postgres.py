@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from custmaster.errors import StoreError
 from custmaster.merge.rules import MergePolicy
@@ -110,7 +110,9 @@ class PostgresStore(SQLStore):
                 schema = schema or value
             else:
                 query.append((name, value))
-        conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
+        conninfo = urlunsplit(
+            parts._replace(scheme="postgresql", query=urlencode(query, quote_via=quote))
+        )
         self.schema = schema
         super().__init__(url, policy=policy, cache_size=cache_size)
         self._location = _masked(url)
@@ -138,7 +140,8 @@ class PostgresStore(SQLStore):
 
     def _open(self) -> None:
         if self.schema:
-            self._sql(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(self.schema)}")
+            if not self._sql("SELECT 1 FROM pg_namespace WHERE nspname = ?", (self.schema,)):
+                self._sql(f"CREATE SCHEMA IF NOT EXISTS {_quote_ident(self.schema)}")
             self._sql(f"SET search_path TO {_quote_ident(self.schema)}")
         rows = self._sql("SELECT current_database(), current_schema()")
         database, schema = rows[0]

@@ -1,0 +1,320 @@
+"""PostgreSQL specifics: the missing driver, URLs and schemas, migrations, locks, indexes.
+
+Tests that need a server use ``CUSTMASTER_TEST_POSTGRES_URL`` (each in a fresh schema); the
+first three need none.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from _store_helpers import ENV, LOOKUPS, Schemas, in_ci, postgres_url, schemas
+from custmaster.errors import StoreError
+from custmaster.model import Provenance, SourceRecord
+from custmaster.store import Outcome, open_store
+from custmaster.store import postgres as postgres_module
+from custmaster.store._sql import Migration
+from custmaster.store.postgres import SCHEMA_VERSION, PostgresStore
+from custmaster.testing.contract import assert_consistent, snapshot
+
+ID_M = "110105198001010016"
+
+
+def rec(
+    ref: str, when: str = "2026-01-05", channel: str = "core_system", **fields: Any
+) -> SourceRecord:
+    return SourceRecord(
+        provenance=Provenance(channel=channel, source_ref=ref, observed_at=when), **fields
+    )
+
+
+# -- without a server ----------------------------------------------------------------------------
+
+
+def test_a_missing_driver_names_the_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(StoreError) as info:
+        PostgresStore("postgresql://postgres@127.0.0.1:5432/test")
+    assert info.value.code == "store.adapter_missing"
+    assert "pip install 'custmaster[postgres]'" in str(info.value)
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://postgres@127.0.0.1:5432/test")
+    assert "custmaster[postgres]" in str(info.value)
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as info:
+        PostgresStore("postgresql://cm:s3cret-pw@127.0.0.1:1/test", connect_timeout=2)
+    assert info.value.code == "store.unavailable"
+    assert "s3cret-pw" not in str(info.value)
+    assert "cm:***@127.0.0.1:1" in str(info.value)
+    with pytest.raises(StoreError) as info:
+        PostgresStore("mysql://cm@127.0.0.1/test")
+    assert info.value.code == "store.option"
+
+
+def test_ci_turns_a_missing_server_into_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv("CI", "true")
+    assert in_ci()
+    with pytest.raises(pytest.fail.Exception, match=ENV):
+        postgres_url()
+    monkeypatch.setenv(ENV, "postgresql://postgres@127.0.0.1:1/none")
+    with pytest.raises(pytest.fail.Exception, match="cannot reach"):
+        postgres_url()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="cannot reach"):
+        postgres_url()
+    monkeypatch.delenv(ENV)
+    with pytest.raises(pytest.skip.Exception, match=ENV):
+        postgres_url()
+
+
+# -- with a server --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_schemas() -> Iterator[Schemas]:
+    yield from schemas()
+
+
+def _raw(url: str) -> Any:
+    import psycopg
+
+    base, _, query = url.partition("?")
+    schema = dict(part.split("=", 1) for part in query.split("&") if part)["schema"]
+    connection = psycopg.connect(base, autocommit=True)
+    connection.execute(f'SET search_path TO "{schema}"')
+    return connection
+
+
+@pytest.mark.postgres
+def test_a_schema_is_created_marked_and_reopened(postgres_schemas: Schemas) -> None:
+    url = postgres_schemas.new()
+    with open_store(url.replace("postgresql://", "postgres://")) as store:
+        assert isinstance(store, PostgresStore)
+        assert store.schema_version == SCHEMA_VERSION
+        store.ingest(rec("R1", resident_id=ID_M, name="张伟"))
+    raw = _raw(url)
+    try:
+        meta = dict(raw.execute("SELECT key, value FROM cm_meta").fetchall())
+        assert meta == {"application": "custmaster", "schema_version": str(SCHEMA_VERSION)}
+        with pytest.raises(Exception, match="append-only"):
+            raw.execute("UPDATE cm_records SET body = '{}'")
+        with pytest.raises(Exception, match="append-only"):
+            raw.execute("DELETE FROM cm_records")
+    finally:
+        raw.close()
+    with PostgresStore(url) as again:
+        assert again.count() == 1
+
+
+@pytest.mark.postgres
+def test_a_newer_or_foreign_schema_is_refused(postgres_schemas: Schemas) -> None:
+    newer = postgres_schemas.new()
+    PostgresStore(newer).close()
+    raw = _raw(newer)
+    raw.execute("UPDATE cm_meta SET value = '99' WHERE key = 'schema_version'")
+    raw.close()
+    with pytest.raises(StoreError) as info:
+        PostgresStore(newer)
+    assert info.value.code == "store.newer_schema"
+    assert "schema 99" in str(info.value)
+    foreign = postgres_schemas.new()
+    raw = _raw(foreign)
+    raw.execute("CREATE TABLE cm_customers (id int)")
+    raw.close()
+    with pytest.raises(StoreError) as info:
+        PostgresStore(foreign)
+    assert info.value.code == "store.foreign"
+    other = postgres_schemas.new()
+    raw = _raw(other)
+    raw.execute("CREATE TABLE cm_meta (key text, value text)")
+    raw.execute("INSERT INTO cm_meta VALUES ('application', 'billing'), ('schema_version', '1')")
+    raw.execute("CREATE TABLE invoices (id int)")
+    raw.close()
+    with pytest.raises(StoreError) as info:
+        PostgresStore(other)
+    assert info.value.code == "store.foreign"
+
+
+@pytest.mark.postgres
+def test_unrelated_tables_may_share_the_schema(postgres_schemas: Schemas) -> None:
+    url = postgres_schemas.new()
+    raw = _raw(url)
+    raw.execute("CREATE TABLE invoices (id int)")
+    raw.close()
+    with PostgresStore(url) as store:
+        assert store.ingest(rec("R1", resident_id=ID_M)).outcome is Outcome.NEW_CUSTOMER
+
+
+@pytest.mark.postgres
+def test_migrations_run_in_one_transaction(
+    postgres_schemas: Schemas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_schemas.new()
+    with PostgresStore(url) as store:
+        store.ingest(rec("R1", resident_id=ID_M, name="张伟"))
+        before = snapshot(store)
+    released = postgres_module._MIGRATIONS
+    notes = Migration(2, "0002_notes.sql", "CREATE TABLE cm_notes (customer_id TEXT, note TEXT);")
+    broken = Migration(3, "0003_broken.sql", "ALTER TABLE cm_nowhere ADD COLUMN x TEXT;")
+    monkeypatch.setattr(postgres_module, "_MIGRATIONS", (*released, notes, broken))
+    monkeypatch.setattr(postgres_module, "SCHEMA_VERSION", 3)
+    with pytest.raises(StoreError) as info:
+        PostgresStore(url)
+    assert info.value.code == "store.migration"
+    assert "0003_broken.sql" in str(info.value)
+    raw = _raw(url)
+    try:
+        tables = {
+            r[0]
+            for r in raw.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        }
+        assert "cm_notes" not in tables
+    finally:
+        raw.close()
+    monkeypatch.setattr(postgres_module, "_MIGRATIONS", (*released, notes))
+    monkeypatch.setattr(postgres_module, "SCHEMA_VERSION", 2)
+    with PostgresStore(url) as store:
+        assert store.schema_version == 2
+        assert snapshot(store) == before
+
+
+@pytest.mark.postgres
+def test_processes_opening_a_new_schema_together_migrate_it_once(
+    postgres_schemas: Schemas,
+) -> None:
+    url = postgres_schemas.new()
+    errors: list[BaseException] = []
+
+    def open_one() -> None:
+        try:
+            PostgresStore(url).close()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with PostgresStore(url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+
+
+@pytest.mark.postgres
+def test_an_importer_waits_for_another_deciding_about_the_same_person(
+    postgres_schemas: Schemas,
+) -> None:
+    url = postgres_schemas.new()
+    first, second = PostgresStore(url), PostgresStore(url)
+    outcome: list[Any] = []
+    try:
+        with first.transaction():
+            made = first.ingest(rec("R1", resident_id=ID_M, name="张伟"))
+            thread = threading.Thread(
+                target=lambda: outcome.append(
+                    second.ingest(rec("T1", channel="telesales", resident_id=ID_M))
+                )
+            )
+            thread.start()
+            time.sleep(0.5)
+            assert outcome == []  # waiting for the lock on the resident ID
+        thread.join(timeout=30)
+        (result,) = outcome
+        assert result.outcome is Outcome.MERGED
+        assert result.customer_id == made.customer_id
+        assert second.count() == 1
+        assert_consistent(second)
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.postgres
+def test_a_deadlock_is_a_retryable_conflict(postgres_schemas: Schemas) -> None:
+    url = postgres_schemas.new()
+    first, second = PostgresStore(url), PostgresStore(url)
+    caught: list[StoreError] = []
+
+    def cross(store: PostgresStore, keys: list[tuple[str, str]]) -> None:
+        try:
+            with store.transaction():
+                store._lock([keys[0]])
+                time.sleep(0.3)
+                store._lock([keys[1]])
+        except StoreError as error:
+            caught.append(error)
+
+    a, b = ("phone", "+8613800138000"), ("phone", "+8613900139000")
+    threads = [
+        threading.Thread(target=cross, args=(first, [a, b])),
+        threading.Thread(target=cross, args=(second, [b, a])),
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert [e.code for e in caught] == ["store.conflict"]
+        assert "+86138" not in str(caught[0])
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.postgres
+def test_the_unique_log_key_is_the_last_line_of_defence(postgres_schemas: Schemas) -> None:
+    with PostgresStore(postgres_schemas.new()) as store:
+        store.ingest(rec("R1", resident_id=ID_M))
+        with pytest.raises(StoreError) as info, store.transaction():
+            store._sql(
+                "INSERT INTO cm_records (channel, source_ref, customer_id, observed_at, body) "
+                "VALUES ('core_system', 'R1', 'C00000009', '', '{}')"
+            )
+        assert info.value.code == "store.conflict"
+        assert store.counts()["records"] == 1
+
+
+@pytest.mark.postgres
+def test_a_read_only_server_gives_a_clear_error_and_loses_nothing(
+    postgres_schemas: Schemas,
+) -> None:
+    url = postgres_schemas.new()
+    with PostgresStore(url) as store:
+        store.ingest(rec("R1", resident_id=ID_M))
+        before = snapshot(store)
+    read_only = f"{url}&options=-c%20default_transaction_read_only%3Don"
+    with PostgresStore(read_only) as store:
+        with pytest.raises(StoreError) as info:
+            store.ingest(rec("R2", resident_id=ID_M))
+        assert info.value.code == "store.read_only"
+        assert snapshot(store) == before
+    with PostgresStore(url) as store:
+        assert snapshot(store) == before
+
+
+@pytest.mark.postgres
+def test_every_lookup_uses_an_index(postgres_schemas: Schemas) -> None:
+    url = postgres_schemas.new()
+    with PostgresStore(url) as store:
+        store.ingest(rec("R1", resident_id=ID_M, mobile="13800138000", policy_no="PDAA1"))
+    raw = _raw(url)
+    try:
+        raw.execute("SET enable_seqscan = off")
+        for query in LOOKUPS:
+            plan = "\n".join(r[0] for r in raw.execute("EXPLAIN " + query))
+            assert "Seq Scan" not in plan, (query, plan)
+    finally:
+        raw.close()
