@@ -152,7 +152,7 @@ def run_demo(
     """Run the demo into ``target`` with its files in ``directory`` (see the module text).
 
     ``step(message)`` is called before each step. The renewal list goes to ``renewal_file``
-    (default ``<directory>/renewals-<month>.xlsx``, or ``.csv`` without openpyxl).
+    (default ``<directory>/renewals-<month>.xlsx``).
     """
     service = as_service(target)
     folder = Path(directory)
@@ -180,12 +180,7 @@ def run_demo(
     )
     chosen_month = month or _next_month(as_of)
     if renewal_file is None:
-        try:
-            importlib.import_module("openpyxl")
-            suffix = "xlsx"
-        except ImportError:
-            suffix = "csv"
-        renewal_file = folder / f"renewals-{chosen_month}.{suffix}"
+        renewal_file = folder / f"renewals-{chosen_month}.xlsx"
     say(f"Writing the renewal list of {chosen_month}")
     renewals = export_renewals(service, chosen_month, renewal_file)
     return DemoResult(

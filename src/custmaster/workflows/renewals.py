@@ -17,7 +17,7 @@ Cancelled policies are left out (they do not renew). Filters: ``line`` (``compul
 ``manufacturer`` (of the vehicle), ``key_customer``.
 
 `export_renewals` writes the rows to CSV (UTF-8 with BOM, so Excel opens it) or XLSX
-(openpyxl in write-only mode, the ``custmaster[excel]`` extra), chosen by the file's suffix.
+(streamed row by row, `custmaster.workflows.xlsx`), chosen by the file's suffix.
 Personal values are **masked** (PRIVACY.md) unless ``reveal=True``; exporting needs the
 ``export`` permission and revealing ``reveal`` too, and each export is audited
 (`custmaster.service.Service.authorize_export`). Only what a renewal call needs is exported:
@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -75,6 +74,7 @@ from custmaster.workflows.classification import (
 )
 from custmaster.workflows.core_import import wrong_numbers
 from custmaster.workflows.policies import current_insured, meta_value, parse_status
+from custmaster.workflows.xlsx import write_table
 
 __all__ = [
     "COLUMNS",
@@ -88,7 +88,6 @@ __all__ = [
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
     "renewals.format": "The output file is neither .csv nor .xlsx.",
-    "renewals.excel_extra": "Writing XLSX needs openpyxl: install custmaster[excel].",
     "renewals.contacts": "The number of contacts per row is not between 1 and 9.",
 }
 
@@ -382,20 +381,8 @@ def _write_csv(path: Path, header: Sequence[str], lines: Iterable[Sequence[str]]
 
 
 def _write_xlsx(path: Path, header: Sequence[str], lines: Iterable[Sequence[str]]) -> None:
-    try:
-        openpyxl: Any = importlib.import_module("openpyxl")
-    except ImportError:
-        raise UsageError(
-            "Writing XLSX needs openpyxl: pip install 'custmaster[excel]' (or export to .csv).",
-            code="renewals.excel_extra",
-            message_zh="写入 XLSX 需要 openpyxl：pip install 'custmaster[excel]'。",
-        ) from None
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("续保清单")
-    sheet.append(list(header))
-    for line in lines:
-        sheet.append(list(line))
-    workbook.save(path)
+    widths = [14.0 if h.startswith("联系电话") else max(8.0, len(h) * 2.4 + 2) for h in header]
+    write_table(path, header, lines, sheet="续保清单", widths=widths)
 
 
 def export_renewals(
