@@ -134,3 +134,60 @@ def test_profile_without_hypothesis_names_the_extra(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv(plugin.SEED_ENV, raising=False)
     with pytest.raises(pytest.UsageError, match=r"custmaster\[testing\]"):
         pytest_configure(_Config())  # type: ignore[arg-type]
+
+
+_STORE_TESTS = """
+from custmaster.testing.synth import Book
+
+def test_store_is_empty_and_usable(custmaster_store):
+    assert custmaster_store.count() == 0
+    result = custmaster_store.ingest({
+        "provenance": {"channel": "core_system", "source_ref": "R1",
+                       "observed_at": "2026-01-05"},
+        "name": "张伟", "mobile": "13800138000"})
+    assert result.ok
+    assert custmaster_store.count() == 1
+    print("ADAPTER", custmaster_store.url.split(":")[0])
+
+def test_book(synthetic_book, custmaster_seed):
+    assert isinstance(synthetic_book, Book)
+    assert synthetic_book.seed == custmaster_seed
+    people = list(synthetic_book.identities())
+    print("BOOK", synthetic_book.people, len(people), people[0].resident_id[:6])
+"""
+
+
+def test_store_fixture_runs_once_per_adapter_and_the_book_follows_the_seed(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(plugin.POSTGRES_ENV, raising=False)
+    monkeypatch.delenv(plugin.PROFILE_ENV, raising=False)
+    pytester.makepyfile(test_inner=_STORE_TESTS)
+    load = () if _installed_as_entry_point() else ("-p", "custmaster.testing.plugin")
+    result = pytester.runpytest_subprocess(*load, "-s", "-v", "--custmaster-seed=3")
+    adapters = plugin.store_adapters()
+    assert "memory" in adapters
+    assert "postgresql" not in adapters
+    result.assert_outcomes(passed=len(adapters) + 1)
+    result.stdout.fnmatch_lines([f"*test_store_is_empty_and_usable?{a}?*" for a in adapters])
+    result.stdout.fnmatch_lines([f"*ADAPTER {a}*" for a in adapters])
+    result.stdout.fnmatch_lines([f"*BOOK {plugin.SYNTHETIC_BOOK_PEOPLE} 8?*"])
+    other = pytester.runpytest_subprocess(*load, "-s", "--custmaster-seed=4", "-k", "book")
+    other.assert_outcomes(passed=1)
+    first = [line for line in result.stdout.lines if "BOOK" in line]
+    second = [line for line in other.stdout.lines if "BOOK" in line]
+    assert first != second  # another seed, another book
+
+
+def test_postgres_joins_the_adapters_when_its_url_is_set(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custmaster.store import available_schemes
+
+    monkeypatch.setenv(plugin.POSTGRES_ENV, "postgresql://nobody@127.0.0.1:1/none")
+    adapters = plugin.store_adapters()
+    assert ("postgresql" in adapters) == ("postgresql" in available_schemes())
+    pytester.makepyfile(test_inner=_STORE_TESTS)
+    load = () if _installed_as_entry_point() else ("-p", "custmaster.testing.plugin")
+    result = pytester.runpytest_subprocess(*load, "--collect-only", "-q")
+    result.stdout.fnmatch_lines([f"*test_store_is_empty_and_usable?{a}?*" for a in adapters])

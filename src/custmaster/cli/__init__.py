@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "import": "custmaster.cli.import_:import_",
     "show": "custmaster.cli.show:show",
     "stats": "custmaster.cli.stats:stats",
+    "synth": "custmaster.cli.synth:synth",
     "validate": "custmaster.cli.validate:validate",
 }
 

@@ -21,6 +21,17 @@ name works, your own included.
 ``CUSTMASTER_SEED``, else 0. The header of the test report shows it, with the profile in use,
 so that any run can be repeated.
 
+**Stores.** The ``custmaster_store`` fixture is an empty store, opened with
+`custmaster.store.open_store` and closed after the test. A test (or a fixture) that uses it runs
+once per adapter: ``memory``, ``sqlite`` (a database file in the test's ``tmp_path``) when
+installed, and ``postgresql`` when the environment variable ``CUSTMASTER_TEST_POSTGRES_URL``
+names a server (``postgresql://user@host:5432/db``), each test then in a fresh schema dropped
+afterwards. The parameter ids are the adapters' names (``test_x[sqlite]``).
+
+**A synthetic book.** The ``synthetic_book`` fixture is a small `custmaster.testing.synth.Book`
+(`SYNTHETIC_BOOK_PEOPLE` people and a few organisations, about a thousand rows) generated with
+the seed, so it differs between seeds and is the same on every run with one seed.
+
 The plugin imports without hypothesis; the profiles then are not registered, and asking for
 one is a usage error that names the missing extra.
 
@@ -31,24 +42,40 @@ one is a usage error that names the missing extra.
 from __future__ import annotations
 
 import os
-from typing import Any
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from custmaster.store import Store
+    from custmaster.testing.synth import Book
 
 __all__ = [
     "CI_PROFILE",
     "DEV_PROFILE",
+    "POSTGRES_ENV",
     "PROFILES",
     "PROFILE_ENV",
     "SEED_ENV",
+    "SYNTHETIC_BOOK_PEOPLE",
     "custmaster_seed",
+    "custmaster_store",
     "register_profiles",
+    "store_adapters",
+    "synthetic_book",
 ]
 
 #: Environment variable naming the hypothesis profile to load.
 PROFILE_ENV = "CUSTMASTER_HYPOTHESIS_PROFILE"
 #: Environment variable giving the default of ``--custmaster-seed``.
 SEED_ENV = "CUSTMASTER_SEED"
+#: Environment variable naming the PostgreSQL server ``custmaster_store`` also tests against.
+POSTGRES_ENV = "CUSTMASTER_TEST_POSTGRES_URL"
+#: How many people the ``synthetic_book`` fixture has.
+SYNTHETIC_BOOK_PEOPLE = 80
 #: Profile for continuous integration: reproducible and quick.
 CI_PROFILE = "custmaster-ci"
 #: Profile for development: more examples, random.
@@ -155,3 +182,76 @@ def pytest_report_header(config: pytest.Config) -> str:
 def custmaster_seed(pytestconfig: pytest.Config) -> int:
     """The seed for generated test data: ``--custmaster-seed``, ``$CUSTMASTER_SEED`` or 0."""
     return _seed(pytestconfig)
+
+
+def store_adapters() -> list[str]:
+    """The adapters ``custmaster_store`` runs a test with: ``memory`` and ``sqlite`` when
+    `custmaster.store.open_store` can open them, ``postgresql`` when it can and
+    ``CUSTMASTER_TEST_POSTGRES_URL`` is set."""
+    from custmaster.store import available_schemes
+
+    known = set(available_schemes())
+    chosen: list[str] = [name for name in ("memory", "sqlite") if name in known]
+    if os.environ.get(POSTGRES_ENV, "").strip() and "postgresql" in known:
+        chosen.append("postgresql")
+    return chosen
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that uses ``custmaster_store`` once per adapter."""
+    if "custmaster_store" in metafunc.fixturenames:
+        metafunc.parametrize("custmaster_store", store_adapters(), indirect=True)
+
+
+class _Schema:
+    """A fresh schema on the PostgreSQL test server, dropped by `drop`."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        self.name = f"cm_test_{secrets.token_hex(6)}"
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{self.name}"')
+
+    @property
+    def store_url(self) -> str:
+        separator = "&" if "?" in self.url else "?"
+        return f"{self.url}{separator}schema={self.name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+
+
+@pytest.fixture
+def custmaster_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of each adapter in turn (see the module description), closed after."""
+    from custmaster.store import open_store
+
+    adapter = getattr(request, "param", "memory")
+    schema = None
+    if adapter == "memory":
+        url = "memory://"
+    elif adapter == "sqlite":
+        url = f"sqlite:///{tmp_path / 'custmaster.db'}"
+    else:
+        schema = _Schema(os.environ[POSTGRES_ENV].strip())
+        url = schema.store_url
+    store = open_store(url)
+    try:
+        yield store
+    finally:
+        store.close()
+        if schema is not None:
+            schema.drop()
+
+
+@pytest.fixture(scope="session")
+def synthetic_book(custmaster_seed: int) -> Book:
+    """A small synthetic book generated with the test seed (see `custmaster.testing.synth`)."""
+    from custmaster.testing.synth import generate
+
+    return generate(seed=custmaster_seed, people=SYNTHETIC_BOOK_PEOPLE, organisations=4)
