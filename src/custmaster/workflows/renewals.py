@@ -285,13 +285,26 @@ def renewal_rows(
     wanted_maker = _fold(manufacturer)
     views: dict[str, _View] = {}
     rows: list[RenewalRow] = []
-    for policy in policies:
-        customer_id = _customer_of(service, policy)
-        if customer_id is None:
-            continue
+
+    def view_of(customer_id: str) -> _View:
         view = views.get(customer_id)
         if view is None:
             view = views[customer_id] = _view(service, customer_id, rules, flagged)
+        return view
+
+    for policy in policies:
+        insured = policy.customer_id(PolicyRole.INSURED)
+        customer_id = insured or policy.customer_id(PolicyRole.HOLDER)
+        if customer_id is None:
+            customer_id = next(iter(policy.customer_ids), None)
+            if customer_id is None:
+                continue
+        view = view_of(customer_id)
+        if insured is not None and view.meta("insured_until", policy.policy_no) is not None:
+            # the insured changed (过户): the rare case that needs the policy's other holders
+            current = current_insured(service, policy)
+            if current is not None and current != customer_id:
+                customer_id, view = current, view_of(current)
         if not include_cancelled and _cancelled(view, policy):
             continue
         profile = view.profile
@@ -336,13 +349,6 @@ def renewal_rows(
 
 def _fold(text: str | None) -> str | None:
     return None if text is None else "".join(text.split()).casefold()
-
-
-def _customer_of(service: Service, policy: Policy) -> str | None:
-    insured = current_insured(service, policy)
-    if insured is not None:
-        return insured
-    return policy.customer_id(PolicyRole.HOLDER) or next(iter(policy.customer_ids), None)
 
 
 def _cancelled(view: _View, policy: Policy) -> bool:
