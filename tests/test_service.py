@@ -74,7 +74,11 @@ def test_audit_entries_name_operations_never_values() -> None:
     assert service.audit_entries[1].fields == ("resident_id",)
     assert seen == list(service.audit_entries)
     assert verify(service.audit_entries).ok
-    text = " ".join(repr(e.to_dict()) for e in service.audit_entries)
+    # the hashes are random hex and may hold a run of digits; the content is what must be clean
+    text = " ".join(
+        repr({k: v for k, v in e.to_dict().items() if not k.endswith("hash")})
+        for e in service.audit_entries
+    )
     assert not scan_for_personal_data(text, ["张伟"])
     program = Service(MemoryStore(), audit=AuditChain())
     program.ingest_one(_record())
