@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "enter-contact": "custmaster.cli.enter_contact:enter_contact",
     "expiring": "custmaster.cli.expiring:expiring",
     "import": "custmaster.cli.import_:import_",
+    "quality": "custmaster.cli.quality:quality",
     "show": "custmaster.cli.show:show",
     "stats": "custmaster.cli.stats:stats",
     "synth": "custmaster.cli.synth:synth",
