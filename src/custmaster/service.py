@@ -12,7 +12,7 @@ audit entry per operation (who, what, which customer, which fields — never val
 | adding observations: `ingest`, `add_event` | ``entry`` |
 | flagging a number wrong (a call-back) | ``modify`` |
 | deciding candidate pairs: `decide` | ``review`` |
-| exports (`authorize_export`), masked or not | ``export`` |
+| exports (`authorize_export`, `to_pandas`, `to_polars`), masked or not | ``export`` |
 | full values in an export or on screen (``reveal=True``) | ``reveal`` too, and audited |
 
 Without a user (``user=None``) the service acts for the program itself — a script, a test, a
@@ -308,6 +308,23 @@ class Service:
         """Counts by kind."""
         self.require(Permission.QUERY)
         return self.store.counts()
+
+    def to_pandas(self, kind: str = "customers", *, reveal: bool = False) -> Any:
+        """One table as a ``pandas.DataFrame``: ``customers``, ``contacts``, ``policies`` or
+        ``events`` (columns: `custmaster.workflows.frames`), masked unless ``reveal``.
+
+        Needs ``query`` and ``export`` (and ``reveal`` to reveal); leaves one audit entry
+        (``export`` or ``reveal``, with the number of rows and the personal columns).
+        """
+        from custmaster.workflows import frames
+
+        return frames.to_pandas(self, kind, reveal=reveal)
+
+    def to_polars(self, kind: str = "customers", *, reveal: bool = False) -> Any:
+        """One table as a ``polars.DataFrame`` (see `to_pandas`)."""
+        from custmaster.workflows import frames
+
+        return frames.to_polars(self, kind, reveal=reveal)
 
     def observations(self, customer_id: str) -> list[SourceRecord]:
         """The source records of a customer, oldest first."""

@@ -24,12 +24,21 @@ fields hold the current value; the values they held before are in ``histories``,
 >>> customer
 Customer(id='C000001', kind=<CustomerKind.PERSON: 'person'>, name='张*',
          resident_id='110***********002X', ...)
+
+In Jupyter a customer shows as a small table (`Customer._repr_html_`), masked as well:
+
+>>> page = customer._repr_html_()
+>>> "张*" in page, "110***********002X" in page, "138****8000" in page
+(True, True, True)
+>>> "张伟" in page, "11010519491231002X" in page, "13800138000" in page
+(False, False, False)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import itertools
 import types
 import typing
@@ -51,6 +60,8 @@ from custmaster.model.identity import CustomerKind, Gender, IdentityDocument
 from custmaster.model.policy import PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import SourceRecord
+from custmaster.privacy.masking import mask
+from custmaster.privacy.sensitivity import policy_for
 from custmaster.validate import cn_name, cn_postcode, cn_resident_id, cn_uscc
 from custmaster.validate._mask import mask_unknown
 
@@ -535,3 +546,99 @@ class Customer:
         for entry in self.history("address"):
             found.setdefault(typing.cast("str", entry.value), None)
         return tuple(found)
+
+    def _repr_html_(self) -> str:
+        """The golden record as a small HTML table for Jupyter, personal values masked.
+
+        Identity and address, the contact points with their status, the policies by role
+        and how many earlier values each field keeps; every value is HTML-escaped.
+        """
+        return _customer_html(self)
+
+
+# --- HTML display (Jupyter) -------------------------------------------------------------------
+
+_CONTACT_FIELDS = {
+    ContactKind.MOBILE: "mobile",
+    ContactKind.HOME: "home_phone",
+    ContactKind.OFFICE: "office_phone",
+    ContactKind.FAX: "fax",
+    ContactKind.EMAIL: "email",
+    ContactKind.ADDRESS: "address",
+}
+
+
+def _label(field: str) -> str:
+    chinese = policy_for(field).label_zh
+    return f"{field} {chinese}" if chinese else field
+
+
+def _html_table(caption: str, head: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    esc = html.escape
+    parts = [f'<table><caption style="text-align:left">{esc(caption)}</caption>']
+    header = "".join(f"<th>{esc(h)}</th>" for h in head)
+    if header:
+        parts.append(f"<thead><tr>{header}</tr></thead>")
+    parts.append("<tbody>")
+    for row in rows:
+        cells = list(row)
+        if not header:  # a field list: the first cell labels the row
+            first, rest = cells[0], cells[1:]
+            line = f'<th style="text-align:left">{esc(str(first))}</th>'
+            line += "".join(f'<td style="text-align:left">{esc(str(c))}</td>' for c in rest)
+        else:
+            line = "".join(f'<td style="text-align:left">{esc(str(c))}</td>' for c in cells)
+        parts.append(f"<tr>{line}</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _customer_html(customer: Customer) -> str:
+    fields: list[tuple[str, object]] = [("id", customer.id), ("kind", customer.kind.value)]
+    document = customer.id_document
+    shown: list[tuple[str, object]] = [
+        ("name", customer.name),
+        ("resident_id", customer.resident_id),
+        ("uscc", customer.uscc),
+        ("id_document", document.number if document is not None else None),
+        ("gender", customer.gender.value if customer.gender is not None else None),
+        ("birth_date", customer.birth_date),
+        ("address", customer.address),
+        ("postcode", customer.postcode),
+        ("level", customer.level),
+        ("key_customer", "yes 是" if customer.key_customer else None),
+        ("first_channel", customer.first_channel.code if customer.first_channel else None),
+    ]
+    fields.extend((field, mask(field, value)) for field, value in shown if value is not None)
+    if document is not None:
+        fields.append(("id_document_type", document.type.value))
+    parts = [
+        '<div class="custmaster-customer">',
+        _html_table(f"Customer {customer.id}", (), ((_label(f), v) for f, v in fields)),
+    ]
+    if customer.contact_points:
+        contacts = (
+            (
+                point.kind.value,
+                mask(_CONTACT_FIELDS[point.kind], point.value),
+                point.status.value,
+                point.last_seen.date().isoformat(),
+                "; ".join(f"{c}:{n}" for c, n in sorted(point.channels.items())),
+            )
+            for point in customer.contact_points
+        )
+        parts.append(
+            _html_table(
+                "Contact points 联系方式",
+                ("kind", "value", "status", "last seen", "channels"),
+                contacts,
+            )
+        )
+    if customer.policies:
+        links = ((link.policy_no, link.role.value) for link in customer.policies)
+        parts.append(_html_table("Policies 保单", ("policy_no", "role"), links))
+    if customer.histories:
+        kept = ((_label(f), len(entries)) for f, entries in customer.histories.items())
+        parts.append(_html_table("History 历史值", ("field", "earlier values"), kept))
+    parts.append("</div>")
+    return "".join(parts)

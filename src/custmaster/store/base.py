@@ -759,6 +759,30 @@ class BaseStore(ABC):
         self._check_open()
         return {kind: self._count(kind) for kind in COUNT_KINDS}
 
+    # ------------------------------------------------------------------ tables
+
+    @final
+    def to_pandas(self, kind: str = "customers", *, reveal: bool = False) -> Any:
+        """One table of the store as a ``pandas.DataFrame``, personal values masked.
+
+        ``kind`` is ``customers``, ``contacts``, ``policies`` or ``events``; the columns are
+        documented in `custmaster.workflows.frames`, which builds them (pandas is the
+        ``custmaster[pandas]`` extra). A bare store acts as the program, which may not reveal
+        full values: ``reveal=True`` needs a `custmaster.service.Service` with a named user
+        holding the ``reveal`` permission.
+        """
+        from custmaster.workflows import frames
+
+        return frames.to_pandas(cast("Store", self), kind, reveal=reveal)
+
+    @final
+    def to_polars(self, kind: str = "customers", *, reveal: bool = False) -> Any:
+        """One table of the store as a ``polars.DataFrame`` (see `to_pandas`; the
+        ``custmaster[polars]`` extra)."""
+        from custmaster.workflows import frames
+
+        return frames.to_polars(cast("Store", self), kind, reveal=reveal)
+
     # ------------------------------------------------------------------ policies
 
     @final
