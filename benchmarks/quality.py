@@ -18,8 +18,9 @@ planted defect (`custmaster.testing.synth.Defect`) against the report:
   address), the missing ID or mobile, or, for a number of another person and a name written
   differently, an open candidate pair.
 
-``--write-docs`` writes the "quality" section of docs/benchmarks.md and draws
-docs/quality-scores.png (needs matplotlib). ``run(...)`` returns the figures for tests.
+``--write-docs`` writes the "quality" section of docs/benchmarks.md and the figures of
+docs/how-to/data-quality.md, and draws docs/quality-scores.png (needs matplotlib). ``run(...)``
+returns the figures for tests.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from custmaster.workflows.quality import CustomerQuality, QualityReport, quality
 
 ROOT = Path(__file__).resolve().parent.parent
 CHART = ROOT / "docs" / "quality-scores.png"
+HOW_TO = ROOT / "docs" / "how-to" / "data-quality.md"
 
 #: Defect kinds absorbed at import, with why (not counted in recall).
 ABSORBED: dict[str, str] = {
@@ -241,6 +243,7 @@ def run(
     if chart is not None:
         report.summary.plot(chart)
     return {
+        "store_url": store_url,
         "book": book,
         "loaded": loaded,
         "ingest_seconds": ingest_seconds,
@@ -254,34 +257,15 @@ def _recall(counts: dict[str, int]) -> str:
     return f"{counts.get('found', 0) / present:.1%}" if present else "—"
 
 
-def markdown(result: dict[str, Any], command: str, machine: str) -> str:
-    """The "quality" section of docs/benchmarks.md."""
+def recall_table(result: dict[str, Any]) -> str:
+    """The planted defects by kind: planted, in the record, found, recall; then what was not
+    counted and what the report says about the customers without planted defects."""
     book: synth.Book = result["book"]
-    report: QualityReport = result["report"]
-    summary = report.summary
     defects: dict[str, dict[str, int]] = result["defects"]
-    rules = summary.rules
     lines = [
-        "## Data quality on the synthetic book",
-        "",
-        f"Command: `{command}` — {machine}.",
-        "",
-        f"A book of {book.people:,} people and {book.organisations:,} organisations "
-        f"(seed {book.seed}, {book.years} years to {book.as_of.isoformat()}) ingested into a "
-        f"memory store ({result['loaded'].records:,} records, {result['loaded'].events:,} "
-        f"call-back events), then `quality_report(store, as_of={book.as_of.isoformat()})` with "
-        f"the default rules (stale after {rules.stale_days} days, sources compared over "
-        f"{rules.conflict_days} days): {summary.customers:,} customers in "
-        f"{report.seconds:.2f} s ({summary.customers / max(report.seconds, 1e-9):,.0f} "
-        "customers/s).",
-        "",
-        summary.as_markdown(),
-        "",
-        "![Customers per score band and share of customers with each issue](quality-scores.png)",
-        "",
-        "### Planted defects found",
-        "",
-        "*in the record*: the defect reached the customer holding the row (judged from the "
+        f"Book: {book.people:,} people and {book.organisations:,} organisations, seed "
+        f"{book.seed}, {book.years} years to {book.as_of.isoformat()}; default rules. "
+        "*In the record*: the defect reached the customer holding the row (judged from the "
         "ground truth); *found*: the report flagged it as the last column says. Recall is "
         "found / in the record.",
         "",
@@ -330,6 +314,49 @@ def markdown(result: dict[str, Any], command: str, machine: str) -> str:
     return "\n".join(lines)
 
 
+def markdown(result: dict[str, Any], command: str, machine: str) -> str:
+    """The "quality" section of docs/benchmarks.md."""
+    book: synth.Book = result["book"]
+    report: QualityReport = result["report"]
+    summary = report.summary
+    rules = summary.rules
+    scheme = str(result["store_url"]).split(":", 1)[0]
+    lines = [
+        "## Data quality on the synthetic book",
+        "",
+        f"Command: `{command}` — {machine}.",
+        "",
+        f"A book of {book.people:,} people and {book.organisations:,} organisations "
+        f"(seed {book.seed}, {book.years} years to {book.as_of.isoformat()}) ingested into a "
+        f"{scheme} store ({result['loaded'].records:,} records, {result['loaded'].events:,} "
+        f"call-back events), then `quality_report(store, as_of={book.as_of.isoformat()})` with "
+        f"the default rules (stale after {rules.stale_days} days, sources compared over "
+        f"{rules.conflict_days} days): {summary.customers:,} customers in "
+        f"{report.seconds:.2f} s ({summary.customers / max(report.seconds, 1e-9):,.0f} "
+        "customers/s).",
+        "",
+        summary.as_markdown(),
+        "",
+        "![Customers per score band and share of customers with each issue](quality-scores.png)",
+        "",
+        "### Planted defects found",
+        "",
+        recall_table(result),
+    ]
+    return "\n".join(lines)
+
+
+def write_how_to(markdown_text: str) -> None:
+    """Replace the ``quality-recall`` section of docs/how-to/data-quality.md."""
+    text = HOW_TO.read_text(encoding="utf-8")
+    start, end = "<!-- quality-recall:start -->", "<!-- quality-recall:end -->"
+    if start not in text or end not in text:
+        raise SystemExit(f"{HOW_TO} has no {start} … {end} section")
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    HOW_TO.write_text(f"{head}{start}\n{markdown_text.rstrip()}\n{end}{tail}", encoding="utf-8")
+
+
 def main() -> None:
     import _report
 
@@ -346,7 +373,8 @@ def main() -> None:
     print(text)
     if args.write_docs:
         _report.write_section("quality", text)
-        print(f"\nwrote {_report.DOC} and {CHART}")
+        write_how_to(recall_table(result))
+        print(f"\nwrote {_report.DOC}, {HOW_TO} and {CHART}")
 
 
 if __name__ == "__main__":

@@ -482,6 +482,7 @@ def _source_issues(
     """
     observed: dict[str, dict[str, _Observed]] = {}
     doubtful: dict[str, str] = {}
+    checked: dict[tuple[str, object], str | None] = {}
     for record in records:
         at = record.provenance.observed_at
         if at > end:
@@ -490,7 +491,10 @@ def _source_issues(
         for field, value in record.values():
             if field not in _CONFLICT_FIELDS or field == "mobile":
                 continue
-            code = _strict_code(field, value, organisation)
+            if (field, value) in checked:
+                code = checked[field, value]
+            else:
+                code = checked[field, value] = _strict_code(field, value, organisation)
             if code is not None:
                 if at >= start:
                     doubtful.setdefault(field, code)
@@ -780,6 +784,7 @@ class QualitySummary:
         """
         try:
             figure_module: Any = importlib.import_module("matplotlib.figure")
+            patches: Any = importlib.import_module("matplotlib.patches")
         except ImportError:
             raise _usage(
                 "plot() needs matplotlib: pip install matplotlib",
@@ -802,8 +807,12 @@ class QualitySummary:
             [100 * self.share(code) for code, _ in ordered],
             color=[colours[ISSUES[code][0]] for code, _ in ordered],
         )
-        right.set_title("Customers with each issue (%)")
-        right.set_xlabel("% of customers (red completeness, amber accuracy, green freshness)")
+        right.set_title("Customers with each issue")
+        right.set_xlabel("% of customers")
+        right.legend(
+            handles=[patches.Patch(color=colour, label=name) for name, colour in colours.items()],
+            loc="lower right",
+        )
         figure.suptitle(
             f"Data quality as of {self.as_of.date().isoformat()}: {self.customers:,} customers"
         )
@@ -935,8 +944,29 @@ class QualityReport:
         return frame.astype({"contact_days": "Int64"})
 
 
+class _Holders:
+    """Which customers hold a mobile: one store look-up per number, remembered only for the
+    numbers several customers hold (so the memory grows with the findings, not the store)."""
+
+    def __init__(self, service: Service) -> None:
+        self._service = service
+        self._shared: dict[str, frozenset[str]] = {}
+
+    def of(self, number: str, customer_id: str) -> frozenset[str]:
+        known = self._shared.get(number)
+        if known is not None and customer_id in known:
+            return known
+        try:
+            found = frozenset(c.id for c in self._service.store.find(phone=number))
+        except ValidationError:
+            return frozenset()
+        if len(found) > 1:
+            self._shared[number] = found
+        return found
+
+
 def _shared(
-    service: Service, customer: Customer, partners: Collection[str], wrong: Collection[str]
+    holders: _Holders, customer: Customer, partners: Collection[str], wrong: Collection[str]
 ) -> set[str]:
     """The callable mobiles of a customer that other customers hold too (not counting the
     customers it is in an open candidate pair with: that is one finding already)."""
@@ -944,11 +974,8 @@ def _shared(
     for point in customer.contact_points:
         if point.kind is not ContactKind.MOBILE or not point.is_callable or point.value in wrong:
             continue
-        try:
-            holders = service.store.find(phone=point.value)
-        except ValidationError:
-            continue
-        if any(other.id != customer.id and other.id not in partners for other in holders):
+        others = holders.of(point.value, customer.id) - {customer.id}
+        if others - set(partners):
             found.add(point.value)
     return found
 
@@ -985,6 +1012,7 @@ def quality_report(
         service.require("export")
     total = service.counts().get("customers") or 0
     wrong = set(wrong_numbers(service))
+    holders = _Holders(service)
     partners: dict[str, dict[str, str]] = {}
     for pair in service.candidates():
         reason = str(getattr(pair.reason, "value", pair.reason))
@@ -996,7 +1024,7 @@ def quality_report(
     try:
         for customer in service.iter_customers():
             others = partners.get(customer.id, {})
-            shared = _shared(service, customer, others, wrong) if chosen.shared_numbers else set()
+            shared = _shared(holders, customer, others, wrong) if chosen.shared_numbers else set()
             row = assess(
                 customer,
                 as_of=when,
