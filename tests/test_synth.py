@@ -600,7 +600,7 @@ def test_resolution_on_a_memory_store_is_precise_and_recalls_most() -> None:
     assert loaded.events > 100
     assert metrics.records == loaded.records
     assert metrics.precision >= 0.99  # measured: 1.0 for this seed
-    assert metrics.recall >= 0.95  # measured: 0.976
+    assert metrics.recall >= 0.95  # measured: 0.979 (0.96 to 0.99 over seeds 0-5)
     assert metrics.identity_accuracy == 1.0
     assert metrics.customers >= metrics.people
     assert metrics.open_pairs >= metrics.open_pairs_same_person > 0

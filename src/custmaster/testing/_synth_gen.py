@@ -242,6 +242,8 @@ class _Policy(NamedTuple):
     end: dt.date
     #: The mobile on file: what the core system, the renewal list and call-backs use.
     on_file: str
+    #: The issue, start and end days and the vehicle's registration as the extract writes them.
+    texts: tuple[str, ...]
 
 
 _new_row = tuple.__new__
@@ -341,6 +343,7 @@ class _Generator:
         self.th_id15 = rates.legacy_id + self.th_id
         self.th_name = rates.name_typo + rates.format / 4
         self.th_vin = rates.vin_typo + rates.format / 2
+        self.th_mobile = rates.phone_typo + rates.format
         self.th_date = rates.format / 2
 
     # -------------------------------------------------------------- the sequence of units
@@ -689,7 +692,7 @@ class _Generator:
             make_model = f"{producer.name}{code}"
         else:
             make_model = f"{brand}牌{code}{self._pick(DESCRIPTORS)}"
-        vds = "".join([self._pick(_VIN_CHARS) for _ in range(5)])
+        vds = "".join(rng.choices(_VIN_CHARS, k=5))
         year_code = _MODEL_YEAR[(registered.year - 1980) % 30]
         vin = f"{producer.wmi}{vds}0{year_code}{self._pick(_VIN_CHARS)}{self._digits(6)}"
         vin = vin[:8] + vin_check_digit(vin) + vin[9:]
@@ -753,10 +756,11 @@ class _Generator:
                 on_file = current  # the insurer learns the new number at the renewal
             numbers: dict[str, str] = {}
             policy = None
+            texts = self._dates(issue, start, end, vehicle.registered)
             for prefix, line in lines:
                 numbers[prefix] = no = self._policy_no(prefix, start.year, city)
                 renews = previous.get(prefix, "")
-                policy = _Policy(no, line, business, renews, issue, start, end, on_file)
+                policy = _Policy(no, line, business, renews, issue, start, end, on_file, texts)
                 owner.policies.append(no)
                 self._core_row(owner, policy, vehicle)
             assert policy is not None  # the last line: commercial if any, else compulsory
@@ -934,7 +938,7 @@ class _Generator:
             return name.replace("（", "(").replace("）", ")") + " "
         return " ".join(name) if "·" not in name else name.replace("·", ".")
 
-    def _mobile_cell(self, number: str, day: dt.date, header: str) -> str:
+    def _mobile_cell(self, number: str, day: dt.date, header: str, u: float = -1.0) -> str:
         """A mobile number as a file has it; labels whose number it is when it is not the
         customer's current one."""
         who = self.who
@@ -952,7 +956,8 @@ class _Generator:
         rates = self.rates
         typo = rates.phone_typo
         variant = typo + rates.format
-        u = self.rng.random()
+        if u < 0:
+            u = self.rng.random()
         if u >= variant:
             return number
         if u < typo:
@@ -991,14 +996,15 @@ class _Generator:
             return f"+86 {area[1:]} {subscriber}"
         return f"{area}-{subscriber}".translate(_FULL)
 
-    def _address_cell(self, day: dt.date, header: str, stale: bool = False) -> str:
+    def _address_cell(self, day: dt.date, header: str, stale: bool = False, u: float = -1.0) -> str:
         who = self.who
         addresses = who.addresses
         entry = addresses[0] if len(addresses) == 1 else who.address_at(day)
         rates = self.rates
         old = rates.stale_address if stale and entry is not addresses[0] else 0.0
         variant = old + rates.format
-        u = self.rng.random()
+        if u < 0:
+            u = self.rng.random()
         if u >= variant:
             return entry[1]
         if u < old:
@@ -1061,8 +1067,7 @@ class _Generator:
         # The most frequent row: the plain path of each cell is inline.
         draw = self.rng.random
         self._begin(who, _CORE, policy.no)
-        issue, start, end = self._dates(policy.issue, policy.start, policy.end)
-        registered = self._date(vehicle.registered)
+        issue, start, end, registered = policy.texts
         u = draw()
         name = who.name if u >= self.th_name else self._name_cell("被保险人", u=u)
         rid = who.rid
@@ -1082,6 +1087,23 @@ class _Generator:
             make_model = make_model.translate(_FULL)
         u = draw()
         vin = vehicle.vin if u >= self.th_vin else self._vin_cell(vehicle.vin, "车架号", u)
+        if len(who.addresses) == 1:
+            u = draw()
+            address = who.addresses[0][1]
+            if u < self.th_format:
+                address = self._address_cell(policy.issue, "客户地址", u=u)
+        else:
+            address = self._address_cell(policy.issue, "客户地址", stale=True)
+        number = policy.on_file
+        if len(who.mobiles) == 1 and number == who.mobiles[0][1]:  # the common case
+            u = draw()
+            mobile = (
+                number
+                if u >= self.th_mobile
+                else self._mobile_cell(number, policy.issue, "移动电话", u)
+            )
+        else:
+            mobile = self._mobile_cell(number, policy.issue, "移动电话")
         office = home = ""
         if who.office is not None and (who.kind == "organisation" or draw() < 0.6):
             office = self._landline_cell(who.office, "办公电话")
@@ -1103,10 +1125,10 @@ class _Generator:
             make_model,
             vin,
             vehicle.engine,
-            self._address_cell(policy.issue, "客户地址", stale=True),
+            address,
             office,
             home,
-            self._mobile_cell(policy.on_file, policy.issue, "移动电话"),
+            mobile,
         )
         self._add(self._moment(policy.issue), values)
 
@@ -1154,7 +1176,7 @@ class _Generator:
         self._add(self._moment(applied), values)
 
     def _underwriting_row(self, who: Who, policy: _Policy, vehicle: _Vehicle) -> None:
-        day = policy.issue - dt.timedelta(days=int(self.rng.random() * 4))
+        day = policy.issue  # the proposal is signed when the policy is issued
         self._begin(who, _UNDERWRITE, self._ref("TD" + policy.no[2:4], day.year))
         name = self._name_cell("被保险人")
         values = (
