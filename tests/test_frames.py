@@ -433,3 +433,36 @@ def test_polars_tables_match_the_pandas_ones() -> None:
     assert empty.shape == (0, len(frames.EVENT_COLUMNS))
     assert empty.schema["at"] == pl.Datetime("us", "UTC")
     assert scan_for_personal_data(str(store.to_polars("customers")), KNOWN) == ()
+
+
+# -- the HTML display of a customer -------------------------------------------------------------
+
+
+def test_customer_html_is_masked(service: Service) -> None:
+    _book(service)
+    zhang = service.get(_customer_id(service, ID_ZHANG))
+    page = zhang._repr_html_()
+    assert scan_for_personal_data(page, KNOWN) == ()
+    for shown in ("张*", mask("resident_id", ID_ZHANG), "1980-**-**", "福建省厦门市思明区******"):
+        assert shown in page
+    # contact points with their status, policies by role, and the fields with a history
+    assert '<td style="text-align:left">138****8000</td><td style="text-align:left">wrong' in page
+    assert "0592-*****56" in page
+    assert "reached" in page
+    assert "z***@example.com" in page
+    assert 'P1</td><td style="text-align:left">insured' in page
+    assert page.count("<table>") == 4
+
+
+def test_customer_html_escapes_every_value() -> None:
+    from custmaster.model import Customer
+
+    organisation = Customer(
+        id="C1", kind="organisation", name='A&B <i>物流</i> "有限" 公司', uscc=USCC
+    )
+    page = organisation._repr_html_()
+    assert "<i>" not in page
+    assert "&amp;" in page
+    assert page.count("<table>") == 1  # no contact points, policies or history
+    assert mask("uscc", USCC) in page
+    assert USCC not in page
