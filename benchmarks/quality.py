@@ -10,9 +10,9 @@ planted defect (`custmaster.testing.synth.Defect`) against the report:
 - **in the record**: the defect reached the customer holding the row, judged from the ground
   truth (the wrong, former or other person's number is one of its contact points; it has no ID;
   the mistyped name or stale address is among its records: a call-back that reached nobody
-  keeps only its number and outcome). Formatting variants and
-  15-digit IDs are normalised at import and invalid VINs left out (vehicles are not scored):
-  those are not counted;
+  keeps only its number and outcome), counted once per customer however many rows repeat it.
+  Formatting variants and 15-digit IDs are normalised at import and invalid VINs left out
+  (vehicles are not scored): those are not counted;
 - **found**: the report flagged it: the number itself (reported wrong, stale, on another
   customer, one of several mobiles from different channels), an issue on the field (name,
   address), the missing ID or mobile, or, for a number of another person and a name written
@@ -29,7 +29,7 @@ import argparse
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +74,20 @@ _PAIRED_PHONES = frozenset({"family_phone", "other_phone"})
 class _Place:
     """Where a defect row ended: its customer and the phone numbers the row carried."""
 
-    __slots__ = ("customer_id", "phones", "record")
+    __slots__ = ("customer_id", "phones", "record", "values")
 
-    def __init__(self, customer_id: str, phones: Iterable[str], *, record: bool) -> None:
+    def __init__(
+        self,
+        customer_id: str,
+        phones: Iterable[str],
+        *,
+        record: bool,
+        values: dict[str, str] | None = None,
+    ) -> None:
         self.customer_id = customer_id
         self.phones = frozenset(phones)
+        #: The record's name and address.
+        self.values = values or {}
         #: Whether the row is a source record (else a call-back event: only its number and
         #: outcome are kept).
         self.record = record
@@ -92,7 +101,8 @@ def _places(store: Any) -> dict[tuple[str, str], _Place]:
             phones = [
                 p for p in (record.mobile, record.home_phone, record.office_phone) if p is not None
             ]
-            found[record.provenance.key] = _Place(customer.id, phones, record=True)
+            values = {f: v for f, v in (("name", record.name), ("address", record.address)) if v}
+            found[record.provenance.key] = _Place(customer.id, phones, record=True, values=values)
         for event in store.events(customer.id):
             found.setdefault(
                 ("callback", event.id), _Place(customer.id, [event.contact_value], record=False)
@@ -118,8 +128,42 @@ def _no_id(customer: Customer) -> bool:
     return not (customer.resident_id or customer.uscc or customer.id_document)
 
 
+def _judge(
+    kind: str, truth: synth.Truth, place: _Place, customer: Customer, row: CustomerQuality
+) -> tuple[object, bool, bool] | None:
+    """``(what, in the record, found)`` of one defect row; ``what`` tells one defect from
+    another (a number repeated on ten rows is one defect). None for an unknown kind."""
+    if kind in _PHONE_KINDS:
+        if kind == "wrong_number":
+            numbers = place.phones & set(truth.wrong_numbers)
+        elif kind == "stale_phone":
+            numbers = place.phones & set(truth.former_phones)
+        else:
+            own = set(truth.phones) | set(truth.former_phones) | set(truth.wrong_numbers)
+            numbers = place.phones - own
+        numbers &= {p.value for p in customer.contact_points}
+        paired = kind in _PAIRED_PHONES and row.has("open_candidate")
+        found = paired or _number_flagged(customer, row, numbers)
+        return tuple(sorted(numbers)), bool(numbers), found
+    if kind in ("missing_id", "id_typo"):
+        return "", _no_id(customer), row.has("missing_id") or row.has("missing_uscc")
+    if kind == "phone_typo":
+        callable_mobile = any(
+            p.kind.value == "mobile" and p.is_callable for p in customer.contact_points
+        )
+        return "", not callable_mobile, row.has("missing_mobile")
+    if kind in ("name_typo", "honorific"):
+        found = _has_field(row, "name") or row.has("open_candidate")
+        return place.values.get("name"), place.record, found
+    if kind == "stale_address":
+        return place.values.get("address"), place.record, _has_field(row, "address")
+    return None
+
+
 def measure(book: synth.Book, store: Any, report: QualityReport) -> dict[str, dict[str, int]]:
-    """Per defect kind: ``planted``, ``in_record`` and ``found`` (see the module description).
+    """Per defect kind: ``planted`` rows, ``rows_in_record``, and the distinct defects
+    ``in_record`` and ``found`` (see the module description): a number or a misspelt name
+    repeated on several rows of one customer is one defect.
 
     Also ``not_in_store``: defect rows that are neither a record nor an event of the store
     (a call-back that reached nobody and whose number no customer has).
@@ -135,8 +179,8 @@ def measure(book: synth.Book, store: Any, report: QualityReport) -> dict[str, di
         return customers[customer_id]
 
     spoiled: set[str] = set()
+    distinct: dict[str, dict[tuple[str, object], bool]] = {}
     for truth in book.truth():
-        own = set(truth.phones) | set(truth.former_phones) | set(truth.wrong_numbers)
         for defect in truth.defects:
             counts = figures.setdefault(defect.kind, Counter())
             counts["planted"] += 1
@@ -148,54 +192,17 @@ def measure(book: synth.Book, store: Any, report: QualityReport) -> dict[str, di
                 continue
             spoiled.add(place.customer_id)
             customer, row = customer_of(place.customer_id), rows[place.customer_id]
-            held = {p.value for p in customer.contact_points}
-            present: bool
-            found: Callable[[], bool]
-            if defect.kind in _PHONE_KINDS:
-                if defect.kind == "wrong_number":
-                    numbers = place.phones & set(truth.wrong_numbers)
-                elif defect.kind == "stale_phone":
-                    numbers = place.phones & set(truth.former_phones)
-                else:
-                    numbers = place.phones - own
-                numbers &= held
-                present = bool(numbers)
-                paired = defect.kind in _PAIRED_PHONES and row.has("open_candidate")
-
-                def found() -> bool:
-                    return paired or _number_flagged(customer, row, numbers)  # noqa: B023
-
-            elif defect.kind in ("missing_id", "id_typo"):
-                present = _no_id(customer)
-
-                def found() -> bool:
-                    return row.has("missing_id") or row.has("missing_uscc")  # noqa: B023
-
-            elif defect.kind == "phone_typo":
-                present = not any(p.kind.value == "mobile" and p.is_callable
-                                  for p in customer.contact_points)  # fmt: skip
-
-                def found() -> bool:
-                    return row.has("missing_mobile")  # noqa: B023
-
-            elif defect.kind in ("name_typo", "honorific"):
-                present = place.record
-
-                def found() -> bool:
-                    return _has_field(row, "name") or row.has("open_candidate")  # noqa: B023
-
-            elif defect.kind == "stale_address":
-                present = place.record
-
-                def found() -> bool:
-                    return _has_field(row, "address")  # noqa: B023
-
-            else:
+            judged = _judge(defect.kind, truth, place, customer, row)
+            if judged is None:
                 counts["unknown_kind"] += 1
                 continue
+            what, present, found = judged
             if present:
-                counts["in_record"] += 1
-                counts["found"] += found()
+                counts["rows_in_record"] += 1
+                distinct.setdefault(defect.kind, {})[(place.customer_id, what)] = found
+    for kind, seen in distinct.items():
+        figures[kind]["in_record"] = len(seen)
+        figures[kind]["found"] = sum(seen.values())
     result = {kind: dict(counts) for kind, counts in sorted(figures.items())}
     fragments = _fragments(book, places)
     for label, chosen in (
@@ -266,11 +273,13 @@ def recall_table(result: dict[str, Any]) -> str:
         f"Book: {book.people:,} people and {book.organisations:,} organisations, seed "
         f"{book.seed}, {book.years} years to {book.as_of.isoformat()}; default rules. "
         "*In the record*: the defect reached the customer holding the row (judged from the "
-        "ground truth); *found*: the report flagged it as the last column says. Recall is "
-        "found / in the record.",
+        "ground truth); a number or misspelt name repeated on several rows of one customer "
+        "is one defect. *Found*: the report flagged it as the last column says. Recall is "
+        "found / defects in the record.",
         "",
-        "| defect | planted | in the record | found | recall | found by |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| defect | rows planted | rows in the record | defects in the record | found | recall "
+        "| found by |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     total = Counter[str]()
     for kind, counts in defects.items():
@@ -278,12 +287,13 @@ def recall_table(result: dict[str, Any]) -> str:
             continue
         total.update(counts)
         lines.append(
-            f"| `{kind}` | {counts.get('planted', 0):,} | {counts.get('in_record', 0):,} | "
-            f"{counts.get('found', 0):,} | {_recall(counts)} | {FOUND_BY.get(kind, '')} |"
+            f"| `{kind}` | {counts.get('planted', 0):,} | {counts.get('rows_in_record', 0):,} | "
+            f"{counts.get('in_record', 0):,} | {counts.get('found', 0):,} | {_recall(counts)} | "
+            f"{FOUND_BY.get(kind, '')} |"
         )
     lines.append(
-        f"| **all** | {total['planted']:,} | {total['in_record']:,} | {total['found']:,} | "
-        f"{_recall(dict(total))} | |"
+        f"| **all** | {total['planted']:,} | {total['rows_in_record']:,} | "
+        f"{total['in_record']:,} | {total['found']:,} | {_recall(dict(total))} | |"
     )
     lines += ["", "Not counted (absorbed at import by design):", ""]
     for kind, why in ABSORBED.items():
