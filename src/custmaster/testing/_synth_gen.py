@@ -861,9 +861,8 @@ class _Generator:
         self.who, self.file, self.ref = who, file, ref
 
     def _add(self, when: int, values: tuple[str, ...]) -> None:
-        who, ref, file = self.who, self.ref, self.file
-        self.rows.append(_new_row(Row, (when, file, ref, who, values)))
-        who.records.append((_CHANNELS[file], ref))
+        # (the rows' keys go to ``who.records`` once the unit's rows are in time order)
+        self.rows.append(_new_row(Row, (when, self.file, self.ref, self.who, values)))
 
     def _defect(self, header: str, kind: str) -> None:
         self.who.defects.append((_CHANNELS[self.file], self.ref, header, kind))
@@ -1177,11 +1176,17 @@ class _Generator:
 
     def _underwriting_row(self, who: Who, policy: _Policy, vehicle: _Vehicle) -> None:
         day = policy.issue  # the proposal is signed when the policy is issued
+        draw = self.rng.random
         self._begin(who, _UNDERWRITE, self._ref("TD" + policy.no[2:4], day.year))
-        name = self._name_cell("被保险人")
+        u = draw()
+        name = who.name if u >= self.th_name else self._name_cell("被保险人", u=u)
+        u = draw()
+        plate = (
+            vehicle.plate if u >= self.th_format else self._plate_cell(vehicle.plate, "车牌号", u)
+        )
         values = (
             self.ref,
-            self._date(day),
+            policy.texts[0],
             policy.no,
             policy.line,
             name,
@@ -1190,7 +1195,7 @@ class _Generator:
             self._uscc_cell("统一社会信用代码"),
             self._mobile_cell(policy.on_file, day, "移动电话"),
             self._address_cell(day, "客户地址"),
-            self._plate_cell(vehicle.plate, "车牌号"),
+            plate,
             self._vin_cell(vehicle.vin, "车架号"),
             vehicle.make_model,
         )
@@ -1251,14 +1256,22 @@ class _Generator:
         end = policy.end
         listed = end - dt.timedelta(days=45)
         self._begin(who, _RENEWAL, self._ref("XB", listed.year))
+        draw = rng.random
+        listed_text, end_text = self._dates(listed, end)
+        u = draw()
+        name = who.name if u >= self.th_name else self._name_cell("被保险人", u=u)
+        u = draw()
+        plate = (
+            vehicle.plate if u >= self.th_format else self._plate_cell(vehicle.plate, "车牌号", u)
+        )
         values = (
             self.ref,
-            self._date(listed),
+            listed_text,
             policy.no,
             policy.line,
-            self._date(end),
-            self._name_cell("被保险人"),
-            self._plate_cell(vehicle.plate, "车牌号"),
+            end_text,
+            name,
+            plate,
             self._mobile_cell(policy.on_file, listed, "联系电话"),
             self._address_cell(listed, "客户地址", stale=True),
         )
