@@ -920,15 +920,16 @@ class QualityReport:
 
     def to_pandas(self) -> Any:
         """The rows as a pandas ``DataFrame`` (`CSV_COLUMNS`; numbers as numbers, days as a
-        nullable integer). Needs pandas (``pip install pandas``), imported only here."""
+        nullable integer). Needs pandas (``pip install 'custmaster[pandas]'``), imported only
+        here."""
         rows = self._rows()
         try:
             pandas: Any = importlib.import_module("pandas")
         except ImportError:
             raise _usage(
-                "to_pandas() needs pandas: pip install pandas",
+                "to_pandas() needs pandas: pip install pandas (or 'custmaster[pandas]')",
                 "quality.pandas",
-                "to_pandas() 需要 pandas：pip install pandas",
+                "to_pandas() 需要 pandas：pip install pandas（或 'custmaster[pandas]'）",
             ) from None
         numbers = ("score", "completeness", "accuracy", "freshness", "contacts", "open_pairs")
         data: dict[str, list[Any]] = {column: [] for column in CSV_COLUMNS}
