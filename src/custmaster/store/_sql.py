@@ -74,7 +74,6 @@ __all__ = [
     "encode_record",
     "encode_view",
     "migrations",
-    "policy_fingerprint",
     "split_script",
 ]
 
@@ -114,6 +113,8 @@ _RETRYABLE = frozenset({"store.conflict", "store.busy"})
 
 #: Index kinds `_index_keys` answers (as `custmaster.store.memory.MemoryStore` does).
 _KEYED = frozenset({*STRONG_KINDS, "name", "policy_no"})
+
+_KEYED_SQL = ", ".join(f"'{kind}'" for kind in sorted(_KEYED))
 
 #: Index kinds whose payload is a `VehicleCover`, or a date.
 _COVER_KINDS = frozenset({"plate", "vin"})
@@ -305,12 +306,6 @@ def decode_record(data: Mapping[str, Any]) -> SourceRecord:
         return from_dict(SourceRecord, data)
 
 
-def policy_fingerprint(policy: MergePolicy) -> str:
-    """What a stored state depends on in a merge policy: channel order and rule names."""
-    rules = sorted((field, rule.name) for field, rule in policy.rules.items())
-    return json.dumps([list(policy.channels.codes), rules], ensure_ascii=False)
-
-
 def _plain(value: Any) -> Any:
     """JSON for the values a golden state holds (dates, enums, lines, documents)."""
     if value is None or isinstance(value, (str, int, float)):
@@ -330,14 +325,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def encode_view(state: GoldenState, fingerprint: str) -> str:
+def encode_view(state: GoldenState) -> str:
     """The current view of a customer as JSON, for readers of the database.
 
-    ``fields`` maps each field address (``"name"``, ``"policy.<no>.cover_end"``) to its
-    current value, ``roles`` each policy number to the customer's roles, ``contacts`` lists
-    ``[kind, value, first seen, last seen, status]``; ``size`` counts the records and
-    ``policy`` names the merge rules. custmaster itself recomputes a state from the log
-    (`custmaster.merge.build`) and caches it.
+    ``fields`` maps each of the customer's own fields (``name``, ``address``,
+    ``extra.<column>`` …) to its current value, ``policies`` each policy number to the
+    customer's roles on it (the policy itself: `custmaster.store.Store.policy`), ``contacts``
+    lists ``[kind, value, first seen, last seen, status]``; ``size`` counts the records.
+    custmaster itself recomputes a state from the log (`custmaster.merge.build`) and caches it.
     """
     contacts = []
     for (kind, value), contact in state.contacts.items():
@@ -352,15 +347,14 @@ def encode_view(state: GoldenState, fingerprint: str) -> str:
             ]
         )
     fields = {}
-    for path in state.paths():
-        value = state.value(path)
-        fields[path] = value if type(value) is str else _plain(value)
+    for name in state.fields:
+        value = state.value(name)
+        fields[name] = value if type(value) is str else _plain(value)
     data = {
         "v": _VIEW_VERSION,
-        "policy": fingerprint,
         "size": state.size,
         "fields": fields,
-        "roles": {number: sorted(roles) for number, roles in state.roles.items()},
+        "policies": {number: sorted(roles) for number, roles in state.roles.items()},
         "contacts": contacts,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
@@ -424,13 +418,22 @@ def _lock_keys(record: SourceRecord) -> list[tuple[str, str]]:
 
 def _lookups(record: SourceRecord) -> list[tuple[str, str]]:
     """The (kind, key) index entries resolving ``record`` looks up."""
-    found = []
-    for family, key in _lock_keys(record):
-        if family == "record":
-            continue
-        if family in ("plate", "vin"):
-            found.append((f"orphan_{family}", key))
-        found.append((family, key))
+    found = [(k.kind, k.value) for k in strong_keys(record)]
+    if record.policy_no:
+        found.append(("policy_no", record.policy_no))
+    if record.plate:
+        found += [("plate", record.plate), ("orphan_plate", record.plate)]
+    if record.vin:
+        found += [("vin", record.vin), ("orphan_vin", record.vin)]
+    for field in PHONE_FIELDS:
+        value = getattr(record, field)
+        if value:
+            found.append(("phone", value))
+    name = record.name
+    if name:
+        birth = birth_date_of(record)
+        if birth is not None:
+            found.append(("name_birth", f"{name}|{birth.isoformat()}"))
     return found
 
 
@@ -562,11 +565,12 @@ class SQLStore(BaseStore):
                 code="store.cache_size",
                 message_zh="cache_size 应为客户数（不小于 0）。",
             )
-        self._fingerprint = policy_fingerprint(self.merge_policy)
         self._cache: OrderedDict[str, tuple[int, GoldenState]] = OrderedDict()
         self._cache_size = cache_size
         self._tx: _Tx | None = None
         self._bulk = False
+        #: The records `_rebuild` read outside a transaction, for the next `_records_of`.
+        self._memo: tuple[str, list[SourceRecord]] | None = None
 
     # ------------------------------------------------------------------ dialect
 
@@ -627,6 +631,7 @@ class SQLStore(BaseStore):
     # ------------------------------------------------------------------ transactions
 
     def _begin(self) -> None:
+        self._memo = None
         self._db_begin()
         self._tx = _Tx()
 
@@ -689,7 +694,7 @@ class SQLStore(BaseStore):
         inserts = []
         updates = []
         for customer_id, state in tx.pending.items():
-            text = encode_view(state, self._fingerprint)
+            text = encode_view(state)
             if customer_id in tx.created:
                 inserts.append((customer_id, 1, state.size, text))
                 tx.versions[customer_id] = 1
@@ -824,10 +829,22 @@ class SQLStore(BaseStore):
         return state
 
     def _rebuild(self, customer_id: str) -> GoldenState:
-        """A customer's state computed from its records and events (the log is the truth)."""
-        return build(
-            self._records_of(customer_id), self._events(customer_id, None), self.merge_policy
+        """A customer's state computed from its records and events (the log is the truth).
+
+        Outside a transaction the records are kept for the `_records_of` call that reading a
+        customer makes next (`BaseStore.get`), so that they are read once.
+        """
+        rows = self._run(
+            "SELECT 0 AS k, seq, channel, source_ref, body FROM cm_records WHERE customer_id = ? "
+            "UNION ALL SELECT 1, 0, id, '', body FROM cm_events WHERE customer_id = ? "
+            "ORDER BY 1, 2",
+            (customer_id, customer_id),
         )
+        records = [self._record(body, (a, b)) for k, _, a, b, body in rows if k == 0]
+        events = [self._event(body, a) for k, _, a, _, body in rows if k == 1]
+        if self._tx is None:
+            self._memo = (customer_id, records)
+        return build(records, events, self.merge_policy)
 
     def _bad_row(self, table: str, ident: str) -> StoreError:
         return StoreError(
@@ -905,6 +922,11 @@ class SQLStore(BaseStore):
         tx.record_rows[record.provenance.key] = (customer_id, record)
 
     def _records_of(self, customer_id: str) -> Sequence[SourceRecord]:
+        memo = self._memo
+        if memo is not None:
+            self._memo = None
+            if memo[0] == customer_id and self._tx is None:
+                return memo[1]
         rows = self._run(
             "SELECT channel, source_ref, body FROM cm_records WHERE customer_id = ? ORDER BY seq",
             (customer_id,),
@@ -1275,7 +1297,8 @@ class SQLStore(BaseStore):
             for customer_id in chunk:
                 tx.keys[customer_id] = {}
             rows = self._sql(
-                f"SELECT customer_id, kind, key, payload, grp FROM cm_index WHERE {condition}",
+                f"SELECT customer_id, kind, key, payload, grp FROM cm_index WHERE {condition} "
+                f"AND (grp <> '' OR kind IN ({_KEYED_SQL}))",
                 params,
             )
             groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}

@@ -21,6 +21,7 @@ are not custmaster's, raise `custmaster.StoreError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
@@ -52,6 +53,7 @@ _SEQUENCES = {
     "pair_saved": "cm_pair_saved_seq",
 }
 _ID_BLOCK = 128
+_ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 _MIGRATION_LOCK = "cm_migration"
 
 
@@ -234,9 +236,13 @@ class PostgresStore(SQLStore):
     _converted: ClassVar[dict[str, str]] = {}
 
     def _prepare_sql(self, sql: str) -> str:
+        """``?`` placeholders as psycopg's: arrays (``?::text[]``) sent in binary, which
+        psycopg dumps many times faster than text arrays."""
         converted = self._converted.get(sql)
         if converted is None:
-            converted = self._converted[sql] = sql.replace("%", "%%").replace("?", "%s")
+            escaped = sql.replace("%", "%%")
+            converted = _ARRAY_MARK.sub("%b", escaped).replace("?", "%s")
+            self._converted[sql] = converted
         return converted
 
     def _sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -1,0 +1,468 @@
+"""Benchmark the durable stores: bulk ingest with resolution and merge, concurrency, lookups.
+
+On ``--n`` seeded synthetic source records (default 1,000,000; about 0.3 customers per
+record, see ``_store_synth.py``), each measurement in a fresh subprocess:
+
+* bulk ingest into SQLite and into PostgreSQL (records/s of the ingest calls only; making
+  the records is timed apart), peak RSS of the process;
+* the practical ceiling: a plain ``executemany`` insert of the same rows into a SQLite table
+  with three indexes (phone, resident ID, policy number), and the ratio;
+* PostgreSQL with 1, 2 and 4 importing processes at once (aggregate records/s), each run
+  checked afterwards: every record stored once, no resident ID on two customers, the same
+  number of customers as one importer made;
+* lookups by phone, resident ID and policy number in the big store (``store.find``, median
+  and 99th percentile, ms);
+* ingest time for n/100, n/10 and n records, drawn to docs/benchmark-ingest.png.
+
+PostgreSQL runs when ``CUSTMASTER_TEST_POSTGRES_URL`` (or ``--postgres URL``) names a server;
+each run uses its own schema, dropped afterwards. ``--write-docs`` writes the "store" section
+of docs/benchmarks.md.
+
+    python benchmarks/store.py --n 100000 --write-docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import secrets
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import _store_synth as synth  # noqa: E402
+from _report import machine, write_section  # noqa: E402
+
+CHART = HERE.parent / "docs" / "benchmark-ingest.png"
+BATCH = 1000
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _batches(n: int, shard: int = 0, shards: int = 1) -> Any:
+    """Batches of ``BATCH`` records; with shards, every ``shards``-th batch from ``shard``."""
+    stream = synth.records(n)
+    index = 0
+    while True:
+        batch = list(islice(stream, BATCH))
+        if not batch:
+            return
+        if index % shards == shard:
+            yield batch
+        index += 1
+
+
+# -- workers (each runs in its own process) ------------------------------------------------------
+
+
+def work_ingest(url: str, n: int) -> dict[str, Any]:
+    """Bulk ingest ``n`` records into a new store at ``url``; time the ingest calls only."""
+    from custmaster.store import open_store
+
+    store = open_store(url)
+    ingest = 0.0
+    made = 0.0
+    records = 0
+    start = time.perf_counter()
+    for batch in _batches(n):
+        t0 = time.perf_counter()
+        store.bulk_ingest(batch, batch_size=BATCH)  # type: ignore[attr-defined]
+        ingest += time.perf_counter() - t0
+        records += len(batch)
+    made = time.perf_counter() - start - ingest
+    counts = store.counts()
+    store.close()
+    return {
+        "records": records,
+        "seconds": ingest,
+        "generate_seconds": made,
+        "rate": records / ingest,
+        "peak_rss_mb": _peak_rss_mb(),
+        "counts": counts,
+    }
+
+
+def work_plain(path: str, n: int) -> dict[str, Any]:
+    """``executemany`` the same records' fields into a table with three indexes."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA cache_size = -65536")
+    columns = [
+        "channel",
+        "source_ref",
+        "observed_at",
+        "resident_id",
+        "name",
+        "mobile",
+        "address",
+        "postcode",
+        "policy_no",
+        "line",
+        "cover_start",
+        "cover_end",
+        "plate",
+        "vin",
+        "make_model",
+    ]
+    db.execute(f"CREATE TABLE plain ({', '.join(columns)})")
+    for column in ("mobile", "resident_id", "policy_no"):
+        db.execute(f"CREATE INDEX plain_{column} ON plain ({column})")
+    marks = ", ".join("?" for _ in columns)
+    seconds = 0.0
+    records = 0
+    for batch in _batches(n):
+        rows = []
+        for r in batch:
+            p = r.provenance
+            rows.append(
+                (
+                    p.channel.code,
+                    p.source_ref,
+                    p.observed_at.isoformat(),
+                    r.resident_id,
+                    r.name,
+                    r.mobile,
+                    r.address,
+                    r.postcode,
+                    r.policy_no,
+                    None if r.line is None else r.line.code,
+                    None if r.cover_start is None else r.cover_start.isoformat(),
+                    None if r.cover_end is None else r.cover_end.isoformat(),
+                    r.plate,
+                    r.vin,
+                    r.make_model,
+                )
+            )
+        t0 = time.perf_counter()
+        db.execute("BEGIN")
+        db.executemany(f"INSERT INTO plain VALUES ({marks})", rows)
+        db.execute("COMMIT")
+        seconds += time.perf_counter() - t0
+        records += len(rows)
+    db.close()
+    return {"records": records, "seconds": seconds, "rate": records / seconds}
+
+
+def work_shard(url: str, n: int, shard: int, shards: int, start_at: float) -> dict[str, Any]:
+    """One of ``shards`` concurrent importers: its batches made first, then ingested."""
+    from custmaster.store import open_store
+
+    batches = list(_batches(n, shard, shards))
+    store = open_store(url)
+    while time.time() < start_at:
+        time.sleep(0.01)
+    t0 = time.perf_counter()
+    retries = 0
+    for batch in batches:
+        retries += store.bulk_ingest(batch, batch_size=BATCH).retries  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - t0
+    store.close()
+    return {
+        "records": sum(len(b) for b in batches),
+        "seconds": seconds,
+        "retries": retries,
+        "finished_at": time.time(),
+    }
+
+
+def work_lookups(url: str, n: int, samples: int) -> dict[str, Any]:
+    """Median and 99th percentile of ``store.find`` by phone, resident ID and policy number."""
+    from custmaster.store import open_store
+
+    rng = random.Random(5)
+    customers = max(1, int(n * 0.29))
+    store = open_store(url)
+    found: dict[str, Any] = {}
+    for kind, value in (
+        ("phone", synth.mobile),
+        ("resident_id", synth.resident_id),
+        ("policy_no", lambda i: f"PDAA2026{i:08d}"),
+    ):
+        times = []
+        hits = 0
+        for _ in range(samples):
+            i = rng.randrange(customers)
+            t0 = time.perf_counter()
+            result = store.find(**{kind: value(i)})
+            times.append(time.perf_counter() - t0)
+            hits += bool(result)
+        times.sort()
+        found[kind] = {
+            "median_ms": statistics.median(times) * 1000,
+            "p99_ms": times[int(len(times) * 0.99) - 1] * 1000,
+            "hit_rate": hits / samples,
+        }
+    store.close()
+    return found
+
+
+def work_check(url: str, n: int) -> dict[str, Any]:
+    """After a concurrent run: records, customers, and one customer per resident ID."""
+    from custmaster.store import open_store
+
+    store = open_store(url)
+    counts = store.counts()
+    duplicates = int(
+        store._sql(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM (SELECT key FROM cm_index WHERE kind = 'resident_id' "
+            "AND payload = 'owner' GROUP BY key HAVING count(DISTINCT customer_id) > 1) d"
+        )[0][0]
+    )
+    keys = int(
+        store._sql("SELECT count(DISTINCT (channel, source_ref)) FROM cm_records")[0][0]  # type: ignore[attr-defined]
+    )
+    store.close()
+    return {"counts": counts, "ids_on_two_customers": duplicates, "distinct_records": keys}
+
+
+# -- orchestration ---------------------------------------------------------------------------------
+
+
+def _run(*args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _spawn(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, __file__, "--worker", *args], stdout=subprocess.PIPE, text=True
+    )
+
+
+class _Schemas:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.names: list[str] = []
+
+    def new(self) -> str:
+        import psycopg
+
+        name = f"cm_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{name}"')
+        self.names.append(name)
+        return f"{self.url}{'&' if '?' in self.url else '?'}schema={name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            for name in self.names:
+                connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def _chart(points: dict[str, list[tuple[int, float]]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    for label, values in points.items():
+        xs = [x for x, _ in values]
+        axis.plot(xs, [y for _, y in values], marker="o", label=label)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("source records")
+    axis.set_ylabel("ingest time (s)")
+    axis.set_title("custmaster bulk ingest: time grows linearly")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(CHART)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--postgres", default=os.environ.get("CUSTMASTER_TEST_POSTGRES_URL"))
+    parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--worker", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    if args.worker:
+        kind, *rest = args.worker
+        if kind == "ingest":
+            result = work_ingest(rest[0], int(rest[1]))
+        elif kind == "plain":
+            result = work_plain(rest[0], int(rest[1]))
+        elif kind == "shard":
+            result = work_shard(rest[0], int(rest[1]), int(rest[2]), int(rest[3]), float(rest[4]))
+        elif kind == "lookups":
+            result = work_lookups(rest[0], int(rest[1]), int(rest[2]))
+        else:
+            result = work_check(rest[0], int(rest[1]))
+        print(json.dumps(result))
+        return
+
+    n = args.n
+    folder = Path(tempfile.mkdtemp(prefix="cm-bench-"))
+    sizes = sorted({max(1000, n // 100), max(1000, n // 10), n})
+    command = f"python benchmarks/store.py --n {n}"
+    if args.postgres:
+        command = f"CUSTMASTER_TEST_POSTGRES_URL=… {command}"
+    report: dict[str, Any] = {"n": n, "sizes": sizes, "command": command + " --write-docs"}
+    print(f"{n:,} records; {machine()}", flush=True)
+
+    plain = _run("plain", str(folder / "plain.db"), str(n))
+    print(f"plain executemany: {plain['rate']:,.0f} rows/s", flush=True)
+    report["plain"] = plain
+    sqlite_runs = {}
+    for size in sizes:
+        url = f"sqlite:///{folder}/store-{size}.db"
+        sqlite_runs[size] = _run("ingest", url, str(size))
+        print(
+            f"SQLite {size:,}: {sqlite_runs[size]['rate']:,.0f} rec/s, "
+            f"{sqlite_runs[size]['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+    report["sqlite"] = sqlite_runs
+    report["sqlite_lookups"] = _run(
+        "lookups", f"sqlite:///{folder}/store-{n}.db", str(n), str(args.samples)
+    )
+    print("SQLite lookups:", report["sqlite_lookups"], flush=True)
+
+    if args.postgres:
+        schemas = _Schemas(args.postgres)
+        try:
+            pg_runs = {}
+            for size in sizes:
+                pg_runs[size] = _run("ingest", schemas.new(), str(size))
+                print(f"PostgreSQL {size:,}: {pg_runs[size]['rate']:,.0f} rec/s", flush=True)
+            report["postgres"] = pg_runs
+            big = schemas.names[-1]
+            report["postgres_lookups"] = _run(
+                "lookups", f"{args.postgres}?schema={big}", str(n), str(args.samples)
+            )
+            concurrent = {}
+            for shards in (1, 2, 4):
+                url = schemas.new()
+                _run("check", url, "0")  # creates the schema's tables before the race
+                start_at = time.time() + 5 + shards * n / 40_000
+                workers = [
+                    _spawn("shard", url, str(n), str(s), str(shards), str(start_at))
+                    for s in range(shards)
+                ]
+                results = []
+                for worker in workers:
+                    out, _ = worker.communicate()
+                    assert worker.returncode == 0
+                    results.append(json.loads(out.strip().splitlines()[-1]))
+                wall = max(r["finished_at"] for r in results) - start_at
+                check = _run("check", url, str(n))
+                concurrent[shards] = {
+                    "seconds": wall,
+                    "rate": n / wall,
+                    "retries": sum(r["retries"] for r in results),
+                    "check": check,
+                }
+                print(f"PostgreSQL x{shards}: {n / wall:,.0f} rec/s, {check}", flush=True)
+            report["postgres_concurrent"] = concurrent
+        finally:
+            schemas.drop()
+
+    points = {"SQLite": [(s, sqlite_runs[s]["seconds"]) for s in sizes]}
+    if "postgres" in report:
+        points["PostgreSQL"] = [(s, report["postgres"][s]["seconds"]) for s in sizes]
+    _chart(points)
+    (folder / "report.json").write_text(json.dumps(report, indent=2, default=str))
+    text = _markdown(report)
+    print(text)
+    if args.write_docs:
+        write_section("store", text)
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    n = report["n"]
+    sqlite_big = report["sqlite"][n]
+    plain = report["plain"]
+    lines = [
+        "## Stores: bulk ingest, concurrency, lookups",
+        "",
+        f"`{report['command']}` — {machine()}. {n:,} seeded synthetic source records "
+        f"({sqlite_big['counts']['customers']:,} customers, "
+        f"{sqlite_big['counts']['candidates_open']:,} candidate pairs); batches of {BATCH:,}; "
+        "only the ingest calls are timed (making the records is not). Targets from the "
+        "storage issue in brackets.",
+        "",
+        "| ingest | records/s | peak RSS | vs plain insert |",
+        "| --- | ---: | ---: | ---: |",
+        f"| plain `executemany`, SQLite table with 3 indexes (the ceiling) | "
+        f"{plain['rate']:,.0f} | | 1.0× |",
+        f"| SQLite store: resolution + merge (≥ 15,000) | {sqlite_big['rate']:,.0f} | "
+        f"{sqlite_big['peak_rss_mb']:.0f} MB | {plain['rate'] / sqlite_big['rate']:.1f}× slower |",
+    ]
+    if "postgres" in report:
+        pg = report["postgres"][n]
+        lines.append(
+            f"| PostgreSQL store, 1 importer (≥ 10,000) | {pg['rate']:,.0f} | "
+            f"{pg['peak_rss_mb']:.0f} MB | {plain['rate'] / pg['rate']:.1f}× slower |"
+        )
+    lines += [
+        "",
+        "| records | SQLite s | SQLite rec/s |"
+        + (" PostgreSQL s | PostgreSQL rec/s |" if "postgres" in report else ""),
+        "| ---: | ---: | ---: |" + (" ---: | ---: |" if "postgres" in report else ""),
+    ]
+    for size in report["sizes"]:
+        row = report["sqlite"][size]
+        line = f"| {size:,} | {row['seconds']:.1f} | {row['rate']:,.0f} |"
+        if "postgres" in report:
+            pg_row = report["postgres"][size]
+            line += f" {pg_row['seconds']:.1f} | {pg_row['rate']:,.0f} |"
+        lines.append(line)
+    lines += ["", "![ingest time by size](benchmark-ingest.png)", ""]
+    if "postgres_concurrent" in report:
+        lines += [
+            "| PostgreSQL importers | aggregate records/s | retried batches | records stored "
+            "| IDs on two customers | customers |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for shards, row in report["postgres_concurrent"].items():
+            check = row["check"]
+            lines.append(
+                f"| {shards} | {row['rate']:,.0f} | {row['retries']} | "
+                f"{check['distinct_records']:,} of {n:,} | {check['ids_on_two_customers']} | "
+                f"{check['counts']['customers']:,} |"
+            )
+        lines.append("")
+    lines += [
+        "| `store.find` in the big store | SQLite median ms | SQLite p99 ms |"
+        + (" PostgreSQL median ms | PostgreSQL p99 ms |" if "postgres_lookups" in report else ""),
+        "| --- | ---: | ---: |" + (" ---: | ---: |" if "postgres_lookups" in report else ""),
+    ]
+    for kind in ("phone", "resident_id", "policy_no"):
+        row = report["sqlite_lookups"][kind]
+        line = (
+            f"| by {kind} (median < 0.3, p99 < 2) | {row['median_ms']:.2f} | {row['p99_ms']:.2f} |"
+        )
+        if "postgres_lookups" in report:
+            pg_row = report["postgres_lookups"][kind]
+            line += f" {pg_row['median_ms']:.2f} | {pg_row['p99_ms']:.2f} |"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
