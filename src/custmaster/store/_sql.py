@@ -626,6 +626,9 @@ class SQLStore(BaseStore):
 
     #: `_lock` takes locks (PostgreSQL): compute them. SQLite serialises writers instead.
     _locks_keys: ClassVar[bool] = False
+    #: `_prepare` reads ahead what a batch needs: worth it where a statement is a round trip
+    #: to a server, not for SQLite, whose statements cost microseconds.
+    _prefetches: ClassVar[bool] = True
     _for_update: ClassVar[str] = ""
 
     # ------------------------------------------------------------------ transactions
@@ -1253,6 +1256,11 @@ class SQLStore(BaseStore):
         of the customers those name, and their states.
         """
         tx = self._require_tx()
+        self._bulk = True
+        tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
+        tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
+        if not self._prefetches:
+            return
         lookups: set[tuple[str, str]] = set()
         keys: set[tuple[str, str]] = set()
         if self._locks_keys:
@@ -1311,9 +1319,6 @@ class SQLStore(BaseStore):
                 tx.groups.setdefault(group_key, entries)
             tx.grouped.update(chunk)
         self._prefetch_states(tx, customers)
-        tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
-        tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
-        self._bulk = True
 
     def _prefetch_states(self, tx: _Tx, customers: Sequence[str]) -> None:
         wanted = [c for c in customers if c not in tx.loaded]
