@@ -65,11 +65,15 @@ if TYPE_CHECKING:
         register_store,
     )
     from custmaster.validate.phone import PhoneNumber
+    from custmaster.workflows.quality import QualityReport, QualityRules, quality_report
     from custmaster.workflows.reading import open_table
     from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "quality_report": "custmaster.workflows.quality",
+    "QualityRules": "custmaster.workflows.quality",
+    "QualityReport": "custmaster.workflows.quality",
     "open_store": "custmaster.store",
     "register_store": "custmaster.store",
     "MemoryStore": "custmaster.store",
@@ -153,6 +157,8 @@ __all__ = [
     "PolicyRole",
     "PolicyStatus",
     "Provenance",
+    "QualityReport",
+    "QualityRules",
     "Role",
     "Service",
     "SourceRecord",
@@ -172,6 +178,7 @@ __all__ = [
     "mask",
     "open_store",
     "open_table",
+    "quality_report",
     "register_store",
     "to_dict",
     "to_json",
