@@ -68,7 +68,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -572,21 +572,87 @@ def _check_encoding(encoding: str) -> str:
     return "gb18030" if normalised == "gbk" else normalised
 
 
+class _Sink:
+    """Where the rows of one file go, in blocks: `rows` is filled by the writer (with lines
+    of text when `joined`, else with tuples of cells), `flush` writes them out, `close`
+    finishes the file."""
+
+    __slots__ = ("count", "rows")
+
+    #: Whether the writer adds each row as one line of comma-separated text.
+    joined = False
+
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+        self.count = 0
+
+    def flush(self) -> None:
+        self.count += len(self.rows)
+        self._write(self.rows)
+        self.rows.clear()
+
+    def _write(self, rows: list[Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _CsvSink(_Sink):
+    """A CSV file. No generated cell holds a comma, a quote or a line break (the tables have
+    none), so no cell needs quoting: the lines are what `csv.writer` would write, faster."""
+
+    __slots__ = ("handle",)
+
+    joined = True
+
+    def __init__(self, path: Path, encoding: str, headers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.handle = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115
+        self.handle.write(",".join(headers) + "\r\n")
+
+    def _write(self, rows: list[Any]) -> None:
+        if rows:
+            self.handle.write("\r\n".join(rows) + "\r\n")
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.handle.close()
+
+
+class _XlsxSink(_Sink):
+    """An XLSX workbook of one sheet, written by openpyxl in write-only mode."""
+
+    __slots__ = ("path", "sheet", "workbook")
+
+    def __init__(self, path: Path, name: str, headers: tuple[str, ...]) -> None:
+        from openpyxl import Workbook
+
+        super().__init__()
+        self.path = path
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(title=name)
+        self.sheet.append(list(headers))
+
+    def _write(self, rows: list[Any]) -> None:
+        for row in rows:
+            self.sheet.append(list(row))
+
+    def close(self) -> None:
+        self.flush()
+        self.workbook.save(self.path)
+
+
 def _write(
-    book: Book,
-    directory: str | Path,
-    *,
-    open_file: Any,
-    write_row: Any,
-    close_file: Any,
-    suffix: str,
+    book: Book, directory: str | Path, *, suffix: str, open_sink: Callable[[Path, Layout], _Sink]
 ) -> WriteResult:
     started = time.perf_counter()
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     paths = {layout.name: target / f"{layout.name}{suffix}" for layout in FILES}
-    handles = [open_file(paths[layout.name], layout) for layout in FILES]
-    counts = [0] * len(FILES)
+    sinks: list[_Sink] = []
     people = organisations = 0
     defects: Counter[str] = Counter()
     truth_path = target / "truth.jsonl"
@@ -594,26 +660,31 @@ def _write(
         ensure_ascii=False, separators=(",", ":"), check_circular=False
     ).encode
     try:
+        for layout in FILES:
+            sinks.append(open_sink(paths[layout.name], layout))
+        join = ",".join if sinks[0].joined else tuple
         with open(truth_path, "w", encoding="utf-8", newline="\n") as truth_file:
             for unit in book.units():
                 for row in unit.rows:
-                    write_row(handles[row.file], row.values)
-                    counts[row.file] += 1
+                    sinks[row.file].rows.append(join(row.values))
+                for sink in sinks:
+                    if len(sink.rows) >= 2048:
+                        sink.flush()
                 lines = []
                 for who in unit.people:
                     if who.kind == "person":
                         people += 1
                     else:
                         organisations += 1
-                    defects.update(d[3] for d in who.defects)
+                    defects.update([d[3] for d in who.defects])
                     lines.append(encode(_truth_json(who)))
                 truth_file.write("\n".join(lines) + "\n")
     finally:
-        for handle in handles:
-            close_file(handle)
+        for sink in sinks:
+            sink.close()
     return WriteResult(
         directory=target,
-        rows={layout.name: counts[i] for i, layout in enumerate(FILES)},
+        rows={layout.name: sinks[i].count for i, layout in enumerate(FILES)},
         paths=paths,
         truth_path=truth_path,
         people=people,
@@ -621,36 +692,6 @@ def _write(
         defects=dict(sorted(defects.items())),
         seconds=time.perf_counter() - started,
     )
-
-
-class _Lines:
-    """A CSV file written in blocks of lines.
-
-    No generated cell holds a comma, a quote or a line break (the tables have none), so no
-    cell needs quoting: the lines are what `csv.writer` would write, only faster.
-    """
-
-    __slots__ = ("handle", "lines")
-
-    def __init__(self, path: Path, encoding: str, headers: tuple[str, ...]) -> None:
-        self.handle = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115
-        self.lines = [",".join(headers)]
-
-    def add(self, values: tuple[str, ...]) -> None:
-        self.lines.append(",".join(values))
-        if len(self.lines) >= 1024:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.lines:
-            self.handle.write("\r\n".join(self.lines) + "\r\n")
-            self.lines.clear()
-
-    def close(self) -> None:
-        try:
-            self.flush()
-        finally:
-            self.handle.close()
 
 
 def write_csv(book: Book, directory: str | Path, encoding: str = "utf-8-sig") -> WriteResult:
@@ -662,23 +703,11 @@ def write_csv(book: Book, directory: str | Path, encoding: str = "utf-8-sig") ->
     Files of the same name in ``directory`` are replaced.
     """
     chosen = _check_encoding(encoding)
-
-    def open_file(path: Path, layout: Layout) -> _Lines:
-        return _Lines(path, chosen, layout.headers)
-
-    def write_row(handle: _Lines, values: tuple[str, ...]) -> None:
-        handle.add(values)
-
-    def close_file(handle: _Lines) -> None:
-        handle.close()
-
     return _write(
         book,
         directory,
-        open_file=open_file,
-        write_row=write_row,
-        close_file=close_file,
         suffix=".csv",
+        open_sink=lambda path, layout: _CsvSink(path, chosen, layout.headers),
     )
 
 
@@ -687,29 +716,14 @@ def write_xlsx(book: Book, directory: str | Path) -> WriteResult:
     ``truth.jsonl``. Needs openpyxl (``pip install 'custmaster[excel]'``); cells are text, as
     core-system exports write them (so long ID numbers keep their digits)."""
     try:
-        from openpyxl import Workbook
+        import openpyxl  # noqa: F401
     except ImportError:  # pragma: no cover - openpyxl is a test dependency
         raise ImportError("write_xlsx needs openpyxl: pip install 'custmaster[excel]'") from None
-
-    def open_file(path: Path, layout: Layout) -> tuple[Any, Any, Path]:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=layout.name)
-        sheet.append(list(layout.headers))
-        return workbook, sheet, path
-
-    def write_row(handle: tuple[Any, Any, Path], values: tuple[str, ...]) -> None:
-        handle[1].append(list(values))
-
-    def close_file(handle: tuple[Any, Any, Path]) -> None:
-        handle[0].save(handle[2])
-
     return _write(
         book,
         directory,
-        open_file=open_file,
-        write_row=write_row,
-        close_file=close_file,
         suffix=".xlsx",
+        open_sink=lambda path, layout: _XlsxSink(path, layout.name, layout.headers),
     )
 
 
