@@ -668,7 +668,7 @@ def _write(
                 for row in unit.rows:
                     sinks[row.file].rows.append(join(row.values))
                 for sink in sinks:
-                    if len(sink.rows) >= 2048:
+                    if len(sink.rows) >= 256:
                         sink.flush()
                 lines = []
                 for who in unit.people:
