@@ -3,6 +3,9 @@
 `service` is parametrised over the memory store, SQLite (a file in ``tmp_path``) and PostgreSQL
 (a fresh schema on the server of ``CUSTMASTER_TEST_POSTGRES_URL``; skipped with the reason when
 unset, a failure under ``CI=true``, see ``_store_helpers``).
+
+PYTEST_DONT_REWRITE: the module holds no assertions, and the doctest collector imports it
+before the test modules register it as a plugin.
 """
 
 from __future__ import annotations
