@@ -65,12 +65,33 @@ if TYPE_CHECKING:
         register_store,
     )
     from custmaster.validate.phone import PhoneNumber
+    from custmaster.workflows.callbacks import import_callbacks, record_callback
+    from custmaster.workflows.channels import import_channel_file
+    from custmaster.workflows.classification import ClassificationRules, classify_customers
+    from custmaster.workflows.contact_entry import enter_contacts, lookup_policy
+    from custmaster.workflows.core_import import import_core_extract
+    from custmaster.workflows.demo import run_demo
+    from custmaster.workflows.endorsements import apply_endorsement, import_endorsements
     from custmaster.workflows.quality import QualityReport, QualityRules, quality_report
     from custmaster.workflows.reading import open_table
+    from custmaster.workflows.renewals import export_renewals, renewal_rows
     from custmaster.workflows.validation import validate_file
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "import_core_extract": "custmaster.workflows.core_import",
+    "import_channel_file": "custmaster.workflows.channels",
+    "apply_endorsement": "custmaster.workflows.endorsements",
+    "import_endorsements": "custmaster.workflows.endorsements",
+    "record_callback": "custmaster.workflows.callbacks",
+    "import_callbacks": "custmaster.workflows.callbacks",
+    "lookup_policy": "custmaster.workflows.contact_entry",
+    "enter_contacts": "custmaster.workflows.contact_entry",
+    "renewal_rows": "custmaster.workflows.renewals",
+    "export_renewals": "custmaster.workflows.renewals",
+    "classify_customers": "custmaster.workflows.classification",
+    "ClassificationRules": "custmaster.workflows.classification",
+    "run_demo": "custmaster.workflows.demo",
     "quality_report": "custmaster.workflows.quality",
     "QualityRules": "custmaster.workflows.quality",
     "QualityReport": "custmaster.workflows.quality",
@@ -126,6 +147,7 @@ __all__ = [
     "BusinessType",
     "CandidatePair",
     "Channel",
+    "ClassificationRules",
     "ContactEvent",
     "ContactKind",
     "ContactOutcome",
@@ -172,14 +194,26 @@ __all__ = [
     "VehicleCatalog",
     "VehicleClass",
     "__version__",
+    "apply_endorsement",
+    "classify_customers",
     "classify_vehicle",
+    "enter_contacts",
+    "export_renewals",
     "from_dict",
     "from_json",
+    "import_callbacks",
+    "import_channel_file",
+    "import_core_extract",
+    "import_endorsements",
+    "lookup_policy",
     "mask",
     "open_store",
     "open_table",
     "quality_report",
+    "record_callback",
     "register_store",
+    "renewal_rows",
+    "run_demo",
     "to_dict",
     "to_json",
     "validate_file",
