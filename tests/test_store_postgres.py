@@ -318,3 +318,43 @@ def test_every_lookup_uses_an_index(postgres_schemas: Schemas) -> None:
             assert "Seq Scan" not in plan, (query, plan)
     finally:
         raw.close()
+
+
+@pytest.mark.postgres
+def test_batches_needing_more_locks_than_allowed_are_cut(postgres_schemas: Schemas) -> None:
+    url = postgres_schemas.new()
+    people = [
+        rec(f"R{n}", resident_id=_resident_id(n), mobile=f"138{n:08d}", name="张伟")
+        for n in range(60)
+    ]
+    sizes: list[int] = []
+    with PostgresStore(f"{url}&max_locks=40") as store:
+        assert store.max_locks == 40
+        result = store.bulk_ingest(people, batch_size=60, on_batch=lambda r: sizes.append(len(r)))
+        assert sum(sizes) == 60
+        assert len(sizes) > 1
+        assert max(sizes) <= 40 // 3
+        assert result.counts["new_customer"] == 60
+        assert_consistent(store)
+    with pytest.raises(StoreError) as info:
+        PostgresStore(f"{url}&max_locks=none")
+    assert info.value.code == "store.option"
+
+
+def test_a_full_lock_table_is_a_retryable_busy_error() -> None:
+    import psycopg
+
+    store = PostgresStore.__new__(PostgresStore)
+    store._errors = psycopg.errors
+    store._location = "postgresql://db/x"
+    with pytest.raises(StoreError) as info:
+        store._raise(psycopg.errors.lookup("53200")("out of shared memory"))
+    assert info.value.code == "store.busy"
+    assert "max_locks_per_transaction" in str(info.value)
+
+
+def _resident_id(n: int) -> str:
+    body = f"110105198001{1 + n // 900:02d}{n % 900 + 100:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]

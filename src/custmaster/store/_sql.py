@@ -626,6 +626,9 @@ class SQLStore(BaseStore):
 
     #: `_lock` takes locks (PostgreSQL): compute them. SQLite serialises writers instead.
     _locks_keys: ClassVar[bool] = False
+    #: The most keys one transaction of `bulk_ingest` locks (`_lock`); batches needing more
+    #: are cut into several transactions.
+    max_locks: int = 1_000_000
     #: `_prepare` reads ahead what a batch needs: worth it where a statement is a round trip
     #: to a server, not for SQLite, whose statements cost microseconds.
     _prefetches: ClassVar[bool] = True
@@ -1378,7 +1381,8 @@ class SQLStore(BaseStore):
         Memory stays flat whatever the length of ``records`` (it is read one batch at a
         time). A batch that meets a concurrent importer's lock (``store.conflict``) or a busy
         database (``store.busy``) is rolled back and run again, up to ``attempts`` times.
-        ``on_batch`` is called with the results of each committed batch. Interrupted (even
+        ``on_batch`` is called with the results of each committed batch (where a batch
+        would lock more than `max_locks` keys, with those of each part). Interrupted (even
         killed), an import loses at most its uncommitted batch; running it again completes
         it without duplicates (ingest is idempotent by channel and source reference).
         """
@@ -1409,6 +1413,13 @@ class SQLStore(BaseStore):
         on_batch: Callable[[Sequence[IngestResult]], object] | None,
         attempts: int,
     ) -> None:
+        if self._locks_keys and len(batch) > 1:
+            pieces = self._within_lock_budget(batch)
+            if len(pieces) > 1:
+                for piece in pieces:
+                    self._ingest_batch(piece, result, offset, on_batch, attempts)
+                    offset += len(piece)
+                return
         ready = [item for item in batch if isinstance(item, SourceRecord)]
         for attempt in range(1, attempts + 1):
             try:
@@ -1425,6 +1436,21 @@ class SQLStore(BaseStore):
             if on_batch is not None:
                 on_batch(results)
             return
+
+    def _within_lock_budget(
+        self, batch: list[SourceRecord | Mapping[str, Any]]
+    ) -> list[list[SourceRecord | Mapping[str, Any]]]:
+        """``batch`` cut, in order, into pieces that each lock at most `max_locks` keys."""
+        pieces: list[list[SourceRecord | Mapping[str, Any]]] = [[]]
+        keys: set[tuple[str, str]] = set()
+        for item in batch:
+            mine = _lock_keys(item) if isinstance(item, SourceRecord) else []
+            if pieces[-1] and len(keys.union(mine)) > self.max_locks:
+                pieces.append([])
+                keys = set()
+            pieces[-1].append(item)
+            keys.update(mine)
+        return pieces
 
     # ------------------------------------------------------------------ JSONL
 

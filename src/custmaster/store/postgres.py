@@ -53,6 +53,9 @@ _SEQUENCES = {
     "pair_saved": "cm_pair_saved_seq",
 }
 _ID_BLOCK = 128
+#: Keys one transaction locks at most: four importers at once fit the lock table of a
+#: server with default settings (max_locks_per_transaction 64 × max_connections 100).
+_DEFAULT_MAX_LOCKS = 1000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 _MIGRATION_LOCK = "cm_migration"
 
@@ -99,6 +102,7 @@ class PostgresStore(SQLStore):
         cache_size: int = 20_000,
         schema: str | None = None,
         connect_timeout: int = 10,
+        max_locks: int | None = None,
     ) -> None:
         driver = _psycopg()
         self._errors = driver.errors
@@ -110,8 +114,13 @@ class PostgresStore(SQLStore):
         for name, value in parse_qsl(parts.query, keep_blank_values=True):
             if name == "schema":
                 schema = schema or value
+            elif name == "max_locks":
+                max_locks = max_locks if max_locks is not None else _positive(value, name)
             else:
                 query.append((name, value))
+        self.max_locks = (
+            _DEFAULT_MAX_LOCKS if max_locks is None else _positive(max_locks, "max_locks")
+        )
         conninfo = urlunsplit(
             parts._replace(scheme="postgresql", query=urlencode(query, quote_via=quote))
         )
@@ -310,6 +319,14 @@ class PostgresStore(SQLStore):
             )
         elif isinstance(error, errors.LockNotAvailable):
             code, en, zh = ("store.busy", f"{where} is locked by another writer", "被锁定")
+        elif sqlstate == "53200":
+            code, en, zh = (
+                "store.busy",
+                f"the server of {where} ran out of lock space (too many importers holding key "
+                "locks at once): retry, use fewer importers or a smaller max_locks, or raise "
+                "max_locks_per_transaction",
+                f"{where} 的服务器锁空间不足；请重试、减少导入进程或调大 max_locks_per_transaction",
+            )
         elif isinstance(error, errors.ReadOnlySqlTransaction):
             code, en, zh = (
                 "store.read_only",
@@ -407,6 +424,16 @@ class PostgresStore(SQLStore):
 
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"{column} = ANY(?::text[])", [list(values)]
+
+
+def _positive(value: object, name: str) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        _option_error(f"{name} is a positive whole number.")
+    if number < 1:
+        _option_error(f"{name} is a positive whole number.")
+    return number
 
 
 def _first_line(error: BaseException) -> str:
