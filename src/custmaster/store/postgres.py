@@ -12,7 +12,10 @@ about the same person take turns while all others proceed; customer rows are loc
 (``SELECT … FOR UPDATE``) before they change. ``UNIQUE (channel, source_ref)`` makes a
 duplicate record impossible even for code that bypasses the locks; a deadlock or a unique
 violation rolls the batch back with ``store.conflict``, and `SQLStore.bulk_ingest` runs it
-again. Ids come from sequences (they may have gaps; they never repeat).
+again. Ids come from sequences (they may have gaps; they never repeat). One transaction
+locks at most ``max_locks`` keys (default 1,000; ``?max_locks=`` in the URL), since the
+server's lock table is shared by all sessions; `SQLStore.bulk_ingest` cuts a batch that needs
+more into several transactions.
 
 Opening a schema made by an older custmaster migrates it in one transaction, under an advisory
 lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
