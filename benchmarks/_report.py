@@ -59,6 +59,6 @@ def command_line() -> str:
     """The command that is running, for the docs."""
     return (
         "python "
-        + " ".join(Path(sys.argv[0]).as_posix().split("/")[-2:])
+        + "/".join(Path(sys.argv[0]).as_posix().split("/")[-2:])
         + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
     )
