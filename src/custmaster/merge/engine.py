@@ -103,6 +103,18 @@ _PHONE_KINDS = frozenset({"mobile", "home", "office", "fax"})
 _VOICE = frozenset({"mobile", "home", "office"})
 
 _POLICY_PREFIX = "policy."
+_UTC = dt.timezone.utc
+
+# How `GoldenState.add` routes a record's field: (contact kind or None, contact point only,
+# policy field). Fields not listed (person fields, ``extra.*``) are single-valued person fields.
+_Route = tuple[str | None, bool, bool]
+_PERSON: _Route = (None, False, False)
+_SKIP: _Route = (None, True, False)
+_ROUTES: dict[str, _Route] = {
+    "policy_no": _SKIP,
+    **dict.fromkeys(POLICY_FIELDS, (None, False, True)),
+    **{name: (kind, name in _CONTACT_ONLY, False) for name, kind in CONTACT_KINDS.items()},
+}
 
 
 class RecordLike(Protocol):
@@ -221,6 +233,14 @@ class ContactState(NamedTuple):
 
 
 _Seen = tuple[dt.datetime, dt.datetime, tuple[tuple[str, int], ...]]
+
+
+def _earlier(p: Provenance, score: tuple[int, str], q: Provenance, channels: ChannelOrder) -> bool:
+    """Whether ``p`` (channel score ``score``) precedes ``q`` as a customer's first record:
+    observed earlier; on equal times, the more trusted channel, then the higher reference."""
+    if p.observed_at != q.observed_at:
+        return p.observed_at < q.observed_at
+    return (score, p.source_ref) > (channels.score(q.channel), q.source_ref)
 
 
 def _seen_again(seen: _Seen, at: dt.datetime, channel: str) -> _Seen:
@@ -415,10 +435,6 @@ class GoldenState:
 
     # -- adding ------------------------------------------------------------------------
 
-    def _first_key(self, record: RecordLike) -> tuple[Any, ...]:
-        p = record.provenance
-        return (-p.observed_at.timestamp(), self.policy.channels.score(p.channel), p.source_ref)
-
     def add(self, record: RecordLike, journal: list[Any] | None = None) -> None:
         """Fold one source record in; touches only the fields the record carries.
 
@@ -426,16 +442,16 @@ class GoldenState:
         take it back (a store's transaction rollback).
         """
         p = record.provenance
-        channels = self.policy.channels
-        score = channels.score(p.channel)
+        channel = p.channel
+        score = self.policy.channels.score(channel)
         at = p.observed_at
-        key = (at, score, p.source_ref)
+        key = (at.astimezone(_UTC), score, p.source_ref)
         entry: _Entry = (key, record)
         if journal is not None:
             journal += (_ATTR, self, "size", self.size)
         self.size += 1
         first = self._first
-        if first is None or self._first_key(record) > self._first_key(first):
+        if first is None or _earlier(p, score, first.provenance, self.policy.channels):
             if journal is not None:
                 journal += (_ATTR, self, "_first", first)
             self._first = record
@@ -454,15 +470,16 @@ class GoldenState:
                 if journal is not None:
                     journal += (_ITEM, self.roles, policy_no, roles or _MISSING)
                 self.roles[policy_no] = tuple(sorted((*roles, role_code)))
-        rules = self.policy.rules
+        by_rule = bool(self.policy.rules)
         contacts = self._contacts
         fields = self.fields
-        code = p.channel.code
-        kinds = CONTACT_KINDS
+        code = channel.code
+        # a state's first record under NEWEST only: every field it carries wins
+        fresh = self.size == 1 and not by_rule
         for name, value in record.values():
-            if name == "policy_no":
-                continue
-            kind = kinds.get(name)
+            # how the field is merged: a contact point, and/or a person or policy field
+            route = _ROUTES.get(name, _PERSON)
+            kind = route[0]
             if kind is not None:
                 ckey = (kind, value)
                 seen = contacts.get(ckey)
@@ -474,24 +491,26 @@ class GoldenState:
                     if journal is not None:
                         journal += (_ITEM, contacts, ckey, seen)
                     contacts[ckey] = _seen_again(seen, at, code)
-                if name in _CONTACT_ONLY:
-                    continue
-            if policy_fields is not None and name in POLICY_FIELDS:
-                target = policy_fields
-            else:
-                target = fields
-            if not rules or self.policy.rule(name) is NEWEST:
-                current = target.get(name)
-                if current is None:
-                    target[name] = entry
-                    if journal is not None:
-                        journal += (_ITEM, target, name, _MISSING)
-                elif key > current[0]:
-                    target[name] = entry
-                    if journal is not None:
-                        journal += (_ITEM, target, name, current)
-            else:
+            if route[1]:
+                continue
+            target = policy_fields if route[2] and policy_fields is not None else fields
+            if fresh:
+                target[name] = entry
+                if journal is not None:
+                    journal += (_ITEM, target, name, _MISSING)
+                continue
+            if by_rule and self.policy.rule(name) is not NEWEST:
                 self._add_by_rule(name, value, p, target, policy_no, entry=entry, journal=journal)
+                continue
+            current = target.get(name)
+            if current is None:
+                target[name] = entry
+                if journal is not None:
+                    journal += (_ITEM, target, name, _MISSING)
+            elif key > current[0]:
+                target[name] = entry
+                if journal is not None:
+                    journal += (_ITEM, target, name, current)
 
     def _add_by_rule(
         self,
@@ -633,7 +652,7 @@ class GoldenState:
                 record = records[key]
                 p = record.provenance
                 found = entries[key] = (
-                    (p.observed_at, channels.score(p.channel), p.source_ref),
+                    (p.observed_at.astimezone(_UTC), channels.score(p.channel), p.source_ref),
                     record,
                 )
             return found
@@ -731,6 +750,20 @@ class GoldenState:
             return self.value(field_path(name, policy_no))
         entry = fields.get(name)
         return None if entry is None else record_value(entry[1], name)
+
+    def policy_values(self, policy_no: str, names: Iterable[str]) -> list[Any]:
+        """The current values of fields ``names`` of policy ``policy_no``, in order (None for
+        each unknown): `policy_value` for several fields at once."""
+        fields = self.policies.get(policy_no)
+        if fields is None:
+            return [None for _ in names]
+        if self._slots:
+            return [self.value(field_path(name, policy_no)) for name in names]
+        values = []
+        for name in names:
+            entry = fields.get(name)
+            values.append(None if entry is None else record_value(entry[1], name))
+        return values
 
     def paths(self) -> list[str]:
         """Every field address that has a current value, sorted."""

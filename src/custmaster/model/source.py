@@ -24,6 +24,7 @@ SourceRecord(provenance=..., name='张*', ..., mobile='138****8000', ...)
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -264,15 +265,17 @@ class SourceRecord:
     def values(self) -> Iterator[tuple[str, Any]]:
         """Each canonical field that holds a value, as ``(name, value)``, in field order, then
         each extra column as ``("extra.<name>", text)``."""
-        for name in FIELDS:
-            value = getattr(self, name)
-            if value is not None:
-                yield name, value
-        for key, value in self.extra.items():
-            yield f"extra.{key}", value
+        every = zip(FIELDS, _ALL(self), strict=True)
+        present = [(name, value) for name, value in every if value is not None]
+        if self.extra:
+            present += [(f"extra.{key}", value) for key, value in self.extra.items()]
+        return iter(present)
 
 
 #: The canonical field names of a `SourceRecord`, in order (``provenance`` and ``extra`` aside).
 FIELDS: tuple[str, ...] = tuple(
     a.name for a in attrs.fields(SourceRecord) if a.name not in ("provenance", "extra")
 )
+
+# Reads every canonical field at once (in `FIELDS` order).
+_ALL = operator.attrgetter(*FIELDS)
