@@ -138,6 +138,8 @@ def _mask_key(key: StrongKey) -> str:
 class _Builder:
     """Collects the outcome of one resolution."""
 
+    __slots__ = ("absorb", "lookups", "pairs", "target", "via", "why")
+
     def __init__(self, lookups: Lookups) -> None:
         self.lookups = lookups
         self.target: str | None = None
@@ -170,7 +172,7 @@ class _Builder:
     def result(self, *, owner: bool, orphan: bool) -> Resolution:
         me = self.target
         drafts: list[PairDraft] = []
-        for other in sorted(self.pairs):
+        for other in sorted(self.pairs) if self.pairs else ():
             if other == me or other in self.absorb:
                 continue
             if me is not None and self.lookups.kept_apart(me, other):
@@ -180,9 +182,9 @@ class _Builder:
             me,
             self.via,
             owner=owner,
-            absorb=tuple(self.absorb),
-            pairs=tuple(drafts),
-            why=tuple(self.why),
+            absorb=tuple(self.absorb) if self.absorb else (),
+            pairs=tuple(drafts) if drafts else (),
+            why=tuple(self.why) if self.why else (),
             orphan=orphan,
         )
 
@@ -191,7 +193,7 @@ def resolve(record: RecordLike, lookups: Lookups) -> Resolution:
     """Decide which customer ``record`` belongs to (see the module documentation)."""
     b = _Builder(lookups)
     keys = strong_keys(record)
-    contradicted = contradictions(record)
+    contradicted = contradictions(record) if keys else ()
     if contradicted:
         evidence = tuple(
             Evidence(field, stated, derived, "stated | from the resident ID")
@@ -204,22 +206,29 @@ def resolve(record: RecordLike, lookups: Lookups) -> Resolution:
         _soft_pairs(record, keys, b)
         return b.result(owner=False, orphan=False)
 
-    _by_strong_keys(keys, b)
+    if keys:
+        _by_strong_keys(keys, b)
     policy_no = getattr(record, "policy_no", None)
     matched = _by_policy(record, policy_no, keys, b) if policy_no else False
     if b.target is None and not keys and not policy_no and not matched:
         _by_vehicle(record, b)
-    _join_orphans(record, b)
+    if policy_no:
+        _join_orphans(record, b)
     _soft_pairs(record, keys, b)
-    vehicle = getattr(record, "plate", None) or getattr(record, "vin", None)
-    orphan = bool(vehicle) and not keys and not policy_no and b.via == "new"
+    orphan = (
+        not keys
+        and not policy_no
+        and b.via == "new"
+        and bool(getattr(record, "plate", None) or getattr(record, "vin", None))
+    )
     return b.result(owner=True, orphan=orphan)
 
 
 def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
     owners: list[tuple[str, StrongKey]] = []
+    find = b.lookups.find
     for key in keys:
-        for cid, payload in b.lookups.find(key.kind, key.value):
+        for cid, payload in find(key.kind, key.value):
             if payload == "owner" and all(cid != c for c, _ in owners):
                 owners.append((cid, key))
             elif payload == "held":
@@ -247,8 +256,11 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
 
 
 def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b: _Builder) -> bool:
+    found = b.lookups.find("policy_no", policy_no)
+    if not found:
+        return False
     role = role_of(record)
-    on_policy = sorted({cid for cid, r in b.lookups.find("policy_no", policy_no) if r == role})
+    on_policy = sorted({cid for cid, r in found if r == role})
     if not on_policy:
         return False
     why = ("policy_no", policy_no, f"same policy, role {role}")
@@ -320,6 +332,10 @@ def _by_vehicle(record: RecordLike, b: _Builder) -> None:
         return
 
 
+#: The vehicle fields a record without strong key is remembered by, and their index kinds.
+_ORPHAN_KINDS = (("plate", "orphan_plate"), ("vin", "orphan_vin"))
+
+
 def _join_orphans(record: RecordLike, b: _Builder) -> None:
     """Step 5: a policy with its vehicle and cover joins earlier keyless records of it."""
     start = getattr(record, "cover_start", None)
@@ -328,11 +344,14 @@ def _join_orphans(record: RecordLike, b: _Builder) -> None:
         return
     if role_of(record) != DEFAULT_ROLE:
         return
-    for field in ("plate", "vin"):
+    for field, kind in _ORPHAN_KINDS:
         value = getattr(record, field, None)
         if not value:
             continue
-        for cid, day in sorted(b.lookups.find(f"orphan_{field}", value)):
+        found = b.lookups.find(kind, value)
+        if not found:
+            continue
+        for cid, day in sorted(found):
             if cid == b.target or cid in b.absorb or not start <= day <= end:
                 continue
             if b.strong_of(cid) or b.lookups.keys_of(cid, "policy_no"):
@@ -351,22 +370,14 @@ def _join_orphans(record: RecordLike, b: _Builder) -> None:
 
 def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> None:
     """Pairs for review from names, birth dates and phones: never merges."""
-    mine: set[StrongKey] | None = None
-
-    def my_keys() -> set[StrongKey]:
-        nonlocal mine
-        if mine is None:
-            mine = set(keys)
-            if b.target is not None:
-                mine |= b.strong_of(b.target)
-        return mine
-
+    find = b.lookups.find
     name = getattr(record, "name", None)
+    mine: set[StrongKey] | None = None
     for field in PHONE_FIELDS:
         phone = getattr(record, field, None)
         if not phone:
             continue
-        found = b.lookups.find("phone", phone)
+        found = find("phone", phone)
         if not found or (len(found) == 1 and found[0][0] == b.target):
             continue
         holders = sorted({cid for cid, _ in found})
@@ -378,25 +389,30 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
                 continue
             theirs = b.strong_of(other)
             evidence = Evidence(field, shown, shown, "same number")
-            if name and name in b.lookups.keys_of(other, "name") and not (my_keys() and theirs):
-                masked = mask_value("name", name)
-                b.pair(
-                    other,
-                    Reason.SAME_NAME_PHONE,
-                    evidence,
-                    Evidence("name", masked, masked, "same name; no ID on one side"),
-                )
-            else:
-                b.pair(other, Reason.SHARED_PHONE, evidence)
+            if name and name in b.lookups.keys_of(other, "name"):
+                if mine is None:
+                    mine = _my_keys(keys, b)
+                if not (mine and theirs):
+                    masked = mask_value("name", name)
+                    b.pair(
+                        other,
+                        Reason.SAME_NAME_PHONE,
+                        evidence,
+                        Evidence("name", masked, masked, "same name; no ID on one side"),
+                    )
+                    continue
+            b.pair(other, Reason.SHARED_PHONE, evidence)
     if not name:
         return
     birth = birth_date_of(record)
     if birth is None:
         return
-    for other, _ in b.lookups.find("name_birth", f"{name}|{birth.isoformat()}"):
+    for other, _ in find("name_birth", f"{name}|{birth.isoformat()}"):
         if other == b.target or other in b.absorb:
             continue
-        if my_keys() and b.strong_of(other):
+        if mine is None:
+            mine = _my_keys(keys, b)
+        if mine and b.strong_of(other):
             continue  # two IDs: namesakes born the same day are different people
         masked = mask_value("name", name)
         born = mask_value("birth_date", birth)
@@ -406,3 +422,11 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
             Evidence("name", masked, masked, "same name"),
             Evidence("birth_date", born, born, "same birth date"),
         )
+
+
+def _my_keys(keys: Sequence[StrongKey], b: _Builder) -> set[StrongKey]:
+    """The strong keys of the record and of the customer it attaches to."""
+    mine = set(keys)
+    if b.target is not None:
+        mine |= b.strong_of(b.target)
+    return mine
