@@ -126,6 +126,12 @@ class IndexEntry(NamedTuple):
         )
 
 
+# The policy fields its index entries are made of.
+_POLICY_KEYS = ("cover_start", "cover_end", "plate", "vin")
+
+# Builds a named tuple from a plain tuple of all its fields, without the Python-level __new__.
+_new = tuple.__new__
+
 #: The field whose mask an index kind's keys use.
 _KEY_FIELDS = {"phone": "mobile", "orphan_plate": "plate", "orphan_vin": "vin"}
 
@@ -148,14 +154,16 @@ def document_of(record: RecordLike) -> IdentityDocument | None:
 
 def strong_keys(record: RecordLike) -> tuple[StrongKey, ...]:
     """The strong keys of a record, most decisive first."""
-    keys: list[StrongKey] = []
     resident_id = getattr(record, "resident_id", None)
+    uscc = getattr(record, "uscc", None)
+    document = document_of(record)
+    if uscc is None and document is None:  # the common case: a person with a resident ID
+        return (_new(StrongKey, ("resident_id", resident_id)),) if resident_id else ()
+    keys: list[StrongKey] = []
     if resident_id:
         keys.append(StrongKey("resident_id", resident_id))
-    uscc = getattr(record, "uscc", None)
     if uscc:
         keys.append(StrongKey("uscc", uscc))
-    document = document_of(record)
     if document is not None:
         keys.append(StrongKey("document", "|".join(str(part or "") for part in document.key)))
     return tuple(keys)
@@ -221,27 +229,29 @@ def index_entries(record: RecordLike) -> Iterator[IndexEntry]:
     Strong keys are ``owner`` entries, or ``held`` when the record contradicts its own
     resident ID (`contradictions`): such a record's customer does not own the key.
     """
-    owner = not contradictions(record)
-    for key in strong_keys(record):
-        yield IndexEntry(key.kind, key.value, "owner" if owner else "held")
+    keys = strong_keys(record)
+    payload = "held" if keys and contradictions(record) else "owner"
+    entries = [_new(IndexEntry, (key.kind, key.value, payload, "")) for key in keys]
     for field in PHONE_FIELDS:
         value = getattr(record, field, None)
         if value:
-            yield IndexEntry("phone", value)
+            entries.append(_new(IndexEntry, ("phone", value, None, "")))
     email = getattr(record, "email", None)
     if email:
-        yield IndexEntry("email", email)
+        entries.append(_new(IndexEntry, ("email", email, None, "")))
     name = getattr(record, "name", None)
     birth = birth_date_of(record)
     if name:
-        yield IndexEntry("name", name)
+        entries.append(_new(IndexEntry, ("name", name, None, "")))
     if birth is not None:
-        yield IndexEntry("birth_date", birth.isoformat())
+        iso = birth.isoformat()
+        entries.append(_new(IndexEntry, ("birth_date", iso, None, "")))
         if name:
-            yield IndexEntry("name_birth", _name_birth(name, birth))
+            entries.append(_new(IndexEntry, ("name_birth", f"{name}|{iso}", None, "")))
     policy_no = getattr(record, "policy_no", None)
     if policy_no:
-        yield IndexEntry("policy_no", policy_no, role_of(record))
+        entries.append(_new(IndexEntry, ("policy_no", policy_no, role_of(record), "")))
+    return iter(entries)
 
 
 def orphan_entries(record: RecordLike) -> Iterator[IndexEntry]:
@@ -259,18 +269,16 @@ def policy_entries(state: GoldenState, policy_no: str, roles: Iterable[str]) -> 
     if policy_no not in state.policies:
         return []
     group = f"policy:{policy_no}"
-    start = state.policy_value(policy_no, "cover_start")
-    end = state.policy_value(policy_no, "cover_end")
-    plate = state.policy_value(policy_no, "plate")
-    vin = state.policy_value(policy_no, "vin")
+    start, end, plate, vin = state.policy_values(policy_no, _POLICY_KEYS)
     entries = []
     if plate or vin:
         for role in sorted(set(roles)):
-            cover = VehicleCover(policy_no, role, start, end)
+            cover = _new(VehicleCover, (policy_no, role, start, end))
             if plate:
-                entries.append(IndexEntry("plate", plate, cover, group))
+                entries.append(_new(IndexEntry, ("plate", plate, cover, group)))
             if vin:
-                entries.append(IndexEntry("vin", vin, cover, group))
+                entries.append(_new(IndexEntry, ("vin", vin, cover, group)))
     if isinstance(end, dt.date):
-        entries.append(IndexEntry("cover_end", f"{end.year:04d}-{end.month:02d}", policy_no, group))
+        month = f"{end.year:04d}-{end.month:02d}"
+        entries.append(_new(IndexEntry, ("cover_end", month, policy_no, group)))
     return entries
