@@ -76,11 +76,13 @@ class AliasEnum(enum.Enum):
         if not isinstance(value, str):
             return None
         key = value.strip().lower()
-        for member in cls:
-            if member.value == key:
-                return member
-        alias = _ALIASES.get(cls, {}).get(key)
-        return None if alias is None else cls(alias)
+        members = cls._value2member_map_
+        member = members.get(key)
+        if member is None:
+            alias = _ALIASES.get(cls, {}).get(key)
+            if alias is not None:
+                member = members.get(alias) or cls(alias)
+        return member
 
 
 def register_aliases(cls: type[AliasEnum], aliases: Mapping[str, str]) -> None:
