@@ -175,6 +175,25 @@ _MOBILE = re.compile(r"\+861\d{10}")
 _ISO_TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}")
 _MOBILE_SLOT = "mobile"
 _PHONE_SLOTS = ("home_phone", "office_phone")
+#: The latest date a date cell other than a birth date may hold.
+_LATEST = dt.date(2100, 12, 31)
+#: How many distinct parsed cell texts an import keeps (then it starts afresh).
+_PARSED_MAX = 8192
+_UNPARSED: Any = object()
+#: The readers of the policy-fact columns (each returns None for a cell it cannot read).
+_FACT_READERS: dict[str, Callable[[Any], object]] = {
+    "status": parse_status,
+    "business_type": parse_business_type,
+    "paid": parse_flag,
+}
+
+
+def _read_fact(field: str, value: Any) -> object:
+    return _FACT_READERS[field](value)
+
+
+def _parse_time_text(field: str, text: str) -> dt.datetime:
+    return parse_time(text, field=field)
 
 
 def _channel(value: str | Channel) -> Channel:
@@ -495,6 +514,9 @@ class _Importer:
         self.flags_copied = 0
         self.batch: list[SourceRecord] = []
         self.batch_rows: list[int] = []
+        # Parsed forms of the text cells that repeat row after row (dates, times, policy
+        # facts): each distinct text is parsed once per import (the parsers are pure).
+        self._parsed: dict[tuple[str, str], Any] = {}
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -512,11 +534,28 @@ class _Importer:
             if _is_empty(text):
                 continue
             if is_date:
-                latest = self.today if field == "birth_date" else dt.date(2100, 12, 31)
-                values[field] = parse_date(cell, field=field, latest=latest)
+                if type(cell) is str:
+                    values[field] = self._parse(field, cell, self._date)
+                else:
+                    values[field] = self._date(field, cell)
             else:
                 values[field] = text
         return values
+
+    def _date(self, field: str, cell: object) -> dt.date:
+        latest = self.today if field == "birth_date" else _LATEST
+        return parse_date(cell, field=field, latest=latest)
+
+    def _parse(self, field: str, text: str, parse: Callable[[str, str], Any]) -> Any:
+        """``parse(field, text)``, once per distinct text of a field (errors are not kept)."""
+        key = (field, text)
+        parsed = self._parsed.get(key, _UNPARSED)
+        if parsed is _UNPARSED:
+            parsed = parse(field, text)
+            if len(self._parsed) >= _PARSED_MAX:
+                self._parsed.clear()
+            self._parsed[key] = parsed
+        return parsed
 
     def _meta(
         self, row_number: int, row: Mapping[str, Any], values: dict[str, Any]
@@ -531,7 +570,10 @@ class _Importer:
             if _is_empty(text):
                 continue
             try:
-                found[field] = self._meta_value(field, cell, text)
+                if field == "observed_at" and type(cell) is str:
+                    found[field] = self._parse(field, cell, _parse_time_text)
+                else:
+                    found[field] = self._meta_value(field, cell, text)
             except ValidationError as error:
                 rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
         phone = found.pop("phone", None)
@@ -601,23 +643,31 @@ class _Importer:
             return ref
         return f"{self.stem}:{row_number}"
 
+    def _fact(self, field: str, value: Any) -> Any:
+        """The policy fact ``field`` read from its cell (None when it cannot be read)."""
+        if type(value) is str:
+            return self._parse(field, value, _read_fact)
+        return _read_fact(field, value)
+
     def _policy_facts(self, values: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, str]:
         policy_no = values.get("policy_no")
         if not isinstance(policy_no, str) or not policy_no.strip():
             return {}
         number = "".join(policy_no.split()).upper()
         facts: dict[str, str] = {}
-        status = parse_status(meta["status"]) if "status" in meta else None
+        status = self._fact("status", meta["status"]) if "status" in meta else None
         if status is not None:
             facts[meta_key("status", number)] = status.value
-        business = parse_business_type(meta["business_type"]) if "business_type" in meta else None
+        business = (
+            self._fact("business_type", meta["business_type"]) if "business_type" in meta else None
+        )
         if business is not None:
             facts[meta_key("business_type", number)] = business.value
         if "renews" in meta:
             renews = "".join(str(meta["renews"]).split()).upper()
             if renews and renews != number:
                 facts[meta_key("renews", number)] = renews
-        paid = parse_flag(meta["paid"]) if "paid" in meta else None
+        paid = self._fact("paid", meta["paid"]) if "paid" in meta else None
         if paid is not None:
             facts[meta_key("paid", number)] = "yes" if paid else "no"
         return facts
@@ -625,14 +675,8 @@ class _Importer:
     def _unparsed_facts(self, meta: Mapping[str, Any]) -> dict[str, str]:
         """Policy-fact cells that could not be read are kept under their header."""
         kept: dict[str, str] = {}
-        readers: dict[str, Callable[[Any], object]] = {
-            "status": parse_status,
-            "business_type": parse_business_type,
-            "paid": parse_flag,
-        }
         for header, field in self.meta:
-            reader = readers.get(field)
-            if reader is not None and field in meta and reader(meta[field]) is None:
+            if field in _FACT_READERS and field in meta and self._fact(field, meta[field]) is None:
                 kept[header[:64]] = str(meta[field])
         if "extra_phone" in meta:
             kept["extra_phone"] = str(meta["extra_phone"])
