@@ -29,6 +29,7 @@ A field name addresses a value: ``"address"``, ``"extra.occupation"``, or
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
 
@@ -43,6 +44,7 @@ from custmaster.merge.rules import (
     full_key,
 )
 from custmaster.model.provenance import Channel, Provenance
+from custmaster.model.source import FIELDS, SourceRecord
 
 __all__ = [
     "CONTACT_KINDS",
@@ -115,6 +117,22 @@ _ROUTES: dict[str, _Route] = {
     **dict.fromkeys(POLICY_FIELDS, (None, False, True)),
     **{name: (kind, name in _CONTACT_ONLY, False) for name, kind in CONTACT_KINDS.items()},
 }
+# A `SourceRecord`'s fields with their routes, and a reader of all their values at once.
+_RECORD_ROUTES = tuple((name, _ROUTES.get(name, _PERSON)) for name in FIELDS)
+_RECORD_VALUES = operator.attrgetter(*FIELDS)
+
+
+def _routed(record: RecordLike) -> Iterable[tuple[tuple[str, _Route], Any]]:
+    """``((field, route), value)`` of the fields a record carries (values may be None)."""
+    if type(record) is SourceRecord:
+        routed: Iterable[tuple[tuple[str, _Route], Any]] = zip(
+            _RECORD_ROUTES, _RECORD_VALUES(record), strict=True
+        )
+        if record.extra:
+            extra = [((f"extra.{key}", _PERSON), text) for key, text in record.extra.items()]
+            routed = [*routed, *extra]
+        return routed
+    return [((name, _ROUTES.get(name, _PERSON)), value) for name, value in record.values()]
 
 
 class RecordLike(Protocol):
@@ -476,9 +494,10 @@ class GoldenState:
         code = channel.code
         # a state's first record under NEWEST only: every field it carries wins
         fresh = self.size == 1 and not by_rule
-        for name, value in record.values():
+        for (name, route), value in _routed(record):
+            if value is None:
+                continue
             # how the field is merged: a contact point, and/or a person or policy field
-            route = _ROUTES.get(name, _PERSON)
             kind = route[0]
             if kind is not None:
                 ckey = (kind, value)
