@@ -264,7 +264,6 @@ def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b:
     if not on_policy:
         return False
     why = ("policy_no", policy_no, f"same policy, role {role}")
-    here = _masked(*why)
     if not keys:
         others = [c for c in on_policy if c != b.target]
         if b.target in on_policy:
@@ -273,7 +272,7 @@ def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b:
             b.attach(others[0], "policy_no", why)
             return True
         for other in others:
-            b.pair(other, Reason.AMBIGUOUS_POLICY, here)
+            b.pair(other, Reason.AMBIGUOUS_POLICY, _masked(*why))
         return False
     mine = set(keys)
     matched = False
@@ -287,7 +286,7 @@ def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b:
             b.pair(
                 other,
                 Reason.POLICY_ID_CONFLICT,
-                here,
+                _masked(*why),
                 Evidence(keys[0].kind, _mask_key(keys[0]), _mask_key(shown), "different ID"),
             )
         elif not theirs:
