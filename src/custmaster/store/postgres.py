@@ -166,6 +166,9 @@ class PostgresStore(SQLStore):
                 message_zh=f"{self._location}：search_path 中没有存在的模式；请用 ?schema= 指定。",
             )
         self._namespace = f"{database}.{schema}"
+        # psycopg prepares a statement run five times; PostgreSQL may then switch it to a
+        # generic plan, which for ``key = ANY($2)`` scans the whole kind. Plan each run.
+        self._sql("SET plan_cache_mode = force_custom_plan")
         self.migrate(_MIGRATIONS)
 
     def migrate(self, scripts: Sequence[Migration]) -> int:
