@@ -70,8 +70,10 @@ class ValidationError(CustmasterError, ValueError):
     >>> e = InvalidChecksum(code="cn_resident_id.checksum", masked_value="110***********1234")
     >>> e.for_field("resident_id") is e
     True
-    >>> str(e)
-    '[cn_resident_id.checksum] resident_id=110***********1234: The checksum does not match. / 校验码错误。'
+    >>> print(e.code, e.field, e.masked_value)
+    cn_resident_id.checksum resident_id 110***********1234
+    >>> str(e)[: str(e).index(" / ")]
+    '[cn_resident_id.checksum] resident_id=110***********1234: The checksum does not match.'
     """
 
     code = "validation"
@@ -112,23 +114,19 @@ class ValidationError(CustmasterError, ValueError):
         )
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_validation_error,
-            (type(self), self.message, self.code, self.field, self.masked_value, self.message_cn),
-        )
+        state = {
+            "code": self.code,
+            "field": self.field,
+            "masked_value": self.masked_value,
+            "message_zh": self.message_cn,
+        }
+        return (_rebuild_validation_error, (type(self), self.message, state))
 
 
 def _rebuild_validation_error(
-    cls: type[ValidationError],
-    message_en: str,
-    code: str,
-    field: str | None,
-    masked_value: str | None,
-    message_zh: str,
+    cls: type[ValidationError], message_en: str, state: dict[str, str | None]
 ) -> ValidationError:
-    return cls(
-        message_en, code=code, field=field, masked_value=masked_value, message_zh=message_zh
-    )
+    return cls(message_en, **state)
 
 
 class InvalidFormat(ValidationError):
