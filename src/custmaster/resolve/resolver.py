@@ -171,6 +171,8 @@ class _Builder:
 
     def result(self, *, owner: bool, orphan: bool) -> Resolution:
         me = self.target
+        if me is None and owner and not orphan and not self.pairs and not self.absorb:
+            return _NEW  # the common outcome: a new customer, nothing raised
         drafts: list[PairDraft] = []
         for other in sorted(self.pairs) if self.pairs else ():
             if other == me or other in self.absorb:
@@ -187,6 +189,10 @@ class _Builder:
             why=tuple(self.why) if self.why else (),
             orphan=orphan,
         )
+
+
+#: A new customer with nothing raised (`Resolution` is immutable, so one instance serves).
+_NEW = Resolution(None, "new")
 
 
 def resolve(record: RecordLike, lookups: Lookups) -> Resolution:
