@@ -751,6 +751,9 @@ class GoldenState:
 
     def value(self, path: str) -> Any:
         """The current value of a field address (None when never observed)."""
+        if self._slots is None and not path.startswith(_POLICY_PREFIX):
+            entry = self.fields.get(path)  # the common case: a person field, newest wins
+            return None if entry is None else record_value(entry[1], path)
         policy_no, name = split_path(path)
         if self._slots is not None:
             slot = self._slots.get(path)
