@@ -64,6 +64,8 @@ if TYPE_CHECKING:
         open_store,
         register_store,
     )
+    from custmaster.store.postgres import PostgresStore
+    from custmaster.store.sqlite import SQLiteStore
     from custmaster.validate.phone import PhoneNumber
     from custmaster.workflows.callbacks import import_callbacks, record_callback
     from custmaster.workflows.channels import import_channel_file
@@ -79,6 +81,8 @@ if TYPE_CHECKING:
 
 #: Lazily imported public names and the module each comes from.
 _LAZY: dict[str, str] = {
+    "SQLiteStore": "custmaster.store.sqlite",
+    "PostgresStore": "custmaster.store.postgres",
     "import_core_extract": "custmaster.workflows.core_import",
     "import_channel_file": "custmaster.workflows.channels",
     "apply_endorsement": "custmaster.workflows.endorsements",
@@ -178,10 +182,12 @@ __all__ = [
     "PolicyLine",
     "PolicyRole",
     "PolicyStatus",
+    "PostgresStore",
     "Provenance",
     "QualityReport",
     "QualityRules",
     "Role",
+    "SQLiteStore",
     "Service",
     "SourceRecord",
     "Store",
