@@ -106,6 +106,8 @@ for _attr, _code, _label in (
 
 
 def _to_channel(value: str | Channel) -> Channel:
+    if type(value) is Channel:
+        return value
     try:
         return Channel.get(value)
     except InvalidFormat as error:
@@ -114,6 +116,8 @@ def _to_channel(value: str | Channel) -> Channel:
 
 def _to_aware(value: object, field: str = "observed_at") -> dt.datetime:
     """Accept a datetime, a date or an ISO 8601 string; naive times are taken as UTC."""
+    if type(value) is dt.datetime and value.tzinfo is not None:
+        return value  # already what is kept (a recorded_at defaulting to observed_at, too)
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value)
