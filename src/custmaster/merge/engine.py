@@ -781,10 +781,15 @@ class GoldenState:
             return [None for _ in names]
         if self._slots:
             return [self.value(field_path(name, policy_no)) for name in names]
-        values = []
+        values: list[Any] = []
         for name in names:
             entry = fields.get(name)
-            values.append(None if entry is None else record_value(entry[1], name))
+            if entry is None:
+                values.append(None)
+            elif name.startswith("extra."):
+                values.append(entry[1].extra.get(name[6:]))
+            else:
+                values.append(getattr(entry[1], name, None))
         return values
 
     def paths(self) -> list[str]:

@@ -169,7 +169,10 @@ def strong_keys(record: RecordLike) -> tuple[StrongKey, ...]:
     return tuple(keys)
 
 
-@functools.lru_cache(maxsize=65536)
+# Kept for the last few IDs only: one record's ID is decoded two or three times in a row
+# (resolution, then its index entries); a large cache would keep resident IDs in memory and
+# give the garbage collector thousands of tuples to scan.
+@functools.lru_cache(maxsize=16)
 def _from_id(resident_id: str) -> tuple[dt.date, Gender]:
     """Birth date and gender encoded in a validated 18-digit resident ID."""
     if len(resident_id) == 18 and resident_id[:17].isdigit():
@@ -272,7 +275,9 @@ def policy_entries(state: GoldenState, policy_no: str, roles: Iterable[str]) -> 
     start, end, plate, vin = state.policy_values(policy_no, _POLICY_KEYS)
     entries = []
     if plate or vin:
-        for role in sorted(set(roles)):
+        # a customer's roles on a policy are usually one (insured); sorted and distinct
+        ordered = roles if type(roles) is tuple and len(roles) == 1 else sorted(set(roles))
+        for role in ordered:
             cover = _new(VehicleCover, (policy_no, role, start, end))
             if plate:
                 entries.append(_new(IndexEntry, ("plate", plate, cover, group)))
