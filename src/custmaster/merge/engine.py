@@ -252,6 +252,11 @@ class ContactState(NamedTuple):
 
 _Seen = tuple[dt.datetime, dt.datetime, tuple[tuple[str, int], ...]]
 
+# The channels of a contact point seen once, per channel code: ``((code, 1),)``, shared by
+# every such contact point (immutable), so that each costs no further objects to allocate
+# and for the garbage collector to scan.
+_SEEN_ONCE: dict[str, tuple[tuple[str, int], ...]] = {}
+
 
 def _earlier(p: Provenance, score: tuple[int, str], q: Provenance, channels: ChannelOrder) -> bool:
     """Whether ``p`` (channel score ``score``) precedes ``q`` as a customer's first record:
@@ -492,6 +497,9 @@ class GoldenState:
         contacts = self._contacts
         fields = self.fields
         code = channel.code
+        once = _SEEN_ONCE.get(code)
+        if once is None:
+            once = _SEEN_ONCE[code] = ((code, 1),)
         # a state's first record under NEWEST only: every field it carries wins
         fresh = self.size == 1 and not by_rule
         for (name, route), value in _routed(record):
@@ -503,7 +511,7 @@ class GoldenState:
                 ckey = (kind, value)
                 seen = contacts.get(ckey)
                 if seen is None:
-                    contacts[ckey] = (at, at, ((code, 1),))
+                    contacts[ckey] = (at, at, once)
                     if journal is not None:
                         journal += (_ITEM, contacts, ckey, _MISSING)
                 else:
