@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 from typing import Any
 
 import attrs
@@ -596,6 +597,9 @@ _MASK_SETTINGS = settings(
 )
 
 
+_POLICY_NO = re.compile(r"(?:PDAA|PDZA|ASHZ|ADAA)\d{16}")
+
+
 def _secrets(obj: object) -> tuple[set[str], set[str]]:
     """(values that must not appear in repr, masked addresses that may contain short names)."""
     secrets: set[str] = set()
@@ -675,7 +679,8 @@ def test_repr_and_str_of_generated_objects_show_no_personal_data(
     @_MASK_SETTINGS
     @given(strategy)
     def check(obj: object) -> None:
-        shown = repr(obj) + str(obj)
+        # policy numbers are shown in full by design; their digits may contain a phone number
+        shown = _POLICY_NO.sub("<policy>", repr(obj) + str(obj))
         secrets, allowed = _secrets(obj)
         allowed_text = " ".join(allowed)
         for secret in secrets:
