@@ -38,12 +38,13 @@ SAMPLES: dict[str, str] = {
     "engine_no": "G4FC123456",
     "cn_name": "张伟",
     "cn_postcode": "361001",
+    "country": "CHN",
     "email": "zhang123@example.com",
     "url": "https://www.163.com:8443/",
 }
 
-#: Names have no digits: the look-alike test feeds this (invalid) one instead.
-DIGIT_SAMPLES: dict[str, str] = {**SAMPLES, "cn_name": "王小2"}
+#: Names and countries have no digits: the look-alike test feeds these (invalid) ones instead.
+DIGIT_SAMPLES: dict[str, str] = {**SAMPLES, "cn_name": "王小2", "country": "CH1"}
 
 JUNK: list[object] = [
     None,

@@ -12,6 +12,9 @@ IdentityDocument(type=<DocumentType.TAIWAN_PERMIT: 'taiwan_permit'>, country='TW
                  number='0*****67')
 >>> doc.key
 ('taiwan_permit', 'TWN', '01234567')
+>>> IdentityDocument(type="passport", country="CN", number="E1").key == IdentityDocument(
+...     type="护照", country="中国", number="e1").key
+True
 >>> Gender("女"), Gender("M")
 (<Gender.FEMALE: 'female'>, <Gender.MALE: 'male'>)
 """
@@ -22,19 +25,19 @@ import re
 
 import attrs
 
-from custmaster.errors import InvalidFormat
+from custmaster.errors import InvalidFormat, ValidationError
 from custmaster.model import _convert, _mask
+from custmaster.validate import country as _iso_country
 from custmaster.validate._mask import mask_unknown
 
 __all__ = ["ERROR_CODES", "CustomerKind", "DocumentType", "Gender", "IdentityDocument"]
 
 #: Every error code this module raises (besides the shared ``model.*`` codes).
 ERROR_CODES: dict[str, str] = {
-    "identity_document.country": "The country is not an ISO 3166 alpha-2 or alpha-3 code.",
+    "identity_document.country": "The country is not an ISO 3166-1 country code or name.",
     "identity_document.number": "A document number is not 1-40 characters without spaces.",
 }
 
-_COUNTRY = re.compile(r"[A-Z]{2,3}")
 _DOCUMENT_NUMBER = re.compile(r"[^\s]{1,40}")
 
 
@@ -111,18 +114,18 @@ def _country(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise _convert.type_error("country", "text", value)
-    code = value.strip().upper()
-    if not code:
+    if not value.strip():
         return None
-    if not _COUNTRY.fullmatch(code):
+    try:
+        return _iso_country.validate(value)
+    except ValidationError:
         raise InvalidFormat(
-            "A country is an ISO 3166 alpha-2 or alpha-3 code.",
+            "A country is an ISO 3166-1 code (CN, CHN) or name (中国, China).",
             code="identity_document.country",
             field="country",
             masked_value=mask_unknown(value),
-            message_zh="国家或地区须为 ISO 3166 两位或三位字母代码。",
-        )
-    return code
+            message_zh="国家或地区须为 ISO 3166-1 代码（CN、CHN）或名称（中国）。",
+        ) from None
 
 
 def _document_number(value: str) -> str:
@@ -149,7 +152,8 @@ def _document_number_field(value: object) -> str:
 class IdentityDocument:
     """An identity document other than the resident ID: its type, issuing country and number.
 
-    ``country`` is the ISO 3166 code as the source gives it (``CHN`` or ``CN``; upper-cased),
+    ``country`` is the ISO 3166-1 alpha-3 code whatever form the source gave (``CN``, ``CHN``,
+    ``中国`` and ``China`` are all ``CHN``, so they make one key; `custmaster.validate.country`),
     or ``None`` when unknown. The number is kept without spaces, upper-cased. The triple
     (type, country, number) is a strong identity key (`key`).
     """

@@ -30,6 +30,7 @@ MODULE_NAMES: tuple[str, ...] = (
     "engine_no",
     "cn_name",
     "cn_postcode",
+    "country",
     "email",
     "url",
 )
