@@ -24,10 +24,11 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from custmaster.audit import GENESIS, Anchor, AuditEntry
 from custmaster.merge import MergePolicy, build
 from custmaster.merge.engine import GoldenState
 from custmaster.model import ContactEvent, SourceRecord
@@ -82,6 +83,7 @@ def _empty() -> dict[str, Any]:
         "pair_order": [],
         "decisions": [],
         "events": {},  # id -> {"customer": id, "event": {...}}
+        "audit": [],  # AuditEntry.to_dict() of each entry, oldest first
     }
 
 
@@ -312,3 +314,24 @@ class DictStore(BaseStore):
         if kind == "aliases":
             return len(data["aliases"])
         raise ValueError(kind)
+
+    # -- the audit log ----------------------------------------------------------------
+    # One process writes a dict store, so the head needs no lock; the copy taken at BEGIN
+    # takes appended entries back on rollback like everything else.
+
+    def _audit_head(self) -> Anchor:
+        log = self.data.setdefault("audit", [])
+        return Anchor(log[-1]["seq"], log[-1]["hash"]) if log else GENESIS
+
+    def _audit_append(self, entry: AuditEntry) -> None:
+        self.data.setdefault("audit", []).append(entry.to_dict())
+
+    def _audit_scan(
+        self,
+        customer_id: str | None,
+        user: str | None,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        operation: str | None,
+    ) -> Iterator[AuditEntry | Mapping[str, Any]]:
+        return iter(list(self.data.get("audit", [])))

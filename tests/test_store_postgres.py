@@ -163,14 +163,21 @@ def test_migrations_run_in_one_transaction(
         store.ingest(rec("R1", resident_id=ID_M, name="张伟"))
         before = snapshot(store)
     released = postgres_module._MIGRATIONS
-    notes = Migration(2, "0002_notes.sql", "CREATE TABLE cm_notes (customer_id TEXT, note TEXT);")
-    broken = Migration(3, "0003_broken.sql", "ALTER TABLE cm_nowhere ADD COLUMN x TEXT;")
+    latest = released[-1].version
+    notes = Migration(
+        latest + 1,
+        f"{latest + 1:04d}_notes.sql",
+        "CREATE TABLE cm_notes (customer_id TEXT, note TEXT);",
+    )
+    broken = Migration(
+        latest + 2, f"{latest + 2:04d}_broken.sql", "ALTER TABLE cm_nowhere ADD COLUMN x TEXT;"
+    )
     monkeypatch.setattr(postgres_module, "_MIGRATIONS", (*released, notes, broken))
-    monkeypatch.setattr(postgres_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(postgres_module, "SCHEMA_VERSION", latest + 2)
     with pytest.raises(StoreError) as info:
         PostgresStore(url)
     assert info.value.code == "store.migration"
-    assert "0003_broken.sql" in str(info.value)
+    assert broken.name in str(info.value)
     raw = _raw(url)
     try:
         tables = {
@@ -184,9 +191,9 @@ def test_migrations_run_in_one_transaction(
     finally:
         raw.close()
     monkeypatch.setattr(postgres_module, "_MIGRATIONS", (*released, notes))
-    monkeypatch.setattr(postgres_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(postgres_module, "SCHEMA_VERSION", latest + 1)
     with PostgresStore(url) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == latest + 1
         assert snapshot(store) == before
 
 

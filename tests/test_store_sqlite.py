@@ -104,15 +104,18 @@ def _migrations_with(*extra: Migration) -> tuple[Migration, ...]:
     return (*RELEASED, *extra)
 
 
+LATEST = RELEASED[-1].version
 ADD_NOTES = Migration(
-    2,
-    "0002_notes.sql",
+    LATEST + 1,
+    f"{LATEST + 1:04d}_notes.sql",
     "CREATE TABLE cm_notes (customer_id TEXT NOT NULL, note TEXT NOT NULL);\n"
     "CREATE INDEX cm_notes_customer ON cm_notes (customer_id);\n"
     "CREATE TRIGGER cm_notes_no_empty BEFORE INSERT ON cm_notes WHEN NEW.note = ''\n"
     "BEGIN\n    SELECT RAISE(ABORT, 'empty note');\nEND;\n",
 )
-BROKEN = Migration(3, "0003_broken.sql", "ALTER TABLE cm_nowhere ADD COLUMN x TEXT;\n")
+BROKEN = Migration(
+    LATEST + 2, f"{LATEST + 2:04d}_broken.sql", "ALTER TABLE cm_nowhere ADD COLUMN x TEXT;\n"
+)
 
 
 def test_an_older_store_is_migrated_forward_in_one_transaction(
@@ -122,29 +125,31 @@ def test_an_older_store_is_migrated_forward_in_one_transaction(
     with SQLiteStore(f"sqlite:///{path}") as store:
         before = snapshot(store)
     monkeypatch.setattr(sqlite_module, "_MIGRATIONS", _migrations_with(ADD_NOTES, BROKEN))
-    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", LATEST + 2)
     with pytest.raises(StoreError) as info:
         SQLiteStore(f"sqlite:///{path}")
     assert info.value.code == "store.migration"
-    assert "0003_broken.sql" in str(info.value)
+    assert BROKEN.name in str(info.value)
     assert str(path) in str(info.value)
     raw = sqlite3.connect(path)
     try:
-        # 0002 succeeded before 0003 failed, and was rolled back with it: one transaction
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        # the notes script succeeded before the broken one failed, and was rolled back with
+        # it: one transaction
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
         assert "cm_notes" not in tables
     finally:
         raw.close()
     monkeypatch.setattr(sqlite_module, "_MIGRATIONS", _migrations_with(ADD_NOTES))
-    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", LATEST + 1)
     with SQLiteStore(f"sqlite:///{path}") as store:
-        assert store.schema_version == 2
+        assert store.schema_version == LATEST + 1
         assert snapshot(store) == before
         store._sql("INSERT INTO cm_notes VALUES ('C00000001', 'called twice')")
         with pytest.raises(StoreError):
             store._sql("INSERT INTO cm_notes VALUES ('C00000001', '')")
-        assert dict(store._sql("SELECT key, value FROM cm_meta"))["schema_version"] == "2"
+        schema = dict(store._sql("SELECT key, value FROM cm_meta"))["schema_version"]
+        assert schema == str(LATEST + 1)
 
 
 def test_a_newer_store_is_refused_naming_the_file(tmp_path: Path) -> None:

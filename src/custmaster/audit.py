@@ -49,6 +49,7 @@ custmaster.errors.UsageError: [audit.bad_field] An audit entry names fields, ...
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -274,27 +275,46 @@ _PROTECTED = frozenset(
 
 def _checked_fields(fields: Iterable[str] | str) -> tuple[str, ...]:
     names = (fields,) if isinstance(fields, str) else tuple(fields)
+    try:
+        return _checked_names(names)
+    except TypeError:  # an unhashable item: certainly not a field name
+        raise _bad_field() from None
+
+
+def _bad_field() -> UsageError:
+    return _usage(
+        "audit.bad_field",
+        "An audit entry names fields, e.g. 'mobile' or 'extra.车队', never values.",
+        "审计记录只记录字段名（如 mobile、extra.车队），不记录字段值。",
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """`_checked_fields` of a tuple, remembered: a bulk import names the same few field sets
+    again and again, and checking a name for personal data is the costly part of an entry."""
     for name in names:
         if not isinstance(name, str) or not _FIELD.fullmatch(name) or scan_for_personal_data(name):
-            raise _usage(
-                "audit.bad_field",
-                "An audit entry names fields, e.g. 'mobile' or 'extra.车队', never values.",
-                "审计记录只记录字段名（如 mobile、extra.车队），不记录字段值。",
-            )
+            raise _bad_field()
     return tuple(sorted(set(names)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _detail_key_allowed(key: str) -> bool | None:
+    """Whether a detail key is well-formed (None: not) and names no personal field (False)."""
+    if not _DETAIL_KEY.fullmatch(key):
+        return None
+    return not (key in _PROTECTED or is_c3(key))
 
 
 def _checked_detail(detail: Mapping[str, DetailValue] | None) -> dict[str, DetailValue]:
     checked: dict[str, DetailValue] = {}
     for key, value in (detail or {}).items():
-        if (
-            not isinstance(key, str)
-            or not _DETAIL_KEY.fullmatch(key)
-            or not (
-                value is None
-                or isinstance(value, (int, bool))
-                or (isinstance(value, str) and len(value) <= _DETAIL_TEXT_MAX)
-            )
+        allowed = _detail_key_allowed(key) if isinstance(key, str) else None
+        if allowed is None or not (
+            value is None
+            or isinstance(value, (int, bool))
+            or (isinstance(value, str) and len(value) <= _DETAIL_TEXT_MAX)
         ):
             raise _usage(
                 "audit.bad_detail",
@@ -302,11 +322,7 @@ def _checked_detail(detail: Mapping[str, DetailValue] | None) -> dict[str, Detai
                 f"at most {_DETAIL_TEXT_MAX} characters.",
                 f"审计详情须为小写名称对应整数、布尔值、空值或不超过 {_DETAIL_TEXT_MAX} 字的文本。",
             )
-        if (
-            key in _PROTECTED
-            or is_c3(key)
-            or (isinstance(value, str) and scan_for_personal_data(value))
-        ):
+        if not allowed or (isinstance(value, str) and scan_for_personal_data(value)):
             raise _usage(
                 "audit.personal_detail",
                 f"Audit detail '{key}' would hold personal data; name the field in 'fields'.",
@@ -388,20 +404,36 @@ class AuditChain:
                 "客户号须为 custmaster 客户号，不得为身份证号或电话号码。",
             )
         head = self.head
-        unsealed = AuditEntry(
+        when = _utc(at if at is not None else self._clock())
+        checked_fields = _checked_fields(fields)
+        checked_detail = dict(sorted(_checked_detail(detail).items()))
+        name = user.strip()
+        # the content `AuditEntry.content` gives, built once and hashed before the entry
+        content = {
+            "v": FORMAT_VERSION,
+            "seq": head.seq + 1,
+            "at": when.isoformat(timespec="microseconds"),
+            "user": name,
+            "operation": operation,
+            "customer_id": customer_id,
+            "fields": list(checked_fields),
+            "channel": channel,
+            "detail": checked_detail,
+            "prev_hash": head.hash,
+        }
+        entry = AuditEntry(
             seq=head.seq + 1,
-            at=_utc(at if at is not None else self._clock()),
-            user=user.strip(),
+            at=when,
+            user=name,
             operation=operation,
             customer_id=customer_id,
-            fields=_checked_fields(fields),
+            fields=checked_fields,
             channel=channel,
-            detail=_checked_detail(detail),
+            detail=checked_detail,
             prev_hash=head.hash,
-            hash="",
+            hash=_digest(content),
         )
-        entry = attrs.evolve(unsealed, hash=unsealed.compute_hash())
-        self._head = Anchor.of(entry)
+        self._head = Anchor(entry.seq, entry.hash)
         return entry
 
 

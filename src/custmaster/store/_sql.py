@@ -40,6 +40,8 @@ from typing import Any, ClassVar, TextIO
 
 import attrs
 
+from custmaster.audit import FORMAT_VERSION as AUDIT_FORMAT
+from custmaster.audit import GENESIS, Anchor, AuditEntry, AuditError
 from custmaster.errors import StoreError, UsageError, ValidationError
 from custmaster.merge.engine import GoldenState, build
 from custmaster.merge.rules import MergePolicy
@@ -149,6 +151,20 @@ _INDEX_COLUMNS = (
     ("payload", "text"),
     ("grp", "text"),
 )
+
+_AUDIT_COLUMNS = (
+    ("seq", "bigint"),
+    ("at", "text"),
+    ('"user"', "text"),
+    ("operation", "text"),
+    ("customer_id", "text"),
+    ("fields", "text"),
+    ("channel", "text"),
+    ("detail", "text"),
+    ("prev_hash", "text"),
+    ("hash", "text"),
+)
+_AUDIT_SELECT = ", ".join(name for name, _ in _AUDIT_COLUMNS)
 
 _DATE_FIELDS = frozenset({"birth_date", "cover_start", "cover_end", "first_registered"})
 _VIEW_VERSION = 1
@@ -485,10 +501,56 @@ class BulkResult:
 # ---------------------------------------------------------------------------------- the store
 
 
+def _audit_row(entry: AuditEntry) -> tuple[Any, ...]:
+    """The ``cm_audit`` row of an entry (lists and mappings as compact JSON)."""
+    content = entry.content()
+    return (
+        entry.seq,
+        content["at"],
+        entry.user,
+        entry.operation,
+        entry.customer_id,
+        json.dumps(content["fields"], ensure_ascii=False, separators=(",", ":")),
+        entry.channel,
+        json.dumps(content["detail"], ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+        entry.prev_hash,
+        entry.hash,
+    )
+
+
+def _json_or_text(text: Any) -> Any:
+    """A JSON column's value, or the text itself when it is not JSON (a tampered row, which
+    `custmaster.audit.verify` then reports as malformed or altered)."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def _audit_dict(row: Sequence[Any]) -> dict[str, Any]:
+    """A ``cm_audit`` row as the `AuditEntry.to_dict` mapping it was written from."""
+    seq, at, user, operation, customer_id, fields, channel, detail, prev_hash, hash_ = row
+    return {
+        "v": AUDIT_FORMAT,
+        "seq": seq,
+        "at": at,
+        "user": user,
+        "operation": operation,
+        "customer_id": customer_id,
+        "fields": _json_or_text(fields),
+        "channel": channel,
+        "detail": _json_or_text(detail),
+        "prev_hash": prev_hash,
+        "hash": hash_,
+    }
+
+
 class _Tx:
     """What one transaction has read, locked and not yet written."""
 
     __slots__ = (
+        "audit_head",
+        "audit_rows",
         "created",
         "decided",
         "fresh",
@@ -540,6 +602,9 @@ class _Tx:
         self.new_pairs: set[str] = set()
         self.no_aliases = False
         self.no_decisions = False
+        #: The audit head read (and locked) in this transaction, and entries not yet written.
+        self.audit_head: Anchor | None = None
+        self.audit_rows: list[tuple[Any, ...]] = []
 
 
 class SQLStore(BaseStore):
@@ -695,6 +760,7 @@ class SQLStore(BaseStore):
         if tx is None:
             return
         self._flush_rows(tx)
+        self._flush_audit(tx)
         if not tx.pending:
             return
         inserts = []
@@ -745,6 +811,12 @@ class SQLStore(BaseStore):
                 self._delete_index_rows(deletes)
             if inserts:
                 self._insert_rows("cm_index", _INDEX_COLUMNS, inserts, ignore_duplicates=True)
+
+    def _flush_audit(self, tx: _Tx) -> None:
+        if tx.audit_rows:
+            rows = tx.audit_rows
+            tx.audit_rows = []
+            self._insert_rows("cm_audit", _AUDIT_COLUMNS, rows)
 
     def _insert_rows(
         self,
@@ -1248,6 +1320,83 @@ class SQLStore(BaseStore):
         self._flush()
         return int(self._run(sql)[0][0])
 
+    # ------------------------------------------------------------------ the audit log
+
+    def _lock_audit(self) -> None:
+        """Make concurrent writers take turns on the audit head until this transaction ends
+        (PostgreSQL; SQLite serialises writers already)."""
+
+    def _audit_head(self) -> Anchor:
+        tx = self._tx
+        if tx is not None and tx.audit_head is not None:
+            return tx.audit_head
+        if tx is not None:
+            self._lock_audit()
+        rows = self._sql("SELECT seq, hash FROM cm_audit ORDER BY seq DESC LIMIT 1")
+        head = GENESIS if not rows else Anchor(int(rows[0][0]), str(rows[0][1]))
+        if tx is not None:
+            tx.audit_head = head
+        return head
+
+    def _audit_append(self, entry: AuditEntry) -> None:
+        tx = self._require_tx()
+        tx.audit_rows.append(_audit_row(entry))
+        tx.audit_head = Anchor(entry.seq, entry.hash)
+
+    def _audit_scan(
+        self,
+        customer_id: str | None,
+        user: str | None,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        operation: str | None,
+    ) -> Iterator[AuditEntry | Mapping[str, Any]]:
+        where = []
+        params: list[Any] = []
+        for column, value in (
+            ("customer_id = ?", customer_id),
+            ('"user" = ?', user),
+            ("operation = ?", operation),
+        ):
+            if value is not None:
+                where.append(column)
+                params.append(value)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(since.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"))
+        if until is not None:
+            where.append("at < ?")
+            params.append(until.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"))
+        tx = self._tx
+        if tx is not None:
+            self._flush_audit(tx)
+            return self._audit_pages(where, params)
+        return self._audit_snapshot(where, params)
+
+    def _audit_snapshot(self, where: list[str], params: list[Any]) -> Iterator[dict[str, Any]]:
+        with self._snapshot():
+            yield from self._audit_pages(where, params)
+
+    def _audit_pages(self, where: list[str], params: list[Any]) -> Iterator[dict[str, Any]]:
+        """Matching ``cm_audit`` rows by ``seq``, a page at a time (a long log is streamed)."""
+        last: int | None = None
+        while True:
+            conditions = list(where)
+            values = list(params)
+            if last is not None:
+                conditions.append("seq > ?")
+                values.append(last)
+            condition = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            rows = self._sql(
+                f"SELECT {_AUDIT_SELECT} FROM cm_audit{condition} ORDER BY seq LIMIT {_ID_PAGE}",
+                values,
+            )
+            for row in rows:
+                yield _audit_dict(row)
+            if len(rows) < _ID_PAGE:
+                return
+            last = int(rows[-1][0])
+
     # ------------------------------------------------------------------ bulk ingest
 
     def _prepare(self, records: Sequence[SourceRecord]) -> None:
@@ -1459,7 +1608,8 @@ class SQLStore(BaseStore):
 
         Everything is exported from one consistent snapshot (writers may continue): the
         customers, every source record under its customer, the index entries, aliases,
-        candidate pairs, decisions and contact events, and the id counters. Returns the
+        candidate pairs, decisions, contact events and the audit log (each entry as stored,
+        so the chain verifies in the copy), and the id counters. Returns the
         number of lines of each kind. `import_jsonl` reads the file into an empty store of
         any SQL adapter.
         """
@@ -1492,6 +1642,8 @@ class SQLStore(BaseStore):
             for _, customer_id, body in self._pages("id, customer_id, body", "cm_events"):
                 event = json.loads(body)
                 self._write(out, counts, {"kind": "event", "customer": customer_id, **event})
+            for entry in self._audit_pages([], []):
+                self._write(out, counts, {"kind": "audit", **entry})
             total = sum(counts.values()) + 1
             self._write(out, counts, {"kind": "end", "lines": total})
         return counts
@@ -1528,7 +1680,8 @@ class SQLStore(BaseStore):
         """
         self._check_open()
         counts = self.counts()
-        if any(counts[k] for k in ("customers", "records", "events", "decisions", "aliases")):
+        kinds = ("customers", "records", "events", "decisions", "aliases")
+        if any(counts[k] for k in kinds) or self._audit_head().seq:
             raise StoreError(
                 f"The store {self._where()} is not empty; import_jsonl needs an empty store.",
                 code="store.not_empty",
@@ -1576,8 +1729,8 @@ class SQLStore(BaseStore):
                 raise _jsonl_error(where, f"not a custmaster export (format {EXPORT_FORMAT})")
             try:
                 ended = self._import_item(kind, item, tx, customers, number)
-            except (StructureError, ValueError, KeyError, TypeError) as error:
-                if isinstance(error, StructureError):
+            except (StructureError, AuditError, ValueError, KeyError, TypeError) as error:
+                if isinstance(error, (StructureError, AuditError)):
                     problem = error.code
                 elif isinstance(error, _ImportFileError):
                     problem = str(error)
@@ -1624,6 +1777,10 @@ class SQLStore(BaseStore):
         elif kind == "event":
             customer_id = _text(item.pop("customer"))
             self._append_event(customer_id, from_dict(ContactEvent, item))
+        elif kind == "audit":
+            entry = AuditEntry.from_dict(item)
+            tx.audit_rows.append(_audit_row(entry))
+            tx.audit_head = Anchor(entry.seq, entry.hash)
         elif kind == "end":
             if item.get("lines") != number:
                 raise _ImportFileError(
@@ -1634,6 +1791,8 @@ class SQLStore(BaseStore):
             raise _ImportFileError("an unknown kind of line")
         if len(tx.record_rows) + len(tx.index_ops) >= 5000:
             self._flush_rows(tx)
+        if len(tx.audit_rows) >= 5000:
+            self._flush_audit(tx)
         return False
 
 

@@ -20,7 +20,13 @@ The primitives an adapter implements:
 - pairs and decisions: ``_new_pair_id``, ``_save_pair``, ``_get_pair``, ``_pair_between``,
   ``_pairs``, ``_save_decision``, ``_decision_between``, ``_decisions``;
 - events: ``_find_event``, ``_append_event``, ``_events``, ``_move_event``;
-- counts: ``_count``.
+- counts: ``_count``;
+- the audit log (`custmaster.audit`): ``_audit_head``, ``_audit_append``, ``_audit_scan``.
+
+The audit log lives in the store: `BaseStore.append_audit` seals an entry onto the stored head
+inside the current transaction, so an entry commits or rolls back with the change it
+describes; `BaseStore.audit`, `BaseStore.verify_audit`, `BaseStore.export_audit` and
+`BaseStore.audit_head` read it.
 """
 
 from __future__ import annotations
@@ -28,14 +34,26 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import gc
+import json
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol, cast, final, overload, runtime_checkable
+from pathlib import Path
+from typing import Any, Protocol, TextIO, cast, final, overload, runtime_checkable
 
 import attrs
 
+from custmaster.audit import (
+    Anchor,
+    AuditChain,
+    AuditEntry,
+    DetailValue,
+    VerifyResult,
+    select,
+    verify,
+)
 from custmaster.errors import (
     InvalidComponent,
     NotFoundError,
@@ -57,6 +75,7 @@ from custmaster.model.customer import Customer, HistoryEntry
 from custmaster.model.policy import Policy, PolicyLine
 from custmaster.model.provenance import Provenance, utc_now
 from custmaster.model.source import SourceRecord
+from custmaster.privacy.access import User
 from custmaster.resolve.candidates import CandidatePair, PairStatus, pair_key
 from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
 from custmaster.resolve.keys import (
@@ -247,6 +266,42 @@ class Store(Protocol):
 
     def observations(self, customer_id: str) -> list[SourceRecord]:
         """The records of a customer, oldest first."""
+        ...
+
+    def append_audit(
+        self,
+        user: User | str,
+        operation: str,
+        *,
+        customer_id: str | None = None,
+        fields: Iterable[str] | str = (),
+        channel: str | None = None,
+        detail: Mapping[str, DetailValue] | None = None,
+    ) -> AuditEntry:
+        """Append an audit entry in the current transaction (see `BaseStore.append_audit`)."""
+        ...
+
+    def audit(
+        self,
+        customer_id: str | None = None,
+        user: User | str | None = None,
+        since: dt.datetime | dt.date | str | None = None,
+        until: dt.datetime | dt.date | str | None = None,
+        operation: str | None = None,
+    ) -> list[AuditEntry]:
+        """Audit entries of a customer, user, operation and time range, oldest first."""
+        ...
+
+    def verify_audit(self, expected_head: Anchor | None = None) -> VerifyResult:
+        """Verify the stored audit chain (`custmaster.audit.verify`)."""
+        ...
+
+    def export_audit(self, target: str | os.PathLike[str] | TextIO) -> int:
+        """Write the audit log as JSON Lines; returns the number of entries."""
+        ...
+
+    def audit_head(self) -> Anchor:
+        """The anchor of the last stored audit entry."""
         ...
 
     def close(self) -> None:
@@ -1095,6 +1150,113 @@ class BaseStore(ABC):
                 return decision.b
         return None
 
+    # ------------------------------------------------------------------ audit log
+
+    @final
+    def append_audit(
+        self,
+        user: User | str,
+        operation: str,
+        *,
+        customer_id: str | None = None,
+        fields: Iterable[str] | str = (),
+        channel: str | None = None,
+        detail: Mapping[str, DetailValue] | None = None,
+    ) -> AuditEntry:
+        """Append an entry to the store's audit log and return it.
+
+        The entry is sealed onto the stored head (its ``seq`` and ``prev_hash`` follow the
+        last stored entry) inside the current transaction, or a transaction of its own: call
+        it within the ``with store.transaction():`` block of the change it describes, and a
+        rollback takes both back. Arguments as `custmaster.audit.AuditChain.append` (names
+        of fields only, never values); writers that could run at once take turns on the head
+        (SQLite serialises writers; PostgreSQL takes a lock on it until commit).
+        """
+        with self.transaction():
+            entry = AuditChain(self._audit_head()).append(
+                user,
+                operation,
+                customer_id=customer_id,
+                fields=fields,
+                channel=channel,
+                detail=detail,
+            )
+            self._audit_append(entry)
+            return entry
+
+    @final
+    def audit(
+        self,
+        customer_id: str | None = None,
+        user: User | str | None = None,
+        since: dt.datetime | dt.date | str | None = None,
+        until: dt.datetime | dt.date | str | None = None,
+        operation: str | None = None,
+    ) -> list[AuditEntry]:
+        """The audit entries of a customer, a user, an operation and a time range
+        ``[since, until)`` (each optional; dates mean midnight UTC), oldest first.
+
+        Raises `custmaster.audit.AuditError` (``audit.malformed``) if a stored entry cannot
+        be read; `verify_audit` reports such entries instead.
+        """
+        self._check_open()
+        name = user.name if isinstance(user, User) else user
+        low = None if since is None else _time(since)
+        high = None if until is None else _time(until)
+        rows = self._audit_scan(customer_id, name, low, high, operation)
+        entries = (r if isinstance(r, AuditEntry) else AuditEntry.from_dict(r) for r in rows)
+        return list(
+            select(
+                entries,
+                customer_id=customer_id,
+                user=name,
+                operation=operation,
+                since=low,
+                until=high,
+            )
+        )
+
+    @final
+    def verify_audit(self, expected_head: Anchor | None = None) -> VerifyResult:
+        """Verify the whole stored audit chain (`custmaster.audit.verify`), streamed.
+
+        Reports entries changed in place (``audit.altered``), inserted, deleted or moved
+        (``audit.broken_link``, ``audit.gap``, ``audit.out_of_order``) and, against a head
+        anchored elsewhere (`audit_head` taken earlier), deleted tail entries
+        (``audit.truncated``) or a rewritten chain (``audit.head_mismatch``).
+        """
+        self._check_open()
+        return verify(self._audit_scan(None, None, None, None, None), expected_head)
+
+    @final
+    def export_audit(self, target: str | os.PathLike[str] | TextIO) -> int:
+        """Write the audit log, oldest first, as JSON Lines (one `AuditEntry.to_dict` object a
+        line, exactly as stored) to a path or an open text file; returns the entries written.
+        """
+        self._check_open()
+        if isinstance(target, (str, os.PathLike)):
+            with Path(target).open("w", encoding="utf-8") as out:
+                return self._write_audit(out)
+        return self._write_audit(target)
+
+    @final
+    def _write_audit(self, out: TextIO) -> int:
+        written = 0
+        for row in self._audit_scan(None, None, None, None, None):
+            data = row.to_dict() if isinstance(row, AuditEntry) else dict(row)
+            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+            written += 1
+        return written
+
+    @final
+    def audit_head(self) -> Anchor:
+        """The anchor (``seq`` and ``hash``) of the last stored audit entry
+        (`custmaster.audit.GENESIS` when the log is empty): keep it outside the store to detect
+        deleted tail entries later (`verify_audit`)."""
+        self._check_open()
+        return self._audit_head()
+
     # ------------------------------------------------------------------ primitives
 
     def _journal(self) -> list[Any] | None:
@@ -1244,6 +1406,29 @@ class BaseStore(ABC):
     @abstractmethod
     def _count(self, kind: str) -> int:
         """One of `COUNT_KINDS`."""
+
+    @abstractmethod
+    def _audit_head(self) -> Anchor:
+        """The anchor of the last stored audit entry, `custmaster.audit.GENESIS` if none. Inside a
+        transaction it includes the entries appended in it, and a store with concurrent
+        writers makes the others wait for the head until this transaction ends."""
+
+    @abstractmethod
+    def _audit_append(self, entry: AuditEntry) -> None:
+        """Store a sealed audit entry (it follows `_audit_head`) in the current transaction."""
+
+    @abstractmethod
+    def _audit_scan(
+        self,
+        customer_id: str | None,
+        user: str | None,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        operation: str | None,
+    ) -> Iterator[AuditEntry | Mapping[str, Any]]:
+        """The stored audit entries in ``seq`` order, as entries or `AuditEntry.to_dict`
+        mappings exactly as stored. The filters may be applied (the caller applies them
+        again); an entry that does not parse is yielded as it is, for `verify` to report."""
 
 
 def _check_by(by: str) -> None:

@@ -17,9 +17,11 @@ recorded in an undo journal, and an exception takes all of them back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from custmaster.audit import GENESIS, Anchor, AuditEntry
 from custmaster.merge.engine import (
     ITEM,
     MISSING,
@@ -81,6 +83,7 @@ class MemoryStore(BaseStore):
         self._decisions_of: dict[str, tuple[Decision, ...]] = {}
         self._event_by_id: dict[str, tuple[str, ContactEvent]] = {}
         self._events_of: dict[str, frozenset[str]] = {}
+        self._audit_log: list[AuditEntry] = []
 
     # -- journal helpers ----------------------------------------------------------------
 
@@ -427,3 +430,24 @@ class MemoryStore(BaseStore):
         if kind == "aliases":
             return len(self._aliases)
         raise ValueError(kind)
+
+    # -- the audit log ------------------------------------------------------------------
+
+    def _audit_head(self) -> Anchor:
+        log = self._audit_log
+        return Anchor(log[-1].seq, log[-1].hash) if log else GENESIS
+
+    def _audit_append(self, entry: AuditEntry) -> None:
+        self._audit_log.append(entry)
+        if self._undo is not None:
+            journal_append(self._undo, self._audit_log)
+
+    def _audit_scan(
+        self,
+        customer_id: str | None,
+        user: str | None,
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        operation: str | None,
+    ) -> Iterator[AuditEntry | Mapping[str, Any]]:
+        return iter(list(self._audit_log))

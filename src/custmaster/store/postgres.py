@@ -15,7 +15,9 @@ violation rolls the batch back with ``store.conflict``, and `SQLStore.bulk_inges
 again. Ids come from sequences (they may have gaps; they never repeat). One transaction
 locks at most ``max_locks`` keys (default 1,000; ``?max_locks=`` in the URL), since the
 server's lock table is shared by all sessions; `SQLStore.bulk_ingest` cuts a batch that needs
-more into several transactions.
+more into several transactions. A transaction that appends to the audit log
+(`custmaster.store.BaseStore.append_audit`) holds an advisory lock on the log's head from
+reading it until it ends, so that appends from many writers form one linear chain.
 
 Opening a schema made by an older custmaster migrates it in one transaction, under an advisory
 lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
@@ -61,6 +63,7 @@ _ID_BLOCK = 128
 _DEFAULT_MAX_LOCKS = 1000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 _MIGRATION_LOCK = "cm_migration"
+_AUDIT_LOCK = "cm_audit_head"
 
 
 def _psycopg() -> Any:
@@ -389,6 +392,10 @@ class PostgresStore(SQLStore):
             (wanted,),
         )
         tx.locks.update(wanted)
+
+    def _lock_audit(self) -> None:
+        # one writer at a time from reading the audit head to commit: the chain stays linear
+        self._sql("SELECT pg_advisory_xact_lock(?)", (lock_hash(self._namespace, _AUDIT_LOCK, ""),))
 
     def _take_number(self, counter: str) -> int:
         sequence = _SEQUENCES[counter]

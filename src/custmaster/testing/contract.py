@@ -32,6 +32,8 @@ after crashes or concurrent writes.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import threading
 import types
 from collections.abc import Callable, Iterator
@@ -43,6 +45,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from custmaster.audit import GENESIS, Anchor, AuditEntry
 from custmaster.errors import NotFoundError, StoreError, UsageError, ValidationError
 from custmaster.merge import MergePolicy, build, to_customer
 from custmaster.model import ContactEvent, ContactStatus, PolicyLine, Provenance
@@ -783,6 +786,147 @@ class StoreContract:
         finally:
             made.close()
 
+    # -- the audit log ---------------------------------------------------------------
+
+    def _audit_some(self, store: Any) -> list[Any]:
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        return [
+            store.append_audit("wang.fang", "entry", customer_id=zhang, fields=["mobile", "name"]),
+            store.append_audit(
+                "li.na", "reveal", customer_id=li, fields="resident_id", channel="counter"
+            ),
+            store.append_audit("wang.fang", "export", detail={"rows": 2, "purpose": "renewals"}),
+            store.append_audit("li.na", "entry", customer_id=zhang, fields=["address"]),
+        ]
+
+    def test_the_audit_log_is_a_chain_kept_in_the_store(self, store: Any) -> None:
+        assert store.audit_head() == GENESIS
+        assert store.audit() == []
+        assert store.verify_audit().ok
+        made = self._audit_some(store)
+        assert [e.seq for e in made] == [1, 2, 3, 4]
+        assert [e.prev_hash for e in made[1:]] == [e.hash for e in made[:-1]]
+        assert store.audit_head() == Anchor(4, made[-1].hash)
+        assert store.audit() == made
+        zhang = made[0].customer_id
+        assert store.audit(customer_id=zhang) == [made[0], made[3]]
+        assert store.audit(user="li.na") == [made[1], made[3]]
+        assert store.audit(operation="reveal") == [made[1]]
+        assert store.audit(customer_id=zhang, user="li.na") == [made[3]]
+        first, last = made[0].at, made[-1].at
+        assert store.audit(since=first, until=last + dt.timedelta(microseconds=1)) == made
+        assert store.audit(since=last + dt.timedelta(seconds=1)) == []
+        assert store.audit(until=first) == []
+        assert store.audit(since=first.date()) == made
+        assert made[1].channel == "counter"
+        assert dict(made[2].detail) == {"purpose": "renewals", "rows": 2}
+        result = store.verify_audit()
+        assert result.ok
+        assert result.checked == 4
+        assert result.head == store.audit_head()
+        assert store.verify_audit(expected_head=Anchor.of(made[1])).ok
+        assert store.verify_audit(expected_head=store.audit_head()).ok
+        ahead = store.verify_audit(expected_head=Anchor(9, made[-1].hash))
+        assert [p.code for p in ahead.problems] == ["audit.truncated"]
+
+    def test_the_audit_log_exports_as_json_lines(self, store: Any, tmp_path: Path) -> None:
+        made = self._audit_some(store)
+        path = tmp_path / "audit.jsonl"
+        assert store.export_audit(path) == 4
+        text = io.StringIO()
+        assert store.export_audit(text) == 4
+        assert path.read_text("utf-8") == text.getvalue()
+        lines = [json.loads(line) for line in text.getvalue().splitlines()]
+        assert [AuditEntry.from_dict(line) for line in lines] == made
+        assert lines[0]["fields"] == ["mobile", "name"]
+
+    def test_an_audit_entry_commits_and_rolls_back_with_its_change(self, store: Any) -> None:
+        def fail() -> None:
+            with store.transaction():
+                result = store.ingest(rec("A1", "2026-04-01", resident_id=_resident_id(3)))
+                store.append_audit("wang.fang", "entry", customer_id=result.customer_id)
+                assert store.audit_head().seq == 1
+                raise RuntimeError("the change fails")
+
+        with pytest.raises(RuntimeError):
+            fail()
+        assert store.audit() == []
+        assert store.audit_head() == GENESIS
+        assert store.find(resident_id=_resident_id(3)) == []
+        with store.transaction():
+            result = store.ingest(rec("A1", "2026-04-01", resident_id=_resident_id(3)))
+            entry = store.append_audit("wang.fang", "entry", customer_id=result.customer_id)
+            again = store.append_audit("wang.fang", "query", customer_id=result.customer_id)
+        assert store.audit() == [entry, again]
+        assert again.prev_hash == entry.hash
+        assert store.verify_audit().ok
+
+    def test_the_audit_log_refuses_values_and_keeps_nothing(self, store: Any) -> None:
+        store.append_audit("wang.fang", "entry", fields=["mobile"])
+        head = store.audit_head()
+        refused: list[dict[str, Any]] = [
+            {"fields": ["13800138000"]},
+            {"customer_id": ID_M},
+            {"detail": {"note": "called 13800138000"}},
+            {"detail": {"resident_id": "x"}},
+        ]
+        for wrong in refused:
+            with pytest.raises(UsageError):
+                store.append_audit("wang.fang", "entry", **wrong)
+        with pytest.raises(UsageError):
+            store.append_audit("", "entry")
+        assert store.audit_head() == head
+        assert len(store.audit()) == 1
+        assert store.verify_audit().ok
+
+    def test_a_durable_store_keeps_its_audit_chain(self, store: Any) -> None:
+        self._require("durable")
+        made = self._audit_some(store)
+        head = store.audit_head()
+        store.close()
+        again = self.reopen(store)
+        try:
+            assert again.audit() == made
+            assert again.audit_head() == head
+            following = again.append_audit("wang.fang", "query")
+            assert (following.seq, following.prev_hash) == (5, head.hash)
+            assert again.verify_audit(expected_head=head).ok
+        finally:
+            again.close()
+
+    def test_concurrent_writers_keep_one_audit_chain(self, store: Any) -> None:
+        self._require("supports_concurrency")
+        errors: list[BaseException] = []
+
+        def work(worker: int) -> None:
+            try:
+                other = self.reopen(store)
+                try:
+                    for i in range(15):
+                        with other.transaction():
+                            result = other.ingest(
+                                rec(f"T{worker}-{i}", "2026-01-05", resident_id=_resident_id(i))
+                            )
+                            other.append_audit(
+                                f"writer{worker}", "entry", customer_id=result.customer_id
+                            )
+                finally:
+                    other.close()
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        result = store.verify_audit()
+        assert result.ok, result.problems
+        assert result.checked == 45 == store.audit_head().seq
+        assert {e.user for e in store.audit()} == {"writer0", "writer1", "writer2"}
+
     # -- optional --------------------------------------------------------------------
 
     def test_a_durable_store_keeps_everything_when_reopened(self, store: Any) -> None:
@@ -867,13 +1011,18 @@ class StoreContract:
         store.add_event(zhang, call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "reached"))
         store.ingest(rec("S1", "2026-04-01", "telesales", resident_id=ID_W, mobile="13800138000"))
         store.merge(zhang, li, by="李审核")
+        made = self._audit_some(store)
         path = tmp_path / "store.jsonl"
         lines = store.export_jsonl(path)
         assert lines["record"] == 5
+        assert lines["audit"] == 4
         copy = store_factory()
         try:
             copy.import_jsonl(path)
             assert snapshot(copy) == snapshot(store)
+            assert copy.audit() == made
+            assert copy.verify_audit(expected_head=store.audit_head()).ok
+            assert copy.append_audit("li.na", "query").prev_hash == made[-1].hash
             assert copy.get(li).id == zhang
             new = copy.ingest(rec("N9", "2026-09-01", resident_id=_resident_id(7)))
             assert new.customer_id not in {zhang, li}
