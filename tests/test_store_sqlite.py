@@ -400,3 +400,44 @@ def test_every_lookup_uses_an_index(tmp_path: Path) -> None:
             plan = " | ".join(row[-1] for row in store._sql("EXPLAIN QUERY PLAN " + query))
             assert "SEARCH" in plan, (query, plan)
             assert "SCAN" not in plan.replace("USE TEMP B-TREE", ""), (query, plan)
+
+
+def test_lookups_in_one_transaction_see_its_unsent_index_writes(tmp_path: Path) -> None:
+    # Index rows are sent in batches; a lookup between batches must still see the rows the
+    # transaction wrote or replaced (a vehicle moving between policies, a key seen twice).
+    def batch(offset: int) -> list[SourceRecord]:
+        records = []
+        for n in range(offset, offset + 6):
+            records.append(
+                person(n, policy_no=f"PDAA2026{n:08d}", plate=f"京A{n:05d}", cover_end="2027-01-05")
+            )
+            records.append(person(n, channel="telesales", plate=f"京A{(n + 1) % 12:05d}"))
+            records.append(
+                person(
+                    n + 100,
+                    channel="claim_report",
+                    policy_no=f"PDAA2026{n:08d}",
+                    plate=f"京B{n:05d}",
+                    cover_end="2027-02-05",
+                )
+            )
+        return records
+
+    from custmaster.store import MemoryStore
+
+    reference = MemoryStore()
+    with SQLiteStore(f"sqlite:///{tmp_path / 'a.db'}") as store:
+        for offset in (0, 6):
+            assert [r.outcome for r in store.ingest(batch(offset))] == [
+                r.outcome for r in reference.ingest(batch(offset))
+            ]
+        mine, theirs = snapshot(store), snapshot(reference)
+        # pairs carry the time they were raised: compare everything else
+        assert [(p.id, p.a, p.b, p.reason, p.record) for p in mine.pop("pairs")] == [
+            (p.id, p.a, p.b, p.reason, p.record) for p in theirs.pop("pairs")
+        ]
+        assert mine == theirs
+        assert [p.policy_no for p in store.expiring("2027-02")] == [
+            p.policy_no for p in reference.expiring("2027-02")
+        ]
+        assert_consistent(store)

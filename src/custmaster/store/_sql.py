@@ -376,11 +376,23 @@ def encode_view(state: GoldenState) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
 
 
+#: Text json.dumps writes as it is between quotes (no quote, backslash or control character).
+_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x1f\x7f]*')
+
+
 def _encode_payload(payload: Any) -> str:
     if payload is None:
         return ""
     if isinstance(payload, VehicleCover):
         start, end = payload.cover_start, payload.cover_end
+        number, role = payload.policy_no, payload.role
+        if _PLAIN_TEXT.fullmatch(number) and _PLAIN_TEXT.fullmatch(role):
+            # the common case written directly: what json.dumps writes for plain text
+            return (
+                f'["{number}", "{role}", '
+                f"{'null' if start is None else chr(34) + start.isoformat() + chr(34)}, "
+                f"{'null' if end is None else chr(34) + end.isoformat() + chr(34)}]"
+            )
         return json.dumps(
             [
                 payload.policy_no,
@@ -565,6 +577,8 @@ class _Tx:
         "no_aliases",
         "no_decisions",
         "numbers",
+        "op_customers",
+        "op_keys",
         "pair_keys",
         "pending",
         "record_rows",
@@ -593,6 +607,10 @@ class _Tx:
         #: Writes not yet sent: log rows by key, index rows -> insert (True) or delete.
         self.record_rows: dict[tuple[str, str], tuple[str, SourceRecord]] = {}
         self.index_ops: dict[tuple[str, str, str, str, str], bool] = {}
+        #: The rows of ``index_ops`` by (kind, key) and by customer, so that a lookup can
+        #: apply the writes not yet sent to what the database answers instead of sending them.
+        self.op_keys: dict[tuple[str, str], list[tuple[str, str, str, str, str]]] = {}
+        self.op_customers: dict[str, list[tuple[str, str, str, str, str]]] = {}
         self.locks: set[int] = set()
         #: Numbers taken ahead from a counter (PostgreSQL sequences, in bulk).
         self.numbers: dict[str, list[int]] = {}
@@ -805,6 +823,8 @@ class SQLStore(BaseStore):
         if tx.index_ops:
             ops = tx.index_ops
             tx.index_ops = {}
+            tx.op_keys = {}
+            tx.op_customers = {}
             deletes = sorted(row for row, insert in ops.items() if not insert)
             inserts = sorted(row for row, insert in ops.items() if insert)
             if deletes:
@@ -982,7 +1002,8 @@ class SQLStore(BaseStore):
                     return None
                 return found[0], self._record(found[1], key)
             self._lock([("record", f"{key[0]}\x1f{key[1]}")])
-        rows = self._run(
+        # the log's unsent rows were looked at above: the database answers for the others
+        rows = self._sql(
             "SELECT customer_id, body FROM cm_records WHERE channel = ? AND source_ref = ?", key
         )
         if not rows:
@@ -1039,7 +1060,7 @@ class SQLStore(BaseStore):
         self._lock_entries((row[0], row[1]) for row in rows)
         for row in rows:
             self._cache_add(tx, row)
-            tx.index_ops[row] = True
+            self._op(tx, row, True)
 
     def _cache_add(self, tx: _Tx, row: tuple[str, str, str, str, str]) -> None:
         kind, key, customer_id, payload, _ = row
@@ -1056,6 +1077,29 @@ class SQLStore(BaseStore):
         if cached is not None and (customer_id, payload) in cached:
             cached.remove((customer_id, payload))
 
+    @staticmethod
+    def _op(tx: _Tx, row: tuple[str, str, str, str, str], insert: bool) -> None:
+        """Collect an index row to insert (or delete) when the transaction's rows are sent."""
+        tx.index_ops[row] = insert
+        tx.op_keys.setdefault((row[0], row[1]), []).append(row)
+        tx.op_customers.setdefault(row[2], []).append(row)
+
+    @staticmethod
+    def _overlay(
+        tx: _Tx,
+        stored: Iterable[tuple[str, str, str, str, str]],
+        pending: Iterable[tuple[str, str, str, str, str]],
+    ) -> set[tuple[str, str, str, str, str]]:
+        """The index rows ``stored`` in the database as the unsent writes ``pending`` leave them."""
+        live = set(stored)
+        ops = tx.index_ops
+        for row in pending:
+            if ops[row]:
+                live.add(row)
+            else:
+                live.discard(row)
+        return live
+
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
         tx = self._require_tx()
         new = [(e.kind, e.key, _encode_payload(e.payload)) for e in entries]
@@ -1064,11 +1108,16 @@ class SQLStore(BaseStore):
             if customer_id in tx.fresh or customer_id in tx.grouped:
                 old = []
             else:
-                rows = self._run(
+                rows = self._sql(
                     "SELECT kind, key, payload FROM cm_index WHERE customer_id = ? AND grp = ?",
                     (customer_id, group),
                 )
-                old = [(kind, key, payload) for kind, key, payload in rows]
+                live = self._overlay(
+                    tx,
+                    [(kind, key, customer_id, payload, group) for kind, key, payload in rows],
+                    [r for r in tx.op_customers.get(customer_id, ()) if r[4] == group],
+                )
+                old = sorted((kind, key, payload) for kind, key, _, payload, _ in live)
         if sorted(old) == sorted(new):
             tx.groups[(customer_id, group)] = old
             return
@@ -1076,11 +1125,11 @@ class SQLStore(BaseStore):
         for kind, key, payload in old:
             row = (kind, key, customer_id, payload, group)
             self._cache_remove(tx, row)
-            tx.index_ops[row] = False
+            self._op(tx, row, False)
         for kind, key, payload in new:
             row = (kind, key, customer_id, payload, group)
             self._cache_add(tx, row)
-            tx.index_ops[row] = True
+            self._op(tx, row, True)
         tx.groups[(customer_id, group)] = new
 
     def _index_drop(self, customer_id: str) -> None:
@@ -1104,12 +1153,25 @@ class SQLStore(BaseStore):
         if cached is None:
             if tx is not None:
                 self._lock_entries([(kind, key)])
-            rows = self._run(
-                "SELECT customer_id, payload FROM cm_index WHERE kind = ? AND key = ? "
-                "ORDER BY customer_id, payload",
-                (kind, key),
-            )
-            found = list(dict.fromkeys((cid, payload) for cid, payload in rows))
+            pending = None if tx is None else tx.op_keys.get((kind, key))
+            if pending:
+                rows = self._sql(
+                    "SELECT customer_id, payload, grp FROM cm_index WHERE kind = ? AND key = ?",
+                    (kind, key),
+                )
+                assert tx is not None
+                live = self._overlay(
+                    tx, [(kind, key, cid, payload, grp) for cid, payload, grp in rows], pending
+                )
+                found = sorted({(row[2], row[3]) for row in live})
+            else:
+                # the database's rows are the answer: unsent writes touch other keys only
+                rows = self._sql(
+                    "SELECT customer_id, payload FROM cm_index WHERE kind = ? AND key = ? "
+                    "ORDER BY customer_id, payload",
+                    (kind, key),
+                )
+                found = list(dict.fromkeys((cid, payload) for cid, payload in rows))
         else:
             found = sorted(set(cached))
         return [(cid, _decode_payload(kind, payload)) for cid, payload in found]
@@ -1122,11 +1184,19 @@ class SQLStore(BaseStore):
             keys = tx.keys.get(customer_id)
             if keys is not None:
                 return set(keys.get(kind, ()))
-        rows = self._run(
-            "SELECT key FROM cm_index WHERE customer_id = ? AND kind = ? AND payload <> 'held'",
+        rows = self._sql(
+            "SELECT key, payload, grp FROM cm_index WHERE customer_id = ? AND kind = ? "
+            "AND payload <> 'held'",
             (customer_id, kind),
         )
-        return {key for (key,) in rows}
+        if tx is None or customer_id not in tx.op_customers:
+            return {key for key, _, _ in rows}
+        live = self._overlay(
+            tx,
+            [(kind, key, customer_id, payload, grp) for key, payload, grp in rows],
+            [r for r in tx.op_customers[customer_id] if r[0] == kind and r[3] != "held"],
+        )
+        return {row[1] for row in live}
 
     # ------------------------------------------------------------------ aliases
 
@@ -1763,7 +1833,7 @@ class SQLStore(BaseStore):
         elif kind == "index":
             entry_kind, key, customer_id, payload, group = (_text(v) for v in item["entry"])
             _decode_payload(entry_kind, payload)
-            tx.index_ops[(entry_kind, key, customer_id, payload, group)] = True
+            self._op(tx, (entry_kind, key, customer_id, payload, group), True)
         elif kind == "alias":
             self._run(
                 "INSERT INTO cm_aliases (alias, target) VALUES (?, ?)",
