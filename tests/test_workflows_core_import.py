@@ -336,3 +336,70 @@ def test_file_order_and_batches_do_not_change_the_result(
     for i in order:
         import_table(service, parts[i], batch_size=batch)
     assert _snapshot(service) == _snapshot(expected_service)
+
+
+def _multi_rows() -> list[list[str]]:
+    rows = _rows()[:3]
+    rows[0][14] = "13800138000/13700137000、0592-5550001"  # two mobiles and a fixed line
+    rows[2][13] = "0592-6123456；0592-6123457"  # two home phones
+    return rows
+
+
+def test_a_cell_with_several_numbers_gives_each_number_to_the_customer(
+    service: Service, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "multi.csv", HEADER, _multi_rows())
+    summary = import_core_extract(service, path)
+    assert (summary.rows, summary.new, summary.merged, summary.rejected) == (3, 2, 1, 0)
+    assert summary.codes == ()
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    phones = {(p.kind.value, p.value) for p in zhang.contact_points if p.kind.is_phone}
+    assert phones == {
+        ("mobile", "+8613800138000"),
+        ("mobile", "+8613700137000"),
+        ("home", "+865925550001"),
+        ("office", "+865925123456"),
+    }
+    assert service.find(phone="13700137000")[0].id == zhang.id
+    li = service.find(resident_id=ID_LI)[0]
+    homes = sorted(p.value for p in li.contact_points if p.kind.value == "home")
+    assert homes == ["+865926123456", "+865926123457"]
+    before = service.counts()
+    again = import_core_extract(service, path)  # a re-run adds nothing
+    assert (again.new, again.merged, again.duplicates) == (0, 0, 3)
+    assert service.counts() == before
+
+
+def test_a_multi_number_cell_in_a_row_with_a_bad_cell(service: Service, tmp_path: Path) -> None:
+    rows = _multi_rows()[:1]
+    rows[0][5] = "2026-02-30"  # an impossible cover start
+    path = write_csv(tmp_path / "multi.csv", HEADER, rows)
+    rejects = tmp_path / "multi.rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects, skip_bad_cells=True)
+    assert [r["code"] for r in read_csv(rejects)] == ["date.range"]
+    assert (summary.partial, summary.rejected) == (1, 0)
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    assert zhang.contact_point("mobile", "13700137000") is not None
+
+
+def test_a_cell_with_a_bad_part_is_rejected_whole(service: Service, tmp_path: Path) -> None:
+    rows = _multi_rows()[:1]
+    rows[0][14] = "13800138000/1370013700"  # the second number is a digit short
+    path = write_csv(tmp_path / "multi.csv", HEADER, rows)
+    summary = import_core_extract(service, path)
+    assert summary.rejected == 1
+    assert service.find(resident_id=ID_ZHANG) == []
+
+
+def test_further_numbers_of_a_row_without_keys_are_kept_as_text(
+    service: Service, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "names.csv", ("被保险人", "移动电话"), [["赵敏", "13800138000/13700137000"]]
+    )
+    summary = import_core_extract(service, path)
+    assert summary.new == 1
+    (customer,) = service.find(phone="13800138000")
+    assert [p.value for p in customer.contact_points] == ["+8613800138000"]
+    (record,) = service.observations(customer.id)
+    assert record.extra["more_mobile"] == "+8613700137000"

@@ -264,6 +264,19 @@ class PhoneNumber:
 
     __str__ = __repr__
 
+    @property
+    def canonical(self) -> str:
+        """The form `validate` returns: E.164 (``;ext=…`` added), or a service number's digits.
+
+        >>> parse("0592-5551234转8001").canonical
+        '+865925551234;ext=8001'
+        """
+        if self.e164 is None:
+            return self.national
+        if self.extension is not None:
+            return f"{self.e164};ext={self.extension}"
+        return self.e164
+
 
 @attrs.frozen
 class ParsedPhones:
@@ -592,12 +605,7 @@ def compact(value: str) -> str:
 
 def validate(value: str, *, region: str = "CN", default_area_code: str | None = None) -> str:
     """Return the canonical form: E.164 (``;ext=…`` added), or a service number's digits."""
-    number = parse(value, region=region, default_area_code=default_area_code)
-    if number.e164 is None:
-        return number.national
-    if number.extension is not None:
-        return f"{number.e164};ext={number.extension}"
-    return number.e164
+    return parse(value, region=region, default_area_code=default_area_code).canonical
 
 
 def is_valid(value: object, *, region: str = "CN", default_area_code: str | None = None) -> bool:

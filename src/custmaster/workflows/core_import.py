@@ -13,8 +13,13 @@ what it says about the customer (`META_FIELDS`): the source's own record number,
 source observed the row (签单日期, 报案时间 …), the operator, the endorsement sequence, and the
 policy's status, 新保/续保 flag, renewed policy and payment, which become policy facts
 (`custmaster.workflows.policies`). A column of a phone of unknown kind (联系电话) goes to
-``mobile`` for a mobile number and to ``home_phone`` for a fixed line. Other columns are kept
-as the record's extra values.
+``mobile`` for a mobile number and to ``home_phone`` for a fixed line. A phone cell holding
+several numbers (``13800138000/13900139000``, ``…、…``; `custmaster.validate.phone.parse_many`)
+gives each one to the customer: the first in its column, each further one as a companion
+record of the same row (reference ``<row's reference>~<field>.<n>``) carrying the row's ID,
+policy number, plate and VIN; a row with none of those keeps the further numbers as extra
+text (``more_<field>``), since a phone alone never attaches a record. A cell with any unusable
+part is rejected whole. Other columns are kept as the record's extra values.
 
 **Source references** make re-runs idempotent. A core-system row naming a policy is
 ``<policy number>#<endorsement sequence>`` (``#0`` without a 批改序号 column, plus ``#<role>``
@@ -174,6 +179,13 @@ _REF_MAX = 200
 _MOBILE = re.compile(r"\+861\d{10}")
 _ISO_TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}")
 _MOBILE_SLOT = "mobile"
+_PHONE_FIELD_SET = frozenset(PHONE_FIELDS)
+#: Separators between numbers in one cell (``138…/139…``, ``138…、139…``, two numbers spaced).
+_SEVERAL = re.compile(r"[/;,，；、|\n]|\d{7}\D+\d{7}")
+#: The fields a companion record of a multi-number cell copies from its row: those that
+#: resolve it to the row's customer (never a name or a phone alone) and the policy role.
+_LINK_FIELDS = ("resident_id", "uscc", "id_document", "policy_no", "plate", "vin")
+_COMPANION_FIELDS = (*_LINK_FIELDS, "role")
 _PHONE_SLOTS = ("home_phone", "office_phone")
 #: The latest date a date cell other than a birth date may hold.
 _LATEST = dt.date(2100, 12, 31)
@@ -514,6 +526,10 @@ class _Importer:
         self.flags_copied = 0
         self.batch: list[SourceRecord] = []
         self.batch_rows: list[int] = []
+        #: Which records of the batch are companions (not rows of their own; not counted).
+        self.batch_companion: list[bool] = []
+        #: ``(field, number)`` of the current row's further numbers (see `_split_phones`).
+        self._more: list[tuple[str, phone_module.PhoneNumber]] = []
         # Parsed forms of the text cells that repeat row after row (dates, times, policy
         # facts): each distinct text is parsed once per import (the parsers are pure).
         self._parsed: dict[tuple[str, str], Any] = {}
@@ -538,9 +554,21 @@ class _Importer:
                     values[field] = self._parse(field, cell, self._date)
                 else:
                     values[field] = self._date(field, cell)
+            elif field in _PHONE_FIELD_SET and _SEVERAL.search(text):
+                values[field] = self._split_phones(field, text)
             else:
                 values[field] = text
         return values
+
+    def _split_phones(self, field: str, text: str) -> str:
+        """The first number of a cell that holds several (``138…/139…``); the others become
+        companion records (`_companions`). A cell with any unusable part stays whole, so that
+        validation rejects it as before."""
+        found = phone_module.parse_many(text)
+        if len(found.numbers) < 2 or found.rejects:
+            return text
+        self._more.extend((field, number) for number in found.numbers[1:])
+        return found.numbers[0].canonical
 
     def _date(self, field: str, cell: object) -> dt.date:
         latest = self.today if field == "birth_date" else _LATEST
@@ -684,6 +712,7 @@ class _Importer:
 
     def record(self, row_number: int, row: Row) -> SourceRecord | None:
         """The row's record, or None after writing its rejects."""
+        self._more.clear()
         rejects: list[Reject] = []
         try:
             values = self._values(row)
@@ -697,10 +726,12 @@ class _Importer:
                 except ValidationError:
                     pass
         # The slow path: every bad cell, with its column.
+        self._more.clear()
         result = self.validator(row_number, row)
         values = dict(result.values)
         meta, meta_rejects = self._meta(row_number, row, values)
-        all_rejects = [*result.rejects, *meta_rejects]
+        all_rejects = [r for r in result.rejects if not self._resplit(r, row, values)]
+        all_rejects += meta_rejects
         if not all_rejects:  # only the record as a whole failed (e.g. a policy reference)
             try:
                 return self._build(row_number, row, values, meta)
@@ -718,6 +749,17 @@ class _Importer:
         self.partial += 1
         return record
 
+    def _resplit(self, reject: Reject, row: Row, values: dict[str, Any]) -> bool:
+        """Whether ``reject`` is a multi-number cell that `_split_phones` reads after all."""
+        if reject.code != "phone.multiple" or reject.field not in _PHONE_FIELD_SET:
+            return False
+        text = cell_text(row.get(reject.column))
+        first = self._split_phones(reject.field, text)
+        if first == text:
+            return False
+        values[reject.field] = first
+        return True
+
     def _reject_all(self, rejects: Iterable[Reject]) -> None:
         for reject in rejects:
             self._reject(reject)
@@ -730,6 +772,14 @@ class _Importer:
         meta: dict[str, Any],
     ) -> SourceRecord:
         extra = self._extra(row)
+        if self._more and not any(values.get(name) for name in _LINK_FIELDS):
+            # Nothing to attach a companion record by: keep the further numbers as text.
+            for field, number in self._more:
+                key = f"more_{field}"
+                extra[key] = (
+                    f"{extra[key]} {number.canonical}" if key in extra else number.canonical
+                )
+            self._more.clear()
         extra.update(self._unparsed_facts(meta))
         extra.update(self._policy_facts(values, meta))
         provenance = Provenance(
@@ -742,9 +792,41 @@ class _Importer:
 
     # -- batches ---------------------------------------------------------------------------
 
+    def companions(self, record: SourceRecord) -> list[SourceRecord]:
+        """One record per further number of the row's multi-number cells.
+
+        Each carries the row's strong keys, policy number, plate and VIN (so it resolves to
+        the same customer) and one number, in the slot its kind calls for; its reference is
+        the row's plus ``~<field>.<n>``, so a re-run adds nothing twice. (`_build` keeps the
+        further numbers of a row without any of those keys as extra text instead.)
+        """
+        kept = {name: getattr(record, name) for name in _COMPANION_FIELDS}
+        if not any(kept[name] for name in _LINK_FIELDS):
+            return []
+        made: list[SourceRecord] = []
+        for n, (field, number) in enumerate(self._more, start=2):
+            if number.kind is phone_module.PhoneKind.MOBILE:
+                slot = "mobile"
+            elif field == "mobile":
+                slot = "home_phone"
+            else:
+                slot = field
+            provenance = attrs.evolve(
+                record.provenance, source_ref=f"{record.provenance.source_ref}~{field}.{n}"
+            )
+            made.append(SourceRecord(provenance=provenance, **kept, **{slot: number.canonical}))
+        return made
+
     def add(self, row_number: int, record: SourceRecord, batch_size: int) -> None:
         self.batch.append(record)
         self.batch_rows.append(row_number)
+        self.batch_companion.append(False)
+        if self._more:
+            for companion in self.companions(record):
+                self.batch.append(companion)
+                self.batch_rows.append(row_number)
+                self.batch_companion.append(True)
+            self._more.clear()
         if len(self.batch) >= batch_size:
             self.flush()
 
@@ -752,13 +834,19 @@ class _Importer:
         if not self.batch:
             return
         results = self.service.ingest(self.batch)
-        for row_number, record, result in zip(self.batch_rows, self.batch, results, strict=True):
-            self._count(row_number, record, result)
+        for row_number, companion, record, result in zip(
+            self.batch_rows, self.batch_companion, self.batch, results, strict=True
+        ):
+            self._count(row_number, record, result, companion=companion)
         self.batch.clear()
         self.batch_rows.clear()
+        self.batch_companion.clear()
 
-    def _count(self, row_number: int, record: SourceRecord, result: IngestResult) -> None:
-        self.counts[result.outcome] += 1
+    def _count(
+        self, row_number: int, record: SourceRecord, result: IngestResult, *, companion: bool
+    ) -> None:
+        if not companion:
+            self.counts[result.outcome] += 1
         if result.outcome is Outcome.REJECTED:
             error = result.error
             if error is not None:
