@@ -403,3 +403,60 @@ def test_further_numbers_of_a_row_without_keys_are_kept_as_text(
     assert [p.value for p in customer.contact_points] == ["+8613800138000"]
     (record,) = service.observations(customer.id)
     assert record.extra["more_mobile"] == "+8613700137000"
+
+
+PARTY_HEADER = (
+    "保单号", "险种", "被保险人", "身份证号", "移动电话", "投保人", "投保人证件号码", "投保人电话",
+    "车主", "车主身份证号", "车牌号", "起保日期", "终保日期",
+)  # fmt: skip
+USCC = "91110000600037341L"
+
+
+def test_holder_and_owner_columns_become_their_records_on_the_policy(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = [
+        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "13800138000",
+         "厦门某某科技有限公司", USCC, "0592-5123456", "张伟", ID_ZHANG, "闽D12345",
+         "2026-01-01", "2026-12-31"],
+        ["PDAA202635020000000002", "商业险", "李娜", ID_LI, "13900139000", "钱七", "", "",
+         "", "", "闽D12346", "2026-01-01", "2026-12-31"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "parties.csv", PARTY_HEADER, rows)
+    summary = import_core_extract(service, path)
+    assert (summary.rows, summary.new, summary.rejected, summary.partial) == (2, 2, 0, 0)
+    assert ("投保人证件号码", "holder.id") in summary.parties
+    assert "投保人" not in summary.unmapped
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    (company,) = service.find(uscc=USCC)
+    assert company.kind.value == "organisation"
+    assert company.name == "厦门某某科技有限公司"
+    roles = service.policy("PDAA202635020000000001").roles
+    assert {role.value: cid for role, cid in roles.items()} == {
+        "insured": zhang.id,
+        "holder": company.id,
+        "owner": zhang.id,
+    }
+    assert "投保人" not in service.observations(zhang.id)[0].extra
+    # 钱七 has no ID: not a customer of their own, kept with the row.
+    li = service.find(resident_id=ID_LI)[0]
+    assert service.observations(li.id)[0].extra["投保人"] == "钱七"
+    assert service.find(name="钱七") == []
+    before = service.counts()
+    again = import_core_extract(service, path)
+    assert (again.new, again.merged, again.duplicates) == (0, 0, 2)
+    assert service.counts() == before
+
+
+def test_a_bad_party_cell_does_not_stop_the_insureds_row(service: Service, tmp_path: Path) -> None:
+    rows = [
+        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "13800138000", "王五", "12345",
+         "", "", "", "闽D12345", "2026-01-01", "2026-12-31"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "parties.csv", PARTY_HEADER, rows)
+    rejects = tmp_path / "parties.rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.new, summary.rejected, summary.partial) == (1, 0, 1)
+    (line,) = read_csv(rejects)
+    assert (line["column"], line["field"]) == ("投保人证件号码", "holder.resident_id")
+    assert service.counts()["customers"] == 1

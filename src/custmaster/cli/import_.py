@@ -57,6 +57,8 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         say(out, f"Wrong-number flags copied 错号标记: {summary.flags_copied}.")
     if summary.meta:
         say(out, "Source columns 来源列: " + ", ".join(f"{h} → {f}" for h, f in summary.meta))
+    if summary.parties:
+        say(out, "Other parties 关系人: " + ", ".join(f"{h} → {f}" for h, f in summary.parties))
     if summary.unmapped:
         say(out, "Kept as extra values 附加字段: " + ", ".join(summary.unmapped))
 

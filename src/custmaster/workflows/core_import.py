@@ -19,7 +19,11 @@ gives each one to the customer: the first in its column, each further one as a c
 record of the same row (reference ``<row's reference>~<field>.<n>``) carrying the row's ID,
 policy number, plate and VIN; a row with none of those keeps the further numbers as extra
 text (``more_<field>``), since a phone alone never attaches a record. A cell with any unusable
-part is rejected whole. Other columns are kept as the record's extra values.
+part is rejected whole. Other columns are kept as the record's extra values, except the
+holder's and the owner's (``投保人``, ``投保人证件号码``, ``车主``, ``车主手机`` …;
+`custmaster.workflows.parties`): a party with a resident ID or USCC becomes a record of its
+own with that role on the row's policy (reference ``<row's reference>~holder``); its bad cells
+are rejected without stopping the insured's row, which counts as partial.
 
 **Source references** make re-runs idempotent. A core-system row naming a policy is
 ``<policy number>#<endorsement sequence>`` (``#0`` without a 批改序号 column, plus ``#<role>``
@@ -89,6 +93,7 @@ from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import from_excel_serial, parse_date
 from custmaster.workflows.headers import HeaderMap, map_headers, normalise_header
+from custmaster.workflows.parties import find_parties, read_party
 from custmaster.workflows.policies import (
     meta_key,
     parse_business_type,
@@ -186,6 +191,8 @@ _SEVERAL = re.compile(r"[/;,，；、|\n]|\d{7}\D+\d{7}")
 #: resolve it to the row's customer (never a name or a phone alone) and the policy role.
 _LINK_FIELDS = ("resident_id", "uscc", "id_document", "policy_no", "plate", "vin")
 _COMPANION_FIELDS = (*_LINK_FIELDS, "role")
+#: The policy fields a holder's or owner's record takes from its row.
+_PARTY_POLICY_FIELDS = ("policy_no", "line", "cover_start", "cover_end")
 _PHONE_SLOTS = ("home_phone", "office_phone")
 #: The latest date a date cell other than a birth date may hold.
 _LATEST = dt.date(2100, 12, 31)
@@ -277,6 +284,9 @@ class ImportSummary:
     meta: tuple[tuple[str, str], ...]
     #: Headers kept as extra values.
     unmapped: tuple[str, ...]
+    #: ``(header, "<role>.<what>")`` of the holder's and owner's columns
+    #: (`custmaster.workflows.parties`), read into records of their own.
+    parties: tuple[tuple[str, str], ...]
     rejects_path: Path | None
     seconds: float
 
@@ -530,6 +540,11 @@ class _Importer:
         self.batch_companion: list[bool] = []
         #: ``(field, number)`` of the current row's further numbers (see `_split_phones`).
         self._more: list[tuple[str, phone_module.PhoneNumber]] = []
+        #: The holder and owner columns (`custmaster.workflows.parties`), and the current
+        #: row's records of them with its rejected party cells.
+        self.parties = find_parties(columns.extra)
+        self._party_records: list[SourceRecord] = []
+        self._party_rejects: list[Reject] = []
         # Parsed forms of the text cells that repeat row after row (dates, times, policy
         # facts): each distinct text is parsed once per import (the parsers are pure).
         self._parsed: dict[tuple[str, str], Any] = {}
@@ -711,7 +726,20 @@ class _Importer:
         return kept
 
     def record(self, row_number: int, row: Row) -> SourceRecord | None:
-        """The row's record, or None after writing its rejects."""
+        """The row's record, or None after writing its rejects.
+
+        The row's other parties (`_parties`) and further phone numbers (`companions`) are
+        added to the batch with it by `add`.
+        """
+        self._party_records.clear()
+        self._party_rejects.clear()
+        record = self._record(row_number, row)
+        if record is not None and self._party_rejects:
+            self._reject_all(self._party_rejects)
+            self.partial += 1
+        return record
+
+    def _record(self, row_number: int, row: Row) -> SourceRecord | None:
         self._more.clear()
         rejects: list[Reject] = []
         try:
@@ -727,6 +755,8 @@ class _Importer:
                     pass
         # The slow path: every bad cell, with its column.
         self._more.clear()
+        self._party_records.clear()
+        self._party_rejects.clear()
         result = self.validator(row_number, row)
         values = dict(result.values)
         meta, meta_rejects = self._meta(row_number, row, values)
@@ -788,7 +818,44 @@ class _Importer:
             observed_at=meta.get("observed_at", self.observed_at),
             operator=meta.get("operator", self.operator),
         )
+        if self.parties:
+            self._parties(row_number, row, values, provenance, extra)
         return SourceRecord(provenance=provenance, extra=extra, **values)
+
+    def _parties(
+        self,
+        row_number: int,
+        row: Mapping[str, Any],
+        values: Mapping[str, Any],
+        provenance: Provenance,
+        extra: dict[str, str],
+    ) -> None:
+        """Records of the row's holder and owner with a strong key, on the row's policy (its
+        number, line and cover); their columns then leave the row's extra values. Bad party
+        cells become rejects without stopping the insured's row (counted as partial)."""
+        policy = {name: values[name] for name in _PARTY_POLICY_FIELDS if name in values}
+        self._party_records.clear()
+        self._party_rejects.clear()
+        for party in self.parties:
+            found = read_party(party, row)
+            for header, field, error in found.errors:
+                self._party_rejects.append(Reject.from_error(row_number, header, field, error))
+            if found.values is None or not policy.get("policy_no"):
+                continue
+            ref = f"{provenance.source_ref}~{party.role.value}"
+            try:
+                made = SourceRecord(
+                    provenance=attrs.evolve(provenance, source_ref=ref), **policy, **found.values
+                )
+            except ValidationError as error:
+                field = f"{party.role.value}.{error.field or ''}"
+                self._party_rejects.append(
+                    Reject.from_error(row_number, party.headers[0], field, error)
+                )
+                continue
+            self._party_records.append(made)
+            for header in party.headers:
+                extra.pop(header[:64], None)
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -800,6 +867,8 @@ class _Importer:
         the row's plus ``~<field>.<n>``, so a re-run adds nothing twice. (`_build` keeps the
         further numbers of a row without any of those keys as extra text instead.)
         """
+        if not self._more:
+            return []
         kept = {name: getattr(record, name) for name in _COMPANION_FIELDS}
         if not any(kept[name] for name in _LINK_FIELDS):
             return []
@@ -821,12 +890,13 @@ class _Importer:
         self.batch.append(record)
         self.batch_rows.append(row_number)
         self.batch_companion.append(False)
-        if self._more:
-            for companion in self.companions(record):
+        if self._more or self._party_records:
+            for companion in [*self.companions(record), *self._party_records]:
                 self.batch.append(companion)
                 self.batch_rows.append(row_number)
                 self.batch_companion.append(True)
             self._more.clear()
+            self._party_records.clear()
         if len(self.batch) >= batch_size:
             self.flush()
 
@@ -956,6 +1026,7 @@ def import_table(
         if progress is not None:
             progress(rows, 1.0)
     counts = importer.counts
+    party_headers = {header for party in importer.parties for header in party.headers}
     return ImportSummary(
         path=path,
         channel=profile.channel.code,
@@ -976,7 +1047,12 @@ def import_table(
         flags_copied=importer.flags_copied,
         mapped=columns.header_map.mapped,
         meta=tuple(columns.meta.items()),
-        unmapped=columns.extra,
+        unmapped=tuple(h for h in columns.extra if h not in party_headers),
+        parties=tuple(
+            (header, f"{party.role.value}.{what}")
+            for party in importer.parties
+            for header, what in party.columns
+        ),
         rejects_path=sink.path,
         seconds=time.perf_counter() - started,
     )

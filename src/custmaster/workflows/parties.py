@@ -1,0 +1,187 @@
+"""The other parties of a policy row: the holder (投保人) and the vehicle owner (车主).
+
+A core-system row describes the insured (被保险人), and many extracts add the holder and the
+owner in their own columns: ``投保人``, ``投保人证件号码``, ``投保人手机``, ``车主``,
+``车主身份证号``, ``车主地址`` … `find_parties` recognises such columns by a role prefix and a
+field suffix, and `read_party` turns one party's cells into the values of a
+`custmaster.SourceRecord` with that role on the row's policy.
+
+A party becomes a record only when it has a strong key (a resident ID or a USCC, told apart by
+`custmaster.validate.detect`): a name or a phone alone never identifies anyone. A party without
+one is left to the row's extra values, as any other column.
+
+>>> parties = find_parties(["保单号", "被保险人", "投保人", "投保人证件号码", "投保人手机", "车主"])
+>>> [(p.role.value, p.headers) for p in parties]
+[('holder', ('投保人', '投保人证件号码', '投保人手机')), ('owner', ('车主',))]
+>>> row = {"投保人": "厦门某某科技有限公司", "投保人证件号码": "91110000600037341L",
+...        "投保人手机": "0592-5123456"}
+>>> sorted(read_party(parties[0], row).values.items())  # doctest: +NORMALIZE_WHITESPACE
+[('home_phone', '+865925123456'), ('name', '厦门某某科技有限公司'), ('role', 'holder'),
+ ('uscc', '91110000600037341L')]
+>>> read_party(parties[1], {"车主": "李娜"}).values is None  # no strong key: not a record
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from custmaster.errors import ValidationError
+from custmaster.model.policy import PolicyRole
+from custmaster.validate import cn_name, cn_resident_id, cn_uscc
+from custmaster.validate import phone as phone_module
+from custmaster.validate._mask import mask_unknown
+from custmaster.workflows.headers import normalise_header
+
+__all__ = [
+    "ERROR_CODES",
+    "PARTY_FIELDS",
+    "PARTY_ROLES",
+    "Party",
+    "PartyValues",
+    "find_parties",
+    "read_party",
+]
+
+#: Every error code this module raises, with a one-line description.
+ERROR_CODES: dict[str, str] = {
+    "party.id": "A party's ID column holds neither a resident ID nor a USCC.",
+}
+
+#: Column prefixes naming a party other than the insured, and the role each one has.
+PARTY_ROLES: Mapping[str, PolicyRole] = {
+    "投保人": PolicyRole.HOLDER,
+    "投保单位": PolicyRole.HOLDER,
+    "行驶证车主": PolicyRole.OWNER,
+    "车主": PolicyRole.OWNER,
+    "车辆所有人": PolicyRole.OWNER,
+}
+
+#: Column suffixes after a party prefix, and what they hold (``""``: the prefix alone is the
+#: party's name, as ``投保人`` is).
+PARTY_FIELDS: Mapping[str, str] = {
+    "": "name",
+    "姓名": "name",
+    "名称": "name",
+    "证件号码": "id",
+    "证件号": "id",
+    "身份证号": "id",
+    "身份证号码": "id",
+    "身份证": "id",
+    "统一社会信用代码": "id",
+    "手机": "phone",
+    "手机号": "phone",
+    "手机号码": "phone",
+    "移动电话": "phone",
+    "电话": "phone",
+    "联系电话": "phone",
+    "地址": "address",
+    "联系地址": "address",
+    "住址": "address",
+    "通讯地址": "address",
+}
+
+# Longest prefix first, so that 行驶证车主 is not read as 行驶证 + 车主.
+_PREFIXES = sorted(PARTY_ROLES, key=len, reverse=True)
+
+
+@attrs.frozen
+class Party:
+    """One party's columns in a file: its role and ``(header, what)`` pairs."""
+
+    role: PolicyRole
+    columns: tuple[tuple[str, str], ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The party's headers, in column order."""
+        return tuple(header for header, _ in self.columns)
+
+
+@attrs.frozen
+class PartyValues:
+    """What `read_party` found: the record values (None when the party has no strong key)
+    and the party's bad cells as ``(header, field, error)``."""
+
+    values: dict[str, Any] | None
+    errors: tuple[tuple[str, str, ValidationError], ...] = ()
+
+
+def find_parties(headers: Iterable[str]) -> tuple[Party, ...]:
+    """The holder and owner columns among ``headers`` (the first column of each kind counts).
+
+    >>> find_parties(["车主姓名", "车主电话", "车主地址"])[0].columns
+    (('车主姓名', 'name'), ('车主电话', 'phone'), ('车主地址', 'address'))
+    >>> find_parties(["投保日期", "被保险人"])
+    ()
+    """
+    found: dict[PolicyRole, dict[str, str]] = {}
+    for header in headers:
+        key = normalise_header(header)
+        for prefix in _PREFIXES:
+            if key.startswith(prefix):
+                what = PARTY_FIELDS.get(key[len(prefix) :])
+                if what is not None:
+                    found.setdefault(PARTY_ROLES[prefix], {}).setdefault(what, header)
+                break
+    return tuple(
+        Party(role, tuple((header, what) for what, header in columns.items()))
+        for role, columns in found.items()
+    )
+
+
+def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
+    """The `custmaster.SourceRecord` values of ``party`` in ``row`` (role set), or None.
+
+    Each cell is validated as its record field would be; a bad cell is returned in
+    ``errors`` with its header and field (``holder.resident_id`` …), never raised.
+    """
+    values: dict[str, Any] = {}
+    errors: list[tuple[str, str, ValidationError]] = []
+    for header, what in party.columns:
+        cell = row.get(header)
+        text = "" if cell is None else str(cell).strip()
+        if not text:
+            continue
+        field = what
+        try:
+            if what == "name":
+                values["name"] = cn_name.validate(text)
+            elif what == "id":
+                field, values[field] = _identity(text)
+            elif what == "phone":
+                number = phone_module.parse(text)
+                field = "mobile" if number.kind is phone_module.PhoneKind.MOBILE else "home_phone"
+                values[field] = number.canonical
+            else:
+                values["address"] = text
+        except ValidationError as error:
+            name = f"{party.role.value}.{'resident_id' if what == 'id' else what}"
+            errors.append((header, name, error.for_field(name)))
+    if not ({"resident_id", "uscc"} & values.keys()):
+        return PartyValues(None, tuple(errors))
+    values["role"] = party.role.value
+    return PartyValues(values, tuple(errors))
+
+
+def _identity(text: str) -> tuple[str, str]:
+    """``("resident_id" | "uscc", value)`` of an ID cell."""
+    compact = "".join(text.split()).upper()
+    if len(compact) == 18 and cn_uscc.is_valid(compact) and not cn_resident_id.is_valid(compact):
+        return "uscc", cn_uscc.validate(compact)
+    try:
+        return "resident_id", cn_resident_id.validate(text)
+    except ValidationError:
+        if cn_uscc.is_valid(compact):
+            return "uscc", cn_uscc.validate(compact)
+        if len(compact) == 18 and not compact[:17].isdigit():
+            raise ValidationError(
+                "The ID column holds neither a resident ID nor a USCC.",
+                code="party.id",
+                masked_value=mask_unknown(text),
+                message_zh="证件号码既不是身份证号码也不是统一社会信用代码。",
+            ) from None
+        raise
