@@ -1566,6 +1566,51 @@ class SQLStore(BaseStore):
             for customer_id, state in states.items():
                 self._remember(customer_id, tx.versions[customer_id], state)
 
+    def _policy_holders(self, numbers: Sequence[str]) -> dict[str, list[str]]:
+        if self._tx is not None:
+            return super()._policy_holders(numbers)
+        found: dict[str, set[str]] = {number: set() for number in numbers}
+        for chunk in _chunks(sorted(found)):
+            condition, params = self._in_list("key", chunk)
+            rows = self._sql(
+                f"SELECT key, customer_id FROM cm_index WHERE kind = 'policy_no' AND {condition}",
+                params,
+            )
+            for key, customer_id in rows:
+                found[key].add(customer_id)
+        return {number: sorted(ids) for number, ids in found.items()}
+
+    def _load_states(self, customer_ids: Sequence[str]) -> dict[str, GoldenState]:
+        """The states of many customers: their versions in one query per chunk, the stale or
+        uncached ones rebuilt with one query for their records and one for their events."""
+        if self._tx is not None:
+            return super()._load_states(customer_ids)
+        self._sync()
+        self._memo = None
+        found: dict[str, GoldenState] = {}
+        for chunk in _chunks(sorted(set(customer_ids))):
+            condition, params = self._in_list("id", chunk)
+            with self._snapshot():  # versions and the log read as of one moment
+                versions = {
+                    str(cid): int(version)
+                    for cid, version in self._sql(
+                        f"SELECT id, version FROM cm_customers WHERE {condition}", params
+                    )
+                }
+                stale = []
+                for customer_id, version in versions.items():
+                    cached = self._cache.get(customer_id)
+                    if cached is not None and cached[0] == version:
+                        found[customer_id] = cached[1]
+                    else:
+                        stale.append(customer_id)
+                rebuilt = self._rebuild_many(stale)
+            for customer_id, state in rebuilt.items():
+                self._remember(customer_id, versions[customer_id], state)
+                found[customer_id] = state
+            self._trim()
+        return found
+
     def _rebuild_many(self, customers: Sequence[str]) -> dict[str, GoldenState]:
         """`_rebuild` for many customers with one query for their records, one for events."""
         if not customers:

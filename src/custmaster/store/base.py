@@ -135,6 +135,8 @@ COUNT_KINDS: tuple[str, ...] = (
 )
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+#: Policies `BaseStore.expiring_states` reads the holders of at once.
+_POLICY_CHUNK = 2000
 _ALIAS_DEPTH = 64
 
 
@@ -866,6 +868,21 @@ class BaseStore(ABC):
 
         ``line`` keeps one line only (``"compulsory"``, ``"交强险"`` …).
         """
+        chosen = [policy for policy, _ in self.expiring_states(month, line=line)]
+        return sorted(chosen, key=lambda p: (p.cover_end, p.policy_no))
+
+    @final
+    def expiring_states(
+        self, month: str, *, line: PolicyLine | str | None = None
+    ) -> Iterator[tuple[Policy, Mapping[str, GoldenState]]]:
+        """`expiring`'s policies, each with the golden states of the customers holding it.
+
+        For exports over a whole month: the states are loaded a chunk of policies at a time
+        with a few set-based reads (`custmaster.store.sqlite.SQLiteStore`,
+        `custmaster.store.postgres.PostgresStore`) and each one once, so memory stays bounded
+        and no state is built twice. The policies come in policy-number order, not by end
+        date; the states are for reading only.
+        """
         self._check_open()
         match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
         if match is None or not 1 <= int(match.group(2)) <= 12:
@@ -874,17 +891,41 @@ class BaseStore(ABC):
                 code="store.month",
                 message_zh="月份格式应为 YYYY-MM，例如 2027-01。",
             )
+        month = month.strip()
         wanted = PolicyLine.get(line) if line is not None else None
-        numbers = sorted({p for _, p in self._index_find("cover_end", month.strip())})
-        policies = [self.policy(number) for number in numbers]
-        chosen = [
-            p
-            for p in policies
-            if p.cover_end is not None
-            and f"{p.cover_end.year:04d}-{p.cover_end.month:02d}" == month.strip()
-            and (wanted is None or p.line == wanted)
-        ]
-        return sorted(chosen, key=lambda p: (p.cover_end, p.policy_no))
+        numbers = sorted({p for _, p in self._index_find("cover_end", month)})
+        for start in range(0, len(numbers), _POLICY_CHUNK):
+            chunk = numbers[start : start + _POLICY_CHUNK]
+            holders = self._policy_holders(chunk)
+            states = self._load_states(sorted({c for ids in holders.values() for c in ids}))
+            for number in chunk:
+                views = {cid: states[cid] for cid in holders.get(number, ()) if cid in states}
+                policy = policy_view(number, views.items(), self.merge_policy)
+                end = None if policy is None else policy.cover_end
+                if (
+                    policy is not None
+                    and end is not None
+                    and f"{end.year:04d}-{end.month:02d}" == month
+                    and (wanted is None or policy.line == wanted)
+                ):
+                    yield policy, views
+
+    def _policy_holders(self, numbers: Sequence[str]) -> dict[str, list[str]]:
+        """The customers holding each policy number, sorted (adapters may read them at once)."""
+        return {
+            number: sorted({cid for cid, _ in self._index_find("policy_no", number)})
+            for number in numbers
+        }
+
+    def _load_states(self, customer_ids: Sequence[str]) -> dict[str, GoldenState]:
+        """The states of existing customers among ``customer_ids`` (adapters may read them
+        at once)."""
+        found = {}
+        for customer_id in customer_ids:
+            state = self._load_state(customer_id)
+            if state is not None:
+                found[customer_id] = state
+        return found
 
     # ------------------------------------------------------------------ events
 

@@ -633,6 +633,32 @@ class StoreContract:
         assert [p.policy_no for p in store.expiring("2027-01")] == ["PDZA1"]
         assert [p.policy_no for p in store.expiring("2026-12")] == ["PDAA1"]
 
+    def test_expiring_states_give_the_months_policies_with_their_holders(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        chunked = getattr(store, "expiring_states", None)
+        if chunked is None:
+            pytest.skip("the adapter has no expiring_states (expiring is enough)")
+        from custmaster.store import base
+
+        monkeypatch.setattr(base, "_POLICY_CHUNK", 1)  # one policy per chunk: reads repeat
+        for month, line, expected in (
+            ("2027-01", None, ["PDAA1", "PDZA1"]),
+            ("2027-01", "商业险", ["PDZA1"]),
+            ("2027-02", None, ["PDAA2"]),
+        ):
+            pairs = list(chunked(month, line=line))
+            assert sorted(p.policy_no for p, _ in pairs) == expected
+            for policy, states in pairs:
+                assert policy == store.policy(policy.policy_no)
+                assert set(states) == set(policy.roles.values())
+                for customer_id, state in states.items():
+                    records = store.observations(customer_id)
+                    assert to_customer(customer_id, state, records) == store.get(customer_id)
+        assert list(chunked("2027-03")) == []
+        with pytest.raises(UsageError):
+            list(chunked("2027-13"))
+
     def test_customers_stream_and_counts_add_up(self, store: Any) -> None:
         customers = store.iter_customers()
         assert isinstance(customers, types.GeneratorType)

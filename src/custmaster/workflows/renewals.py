@@ -51,7 +51,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ from custmaster.merge.engine import GoldenState
 from custmaster.model.contact import VOICE_KINDS, ContactStatus
 from custmaster.model.customer import Customer
 from custmaster.model.policy import Policy, PolicyLine, PolicyRole, PolicyStatus
+from custmaster.privacy.access import Permission
 from custmaster.privacy.masking import mask
 from custmaster.service import Service, as_service
 from custmaster.store.base import Store
@@ -114,6 +115,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 _LINE_NAMES = {"compulsory": "交强险", "commercial": "商业险"}
 _KIND_ORDER = {"mobile": 0, "home": 1, "office": 2}
+#: Customer views kept while rows are made (a customer's policies of a month are usually in one
+#: chunk of `custmaster.store.base.BaseStore.expiring_states`); bounded so memory stays flat.
+_VIEWS_KEPT = 4096
 _VOICE = frozenset(kind.value for kind in VOICE_KINDS)
 
 
@@ -278,7 +282,16 @@ def renewal_rows(
     ``rules`` (default `custmaster.workflows.classification.DEFAULT_RULES`).
     """
     service = as_service(target)
-    policies = service.expiring(month, line=line)
+    # A store that reads the month's holders a chunk at a time (`expiring_states`) gives each
+    # policy with its customers' states, so no state is built twice and memory stays bounded.
+    chunked = getattr(service.store, "expiring_states", None)
+    states: Mapping[str, GoldenState] = {}
+    pairs: Iterable[tuple[Policy, Mapping[str, GoldenState]]]
+    if callable(chunked):
+        service.require(Permission.QUERY)
+        pairs = chunked(month, line=line)
+    else:
+        pairs = ((policy, states) for policy in service.expiring(month, line=line))
     flagged = frozenset(wrong_numbers(service)) if service.counts().get("events") else frozenset()
     vehicle_class = (classifier or default_classifier()).classify
     wanted_series = _fold(series)
@@ -289,10 +302,18 @@ def renewal_rows(
     def view_of(customer_id: str) -> _View:
         view = views.get(customer_id)
         if view is None:
-            view = views[customer_id] = _view(service, customer_id, rules, flagged)
+            state = states.get(customer_id)
+            if state is not None:
+                view = _View(state, None, profile_of(customer_id, state, rules), flagged)
+            else:
+                view = _view(service, customer_id, rules, flagged)
+            if len(views) >= _VIEWS_KEPT:
+                views.clear()
+            views[customer_id] = view
         return view
 
-    for policy in policies:
+    for policy, held in pairs:
+        states = held  # what view_of reads first
         insured = policy.customer_id(PolicyRole.INSURED)
         customer_id = insured or policy.customer_id(PolicyRole.HOLDER)
         if customer_id is None:
@@ -344,6 +365,7 @@ def renewal_rows(
                 key_customer=profile.key_customer,
             )
         )
+    rows.sort(key=lambda row: (row.cover_end, row.policy_no))
     return rows
 
 
