@@ -35,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -305,6 +307,11 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("CUSTMASTER_TEST_POSTGRES_URL"))
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument(
+        "--parallel",
+        action="store_true",
+        help="run the SQLite runs, the PostgreSQL runs and the concurrent runs at the same time",
+    )
     parser.add_argument("--worker", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.worker:
@@ -325,78 +332,101 @@ def main() -> None:
     n = args.n
     folder = Path(tempfile.mkdtemp(prefix="cm-bench-"))
     sizes = sorted({max(1000, n // 100), max(1000, n // 10), n})
-    command = f"python benchmarks/store.py --n {n}"
+    command = f"python benchmarks/store.py --n {n}" + (" --parallel" if args.parallel else "")
     if args.postgres:
         command = f"CUSTMASTER_TEST_POSTGRES_URL=… {command}"
-    report: dict[str, Any] = {"n": n, "sizes": sizes, "command": command + " --write-docs"}
+    report: dict[str, Any] = {
+        "n": n,
+        "sizes": sizes,
+        "command": command + " --write-docs",
+        "parallel": args.parallel,
+        "load": os.getloadavg()[0],
+    }
     print(f"{n:,} records; {machine()}", flush=True)
 
-    plain = _run("plain", str(folder / "plain.db"), str(n))
-    print(f"plain executemany: {plain['rate']:,.0f} rows/s", flush=True)
-    report["plain"] = plain
-    sqlite_runs = {}
-    for size in sizes:
-        url = f"sqlite:///{folder}/store-{size}.db"
-        sqlite_runs[size] = _run("ingest", url, str(size))
-        print(
-            f"SQLite {size:,}: {sqlite_runs[size]['rate']:,.0f} rec/s, "
-            f"{sqlite_runs[size]['peak_rss_mb']:.0f} MB",
-            flush=True,
-        )
-    report["sqlite"] = sqlite_runs
-    report["sqlite_lookups"] = _run(
-        "lookups", f"sqlite:///{folder}/store-{n}.db", str(n), str(args.samples)
-    )
-    print("SQLite lookups:", report["sqlite_lookups"], flush=True)
-
-    if args.postgres:
-        schemas = _Schemas(args.postgres)
-        try:
-            pg_runs = {}
-            for size in sizes:
-                pg_runs[size] = _run("ingest", schemas.new(), str(size))
-                print(f"PostgreSQL {size:,}: {pg_runs[size]['rate']:,.0f} rec/s", flush=True)
-            report["postgres"] = pg_runs
-            big = schemas.names[-1]
-            report["postgres_lookups"] = _run(
-                "lookups", f"{args.postgres}?schema={big}", str(n), str(args.samples)
+    def sqlite_part() -> None:
+        plain = _run("plain", str(folder / "plain.db"), str(n))
+        print(f"plain executemany: {plain['rate']:,.0f} rows/s", flush=True)
+        report["plain"] = plain
+        sqlite_runs = {}
+        for size in sizes:
+            url = f"sqlite:///{folder}/store-{size}.db"
+            sqlite_runs[size] = _run("ingest", url, str(size))
+            print(
+                f"SQLite {size:,}: {sqlite_runs[size]['rate']:,.0f} rec/s, "
+                f"{sqlite_runs[size]['peak_rss_mb']:.0f} MB",
+                flush=True,
             )
-            concurrent = {}
-            # one importer is the size-n run above (its records made as it goes, so its rate
-            # is of the ingest calls alone); it is checked like the concurrent runs
-            check = _run("check", f"{args.postgres}?schema={big}", str(n))
-            concurrent[1] = {
-                "seconds": pg_runs[n]["seconds"],
-                "rate": pg_runs[n]["rate"],
-                "retries": pg_runs[n]["retries"],
+        report["sqlite"] = sqlite_runs
+        report["sqlite_lookups"] = _run(
+            "lookups", f"sqlite:///{folder}/store-{n}.db", str(n), str(args.samples)
+        )
+        print("SQLite lookups:", report["sqlite_lookups"], flush=True)
+
+    def postgres_part(schemas: _Schemas) -> None:
+        pg_runs = {}
+        for size in sizes:
+            pg_runs[size] = _run("ingest", schemas.new(), str(size))
+            print(f"PostgreSQL {size:,}: {pg_runs[size]['rate']:,.0f} rec/s", flush=True)
+        report["postgres"] = pg_runs
+        big = schemas.names[-1]
+        report["postgres_lookups"] = _run(
+            "lookups", f"{args.postgres}?schema={big}", str(n), str(args.samples)
+        )
+        # one importer is the size-n run above (its records made as it goes, so its rate
+        # is of the ingest calls alone); it is checked like the concurrent runs
+        check = _run("check", f"{args.postgres}?schema={big}", str(n))
+        concurrent[1] = {
+            "seconds": pg_runs[n]["seconds"],
+            "rate": pg_runs[n]["rate"],
+            "retries": pg_runs[n]["retries"],
+            "check": check,
+        }
+        print(f"PostgreSQL x1: {pg_runs[n]['rate']:,.0f} rec/s, {check}", flush=True)
+
+    def concurrent_part(schemas: _Schemas) -> None:
+        for shards in (2, 4):
+            url = schemas.new()
+            _run("check", url, "0")  # creates the schema's tables before the race
+            start_at = time.time() + 5 + shards * n / 40_000
+            workers = [
+                _spawn("shard", url, str(n), str(s), str(shards), str(start_at))
+                for s in range(shards)
+            ]
+            results = []
+            for worker in workers:
+                out, _ = worker.communicate()
+                assert worker.returncode == 0
+                results.append(json.loads(out.strip().splitlines()[-1]))
+            wall = max(r["finished_at"] for r in results) - start_at
+            check = _run("check", url, str(n))
+            concurrent[shards] = {
+                "seconds": wall,
+                "rate": n / wall,
+                "retries": sum(r["retries"] for r in results),
                 "check": check,
             }
-            print(f"PostgreSQL x1: {pg_runs[n]['rate']:,.0f} rec/s, {check}", flush=True)
-            for shards in (2, 4):
-                url = schemas.new()
-                _run("check", url, "0")  # creates the schema's tables before the race
-                start_at = time.time() + 5 + shards * n / 40_000
-                workers = [
-                    _spawn("shard", url, str(n), str(s), str(shards), str(start_at))
-                    for s in range(shards)
-                ]
-                results = []
-                for worker in workers:
-                    out, _ = worker.communicate()
-                    assert worker.returncode == 0
-                    results.append(json.loads(out.strip().splitlines()[-1]))
-                wall = max(r["finished_at"] for r in results) - start_at
-                check = _run("check", url, str(n))
-                concurrent[shards] = {
-                    "seconds": wall,
-                    "rate": n / wall,
-                    "retries": sum(r["retries"] for r in results),
-                    "check": check,
-                }
-                print(f"PostgreSQL x{shards}: {n / wall:,.0f} rec/s, {check}", flush=True)
-            report["postgres_concurrent"] = concurrent
-        finally:
-            schemas.drop()
+            print(f"PostgreSQL x{shards}: {n / wall:,.0f} rec/s, {check}", flush=True)
+
+    concurrent: dict[int, Any] = {}
+    parts: list[Callable[[], None]] = [sqlite_part]
+    schemas = [_Schemas(args.postgres), _Schemas(args.postgres)] if args.postgres else []
+    if schemas:
+        parts += [lambda: postgres_part(schemas[0]), lambda: concurrent_part(schemas[1])]
+    try:
+        if args.parallel:
+            with ThreadPoolExecutor(len(parts)) as pool:
+                for future in [pool.submit(part) for part in parts]:
+                    future.result()
+        else:
+            for part in parts:
+                part()
+    finally:
+        for each in schemas:
+            each.drop()
+    if concurrent:
+        report["postgres_concurrent"] = {k: concurrent[k] for k in sorted(concurrent)}
+    sqlite_runs = report["sqlite"]
 
     points = {"SQLite": [(s, sqlite_runs[s]["seconds"]) for s in sizes]}
     if "postgres" in report:
@@ -420,7 +450,15 @@ def _markdown(report: dict[str, Any]) -> str:
         f"({sqlite_big['counts']['customers']:,} customers, "
         f"{sqlite_big['counts']['candidates_open']:,} candidate pairs); batches of {BATCH:,}; "
         "only the ingest calls are timed (making the records is not). Targets from the "
-        "storage issue in brackets.",
+        "storage issue in brackets. "
+        + (
+            "The SQLite runs, the PostgreSQL runs and the concurrent PostgreSQL runs ran at the "
+            "same time (`--parallel`), so each had a share of the 2 cores: "
+            if report["parallel"]
+            else ""
+        )
+        + f"load average {report['load']:.1f} when it started (other jobs share the machine; "
+        "the CPU-second rates are the steadier figure).",
         "",
         "| ingest | records/s | records per CPU second of the importer | peak RSS "
         "| vs plain insert |",

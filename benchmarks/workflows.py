@@ -131,8 +131,10 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         gc.collect()
         before = _rss()
         start = time.perf_counter()
+        cpu = time.process_time()
         summary = import_core_extract(service, extract, batch_size=2000, progress=progress)
         elapsed = time.perf_counter() - start
+        import_cpu = time.process_time() - cpu
         memory.append((summary.rows, _rss()))
         counts = service.counts()
         month = _busiest_month(service, extract)
@@ -144,8 +146,10 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         gc.collect()
         service = Service.open(url)
         start = time.perf_counter()
+        cpu = time.process_time()
         listed = renewal_rows(service, month)
         rows_time = time.perf_counter() - start
+        rows_cpu = time.process_time() - cpu
         openpyxl_time = _openpyxl(base / "o.xlsx", listed)
         csv_time = _best(lambda: export_renewals(service, month, base / "r.csv", rows=listed))
         xlsx_time = _best(lambda: export_renewals(service, month, base / "r.xlsx", rows=listed))
@@ -160,6 +164,9 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         "policies": counts["policies"],
         "import_s": elapsed,
         "import_rows_per_s": summary.rows / elapsed,
+        "import_rows_per_cpu_s": summary.rows / import_cpu,
+        "rows_cpu_s": rows_cpu,
+        "month_s": rows_time + xlsx_time,
         "ingest_share": ingest_time / elapsed,
         "rss_start_mb": before / 2**20,
         "rss_marks": [(done, rss / 2**20) for done, rss in memory],
@@ -200,18 +207,20 @@ def _table(f: dict[str, Any]) -> str:
             f"| rows imported / rejected | {f['imported']:,} / {f['rejected']:,} |",
             f"| customers, policies in the store | {f['customers']:,}, {f['policies']:,} |",
             f"| **import end to end into SQLite (rows/s)** | **{f['import_rows_per_s']:,.0f}** |",
+            f"| import rows per CPU second of the process | {f['import_rows_per_cpu_s']:,.0f} |",
             f"| share of the import inside the store's `ingest` | {f['ingest_share']:.0%} |",
             f"| resident memory before, then at each quarter | {f['rss_start_mb']:,.0f} MB; "
             f"{marks} |",
             f"| renewal month (most policies ending) | {f['month']} |",
             f"| policies in that month | {f['month_rows']:,} |",
-            f"| renewal rows (s) | {f['rows_s']:.2f} |",
+            f"| renewal rows (s; CPU s) | {f['rows_s']:.2f}; {f['rows_cpu_s']:.2f} |",
             f"| the store's month query alone, `expiring` (s) | {f['query_s']:.2f} |",
             f"| masked CSV written (s, best of 2) | {f['csv_s']:.2f} |",
             f"| masked XLSX written (s, best of 2) | {f['xlsx_s']:.2f} |",
             "| the same XLSX with openpyxl's write-only mode (s) | "
             + (f"{f['openpyxl_s']:.2f} |" if f["openpyxl_s"] is not None else "not installed |"),
             f"| rows + XLSX per policy (µs) | {f['per_row_us']:,.0f} |",
+            f"| **this month's rows + XLSX, measured (s)** | **{f['month_s']:,.1f}** |",
             "| **extrapolated: a month of a 1,000,000-policy book (83,333 rows), rows + XLSX "
             f"(s)** | **{f['extrapolated_s']:,.1f}** |",
         ]
@@ -246,8 +255,8 @@ def main() -> None:
             "each policy from its holders' states) and by reading each insured's state. The "
             "XLSX is written by custmaster's own streaming writer (`custmaster.workflows.xlsx`); "
             "openpyxl's write-only mode is timed on the same rows for comparison. The "
-            "1,000,000-policy "
-            "figure is extrapolated from the per-row cost measured here, not run.\n"
+            "1,000,000-policy figure is extrapolated from the per-row cost measured here; "
+            "the month measured is the busiest month of this run's book.\n"
         )
         write_section("workflows", text)
 
