@@ -37,6 +37,7 @@ from custmaster.resolve.decisions import Decision
 from custmaster.resolve.keys import IndexEntry, VehicleCover
 from custmaster.serialize import from_dict, from_json, to_json
 from custmaster.store import BaseStore
+from custmaster.store.subject import Restriction, Tombstone
 
 __all__ = ["DictStore"]
 
@@ -84,6 +85,8 @@ def _empty() -> dict[str, Any]:
         "decisions": [],
         "events": {},  # id -> {"customer": id, "event": {...}}
         "audit": [],  # AuditEntry.to_dict() of each entry, oldest first
+        "tombstones": {},  # id -> Tombstone.to_dict() of an erased customer
+        "restrictions": {},  # id -> Restriction.to_dict()
     }
 
 
@@ -94,10 +97,9 @@ class DictStore(BaseStore):
         super().__init__(url, policy=policy)
         location = url[len("dict://") :]
         self.path = Path(location) if location else None
+        self.data = _empty()
         if self.path is not None and self.path.exists():
-            self.data = json.loads(self.path.read_text("utf-8"))
-        else:
-            self.data = _empty()
+            self.data.update(json.loads(self.path.read_text("utf-8")))
         self._before: dict[str, Any] | None = None
 
     # -- transactions ---------------------------------------------------------------
@@ -295,6 +297,34 @@ class DictStore(BaseStore):
     def _move_event(self, event_id: str, customer_id: str) -> None:
         self.data["events"][event_id]["customer"] = customer_id
 
+    # -- subject rights (PIPL Art. 45, 47) ---------------------------------------------
+
+    def _redact_records(self, customer_id: str, records: Sequence[SourceRecord]) -> None:
+        for record in records:
+            entry = {"customer": customer_id, "record": json.loads(to_json(record))}
+            self.data["log"]["\x1f".join(record.provenance.key)] = entry
+
+    def _drop_event(self, event_id: str) -> None:
+        self.data["events"].pop(event_id, None)
+
+    def _save_tombstone(self, tombstone: Tombstone) -> None:
+        self.data["tombstones"][tombstone.customer_id] = tombstone.to_dict()
+
+    def _tombstone(self, customer_id: str) -> Tombstone | None:
+        found = self.data["tombstones"].get(customer_id)
+        return None if found is None else Tombstone.from_dict(found)
+
+    def _save_restriction(self, restriction: Restriction) -> None:
+        self.data["restrictions"][restriction.customer_id] = restriction.to_dict()
+
+    def _restriction(self, customer_id: str) -> Restriction | None:
+        found = self.data["restrictions"].get(customer_id)
+        return None if found is None else Restriction.from_dict(found)
+
+    def _subject_ids(self) -> tuple[frozenset[str], frozenset[str]]:
+        restricted = (k for k, r in self.data["restrictions"].items() if r["lifted_at"] is None)
+        return frozenset(self.data["tombstones"]), frozenset(restricted)
+
     # -- counts -----------------------------------------------------------------------
 
     def _count(self, kind: str) -> int:
@@ -302,7 +332,8 @@ class DictStore(BaseStore):
         if kind == "customers":
             return len(data["customers"])
         if kind == "records":
-            return len(data["log"])
+            erased = data["tombstones"]
+            return sum(1 for e in data["log"].values() if e["customer"] not in erased)
         if kind == "policies":
             return len({r[1] for r in data["index"] if r[0] == "policy_no"})
         if kind == "events":
@@ -313,6 +344,10 @@ class DictStore(BaseStore):
             return len(data["decisions"])
         if kind == "aliases":
             return len(data["aliases"])
+        if kind == "erased":
+            return len(data["tombstones"])
+        if kind == "restricted":
+            return len(self._subject_ids()[1])
         raise ValueError(kind)
 
     # -- the audit log ----------------------------------------------------------------

@@ -21,7 +21,14 @@ from custmaster.store import Outcome, open_store
 from custmaster.store import postgres as postgres_module
 from custmaster.store._sql import Migration
 from custmaster.store.postgres import SCHEMA_VERSION, PostgresStore
-from custmaster.testing.contract import assert_consistent, snapshot
+from custmaster.testing.contract import (
+    ID_W,
+    assert_consistent,
+    base_records,
+    call,
+    personal_values_left,
+    snapshot,
+)
 
 ID_M = "110105198001010016"
 
@@ -365,3 +372,62 @@ def _resident_id(n: int) -> str:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
+
+
+# -- PIPL subject rights ---------------------------------------------------------------------
+
+
+def _table_text(url: str) -> str:
+    """Every row of every cm_ table of the store's schema, as PostgreSQL prints it."""
+    raw = _raw(url)
+    try:
+        tables = [
+            r[0]
+            for r in raw.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name LIKE 'cm\\_%'"
+            )
+        ]
+        return "\n".join(
+            str(row[0]) for table in tables for row in raw.execute(f"SELECT t::text FROM {table} t")
+        )
+    finally:
+        raw.close()
+
+
+@pytest.mark.postgres
+def test_erase_leaves_no_personal_value_in_the_tables(postgres_schemas: Schemas) -> None:
+    url = postgres_schemas.new()
+    with PostgresStore(url) as store:
+        store.ingest(base_records())
+        zhang = store.find(resident_id=ID_M)[0].id
+        store.add_event(zhang, call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "reached"))
+        store.ingest(
+            rec(
+                "S1", "2026-04-01", "telesales", resident_id=ID_W, name="王芳", mobile="13900139001"
+            )
+        )
+        before = _table_text(url)
+        assert len(personal_values_left(before)) >= 6
+        store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-001")
+        after = _table_text(url)
+        assert personal_values_left(after) == []
+        assert [v for v in (ID_W, "王芳", "+8613900139001") if v not in after] == []
+        assert "PDAA1" in after  # the policy facts accounting needs
+    raw = _raw(url)
+    try:
+        raw.execute("UPDATE cm_records SET customer_id = customer_id")
+        for refused in (
+            "UPDATE cm_records SET body = '{}' WHERE erased = 1",
+            "UPDATE cm_records SET erased = 0 WHERE erased = 1",
+            "UPDATE cm_records SET body = '{}' WHERE erased = 0",
+            "UPDATE cm_records SET erased = 1, source_ref = 'x' WHERE erased = 0",
+            "DELETE FROM cm_records WHERE erased = 1",
+            "UPDATE cm_tombstones SET body = '{}'",
+            "DELETE FROM cm_tombstones",
+        ):
+            with pytest.raises(Exception, match="append-only"):
+                raw.execute(refused)
+        raw.execute("UPDATE cm_records SET body = '{}', erased = 1 WHERE erased = 0")
+    finally:
+        raw.close()

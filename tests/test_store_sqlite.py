@@ -20,7 +20,14 @@ from custmaster.store import DEFAULT_URL, Outcome, open_store
 from custmaster.store import sqlite as sqlite_module
 from custmaster.store._sql import Migration
 from custmaster.store.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteStore
-from custmaster.testing.contract import assert_consistent, snapshot
+from custmaster.testing.contract import (
+    ID_M,
+    assert_consistent,
+    base_records,
+    call,
+    personal_values_left,
+    snapshot,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -441,3 +448,99 @@ def test_lookups_in_one_transaction_see_its_unsent_index_writes(tmp_path: Path) 
             p.policy_no for p in reference.expiring("2027-02")
         ]
         assert_consistent(store)
+
+
+# -- PIPL subject rights ---------------------------------------------------------------------
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The database file and its write-ahead log, as they are on disk."""
+    wal = Path(f"{path}-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_erase_leaves_no_personal_value_in_the_file_or_its_wal(tmp_path: Path) -> None:
+    path = tmp_path / "erase.db"
+    with SQLiteStore(f"sqlite:///{path}") as store:
+        store.ingest(base_records())
+        zhang = store.find(resident_id=ID_M)[0].id
+        store.add_event(zhang, call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "reached"))
+        for n in range(5):  # old versions of the current view left behind in the file
+            store.ingest(
+                SourceRecord(
+                    provenance=Provenance(
+                        channel="telesales", source_ref=f"T{n + 10}", observed_at="2026-04-01"
+                    ),
+                    resident_id=ID_M,
+                    email=f"zhang{n}@example.com",
+                )
+            )
+        written = _file_bytes(path).decode("utf-8", "ignore")
+        assert len(personal_values_left(written)) >= 6
+        assert "zhang3@example.com" in written
+        store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-001")
+        left = _file_bytes(path)
+        text = left.decode("utf-8", "ignore")
+        assert personal_values_left(text) == []
+        assert "@example.com" not in text
+        assert b"110105198001010024" in left  # 李娜 stays
+        assert "李娜".encode() in left
+        assert store.get(store.find(resident_id="110105198001010024")[0].id).name == "李娜"
+    assert personal_values_left(_file_bytes(path).decode("utf-8", "ignore")) == []
+
+
+def test_the_log_lets_exactly_the_erasure_through(tmp_path: Path) -> None:
+    path = made(tmp_path / "erasure.db", records=2)
+    raw = sqlite3.connect(path)
+    try:
+        raw.execute("UPDATE cm_records SET body = '{}', erased = 1 WHERE seq = 1")
+        for refused in (
+            "UPDATE cm_records SET body = '{\"x\":1}' WHERE seq = 1",
+            "UPDATE cm_records SET erased = 0 WHERE seq = 1",
+            "UPDATE cm_records SET body = '{}' WHERE seq = 2",
+            "UPDATE cm_records SET body = '{}', erased = 1, source_ref = 'x' WHERE seq = 2",
+            "UPDATE cm_records SET erased = 1, observed_at = '2000-01-01' WHERE seq = 2",
+            "DELETE FROM cm_records WHERE seq = 1",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                raw.execute(refused)
+        raw.execute("INSERT INTO cm_tombstones VALUES ('C00000001', '2026-12-01', '{}')")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            raw.execute("UPDATE cm_tombstones SET body = '{\"x\":1}'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            raw.execute("DELETE FROM cm_tombstones")
+        raw.rollback()
+    finally:
+        raw.close()
+
+
+def test_a_store_of_schema_1_is_migrated_and_can_erase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "now.db"
+    with SQLiteStore(f"sqlite:///{source}") as now:
+        now.ingest(base_records())
+    path = tmp_path / "v1.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module, "_MIGRATIONS", RELEASED[:1])
+        patch.setattr(sqlite_module, "SCHEMA_VERSION", 1)
+        SQLiteStore(f"sqlite:///{path}").close()
+    raw = sqlite3.connect(path)
+    raw.execute("ATTACH DATABASE ? AS now", (str(source),))
+    raw.execute("DELETE FROM cm_counters")
+    for table in ("cm_counters", "cm_customers", "cm_index", "cm_pairs", "cm_events"):
+        raw.execute(f"INSERT INTO main.{table} SELECT * FROM now.{table}")
+    raw.execute(
+        "INSERT INTO main.cm_records SELECT seq, channel, source_ref, customer_id, observed_at, "
+        "body FROM now.cm_records"
+    )
+    raw.commit()
+    assert raw.execute("PRAGMA main.user_version").fetchone()[0] == 1
+    raw.close()
+    with SQLiteStore(f"sqlite:///{path}") as store:
+        assert store.schema_version == SCHEMA_VERSION
+        zhang = store.find(resident_id=ID_M)[0].id
+        assert store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-001").records == 3
+        assert store.counts()["records"] == 1
+        assert_consistent(store)
+    assert personal_values_left(_file_bytes(path).decode("utf-8", "ignore")) == []

@@ -64,6 +64,7 @@ from custmaster.resolve.keys import (
 from custmaster.serialize import SCHEMA_VERSION as SERIAL_VERSION
 from custmaster.serialize import StructureError, converter, from_dict, from_json, to_json
 from custmaster.store.base import BaseStore, IngestResult, Outcome
+from custmaster.store.subject import Restriction, Tombstone
 
 __all__ = [
     "APPLICATION",
@@ -583,6 +584,7 @@ class _Tx:
         "pending",
         "record_rows",
         "records",
+        "subjects",
         "versions",
     )
 
@@ -623,6 +625,8 @@ class _Tx:
         #: The audit head read (and locked) in this transaction, and entries not yet written.
         self.audit_head: Anchor | None = None
         self.audit_rows: list[tuple[Any, ...]] = []
+        #: (erased ids, restricted ids) read in this transaction.
+        self.subjects: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 class SQLStore(BaseStore):
@@ -654,6 +658,8 @@ class SQLStore(BaseStore):
         self._bulk = False
         #: The records `_rebuild` read outside a transaction, for the next `_records_of`.
         self._memo: tuple[str, list[SourceRecord]] | None = None
+        #: The erased customers of the file `import_jsonl` is reading.
+        self._import_erased: set[str] = set()
 
     # ------------------------------------------------------------------ dialect
 
@@ -1371,16 +1377,103 @@ class SQLStore(BaseStore):
     def _move_event(self, event_id: str, customer_id: str) -> None:
         self._run("UPDATE cm_events SET customer_id = ? WHERE id = ?", (customer_id, event_id))
 
+    # ------------------------------------------------------------------ subject rights
+
+    def _redact_records(self, customer_id: str, records: Sequence[SourceRecord]) -> None:
+        tx = self._require_tx()
+        self._flush_rows(tx)
+        rows = []
+        for record in records:
+            body = json.dumps(encode_record(record), ensure_ascii=False, separators=(",", ":"))
+            channel, ref = record.provenance.key
+            rows.append((body, channel, ref, customer_id))
+            if (channel, ref) in tx.records:
+                tx.records[(channel, ref)] = (customer_id, body)
+        if rows:
+            self._sql_many(
+                "UPDATE cm_records SET body = ?, erased = 1 "
+                "WHERE channel = ? AND source_ref = ? AND customer_id = ?",
+                rows,
+            )
+
+    def _drop_event(self, event_id: str) -> None:
+        self._run("DELETE FROM cm_events WHERE id = ?", (event_id,))
+
+    def _save_tombstone(self, tombstone: Tombstone) -> None:
+        tx = self._require_tx()
+        tx.subjects = None
+        self._run(
+            "INSERT INTO cm_tombstones (customer_id, erased_at, body) VALUES (?, ?, ?)",
+            (
+                tombstone.customer_id,
+                tombstone.erased_at.isoformat(),
+                json.dumps(tombstone.to_dict(), ensure_ascii=False),
+            ),
+        )
+
+    def _tombstone(self, customer_id: str) -> Tombstone | None:
+        rows = self._run("SELECT body FROM cm_tombstones WHERE customer_id = ?", (customer_id,))
+        if not rows:
+            return None
+        try:
+            return Tombstone.from_dict(json.loads(rows[0][0]))
+        except (ValueError, TypeError, KeyError):
+            raise self._bad_row("cm_tombstones", customer_id) from None
+
+    def _save_restriction(self, restriction: Restriction) -> None:
+        tx = self._require_tx()
+        tx.subjects = None
+        self._run(
+            "INSERT INTO cm_subject_flags (customer_id, flag, active, body) "
+            "VALUES (?, 'restricted', ?, ?) ON CONFLICT (customer_id) DO UPDATE SET "
+            "flag = excluded.flag, active = excluded.active, body = excluded.body",
+            (
+                restriction.customer_id,
+                1 if restriction.active else 0,
+                json.dumps(restriction.to_dict(), ensure_ascii=False),
+            ),
+        )
+
+    def _restriction(self, customer_id: str) -> Restriction | None:
+        rows = self._run(
+            "SELECT body FROM cm_subject_flags WHERE customer_id = ? AND flag = 'restricted'",
+            (customer_id,),
+        )
+        if not rows:
+            return None
+        try:
+            return Restriction.from_dict(json.loads(rows[0][0]))
+        except (ValueError, TypeError, KeyError):
+            raise self._bad_row("cm_subject_flags", customer_id) from None
+
+    def _subject_ids(self) -> tuple[frozenset[str], frozenset[str]]:
+        tx = self._tx
+        if tx is not None and tx.subjects is not None:
+            return tx.subjects
+        rows = self._sql(
+            "SELECT customer_id, 'e' FROM cm_tombstones UNION ALL "
+            "SELECT customer_id, 'r' FROM cm_subject_flags WHERE active = 1"
+        )
+        found = (
+            frozenset(cid for cid, kind in rows if kind == "e"),
+            frozenset(cid for cid, kind in rows if kind == "r"),
+        )
+        if tx is not None:
+            tx.subjects = found
+        return found
+
     # ------------------------------------------------------------------ counts
 
     _COUNTS: ClassVar[dict[str, str]] = {
         "customers": "SELECT count(*) FROM cm_customers",
-        "records": "SELECT count(*) FROM cm_records",
+        "records": "SELECT count(*) FROM cm_records WHERE erased = 0",
         "policies": "SELECT count(DISTINCT key) FROM cm_index WHERE kind = 'policy_no'",
         "events": "SELECT count(*) FROM cm_events",
         "candidates_open": "SELECT count(*) FROM cm_pairs WHERE status = 'open'",
         "decisions": "SELECT count(*) FROM cm_decisions",
         "aliases": "SELECT count(*) FROM cm_aliases",
+        "erased": "SELECT count(*) FROM cm_tombstones",
+        "restricted": "SELECT count(*) FROM cm_subject_flags WHERE active = 1",
     }
 
     def _count(self, kind: str) -> int:
@@ -1722,9 +1815,10 @@ class SQLStore(BaseStore):
         """Write the whole store to a JSON Lines file, one object per line.
 
         Everything is exported from one consistent snapshot (writers may continue): the
-        customers, every source record under its customer, the index entries, aliases,
-        candidate pairs, decisions, contact events and the audit log (each entry as stored,
-        so the chain verifies in the copy), and the id counters. Returns the
+        customers, the tombstones of erased customers and the restrictions of processing, every
+        source record under its customer (an erased customer's redacted ones too), the index
+        entries, aliases, candidate pairs, decisions, contact events and the audit log (each
+        entry as stored, so the chain verifies in the copy), and the id counters. Returns the
         number of lines of each kind. `import_jsonl` reads the file into an empty store of
         any SQL adapter.
         """
@@ -1743,6 +1837,10 @@ class SQLStore(BaseStore):
             self._write(out, counts, {"kind": "counters", "counters": numbers})
             for (customer_id,) in self._pages("id", "cm_customers"):
                 self._write(out, counts, {"kind": "customer", "id": customer_id})
+            for _, body in self._pages("customer_id, body", "cm_tombstones"):
+                self._write(out, counts, {"kind": "tombstone", **json.loads(body)})
+            for _, body in self._pages("customer_id, body", "cm_subject_flags"):
+                self._write(out, counts, {"kind": "restriction", **json.loads(body)})
             for _, customer_id, body in self._pages("seq, customer_id, body", "cm_records"):
                 record = json.loads(body)
                 self._write(out, counts, {"kind": "record", "customer": customer_id, **record})
@@ -1795,7 +1893,7 @@ class SQLStore(BaseStore):
         """
         self._check_open()
         counts = self.counts()
-        kinds = ("customers", "records", "events", "decisions", "aliases")
+        kinds = ("customers", "records", "events", "decisions", "aliases", "erased")
         if any(counts[k] for k in kinds) or self._audit_head().seq:
             raise StoreError(
                 f"The store {self._where()} is not empty; import_jsonl needs an empty store.",
@@ -1812,9 +1910,12 @@ class SQLStore(BaseStore):
                 code="store.jsonl",
                 message_zh=f"无法读取 {source}：{error.strerror}。",
             ) from None
+        self._import_erased = set()
         with handle, self.transaction():
             customers = self._import_lines(handle, source, read)
             self._flush_rows(self._require_tx())
+            for customer_id in sorted(self._import_erased):
+                self._sql("UPDATE cm_records SET erased = 1 WHERE customer_id = ?", (customer_id,))
             for chunk in _chunks(sorted(customers), 200):
                 for customer_id in chunk:
                     state = build(
@@ -1869,7 +1970,7 @@ class SQLStore(BaseStore):
             customers.add(_text(item["id"]))
         elif kind == "record":
             customer_id = _text(item.pop("customer"))
-            if customer_id not in customers:
+            if customer_id not in customers and customer_id not in self._import_erased:
                 raise _ImportFileError("a record of a customer not listed before it")
             record = from_dict(SourceRecord, item)
             if record.provenance.key in tx.record_rows:
@@ -1879,6 +1980,14 @@ class SQLStore(BaseStore):
             entry_kind, key, customer_id, payload, group = (_text(v) for v in item["entry"])
             _decode_payload(entry_kind, payload)
             self._op(tx, (entry_kind, key, customer_id, payload, group), True)
+        elif kind == "tombstone":
+            tombstone = Tombstone.from_dict(item)
+            if tombstone.customer_id in customers or tombstone.customer_id in self._import_erased:
+                raise _ImportFileError("a tombstone of a listed customer")
+            self._import_erased.add(tombstone.customer_id)
+            self._save_tombstone(tombstone)
+        elif kind == "restriction":
+            self._save_restriction(Restriction.from_dict(item))
         elif kind == "alias":
             self._run(
                 "INSERT INTO cm_aliases (alias, target) VALUES (?, ?)",

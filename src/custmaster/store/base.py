@@ -20,6 +20,9 @@ The primitives an adapter implements:
 - pairs and decisions: ``_new_pair_id``, ``_save_pair``, ``_get_pair``, ``_pair_between``,
   ``_pairs``, ``_save_decision``, ``_decision_between``, ``_decisions``;
 - events: ``_find_event``, ``_append_event``, ``_events``, ``_move_event``;
+- subject rights (`custmaster.store.subject`): ``_redact_records``, ``_drop_event``,
+  ``_save_tombstone``, ``_tombstone``, ``_save_restriction``, ``_restriction``,
+  ``_subject_ids``;
 - counts: ``_count``;
 - the audit log (`custmaster.audit`): ``_audit_head``, ``_audit_append``, ``_audit_scan``.
 
@@ -61,11 +64,12 @@ from custmaster.errors import (
     UsageError,
     ValidationError,
 )
-from custmaster.merge.engine import DEFAULT_ROLE, GoldenState, build, split_path
+from custmaster.merge.engine import DEFAULT_ROLE, POLICY_FIELDS, GoldenState, build, split_path
 from custmaster.merge.history import (
     Explanation,
     explain,
     history,
+    observations_of,
     policy_view,
     to_customer,
 )
@@ -76,7 +80,7 @@ from custmaster.model.policy import Policy, PolicyLine
 from custmaster.model.provenance import Provenance, utc_now
 from custmaster.model.source import SourceRecord
 from custmaster.privacy.access import User
-from custmaster.resolve.candidates import CandidatePair, PairStatus, pair_key
+from custmaster.resolve.candidates import CandidatePair, Evidence, PairStatus, pair_key
 from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
 from custmaster.resolve.keys import (
     IndexEntry,
@@ -85,6 +89,8 @@ from custmaster.resolve.keys import (
     policy_entries,
 )
 from custmaster.resolve.resolver import Resolution, resolve
+from custmaster.serialize import to_dict
+from custmaster.store.subject import Restriction, Tombstone, redact_record
 from custmaster.validate import cn_name, cn_plate, cn_resident_id, cn_uscc, phone, vin
 
 __all__ = [
@@ -123,7 +129,9 @@ ERROR_CODES: dict[str, str] = {
     "store.time": "as_of() was given something that is not a date or time.",
 }
 
-#: What `Store.counts` reports.
+#: What `Store.counts` reports: ``records`` counts the records of current customers (an
+#: erased customer's redacted records are left out), ``erased`` the tombstones and
+#: ``restricted`` the customers whose processing is restricted.
 COUNT_KINDS: tuple[str, ...] = (
     "customers",
     "records",
@@ -132,6 +140,8 @@ COUNT_KINDS: tuple[str, ...] = (
     "candidates_open",
     "decisions",
     "aliases",
+    "erased",
+    "restricted",
 )
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -254,8 +264,32 @@ class Store(Protocol):
         """Policies whose cover ends in ``month`` (``"2027-01"``)."""
         ...
 
-    def iter_customers(self) -> Iterator[Customer]:
-        """Every customer, streamed."""
+    def iter_customers(self, *, include_restricted: bool = False) -> Iterator[Customer]:
+        """Every customer, streamed (restricted ones only when asked)."""
+        ...
+
+    def erase(self, customer_id: str, *, by: str, reason: str) -> Tombstone:
+        """Erase a customer's personal data, keeping a tombstone (PIPL Art. 47)."""
+        ...
+
+    def tombstone(self, customer_id: str) -> Tombstone | None:
+        """The tombstone of an erased customer, or None."""
+        ...
+
+    def restrict(self, customer_id: str, *, by: str, reason: str) -> Restriction:
+        """Stop all processing of a customer but storage (PIPL Art. 47)."""
+        ...
+
+    def lift_restriction(self, customer_id: str, *, by: str, reason: str) -> Restriction:
+        """End a customer's restriction."""
+        ...
+
+    def restriction(self, customer_id: str) -> Restriction | None:
+        """The restriction of a customer (active or lifted), or None."""
+        ...
+
+    def export_subject(self, customer_id: str) -> dict[str, Any]:
+        """Everything held about a person, unmasked, JSON-compatible (PIPL Art. 45)."""
         ...
 
     def count(self) -> int:
@@ -513,6 +547,16 @@ class BaseStore(ABC):
         found = self._find_record(key)
         if found is not None:
             customer_id, stored = found
+            if customer_id in self._subject_ids()[0]:
+                erased = InvalidComponent(
+                    "This source record belonged to a customer erased on request; it is not "
+                    "taken in again (a new observation needs a new source reference).",
+                    code="record.erased",
+                    field="source_ref",
+                    masked_value=record.provenance.source_ref[:40],
+                    message_zh="该来源记录所属客户已应本人要求删除，不再导入；新的信息须使用新的来源编号。",
+                )
+                return IngestResult(Outcome.REJECTED, key, error=erased, index=index)
             if same_content(stored, record):
                 return IngestResult(
                     Outcome.DUPLICATE, key, self._canonical(customer_id), index=index
@@ -527,6 +571,24 @@ class BaseStore(ABC):
             )
             return IngestResult(Outcome.REJECTED, key, error=conflict, index=index)
         resolution = resolve(record, self._lookups)
+        restricted = self._subject_ids()[1]
+        if restricted:
+            touched = resolution.customer_id in restricted or any(
+                other in restricted for other in resolution.absorb
+            )
+            if touched:
+                held = InvalidComponent(
+                    "The record names a customer whose processing is restricted (PIPL Art. 47); "
+                    "nothing was stored. Ingest it again after the restriction is lifted.",
+                    code="record.subject_restricted",
+                    field="customer_id",
+                    masked_value="",
+                    message_zh="该记录涉及已限制处理的客户；未存储。解除限制后可重新导入。",
+                )
+                return IngestResult(Outcome.REJECTED, key, error=held, index=index)
+            pairs = tuple(p for p in resolution.pairs if p.other not in restricted)
+            if len(pairs) != len(resolution.pairs):
+                resolution = attrs.evolve(resolution, pairs=pairs)
         return self._apply(record, resolution, index)
 
     @final
@@ -665,6 +727,12 @@ class BaseStore(ABC):
         canonical = self._canonical(customer_id)
         state = self._load_state(canonical)
         if state is None:
+            if self._tombstone(canonical) is not None:
+                raise NotFoundError(
+                    f"The customer {canonical[:20]!r} was erased on the subject's request.",
+                    code="store.customer_erased",
+                    message_zh="该客户已应本人要求删除。",
+                )
             raise NotFoundError(
                 f"No customer {customer_id[:20]!r}.",
                 code="store.customer_not_found",
@@ -796,10 +864,17 @@ class BaseStore(ABC):
         return [self.get(cid) for cid in sorted(matches or ())]
 
     @final
-    def iter_customers(self) -> Iterator[Customer]:
-        """Every customer, one at a time, by id."""
+    def iter_customers(self, *, include_restricted: bool = False) -> Iterator[Customer]:
+        """Every customer, one at a time, by id.
+
+        Customers whose processing is restricted (`restrict`) are left out unless
+        ``include_restricted``: every export and processing list is built from this stream.
+        """
         self._check_open()
+        restricted = frozenset() if include_restricted else self._subject_ids()[1]
         for customer_id in self._customer_ids():
+            if customer_id in restricted:
+                continue
             state = self._load_state(customer_id)
             if state is not None:
                 yield to_customer(customer_id, state, self._records_of(customer_id))
@@ -866,7 +941,8 @@ class BaseStore(ABC):
     def expiring(self, month: str, *, line: PolicyLine | str | None = None) -> list[Policy]:
         """The policies whose cover ends in ``month`` (``"YYYY-MM"``), by end date, number.
 
-        ``line`` keeps one line only (``"compulsory"``, ``"交强险"`` …).
+        ``line`` keeps one line only (``"compulsory"``, ``"交强险"`` …). Policies naming a
+        customer whose processing is restricted are left out.
         """
         chosen = [policy for policy, _ in self.expiring_states(month, line=line)]
         return sorted(chosen, key=lambda p: (p.cover_end, p.policy_no))
@@ -881,7 +957,8 @@ class BaseStore(ABC):
         with a few set-based reads (`custmaster.store.sqlite.SQLiteStore`,
         `custmaster.store.postgres.PostgresStore`) and each one once, so memory stays bounded
         and no state is built twice. The policies come in policy-number order, not by end
-        date; the states are for reading only.
+        date; the states are for reading only. Policies naming a customer whose processing is
+        restricted are left out.
         """
         self._check_open()
         match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
@@ -894,9 +971,12 @@ class BaseStore(ABC):
         month = month.strip()
         wanted = PolicyLine.get(line) if line is not None else None
         numbers = sorted({p for _, p in self._index_find("cover_end", month)})
+        restricted = self._subject_ids()[1]
         for start in range(0, len(numbers), _POLICY_CHUNK):
             chunk = numbers[start : start + _POLICY_CHUNK]
             holders = self._policy_holders(chunk)
+            if restricted:
+                chunk = [n for n in chunk if not restricted.intersection(holders.get(n, ()))]
             states = self._load_states(sorted({c for ids in holders.values() for c in ids}))
             for number in chunk:
                 views = {cid: states[cid] for cid in holders.get(number, ()) if cid in states}
@@ -943,6 +1023,7 @@ class BaseStore(ABC):
             )
         with self.transaction():
             canonical, state = self._state(customer_id)
+            self._refuse_restricted(canonical)
             known = self._find_event(event.id)
             if known is not None:
                 return state.add_event(event)
@@ -1005,6 +1086,7 @@ class BaseStore(ABC):
                     message_zh="该候选对已处理。",
                 )
             a, b = self._canonical(current.a), self._canonical(current.b)
+            self._refuse_restricted(a, b)
             now = utc_now()
             if merge:
                 decision = self._merge(a, b, by=by, pair_id=current.id, reason=note)
@@ -1035,6 +1117,7 @@ class BaseStore(ABC):
         with self.transaction():
             a, _ = self._state(survivor)
             b, _ = self._state(other)
+            self._refuse_restricted(a, b)
             if a == b:
                 raise UsageError(
                     "These ids name the same customer already.",
@@ -1129,6 +1212,7 @@ class BaseStore(ABC):
         _check_by(by)
         with self.transaction():
             a, _ = self._state(customer_id)
+            self._refuse_restricted(a)
             keys = {
                 r.provenance.key if isinstance(r, SourceRecord) else (str(r[0]), str(r[1]))
                 for r in records
@@ -1298,6 +1382,204 @@ class BaseStore(ABC):
         self._check_open()
         return self._audit_head()
 
+    # ------------------------------------------------------------------ subject rights
+
+    @final
+    def erase(self, customer_id: str, *, by: str, reason: str) -> Tombstone:
+        """Erase a customer's personal data on the subject's request (PIPL Art. 47).
+
+        Every source record of the customer is rewritten to its policy facts
+        (`custmaster.store.subject.redact_record`), its contact events are removed, its index
+        entries dropped, its candidate pairs closed (open ones become ``superseded``) with
+        their evidence blanked, and its current view deleted. What remains is the returned
+        `Tombstone`; ``get`` then raises `NotFoundError` with code ``store.customer_erased``
+        (aliases too), ``find`` finds nothing by the old ID, phone, name or plate, and
+        re-ingesting one of its records is rejected (``record.erased``). A new observation
+        of the person (a new source reference) makes a new customer: the store keeps nothing
+        to recognise them by. Erasing an erased customer returns its tombstone.
+        """
+        _check_by(by)
+        _check_reason(reason)
+        with self.transaction():
+            canonical = self._canonical(self._customer_id(customer_id))
+            existing = self._tombstone(canonical)
+            if existing is not None:
+                return existing
+            canonical, _ = self._state(canonical)
+            records = list(self._records_of(canonical))
+            events = self._events(canonical, None)
+            now = utc_now()
+            self._index_drop(canonical)
+            self._drop_customer(canonical)
+            self._redact_records(canonical, [redact_record(r) for r in records])
+            for event in events:
+                self._drop_event(event.id)
+            for pair in self._pairs(None, canonical):
+                blank = tuple(Evidence(e.field, "", "", "erased") for e in pair.evidence)
+                if pair.status is PairStatus.OPEN:
+                    closed = attrs.evolve(
+                        pair,
+                        evidence=blank,
+                        status=PairStatus.SUPERSEDED,
+                        decided_by=by,
+                        decided_at=now,
+                    )
+                else:
+                    closed = attrs.evolve(pair, evidence=blank)
+                if closed != pair:
+                    self._save_pair(closed)
+            restriction = self._restriction(canonical)
+            if restriction is not None and restriction.active:
+                self._save_restriction(restriction.lifted(by=by, reason=reason, at=now))
+            tombstone = Tombstone(
+                canonical, now, by, reason, records=len(records), events=len(events)
+            )
+            self._save_tombstone(tombstone)
+        if not self._depth:
+            self._after_erase()
+        return tombstone
+
+    @final
+    def tombstone(self, customer_id: str) -> Tombstone | None:
+        """The tombstone of an erased customer (by id or alias), or None if not erased."""
+        self._check_open()
+        return self._tombstone(self._canonical(self._customer_id(customer_id)))
+
+    @final
+    def restrict(self, customer_id: str, *, by: str, reason: str) -> Restriction:
+        """Restrict the processing of a customer to storage (PIPL Art. 47).
+
+        Until `lift_restriction`: ingest rejects records that would attach to or join the
+        customer (``record.subject_restricted``, nothing stored; ingest them again after
+        lifting) and raises no candidate pair with it; ``merge``, ``split``, ``decide`` and
+        ``add_event`` refuse it (``store.customer_restricted``); ``iter_customers``,
+        ``expiring`` and every export and list built from them leave it out. ``get``,
+        ``find``, ``history`` and `export_subject` still answer, for the subject's own
+        request. Restricting a restricted customer returns the restriction in force.
+        """
+        _check_by(by)
+        _check_reason(reason)
+        with self.transaction():
+            canonical, _ = self._state(customer_id)
+            current = self._restriction(canonical)
+            if current is not None and current.active:
+                return current
+            restriction = Restriction(canonical, utc_now(), by, reason)
+            self._save_restriction(restriction)
+            return restriction
+
+    @final
+    def lift_restriction(self, customer_id: str, *, by: str, reason: str) -> Restriction:
+        """End a customer's restriction; returns it with ``lifted_*`` filled in.
+
+        Raises `UsageError` (``store.not_restricted``) when the customer is not restricted.
+        """
+        _check_by(by)
+        _check_reason(reason)
+        with self.transaction():
+            canonical, _ = self._state(customer_id)
+            current = self._restriction(canonical)
+            if current is None or not current.active:
+                raise UsageError(
+                    f"The customer {canonical[:20]!r} is not restricted.",
+                    code="store.not_restricted",
+                    message_zh="该客户未被限制处理。",
+                )
+            lifted = current.lifted(by=by, reason=reason)
+            self._save_restriction(lifted)
+            return lifted
+
+    @final
+    def restriction(self, customer_id: str) -> Restriction | None:
+        """The restriction of a customer (in force or lifted last), or None if never restricted."""
+        self._check_open()
+        return self._restriction(self._canonical(self._customer_id(customer_id)))
+
+    @final
+    def export_subject(self, customer_id: str) -> dict[str, Any]:
+        """Everything the store holds about a person (PIPL Art. 45), as JSON-compatible data.
+
+        Unmasked by design: the subject is entitled to their own data, so a
+        `custmaster.service.Service` allows it only with the ``export`` and ``reveal``
+        permissions and audits it. Keys: ``customer_id``, ``status`` (``active``,
+        ``restricted`` or ``erased``), ``restriction``, ``tombstone``, ``customer`` (the
+        current view, contact points and policy roles included), ``history`` (every
+        observation of every field, newest first, with its provenance), ``observations`` (the
+        source records), ``events``, ``policies``, ``decisions`` and ``pairs``. For an
+        erased customer only the tombstone and what erasure kept are there. Works on
+        restricted customers.
+        """
+        self._check_open()
+        canonical = self._canonical(self._customer_id(customer_id))
+        tombstone = self._tombstone(canonical)
+        restriction = self._restriction(canonical)
+        state = None if tombstone is not None else self._state(canonical)[1]
+        records = sorted(
+            self._records_of(canonical),
+            key=lambda r: (
+                r.provenance.observed_at,
+                r.provenance.channel.code,
+                r.provenance.source_ref,
+            ),
+        )
+        active = restriction is not None and restriction.active
+        data: dict[str, Any] = {
+            "format": "custmaster.subject/1",
+            "customer_id": canonical,
+            "exported_at": utc_now().isoformat(),
+            "status": "erased" if tombstone else "restricted" if active else "active",
+            "restriction": None if restriction is None else restriction.to_dict(),
+            "tombstone": None if tombstone is None else tombstone.to_dict(),
+            "customer": None,
+            "history": {},
+            "observations": [to_dict(r) for r in records],
+            "events": [],
+            "policies": [],
+            "decisions": [to_dict(d) for d in self._decisions(canonical)],
+            "pairs": [to_dict(p) for p in self._pairs(None, canonical)],
+        }
+        if state is None:
+            return _plain_json(data)
+        data["customer"] = to_dict(to_customer(canonical, state, records))
+        paths: dict[str, None] = {}
+        for record in records:
+            for name, _ in record.values():
+                if name in POLICY_FIELDS and record.policy_no:
+                    paths[f"policy.{record.policy_no}.{name}"] = None
+                else:
+                    paths[name] = None
+        newest = _newest_first_key
+        for path in paths:
+            found = sorted(observations_of(records, path), key=newest, reverse=True)
+            data["history"][path] = [
+                to_dict(HistoryEntry(field=o.field, value=o.value, provenance=o.provenance))
+                for o in found
+            ]
+        events = sorted(self._events(canonical, None), key=lambda e: (e.at, e.id))
+        data["events"] = [to_dict(e) for e in events]
+        data["policies"] = [to_dict(self.policy(number)) for number in sorted(state.policies)]
+        return _plain_json(data)
+
+    def _customer_id(self, customer_id: object) -> str:
+        self._check_open()
+        if not isinstance(customer_id, str):
+            raise UsageError(
+                "A customer id is text.", code="store.customer_id", message_zh="客户编号应为文本。"
+            )
+        return customer_id
+
+    @final
+    def _refuse_restricted(self, *customer_ids: str) -> None:
+        restricted = self._subject_ids()[1]
+        for customer_id in customer_ids:
+            if customer_id in restricted:
+                raise StoreError(
+                    f"The customer {customer_id[:20]!r} is restricted (PIPL Art. 47): only "
+                    "storage and the subject's own requests are allowed.",
+                    code="store.customer_restricted",
+                    message_zh="该客户已限制处理：仅允许存储及本人请求。",
+                )
+
     # ------------------------------------------------------------------ primitives
 
     def _journal(self) -> list[Any] | None:
@@ -1445,6 +1727,41 @@ class BaseStore(ABC):
         """Store an event under another customer."""
 
     @abstractmethod
+    def _redact_records(self, customer_id: str, records: Sequence[SourceRecord]) -> None:
+        """Replace the logged records of an erased customer with their redacted forms (same
+        keys, `custmaster.store.subject.redact_record`), leaving no trace of the old content:
+        the only change ever made to the log's content."""
+
+    @abstractmethod
+    def _drop_event(self, event_id: str) -> None:
+        """Remove an event (erasure)."""
+
+    @abstractmethod
+    def _save_tombstone(self, tombstone: Tombstone) -> None:
+        """Keep the tombstone of an erased customer (never changed or removed)."""
+
+    @abstractmethod
+    def _tombstone(self, customer_id: str) -> Tombstone | None:
+        """The tombstone of a customer id, or None."""
+
+    @abstractmethod
+    def _save_restriction(self, restriction: Restriction) -> None:
+        """Insert or replace the restriction of a customer."""
+
+    @abstractmethod
+    def _restriction(self, customer_id: str) -> Restriction | None:
+        """The restriction of a customer id (active or lifted), or None."""
+
+    @abstractmethod
+    def _subject_ids(self) -> tuple[frozenset[str], frozenset[str]]:
+        """``(erased ids, ids under an active restriction)``; called once per ingested
+        record, so keep it cheap (cache it within a transaction)."""
+
+    def _after_erase(self) -> None:  # noqa: B027 - optional hook, nothing to do by default
+        """After an erasure committed: clear what the database keeps of old content beyond
+        its tables (SQLite checkpoints and truncates its write-ahead log)."""
+
+    @abstractmethod
     def _count(self, kind: str) -> int:
         """One of `COUNT_KINDS`."""
 
@@ -1470,6 +1787,26 @@ class BaseStore(ABC):
         """The stored audit entries in ``seq`` order, as entries or `AuditEntry.to_dict`
         mappings exactly as stored. The filters may be applied (the caller applies them
         again); an entry that does not parse is yielded as it is, for `verify` to report."""
+
+
+def _check_reason(reason: str) -> None:
+    if not isinstance(reason, str) or not reason.strip():
+        raise UsageError(
+            "Say why (reason=…): the request's reference, never personal data.",
+            code="store.reason",
+            message_zh="须注明原因（请求编号等，勿含个人信息）。",
+        )
+
+
+def _plain_json(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with tuples as lists: what reading its JSON back gives."""
+    plain: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False))
+    return plain
+
+
+def _newest_first_key(observed: Any) -> tuple[Any, ...]:
+    p = observed.provenance
+    return (p.observed_at, p.recorded_at, p.channel.code, p.source_ref)
 
 
 def _check_by(by: str) -> None:

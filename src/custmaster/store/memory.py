@@ -44,6 +44,7 @@ from custmaster.resolve.keys import (
     orphan_entries,
 )
 from custmaster.store.base import BaseStore
+from custmaster.store.subject import Restriction, Tombstone
 
 __all__ = ["MemoryStore"]
 
@@ -84,6 +85,10 @@ class MemoryStore(BaseStore):
         self._event_by_id: dict[str, tuple[str, ContactEvent]] = {}
         self._events_of: dict[str, frozenset[str]] = {}
         self._audit_log: list[AuditEntry] = []
+        self._tombstones: dict[str, Tombstone] = {}
+        self._restrictions: dict[str, Restriction] = {}
+        # (erased ids, restricted ids), replaced whole when either changes
+        self._subjects: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
     # -- journal helpers ----------------------------------------------------------------
 
@@ -412,13 +417,54 @@ class MemoryStore(BaseStore):
         self._set(self._events_of, owner, self._events_of.get(owner, frozenset()) - {event_id})
         self._append_event(customer_id, event)
 
+    # -- subject rights -----------------------------------------------------------------
+
+    def _redact_records(self, customer_id: str, records: Sequence[SourceRecord]) -> None:
+        for record in records:
+            self._set(self._log, record.provenance.key, record)
+        if records:
+            self._set(self._records, customer_id, list(records))
+
+    def _drop_event(self, event_id: str) -> None:
+        found = self._event_by_id.get(event_id)
+        if found is None:
+            return
+        owner = found[0]
+        self._pop(self._event_by_id, event_id)
+        self._set(self._events_of, owner, self._events_of.get(owner, frozenset()) - {event_id})
+
+    def _save_tombstone(self, tombstone: Tombstone) -> None:
+        self._set(self._tombstones, tombstone.customer_id, tombstone)
+        self._note_subjects()
+
+    def _tombstone(self, customer_id: str) -> Tombstone | None:
+        return self._tombstones.get(customer_id)
+
+    def _save_restriction(self, restriction: Restriction) -> None:
+        self._set(self._restrictions, restriction.customer_id, restriction)
+        self._note_subjects()
+
+    def _restriction(self, customer_id: str) -> Restriction | None:
+        return self._restrictions.get(customer_id)
+
+    def _note_subjects(self) -> None:
+        if self._undo is not None:
+            journal_attr(self._undo, self, "_subjects")
+        self._subjects = (
+            frozenset(self._tombstones),
+            frozenset(k for k, r in self._restrictions.items() if r.active),
+        )
+
+    def _subject_ids(self) -> tuple[frozenset[str], frozenset[str]]:
+        return self._subjects
+
     # -- counts -------------------------------------------------------------------------
 
     def _count(self, kind: str) -> int:
         if kind == "customers":
             return len(self._states)
         if kind == "records":
-            return len(self._log)
+            return len(self._log) - sum(t.records for t in self._tombstones.values())
         if kind == "policies":
             return len(self._index.get("policy_no", {}))
         if kind == "events":
@@ -429,6 +475,10 @@ class MemoryStore(BaseStore):
             return len(self._decision_list)
         if kind == "aliases":
             return len(self._aliases)
+        if kind == "erased":
+            return len(self._tombstones)
+        if kind == "restricted":
+            return len(self._subjects[1])
         raise ValueError(kind)
 
     # -- the audit log ------------------------------------------------------------------

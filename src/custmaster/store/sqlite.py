@@ -227,6 +227,9 @@ class SQLiteStore(SQLStore):
         self._sql(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
         self._sql(f"PRAGMA cache_size = -{self._cache_kib}")
         self._sql("PRAGMA temp_store = MEMORY")
+        # Deleted and overwritten content is zeroed, so that an erasure (PIPL Art. 47) leaves
+        # no old value in free space of the file.
+        self._sql("PRAGMA secure_delete = ON")
         if not self.read_only:
             self._sql("PRAGMA journal_mode = WAL")
         self._sql(f"PRAGMA synchronous = {self._synchronous.upper()}")
@@ -405,6 +408,13 @@ class SQLiteStore(SQLStore):
 
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+    def _after_erase(self) -> None:
+        # The write-ahead log still holds the pages as they were before the erasure: copy it
+        # into the file and truncate it (a reader holding an old snapshot delays this until
+        # the next checkpoint).
+        if self.path != ":memory:":
+            self._sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ------------------------------------------------------------------ backup
 

@@ -59,6 +59,7 @@ __all__ = [
     "StoreFactory",
     "assert_consistent",
     "by_content",
+    "personal_values_left",
     "snapshot",
 ]
 
@@ -230,8 +231,9 @@ def books(draw: st.DrawFn) -> list[SourceRecord]:
 
 
 def snapshot(store: Any) -> dict[str, Any]:
-    """Everything a store holds, as comparable data: customers, pairs, counts, events."""
-    customers = {c.id: c for c in store.iter_customers()}
+    """Everything a store holds, as comparable data: customers (restricted ones too), pairs,
+    counts, events."""
+    customers = {c.id: c for c in store.iter_customers(include_restricted=True)}
     return {
         "customers": customers,
         "observations": {cid: store.observations(cid) for cid in customers},
@@ -241,11 +243,17 @@ def snapshot(store: Any) -> dict[str, Any]:
     }
 
 
+def personal_values_left(text: str) -> list[str]:
+    """Which personal values of 张伟 (the customer `base_records` makes first) ``text`` holds."""
+    values = [ID_M, ID_M15, "张伟", "13800138000", "北京市朝阳区", "漕溪北路", "闽D12388", VIN]
+    return [v for v in values if v in text]
+
+
 def by_content(store: Any) -> set[tuple[Any, ...]]:
     """The customers with their ids blanked, keyed by their records' keys (for comparing
     stores whose ids may differ)."""
     found = set()
-    for customer in store.iter_customers():
+    for customer in store.iter_customers(include_restricted=True):
         keys = tuple(sorted(r.provenance.key for r in store.observations(customer.id)))
         found.add((keys, attrs.evolve(customer, id="X")))
     return found
@@ -262,7 +270,7 @@ def assert_consistent(store: Any, policy: MergePolicy | None = None) -> None:
     seen: dict[tuple[str, str], str] = {}
     customers = 0
     records = 0
-    for customer in store.iter_customers():
+    for customer in store.iter_customers(include_restricted=True):
         customers += 1
         observations = store.observations(customer.id)
         assert observations, f"customer {customer.id} has no records"
@@ -672,6 +680,8 @@ class StoreContract:
             "candidates_open": 0,
             "decisions": 0,
             "aliases": 0,
+            "erased": 0,
+            "restricted": 0,
         }
         many = [rec(f"M{i}", "2026-01-05", resident_id=_resident_id(i)) for i in range(1200)]
         store.ingest(many)
@@ -953,6 +963,230 @@ class StoreContract:
         assert result.checked == 45 == store.audit_head().seq
         assert {e.user for e in store.audit()} == {"writer0", "writer1", "writer2"}
 
+    # -- subject rights (PIPL Art. 45, 47) ----------------------------------------------
+
+    def _erase_scene(self, store: Any) -> tuple[str, str, str]:
+        """张伟 with a call-back and an open pair with 王芳 (who shares his number)."""
+        zhang = store.find(resident_id=ID_M)[0].id
+        store.add_event(
+            zhang,
+            attrs.evolve(
+                call("CB1", "2026-05-02T10:00:00+08:00", "13800138000", "reached"),
+                note="张伟本人接听，住北京市朝阳区",
+            ),
+        )
+        raised = store.ingest(
+            rec(
+                "S1", "2026-04-01", "telesales", resident_id=ID_W, name="王芳", mobile="13800138000"
+            )
+        )
+        assert raised.outcome is Outcome.CANDIDATE
+        li = store.find(resident_id=ID_F)[0].id
+        return zhang, li, raised.customer_id
+
+    def test_erase_leaves_a_tombstone_and_no_personal_data(self, store: Any) -> None:
+        zhang, li, wang = self._erase_scene(store)
+        li_before = store.get(li)
+        tombstone = store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-001")
+        assert (tombstone.customer_id, tombstone.by, tombstone.reason) == (
+            zhang,
+            "dpo.zhou",
+            "PIPL-REQ-2026-001",
+        )
+        assert (tombstone.records, tombstone.events) == (3, 1)
+        assert store.tombstone(zhang) == tombstone
+        assert store.tombstone(li) is None
+        reads: list[Callable[[], Any]] = [
+            lambda: store.get(zhang),
+            lambda: store.observations(zhang),
+            lambda: store.history(zhang, "address"),
+            lambda: store.as_of(zhang, "2026-06-01"),
+            lambda: store.events(zhang),
+        ]
+        for read in reads:
+            with pytest.raises(NotFoundError) as info:
+                read()
+            assert info.value.code == "store.customer_erased"
+        assert store.find(resident_id=ID_M) == []
+        assert store.find(resident_id=ID_M15) == []
+        assert store.find(name="张伟") == []
+        assert store.find(plate="闽D12388") == []
+        assert store.find(vin=VIN) == []
+        assert store.find(policy_no="PDAA1") == []
+        assert [c.id for c in store.find(phone="13800138000")] == [wang]
+        assert store.events(contact="13800138000") == []
+        assert store.candidates() == []
+        (pair,) = store.candidates(None)
+        assert pair.status is PairStatus.SUPERSEDED
+        assert all(e.a == e.b == "" for e in pair.evidence)
+        with pytest.raises(NotFoundError):
+            store.policy("PDAA1")
+        assert [p.policy_no for p in store.expiring("2027-01")] == []
+        assert store.get(li) == li_before
+        assert [p.value for p in store.get(wang).contact_points] == ["+8613800138000"]
+        assert store.counts() == {
+            "customers": 2,
+            "records": 2,
+            "policies": 1,
+            "events": 0,
+            "candidates_open": 0,
+            "decisions": 0,
+            "aliases": 0,
+            "erased": 1,
+            "restricted": 0,
+        }
+        everything = repr(snapshot(store)) + json.dumps(
+            store.export_subject(zhang), ensure_ascii=False
+        )
+        assert personal_values_left(everything) == []
+        assert_consistent(store)
+        assert store.erase(zhang, by="someone.else", reason="again") == tombstone
+
+    def test_erased_records_stay_out_and_a_new_observation_is_a_new_customer(
+        self, store: Any
+    ) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-001")
+        before = snapshot(store)
+        again = store.ingest(base_records())
+        assert [r.outcome for r in again] == [Outcome.REJECTED] * 3 + [Outcome.DUPLICATE]
+        assert {r.error.code for r in again[:3]} == {"record.erased"}
+        assert snapshot(store) == before
+        back = store.ingest(rec("R9", "2026-12-01", resident_id=ID_M, name="张伟"))
+        assert back.outcome is Outcome.NEW_CUSTOMER
+        assert back.customer_id != zhang
+        assert [c.id for c in store.find(resident_id=ID_M)] == [back.customer_id]
+        with pytest.raises(NotFoundError) as info:
+            store.get(zhang)
+        assert info.value.code == "store.customer_erased"
+        assert_consistent(store)
+
+    def test_erase_through_an_alias_and_refusals(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        store.merge(zhang, li, by="李审核")
+        with pytest.raises(UsageError) as info:
+            store.erase(li, by="dpo.zhou", reason=" ")
+        assert info.value.code == "store.reason"
+        with pytest.raises(UsageError):
+            store.erase(li, by="", reason="PIPL-REQ-2026-002")
+        with pytest.raises(NotFoundError) as missing:
+            store.erase("C99999999", by="dpo.zhou", reason="PIPL-REQ-2026-002")
+        assert missing.value.code == "store.customer_not_found"
+        assert store.counts()["erased"] == 0
+        tombstone = store.erase(li, by="dpo.zhou", reason="PIPL-REQ-2026-002")
+        assert tombstone.customer_id == zhang
+        assert store.tombstone(li) == tombstone
+        with pytest.raises(NotFoundError) as info2:
+            store.get(li)
+        assert info2.value.code == "store.customer_erased"
+        assert store.count() == 0
+        assert store.find(resident_id=ID_F) == []
+
+    def test_an_erase_rolls_back_with_its_transaction(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        before = snapshot(store)
+
+        def erase_then_fail() -> None:
+            with store.transaction():
+                store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-003")
+                raise RuntimeError("abort")
+
+        with pytest.raises(RuntimeError):
+            erase_then_fail()
+        assert snapshot(store) == before
+        assert store.tombstone(zhang) is None
+        assert store.get(zhang).resident_id == ID_M
+
+    def test_restriction_stops_processing_but_not_storage(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        held = store.restrict(li, by="dpo.zhou", reason="PIPL-REQ-2026-004")
+        assert held.active
+        assert (held.customer_id, held.by) == (li, "dpo.zhou")
+        assert store.restrict(li, by="other", reason="again") == held
+        assert store.restriction(li) == held
+        assert store.restriction(zhang) is None
+        assert [c.id for c in store.iter_customers()] == [zhang]
+        assert [c.id for c in store.iter_customers(include_restricted=True)] == [zhang, li]
+        assert store.counts()["restricted"] == 1
+        assert store.count() == 2
+        assert store.get(li).resident_id == ID_F
+        assert [c.id for c in store.find(resident_id=ID_F)] == [li]
+        assert store.export_subject(li)["status"] == "restricted"
+        assert store.expiring("2027-02") == []
+        before = snapshot(store)
+        result = store.ingest(rec("R8", "2026-09-01", resident_id=ID_F, mobile="13900139000"))
+        assert result.outcome is Outcome.REJECTED
+        assert result.error.code == "record.subject_restricted"
+        assert snapshot(store) == before
+        refusals: list[Callable[[], Any]] = [
+            lambda: store.add_event(
+                li, call("CB9", "2026-05-02T10:00:00+08:00", "13900139000", "reached")
+            ),
+            lambda: store.merge(zhang, li, by="李审核"),
+            lambda: store.merge(li, zhang, by="李审核"),
+        ]
+        for refused in refusals:
+            with pytest.raises(StoreError) as info:
+                refused()
+            assert info.value.code == "store.customer_restricted"
+        assert snapshot(store) == before
+        lifted = store.lift_restriction(li, by="dpo.zhou", reason="PIPL-REQ-2026-004 closed")
+        assert not lifted.active
+        assert (lifted.lifted_by, lifted.lifted_reason) == ("dpo.zhou", "PIPL-REQ-2026-004 closed")
+        assert store.restriction(li) == lifted
+        assert store.counts()["restricted"] == 0
+        with pytest.raises(UsageError) as info2:
+            store.lift_restriction(li, by="dpo.zhou", reason="again")
+        assert info2.value.code == "store.not_restricted"
+        assert [p.policy_no for p in store.expiring("2027-02")] == ["PDAA2"]
+        assert (
+            store.ingest(rec("R8", "2026-09-01", resident_id=ID_F, mobile="13900139000")).outcome
+            is Outcome.MERGED
+        )
+        assert [c.id for c in store.iter_customers()] == [zhang, li]
+        with pytest.raises(NotFoundError):
+            store.restrict("C99999999", by="dpo.zhou", reason="x")
+        assert_consistent(store)
+
+    def test_a_restricted_customer_raises_no_candidate_pair(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        store.restrict(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-005")
+        result = store.ingest(
+            rec(
+                "S1", "2026-04-01", "telesales", resident_id=ID_W, name="王芳", mobile="13800138000"
+            )
+        )
+        assert result.outcome is Outcome.NEW_CUSTOMER
+        assert result.pairs == ()
+        assert store.candidates() == []
+
+    def test_export_subject_gives_everything_held(self, store: Any) -> None:
+        zhang, _, wang = self._erase_scene(store)
+        data = store.export_subject(zhang)
+        assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+        assert data["customer_id"] == zhang
+        assert data["status"] == "active"
+        assert data["tombstone"] is None
+        assert data["restriction"] is None
+        assert data["customer"]["resident_id"] == ID_M
+        assert [o["provenance"]["source_ref"] for o in data["observations"]] == ["R1", "R2", "T1"]
+        addresses = [h["value"] for h in data["history"]["address"]]
+        assert addresses == ["上海市徐汇区漕溪北路88号", "北京市朝阳区建国路88号"]
+        assert data["history"]["policy.PDZA1.cover_end"][0]["value"] == "2027-01-20"
+        assert [e["id"] for e in data["events"]] == ["CB1"]
+        assert [p["policy_no"] for p in data["policies"]] == ["PDAA1", "PDZA1"]
+        assert data["decisions"] == []
+        assert [{p["a"], p["b"]} for p in data["pairs"]] == [{zhang, wang}]
+        assert personal_values_left(json.dumps(data, ensure_ascii=False)) != []
+        store.merge(zhang, wang, by="李审核")
+        merged = store.export_subject(wang)
+        assert merged["customer_id"] == zhang
+        assert [d["action"] for d in merged["decisions"]] == ["merge"]
+        with pytest.raises(NotFoundError):
+            store.export_subject("C99999999")
+
     # -- optional --------------------------------------------------------------------
 
     def test_a_durable_store_keeps_everything_when_reopened(self, store: Any) -> None:
@@ -1067,6 +1301,41 @@ class StoreContract:
             assert empty.counts()["records"] == 0
         finally:
             empty.close()
+
+    def test_tombstones_and_restrictions_are_kept(
+        self, store: Any, store_factory: StoreFactory, tmp_path: Path
+    ) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        li = store.find(resident_id=ID_F)[0].id
+        tombstone = store.erase(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-006")
+        restriction = store.restrict(li, by="dpo.zhou", reason="PIPL-REQ-2026-007")
+        copies = []
+        if self.capabilities.durable:
+            store.close()
+            store = self.reopen(store)
+            copies.append(store)
+        if self.capabilities.supports_jsonl:
+            path = tmp_path / "subjects.jsonl"
+            lines = store.export_jsonl(path)
+            assert (lines["tombstone"], lines["restriction"]) == (1, 1)
+            assert personal_values_left(path.read_text("utf-8")) == []
+            copy = store_factory()
+            copy.import_jsonl(path)
+            assert snapshot(copy) == snapshot(store)
+            copies.append(copy)
+        if not copies:
+            pytest.skip("the adapter is neither durable nor supports JSONL")
+        for copy in copies:
+            try:
+                assert copy.tombstone(zhang) == tombstone
+                assert copy.restriction(li) == restriction
+                assert [c.id for c in copy.iter_customers()] == []
+                assert copy.ingest(base_records()[0]).error.code == "record.erased"
+                with pytest.raises(NotFoundError) as info:
+                    copy.get(zhang)
+                assert info.value.code == "store.customer_erased"
+            finally:
+                copy.close()
 
     def test_bulk_ingest_commits_batch_by_batch(self, empty: Any) -> None:
         self._require("supports_bulk")
