@@ -103,3 +103,90 @@ def test_wrapping() -> None:
     with pytest.raises(UsageError, match=r"service\.user"):
         Service(store, "王芳")  # type: ignore[arg-type]
     assert "王芳" not in repr(Service(store, User("王芳", roles=["operator"])))
+
+
+# -- PIPL subject rights --------------------------------------------------------------------------
+
+SUBJECT_CALLS = {
+    "erase": (lambda s: s.erase("C00000001", reason="PIPL-REQ-1"), ("delete",)),
+    "restrict": (lambda s: s.restrict("C00000001", reason="PIPL-REQ-2"), ("delete",)),
+    "export_subject": (lambda s: s.export_subject("C00000001"), ("export", "reveal")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SUBJECT_CALLS))
+def test_subject_rights_are_refused_without_their_permissions(name: str) -> None:
+    call, needed = SUBJECT_CALLS[name]
+    for held in [set(), *({p for p in needed if p != missing} for missing in needed)]:
+        store = MemoryStore()
+        store.ingest(_record())
+        before = store.audit()
+        service = Service(store, User("clerk", roles=[Role("some", {"query", "entry", *held})]))
+        with pytest.raises(PermissionDenied) as caught:
+            call(service)
+        assert caught.value.code.startswith("permission.")
+        assert store.tombstone("C00000001") is None
+        assert store.restriction("C00000001") is None
+        assert store.audit() == before
+
+
+@pytest.mark.parametrize("name", sorted(SUBJECT_CALLS))
+def test_subject_rights_are_allowed_with_their_permissions_and_audited(name: str) -> None:
+    call, needed = SUBJECT_CALLS[name]
+    store = MemoryStore()
+    store.ingest(_record())
+    chain = AuditChain()
+    service = Service(store, User("dpo.zhou", roles=[Role("dpo", set(needed))]), audit=chain)
+    done = call(service)
+    (entry,) = store.audit(operation=f"subject.{name.split('_', maxsplit=1)[0]}")
+    assert entry.user == "dpo.zhou"
+    assert entry.customer_id == "C00000001"
+    assert [e.operation for e in service.audit_entries] == [entry.operation]
+    if name == "export_subject":
+        assert done["customer"]["resident_id"] == ID  # unmasked by design
+    else:
+        assert done.by == "dpo.zhou"
+    assert store.verify_audit().ok
+
+
+def test_lifting_needs_delete_and_is_audited() -> None:
+    store = MemoryStore()
+    store.ingest(_record())
+    Service(store).restrict("C00000001", reason="PIPL-REQ-3", by="dpo.zhou")
+    reader = Service(store, User("reader", roles=["supervisor"]))
+    with pytest.raises(PermissionDenied) as caught:
+        reader.lift_restriction("C00000001", reason="done")
+    assert caught.value.code == "permission.delete"
+    admin = Service(store, User("admin.li", roles=["administrator"]))
+    lifted = admin.lift_restriction("C00000001", reason="PIPL-REQ-3 closed")
+    assert lifted.lifted_by == "admin.li"
+    assert not admin.restriction("C00000001").active  # type: ignore[union-attr]
+    operations = [e.operation for e in store.audit(customer_id="C00000001")]
+    assert operations == ["subject.restrict", "subject.lift"]
+
+
+def test_an_erasure_and_its_audit_entry_commit_together() -> None:
+    store = MemoryStore()
+    store.ingest(_record())
+    service = Service(store, User("dpo.zhou", roles=["administrator"]))
+    with pytest.raises(Exception, match="audit"):
+        service.erase("C00000001", reason="caller 13800138000 asked")  # personal data in detail
+    assert store.tombstone("C00000001") is None
+    assert store.get("C00000001").name == "张伟"
+    assert store.audit() == []
+    tombstone = service.erase("C00000001", reason="PIPL-REQ-4")
+    assert service.tombstone("C00000001") == tombstone
+    assert [e.operation for e in store.audit()] == ["subject.erase"]
+
+
+def test_the_program_context_may_erase_but_not_export_a_subject() -> None:
+    store = MemoryStore()
+    store.ingest(_record())
+    program = Service(store)
+    with pytest.raises(PermissionDenied, match=r"permission\.reveal"):
+        program.export_subject("C00000001")
+    with pytest.raises(UsageError) as caught:
+        program.erase("C00000001", reason="PIPL-REQ-5")
+    assert caught.value.code == "service.user"
+    assert program.erase("C00000001", reason="PIPL-REQ-5", by="dpo.zhou").by == "dpo.zhou"
+    assert store.audit()[0].user == PROGRAM

@@ -14,12 +14,19 @@ audit entry per operation (who, what, which customer, which fields — never val
 | deciding candidate pairs: `decide` | ``review`` |
 | exports (`authorize_export`, `to_pandas`, `to_polars`), masked or not | ``export`` |
 | full values in an export or on screen (``reveal=True``) | ``reveal`` too, and audited |
+| PIPL subject rights: `erase`, `restrict`, `lift_restriction` (Art. 47) | ``delete`` |
+| a person's copy of their data: `export_subject` (Art. 45), unmasked | ``export`` and ``reveal`` |
 
 Without a user (``user=None``) the service acts for the program itself — a script, a test, a
 notebook: every operation is allowed **except revealing** full values, which needs a named
 user holding ``reveal``, so that each reveal is attributable to a person (PRIVACY.md rule 1).
 
 Workflows accept a `Service` or a bare store; `as_service` wraps the latter.
+
+The subject-rights operations are audited in the store's own audit log
+(`custmaster.store.BaseStore.append_audit`), in the transaction of the change: an erasure and
+its audit entry commit together or not at all. Restriction needs ``delete`` like erasure, the
+right it stands in for (PIPL Art. 47: storage only where deletion must wait).
 
 >>> from custmaster.privacy.access import User
 >>> service = Service.open("memory://", user=User("wang.fang", roles=["operator"]))
@@ -54,6 +61,7 @@ from custmaster.resolve.candidates import CandidatePair, PairStatus
 from custmaster.resolve.decisions import Decision
 from custmaster.store.base import BaseStore, IngestResult, Store
 from custmaster.store.registry import open_store
+from custmaster.store.subject import Restriction, Tombstone
 
 __all__ = ["ERROR_CODES", "PROGRAM", "Service", "as_service"]
 
@@ -308,6 +316,78 @@ class Service:
         """Counts by kind."""
         self.require(Permission.QUERY)
         return self.store.counts()
+
+    # -- PIPL subject rights ---------------------------------------------------------------
+
+    def erase(self, customer_id: str, *, reason: str, by: str | None = None) -> Tombstone:
+        """Erase a customer's personal data (PIPL Art. 47; `custmaster.store.BaseStore.erase`).
+
+        Needs ``delete``; ``by`` defaults to the acting user. Audited as ``subject.erase``
+        with the reason, in the erasure's own transaction.
+        """
+        self.require(Permission.DELETE)
+        author = self.by(by)
+        with self.store.transaction():
+            tombstone = self.store.erase(customer_id, by=author, reason=reason)
+            self._audit_subject("subject.erase", tombstone.customer_id, reason)
+        return tombstone
+
+    def restrict(self, customer_id: str, *, reason: str, by: str | None = None) -> Restriction:
+        """Restrict a customer's processing to storage (PIPL Art. 47); needs ``delete``.
+
+        Audited as ``subject.restrict`` (see `custmaster.store.BaseStore.restrict`).
+        """
+        self.require(Permission.DELETE)
+        author = self.by(by)
+        with self.store.transaction():
+            restriction = self.store.restrict(customer_id, by=author, reason=reason)
+            self._audit_subject("subject.restrict", restriction.customer_id, reason)
+        return restriction
+
+    def lift_restriction(
+        self, customer_id: str, *, reason: str, by: str | None = None
+    ) -> Restriction:
+        """End a customer's restriction; needs ``delete``; audited as ``subject.lift``."""
+        self.require(Permission.DELETE)
+        author = self.by(by)
+        with self.store.transaction():
+            lifted = self.store.lift_restriction(customer_id, by=author, reason=reason)
+            self._audit_subject("subject.lift", lifted.customer_id, reason)
+        return lifted
+
+    def tombstone(self, customer_id: str) -> Tombstone | None:
+        """The tombstone of an erased customer, or None (``query``)."""
+        self.require(Permission.QUERY)
+        return self.store.tombstone(customer_id)
+
+    def restriction(self, customer_id: str) -> Restriction | None:
+        """The restriction of a customer, active or lifted, or None (``query``)."""
+        self.require(Permission.QUERY)
+        return self.store.restriction(customer_id)
+
+    def export_subject(
+        self, customer_id: str, *, reason: str = "subject request"
+    ) -> dict[str, Any]:
+        """Everything held about a person, unmasked (PIPL Art. 45): needs ``export`` and
+        ``reveal`` (a named user); audited as ``subject.export`` with ``reason``."""
+        self.require(Permission.EXPORT)
+        self.require(Permission.REVEAL)
+        with self.store.transaction():
+            data = self.store.export_subject(customer_id)
+            self._audit_subject("subject.export", data["customer_id"], reason)
+        return data
+
+    def _audit_subject(self, operation: str, customer_id: str, reason: str) -> None:
+        """Audit a subject-rights operation in the store's log (and the service's chain)."""
+        detail: dict[str, str | int | bool | None] = {"reason": reason.strip()[:200]}
+        if isinstance(self.store, BaseStore):
+            self.store.append_audit(
+                self.user if self.user is not None else PROGRAM,
+                operation,
+                customer_id=customer_id,
+                detail=detail,
+            )
+        self.record(operation, customer_id=customer_id, detail=detail)
 
     def to_pandas(self, kind: str = "customers", *, reveal: bool = False) -> Any:
         """One table as a ``pandas.DataFrame``: ``customers``, ``contacts``, ``policies`` or

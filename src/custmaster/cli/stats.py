@@ -24,6 +24,8 @@ _COUNT_LABELS = {
     "candidates_open": "open candidate pairs 待审核",
     "decisions": "decisions 审核决定",
     "aliases": "merged ids 合并别名",
+    "erased": "erased (tombstones) 已删除",
+    "restricted": "restricted 限制处理",
 }
 
 

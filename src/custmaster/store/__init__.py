@@ -16,6 +16,7 @@ from custmaster.store.registry import (
     register_store,
     unregister_store,
 )
+from custmaster.store.subject import Restriction, Tombstone
 
 __all__ = [
     "COUNT_KINDS",
@@ -25,7 +26,9 @@ __all__ = [
     "IngestResult",
     "MemoryStore",
     "Outcome",
+    "Restriction",
     "Store",
+    "Tombstone",
     "available_schemes",
     "open_store",
     "register_store",

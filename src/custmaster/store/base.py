@@ -445,6 +445,8 @@ class BaseStore(ABC):
         self._depth = 0
         self._lookups = _StoreLookups(self)
         self._closed = False
+        #: An erasure was made in the current transaction (`_after_erase` runs after commit).
+        self._erased = False
 
     # ------------------------------------------------------------------ transactions
 
@@ -469,10 +471,14 @@ class BaseStore(ABC):
             yield self
         except BaseException:
             self._depth = 0
+            self._erased = False
             self._rollback()
             raise
         self._depth = 0
         self._commit()
+        if self._erased:
+            self._erased = False
+            self._after_erase()
 
     @final
     def __enter__(self) -> BaseStore:
@@ -1435,8 +1441,7 @@ class BaseStore(ABC):
                 canonical, now, by, reason, records=len(records), events=len(events)
             )
             self._save_tombstone(tombstone)
-        if not self._depth:
-            self._after_erase()
+            self._erased = True
         return tombstone
 
     @final
