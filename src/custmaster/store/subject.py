@@ -26,6 +26,9 @@ kept but no longer processed: a `Restriction` until it is lifted.
 ['policy_no', 'line', 'cover_end']
 >>> kept.provenance == record.provenance
 True
+>>> Tombstone("C00000001", "2026-12-04T10:00:00+08:00", "王芳", "PIPL-2026-0042", records=1)
+Tombstone(customer_id='C00000001', erased_at=datetime.datetime(2026, 12, 4, 10, 0, ...),
+          by='***', records=1, events=0)
 """
 
 from __future__ import annotations
@@ -102,6 +105,14 @@ def _optional_text(value: Any) -> str | None:
     return None if value is None else _text(value)
 
 
+def _hidden(value: object) -> str:
+    """Who acted, in ``repr``: staff names are personal information too (as in decisions)."""
+    return "None" if value is None else "'***'"
+
+
+_HIDDEN = _hidden
+
+
 def _count(value: Any) -> int:
     if type(value) is not int or value < 0:
         raise TypeError("a count")
@@ -120,8 +131,8 @@ class Tombstone:
 
     customer_id: str = attrs.field(converter=_text)
     erased_at: dt.datetime = attrs.field(converter=_time)
-    by: str = attrs.field(converter=_text)
-    reason: str = attrs.field(converter=_text)
+    by: str = attrs.field(converter=_text, repr=_HIDDEN)
+    reason: str = attrs.field(converter=_text, repr=False)
     records: int = attrs.field(default=0, converter=_count)
     events: int = attrs.field(default=0, converter=_count)
 
@@ -160,11 +171,11 @@ class Restriction:
 
     customer_id: str = attrs.field(converter=_text)
     at: dt.datetime = attrs.field(converter=_time)
-    by: str = attrs.field(converter=_text)
-    reason: str = attrs.field(converter=_text)
+    by: str = attrs.field(converter=_text, repr=_HIDDEN)
+    reason: str = attrs.field(converter=_text, repr=False)
     lifted_at: dt.datetime | None = attrs.field(default=None, converter=_optional_time)
-    lifted_by: str | None = attrs.field(default=None, converter=_optional_text)
-    lifted_reason: str | None = attrs.field(default=None, converter=_optional_text)
+    lifted_by: str | None = attrs.field(default=None, converter=_optional_text, repr=_HIDDEN)
+    lifted_reason: str | None = attrs.field(default=None, converter=_optional_text, repr=False)
 
     @property
     def active(self) -> bool:
