@@ -1054,6 +1054,8 @@ class SQLStore(BaseStore):
     # ------------------------------------------------------------------ indexes
 
     def _lock_entries(self, entries: Iterable[tuple[str, str]]) -> None:
+        if not self._locks_keys:  # SQLite serialises writers: no key locks to compute
+            return
         wanted = [(_FAMILY[kind], key) for kind, key in entries if kind in _FAMILY]
         if wanted:
             self._lock(wanted)
