@@ -7,6 +7,7 @@ import pytest
 from custmaster.service import Service
 from custmaster.store import MemoryStore
 from custmaster.testing.contract import ID_F, ID_M, base_records
+from custmaster.workflows.callbacks import record_callback
 from custmaster.workflows.classification import classify_customers
 from custmaster.workflows.quality import quality_report
 from custmaster.workflows.renewals import renewal_rows
@@ -50,3 +51,16 @@ def test_data_frames_leave_a_restricted_customer_out(service: Service) -> None:
         assert li not in set(service.to_pandas(kind)["customer_id"]), kind
     assert "PDAA2" not in set(service.to_pandas("policies")["policy_no"])
     assert len(service.to_pandas("customers")) == len(before) - 1
+
+
+def test_a_call_back_skips_a_restricted_holder_of_the_number(service: Service) -> None:
+    zhang = service.find(resident_id=ID_M)[0].id
+    service.restrict(zhang, reason="PIPL-REQ-11", by="dpo.zhou")
+    result = record_callback(service, "13800138000", "错号", at="2026-03-01 10:00", operator="王芳")
+    assert result.customers == ()
+    assert result.added == 0
+    assert service.events() == []
+    service.lift_restriction(zhang, reason="PIPL-REQ-11 closed", by="dpo.zhou")
+    again = record_callback(service, "13800138000", "错号", at="2026-03-01 10:00", operator="王芳")
+    assert again.customers == (zhang,)
+    assert again.added == 1

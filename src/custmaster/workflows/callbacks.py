@@ -202,7 +202,8 @@ def record_callback(
     method: ContactMethod | str = ContactMethod.CALL,
 ) -> CallbackResult:
     """Record one call-back result for every customer who has ``number`` (and the customers
-    of ``policy_no``). Raises `custmaster.ValidationError` for a bad number, outcome or time."""
+    of ``policy_no``), except customers whose processing is restricted. Raises
+    `custmaster.ValidationError` for a bad number, outcome or time."""
     service = as_service(target)
     try:
         value = phone_module.validate(number)
@@ -222,6 +223,10 @@ def record_callback(
                 holders.setdefault(customer.id, customer)
         except (NotFoundError, ValidationError):
             pass
+    for customer_id in list(holders):
+        restriction = service.restriction(customer_id)
+        if restriction is not None and restriction.active:
+            del holders[customer_id]  # kept, not processed (PIPL Art. 47)
     added = 0
     with service.transaction():
         for customer_id in sorted(holders):
