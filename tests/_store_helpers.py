@@ -70,9 +70,11 @@ class Schemas:
 
         if not self.names:
             return
-        names = ", ".join(f'"{name}"' for name in self.names)
+        # One schema per statement: dropping dozens at once locks every object of all of
+        # them in one transaction, which can exhaust the server's shared lock table.
         with psycopg.connect(self.url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA IF EXISTS {names} CASCADE")
+            for name in self.names:
+                connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         self.names.clear()
 
 
