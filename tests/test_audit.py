@@ -371,3 +371,27 @@ def test_entries_are_immutable_and_hashable() -> None:
     with pytest.raises(TypeError):
         entry.detail["rows"] = 2  # type: ignore[index]
     assert hash(entry) == hash(AuditEntry.from_dict(entry.to_dict()))
+
+
+@given(
+    user=st.text(min_size=1, max_size=12).filter(str.strip),
+    channel=st.none() | st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True),
+    customer=st.none() | st.text(max_size=12).filter(lambda t: not scan_for_personal_data(t)),
+    fields=st.lists(st.sampled_from(["mobile", "name", "extra.车队", 'extra."q"', "地址"])),
+    detail=st.dictionaries(
+        st.sampled_from(["rows", "purpose", "merge", "other", "note_code"]),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.text(max_size=20, alphabet='ab"\\\n\t中é\x00'),
+    ),
+)
+def test_an_appended_entry_hashes_its_canonical_content(  # type: ignore[no-untyped-def]
+    user, channel, customer, fields, detail
+) -> None:
+    entry = AuditChain().append(
+        user, "entry", customer_id=customer, fields=fields, channel=channel, detail=detail
+    )
+    assert entry.hash == entry.compute_hash()
+    assert AuditEntry.from_dict(entry.to_dict()) == entry
+    assert verify([entry]).ok

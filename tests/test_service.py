@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from custmaster.audit import AuditChain, verify
 from custmaster.errors import PermissionDenied, UsageError
-from custmaster.model import Provenance, SourceRecord
+from custmaster.model import ContactEvent, Provenance, SourceRecord
 from custmaster.privacy.access import Role, User
 from custmaster.privacy.masking import scan_for_personal_data
 from custmaster.service import PROGRAM, Service, as_service
 from custmaster.store import MemoryStore
+from custmaster.store.sqlite import SQLiteStore
 
 ID = "11010519491231002X"
 
@@ -190,3 +195,128 @@ def test_the_program_context_may_erase_but_not_export_a_subject() -> None:
     assert caught.value.code == "service.user"
     assert program.erase("C00000001", reason="PIPL-REQ-5", by="dpo.zhou").by == "dpo.zhou"
     assert store.audit()[0].user == PROGRAM
+
+
+# -- the audit log in the store ------------------------------------------------------------------
+
+OTHER_ID = "110105198001010024"
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    made = MemoryStore() if request.param == "memory" else SQLiteStore(f"sqlite:///{tmp_path}/a.db")
+    yield made
+    made.close()
+
+
+def _clean(entries: Any) -> None:
+    """No entry holds a personal value of the test data (hashes aside)."""
+    text = " ".join(
+        repr({k: v for k, v in e.to_dict().items() if not k.endswith("hash")}) for e in entries
+    )
+    assert not scan_for_personal_data(text, ["张伟", "李娜", "北京市朝阳区建国路88号"])
+    assert ID not in text
+    assert "13800138000" not in text
+
+
+def test_each_operation_leaves_its_entry_in_the_store(store: Any) -> None:
+    boss = User("zhou.admin", roles=["administrator"], channel="counter")
+    service = Service(store, boss)
+    first = service.ingest_one(_record())
+    [second] = service.ingest(
+        [
+            {
+                "provenance": {
+                    "channel": "telesales",
+                    "source_ref": "T1",
+                    "observed_at": "2026-02-01",
+                },
+                "resident_id": OTHER_ID,
+                "name": "李娜",
+                "address": "北京市朝阳区建国路88号",
+                "extra": {"车队": "A", "13800138000": "x"},
+            }
+        ]
+    )
+    a, b = first.customer_id or "", second.customer_id or ""
+    event = ContactEvent(
+        id="E1",
+        at="2026-03-01T10:00:00+08:00",
+        channel="callback",
+        method="call",
+        contact_kind="mobile",
+        contact_value="13800138000",
+        outcome="reached",
+        operator="王芳",
+    )
+    service.add_event(a, event)
+    service.find(resident_id=ID)
+    merged = service.merge(a, b)
+    split = service.split(a, [("telesales", "T1")])
+    service.authorize_export("renewals 2027-01", rows=2, reveal=True, fields=["mobile"])
+    entries = store.audit()
+    assert entries == list(service.audit_entries)
+    assert [e.operation for e in entries] == [
+        "entry",
+        "entry",
+        "entry",
+        "query",
+        "merge",
+        "split",
+        "reveal",
+    ]
+    assert {e.user for e in entries} == {"zhou.admin"}
+    assert {e.channel for e in entries} == {"counter"}
+    assert [e.customer_id for e in entries] == [a, b, a, None, a, a, None]
+    assert entries[0].fields == ("mobile", "name", "policy_no", "resident_id")
+    assert entries[1].fields == ("address", "extra", "extra.车队", "name", "resident_id")
+    assert entries[2].fields == ("mobile",)
+    assert entries[3].fields == ("resident_id",)
+    assert dict(entries[4].detail) == {"other": merged.b}
+    assert dict(entries[5].detail) == {"other": split.b, "records": 1}
+    assert entries[6].fields == ("mobile",)
+    _clean(entries)
+    assert store.verify_audit().ok
+
+
+def test_a_program_ingest_names_the_records_channel(store: Any) -> None:
+    service = Service(store)
+    service.ingest([_record(), _record(), {"name": "张伟"}])  # stored, duplicate, rejected
+    [entry] = store.audit()
+    assert (entry.user, entry.channel, entry.operation) == (PROGRAM, "core_system", "entry")
+    assert dict(entry.detail) == {"records": 1, "created": True}
+
+
+def test_a_rolled_back_change_leaves_no_entry(store: Any) -> None:
+    service = Service(store, User("li.na", roles=["supervisor"]))
+    service.ingest_one(_record())
+    head = store.audit_head()
+
+    def fail() -> None:
+        with service.transaction():
+            service.ingest_one(_record("R2"))
+            assert store.audit_head().seq == head.seq + 1
+            raise RuntimeError("the import fails")
+
+    with pytest.raises(RuntimeError):
+        fail()
+    assert store.audit_head() == head
+    assert store.counts()["records"] == 1
+    with pytest.raises(UsageError):  # refused by the store: no entry either
+        service.merge("C00000001", "C00000001")
+    assert store.audit_head() == head
+
+
+def test_auditing_can_stay_in_memory_or_be_off() -> None:
+    store = MemoryStore()
+    seen: list[Any] = []
+    chained = Service(store, audit=AuditChain(), on_audit=seen.append)
+    chained.ingest_one(_record())
+    assert store.audit() == []
+    assert seen == list(chained.audit_entries)
+    assert len(seen) == 1
+    silent = Service(store, audit=False)
+    silent.ingest_one(_record("R2"))
+    silent.find(resident_id=ID)
+    assert silent.audit_entries == ()
+    assert store.audit() == []

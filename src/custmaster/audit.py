@@ -234,6 +234,15 @@ class AuditEntry:
         """The SHA-256 (hex) of the canonical JSON of `content`."""
         return _digest(self.content())
 
+    def json_columns(self) -> tuple[str, str, str]:
+        """``at`` as ISO 8601 text, and ``fields`` and ``detail`` as canonical JSON: how a
+        SQL store keeps them (the text `content` hashes, so they read back exactly)."""
+        return (
+            self.at.isoformat(timespec="microseconds"),
+            _json_names(self.fields),
+            _json_detail(self.detail),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict for storage: `content` plus ``hash``."""
         return {**self.content(), "hash": self.hash}
@@ -259,9 +268,47 @@ class AuditEntry:
 _KEYS = tuple(a.name for a in attrs.fields(AuditEntry))
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def _digest(content: Mapping[str, Any]) -> str:
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(content).encode("utf-8")).hexdigest()
+
+
+def _json_text(value: str | None) -> str:
+    """``value`` as `_CANONICAL` writes it."""
+    return "null" if value is None else _encode_string(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_names(names: tuple[str, ...]) -> str:
+    return "[" + ",".join(_encode_string(name) for name in names) + "]"
+
+
+def _json_detail(detail: Mapping[str, DetailValue]) -> str:
+    """A checked detail (names to text, integers, booleans, null) as `_CANONICAL` writes it."""
+    items = []
+    for key in sorted(detail):
+        value = detail[key]
+        if value is None:
+            text = "null"
+        elif value is True:
+            text = "true"
+        elif value is False:
+            text = "false"
+        elif isinstance(value, int):
+            text = int.__repr__(value)
+        else:
+            text = _encode_string(value)
+        items.append(f"{_encode_string(key)}:{text}")
+    return "{" + ",".join(items) + "}"
+
+
+def _may_hold_numbers(text: str) -> bool:
+    """Whether ``text`` has digits enough for a phone (11) or ID number (15, 18 with an X as
+    the 18th): text with fewer cannot hold one, and need not be scanned."""
+    return len(text) >= 11 and sum(c.isdigit() for c in text) >= 11
 
 
 def _usage(code: str, message: str, message_zh: str) -> UsageError:
@@ -322,7 +369,9 @@ def _checked_detail(detail: Mapping[str, DetailValue] | None) -> dict[str, Detai
                 f"at most {_DETAIL_TEXT_MAX} characters.",
                 f"审计详情须为小写名称对应整数、布尔值、空值或不超过 {_DETAIL_TEXT_MAX} 字的文本。",
             )
-        if not allowed or (isinstance(value, str) and scan_for_personal_data(value)):
+        if not allowed or (
+            isinstance(value, str) and _may_hold_numbers(value) and scan_for_personal_data(value)
+        ):
             raise _usage(
                 "audit.personal_detail",
                 f"Audit detail '{key}' would hold personal data; name the field in 'fields'.",
@@ -396,7 +445,8 @@ class AuditChain:
                     "渠道代码须为 1-40 位小写字母、数字或下划线。",
                 )
         if customer_id is not None and (
-            not isinstance(customer_id, str) or scan_for_personal_data(customer_id)
+            not isinstance(customer_id, str)
+            or (_may_hold_numbers(customer_id) and scan_for_personal_data(customer_id))
         ):
             raise _usage(
                 "audit.personal_detail",
@@ -408,31 +458,35 @@ class AuditChain:
         checked_fields = _checked_fields(fields)
         checked_detail = dict(sorted(_checked_detail(detail).items()))
         name = user.strip()
-        # the content `AuditEntry.content` gives, built once and hashed before the entry
-        content = {
-            "v": FORMAT_VERSION,
-            "seq": head.seq + 1,
-            "at": when.isoformat(timespec="microseconds"),
-            "user": name,
-            "operation": operation,
-            "customer_id": customer_id,
-            "fields": list(checked_fields),
-            "channel": channel,
-            "detail": checked_detail,
-            "prev_hash": head.hash,
-        }
-        entry = AuditEntry(
-            seq=head.seq + 1,
-            at=when,
-            user=name,
-            operation=operation,
-            customer_id=customer_id,
-            fields=checked_fields,
-            channel=channel,
-            detail=checked_detail,
-            prev_hash=head.hash,
-            hash=_digest(content),
+        # the canonical JSON of `AuditEntry.content`, written directly (keys in sorted order)
+        text = (
+            f'{{"at":"{when.isoformat(timespec="microseconds")}",'
+            f'"channel":{_json_text(channel)},'
+            f'"customer_id":{_json_text(customer_id)},'
+            f'"detail":{_json_detail(checked_detail)},'
+            f'"fields":{_json_names(checked_fields)},'
+            f'"operation":{_json_text(operation)},'
+            f'"prev_hash":{_json_text(head.hash)},'
+            f'"seq":{head.seq + 1},'
+            f'"user":{_json_text(name)},'
+            f'"v":{FORMAT_VERSION}}}'
         )
+        # every value is checked and converted above: set the attributes without the
+        # converters and validators `AuditEntry.from_dict` runs on stored data
+        entry: AuditEntry = object.__new__(AuditEntry)
+        for attribute, value in (
+            ("seq", head.seq + 1),
+            ("at", when),
+            ("user", name),
+            ("operation", operation),
+            ("customer_id", customer_id),
+            ("fields", checked_fields),
+            ("channel", channel),
+            ("detail", MappingProxyType(checked_detail)),
+            ("prev_hash", head.hash),
+            ("hash", hashlib.sha256(text.encode("utf-8")).hexdigest()),
+        ):
+            object.__setattr__(entry, attribute, value)
         self._head = Anchor(entry.seq, entry.hash)
         return entry
 

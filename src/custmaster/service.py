@@ -3,16 +3,21 @@
 Every workflow (`custmaster.workflows`) and the ``custmaster`` command work through a
 `Service`: it wraps a store (`custmaster.store.Store`) with the acting user
 (`custmaster.privacy.access.User`), checks the permission each operation needs
-(`custmaster.privacy.access.check`) and, given an `custmaster.audit.AuditChain`, leaves one
-audit entry per operation (who, what, which customer, which fields — never values).
+(`custmaster.privacy.access.check`) and leaves audit entries (who, what, which customer, which
+fields — never values) in the store's own audit log, in the same transaction as the change
+they describe: a change that rolls back leaves no entry (`custmaster.store.BaseStore.
+append_audit`; read them with ``store.audit()``, check them with ``store.verify_audit()``).
+An ingest call leaves one ``entry`` entry per customer its records were stored under, naming
+the fields they carried and how many there were.
 
 | operations | permission |
 | --- | --- |
 | reading: `get`, `find`, `history`, `explain`, `policy`, `expiring`, `state` … | ``query`` |
 | adding observations: `ingest`, `add_event` | ``entry`` |
 | flagging a number wrong (a call-back) | ``modify`` |
-| deciding candidate pairs: `decide` | ``review`` |
+| deciding candidate pairs and correcting merges: `decide`, `merge`, `split` | ``review`` |
 | exports (`authorize_export`, `to_pandas`, `to_polars`), masked or not | ``export`` |
+| the audit log: `audit_log`, `verify_audit`, `audit_head`, `export_audit` | ``audit`` |
 | full values in an export or on screen (``reveal=True``) | ``reveal`` too, and audited |
 | PIPL subject rights: `erase`, `restrict`, `lift_restriction` (Art. 47) | ``delete`` |
 | a person's copy of their data: `export_subject` (Art. 45), unmasked | ``export`` and ``reveal`` |
@@ -45,21 +50,26 @@ custmaster.errors.PermissionDenied: [permission.reveal] Revealing full values ne
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TextIO
 
-from custmaster.audit import AuditChain, AuditEntry
+from custmaster.audit import Anchor, AuditChain, AuditEntry, VerifyResult
 from custmaster.errors import PermissionDenied, UsageError
 from custmaster.merge.engine import GoldenState
 from custmaster.merge.history import Explanation
 from custmaster.model.contact import ContactEvent
 from custmaster.model.customer import Customer, HistoryEntry
 from custmaster.model.policy import Policy, PolicyLine
-from custmaster.model.source import SourceRecord
+from custmaster.model.source import FIELDS, SourceRecord
 from custmaster.privacy.access import Permission, User, can, check
+from custmaster.privacy.masking import scan_for_personal_data
 from custmaster.resolve.candidates import CandidatePair, PairStatus
 from custmaster.resolve.decisions import Decision
-from custmaster.store.base import BaseStore, IngestResult, Store
+from custmaster.store.base import BaseStore, IngestResult, Outcome, Store
 from custmaster.store.registry import open_store
 from custmaster.store.subject import Restriction, Tombstone
 
@@ -74,12 +84,92 @@ ERROR_CODES: dict[str, str] = {
 #: The name audit entries carry when the service acts without a user.
 PROGRAM = "program"
 
+#: Outcomes of an ingest that stored the record (the others changed nothing).
+_STORED = frozenset({Outcome.NEW_CUSTOMER, Outcome.MERGED, Outcome.CANDIDATE})
+_PLAIN_FIELDS = frozenset(FIELDS)
+_FIELD_VALUES = operator.attrgetter(*FIELDS)
+_NAME = re.compile(r"[^\W\d]\w{0,63}")
+_CHANNEL_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _extra_field(column: str) -> str:
+    """``extra.<column>`` for the audit log, or ``extra`` when the column's name could not be
+    a field name there (dots, spaces, digits that look like a number)."""
+    name = f"extra.{column}"
+    if (
+        isinstance(column, str)
+        and re.fullmatch(r"[^\s.]{1,64}", column)
+        and not scan_for_personal_data(column)
+    ):
+        return name
+    return "extra"
+
+
+def _field_names(item: object) -> tuple[str, ...]:
+    """The names of the fields a source record (or its mapping) carries: never values."""
+    if isinstance(item, SourceRecord):
+        names = [
+            name
+            for name, value in zip(FIELDS, _FIELD_VALUES(item), strict=True)
+            if value is not None
+        ]
+        extra: Mapping[str, Any] = item.extra
+    elif isinstance(item, Mapping):
+        names = [
+            name
+            for name, value in item.items()
+            if name in _PLAIN_FIELDS and value is not None and value != ""
+        ]
+        given = item.get("extra")
+        extra = given if isinstance(given, Mapping) else {}
+    else:
+        return ()
+    names.extend(_extra_field(column) for column in extra)
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _channel_code(code: str) -> str | None:
+    return code if _CHANNEL_CODE.fullmatch(code) else None
+
+
+def _record_channel(item: object) -> str | None:
+    if isinstance(item, SourceRecord):
+        return _channel_code(item.provenance.channel.code)
+    return None
+
+
+class _Touched:
+    """What the records of one ingest call did to one customer, for its audit entry."""
+
+    __slots__ = ("absorbed", "channel", "created", "fields", "records")
+
+    def __init__(self, channel: str | None) -> None:
+        self.channel = channel
+        self.fields: set[str] = set()
+        self.records = 0
+        self.created = False
+        self.absorbed: list[str] = []
+
+    def add(self, item: object, result: IngestResult) -> None:
+        self.fields.update(_field_names(item))
+        self.records += 1
+        self.created = self.created or result.outcome is Outcome.NEW_CUSTOMER
+        self.absorbed.extend(result.absorbed)
+        if self.channel is not None and _record_channel(item) != self.channel:
+            self.channel = None  # records from several channels: none names the entry
+
 
 class Service:
-    """A store, the acting user and an optional audit chain (see the module description).
+    """A store, the acting user and its audit trail (see the module description).
 
-    ``on_audit`` (optional) receives each `custmaster.audit.AuditEntry` as it is made, for
-    the application to persist; the entries are also kept in `audit_entries`.
+    ``audit`` says where audit entries go: by default (``None``) into the store's own audit
+    log; an `custmaster.audit.AuditChain` keeps them in memory instead, for a store that keeps
+    no log or an application that persists them itself through ``on_audit``; ``False`` turns
+    auditing off (benchmarks, throw-away stores). ``on_audit`` (optional) receives each
+    `custmaster.audit.AuditEntry` as it is made, and `audit_entries` lists those this service
+    made.
     """
 
     def __init__(
@@ -87,7 +177,7 @@ class Service:
         store: Store,
         user: User | None = None,
         *,
-        audit: AuditChain | None = None,
+        audit: AuditChain | bool | None = None,
         on_audit: Callable[[AuditEntry], None] | None = None,
     ) -> None:
         if not isinstance(store, Store):
@@ -104,7 +194,8 @@ class Service:
             )
         self.store = store
         self.user = user
-        self.audit = audit
+        self.audit = audit if isinstance(audit, AuditChain) else None
+        self._to_store = audit is None or audit is True
         self._on_audit = on_audit
         self._entries: list[AuditEntry] = []
 
@@ -114,7 +205,7 @@ class Service:
         url: str | None = None,
         *,
         user: User | None = None,
-        audit: AuditChain | None = None,
+        audit: AuditChain | bool | None = None,
         **options: Any,
     ) -> Service:
         """Open the store at ``url`` (`custmaster.store.open_store`) and wrap it."""
@@ -162,6 +253,11 @@ class Service:
                 message_zh="查看明文须由具有“查看明文”（reveal）权限的具名用户操作。",
             )
 
+    @property
+    def audits(self) -> bool:
+        """Whether this service leaves audit entries (in the store or its own chain)."""
+        return self._to_store or self.audit is not None
+
     def record(
         self,
         operation: str,
@@ -169,26 +265,99 @@ class Service:
         customer_id: str | None = None,
         fields: Iterable[str] = (),
         detail: Mapping[str, str | int | bool | None] | None = None,
+        channel: str | None = None,
     ) -> AuditEntry | None:
-        """Append an audit entry (when the service has a chain) and return it."""
-        if self.audit is None:
+        """Append an audit entry (in the current transaction of the store, or its own) and
+        return it; None when the service does not audit."""
+        actor: User | str = self.user if self.user is not None else PROGRAM
+        if self._to_store:
+            entry = self.store.append_audit(
+                actor,
+                operation,
+                customer_id=customer_id,
+                fields=tuple(fields),
+                channel=channel,
+                detail=detail,
+            )
+        elif self.audit is not None:
+            entry = self.audit.append(
+                actor,
+                operation,
+                customer_id=customer_id,
+                fields=tuple(fields),
+                channel=channel,
+                detail=detail,
+            )
+        else:
             return None
-        entry = self.audit.append(
-            self.user if self.user is not None else PROGRAM,
-            operation,
-            customer_id=customer_id,
-            fields=tuple(fields),
-            detail=detail,
-        )
         self._entries.append(entry)
         if self._on_audit is not None:
             self._on_audit(entry)
         return entry
 
+    def _record_ingest(self, items: Iterable[Any], results: Iterable[IngestResult]) -> None:
+        """One ``entry`` entry per customer the records were stored under: the names of the
+        fields they carried, how many records, whether the customer was created, which
+        customers it absorbed; in the order the customers first appear."""
+        touched: dict[str, _Touched] = {}
+        for item, result in zip(items, results, strict=True):
+            if result.outcome not in _STORED or result.customer_id is None:
+                continue
+            seen = touched.get(result.customer_id)
+            if seen is None:
+                seen = touched[result.customer_id] = _Touched(_record_channel(item))
+            seen.add(item, result)
+        own_channel = self.user is not None and bool(self.user.channel)
+        for customer_id, seen in touched.items():
+            detail: dict[str, str | int | bool | None] = {"records": seen.records}
+            if seen.created:
+                detail["created"] = True
+            if seen.absorbed:
+                detail["absorbed"] = ",".join(seen.absorbed)[:200]
+            self.record(
+                "entry",
+                customer_id=customer_id,
+                fields=sorted(seen.fields),
+                detail=detail,
+                channel=None if own_channel else seen.channel,
+            )
+
     @property
     def audit_entries(self) -> tuple[AuditEntry, ...]:
         """The audit entries this service made, oldest first."""
         return tuple(self._entries)
+
+    # -- the audit log -----------------------------------------------------------------------
+
+    def audit_log(
+        self,
+        customer_id: str | None = None,
+        user: str | None = None,
+        since: dt.datetime | dt.date | str | None = None,
+        until: dt.datetime | dt.date | str | None = None,
+        operation: str | None = None,
+    ) -> list[AuditEntry]:
+        """The store's audit entries of a customer, user, operation and time range
+        (``audit``; see `custmaster.store.BaseStore.audit`)."""
+        self.require(Permission.AUDIT)
+        return self.store.audit(
+            customer_id=customer_id, user=user, since=since, until=until, operation=operation
+        )
+
+    def verify_audit(self, expected_head: Anchor | None = None) -> VerifyResult:
+        """Verify the store's audit chain (``audit``; `custmaster.store.BaseStore.verify_audit`)."""
+        self.require(Permission.AUDIT)
+        return self.store.verify_audit(expected_head)
+
+    def audit_head(self) -> Anchor:
+        """The anchor of the store's last audit entry (``audit``)."""
+        self.require(Permission.AUDIT)
+        return self.store.audit_head()
+
+    def export_audit(self, target: str | os.PathLike[str] | TextIO) -> int:
+        """Write the store's audit log as JSON Lines (``audit``); returns the entries written."""
+        self.require(Permission.AUDIT)
+        return self.store.export_audit(target)
 
     def authorize_export(
         self,
@@ -216,18 +385,29 @@ class Service:
         return self.store.transaction()
 
     def ingest(self, records: Iterable[SourceRecord | Mapping[str, Any]]) -> list[IngestResult]:
-        """Ingest records in one transaction; one `IngestResult` per record, in order."""
+        """Ingest records in one transaction; one `IngestResult` per record, in order.
+
+        Each customer the records were stored under gets an ``entry`` audit entry (the names
+        of the records' fields, their number) in the same transaction; duplicates and rejected
+        records changed nothing and leave none.
+        """
         self.require(Permission.ENTRY)
         batch = list(records)
-        results = list(self.store.ingest(batch))
-        self.record("entry", detail={"records": len(batch)})
+        if not self.audits:
+            return list(self.store.ingest(batch))
+        with self.store.transaction():
+            results = list(self.store.ingest(batch))
+            self._record_ingest(batch, results)
         return results
 
     def ingest_one(self, record: SourceRecord | Mapping[str, Any]) -> IngestResult:
-        """Ingest one record."""
+        """Ingest one record (audited as `ingest`)."""
         self.require(Permission.ENTRY)
-        result: IngestResult = self.store.ingest(record)
-        self.record("entry", customer_id=result.customer_id, detail={"records": 1})
+        if not self.audits:
+            return self.store.ingest(record)  # type: ignore[no-any-return]
+        with self.store.transaction():
+            result: IngestResult = self.store.ingest(record)
+            self._record_ingest([record], [result])
         return result
 
     def get(self, customer_id: str) -> Customer:
@@ -276,18 +456,56 @@ class Service:
         """
         self.require(Permission.REVIEW)
         author = self.by(by)
-        if note is not None and isinstance(self.store, BaseStore):
-            decision = self.store.decide(pair, merge=merge, by=author, note=note)
-        else:
-            decision = self.store.decide(pair, merge=merge, by=author)
-        self.record("review", customer_id=decision.a, detail={"merge": merge, "other": decision.b})
+        with self.store.transaction():
+            if note is not None and isinstance(self.store, BaseStore):
+                decision = self.store.decide(pair, merge=merge, by=author, note=note)
+            else:
+                decision = self.store.decide(pair, merge=merge, by=author)
+            self.record(
+                "review", customer_id=decision.a, detail={"merge": merge, "other": decision.b}
+            )
+        return decision
+
+    def merge(self, survivor: str, other: str, *, by: str | None = None) -> Decision:
+        """Merge customer ``other`` into ``survivor`` (``review``); audited as ``merge``."""
+        self.require(Permission.REVIEW)
+        author = self.by(by)
+        with self.store.transaction():
+            decision = self.store.merge(survivor, other, by=author)
+            self.record("merge", customer_id=decision.a, detail={"other": decision.b})
+        return decision
+
+    def split(
+        self,
+        customer_id: str,
+        records: Iterable[SourceRecord | tuple[str, str]],
+        *,
+        by: str | None = None,
+    ) -> Decision:
+        """Move records of a wrongly merged customer to a customer of their own (``review``);
+        audited as ``split``, naming both customers and the number of records moved."""
+        self.require(Permission.REVIEW)
+        author = self.by(by)
+        with self.store.transaction():
+            decision = self.store.split(customer_id, records, by=author)
+            self.record(
+                "split",
+                customer_id=decision.a,
+                detail={"other": decision.b, "records": len(decision.records)},
+            )
         return decision
 
     def add_event(self, customer_id: str, event: ContactEvent) -> bool:
         """Record a contact event of a customer."""
         self.require(Permission.ENTRY)
-        has = self.store.add_event(customer_id, event)
-        self.record("entry", customer_id=customer_id, fields=(event.contact_kind.value,))
+        with self.store.transaction():
+            has = self.store.add_event(customer_id, event)
+            self.record(
+                "entry",
+                customer_id=customer_id,
+                fields=(event.contact_kind.value,),
+                detail={"event": event.outcome.value},
+            )
         return has
 
     def events(
@@ -380,6 +598,10 @@ class Service:
     def _audit_subject(self, operation: str, customer_id: str, reason: str) -> None:
         """Audit a subject-rights operation in the store's log (and the service's chain)."""
         detail: dict[str, str | int | bool | None] = {"reason": reason.strip()[:200]}
+        if self._to_store:
+            self.record(operation, customer_id=customer_id, detail=detail)
+            return
+        # kept in the store's log whatever the service's own auditing (a chain, or none)
         if isinstance(self.store, BaseStore):
             self.store.append_audit(
                 self.user if self.user is not None else PROGRAM,

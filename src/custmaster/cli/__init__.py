@@ -23,6 +23,7 @@ __all__ = ["COMMANDS", "IO_ERROR_EXIT_CODE", "cli", "error_message", "exit_code_
 
 #: The subcommands: name → ``"module:attribute"`` of the click command, imported on use.
 COMMANDS: dict[str, str] = {
+    "audit": "custmaster.cli.audit:audit",
     "callbacks": "custmaster.cli.callbacks:callbacks",
     "candidates": "custmaster.cli.review:candidates",
     "classify-vehicles": "custmaster.cli.classify_vehicles:classify_vehicles",

@@ -516,16 +516,16 @@ class BulkResult:
 
 def _audit_row(entry: AuditEntry) -> tuple[Any, ...]:
     """The ``cm_audit`` row of an entry (lists and mappings as compact JSON)."""
-    content = entry.content()
+    at, fields, detail = entry.json_columns()
     return (
         entry.seq,
-        content["at"],
+        at,
         entry.user,
         entry.operation,
         entry.customer_id,
-        json.dumps(content["fields"], ensure_ascii=False, separators=(",", ":")),
+        fields,
         entry.channel,
-        json.dumps(content["detail"], ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+        detail,
         entry.prev_hash,
         entry.hash,
     )

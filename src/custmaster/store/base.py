@@ -1303,17 +1303,26 @@ class BaseStore(ABC):
         of fields only, never values); writers that could run at once take turns on the head
         (SQLite serialises writers; PostgreSQL takes a lock on it until commit).
         """
-        with self.transaction():
-            entry = AuditChain(self._audit_head()).append(
-                user,
-                operation,
-                customer_id=customer_id,
-                fields=fields,
-                channel=channel,
-                detail=detail,
-            )
-            self._audit_append(entry)
-            return entry
+        if not self._depth:
+            with self.transaction():
+                return self.append_audit(
+                    user,
+                    operation,
+                    customer_id=customer_id,
+                    fields=fields,
+                    channel=channel,
+                    detail=detail,
+                )
+        entry = AuditChain(self._audit_head()).append(
+            user,
+            operation,
+            customer_id=customer_id,
+            fields=fields,
+            channel=channel,
+            detail=detail,
+        )
+        self._audit_append(entry)
+        return entry
 
     @final
     def audit(
