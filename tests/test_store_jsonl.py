@@ -18,6 +18,8 @@ import pytest
 from _store_helpers import Schemas, schemas
 from custmaster.errors import StoreError
 from custmaster.model import ContactEvent, Provenance, SourceRecord
+from custmaster.privacy.access import User
+from custmaster.service import Service
 from custmaster.store.postgres import PostgresStore
 from custmaster.store.sqlite import SQLiteStore
 from custmaster.testing.contract import assert_consistent, snapshot
@@ -35,7 +37,8 @@ def rec(ref: str, when: str, channel: str = "core_system", **fields: Any) -> Sou
 
 
 def fill(store: Any) -> None:
-    """A store that has seen everything: merges, a split, pairs, decisions, events."""
+    """A store that has seen everything: merges, a split, pairs, decisions, events, and an
+    audit log."""
     store.ingest(
         [
             rec(
@@ -120,6 +123,9 @@ def fill(store: Any) -> None:
     store.merge(zhang, li, by="审核员")
     store.split(zhang, [("core_system", "R2")], by="审核员")
     store.merge(li, zhang, by="审核员", note="same household account")
+    service = Service(store, User("li.na", roles=["supervisor"], channel="counter"))
+    service.find(resident_id=ZHANG)
+    service.authorize_export("renewals 2027-01", rows=2, fields=["mobile"])
     assert_consistent(store)
 
 
@@ -129,6 +135,9 @@ def _roundtrip(source: Any, target: Any, path: Path) -> str:
     assert read["record"] == 6
     assert snapshot(target) == snapshot(source)
     assert_consistent(target)
+    assert read["audit"] == 2
+    assert target.audit() == source.audit()
+    assert target.verify_audit(expected_head=source.audit_head()).ok
     return path.read_text("utf-8")
 
 
@@ -145,7 +154,8 @@ def test_sqlite_to_sqlite_is_lossless(tmp_path: Path) -> None:
         kinds = [line["kind"] for line in lines]
         assert kinds[0] == "header"
         assert kinds[-1] == "end"
-        assert {"customer", "record", "index", "alias", "pair", "decision", "event"} <= set(kinds)
+        expected = {"customer", "record", "index", "alias", "pair", "decision", "event", "audit"}
+        assert expected <= set(kinds)
         assert lines[-1]["lines"] == len(lines)
         # new customers after an import get new ids
         made = second.ingest(rec("N1", "2026-09-01", resident_id="11010519491231002X"))
@@ -214,6 +224,11 @@ def _record_twice(lines: list[str]) -> list[str]:
         ("garbage.jsonl", lambda lines: [*lines[:5], "[1, 2", *lines[5:]], "not a JSON object"),
         ("miscounted.jsonl", lambda lines: [*lines[:5], lines[4], *lines[5:]], "end line"),
         ("twice.jsonl", _record_twice, "appears twice"),
+        (
+            "audit-version.jsonl",
+            lambda lines: [line.replace('"v":1,', '"v":9,') for line in lines],
+            "audit: audit.malformed",
+        ),
     ],
 )
 def test_a_damaged_export_is_refused_and_imports_nothing(
