@@ -47,6 +47,10 @@ def test_program_context_may_do_everything_but_reveal() -> None:
     [
         (lambda s: s.get("C00000001"), "query"),
         (lambda s: s.find(phone="13800138000"), "query"),
+        (lambda s: s.lookup(phone="13800138000"), "query"),
+        (lambda s: s.merge("C00000001", "C00000002"), "review"),
+        (lambda s: s.audit_log(), "audit"),
+        (lambda s: s.verify_audit(), "audit"),
         (lambda s: s.policy("P1"), "query"),
         (lambda s: s.expiring("2027-01"), "query"),
         (lambda s: s.counts(), "query"),
@@ -251,6 +255,7 @@ def test_each_operation_leaves_its_entry_in_the_store(store: Any) -> None:
     )
     service.add_event(a, event)
     service.find(resident_id=ID)
+    service.lookup(resident_id=ID)  # part of an operation audited as a whole: no entry
     merged = service.merge(a, b)
     split = service.split(a, [("telesales", "T1")])
     service.authorize_export("renewals 2027-01", rows=2, reveal=True, fields=["mobile"])

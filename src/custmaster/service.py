@@ -416,11 +416,19 @@ class Service:
         return self.store.get(customer_id)
 
     def find(self, **criteria: Any) -> list[Customer]:
-        """Customers matching every criterion (see `custmaster.store.BaseStore.find`)."""
+        """Customers matching every criterion (see `custmaster.store.BaseStore.find`);
+        audited as ``query`` (the criteria's names, how many found)."""
         self.require(Permission.QUERY)
         found = self.store.find(**criteria)
         self.record("query", fields=sorted(criteria), detail={"found": len(found)})
         return found
+
+    def lookup(self, **criteria: Any) -> list[Customer]:
+        """`find` without its own audit entry, for a lookup inside an operation audited as a
+        whole (an export's policy details): an export of many policies then writes one entry,
+        not an entry and a commit per policy. Needs ``query`` all the same."""
+        self.require(Permission.QUERY)
+        return self.store.find(**criteria)
 
     def history(self, customer_id: str, field: str) -> tuple[HistoryEntry, ...]:
         """Earlier values of a field, newest first."""

@@ -231,7 +231,9 @@ def current_insured(service: Service, policy: Policy) -> str | None:
     customer = None if state is not None else service.get(insured)
     if meta_value("insured_until", policy.policy_no, state=state, customer=customer) is None:
         return insured
-    return _insured_of(service.find(policy_no=policy.policy_no), policy.policy_no, insured)
+    # part of the operation that asked (a renewal list, an endorsement), audited as a whole
+    customers = service.lookup(policy_no=policy.policy_no)
+    return _insured_of(customers, policy.policy_no, insured)
 
 
 def _insured_of(customers: Sequence[Customer], policy_no: str, named: str | None) -> str | None:
@@ -250,7 +252,7 @@ def policy_details(service: Service, policy_no: str) -> Policy:
     """
     base = service.policy(policy_no)
     number = base.policy_no
-    customers = service.find(policy_no=number)
+    customers = service.lookup(policy_no=number)  # audited by the caller's operation
     status = parse_status(_newest(customers, "status", number) or "")
     business = parse_business_type(_newest(customers, "business_type", number) or "")
     renews = _newest(customers, "renews", number)
