@@ -89,7 +89,6 @@ PROGRAM = "program"
 _STORED = frozenset({Outcome.NEW_CUSTOMER, Outcome.MERGED, Outcome.CANDIDATE})
 _PLAIN_FIELDS = frozenset(FIELDS)
 _FIELD_VALUES = operator.attrgetter(*FIELDS)
-_NAME = re.compile(r"[^\W\d]\w{0,63}")
 _CHANNEL_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
