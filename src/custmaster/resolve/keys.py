@@ -40,6 +40,7 @@ __all__ = [
     "StrongKey",
     "VehicleCover",
     "birth_date_of",
+    "birth_iso_of",
     "contradictions",
     "document_of",
     "index_entries",
@@ -193,6 +194,20 @@ def birth_date_of(record: RecordLike) -> dt.date | None:
     return None
 
 
+def birth_iso_of(record: RecordLike) -> str | None:
+    """`birth_date_of` as ISO 8601 text (read straight from an 18-digit resident ID, whose
+    birth date its validation checked: no date object is made)."""
+    birth = getattr(record, "birth_date", None)
+    if isinstance(birth, dt.date):
+        return birth.isoformat()
+    resident_id = getattr(record, "resident_id", None)
+    if not resident_id:
+        return None
+    if len(resident_id) == 18 and resident_id[:17].isdigit():
+        return f"{resident_id[6:10]}-{resident_id[10:12]}-{resident_id[12:14]}"
+    return _from_id(resident_id)[0].isoformat()
+
+
 def contradictions(record: RecordLike) -> tuple[tuple[str, str, str], ...]:
     """The fields whose stated value contradicts the record's resident ID.
 
@@ -243,11 +258,10 @@ def index_entries(record: RecordLike) -> Iterator[IndexEntry]:
     if email:
         entries.append(_new(IndexEntry, ("email", email, None, "")))
     name = getattr(record, "name", None)
-    birth = birth_date_of(record)
+    iso = birth_iso_of(record)
     if name:
         entries.append(_new(IndexEntry, ("name", name, None, "")))
-    if birth is not None:
-        iso = birth.isoformat()
+    if iso is not None:
         entries.append(_new(IndexEntry, ("birth_date", iso, None, "")))
         if name:
             entries.append(_new(IndexEntry, ("name_birth", f"{name}|{iso}", None, "")))

@@ -40,6 +40,7 @@ from custmaster.resolve.keys import (
     StrongKey,
     VehicleCover,
     birth_date_of,
+    birth_iso_of,
     contradictions,
     role_of,
     strong_keys,
@@ -409,10 +410,10 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
             b.pair(other, Reason.SHARED_PHONE, evidence)
     if not name:
         return
-    birth = birth_date_of(record)
-    if birth is None:
+    iso = birth_iso_of(record)
+    if iso is None:
         return
-    for other, _ in find("name_birth", f"{name}|{birth.isoformat()}"):
+    for other, _ in find("name_birth", f"{name}|{iso}"):
         if other == b.target or other in b.absorb:
             continue
         if mine is None:
@@ -420,7 +421,7 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
         if mine and b.strong_of(other):
             continue  # two IDs: namesakes born the same day are different people
         masked = mask_value("name", name)
-        born = mask_value("birth_date", birth)
+        born = mask_value("birth_date", birth_date_of(record))
         b.pair(
             other,
             Reason.SAME_NAME_BIRTH_DATE,

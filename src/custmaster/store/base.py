@@ -147,6 +147,8 @@ COUNT_KINDS: tuple[str, ...] = (
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 #: Policies `BaseStore.expiring_states` reads the holders of at once.
 _POLICY_CHUNK = 2000
+#: The policy values its index group (`policy_entries`) is made of, besides the roles.
+_POLICY_KEYS = ("cover_start", "cover_end", "plate", "vin")
 _ALIAS_DEPTH = 64
 
 
@@ -346,18 +348,18 @@ class Store(Protocol):
 
 
 class _StoreLookups:
-    """The `custmaster.resolve.resolver.Lookups` of a store, over its index primitives."""
+    """The `custmaster.resolve.resolver.Lookups` of a store, over its index primitives.
 
-    __slots__ = ("_store",)
+    ``find`` and ``keys_of`` are the store's ``_index_find`` and ``_index_keys`` themselves
+    (bound once): resolution calls them several times per record.
+    """
+
+    __slots__ = ("_store", "find", "keys_of")
 
     def __init__(self, store: BaseStore) -> None:
         self._store = store
-
-    def find(self, kind: str, key: str) -> Sequence[tuple[str, Any]]:
-        return self._store._index_find(kind, key)
-
-    def keys_of(self, customer_id: str, kind: str) -> Collection[str]:
-        return self._store._index_keys(customer_id, kind)
+        self.find: Callable[[str, str], Sequence[tuple[str, Any]]] = store._index_find
+        self.keys_of: Callable[[str, str], Collection[str]] = store._index_keys
 
     def kept_apart(self, a: str, b: str) -> bool:
         decision = self._store._decision_between(pair_key(a, b))
@@ -540,6 +542,8 @@ class BaseStore(ABC):
                     results.append(self._ingest_one(item, index))
         finally:
             if paused:
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
         return results[0] if single else results
 
@@ -595,10 +599,18 @@ class BaseStore(ABC):
             pairs = tuple(p for p in resolution.pairs if p.other not in restricted)
             if len(pairs) != len(resolution.pairs):
                 resolution = attrs.evolve(resolution, pairs=pairs)
-        return self._apply(record, resolution, index)
+        return self._apply(record, resolution, index, key)
 
     @final
-    def _apply(self, record: SourceRecord, resolution: Resolution, index: int) -> IngestResult:
+    def _apply(
+        self,
+        record: SourceRecord,
+        resolution: Resolution,
+        index: int,
+        key: tuple[str, str] | None = None,
+    ) -> IngestResult:
+        if key is None:
+            key = record.provenance.key
         customer_id = resolution.customer_id
         created = customer_id is None
         if customer_id is None:
@@ -629,7 +641,7 @@ class BaseStore(ABC):
         if resolution.orphan:
             self._index_add(customer_id, list(orphan_entries(record)))
         self._save_state(customer_id, state, created=created)
-        raised = self._raise_pairs(customer_id, resolution, record.provenance.key)
+        raised = self._raise_pairs(customer_id, resolution, key) if resolution.pairs else ()
         if raised:
             outcome = Outcome.CANDIDATE
         elif created:
@@ -638,11 +650,11 @@ class BaseStore(ABC):
             outcome = Outcome.MERGED
         return IngestResult(
             outcome,
-            record.provenance.key,
+            key,
             customer_id,
             "new" if created else resolution.via,
             tuple(raised),
-            tuple(absorbed),
+            tuple(absorbed) if absorbed else (),
             index=index,
         )
 
@@ -651,17 +663,18 @@ class BaseStore(ABC):
         self, customer_id: str, state: GoldenState, record: SourceRecord, *, created: bool
     ) -> None:
         number = record.policy_no
-        roles = state.roles.get(number) if number else None
+        # What the policy's index group is made of before the record (None: not indexed
+        # yet); when the record leaves it unchanged, the group is not rebuilt.
+        before = None
+        if number and not created and number in state.policies:
+            before = (state.roles.get(number), *state.policy_values(number, _POLICY_KEYS))
         # a new customer's state needs no undo journal: a rollback drops it whole
         state.add(record, None if created else self._journal())
         self._append_record(customer_id, record)
-        self._index_add(customer_id, list(index_entries(record)))
+        self._index_add(customer_id, index_entries(record))
         if number and (
-            roles != state.roles.get(number)
-            or record.plate
-            or record.vin
-            or record.cover_start
-            or record.cover_end
+            before is None
+            or before != (state.roles.get(number), *state.policy_values(number, _POLICY_KEYS))
         ):
             self._index_policy(customer_id, state, number)
 

@@ -197,10 +197,8 @@ class MemoryStore(BaseStore):
     # customer id -> tuple of payloads; a `VehicleCover` payload is kept as a plain tuple.
     # Plain tuples of text and dates are untracked by the garbage collector.
 
-    def _entry_add(self, customer_id: str, entry: IndexEntry) -> None:
-        kind, key, payload = entry.kind, entry.key, entry.payload
-        if type(payload) is VehicleCover:
-            payload = tuple(payload)
+    def _entry_add(self, customer_id: str, kind: str, key: str, payload: Any) -> None:
+        """Add one entry (``payload`` plain: a `VehicleCover` already made a tuple)."""
         journal = self._undo
         by_key = self._index.get(kind)
         if by_key is None:
@@ -230,19 +228,17 @@ class MemoryStore(BaseStore):
             elif key not in have:
                 self._set(self._keys, slot, (*have, key))
 
-    def _entry_remove(self, customer_id: str, entry: IndexEntry) -> None:
-        payload = entry.payload
-        if type(payload) is VehicleCover:
-            payload = tuple(payload)
-        by_key = self._index.get(entry.kind)
+    def _entry_remove(self, customer_id: str, kind: str, key: str, payload: Any) -> None:
+        """Remove one entry (``payload`` plain, as `_entry_add`)."""
+        by_key = self._index.get(kind)
         if by_key is None:
             return
-        current = by_key.get(entry.key)
+        current = by_key.get(key)
         if current is None:
             return
         if type(current) is tuple:
             if current[0] == customer_id and current[1] == payload:
-                self._pop(by_key, entry.key)
+                self._pop(by_key, key)
             return
         payloads = current.get(customer_id)
         if payloads is None or payload not in payloads:
@@ -254,52 +250,84 @@ class MemoryStore(BaseStore):
         else:
             del remaining[customer_id]
         if not remaining:
-            self._pop(by_key, entry.key)
+            self._pop(by_key, key)
         elif len(remaining) == 1 and len(next(iter(remaining.values()))) == 1:
             ((cid, (only,)),) = remaining.items()
-            self._set(by_key, entry.key, (cid, only))
+            self._set(by_key, key, (cid, only))
         else:
-            self._set(by_key, entry.key, remaining)
+            self._set(by_key, key, remaining)
 
     def _index_add(self, customer_id: str, entries: Iterable[IndexEntry]) -> None:
-        for entry in entries:
-            self._entry_add(customer_id, entry)
+        # `_entry_add` inlined for its common cases (the hot path of ingest): a key no
+        # customer has yet, a key this customer has with the same payload, and a key several
+        # customers have (a dict customer id -> payloads).
+        journal = self._undo
+        index = self._index
+        keys = self._keys
+        for kind, key, given, _ in entries:
+            payload = tuple(given) if type(given) is VehicleCover else given
+            by_key = index.get(kind)
+            if by_key is None:
+                self._entry_add(customer_id, kind, key, payload)
+                continue
+            current = by_key.get(key)
+            if current is None:
+                if journal is not None:
+                    journal += (ITEM, by_key, key, MISSING)
+                by_key[key] = (customer_id, payload)
+            elif type(current) is tuple:
+                if current[0] != customer_id or current[1] != payload:
+                    self._entry_add(customer_id, kind, key, payload)
+                    continue
+            else:
+                payloads = current.get(customer_id)
+                if payloads is None:
+                    if journal is not None:
+                        journal += (ITEM, current, customer_id, MISSING)
+                    current[customer_id] = (payload,)
+                elif payload not in payloads:
+                    if journal is not None:
+                        journal += (ITEM, current, customer_id, payloads)
+                    current[customer_id] = (*payloads, payload)
+            if kind in _KEYED and payload != "held":
+                slot = (customer_id, kind)
+                have = keys.get(slot)
+                if have is None:
+                    if journal is not None:
+                        journal += (ITEM, keys, slot, MISSING)
+                    keys[slot] = (key,)
+                elif key not in have:
+                    self._set(keys, slot, (*have, key))
 
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
         slot = (customer_id, group)
-        new = tuple(entries)
+        # plain tuples: a `VehicleCover` payload becomes a tuple (see above)
+        new = tuple(
+            (kind, key, tuple(payload) if type(payload) is VehicleCover else payload, group)
+            for kind, key, payload, group in entries
+        )
         old = self._groups.get(slot, ())
         if old == new:
             return
-        for plain in old:
-            self._entry_remove(customer_id, IndexEntry(*plain))
-        for entry in new:
-            self._entry_add(customer_id, entry)
+        for kind, key, payload, _ in old:
+            self._entry_remove(customer_id, kind, key, payload)
         if new:
-            plain = tuple(
-                (
-                    e.kind,
-                    e.key,
-                    tuple(e.payload) if type(e.payload) is VehicleCover else e.payload,
-                    e.group,
-                )
-                for e in new
-            )
-            self._set(self._groups, slot, plain)
+            self._index_add(customer_id, new)  # type: ignore[arg-type]
+            self._set(self._groups, slot, new)
         else:
             self._pop(self._groups, slot)
 
     def _index_drop(self, customer_id: str) -> None:
         for record in self._records_of(customer_id):
-            for entry in index_entries(record):
-                self._entry_remove(customer_id, entry)
-            for entry in orphan_entries(record):
-                self._entry_remove(customer_id, entry)
+            for kind, key, payload, _ in index_entries(record):
+                self._entry_remove(customer_id, kind, key, payload)
+            for kind, key, payload, _ in orphan_entries(record):
+                self._entry_remove(customer_id, kind, key, payload)
         state = self._states.get(customer_id)
         for number in state.policies if state is not None else ():
             slot = (customer_id, f"policy:{number}")
-            for plain in self._groups.get(slot, ()):
-                self._entry_remove(customer_id, IndexEntry(*plain))
+            for kind, key, payload, _ in self._groups.get(slot, ()):
+                self._entry_remove(customer_id, kind, key, payload)
             self._pop(self._groups, slot)
         for kind in _KEYED:
             self._pop(self._keys, (customer_id, kind))
