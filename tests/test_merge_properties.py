@@ -16,12 +16,14 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custmaster.merge import GoldenState, MergePolicy, build, to_customer
+from custmaster.merge import GoldenState, MergePolicy, TrustedName, build, explain, to_customer
 from custmaster.merge.engine import CONTACT_KINDS, POLICY_FIELDS
+from custmaster.merge.rules import has_strong_key, weak_name
 from custmaster.model import ContactEvent, Customer, Provenance, SourceRecord
 from custmaster.store import MemoryStore
 
-NAMES = ["张伟", "张玮", "李娜"]
+NAMES = ["张伟", "张玮", "李娜", "张先生", "王女士"]
+ID_A = "11010519491231002X"
 ADDRESSES = [
     "北京市朝阳区建国路88号",
     "上海市徐汇区漕溪北路88号",
@@ -41,6 +43,8 @@ DATES = [dt.date(2026, 12, 31), dt.date(2027, 1, 5)]
 
 POLICY_VARIANTS = [
     MergePolicy(),
+    MergePolicy(rules={"name": "newest"}),
+    MergePolicy(rules={"name": TrustedName(keyed=False)}),
     MergePolicy(rules={"name": "most_frequent", "address": "union", "postcode": "first_seen"}),
     MergePolicy(rules={"name": "channel_priority", "address": "most_frequent"}),
     MergePolicy(channels=("telesales", "claim_report", "core_system")),
@@ -55,6 +59,8 @@ def record_sets(draw: st.DrawFn) -> list[SourceRecord]:
         fields: dict[str, Any] = {}
         if draw(st.booleans()):
             fields["name"] = draw(st.sampled_from(NAMES))
+        if draw(st.booleans()):
+            fields["resident_id"] = ID_A
         if draw(st.booleans()):
             fields["address"] = draw(st.sampled_from(ADDRESSES))
         if draw(st.booleans()):
@@ -188,6 +194,46 @@ def test_every_value_ever_observed_is_current_or_in_history(
                 shown = state.value(name if policy_no is None else f"policy.{policy_no}.{name}")
                 current = shown == value or (isinstance(shown, tuple) and value in shown)
             assert current or in_history, (name, record.provenance.key)
+
+
+@settings(max_examples=150, deadline=None)
+@given(record_sets(), st.sampled_from(POLICY_VARIANTS))
+def test_explain_names_the_observation_the_state_chose(
+    records: list[SourceRecord], policy: MergePolicy
+) -> None:
+    state = build(records, (), policy)
+    for field in ("name", "address", "postcode"):
+        won = state.current(field)
+        said = explain(records, field, policy)
+        if won is None:
+            assert said.source_ref is None
+        else:
+            assert (said.channel, said.source_ref) == won.provenance.key
+
+
+@settings(max_examples=200, deadline=None)
+@given(record_sets())
+def test_the_default_name_is_a_real_name_observed_with_the_id_when_there_is_one(
+    records: list[SourceRecord],
+) -> None:
+    named = [r for r in records if r.name is not None]
+    won = build(records).current("name")
+    if not named:
+        assert won is None
+        return
+    assert won is not None
+    real = [r for r in named if not weak_name(r.name)]
+    pool = real or named
+    keyed = [r for r in pool if has_strong_key(r)]
+    pool = keyed or pool
+    newest = max(r.provenance.observed_at for r in pool)
+    # a real name whenever there is one; observed with the ID whenever such a name is; newest
+    assert won.record in pool
+    assert won.provenance.observed_at == newest
+    customer = to_customer("C1", build(records), records)
+    shown = {won.provenance.key}
+    kept = {e.provenance.key for e in customer.history("name")} | shown
+    assert kept == {r.provenance.key for r in named}  # the others stay in the history
 
 
 # -- end to end through the store ---------------------------------------------------------------

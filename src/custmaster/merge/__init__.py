@@ -1,7 +1,8 @@
 """Survivorship: the golden record of a customer as a pure function of its observations.
 
-- `custmaster.merge.rules`: which observed value of a field wins (newest by default,
-  channel priority, first seen, most frequent, union, or a rule of your own), with a tie-break
+- `custmaster.merge.rules`: which observed value of a field wins (newest by default, a real
+  name observed with the customer's ID for ``name``, channel priority, first seen, most
+  frequent, union, or a rule of your own), with a tie-break
   that makes the result independent of arrival order.
 - `custmaster.merge.engine`: `GoldenState`, updated one observation at a time.
 - `custmaster.merge.history`: a field's history, the explanation of its value, and the
@@ -20,9 +21,11 @@ from custmaster.merge.history import (
     to_customer,
 )
 from custmaster.merge.rules import (
+    DEFAULT_RULES,
     FIRST_SEEN,
     MOST_FREQUENT,
     NEWEST,
+    TRUSTED_NAME,
     UNION,
     ChannelOrder,
     ChannelPriority,
@@ -33,6 +36,7 @@ from custmaster.merge.rules import (
     Newest,
     Observed,
     Rule,
+    TrustedName,
     Union,
     ValueStats,
     choose,
@@ -41,10 +45,12 @@ from custmaster.merge.rules import (
 
 __all__ = [
     "CONTACT_KINDS",
+    "DEFAULT_RULES",
     "FIRST_SEEN",
     "MOST_FREQUENT",
     "NEWEST",
     "POLICY_FIELDS",
+    "TRUSTED_NAME",
     "UNION",
     "ChannelOrder",
     "ChannelPriority",
@@ -58,6 +64,7 @@ __all__ = [
     "Newest",
     "Observed",
     "Rule",
+    "TrustedName",
     "Union",
     "ValueStats",
     "build",

@@ -117,22 +117,51 @@ _ROUTES: dict[str, _Route] = {
     **dict.fromkeys(POLICY_FIELDS, (None, False, True)),
     **{name: (kind, name in _CONTACT_ONLY, False) for name, kind in CONTACT_KINDS.items()},
 }
-# A `SourceRecord`'s fields with their routes, and a reader of all their values at once.
-_RECORD_ROUTES = tuple((name, _ROUTES.get(name, _PERSON)) for name in FIELDS)
+# A reader of all a `SourceRecord`'s field values at once (in `FIELDS` order).
 _RECORD_VALUES = operator.attrgetter(*FIELDS)
 
+# How `GoldenState.add` treats a field under one merge policy: (field, route, the field's rule
+# unless it is `NEWEST`).
+_Routing = tuple[str, _Route, Rule | None]
+# policy id -> (the policy, the routing of each of `FIELDS`); the policy is kept so that its
+# id is not reused while the entry exists
+_POLICY_ROUTES: dict[int, tuple[MergePolicy, tuple[_Routing, ...]]] = {}
 
-def _routed(record: RecordLike) -> Iterable[tuple[tuple[str, _Route], Any]]:
-    """``((field, route), value)`` of the fields a record carries (values may be None)."""
+
+def _ruled(policy: MergePolicy, name: str) -> Rule | None:
+    rule = policy.rule(name)
+    return None if rule is NEWEST else rule
+
+
+def _record_routes(policy: MergePolicy) -> tuple[_Routing, ...]:
+    """The routing of each of `FIELDS` under ``policy`` (computed once per policy)."""
+    cached = _POLICY_ROUTES.get(id(policy))
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    routes = tuple((name, _ROUTES.get(name, _PERSON), _ruled(policy, name)) for name in FIELDS)
+    if len(_POLICY_ROUTES) >= 64:
+        _POLICY_ROUTES.clear()
+    _POLICY_ROUTES[id(policy)] = (policy, routes)
+    return routes
+
+
+def _routed(record: RecordLike, policy: MergePolicy) -> Iterable[tuple[_Routing, Any]]:
+    """``((field, route, rule), value)`` of the fields a record carries (values may be None)."""
     if type(record) is SourceRecord:
-        routed: Iterable[tuple[tuple[str, _Route], Any]] = zip(
-            _RECORD_ROUTES, _RECORD_VALUES(record), strict=True
+        routed: Iterable[tuple[_Routing, Any]] = zip(
+            _record_routes(policy), _RECORD_VALUES(record), strict=True
         )
         if record.extra:
-            extra = [((f"extra.{key}", _PERSON), text) for key, text in record.extra.items()]
+            extra = [
+                ((name, _PERSON, _ruled(policy, name)), text)
+                for name, text in ((f"extra.{k}", v) for k, v in record.extra.items())
+            ]
             routed = [*routed, *extra]
         return routed
-    return [((name, _ROUTES.get(name, _PERSON)), value) for name, value in record.values()]
+    return [
+        ((name, _ROUTES.get(name, _PERSON), _ruled(policy, name)), value)
+        for name, value in record.values()
+    ]
 
 
 class RecordLike(Protocol):
@@ -346,8 +375,9 @@ class _Slot:
             self.winner = candidate
 
 
-# A single-valued winner under NEWEST: (record key, record), shared by the record's fields.
-_Entry = tuple[tuple[Any, ...], Any]
+# A single-valued winner: (key, record). Under NEWEST the record's key, shared by the record's
+# fields; under a ranking rule the rule's full key, or None until a competitor needs it.
+_Entry = tuple[tuple[Any, ...] | None, Any]
 
 # Journal entry kinds: (kind, target, key, previous).
 _ITEM, _ATTR, _MEMBER, _APPEND = 0, 1, 2, 3
@@ -493,16 +523,15 @@ class GoldenState:
                 if journal is not None:
                     journal += (_ITEM, self.roles, policy_no, roles or _MISSING)
                 self.roles[policy_no] = tuple(sorted((*roles, role_code)))
-        by_rule = bool(self.policy.rules)
         contacts = self._contacts
         fields = self.fields
         code = channel.code
         once = _SEEN_ONCE.get(code)
         if once is None:
             once = _SEEN_ONCE[code] = ((code, 1),)
-        # a state's first record under NEWEST only: every field it carries wins
-        fresh = self.size == 1 and not by_rule
-        for (name, route), value in _routed(record):
+        # a state's first record: every field it carries wins
+        fresh = self.size == 1
+        for (name, route, rule), value in _routed(record, self.policy):
             if value is None:
                 continue
             # how the field is merged: a contact point, and/or a person or policy field
@@ -521,20 +550,25 @@ class GoldenState:
             if route[1]:
                 continue
             target = policy_fields if route[2] and policy_fields is not None else fields
+            if rule is not None:
+                if rule.uses_stats:
+                    self._add_by_rule(
+                        name, value, p, target, policy_no, entry=entry, journal=journal
+                    )
+                else:
+                    self._add_ranked(name, value, record, target, rule, journal=journal)
+                continue
             if fresh:
                 target[name] = entry
                 if journal is not None:
                     journal += (_ITEM, target, name, _MISSING)
-                continue
-            if by_rule and self.policy.rule(name) is not NEWEST:
-                self._add_by_rule(name, value, p, target, policy_no, entry=entry, journal=journal)
                 continue
             current = target.get(name)
             if current is None:
                 target[name] = entry
                 if journal is not None:
                     journal += (_ITEM, target, name, _MISSING)
-            elif key > current[0]:
+            elif key > current[0]:  # type: ignore[operator]  # a NEWEST key is never None
                 target[name] = entry
                 if journal is not None:
                     journal += (_ITEM, target, name, current)
@@ -562,7 +596,48 @@ class GoldenState:
         if slot is None:
             slot = self._slots[path] = _Slot()
             target[name] = entry
-        slot.add(Observed(name, value, p), self.policy.rule(name), self.policy.channels)
+        slot.add(Observed(name, value, p, entry[1]), self.policy.rule(name), self.policy.channels)
+
+    def _add_ranked(
+        self,
+        name: str,
+        value: Any,
+        record: RecordLike,
+        target: dict[str, _Entry],
+        rule: Rule,
+        *,
+        journal: list[Any] | None,
+    ) -> None:
+        """A field under a rule that ranks each observation on its own (no value stats):
+        its winner is kept like a newest-wins field's, as ``(the rule's full key, record)``.
+
+        The key is computed when a second observation competes (a winner alone holds
+        ``None``): most customers observe a field once, and ranking can cost more than
+        comparing times (`custmaster.merge.rules.TrustedName` parses the name).
+        """
+        current = target.get(name)
+        if current is None:
+            target[name] = (None, record)
+            if journal is not None:
+                journal += (_ITEM, target, name, _MISSING)
+            return
+        channels = self.policy.channels
+        held_key, held = current
+        if held_key is None:
+            held_value = record_value(held, name)
+            held_key = full_key(
+                rule, Observed(name, held_value, held.provenance, held), None, channels
+            )
+        new_key = full_key(rule, Observed(name, value, record.provenance, record), None, channels)
+        if new_key > held_key:
+            winner: _Entry = (new_key, record)
+        elif current[0] is None:
+            winner = (held_key, held)  # keep the key now computed
+        else:
+            return
+        if journal is not None:
+            journal += (_ITEM, target, name, current)
+        target[name] = winner
 
     def add_event(self, event: EventLike, journal: list[Any] | None = None) -> bool:
         """Fold one contact event in: a reached or wrong verdict is newest-wins per number.
@@ -684,10 +759,15 @@ class GoldenState:
                 )
             return found
 
+        def winner(name: str, ref: list[str]) -> _Entry:
+            found = entry(ref)
+            # a field under a ranking rule holds its key lazily (see `_add_ranked`)
+            return found if state.policy.rule(name) is NEWEST else (None, found[1])
+
         try:
-            state.fields = {name: entry(ref) for name, ref in data["fields"].items()}
+            state.fields = {name: winner(name, ref) for name, ref in data["fields"].items()}
             state.policies = {
-                number: {name: entry(ref) for name, ref in fields.items()}
+                number: {name: winner(name, ref) for name, ref in fields.items()}
                 for number, fields in data["policies"].items()
             }
             if data["first"] is not None:
@@ -755,7 +835,7 @@ class GoldenState:
             if slot is not None and slot.winner is not None:
                 return slot.winner[1]
         record = entry[1]
-        return Observed(name, record_value(record, name), record.provenance)
+        return Observed(name, record_value(record, name), record.provenance, record)
 
     def value(self, path: str) -> Any:
         """The current value of a field address (None when never observed)."""
@@ -862,7 +942,7 @@ def policy_fingerprint(policy: MergePolicy) -> str:
 
     Stores keep it with exported states: a state made under another policy is rebuilt.
     """
-    rules = ",".join(f"{field}={rule.name}" for field, rule in sorted(policy.rules.items()))
+    rules = ",".join(f"{field}={rule.name}" for field, rule in policy.effective().items())
     return f"channels={'>'.join(policy.channels.codes)};rules={rules}"
 
 

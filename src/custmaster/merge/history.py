@@ -77,7 +77,7 @@ def observations_of(records: Iterable[RecordLike], path: str) -> list[Observed]:
         if key in seen:
             continue
         seen.add(key)
-        found.append(Observed(name, value, record.provenance))
+        found.append(Observed(name, value, record.provenance, record))
     return found
 
 
@@ -180,7 +180,7 @@ def explain(
     winner = order[0]
     reason = base
     if len(order) > 1:
-        reason = f"{base}; {_deciding(winner, order[1], policy)}"
+        reason = f"{base}; {_deciding(rule, winner, order[1], policy)}"
     shown = _display(rule, winner, observations, name)
     p = winner.provenance
     competitors = tuple(
@@ -207,7 +207,13 @@ def _display(rule: Any, winner: Observed, observations: list[Observed], name: st
     return mask_value(name, winner.value)
 
 
-def _deciding(winner: Observed, runner_up: Observed, policy: MergePolicy) -> str:
+def _deciding(rule: Any, winner: Observed, runner_up: Observed, policy: MergePolicy) -> str:
+    # a rule may say what decided, when it was more than time (`TrustedName.deciding`)
+    deciding = getattr(rule, "deciding", None)
+    if callable(deciding):
+        said = deciding(winner, runner_up, policy.channels)
+        if said:
+            return str(said)
     a, b = winner.provenance, runner_up.provenance
     if a.observed_at != b.observed_at:
         order = "newer" if a.observed_at > b.observed_at else "older"
@@ -255,7 +261,7 @@ def _grouped(records: Iterable[RecordLike]) -> dict[str, list[Observed]]:
             if name in _NOT_IN_HISTORY:
                 continue
             path = field_path(name, policy_no) if policy_no and name in POLICY_FIELDS else name
-            grouped.setdefault(path, []).append(Observed(name, value, p))
+            grouped.setdefault(path, []).append(Observed(name, value, p, record))
     return grouped
 
 

@@ -7,6 +7,10 @@ the observations and the best one wins; the others stay as that field's history.
 The built-in rules:
 
 - `NEWEST` (the default): the newest observed time wins.
+- `TRUSTED_NAME` (the default for ``name``, a `TrustedName`): a real name wins over a surname
+  with a form of address (``张先生``) or a placeholder; then a name observed together with a
+  strong identity key (resident ID, USCC, another identity document) wins over one observed
+  without; then the newest.
 - `ChannelPriority`: the most trusted channel wins, the newest within it.
 - `FIRST_SEEN`: the oldest observation wins (for "source channel of first contact").
 - `MOST_FREQUENT`: the value observed most often wins; equal counts go to the value seen last.
@@ -41,15 +45,18 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from custmaster.errors import UsageError
+from custmaster.errors import UsageError, ValidationError
 from custmaster.merge._mask import mask_value
 from custmaster.model.provenance import Channel, Provenance
+from custmaster.validate import cn_name
 
 __all__ = [
+    "DEFAULT_RULES",
     "ERROR_CODES",
     "FIRST_SEEN",
     "MOST_FREQUENT",
     "NEWEST",
+    "TRUSTED_NAME",
     "UNION",
     "ChannelOrder",
     "ChannelPriority",
@@ -60,12 +67,15 @@ __all__ = [
     "Newest",
     "Observed",
     "Rule",
+    "TrustedName",
     "Union",
     "ValueStats",
     "choose",
     "custom",
     "full_key",
+    "has_strong_key",
     "value_key",
+    "weak_name",
 ]
 
 #: Every error code this module raises, with what it means.
@@ -84,6 +94,8 @@ def _show(observed: Observed) -> str:
 class Observed:
     """One value of one field, as a source observed it.
 
+    ``record`` is the source record the value came from, when known (a rule may read what
+    else the record carried, as `TrustedName` does); it takes no part in comparisons.
     ``repr`` masks the value by its field (PRIVACY.md), so a history can be printed.
 
     >>> from custmaster.model.provenance import Provenance
@@ -95,6 +107,7 @@ class Observed:
     field: str
     value: Any = attrs.field(repr=False)
     provenance: Provenance = attrs.field(repr=False)
+    record: Any = attrs.field(default=None, repr=False, eq=False)
 
     def __repr__(self) -> str:
         return f"Observed(field={self.field!r}, value={_show(self)}, provenance=Provenance(...))"
@@ -332,10 +345,114 @@ def custom(key: Callable[[Observed], Any], *, name: str = "custom", text: str = 
     return CustomRule(key=key, name=name, text=text or f"the rule {name!r} ranked it highest")
 
 
+def weak_name(value: object) -> bool:
+    """Whether a name should never win over a real one: what `custmaster.validate.cn_name`
+    flags as only a surname and a form of address (``张先生``), or refuses as a placeholder
+    (``不详``, ``张某``) or otherwise invalid.
+
+    >>> weak_name("张先生"), weak_name("不详"), weak_name("张伟"), weak_name("腾讯科技有限公司")
+    (True, True, False, False)
+    """
+    if not isinstance(value, str):
+        return False
+    try:
+        return cn_name.parse(value).honorific is not None
+    except ValidationError:
+        return True
+
+
+def has_strong_key(record: object) -> bool:
+    """Whether a source record carries a strong identity key: a resident ID, a USCC or
+    another identity document (what `custmaster.resolve.keys.strong_keys` resolves by)."""
+    return record is not None and bool(
+        getattr(record, "resident_id", None)
+        or getattr(record, "uscc", None)
+        or getattr(record, "id_document", None)
+    )
+
+
+#: What `TrustedName.deciding` says about an observation that is not a real name.
+_WEAK_TEXT = "only a surname with a form of address, or a placeholder"
+
+
+@attrs.frozen
+class TrustedName(_RankRule):
+    """The survivorship rule an insurer expects for a name (the default for ``name``).
+
+    Observations rank, highest first:
+
+    1. a real name over one `weak` flags (default `weak_name`: ``张先生``, placeholders):
+       a call-back list's ``王女士`` never replaces ``王芳``, it stays in the history;
+    2. with ``keyed`` (the default), a name observed on a record that carries a strong
+       identity key (`has_strong_key`: resident ID, USCC, identity document — core system,
+       underwriting, face-to-face signing) over a name from a record without one (a claim
+       report, telesales, a call-back), however much newer;
+    3. the newest observed time; then the usual tie-break.
+
+    The rank depends only on the observation and its record, so the winner is independent
+    of arrival order like every rule's. ``MergePolicy(rules={"name": "newest"})`` restores
+    plain newest-wins.
+
+    >>> from custmaster.model.provenance import Provenance
+    >>> from custmaster.model.source import SourceRecord
+    >>> def row(channel, ref, when, **fields):
+    ...     return SourceRecord(provenance=Provenance(channel=channel, source_ref=ref,
+    ...                                               observed_at=when), **fields)
+    >>> core = row("core_system", "P1", "2026-01-05", name="王芳",
+    ...            resident_id="11010519491231002X")
+    >>> call = row("callback", "CB7", "2026-06-01", name="王女士")
+    >>> sales = row("telesales", "TS9", "2026-07-01", name="王方")
+    >>> seen = [Observed("name", r.name, r.provenance, r) for r in (core, call, sales)]
+    >>> choose(TRUSTED_NAME, seen).value, choose(NEWEST, seen).value
+    ('王芳', '王方')
+    """
+
+    keyed: bool = True
+    weak: Callable[[Any], bool] = weak_name
+    name = "trusted_name"
+
+    def rank(self, observed: Observed, stats: ValueStats | None, channels: ChannelOrder) -> Any:
+        return (
+            not self.weak(observed.value),
+            self.keyed and has_strong_key(observed.record),
+            observed.provenance.observed_at,
+        )
+
+    def describe(self) -> str:
+        if not self.keyed:
+            return f"a real name wins over one that is {_WEAK_TEXT}; then the newest"
+        return (
+            f"a real name wins over one that is {_WEAK_TEXT}; then a name observed with a "
+            "strong identity key (resident ID, USCC, identity document) wins over one "
+            "observed without; then the newest"
+        )
+
+    def deciding(self, winner: Observed, runner_up: Observed, channels: ChannelOrder) -> str | None:
+        """What put ``winner`` above ``runner_up``, when it was not time (for ``explain``)."""
+        won, lost = self.rank(winner, None, channels), self.rank(runner_up, None, channels)
+        other = f"the runner-up ({runner_up.provenance.channel.code}, {_when(runner_up)})"
+        if won[0] != lost[0]:
+            return f"{other} is {_WEAK_TEXT}"
+        if won[1] != lost[1]:
+            return (
+                f"it was observed with the customer's strong identity key on a "
+                f"{winner.provenance.channel.code} record; {other} carried none"
+            )
+        return None
+
+
+def _when(observed: Observed) -> str:
+    return observed.provenance.observed_at.isoformat()
+
+
 NEWEST = Newest()
 FIRST_SEEN = FirstSeen()
 MOST_FREQUENT = MostFrequent()
 UNION = Union()
+TRUSTED_NAME = TrustedName()
+
+#: The rule of a field that `MergePolicy.rules` does not list (fields not here: `NEWEST`).
+DEFAULT_RULES: Mapping[str, Rule] = {"name": TRUSTED_NAME}
 
 _BY_NAME: dict[str, Rule] = {
     "newest": NEWEST,
@@ -343,6 +460,7 @@ _BY_NAME: dict[str, Rule] = {
     "most_frequent": MOST_FREQUENT,
     "union": UNION,
     "channel_priority": ChannelPriority(),
+    "trusted_name": TRUSTED_NAME,
 }
 
 
@@ -377,28 +495,39 @@ class MergePolicy:
 
     ``rules`` maps a field name (``"address"``, ``"extra.occupation"``, a policy field such as
     ``"cover_end"``) to a `Rule`, a rule name (``"newest"``, ``"first_seen"``,
-    ``"most_frequent"``, ``"union"``, ``"channel_priority"``) or a key function. Fields not
-    listed use `NEWEST`.
+    ``"most_frequent"``, ``"union"``, ``"channel_priority"``, ``"trusted_name"``) or a key
+    function. Fields not listed use their default (`DEFAULT_RULES`): `TRUSTED_NAME` for
+    ``name``, `NEWEST` for every other field.
 
     >>> policy = MergePolicy(rules={"name": "channel_priority", "occupation": "most_frequent"})
     >>> policy.rule("name").name, policy.rule("address").name
     ('channel_priority', 'newest')
+    >>> MergePolicy().rule("name").name, MergePolicy(rules={"name": "newest"}).rule("name").name
+    ('trusted_name', 'newest')
     """
 
     rules: Mapping[str, Rule] = attrs.field(factory=dict, converter=_to_rules)
     channels: ChannelOrder = attrs.field(factory=ChannelOrder.default, converter=_to_order)
 
     def rule(self, field: str) -> Rule:
-        """The rule for ``field`` (``extra.`` prefixes are tried with and without)."""
+        """The rule for ``field`` (``extra.`` prefixes are tried with and without; then the
+        field's default)."""
         rule = self.rules.get(field)
-        if rule is None and field.startswith("extra."):
-            rule = self.rules.get(field[6:])
+        if rule is None:
+            if field.startswith("extra."):
+                rule = self.rules.get(field[6:])
+            if rule is None:
+                rule = DEFAULT_RULES.get(field)
         return rule if rule is not None else NEWEST
+
+    def effective(self) -> dict[str, Rule]:
+        """Every field named by ``rules`` or `DEFAULT_RULES`, with the rule it gets."""
+        return {field: self.rule(field) for field in sorted({*self.rules, *DEFAULT_RULES})}
 
     @property
     def all_newest(self) -> bool:
         """True when every field uses `NEWEST` (the engine's fast path)."""
-        return all(rule is NEWEST for rule in self.rules.values())
+        return all(rule is NEWEST for rule in self.effective().values())
 
 
 def tie_break(observed: Observed, channels: ChannelOrder) -> tuple[Any, ...]:

@@ -758,6 +758,27 @@ class StoreContract:
         finally:
             made.close()
 
+    def test_the_name_seen_with_the_id_outranks_later_guesses(
+        self, store_factory: StoreFactory
+    ) -> None:
+        made = store_factory()
+        try:
+            made.ingest(
+                [
+                    rec("R1", "2026-01-05", resident_id=ID_M, name="张伟", policy_no="PDAN1"),
+                    rec("B1", "2026-05-01", "callback", name="张先生", policy_no="PDAN1"),
+                    rec("T1", "2026-06-01", "telesales", name="张玮", policy_no="PDAN1"),
+                ]
+            )
+            (customer,) = made.find(resident_id=ID_M)
+            assert customer.name == "张伟"
+            assert [e.value for e in customer.history("name")] == ["张玮", "张先生"]
+            said = str(made.explain(customer.id, "name"))
+            assert "trusted_name" in said
+            assert "strong identity key" in said
+        finally:
+            made.close()
+
     # -- properties ------------------------------------------------------------------
 
     @_SETTINGS
