@@ -547,9 +547,10 @@ class BaseStore(ABC):
                 for index, item in enumerate(items):
                     results.append(self._ingest_one(item, index))
         finally:
-            if paused:
+            if not single:  # also when a caller paused the collector around this call
                 gc.freeze()
                 gc.unfreeze()
+            if paused:
                 gc.enable()
         return results[0] if single else results
 
