@@ -1080,10 +1080,21 @@ class BaseStore(ABC):
 
     @final
     def candidates(self, status: PairStatus | str | None = PairStatus.OPEN) -> list[CandidatePair]:
-        """Candidate pairs with this status (``None``: all), highest priority first, then id."""
+        """Candidate pairs with this status (``None``: all), highest priority first, then id.
+
+        Open pairs naming a customer whose processing is restricted are left out of the
+        review queue until the restriction is lifted (``decide`` refuses them meanwhile).
+        """
         self._check_open()
         wanted = None if status is None else PairStatus(status)
         pairs = self._pairs(wanted)
+        restricted = self._subject_ids()[1]
+        if restricted:
+            pairs = [
+                p
+                for p in pairs
+                if p.status is not PairStatus.OPEN or not restricted.intersection((p.a, p.b))
+            ]
         return sorted(pairs, key=lambda p: (p.priority.rank, p.id))
 
     @final
@@ -1487,7 +1498,8 @@ class BaseStore(ABC):
         customer (``record.subject_restricted``, nothing stored; ingest them again after
         lifting) and raises no candidate pair with it; ``merge``, ``split``, ``decide`` and
         ``add_event`` refuse it (``store.customer_restricted``); ``iter_customers``,
-        ``expiring`` and every export and list built from them leave it out. ``get``,
+        ``expiring``, the open pairs of ``candidates`` and every export and list built from
+        them leave it out. ``get``,
         ``find``, ``history`` and `export_subject` still answer, for the subject's own
         request. Restricting a restricted customer returns the restriction in force.
         """

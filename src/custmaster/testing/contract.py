@@ -1183,6 +1183,31 @@ class StoreContract:
         assert result.pairs == ()
         assert store.candidates() == []
 
+    def test_a_restricted_customer_is_not_reviewed_merged_or_split(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+        raised = store.ingest(
+            rec(
+                "S1", "2026-04-01", "telesales", resident_id=ID_W, name="王芳", mobile="13800138000"
+            )
+        )
+        (pair,) = raised.pairs
+        store.restrict(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-008")
+        assert store.candidates() == []
+        before = snapshot(store)
+        refusals: list[Callable[[], Any]] = [
+            lambda: store.decide(pair, merge=True, by="李审核"),
+            lambda: store.decide(pair, merge=False, by="李审核"),
+            lambda: store.split(zhang, [("telesales", "T1")], by="李审核"),
+        ]
+        for refused in refusals:
+            with pytest.raises(StoreError) as info:
+                refused()
+            assert info.value.code == "store.customer_restricted"
+        assert snapshot(store) == before
+        store.lift_restriction(zhang, by="dpo.zhou", reason="PIPL-REQ-2026-008 closed")
+        assert [p.id for p in store.candidates()] == [pair.id]
+        assert store.decide(pair, merge=False, by="李审核").apart
+
     def test_export_subject_gives_everything_held(self, store: Any) -> None:
         zhang, _, wang = self._erase_scene(store)
         data = store.export_subject(zhang)
