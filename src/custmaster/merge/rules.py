@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -355,6 +356,13 @@ def weak_name(value: object) -> bool:
     """
     if not isinstance(value, str):
         return False
+    return _weak_text(value)
+
+
+# Names recur (surnames with 先生/女士 above all), and ranking compares the winner again with
+# each newcomer: the verdicts of the last few thousand distinct names are kept.
+@functools.lru_cache(maxsize=4096)
+def _weak_text(value: str) -> bool:
     try:
         return cn_name.parse(value).honorific is not None
     except ValidationError:
