@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from _store_helpers import Schemas, schemas
+from custmaster.privacy.crypto import Keyring
 from custmaster.store import MemoryStore
 from custmaster.store.postgres import PostgresStore
 from custmaster.store.sqlite import SQLiteStore
@@ -68,3 +69,22 @@ class TestPostgresStore(StoreContract):
     @pytest.fixture
     def store_factory(self, postgres_schemas: Schemas) -> StoreFactory:
         return lambda **options: PostgresStore(postgres_schemas.new(), **options)
+
+
+#: Encryption at rest on: the same contract, whose semantics must not change.
+_RING = Keyring({"k1": bytes(range(32))}, active="k1", index_key=bytes(range(32, 64)))
+
+
+class TestSQLiteStoreEncrypted(TestSQLiteStore):
+    @pytest.fixture
+    def store_factory(self, tmp_path: Path) -> StoreFactory:
+        numbers = itertools.count()
+        return lambda **options: SQLiteStore(
+            f"sqlite:///{tmp_path}/store-{next(numbers)}.db", keyring=_RING, **options
+        )
+
+
+class TestPostgresStoreEncrypted(TestPostgresStore):
+    @pytest.fixture
+    def store_factory(self, postgres_schemas: Schemas) -> StoreFactory:
+        return lambda **options: PostgresStore(postgres_schemas.new(), keyring=_RING, **options)

@@ -21,6 +21,7 @@ state kept under a non-default rule (`custmaster.merge.rules`), is recomputed fr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -51,6 +52,7 @@ from custmaster.model.identity import Gender, IdentityDocument
 from custmaster.model.policy import PolicyLine, PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import FIELDS, SourceRecord
+from custmaster.privacy.crypto import ENV_KEY, CryptoError, Keyring
 from custmaster.resolve.candidates import CandidatePair, PairStatus
 from custmaster.resolve.decisions import Decision
 from custmaster.resolve.keys import (
@@ -63,6 +65,7 @@ from custmaster.resolve.keys import (
 )
 from custmaster.serialize import SCHEMA_VERSION as SERIAL_VERSION
 from custmaster.serialize import StructureError, converter, from_dict, from_json, to_json
+from custmaster.store._sealing import SEALED_KINDS, Sealer, encrypted_error, open_fields
 from custmaster.store.base import BaseStore, IngestResult, Outcome
 from custmaster.store.subject import Restriction, Tombstone
 
@@ -96,6 +99,7 @@ ERROR_CODES: dict[str, str] = {
     "store.migration": "A schema migration failed; the store was left at its old version.",
     "store.newer_schema": "The store was written by a newer custmaster (its schema is newer).",
     "store.not_empty": "import_jsonl needs an empty store.",
+    "store.not_encrypted": "rotate_keys was called on a store opened without a keyring.",
     "store.read_only": "The database is read-only; nothing was written.",
     "store.sql": "The database reported another error.",
     "store.stored_data": "A stored row could not be read back (see the problem named).",
@@ -151,6 +155,7 @@ _INDEX_COLUMNS = (
     ("customer_id", "text"),
     ("payload", "text"),
     ("grp", "text"),
+    ("sealed", "text"),
 )
 
 _AUDIT_COLUMNS = (
@@ -342,7 +347,7 @@ def _plain(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def encode_view(state: GoldenState) -> str:
+def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | None = None) -> str:
     """The current view of a customer as JSON, for readers of the database.
 
     ``fields`` maps each of the customer's own fields (``name``, ``address``,
@@ -350,6 +355,7 @@ def encode_view(state: GoldenState) -> str:
     customer's roles on it (the policy itself: `custmaster.store.Store.policy`), ``contacts``
     lists ``[kind, value, first seen, last seen, status]``; ``size`` counts the records.
     custmaster itself recomputes a state from the log (`custmaster.merge.build`) and caches it.
+    ``seal`` encrypts the identity numbers of ``fields`` in place (an encrypted store).
     """
     contacts = []
     for (kind, value), contact in state.contacts.items():
@@ -367,6 +373,8 @@ def encode_view(state: GoldenState) -> str:
     for name in state.fields:
         value = state.value(name)
         fields[name] = value if type(value) is str else _plain(value)
+    if seal is not None:
+        seal(fields)
     data = {
         "v": _VIEW_VERSION,
         "size": state.size,
@@ -632,8 +640,11 @@ class _Tx:
 class SQLStore(BaseStore):
     """The store contract over SQL tables; subclasses supply the dialect.
 
-    Options shared by the SQL adapters: ``policy`` (the merge rules) and ``cache_size`` (how
-    many customer states are kept decoded in memory, default 20,000).
+    Options shared by the SQL adapters: ``policy`` (the merge rules), ``cache_size`` (how
+    many customer states are kept decoded in memory, default 20,000) and ``keyring`` (a
+    `custmaster.privacy.crypto.Keyring`: identity numbers are encrypted at rest, see
+    `custmaster.store._sealing`; default: `Keyring.from_env` when
+    ``CUSTMASTER_ENCRYPTION_KEY`` is set, else none).
     """
 
     #: The dialect's directory in ``_migrations``.
@@ -643,9 +654,18 @@ class SQLStore(BaseStore):
     _shared_cache: ClassVar[bool] = False
 
     def __init__(
-        self, url: str, *, policy: MergePolicy | None = None, cache_size: int = 20_000
+        self,
+        url: str,
+        *,
+        policy: MergePolicy | None = None,
+        cache_size: int = 20_000,
+        keyring: Keyring | None = None,
     ) -> None:
         super().__init__(url, policy=policy)
+        if keyring is None and os.environ.get(ENV_KEY, "").strip():
+            keyring = Keyring.from_env()
+        #: Encrypts identity numbers at rest (None: the store is not encrypted).
+        self._sealer = None if keyring is None else Sealer(keyring)
         if not isinstance(cache_size, int) or cache_size < 0:
             raise UsageError(
                 "cache_size is a number of customers (0 or more).",
@@ -723,6 +743,124 @@ class SQLStore(BaseStore):
     _prefetches: ClassVar[bool] = True
     _for_update: ClassVar[str] = ""
 
+    # ------------------------------------------------------------------ encryption at rest
+
+    @property
+    def keyring(self) -> Keyring | None:
+        """The keyring encrypting identity numbers at rest (None: not encrypted)."""
+        return None if self._sealer is None else self._sealer.keyring
+
+    def _check_sealing(self) -> None:
+        """When opened: an encrypted store needs its keys, and a keyring an encrypted (or
+        empty) store; the keys' fingerprints are checked against ``cm_meta`` and recorded."""
+        meta = {
+            str(k): str(v)
+            for k, v in self._sql("SELECT key, value FROM cm_meta WHERE key LIKE 'encryption.%'")
+        }
+        sealer = self._sealer
+        if sealer is None:
+            if meta:
+                raise encrypted_error()
+            return
+        if not meta and (
+            self._sql("SELECT 1 FROM cm_records LIMIT 1")
+            or self._sql("SELECT 1 FROM cm_index LIMIT 1")
+        ):
+            raise CryptoError(
+                f"The store {self._where()} holds unencrypted data: it cannot be opened with a "
+                "keyring. Export it (export_jsonl) and import the file into a new store opened "
+                "with the keyring.",
+                code="crypto.store_not_encrypted",
+                message_zh=f"存储 {self._where()} 中有未加密的数据，不能用密钥打开；"
+                "请导出后导入用密钥打开的新存储。",
+            )
+        sealer.check(meta)
+        mine = sealer.meta()
+        known = [k for k in meta if k.startswith("encryption.key.")]
+        if known and not any(k in mine for k in known):
+            raise CryptoError(
+                f"The keyring holds none of the keys the store {self._where()} was encrypted with.",
+                code="crypto.wrong_key",
+                message_zh=f"密钥环中没有存储 {self._where()} 加密时使用的密钥。",
+            )
+        if getattr(self, "read_only", False):
+            return
+        for key, value in mine.items():
+            if key not in meta:
+                self._sql("INSERT INTO cm_meta (key, value) VALUES (?, ?)", (key, value))
+
+    def rotate_keys(self) -> dict[str, int]:
+        """Re-encrypt every sealed value under the keyring's active key, in one transaction.
+
+        After `Keyring.with_active` (the old key still decrypts), this rewrites the
+        ciphertexts of the observation log, the current views and the index; the old key can
+        then be dropped from the keyring. Only the ciphertext changes: the log's append-only
+        guard is lifted for this transaction alone. The blind-index key is not rotated: the
+        index keys are its HMACs. Returns the rows rewritten by table.
+        """
+        self._check_open()
+        sealer = self._sealer
+        if sealer is None:
+            raise UsageError(
+                "rotate_keys needs a store opened with a keyring.",
+                code="store.not_encrypted",
+                message_zh="rotate_keys 需要用密钥打开的存储。",
+            )
+        ring = sealer.keyring
+        done = {"records": 0, "customers": 0, "index": 0}
+        with self.transaction():
+            self._flush()
+            records = []
+            for seq, body in self._pages("seq, body", "cm_records"):
+                data = json.loads(body)
+                if sealer.rotate_fields(data):
+                    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                    records.append((text, seq))
+            if records:
+                with self._append_only_lifted():
+                    self._sql_many("UPDATE cm_records SET body = ? WHERE seq = ?", records)
+            views = []
+            for customer_id, state in self._pages("id, state", "cm_customers"):
+                data = json.loads(state)
+                if sealer.rotate_fields(data.get("fields", {})):
+                    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                    views.append((text, customer_id))
+            self._sql_many("UPDATE cm_customers SET state = ? WHERE id = ?", views)
+            index = []
+            rows = self._sql(
+                "SELECT kind, key, customer_id, payload, grp, sealed FROM cm_index "
+                "WHERE sealed IS NOT NULL"
+            )
+            for kind, key, customer_id, payload, grp, sealed in rows:
+                if ring.needs_rotation(sealed):
+                    index.append(
+                        (ring.rotate(sealed, f"index.{kind}"), kind, key, customer_id, payload, grp)
+                    )
+            self._sql_many(
+                "UPDATE cm_index SET sealed = ? WHERE kind = ? AND key = ? AND customer_id = ? "
+                "AND payload = ? AND grp = ?",
+                index,
+            )
+            done.update(records=len(records), customers=len(views), index=len(index))
+        return done
+
+    @contextlib.contextmanager
+    def _append_only_lifted(self) -> Iterator[None]:
+        """Within the current transaction: the triggers guarding ``cm_records`` are off."""
+        if self.dialect == "postgresql":
+            self._sql("ALTER TABLE cm_records DISABLE TRIGGER USER")
+            yield
+            self._sql("ALTER TABLE cm_records ENABLE TRIGGER USER")
+            return
+        triggers = self._sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cm_records'"
+        )
+        for name, _ in triggers:
+            self._sql(f'DROP TRIGGER "{name}"')
+        yield
+        for _, sql in triggers:
+            self._sql(sql)
+
     # ------------------------------------------------------------------ transactions
 
     def _begin(self) -> None:
@@ -789,8 +927,9 @@ class SQLStore(BaseStore):
             return
         inserts = []
         updates = []
+        seal = None if self._sealer is None else self._sealer.seal_fields
         for customer_id, state in tx.pending.items():
-            text = encode_view(state)
+            text = encode_view(state, seal)
             if customer_id in tx.created:
                 inserts.append((customer_id, 1, state.size, text))
                 tx.versions[customer_id] = 1
@@ -820,7 +959,9 @@ class SQLStore(BaseStore):
                     key[1],
                     customer_id,
                     record.provenance.observed_at.isoformat(),
-                    json.dumps(encode_record(record), ensure_ascii=False, separators=(",", ":")),
+                    json.dumps(
+                        self._encode_record(record), ensure_ascii=False, separators=(",", ":")
+                    ),
                 )
                 for key, (customer_id, record) in tx.record_rows.items()
             ]
@@ -832,7 +973,18 @@ class SQLStore(BaseStore):
             tx.op_keys = {}
             tx.op_customers = {}
             deletes = sorted(row for row, insert in ops.items() if not insert)
-            inserts = sorted(row for row, insert in ops.items() if insert)
+            inserts: list[tuple[str, str, str, str, str, str | None]]
+            inserts = [(*row, None) for row in sorted(row for row, insert in ops.items() if insert)]
+            sealer = self._sealer
+            if sealer is not None:
+                deletes = [self._blind_row(row) for row in deletes]
+                inserts = [
+                    (kind, sealer.blind(kind, key), cid, payload, grp, sealer.seal_key(kind, key))
+                    if kind in SEALED_KINDS
+                    else row
+                    for row in inserts
+                    for kind, key, cid, payload, grp, _ in (row,)
+                ]
             if deletes:
                 self._delete_index_rows(deletes)
             if inserts:
@@ -843,6 +995,34 @@ class SQLStore(BaseStore):
             rows = tx.audit_rows
             tx.audit_rows = []
             self._insert_rows("cm_audit", _AUDIT_COLUMNS, rows)
+
+    def _encode_record(self, record: SourceRecord) -> dict[str, Any]:
+        data = encode_record(record)
+        if self._sealer is not None:
+            self._sealer.seal_fields(data)
+        return data
+
+    def _blind_row(self, row: tuple[str, str, str, str, str]) -> tuple[str, str, str, str, str]:
+        """An index row as stored: the key of a sealed kind replaced by its blind index."""
+        sealer = self._sealer
+        if sealer is None or row[0] not in SEALED_KINDS:
+            return row
+        return (row[0], sealer.blind(row[0], row[1]), *row[2:])
+
+    def _key(self, kind: str, key: str) -> str:
+        """The stored key of an index entry (a blind index for sealed kinds)."""
+        sealer = self._sealer
+        if sealer is None or kind not in SEALED_KINDS:
+            return key
+        return sealer.blind(kind, key)
+
+    def _unseal(self, kind: str, key: str, sealed: str | None) -> str:
+        """An index key as read back: the plaintext of a sealed key."""
+        if sealed is None:
+            return key
+        if self._sealer is None:
+            raise encrypted_error()
+        return self._sealer.open_key(kind, sealed)
 
     def _insert_rows(
         self,
@@ -1018,7 +1198,10 @@ class SQLStore(BaseStore):
 
     def _record(self, body: Any, key: tuple[str, str]) -> SourceRecord:
         try:
-            return decode_record(json.loads(body))
+            data = json.loads(body)
+            if self._sealer is not None:
+                open_fields(data, self._sealer)
+            return decode_record(data)
         except (ValueError, StructureError):
             raise self._bad_row("cm_records", f"{key[0]}/{key[1]}") from None
 
@@ -1142,9 +1325,12 @@ class SQLStore(BaseStore):
 
     def _index_drop(self, customer_id: str) -> None:
         tx = self._require_tx()
-        rows = self._run(
-            "SELECT kind, key, grp FROM cm_index WHERE customer_id = ?", (customer_id,)
-        )
+        rows = [
+            (kind, self._unseal(kind, key, sealed), group)
+            for kind, key, group, sealed in self._run(
+                "SELECT kind, key, grp, sealed FROM cm_index WHERE customer_id = ?", (customer_id,)
+            )
+        ]
         self._lock_entries([(kind, key) for kind, key, _ in rows])
         self._run("DELETE FROM cm_index WHERE customer_id = ?", (customer_id,))
         for kind, key, group in rows:
@@ -1165,7 +1351,7 @@ class SQLStore(BaseStore):
             if pending:
                 rows = self._sql(
                     "SELECT customer_id, payload, grp FROM cm_index WHERE kind = ? AND key = ?",
-                    (kind, key),
+                    (kind, self._key(kind, key)),
                 )
                 assert tx is not None
                 live = self._overlay(
@@ -1177,7 +1363,7 @@ class SQLStore(BaseStore):
                 rows = self._sql(
                     "SELECT customer_id, payload FROM cm_index WHERE kind = ? AND key = ? "
                     "ORDER BY customer_id, payload",
-                    (kind, key),
+                    (kind, self._key(kind, key)),
                 )
                 found = list(dict.fromkeys((cid, payload) for cid, payload in rows))
         else:
@@ -1192,11 +1378,14 @@ class SQLStore(BaseStore):
             keys = tx.keys.get(customer_id)
             if keys is not None:
                 return set(keys.get(kind, ()))
-        rows = self._sql(
-            "SELECT key, payload, grp FROM cm_index WHERE customer_id = ? AND kind = ? "
-            "AND payload <> 'held'",
-            (customer_id, kind),
-        )
+        rows = [
+            (self._unseal(kind, key, sealed), payload, grp)
+            for key, payload, grp, sealed in self._sql(
+                "SELECT key, payload, grp, sealed FROM cm_index WHERE customer_id = ? "
+                "AND kind = ? AND payload <> 'held'",
+                (customer_id, kind),
+            )
+        ]
         if tx is None or customer_id not in tx.op_customers:
             return {key for key, _, _ in rows}
         live = self._overlay(
@@ -1603,7 +1792,8 @@ class SQLStore(BaseStore):
                 tx.records[(channel, ref)] = (customer_id, body)
         found: set[str] = set()
         for kind, index_keys in _by_first([k for k in lookups if k not in tx.index]):
-            condition, params = self._in_list("key", index_keys)
+            stored = {self._key(kind, key): key for key in index_keys}
+            condition, params = self._in_list("key", list(stored))
             for key in index_keys:
                 tx.index[(kind, key)] = []
             rows = self._sql(
@@ -1611,7 +1801,7 @@ class SQLStore(BaseStore):
                 [kind, *params],
             )
             for key, customer_id, payload in rows:
-                tx.index[(kind, key)].append((customer_id, payload))
+                tx.index[(kind, stored[key])].append((customer_id, payload))
                 found.add(customer_id)
         for value in tx.records.values():
             if value is not None:
@@ -1622,12 +1812,13 @@ class SQLStore(BaseStore):
             for customer_id in chunk:
                 tx.keys[customer_id] = {}
             rows = self._sql(
-                f"SELECT customer_id, kind, key, payload, grp FROM cm_index WHERE {condition} "
-                f"AND (grp <> '' OR kind IN ({_KEYED_SQL}))",
+                f"SELECT customer_id, kind, key, payload, grp, sealed FROM cm_index "
+                f"WHERE {condition} AND (grp <> '' OR kind IN ({_KEYED_SQL}))",
                 params,
             )
             groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-            for customer_id, kind, key, payload, grp in rows:
+            for customer_id, kind, stored_key, payload, grp, sealed in rows:
+                key = self._unseal(kind, stored_key, sealed)
                 if grp:
                     groups.setdefault((customer_id, grp), []).append((kind, key, payload))
                 if kind in _KEYED and payload != "held":
@@ -1846,8 +2037,13 @@ class SQLStore(BaseStore):
             for _, customer_id, body in self._pages("seq, customer_id, body", "cm_records"):
                 record = json.loads(body)
                 self._write(out, counts, {"kind": "record", "customer": customer_id, **record})
-            for row in self._pages("kind, key, customer_id, payload, grp", "cm_index", 5):
-                self._write(out, counts, {"kind": "index", "entry": list(row)})
+            for *row, sealed in self._pages(
+                "kind, key, customer_id, payload, grp, sealed", "cm_index", 5
+            ):
+                entry: dict[str, Any] = {"kind": "index", "entry": row}
+                if sealed is not None:
+                    entry["sealed"] = sealed
+                self._write(out, counts, entry)
             for alias, target_id in self._pages("alias, target", "cm_aliases"):
                 self._write(out, counts, {"kind": "alias", "alias": alias, "target": target_id})
             for _, body in self._pages("saved, body", "cm_pairs"):
@@ -1974,12 +2170,16 @@ class SQLStore(BaseStore):
             customer_id = _text(item.pop("customer"))
             if customer_id not in customers and customer_id not in self._import_erased:
                 raise _ImportFileError("a record of a customer not listed before it")
+            open_fields(item, self._sealer)
             record = from_dict(SourceRecord, item)
             if record.provenance.key in tx.record_rows:
                 raise _ImportFileError("a record (channel and source reference) appears twice")
             tx.record_rows[record.provenance.key] = (customer_id, record)
         elif kind == "index":
             entry_kind, key, customer_id, payload, group = (_text(v) for v in item["entry"])
+            sealed = item.get("sealed")
+            if sealed is not None:
+                key = self._unseal(entry_kind, key, _text(sealed))
             _decode_payload(entry_kind, payload)
             self._op(tx, (entry_kind, key, customer_id, payload, group), True)
         elif kind == "tombstone":

@@ -34,6 +34,7 @@ from custmaster.merge.engine import (
 from custmaster.merge.rules import MergePolicy
 from custmaster.model.contact import ContactEvent
 from custmaster.model.source import SourceRecord
+from custmaster.privacy.crypto import Keyring
 from custmaster.resolve.candidates import CandidatePair, PairStatus
 from custmaster.resolve.decisions import Decision
 from custmaster.resolve.keys import (
@@ -55,9 +56,21 @@ _COVERS = frozenset({"plate", "vin"})
 
 
 class MemoryStore(BaseStore):
-    """The in-memory store (``memory://``); ``policy`` sets the merge rules."""
+    """The in-memory store (``memory://``); ``policy`` sets the merge rules.
 
-    def __init__(self, url: str = "memory://", *, policy: MergePolicy | None = None) -> None:
+    ``keyring`` is accepted for symmetry with the SQL stores and checked, but nothing is
+    written anywhere, so nothing is encrypted.
+    """
+
+    def __init__(
+        self,
+        url: str = "memory://",
+        *,
+        policy: MergePolicy | None = None,
+        keyring: Keyring | None = None,
+    ) -> None:
+        if keyring is not None and not isinstance(keyring, Keyring):
+            raise TypeError("keyring must be a custmaster.privacy.crypto.Keyring")
         super().__init__(url, policy=policy)
         self._undo: list[Any] | None = None
         self._next_customer = 0

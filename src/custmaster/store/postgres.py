@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from custmaster.errors import StoreError
 from custmaster.merge.rules import MergePolicy
+from custmaster.privacy.crypto import Keyring
 from custmaster.store._sql import APPLICATION, Migration, SQLStore, lock_hash, migrations
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class PostgresStore(SQLStore):
         schema: str | None = None,
         connect_timeout: int = 10,
         max_locks: int | None = None,
+        keyring: Keyring | None = None,
     ) -> None:
         driver = _psycopg()
         self._errors = driver.errors
@@ -131,7 +133,7 @@ class PostgresStore(SQLStore):
             parts._replace(scheme="postgresql", query=urlencode(query, quote_via=quote))
         )
         self.schema = schema
-        super().__init__(url, policy=policy, cache_size=cache_size)
+        super().__init__(url, policy=policy, cache_size=cache_size, keyring=keyring)
         self._location = _masked(url)
         try:
             self._connection: psycopg.Connection[Any] = driver.connect(
@@ -146,6 +148,7 @@ class PostgresStore(SQLStore):
         self._namespace = ""
         try:
             self._open()
+            self._check_sealing()
         except BaseException:
             self._connection.close()
             raise

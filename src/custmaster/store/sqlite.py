@@ -49,6 +49,7 @@ from urllib.parse import parse_qsl, quote
 
 from custmaster.errors import StoreError
 from custmaster.merge.rules import MergePolicy
+from custmaster.privacy.crypto import Keyring
 from custmaster.store._sql import APPLICATION, Migration, SQLStore, migrations, split_script
 
 __all__ = ["APPLICATION_ID", "ERROR_CODES", "SCHEMA_VERSION", "SQLiteStore"]
@@ -106,6 +107,7 @@ class SQLiteStore(SQLStore):
         synchronous: str | None = None,
         busy_timeout: float | None = None,
         cache_mb: int | None = None,
+        keyring: Keyring | None = None,
     ) -> None:
         path, options = _parse_url(url)
         settings: dict[str, Any] = {
@@ -124,12 +126,13 @@ class SQLiteStore(SQLStore):
         self._synchronous = _choice(settings["synchronous"] or "full", _SYNCHRONOUS, "synchronous")
         self._busy_timeout = _number(settings["busy_timeout"], 30.0, "busy_timeout")
         self._cache_kib = int(_number(settings["cache_mb"], 64, "cache_mb") * 1024)
-        super().__init__(url, policy=policy, cache_size=cache_size)
+        super().__init__(url, policy=policy, cache_size=cache_size, keyring=keyring)
         self._counter_values: dict[str, int] = {}
         self._seen_version = -1
         self._connection = self._connect()
         try:
             self._open()
+            self._check_sealing()
         except BaseException:
             self._connection.close()
             raise

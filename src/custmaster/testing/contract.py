@@ -305,6 +305,12 @@ _SETTINGS = settings(
 )
 
 
+def _keys_of(store: Any) -> dict[str, Any]:
+    """``keyring=`` of an encrypted store, to open it (or its copy) again."""
+    keyring = getattr(store, "keyring", None)
+    return {} if keyring is None else {"keyring": keyring}
+
+
 class StoreContract:
     """The contract every store adapter fulfils (see the module documentation)."""
 
@@ -332,8 +338,8 @@ class StoreContract:
         made.close()
 
     def reopen(self, store: Any) -> Any:
-        """Open the store at ``store.url`` again (for durable adapters)."""
-        return open_store(store.url, policy=getattr(store, "merge_policy", None))
+        """Open the store at ``store.url`` again (for durable adapters), with its keyring."""
+        return open_store(store.url, policy=getattr(store, "merge_policy", None), **_keys_of(store))
 
     def _require(self, capability: str) -> None:
         if not getattr(self.capabilities, capability):
@@ -1300,7 +1306,7 @@ class StoreContract:
         self._require("supports_backup")
         target = tmp_path / "backup-copy.db"
         store.backup(target)
-        copy = open_store(f"sqlite:///{target}")
+        copy = open_store(f"sqlite:///{target}", **_keys_of(store))
         try:
             assert snapshot(copy) == snapshot(store)
         finally:

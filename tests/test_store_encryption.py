@@ -1,0 +1,261 @@
+"""Encryption at rest (issue #7): no plaintext identity number in the database, keys checked.
+
+A synthetic book (15-digit IDs, lower-case ``x`` and spaced forms among its rows) plus a
+passport holder is written to an encrypted store; the raw bytes of the SQLite file (and its
+-wal and -journal files), or the text of every PostgreSQL table, must not hold any form of
+any identity number, while look-ups by ID still work. The contract suite runs on encrypted
+stores too (tests/test_store_contract.py).
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from _store_helpers import Schemas, schemas
+from custmaster import open_store
+from custmaster.errors import UsageError
+from custmaster.model.provenance import Provenance
+from custmaster.model.source import SourceRecord
+from custmaster.privacy.crypto import ENV_INDEX_KEY, ENV_KEY, CryptoError, Keyring, generate_key
+from custmaster.store.sqlite import SQLiteStore
+from custmaster.testing.synth import Truth, generate
+
+RING = Keyring({"k1": bytes(range(32))}, active="k1", index_key=bytes(range(32, 64)))
+PASSPORT = "E12345678"
+
+
+def _passport_holder() -> SourceRecord:
+    return SourceRecord(
+        provenance=Provenance(channel="manual", source_ref="PP1", observed_at="2026-03-01"),
+        name="John Smith",
+        id_document={"type": "passport", "number": PASSPORT, "country": "GBR"},
+        mobile="13912345678",
+    )
+
+
+@pytest.fixture(scope="module")
+def book() -> tuple[list[SourceRecord], list[Truth]]:
+    made = generate(seed=5, people=80)
+    return [*made.source_records(), _passport_holder()], list(made.truth())
+
+
+def _forms(truth: list[Truth]) -> set[str]:
+    """Every written form of every ID number: 18 digits, 15 digits, lower-case x."""
+    forms = {PASSPORT}
+    for person in truth:
+        rid = person.resident_id
+        if rid:
+            forms |= {rid, rid.lower(), rid[:17]}
+            if rid[6:8] == "19":
+                forms.add(rid[:6] + rid[8:17])
+    return forms
+
+
+def _fill(store: Any, records: list[SourceRecord]) -> None:
+    store.bulk_ingest(records[: len(records) // 2], batch_size=200)
+    store.ingest(records[len(records) // 2 :])
+    open_pairs = store.candidates()
+    if open_pairs:
+        store.decide(open_pairs[0], merge=False, by="审核员")
+
+
+def _with_id(truth: list[Truth]) -> Truth:
+    return next(t for t in truth if t.resident_id and t.resident_id[6:8] == "19")
+
+
+def test_the_sqlite_file_holds_no_plaintext_id(
+    tmp_path: Path, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, truth = book
+    path = tmp_path / "enc.db"
+    with SQLiteStore(f"sqlite:///{path}", keyring=RING) as store:
+        _fill(store, records)
+        raw_while_open = b"".join(Path(p).read_bytes() for p in glob.glob(f"{path}*"))
+    raw = b"".join(Path(p).read_bytes() for p in glob.glob(f"{path}*"))
+    for blob in (raw_while_open, raw):
+        found = [form for form in _forms(truth) if form.encode() in blob]
+        assert not found, f"{len(found)} plaintext ID forms in the file"
+    # the control: the same book unencrypted does hold them
+    plain = tmp_path / "plain.db"
+    with SQLiteStore(f"sqlite:///{plain}") as store:
+        _fill(store, records)
+    raw = b"".join(Path(p).read_bytes() for p in glob.glob(f"{plain}*"))
+    assert PASSPORT.encode() in raw
+    assert sum(form.encode() in raw for form in _forms(truth)) > 50
+
+
+def test_look_ups_by_id_work_in_either_form(
+    tmp_path: Path, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, truth = book
+    url = f"sqlite:///{tmp_path}/enc.db"
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records)
+    person = _with_id(truth)
+    assert person.resident_id is not None
+    short = person.resident_id[:6] + person.resident_id[8:17]
+    with open_store(url, keyring=RING) as store:
+        found = store.find(resident_id=person.resident_id)
+        assert len(found) == 1
+        assert store.find(resident_id=short) == found
+        assert found[0].resident_id == person.resident_id
+        holder = store.find(phone="13912345678")
+        assert [c.id_document.number for c in holder if c.id_document] == [PASSPORT]
+        same = SourceRecord(
+            provenance=Provenance(channel="manual", source_ref="PP2", observed_at="2026-04-01"),
+            id_document={"type": "passport", "number": PASSPORT, "country": "GBR"},
+        )
+        assert store.ingest(same).customer_id == holder[0].id  # resolved by the document
+        again = store.ingest(records[0])
+        assert again.outcome.value == "duplicate"
+
+
+def test_without_or_with_a_wrong_key_the_store_refuses_to_open(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/enc.db"
+    with open_store(url, keyring=RING) as store:
+        store.ingest(_passport_holder())
+    with pytest.raises(CryptoError) as info:
+        open_store(url)
+    assert info.value.code == "crypto.store_encrypted"
+    other = Keyring({"k1": generate_key()}, active="k1", index_key=RING.index_key)
+    with pytest.raises(CryptoError) as info:
+        open_store(url, keyring=other)
+    assert info.value.code == "crypto.wrong_key"
+    other_index = Keyring(RING.keys, active="k1", index_key=generate_key())
+    with pytest.raises(CryptoError) as info:
+        open_store(url, keyring=other_index)
+    assert info.value.code == "crypto.wrong_key"
+    unknown = Keyring({"k9": generate_key()}, active="k9", index_key=RING.index_key)
+    with pytest.raises(CryptoError) as info:
+        open_store(url, keyring=unknown)
+    assert info.value.code == "crypto.wrong_key"
+    # a store holding plaintext is not silently mixed with ciphertext
+    plain = f"sqlite:///{tmp_path}/plain.db"
+    with open_store(plain) as store:
+        store.ingest(_passport_holder())
+    with pytest.raises(CryptoError) as info:
+        open_store(plain, keyring=RING)
+    assert info.value.code == "crypto.store_not_encrypted"
+
+
+def test_the_environment_route(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_KEY, f"k1:{generate_key()}")
+    monkeypatch.setenv(ENV_INDEX_KEY, generate_key())
+    url = f"sqlite:///{tmp_path}/env.db"
+    with open_store(url) as store:
+        assert store.keyring is not None
+        assert store.keyring.active == "k1"
+        store.ingest(_passport_holder())
+    monkeypatch.delenv(ENV_KEY)
+    with pytest.raises(CryptoError):
+        open_store(url)
+    monkeypatch.setenv(ENV_KEY, generate_key())
+    monkeypatch.delenv(ENV_INDEX_KEY)
+    with pytest.raises(CryptoError) as info:
+        open_store(f"sqlite:///{tmp_path}/other.db")
+    assert info.value.code == "crypto.no_index_key"
+
+
+def test_rotation_re_encrypts_everything_under_the_active_key(
+    tmp_path: Path, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, truth = book
+    url = f"sqlite:///{tmp_path}/rot.db"
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records[:200])
+        before = {c.id: (c.resident_id, c.id_document) for c in store.iter_customers()}
+    newer = RING.with_active("k2", generate_key())
+    with open_store(url, keyring=newer) as store:  # the old key still decrypts
+        assert store.get(next(iter(before))).id in before
+        done = store.rotate_keys()
+        assert done["records"] > 0
+        assert done["index"] > 0
+        assert store.rotate_keys() == {"records": 0, "customers": 0, "index": 0}
+    only_new = Keyring({"k2": newer.keys["k2"]}, active="k2", index_key=RING.index_key)
+    with open_store(url, keyring=only_new) as store:
+        after = {c.id: (c.resident_id, c.id_document) for c in store.iter_customers()}
+        assert after == before
+        person = next(t for t in truth if t.resident_id and t.records[0] in _keys(records[:200]))
+        assert store.find(resident_id=person.resident_id)
+    raw = b"".join(Path(p).read_bytes() for p in glob.glob(f"{tmp_path}/rot.db*"))
+    assert b"v1:k1:" not in raw.replace(b"encryption.key.k1", b"")
+
+
+def _keys(records: list[SourceRecord]) -> set[tuple[str, str]]:
+    return {r.provenance.key for r in records}
+
+
+def test_rotation_needs_a_keyring(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path}/p.db") as store:
+        with pytest.raises(UsageError) as info:
+            store.rotate_keys()
+        assert info.value.code == "store.not_encrypted"
+
+
+def test_an_export_holds_ciphertext_and_imports_with_the_key(
+    tmp_path: Path, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, truth = book
+    with open_store(f"sqlite:///{tmp_path}/a.db", keyring=RING) as store:
+        _fill(store, records[:300])
+        store.export_jsonl(tmp_path / "a.jsonl")
+        expected = {c.id: c for c in store.iter_customers()}
+    text = (tmp_path / "a.jsonl").read_text("utf-8")
+    assert not [form for form in _forms(truth) if form in text]
+    assert '"v1:k1:' in text
+    with open_store(f"sqlite:///{tmp_path}/b.db", keyring=RING) as copy:
+        copy.import_jsonl(tmp_path / "a.jsonl")
+        assert {c.id: c for c in copy.iter_customers()} == expected
+    # an unencrypted store can take the file only with the keys
+    with open_store(f"sqlite:///{tmp_path}/c.db") as plain:
+        with pytest.raises(CryptoError) as info:
+            plain.import_jsonl(tmp_path / "a.jsonl")
+        assert info.value.code == "crypto.store_encrypted"
+        assert plain.counts()["records"] == 0
+    # and an unencrypted export goes into an encrypted store (how to encrypt a store)
+    with open_store(f"sqlite:///{tmp_path}/d.db") as plain:
+        _fill(plain, records[:300])
+        plain.export_jsonl(tmp_path / "d.jsonl")
+    with open_store(f"sqlite:///{tmp_path}/e.db", keyring=RING) as encrypted:
+        encrypted.import_jsonl(tmp_path / "d.jsonl")
+        assert encrypted.count() == len(expected)
+    raw = b"".join(Path(p).read_bytes() for p in glob.glob(f"{tmp_path}/e.db*"))
+    assert not [form for form in _forms(truth) if form.encode() in raw]
+
+
+@pytest.fixture(scope="module")
+def postgres_schemas() -> Iterator[Schemas]:
+    yield from schemas()
+
+
+@pytest.mark.postgres
+def test_the_postgres_tables_hold_no_plaintext_id(
+    postgres_schemas: Schemas, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, truth = book
+    url = postgres_schemas.new()
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records)
+        tables = [
+            name
+            for (name,) in store._sql(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        ]
+        dump = "\n".join(
+            str(row) for table in tables for row in store._sql(f"SELECT * FROM {table}")
+        )
+        person = _with_id(truth)
+        assert len(store.find(resident_id=person.resident_id)) == 1
+    assert {"cm_records", "cm_customers", "cm_index"} <= set(tables)
+    assert "v1:k1:" in dump
+    assert not [form for form in _forms(truth) if form in dump]
+    with pytest.raises(CryptoError) as info:
+        open_store(url)
+    assert info.value.code == "crypto.store_encrypted"
