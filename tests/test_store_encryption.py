@@ -18,7 +18,7 @@ import pytest
 
 from _store_helpers import Schemas, schemas
 from custmaster import open_store
-from custmaster.errors import UsageError
+from custmaster.errors import StoreError, UsageError
 from custmaster.model.provenance import Provenance
 from custmaster.model.source import SourceRecord
 from custmaster.privacy.crypto import ENV_INDEX_KEY, ENV_KEY, CryptoError, Keyring, generate_key
@@ -170,12 +170,17 @@ def test_rotation_re_encrypts_everything_under_the_active_key(
         _fill(store, records[:200])
         before = {c.id: (c.resident_id, c.id_document) for c in store.iter_customers()}
     newer = RING.with_active("k2", generate_key())
+    with pytest.raises(CryptoError) as info:
+        open_store(url, keyring=Keyring({"k2": generate_key()}, "k2", RING.index_key))
+    assert info.value.code == "crypto.wrong_key"  # k1 encrypted the data: it is needed
     with open_store(url, keyring=newer) as store:  # the old key still decrypts
         assert store.get(next(iter(before))).id in before
         done = store.rotate_keys()
         assert done["records"] > 0
         assert done["index"] > 0
         assert store.rotate_keys() == {"records": 0, "customers": 0, "index": 0}
+        with pytest.raises(StoreError):  # the append-only guard is back
+            store._sql("UPDATE cm_records SET body = body || ' '")
     only_new = Keyring({"k2": newer.keys["k2"]}, active="k2", index_key=RING.index_key)
     with open_store(url, keyring=only_new) as store:
         after = {c.id: (c.resident_id, c.id_document) for c in store.iter_customers()}
@@ -259,3 +264,30 @@ def test_the_postgres_tables_hold_no_plaintext_id(
     with pytest.raises(CryptoError) as info:
         open_store(url)
     assert info.value.code == "crypto.store_encrypted"
+
+
+@pytest.mark.postgres
+def test_postgres_rotation_and_a_wrong_key(
+    postgres_schemas: Schemas, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, _ = book
+    url = postgres_schemas.new()
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records[:150])
+        before = {c.id: c for c in store.iter_customers()}
+    newer = RING.with_active("k2", generate_key())
+    with open_store(url, keyring=newer) as store:
+        done = store.rotate_keys()
+        assert done["records"] > 0
+        # the append-only guard is back once the rotation committed
+        with pytest.raises(StoreError):
+            store._sql("UPDATE cm_records SET body = body || ' '")
+    only_new = Keyring({"k2": newer.keys["k2"]}, active="k2", index_key=RING.index_key)
+    with open_store(url, keyring=only_new) as store:
+        assert {c.id: c for c in store.iter_customers()} == before
+        dump = "\n".join(str(row) for row in store._sql("SELECT body FROM cm_records"))
+        assert "v1:k1:" not in dump
+    with pytest.raises(CryptoError) as info:
+        open_store(url, keyring=RING)  # k1 is right, but the data is under k2 now
+    assert info.value.code == "crypto.wrong_key"
+    assert "k2" in str(info.value)

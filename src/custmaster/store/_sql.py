@@ -783,11 +783,26 @@ class SQLStore(BaseStore):
                 code="crypto.wrong_key",
                 message_zh=f"密钥环中没有存储 {self._where()} 加密时使用的密钥。",
             )
+        in_use = [k for k in meta.get("encryption.in_use", "").split(",") if k]
+        lacking = sorted(k for k in in_use if k not in sealer.keyring.keys)
+        if lacking:
+            raise CryptoError(
+                f"The keyring lacks the key(s) {lacking} that encrypted data in the store "
+                f"{self._where()}.",
+                code="crypto.wrong_key",
+                message_zh=f"密钥环缺少存储 {self._where()} 中数据所用的密钥 {lacking}。",
+            )
         if getattr(self, "read_only", False):
             return
+        if sealer.keyring.active not in in_use:
+            mine["encryption.in_use"] = ",".join(sorted({*in_use, sealer.keyring.active}))
         for key, value in mine.items():
-            if key not in meta:
-                self._sql("INSERT INTO cm_meta (key, value) VALUES (?, ?)", (key, value))
+            if meta.get(key) != value:
+                self._sql(
+                    "INSERT INTO cm_meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
 
     def rotate_keys(self) -> dict[str, int]:
         """Re-encrypt every sealed value under the keyring's active key, in one transaction.
@@ -840,6 +855,9 @@ class SQLStore(BaseStore):
                 "UPDATE cm_index SET sealed = ? WHERE kind = ? AND key = ? AND customer_id = ? "
                 "AND payload = ? AND grp = ?",
                 index,
+            )
+            self._sql(
+                "UPDATE cm_meta SET value = ? WHERE key = 'encryption.in_use'", (ring.active,)
             )
             done.update(records=len(records), customers=len(views), index=len(index))
         return done
