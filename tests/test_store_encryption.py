@@ -291,3 +291,32 @@ def test_postgres_rotation_and_a_wrong_key(
         open_store(url, keyring=RING)  # k1 is right, but the data is under k2 now
     assert info.value.code == "crypto.wrong_key"
     assert "k2" in str(info.value)
+
+
+def test_the_cli_encrypts_with_keys_from_the_environment(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from custmaster.cli import cli
+    from custmaster.testing.synth import write_csv
+
+    made = generate(seed=8, people=30)
+    write_csv(made, tmp_path / "book")
+    truth = list(made.truth())
+    env = {ENV_KEY: f"k1:{generate_key()}", ENV_INDEX_KEY: generate_key()}
+    url = f"sqlite:///{tmp_path}/cli.db"
+    runner = CliRunner()
+    core = str(tmp_path / "book" / "core_system.csv")
+    result = runner.invoke(cli, ["import", core, "--store", url], env=env)
+    assert result.exit_code == 0, result.output
+    person = _with_id(truth)
+    assert person.resident_id is not None
+    shown = runner.invoke(
+        cli, ["show", "--resident-id", person.resident_id, "--store", url], env=env
+    )
+    assert shown.exit_code == 0, shown.output
+    assert person.resident_id[-4:] in shown.output  # found, and shown masked
+    refused = runner.invoke(cli, ["stats", "--store", url], env={ENV_KEY: "", ENV_INDEX_KEY: ""})
+    assert refused.exit_code != 0
+    assert "The data is encrypted" in refused.output
+    raw = b"".join(Path(p).read_bytes() for p in glob.glob(f"{tmp_path}/cli.db*"))
+    assert not [form for form in _forms(truth) if form.encode() in raw]
