@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
@@ -121,6 +122,7 @@ def _error(code: str, message: str, message_zh: str) -> CryptoError:
 
 
 def _aesgcm(key: bytes) -> AESGCM:
+    """The cipher of a key (checking that the cryptography package is there)."""
     try:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     except ImportError:
@@ -130,7 +132,13 @@ def _aesgcm(key: bytes) -> AESGCM:
             code="crypto.not_installed",
             message_zh="字段加密需要 cryptography 包：pip install 'custmaster[crypto]'。",
         ) from None
-    return AESGCM(key)
+    return _cipher(AESGCM, key)
+
+
+@functools.lru_cache(maxsize=16)
+def _cipher(kind: type[AESGCM], key: bytes) -> AESGCM:
+    """A cipher made once per key: making one costs more than sealing a short value."""
+    return kind(key)
 
 
 def _bad_key(what: str) -> CryptoError:
