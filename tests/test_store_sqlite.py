@@ -528,8 +528,11 @@ def test_a_store_of_schema_1_is_migrated_and_can_erase(
     raw = sqlite3.connect(path)
     raw.execute("ATTACH DATABASE ? AS now", (str(source),))
     raw.execute("DELETE FROM cm_counters")
-    for table in ("cm_counters", "cm_customers", "cm_index", "cm_pairs", "cm_events"):
+    for table in ("cm_counters", "cm_customers", "cm_pairs", "cm_events"):
         raw.execute(f"INSERT INTO main.{table} SELECT * FROM now.{table}")
+    raw.execute(  # the columns of schema 1 (a later one adds cm_index.sealed)
+        "INSERT INTO main.cm_index SELECT kind, key, customer_id, payload, grp FROM now.cm_index"
+    )
     raw.execute(
         "INSERT INTO main.cm_records SELECT seq, channel, source_ref, customer_id, observed_at, "
         "body FROM now.cm_records"
