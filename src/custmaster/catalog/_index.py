@@ -386,13 +386,19 @@ class Index:
                 )
         return frozenset(found)
 
-    def prefix_manufacturers(self, code: str) -> frozenset[str] | None:
-        """The producers of the longest catalogue prefix ``code`` starts with."""
+    def prefix_of(self, code: str) -> str:
+        """The longest catalogue prefix ``code`` starts with, or ``""``; its producers are
+        ``prefixes[prefix]``.
+
+        A model code is always longer than a prefix it starts with (its letters and at least
+        four digits; a prefix has at most two), so ``code[:prefix_lengths[0]]`` gives the same.
+        """
+        prefixes = self.prefixes
         for length in self.prefix_lengths:
-            found = self.prefixes.get(code[:length])
-            if found is not None and len(code) > length:
-                return found
-        return None
+            prefix = code[:length]
+            if prefix in prefixes:
+                return prefix
+        return ""
 
     def scan(self, text: str, gaps: frozenset[int]) -> list[tuple[int, Word]]:
         """Leftmost-longest words of ``text`` (compact form), respecting token boundaries.

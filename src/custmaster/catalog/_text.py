@@ -12,6 +12,8 @@ from collections.abc import Container, Iterable
 __all__ = [
     "ASCII_ALNUM",
     "ASCII_LETTERS",
+    "DOTS",
+    "GLUED_TAILS",
     "CodeFinder",
     "is_cjk",
     "key_of",
@@ -57,12 +59,14 @@ _PLACEHOLDERS = frozenset(
 )
 _NOT_WORD = re.compile(r"[\W_]+")
 _WORD_CHAR = re.compile(r"[^\W_]")
-# VIN-style dots (U+30FB, U+FF65 after NFKC) become the middle dot the catalogue uses.
-_DOTS = str.maketrans({"\u30fb": "\u00b7", "\u2027": "\u00b7", "\u2022": "\u00b7"})
+#: VIN-style dots (U+30FB, U+FF65 after NFKC) become the middle dot the catalogue uses.
+DOTS = str.maketrans({"\u30fb": "\u00b7", "\u2027": "\u00b7", "\u2022": "\u00b7"})
 
 
 def normalise(text: str) -> str:
     """NFKC (full-width to ASCII), upper case, one space for every run of white space.
+
+    `custmaster.catalog.vehicle_series.Classifier` has a copy of this inline (its hot path).
 
     >>> normalise('  雅阁ＨＧ７２４０\\tab  ')
     '雅阁HG7240 AB'
@@ -70,7 +74,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
         if "\u30fb" in text or "\u2027" in text or "\u2022" in text:
-            text = text.translate(_DOTS)
+            text = text.translate(DOTS)
     return " ".join(text.upper().split())
 
 
@@ -118,8 +122,9 @@ _SUFFIX = r"(?: ?[A-Z][A-Z0-9]*(?: [A-Z0-9]+(?![A-Z0-9.]))?(?:-[A-Z0-9]+)*)?"
 _GENERIC = re.compile(
     r"(?<![A-Z0-9])[A-Z]{2,4}[0-9]{4,6}(?![0-9])(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)?"
 )
-# Vehicle-type words glued to the end of a code by some systems (``SGM6505ABCVTMPV``).
-_GLUED_TAILS = ("MPV", "SUV")
+#: Vehicle-type words glued to the end of a code by some systems (``SGM6505ABCVTMPV``).
+GLUED_TAILS = ("MPV", "SUV")
+_NOTHING = re.compile(r"(?!)")
 
 
 class CodeFinder:
@@ -140,7 +145,7 @@ class CodeFinder:
     [(0, 6, 'HG7240')]
     """
 
-    __slots__ = ("_known", "_words")
+    __slots__ = ("_known", "_words", "search")
 
     def __init__(self, prefixes: Iterable[str], words: Container[str] = ()) -> None:
         letters = {re.match(r"[A-Z]*", p).group() for p in prefixes}  # type: ignore[union-attr]
@@ -152,6 +157,10 @@ class CodeFinder:
             )
         else:
             self._known = None
+        #: ``search(spaced)``: the first code starting with a known enterprise code, as a match
+        #: (or ``None``) to give `find_from`; a caller may `cut` the match itself when it follows
+        #: no ASCII letter or digit (the only case where `find` gives several codes).
+        self.search = (self._known or _NOTHING).search
         #: Words a stray space must not join to the code (``HG7240 ACCORD``); words of three
         #: characters or fewer may be suffixes (``E6``, ``AC5``) and are joined.
         self._words = words
@@ -160,23 +169,28 @@ class CodeFinder:
         """``(start, end, code)`` of the first model code in ``spaced`` (empty list if none),
         then the codes that start later inside its letters when those are glued to a word
         (``EVCC7174``: ``VCC7174`` and ``CC7174``)."""
-        known = self._known
-        match = known.search(spaced) if known is not None else None
+        return self.find_from(spaced, self.search(spaced))
+
+    def find_from(self, spaced: str, match: re.Match[str] | None) -> list[tuple[int, int, str]]:
+        """`find`, given ``search(spaced)``."""
         if match is None:
             match = _GENERIC.search(spaced)
-            return [] if match is None else [self._cut(match)]
-        found = [self._cut(match)]
+            return [] if match is None else [self.cut(match)]
+        found = [self.cut(match)]
         start = match.start()
         if start and spaced[start - 1] in ASCII_ALNUM:
+            known: re.Pattern[str] = self._known  # type: ignore[assignment]
             shift = start + 1
             while spaced[shift] in ASCII_LETTERS:
-                other = known.match(spaced, shift)  # type: ignore[union-attr]
+                other = known.match(spaced, shift)
                 if other is not None:
-                    found.append(self._cut(other))
+                    found.append(self.cut(other))
                 shift += 1
         return found
 
-    def _cut(self, match: re.Match[str]) -> tuple[int, int, str]:
+    def cut(self, match: re.Match[str]) -> tuple[int, int, str]:
+        """``(start, end, code)`` of a `search` match: a trailing word that a stray space
+        joined is left out, spaces are removed, a glued vehicle-type word is cut off."""
         text = match.group()
         end = match.end()
         if " " in text:
@@ -184,7 +198,7 @@ class CodeFinder:
             if len(tail) > 3 and tail in self._words and any(ch.isdigit() for ch in head):
                 text, end = head, end - len(tail) - 1
         code = text.replace(" ", "")
-        for glued in _GLUED_TAILS:
+        for glued in GLUED_TAILS:
             if code.endswith(glued) and len(code) > len(glued) + 6:
                 code = code[: -len(glued)]
         return match.start(), end, code

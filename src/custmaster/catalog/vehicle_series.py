@@ -84,15 +84,23 @@ import csv
 import functools
 import importlib.resources
 import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from os import PathLike
-from typing import Final
+from typing import Final, TypeVar, cast
 
 import attrs
 
 from custmaster.catalog._index import P_NAME, Index, Word, is_imported
-from custmaster.catalog._text import key_of, normalise, placeholder_reason
+from custmaster.catalog._text import (
+    ASCII_ALNUM,
+    DOTS,
+    GLUED_TAILS,
+    key_of,
+    placeholder_reason,
+)
 from custmaster.errors import InvalidFormat, ValidationError
 from custmaster.validate import vin as _vin
 
@@ -184,6 +192,8 @@ _AMBIGUOUS = {
 _TEXT = frozenset({"manufacturer_name", "series_alias", "brand"})
 _REGION = frozenset({"import", "domestic"})
 _NO_GAPS: frozenset[int] = frozenset()
+_nfkc = unicodedata.normalize
+_T = TypeVar("_T")
 _Source = tuple[str, frozenset[str], frozenset[str]]
 
 
@@ -391,7 +401,6 @@ def _unclassified(
     reason: str,
     *,
     brand: str | None = None,
-    model_code: str | None = None,
     evidence: tuple[str, ...] = (),
     candidates: Iterable[str] = (),
 ) -> VehicleClass:
@@ -399,7 +408,7 @@ def _unclassified(
         manufacturer=None,
         series=None,
         brand=brand,
-        model_code=model_code,
+        model_code=None,
         confidence=0.0,
         method=None,
         evidence=evidence,
@@ -419,6 +428,17 @@ def _wmi_of(vin: object) -> str | None:
     return compact[:3]
 
 
+def _chunks(values: Iterable[_T], size: int = 1 << 14) -> Iterator[list[_T]]:
+    """``values`` as lists of ``size`` (the last one shorter)."""
+    if isinstance(values, list):
+        for start in range(0, len(values), size):
+            yield values[start : start + size]
+        return
+    iterator = iter(values)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
 def _compact(text: str) -> tuple[str, frozenset[int]]:
     """``text`` without spaces and the positions where a space was removed."""
     if " " not in text:
@@ -435,10 +455,11 @@ def _compact(text: str) -> tuple[str, frozenset[int]]:
 class _Reading:
     """The evidence found in one string (one way of cutting out the model code)."""
 
-    __slots__ = ("brands", "marker", "model_code", "series_hits", "sources", "weak")
+    __slots__ = ("brands", "coded", "marker", "series_hits", "sources", "weak")
 
-    def __init__(self) -> None:
-        self.model_code: str | None = None
+    def __init__(self, coded: bool) -> None:
+        #: Whether a model code was cut out of the text.
+        self.coded = coded
         #: Sources, strongest first: (rule, producers allowed, producers preferred).
         self.sources: list[_Source] = []
         self.series_hits: list[tuple[int, Word]] = []
@@ -458,11 +479,45 @@ class _Reading:
         )
 
 
+_new_result = object.__new__
+(
+    _set_manufacturer,
+    _set_series,
+    _set_brand,
+    _set_model_code,
+    _set_confidence,
+    _set_method,
+    _set_evidence,
+    _set_conflicts,
+    _set_reason,
+    _set_candidates,
+) = (getattr(VehicleClass, field.name).__set__ for field in attrs.fields(VehicleClass))
+
+
+def _with_code(found: VehicleClass, code: str) -> VehicleClass:
+    """``attrs.evolve(found, model_code=code)`` at a third of the cost (one call per distinct
+    string): a new frozen instance filled through the slots, as attrs' ``__init__`` does."""
+    result: VehicleClass = _new_result(VehicleClass)
+    _set_manufacturer(result, found.manufacturer)
+    _set_series(result, found.series)
+    _set_brand(result, found.brand)
+    _set_model_code(result, code)
+    _set_confidence(result, found.confidence)
+    _set_method(result, found.method)
+    _set_evidence(result, found.evidence)
+    _set_conflicts(result, found.conflicts)
+    _set_reason(result, found.reason)
+    _set_candidates(result, found.candidates)
+    return result
+
+
 class Classifier:
     """Classify 厂牌型号 strings with one catalogue; results are cached per distinct input.
 
     Building one indexes the catalogue (about 50 ms); reuse it. ``cache_size`` bounds the LRU
-    cache of results keyed by the raw string and WMI (real books repeat strings heavily).
+    cache of results keyed by the raw string and WMI (real books repeat strings heavily), and
+    the LRU cache of decisions keyed by the normalised text without its model code (distinct
+    strings mostly differ in the code: ``本田牌HG7203A`` and ``本田牌HG7240AB`` are decided once).
 
     >>> catalog = VehicleCatalog.load().merged(VehicleCatalog.from_rows([
     ...     {'brand_cn': '江铃', 'manufacturer_cn': '江铃汽车', 'series_cn': '域虎',
@@ -471,12 +526,28 @@ class Classifier:
     '江铃汽车'
     """
 
-    __slots__ = ("_cached", "_catalog", "_index")
+    __slots__ = (
+        "_cached",
+        "_catalog",
+        "_decided",
+        "_finder",
+        "_head",
+        "_index",
+        "_prefix_of",
+        "_search",
+    )
 
     def __init__(self, catalog: VehicleCatalog | None = None, *, cache_size: int = 1 << 17):
         self._catalog = catalog if catalog is not None else VehicleCatalog.load()
-        self._index = Index(self._catalog.entries)
+        index = self._index = Index(self._catalog.entries)
+        self._finder = index.code_finder
+        self._search = index.code_finder.search
+        # The prefix of a code depends on its first few characters only: cache by those.
+        self._head = index.prefix_lengths[0] if index.prefix_lengths else 0
+        self._prefix_of = functools.lru_cache(maxsize=1 << 12)(index.prefix_of)
+        # Keys: the string alone (no VIN), or (string, WMI).
         self._cached = functools.lru_cache(maxsize=cache_size)(self._classify)
+        self._decided = functools.lru_cache(maxsize=cache_size)(self._decide)
 
     @property
     def catalog(self) -> VehicleCatalog:
@@ -490,44 +561,104 @@ class Classifier:
         invalid VIN is ignored.
         """
         if vin is None and type(make_model) is str:
-            return self._cached(make_model, None)
+            return self._cached(make_model)
         wmi = _wmi_of(vin) if vin is not None else None
         if make_model is None:
             make_model = ""
         if not isinstance(make_model, str):
             return _unclassified("not_text")
-        return self._cached(make_model, wmi)
+        return self._cached(make_model) if wmi is None else self._cached(make_model, wmi)
 
     def classify_many(
         self, make_models: Iterable[object], vins: Iterable[object] | None = None
     ) -> list[VehicleClass]:
-        """`classify` each value (with the VIN at the same position when ``vins`` is given)."""
+        """`classify` each value (with the VIN at the same position when ``vins`` is given).
+
+        Works through the values in chunks: each distinct value (or value and VIN) of a chunk
+        is classified once, and equal inputs give the same result object.
+        """
+        out: list[VehicleClass] = []
         if vins is None:
-            return [self.classify(value) for value in make_models]
-        return [self.classify(value, vin) for value, vin in zip(make_models, vins, strict=True)]
+            one: Callable[..., VehicleClass] = self.classify
+            cached = self._cached
+            for chunk in _chunks(make_models):
+                try:  # every value is set below
+                    found = cast("dict[object, VehicleClass]", dict.fromkeys(chunk))
+                except TypeError:  # an unhashable value: no deduplication
+                    out += map(one, chunk)
+                    continue
+                for value in found:
+                    found[value] = cached(value) if type(value) is str else one(value)
+                out += map(found.__getitem__, chunk)
+            return out
+        for pairs in _chunks(zip(make_models, vins, strict=True)):
+            try:
+                by_pair = cast("dict[tuple[object, object], VehicleClass]", dict.fromkeys(pairs))
+            except TypeError:
+                out += (self.classify(value, vin) for value, vin in pairs)
+                continue
+            for value, vin in by_pair:
+                by_pair[value, vin] = self.classify(value, vin)
+            out += map(by_pair.__getitem__, pairs)
+        return out
 
     def cache_clear(self) -> None:
-        """Empty the result cache."""
+        """Empty the result caches."""
         self._cached.cache_clear()
+        self._decided.cache_clear()
 
-    def _classify(self, text: str, wmi: str | None) -> VehicleClass:
-        spaced = normalise(text)
-        blank = placeholder_reason(spaced)
-        if blank is not None:
-            if wmi is None:
-                return _unclassified(blank)
-            spaced = ""
-        codes = self._index.code_finder.find(spaced) if spaced else []
-        reading = self._read(spaced, codes[0] if codes else None, wmi)
+    def _classify(self, text: str, wmi: str | None = None) -> VehicleClass:
+        """Normalise, cut out the model code, and decide on the rest (cached) and its prefix.
+
+        The common case is inline (this runs once per distinct string): `normalise`, then a
+        model code that follows no ASCII letter or digit.
+        """
+        if not text.isascii():
+            text = _nfkc("NFKC", text)
+            if "\u30fb" in text or "\u2027" in text or "\u2022" in text:
+                text = text.translate(DOTS)
+        spaced = " ".join(text.upper().split())
+        match = self._search(spaced)
+        if match is not None:
+            start, end = match.span()
+            if not (start and spaced[start - 1] in ASCII_ALNUM):
+                code = spaced[start:end]
+                if " " in code or code.endswith(GLUED_TAILS):
+                    start, end, code = self._finder.cut(match)
+                prefix = self._prefix_of(code[: self._head])
+                skeleton = f"{spaced[:start]}\x00{spaced[end:]}"
+                return _with_code(self._decided(skeleton, prefix, wmi), code)
+        codes = self._finder.find_from(spaced, match)
+        if not codes:
+            return self._decided(spaced, None, wmi)
+        prefix_of = self._index.prefix_of
+        if len(codes) == 1:
+            start, end, code = codes[0]
+            return _with_code(
+                self._decided(f"{spaced[:start]}\x00{spaced[end:]}", prefix_of(code), wmi), code
+            )
         # A code glued to a Latin series name may start inside it (风骏7EVCC7174: VCC or CC);
         # take the first cut whose prefix the text agrees with.
-        for other in codes[1:]:
-            if reading.agrees:
-                break
-            alternative = self._read(spaced, other, wmi)
-            if alternative.agrees:
-                reading = alternative
-        model_code = reading.model_code
+        cuts = [(f"{spaced[:start]}\x00{spaced[end:]}", prefix_of(c), c) for start, end, c in codes]
+        skeleton, prefix, code = next(
+            (cut for cut in cuts if self._read(cut[0], cut[1], wmi).agrees), cuts[0]
+        )
+        return _with_code(self._decided(skeleton, prefix, wmi), code)
+
+    def _decide(self, spaced: str, prefix: str | None, wmi: str | None) -> VehicleClass:
+        """The classification of a normalised string whose model code, if any, is cut out.
+
+        ``prefix`` is ``None`` when the text has no model code, else the code's catalogue
+        prefix (``""`` when unknown); the result's ``model_code`` is left ``None``.
+        """
+        blank = None
+        if prefix is None:
+            blank = placeholder_reason(spaced)
+            if blank is not None:
+                if wmi is None:
+                    return _unclassified(blank)
+                spaced = ""
+        reading = self._read(spaced, prefix, wmi)
         sources = reading.sources
         series_hits = reading.series_hits
         weak = reading.weak
@@ -554,11 +685,9 @@ class Classifier:
 
         if candidates is None:
             if weak:
-                return _unclassified(
-                    "weak_alias", brand=brand, model_code=model_code, candidates=weak
-                )
-            reason = blank or ("unknown_model_code" if model_code else "no_match")
-            return _unclassified(reason, brand=brand, model_code=model_code)
+                return _unclassified("weak_alias", brand=brand, candidates=weak)
+            reason = blank or ("unknown_model_code" if reading.coded else "no_match")
+            return _unclassified(reason, brand=brand)
         if len(candidates) > 1:
             if not marker and wmi is not None:
                 marker, marker_rule = ("domestic" if wmi[0] == "L" else "import"), "wmi_region"
@@ -577,7 +706,6 @@ class Classifier:
                 return _unclassified(
                     _AMBIGUOUS[used[0]],
                     brand=brand,
-                    model_code=model_code,
                     evidence=tuple(dict.fromkeys(used)),
                     candidates=refined,
                 )
@@ -606,24 +734,22 @@ class Classifier:
             manufacturer,
             series,
             series_brand or self._brand(brands, manufacturer),
-            model_code,
+            None,
             confidence,
             method,
             tuple(dict.fromkeys(used)) if len(used) > 1 else tuple(used),
             tuple(dict.fromkeys(conflicts)) if conflicts else (),
         )
 
-    def _read(self, spaced: str, code: tuple[int, int, str] | None, wmi: str | None) -> _Reading:
-        """Gather the evidence of a normalised string, the model code cut out at ``code``."""
+    def _read(self, spaced: str, prefix: str | None, wmi: str | None) -> _Reading:
+        """Gather the evidence of a normalised string whose model code is cut out (``prefix``
+        as in `_decide`)."""
         index = self._index
-        reading = _Reading()
+        reading = _Reading(prefix is not None)
         sources = reading.sources
-        if code is not None:
-            start, end, reading.model_code = code
-            spaced = f"{spaced[:start]}\x00{spaced[end:]}"
-            by_prefix = index.prefix_manufacturers(reading.model_code)
-            if by_prefix is not None:
-                sources.append(("model_code_prefix", by_prefix, by_prefix))
+        if prefix:
+            by_prefix = index.prefixes[prefix]
+            sources.append(("model_code_prefix", by_prefix, by_prefix))
         if wmi is not None:
             by_wmi = index.wmi.get(wmi)
             if by_wmi is not None:
