@@ -8,10 +8,12 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from custmaster.catalog import _text as vs_text
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import (
     Classifier,
@@ -174,6 +176,151 @@ def test_any_text_gives_a_consistent_result(text: str) -> None:
     assert result.model_code is None or (
         result.model_code.isascii() and result.model_code == result.model_code.upper()
     )
+
+
+# --- robustness on strings of other shapes (properties) ----------------------------------------
+
+_CATALOG = VehicleCatalog.load()
+_NAMES = sorted({n for e in _CATALOG if e.series for n in (e.series, *e.aliases)})
+_WORDS = [
+    *_NAMES,
+    *sorted({e.manufacturer for e in _CATALOG}),
+    *sorted({e.brand for e in _CATALOG if e.brand}),
+    *("牌", "进口", "国产", "轿车", "普通轿车", "手自一体", "2019款", "1.5T"),
+]
+_CODES = sorted({f"{p}{n}AB" for e in _CATALOG for p in e.model_code_prefixes for n in ("240",)})
+_CODES += ["HG7240ABCVT", "BYD7150 ST5HEV4", "SGM6505ABCVTMPV", "JX6466TA", "CC7174"]
+_WIDE = {**_FULL_WIDTH, " ": "\u3000"}
+
+
+@st.composite
+def _made(draw: st.DrawFn) -> str:
+    """厂牌型号-like strings: catalogue words, model codes and random text, with separators."""
+    parts = draw(
+        st.lists(
+            st.one_of(st.sampled_from(_WORDS), st.sampled_from(_CODES), st.text(max_size=4)),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    seps = st.sampled_from(["", "", " ", "/", "-", "（", "）", "·", "牌"])
+    return "".join(part + draw(seps) for part in parts)
+
+
+def _reshaped(draw: st.DrawFn, text: str) -> str:
+    """``text`` with ASCII case and width changed character by character, white space around."""
+    out = []
+    for ch in text:
+        cased = draw(st.sampled_from([ch.lower(), ch.upper()])) if ch.isascii() else ch
+        out.append(draw(st.sampled_from([cased, _WIDE[cased]])) if cased in _WIDE else cased)
+    pad = st.sampled_from(["", " ", "  ", "\t", "\u3000", "\n", "\xa0", "\r\n"])
+    return draw(pad) + "".join(out) + draw(pad)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_width_case_and_white_space_never_change_any_result(data: st.DataObject) -> None:
+    text = data.draw(st.one_of(_made(), st.text(max_size=30)))
+    noisy = _reshaped(data.draw, text)
+    assert classify(noisy) == classify(text)
+    assert classify(text.upper()) == classify(text.lower()) == classify(text)
+
+
+_SMALL_CACHE = Classifier(cache_size=8)
+_VINS = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    st.sampled_from(["LHGCV1658J8036418", "LSVAU2180N2183294", "JTDBT923771234567"]),
+    st.integers(),
+    st.binary(max_size=17),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(_made(), st.text(), st.none(), st.integers()), _VINS)))
+def test_arbitrary_values_never_raise_and_batches_agree(pairs: list[tuple[object, object]]) -> None:
+    classifier = _SMALL_CACHE
+    singles = [classifier.classify(text, vin) for text, vin in pairs]
+    assert classifier.classify_many([t for t, _ in pairs], [v for _, v in pairs]) == singles
+    assert classifier.classify_many(t for t, _ in pairs) == [
+        classifier.classify(t) for t, _ in pairs
+    ]
+    for result in singles:
+        assert (result.manufacturer is None) == (result.reason is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_made(), st.text(max_size=30)))
+def test_the_classifier_reads_normalised_text(text: str) -> None:
+    # The hot path has its own copy of the normalisation: it must agree with `normalise`.
+    assert classify(text) == classify(vs_text.normalise(text))
+
+
+def _decisive(name: str) -> tuple[str, str] | None:
+    result = classify(name)
+    if result.manufacturer is None or result.series is None or len(name) < 2:
+        return None
+    return name, result.manufacturer, result.series
+
+
+_DECISIVE = [found for found in map(_decisive, _NAMES) if found is not None]
+_LEFT = ["", " ", "（", "【", "2019款 ", "2023款", "车型：", "-", "\t", "全新", "新款 "]
+_RIGHT = [
+    "",
+    " ",
+    "）",
+    " 1.5T",
+    " 2.0L 自动 豪华版",
+    "轿车",
+    "手自一体",
+    "2023款",
+    " 2019款",
+    "(2019)",
+    " 舒适型",
+    "，",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(_DECISIVE), st.sampled_from(_LEFT), st.sampled_from(_RIGHT))
+def test_a_series_name_in_noise_is_still_found(
+    named: tuple[str, str, str], left: str, right: str
+) -> None:
+    name, manufacturer, series = named
+    result = classify(left + name + right)
+    assert (result.manufacturer, result.series) == (manufacturer, series)
+
+
+def test_every_decisive_series_name_is_found_in_every_noise() -> None:
+    assert len(_DECISIVE) > 3000
+    wrong = []
+    for name, manufacturer, series in _DECISIVE:
+        for text in (left + name + right for left in _LEFT[::3] for right in _RIGHT[::2]):
+            result = classify(text)
+            if (result.manufacturer, result.series) != (manufacturer, series):
+                wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "series", "code"),
+    [
+        ("Golf 2019款", "一汽-大众", "高尔夫", None),
+        ("一汽-大众CC 2019款", "一汽-大众", "一汽-大众CC", None),
+        ("BJ 212 1.5T", "北京汽车制造厂", "BJ 212", None),
+        ("BJ20 2019款", "北京越野", "北京BJ20", None),
+        ("RAV42023款", "一汽丰田", "RAV4荣放", None),
+        ("旗云 1.5T", "奇瑞汽车", "旗云", None),
+        ("全新凯旋", "东风雪铁龙", "凯旋", None),
+        ("雅阁HG7240AB 2019款", "广汽本田", "雅阁", "HG7240AB"),
+        ("雅阁 2020年款 HG7240AB", "广汽本田", "雅阁", "HG7240AB"),
+    ],
+)
+def test_model_years_displacements_and_marketing_words_are_noise(
+    text: str, manufacturer: str, series: str, code: str | None
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series, result.model_code) == (manufacturer, series, code)
 
 
 # --- the strings the brief names ---------------------------------------------------------------
@@ -579,6 +726,30 @@ def test_classify_many() -> None:
     assert [r.classified for r in results] == [True, False]
     with pytest.raises(ValueError, match="zip"):
         classifier.classify_many(["a", "b"], vins=["x"])
+
+
+def test_classify_many_deduplicates_by_chunk_and_accepts_anything() -> None:
+    classifier = Classifier(cache_size=4)
+    values: list[object] = ["雅阁HG7240AB", "不详", ["unhashable"], None, 7, "雅阁HG7240AB"]
+    results = classifier.classify_many(values * 5000)  # 30,000 values: two chunks
+    assert results == [classifier.classify(v) for v in values] * 5000
+    assert results[0] is results[5] is results[6]
+    assert classifier.classify_many(iter(["本田牌HG7203A"])) == [classify("本田牌HG7203A")]
+    assert classifier.classify_many([]) == []
+
+
+def test_a_result_copied_with_its_code_keeps_every_field() -> None:
+    template = VehicleClass(
+        "广汽本田", "雅阁", "本田", None, 0.75, "model_code_prefix",
+        ("model_code_prefix", "series_alias"), ("wmi",), "ambiguous_brand", ("东风本田",),
+    )  # fmt: skip
+    assert vs._with_code(template, "HG7240AB") == attrs.evolve(template, model_code="HG7240AB")
+
+
+def test_strings_differing_only_in_the_code_differ_only_in_the_code() -> None:
+    a, b = classify("本田牌HG7203A普通轿车"), classify("本田牌HG7240ABCVT普通轿车")
+    assert attrs.evolve(a, model_code=None) == attrs.evolve(b, model_code=None)
+    assert (a.model_code, b.model_code) == ("HG7203A", "HG7240ABCVT")
 
 
 def test_catalog_layer_imports_only_errors_and_validate() -> None:

@@ -34,6 +34,7 @@ __all__ = [
 P_NAME, P_ALIAS, P_DERIVED, P_WEAK = 0, 1, 2, 3
 
 IMPORTED = "(进口)"
+_DIGITS = frozenset("0123456789")
 
 # Latin words that are parts of two-part series names but say nothing on their own.
 _GENERIC_PARTS = frozenset(
@@ -140,6 +141,10 @@ _DESCRIPTORS = (
     "四驱",
     "汽油",
     "柴油",
+    "全新",
+    "新款",
+    "改款",
+    "老款",
 )
 _MARKERS = {"进口": "import", "国产": "domestic"}
 
@@ -444,6 +449,9 @@ class Index:
         if found.right and end < len(text) and end not in gaps:
             after = text[end]
             if after in ASCII_ALNUM and (found.right == 1 or after in ASCII_LETTERS):
+                return False
+            # The integer part of a number is no word's final digit (旗云 1.5T is not 旗云1).
+            if after == "." and found.key[-1] in _DIGITS and text[end + 1 : end + 2] in _DIGITS:
                 return False
         return not found.single or self._stands_apart(text, i, gaps, last_end)
 

@@ -15,6 +15,7 @@ __all__ = [
     "DOTS",
     "GLUED_TAILS",
     "CodeFinder",
+    "drop_model_years",
     "is_cjk",
     "key_of",
     "normalise",
@@ -105,22 +106,41 @@ def placeholder_reason(spaced: str) -> str | None:
     return None
 
 
+_MODEL_YEAR = re.compile(r"(?:19|20)[0-9]{2} ?(?:年款|款|年)")
+
+
+def drop_model_years(spaced: str) -> str:
+    """``spaced`` with each model year (``2019款``, ``2020 年款``) replaced by a space, so that
+    it separates the words around it (``300C2023款``).
+
+    >>> drop_model_years('300C2023款 豪华版'), drop_model_years('嘉年华')
+    ('300C  豪华版', '嘉年华')
+    """
+    if "款" in spaced or "年" in spaced:
+        return _MODEL_YEAR.sub(" ", spaced)
+    return spaced
+
+
 def is_cjk(char: str) -> bool:
     """Whether ``char`` is a CJK unified ideograph (the basic block and extension A)."""
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
 # Digits of a GB 9417 model code: class digit, main parameter (2 digits), sequence (1-2 digits),
-# with at most one stray space inside (``HG71 35DM``, ``BH6 479G``).
+# with at most one stray space inside (``HG71 35DM``, ``BH6 479G``). They end the number: no
+# digit, no decimal part (``BJ 212 1.5T``) and no model year (``Golf 2019款``, ``CC 2019年``)
+# follows.
+_END = r"(?![0-9]|\.[0-9]| ?[款年])"
 _DIGITS = (
-    r"(?:[0-9]{4,6}(?![0-9])|[0-9] [0-9]{3,5}(?![0-9])|[0-9]{2} [0-9]{2,4}(?![0-9])"
-    r"|[0-9]{3} [0-9]{1,3}(?![0-9]))"
+    rf"(?:[0-9]{{4,6}}{_END}|[0-9] [0-9]{{3,5}}{_END}|[0-9]{{2}} [0-9]{{2,4}}{_END}"
+    rf"|[0-9]{{3}} [0-9]{{1,3}}{_END})"
 )
 # The maker's suffix (``AB``, ``ST6HEV9``, ``TA-M5``), which a stray space may split off or cut
-# in two (``BYD7150 ST5HEV4``, ``HG7203B BV``); a piece after a space must end the token.
-_SUFFIX = r"(?: ?[A-Z][A-Z0-9]*(?: [A-Z0-9]+(?![A-Z0-9.]))?(?:-[A-Z0-9]+)*)?"
+# in two (``BYD7150 ST5HEV4``, ``HG7203B BV``); a piece after a space must end the token and
+# not be a model year (``HG7240AB 2019款``).
+_SUFFIX = r"(?: ?[A-Z][A-Z0-9]*(?: [A-Z0-9]+(?![A-Z0-9.款年]))?(?:-[A-Z0-9]+)*)?"
 _GENERIC = re.compile(
-    r"(?<![A-Z0-9])[A-Z]{2,4}[0-9]{4,6}(?![0-9])(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)?"
+    rf"(?<![A-Z0-9])[A-Z]{{2,4}}[0-9]{{4,6}}{_END}(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)?"
 )
 #: Vehicle-type words glued to the end of a code by some systems (``SGM6505ABCVTMPV``).
 GLUED_TAILS = ("MPV", "SUV")

@@ -19,13 +19,15 @@ How a string is read (the lookup structures are built once per catalogue):
 2. The model code: a catalogue enterprise code followed by 4-6 digits and the maker's suffix, a
    stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``); it may be glued to a series name
    (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7`` before
-   ``CA7``). Other codes (2-4 letters, 4-6 digits) are reported but name no producer.
+   ``CA7``). Other codes (2-4 letters, 4-6 digits) are reported but name no producer. A model
+   year or a decimal number is not part of a code (``Golf 2019款``, ``BJ 212 1.5T``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after their brand, ``丰田RAV4``), producer names (``广汽本田``, ``一汽大众``, former names such
    as ``广州本田``), brand words (``本田``, ``大众汽车``, ``吉利``, ``传祺``, ``BMW``), the markers
-   进口 and 国产, and descriptors (``普通轿车``, ``手自一体``), which are skipped. Latin words only
-   count on token boundaries, so ``DS`` or ``CC`` never match inside ``DSXX`` or a model code;
-   a word followed by 牌 is a brand, not a series (``捷达牌``).
+   进口 and 国产, and descriptors (``普通轿车``, ``手自一体``, ``全新``), which are skipped. Latin
+   words only count on token boundaries, so ``DS`` or ``CC`` never match inside ``DSXX`` or a
+   model code, and a model year separates words (``RAV42023款``); a word followed by 牌 is a
+   brand, not a series (``捷达牌``), and a number's integer part ends no word (``旗云 1.5T``).
 4. Each source names a set of producers; they are intersected in the order model code, WMI,
    producer name, series, brand. A source that contradicts the others is skipped and listed in
    ``conflicts`` (and lowers the confidence). Short aliases (three ASCII characters or fewer,
@@ -98,6 +100,7 @@ from custmaster.catalog._text import (
     ASCII_ALNUM,
     DOTS,
     GLUED_TAILS,
+    drop_model_years,
     key_of,
     placeholder_reason,
 )
@@ -756,7 +759,7 @@ class Classifier:
                 sources.append(("wmi", by_wmi, by_wmi))
         by_series: list[_Source] = []
         by_brand: list[_Source] = []
-        compact, gaps = _compact(spaced)
+        compact, gaps = _compact(drop_model_years(spaced))
         for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
             if word.manufacturers:
