@@ -165,7 +165,7 @@ class CodeFinder:
     [(0, 6, 'HG7240')]
     """
 
-    __slots__ = ("_known", "_words", "search")
+    __slots__ = ("_known", "_words", "search", "split")
 
     def __init__(self, prefixes: Iterable[str], words: Container[str] = ()) -> None:
         letters = {re.match(r"[A-Z]*", p).group() for p in prefixes}  # type: ignore[union-attr]
@@ -181,6 +181,9 @@ class CodeFinder:
         #: (or ``None``) to give `find_from`; a caller may `cut` the match itself when it follows
         #: no ASCII letter or digit (the only case where `find` gives several codes).
         self.search = (self._known or _NOTHING).search
+        #: ``split(spaced, 1)``: ``[before, text of the match, after]`` for the same match as
+        #: `search`, or ``[spaced]`` (one call instead of a match and three slices).
+        self.split = re.compile(f"({(self._known or _NOTHING).pattern})").split
         #: Words a stray space must not join to the code (``HG7240 ACCORD``); words of three
         #: characters or fewer may be suffixes (``E6``, ``AC5``) and are joined.
         self._words = words
@@ -209,16 +212,28 @@ class CodeFinder:
         return found
 
     def cut(self, match: re.Match[str]) -> tuple[int, int, str]:
-        """``(start, end, code)`` of a `search` match: a trailing word that a stray space
-        joined is left out, spaces are removed, a glued vehicle-type word is cut off."""
-        text = match.group()
-        end = match.end()
+        """``(start, end, code)`` of a `search` match (see `trim`)."""
+        code, kept = self.trim(match.group())
+        start = match.start()
+        return start, start + kept, code
+
+    def trim(self, text: str) -> tuple[str, int]:
+        """The code in the text of a match, and how much of the text it covers: a trailing word
+        that a stray space joined is left out, spaces are removed, a glued vehicle-type word is
+        cut off (and covered).
+
+        >>> CodeFinder(['HG7'], words={'ACCORD'}).trim('HG7240 ACCORD')
+        ('HG7240', 6)
+        >>> CodeFinder(['SGM6']).trim('SGM6505ABCVTMPV')
+        ('SGM6505ABCVT', 15)
+        """
         if " " in text:
             head, _, tail = text.rpartition(" ")
             if len(tail) > 3 and tail in self._words and any(ch.isdigit() for ch in head):
-                text, end = head, end - len(tail) - 1
+                text = head
+        kept = len(text)
         code = text.replace(" ", "")
         for glued in GLUED_TAILS:
             if code.endswith(glued) and len(code) > len(glued) + 6:
                 code = code[: -len(glued)]
-        return match.start(), end, code
+        return code, kept

@@ -538,6 +538,7 @@ class Classifier:
         "_index",
         "_prefix_of",
         "_search",
+        "_split",
     )
 
     def __init__(self, catalog: VehicleCatalog | None = None, *, cache_size: int = 1 << 17):
@@ -545,6 +546,7 @@ class Classifier:
         index = self._index = Index(self._catalog.entries)
         self._finder = index.code_finder
         self._search = index.code_finder.search
+        self._split = index.code_finder.split
         # The prefix of a code depends on its first few characters only: cache by those.
         self._head = index.prefix_lengths[0] if index.prefix_lengths else 0
         self._prefix_of = functools.lru_cache(maxsize=1 << 12)(index.prefix_of)
@@ -621,16 +623,18 @@ class Classifier:
             if "\u30fb" in text or "\u2027" in text or "\u2022" in text:
                 text = text.translate(DOTS)
         spaced = " ".join(text.upper().split())
-        match = self._search(spaced)
-        if match is not None:
-            start, end = match.span()
-            if not (start and spaced[start - 1] in ASCII_ALNUM):
-                code = spaced[start:end]
+        parts = self._split(spaced, 1)
+        match = None
+        if len(parts) == 3:
+            before, code, after = parts
+            if not (before and before[-1] in ASCII_ALNUM):
                 if " " in code or code.endswith(GLUED_TAILS):
-                    start, end, code = self._finder.cut(match)
+                    matched = code
+                    code, kept = self._finder.trim(matched)
+                    after = matched[kept:] + after
                 prefix = self._prefix_of(code[: self._head])
-                skeleton = f"{spaced[:start]}\x00{spaced[end:]}"
-                return _with_code(self._decided(skeleton, prefix, wmi), code)
+                return _with_code(self._decided(f"{before}\x00{after}", prefix, wmi), code)
+            match = self._search(spaced)
         codes = self._finder.find_from(spaced, match)
         if not codes:
             return self._decided(spaced, None, wmi)
