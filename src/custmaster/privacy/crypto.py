@@ -58,6 +58,7 @@ import hmac
 import os
 import re
 import secrets
+import sys
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -105,6 +106,7 @@ _VERSION = "v1"
 _KEY_BYTES = 32
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
+_AEAD = "cryptography.hazmat.primitives.ciphers.aead"
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _CIPHERTEXT = re.compile(r"v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})")
 
@@ -123,6 +125,9 @@ def _error(code: str, message: str, message_zh: str) -> CryptoError:
 
 def _aesgcm(key: bytes) -> AESGCM:
     """The cipher of a key (checking that the cryptography package is there)."""
+    loaded = sys.modules.get(_AEAD)
+    if loaded is not None:  # imported before: no import statement on the hot path
+        return _cipher(loaded.AESGCM, key)
     try:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     except ImportError:

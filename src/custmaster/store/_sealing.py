@@ -63,7 +63,7 @@ def _error(code: str, message: str, message_zh: str) -> CryptoError:
 class Sealer:
     """Seals and opens the identity numbers a SQL store writes, with one keyring."""
 
-    __slots__ = ("_blind", "keyring")
+    __slots__ = ("_blind", "_sealed", "keyring")
 
     def __init__(self, keyring: Keyring) -> None:
         if not isinstance(keyring, Keyring):
@@ -77,6 +77,10 @@ class Sealer:
             )
         self.keyring = keyring
         self._blind: dict[tuple[str, str], str] = {}
+        #: Recent ciphertexts by (field, value): a customer's ID is written again with every
+        #: change of its view, and reusing its ciphertext (nonce included) reveals only that
+        #: the values are equal, which the blind index reveals anyway.
+        self._sealed: dict[tuple[str, str], str] = {}
 
     # ------------------------------------------------------------------ meta
 
@@ -114,15 +118,24 @@ class Sealer:
             found = memo[(kind, key)] = self.keyring.blind_index(key, f"index.{kind}")
         return found
 
+    def _encrypt(self, value: str, field: str) -> str:
+        memo = self._sealed
+        found = memo.get((field, value))
+        if found is None:
+            if len(memo) >= _MEMO:
+                memo.clear()
+            found = memo[(field, value)] = self.keyring.encrypt(value, field)
+        return found
+
     def seal_key(self, kind: str, key: str) -> str:
-        return self.keyring.encrypt(key, f"index.{kind}")
+        return self._encrypt(key, f"index.{kind}")
 
     def open_key(self, kind: str, sealed: str) -> str:
         return self.keyring.decrypt(sealed, f"index.{kind}")
 
     def seal_fields(self, data: MutableMapping[str, Any]) -> None:
         """Encrypt, in place, the identity numbers of record or view data."""
-        encrypt = self.keyring.encrypt
+        encrypt = self._encrypt
         value = data.get(_RESIDENT_ID)
         if type(value) is str and not is_ciphertext(value):
             data[_RESIDENT_ID] = encrypt(value, _RESIDENT_ID)
