@@ -459,7 +459,8 @@ def encryption_overhead(n: int, postgres: str | None, write_docs: bool, repeats:
     keys = {ENV_KEY: f"k1:{generate_key()}", ENV_INDEX_KEY: generate_key()}
     schemas = _Schemas(postgres) if postgres else None
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    print(f"{n:,} records; {machine()}", flush=True)
+    load = os.getloadavg()[0]
+    print(f"{n:,} records; {machine()}; load {load:.1f}", flush=True)
     try:
         for run in range(repeats):
             for encrypted in (False, True):
@@ -498,7 +499,8 @@ def encryption_overhead(n: int, postgres: str | None, write_docs: bool, repeats:
         f"{repeats} alternating runs each. With encryption every resident ID is encrypted "
         "(AES-GCM) in its record and its customer's view, and indexed by an HMAC. CPU "
         "figures count the importer's process only (the PostgreSQL server's work is not "
-        "in them); the machine is shared, so wall-clock figures are noisy.",
+        f"in them); the machine is shared (load average {load:.1f} at the start), so "
+        "wall-clock figures are noisy and the CPU ones less so.",
         "",
         "| store | records/s off | records/s on | records per CPU s off | records per CPU s on "
         "| CPU overhead |",
