@@ -505,6 +505,13 @@ def test_an_exported_state_restores_and_continues_incrementally() -> None:
     state.add(more)
     restored.add(more)
     assert restored.snapshot() == state.snapshot()
+    # the default name rule ranks observations alone: its states restore, and keep ranking
+    assert data["rebuild"] is False
+    guess = rec("B1", "2026-06-01", "callback", name="张先生", policy_no="PDAA1")
+    state.add(guess)
+    restored.add(guess)
+    assert restored.snapshot() == state.snapshot()
+    assert restored.value("name") == "张伟"
     assert GoldenState.restore(data, {}) is None  # a record is missing
     other = MergePolicy(channels=("telesales", "core_system"))
     assert GoldenState.restore(data, by_key, other) is None

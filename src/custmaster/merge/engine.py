@@ -531,9 +531,10 @@ class GoldenState:
             once = _SEEN_ONCE[code] = ((code, 1),)
         # a state's first record: every field it carries wins
         fresh = self.size == 1
-        for (name, route, rule), value in _routed(record, self.policy):
+        for routing, value in _routed(record, self.policy):
             if value is None:
                 continue
+            name, route, rule = routing
             # how the field is merged: a contact point, and/or a person or policy field
             kind = route[0]
             if kind is not None:
