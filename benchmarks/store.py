@@ -535,11 +535,11 @@ def _markdown(report: dict[str, Any]) -> str:
         "storage issue in brackets. "
         + (
             "The SQLite runs, the PostgreSQL runs and the concurrent PostgreSQL runs ran at the "
-            "same time (`--parallel`), so each had a share of the 2 cores: "
+            "same time (`--parallel`), so each had a share of the 2 cores. "
             if report["parallel"]
             else ""
         )
-        + f"load average {report['load']:.1f} when it started (other jobs share the machine; "
+        + f"Load average {report['load']:.1f} when it started (other jobs share the machine; "
         "the CPU-second rates are the steadier figure).",
         "",
         "| ingest | records/s | records per CPU second of the importer | peak RSS "
