@@ -12,6 +12,7 @@ from _workflow_helpers import ID_LI, ID_ZHANG, VIN_1, read_csv, write_csv
 from custmaster.cli import cli
 from custmaster.privacy.masking import scan_for_personal_data
 from custmaster.service import Service
+from custmaster.store import open_store
 
 NAMES = ["张伟", "李娜", "王芳"]
 
@@ -148,6 +149,32 @@ def test_show_usage_and_not_found(loaded: str) -> None:
     assert result.exit_code == 66
     result = CliRunner().invoke(cli, ["show", "--phone", "13000000000", "--store", loaded])
     assert result.exit_code == 66
+
+
+def test_show_reveal_needs_the_permission_and_is_audited(loaded: str) -> None:
+    program = CliRunner().invoke(
+        cli, ["show", "--policy", "PDAA2026001", "--reveal", "--store", loaded]
+    )
+    assert program.exit_code == 77
+    operator = CliRunner().invoke(
+        cli,
+        ["show", "--policy", "PDAA2026001", "--reveal", "--user", "wang", "--role", "operator",
+         "--store", loaded],
+    )  # fmt: skip
+    assert operator.exit_code == 77
+    assert ID_ZHANG not in operator.output
+    shown = run("show", "--policy", "PDAA2026001", "--reveal", "--user", "li.na", "--role",
+                "administrator", "--store", loaded)  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert ID_ZHANG in shown.output
+    assert "张伟" in shown.output
+    assert "138****8000" not in shown.output
+    with open_store(loaded) as store:
+        (entry,) = store.audit(operation="reveal")
+    assert entry.user == "li.na"
+    assert "resident_id" in entry.fields
+    assert entry.customer_id is not None
+    assert ID_ZHANG not in str(entry.to_dict())
 
 
 def test_callbacks_flag_and_expiring_leaves_the_number_out(loaded: str, tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ def test_program_context_may_do_everything_but_reveal() -> None:
         (lambda s: s.ingest([_record("R2")]), "entry"),
         (lambda s: s.decide("P00000001", merge=False), "review"),
         (lambda s: s.authorize_export("x", rows=1), "export"),
+        (lambda s: s.authorize_reveal("C00000001", fields=["name"]), "query"),
     ],
 )
 def test_each_operation_checks_its_permission(call, permission: str) -> None:  # type: ignore[no-untyped-def]
@@ -199,6 +200,24 @@ def test_the_program_context_may_erase_but_not_export_a_subject() -> None:
     assert caught.value.code == "service.user"
     assert program.erase("C00000001", reason="PIPL-REQ-5", by="dpo.zhou").by == "dpo.zhou"
     assert store.audit()[0].user == PROGRAM
+
+
+def test_a_reveal_needs_the_permission_and_leaves_an_entry_in_the_store() -> None:
+    store = MemoryStore()
+    store.ingest(_record())
+    reader = Service(store, User("wang", roles=[Role("reader", {"query"})]))
+    with pytest.raises(PermissionDenied, match=r"permission\.reveal"):
+        reader.authorize_reveal("C00000001", fields=["name", "mobile"])
+    assert store.audit(operation="reveal") == []
+    admin = Service(store, User("li.na", roles=["administrator"]))
+    admin.authorize_reveal("C00000001", fields=["name", "mobile"], purpose="call-back")
+    (entry,) = store.audit(operation="reveal")
+    assert (entry.user, entry.customer_id, entry.fields) == (
+        "li.na",
+        "C00000001",
+        ("mobile", "name"),
+    )
+    assert entry.detail["purpose"] == "call-back"
 
 
 # -- the audit log in the store ------------------------------------------------------------------

@@ -378,6 +378,21 @@ class Service:
             detail={"purpose": purpose[:200], "rows": rows},
         )
 
+    def authorize_reveal(
+        self, customer_id: str, *, fields: Iterable[str], purpose: str = "display"
+    ) -> None:
+        """Check and audit showing ``fields`` of a customer in full, on a screen or in a
+        report (``query`` and ``reveal``, a named user). ``purpose`` is a short, non-personal
+        description (``"custmaster show"``)."""
+        self.require(Permission.QUERY)
+        self.require(Permission.REVEAL)
+        self.record(
+            "reveal",
+            customer_id=customer_id,
+            fields=fields,
+            detail={"purpose": purpose[:200]},
+        )
+
     # -- the store contract ------------------------------------------------------------------
 
     def transaction(self) -> Any:

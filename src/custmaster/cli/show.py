@@ -39,10 +39,22 @@ _FIELDS = (
 )
 
 
-def _shown(field: str, value: Any) -> str:
+#: The personal fields `render_customer` shows, named in the audit entry of a reveal.
+REVEALED_FIELDS = (
+    "name", "resident_id", "uscc", "birth_date", "address", "mobile", "home_phone",
+    "office_phone", "fax", "email", "plate",
+)  # fmt: skip
+
+
+def _shown(field: str, value: Any, reveal: bool = False) -> str:
     if value is None:
         return "-"
-    return mask(field, getattr(value, "value", value))
+    plain = getattr(value, "value", value)
+    return str(plain) if reveal else mask(field, plain)
+
+
+def _contact(value: str, reveal: bool) -> str:
+    return value if reveal else mask_contact(value)
 
 
 def _day(value: Any) -> str:
@@ -66,10 +78,13 @@ def render_customer(
     history: bool = True,
     policy_limit: int = 6,
     sources: bool = True,
+    reveal: bool = False,
 ) -> None:
     """Print a customer: fields with their source, contact points, policies (the newest
     ``policy_limit``), the older values of each field, and contact events; all masked.
-    ``sources=False`` leaves out which record each value came from (for a past view)."""
+    ``sources=False`` leaves out which record each value came from (for a past view);
+    ``reveal=True`` prints full values (the caller has checked and audited it:
+    `custmaster.service.Service.authorize_reveal`)."""
     profile = classify_customer(service, customer.id)
     key = ", key customer 重点客户" if profile.key_customer else ""
     say(
@@ -94,7 +109,7 @@ def render_customer(
             source = "  ← from the resident ID"
         others = _older_values(customer, field, value)
         more = f"  (+{len(others)} older value{'s' if len(others) != 1 else ''})" if others else ""
-        say(out, f"  {label:<{width}}  {_shown(field, value)}{source}{more}")
+        say(out, f"  {label:<{width}}  {_shown(field, value, reveal)}{source}{more}")
 
     contacts = Table(title="Contacts 联系方式", title_justify="left")
     for header in ("kind", "value", "status", "channels", "first seen", "last seen"):
@@ -103,7 +118,7 @@ def render_customer(
         status = point.status.value + (" ✗" if point.status.value == "wrong" else "")
         contacts.add_row(
             point.kind.value,
-            mask_contact(point.value),
+            _contact(point.value, reveal),
             status,
             ", ".join(f"{c}×{n}" for c, n in point.channels.items()),
             _day(point.first_seen),
@@ -127,7 +142,7 @@ def render_customer(
         if vehicle is not None:
             found = classify(vehicle.make_model, vehicle.vin) if vehicle.make_model else None
             kind = " ".join(x for x in (found.manufacturer, found.series) if x) if found else ""
-            plate = mask("plate", vehicle.plate) if vehicle.plate else ""
+            plate = _shown("plate", vehicle.plate, reveal) if vehicle.plate else ""
             text = " ".join(x for x in (plate, kind or vehicle.make_model or "") if x)
         policies.add_row(
             policy.policy_no,
@@ -152,7 +167,7 @@ def render_customer(
                 table.add_column(header, no_wrap=header == "source ref")
             for field, entry in rows:
                 p = entry.provenance
-                value = _shown(field, entry.value)
+                value = _shown(field, entry.value, reveal)
                 table.add_row(field, value, p.channel.code, p.source_ref, _day(p.observed_at))
             out.print(table)
     events = service.events(customer.id)
@@ -164,9 +179,9 @@ def render_customer(
             table.add_row(
                 event.at.astimezone(_CHINA).strftime("%Y-%m-%d %H:%M"),
                 event.channel.code,
-                mask_contact(event.contact_value),
+                _contact(event.contact_value, reveal),
                 event.outcome.value,
-                mask("name", event.operator) if event.operator else "-",
+                _shown("name", event.operator, reveal) if event.operator else "-",
             )
         out.print(table)
 
@@ -183,6 +198,12 @@ def render_customer(
     "--explain", "explain_field", metavar="FIELD", help="Explain why FIELD holds its value."
 )
 @click.option("--no-history", is_flag=True, help="Leave out the older values.")
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show full names and numbers. Needs --user with the reveal permission (administrator, "
+    "or a role that grants it); each reveal is audited.",
+)
 def show(
     *,
     customer_id: str | None,
@@ -196,6 +217,7 @@ def show(
     as_of: str | None,
     explain_field: str | None,
     no_history: bool,
+    reveal: bool,
 ) -> None:
     """Show a customer's merged record with its history, masked.
 
@@ -204,7 +226,11 @@ def show(
     contact points with their status (a number flagged wrong is marked ✗), the policies with
     their vehicle and series, the older values of each field and the contact events.
 
-    Exits 0 on success, 64 without a customer to show, 66 when none matches.
+    Values are masked; --reveal shows them in full to a user holding the reveal permission,
+    and leaves an audit entry naming the user, the customer and the fields.
+
+    Exits 0 on success, 64 without a customer to show, 66 when none matches, 77 when the
+    user lacks the permission.
 
     Example:
 
@@ -240,6 +266,15 @@ def show(
             if explain_field:
                 say(out, str(service.explain(cid, explain_field)))
                 continue
+            if reveal:
+                service.authorize_reveal(cid, fields=REVEALED_FIELDS, purpose="custmaster show")
             if as_of:
                 say(out, f"As of 截至 {as_of}:")
-            render_customer(service, customer, out, history=not no_history, sources=as_of is None)
+            render_customer(
+                service,
+                customer,
+                out,
+                history=not no_history,
+                sources=as_of is None,
+                reveal=reveal,
+            )
