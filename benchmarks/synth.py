@@ -205,8 +205,10 @@ def main() -> None:
             "lost on records that carry no key: telesales calls naming neither a policy nor a "
             "plate (a name and a phone number never merge; they raise candidate pairs), rows of "
             "a policy whose insured changed (two insureds on one policy: ambiguous, so a new "
-            "customer), and policies entered with a mistyped ID. The current name is wrong where "
-            "the newest record is a call-back or telesales row with 张先生 or a mistyped name; "
+            "customer), and policies entered with a mistyped ID. The current name is wrong on "
+            "main customers that never saw the real name (only 张先生 or a typo from a call-back "
+            "or telesales row) and where a newer ID-bearing record carries a mistyped name "
+            "(the default `trusted_name` rule ranks real names from ID-bearing records first); "
             "wrong numbers are flagged only where a call-back dialled them.",
         ]
         _report.write_section("synth", "\n".join(parts))
