@@ -67,7 +67,8 @@ DOTS = str.maketrans({"\u30fb": "\u00b7", "\u2027": "\u00b7", "\u2022": "\u00b7"
 def normalise(text: str) -> str:
     """NFKC (full-width to ASCII), upper case, one space for every run of white space.
 
-    `custmaster.catalog.vehicle_series.Classifier` has a copy of this inline (its hot path).
+    `custmaster.catalog.vehicle_series.Classifier` has a copy of this inline (its hot path),
+    which translates the dots later, in the text around the model code.
 
     >>> normalise('  雅阁ＨＧ７２４０\\tab  ')
     '雅阁HG7240 AB'

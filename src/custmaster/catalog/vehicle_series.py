@@ -519,8 +519,9 @@ class Classifier:
 
     Building one indexes the catalogue (about 50 ms); reuse it. ``cache_size`` bounds the LRU
     cache of results keyed by the raw string and WMI (real books repeat strings heavily), and
-    the LRU cache of decisions keyed by the normalised text without its model code (distinct
-    strings mostly differ in the code: ``本田牌HG7203A`` and ``本田牌HG7240AB`` are decided once).
+    the caches of decisions keyed by the normalised text around its model code and the code's
+    prefix (distinct strings mostly differ in the code: ``本田牌HG7203A`` and ``本田牌HG7240AB``
+    are decided once).
 
     >>> catalog = VehicleCatalog.load().merged(VehicleCatalog.from_rows([
     ...     {'brand_cn': '江铃', 'manufacturer_cn': '江铃汽车', 'series_cn': '域虎',
@@ -530,13 +531,15 @@ class Classifier:
     """
 
     __slots__ = (
+        "_cache_size",
         "_cached",
         "_catalog",
         "_decided",
+        "_decisions",
         "_finder",
         "_head",
         "_index",
-        "_prefix_of",
+        "_prefixes",
         "_search",
         "_split",
     )
@@ -549,7 +552,9 @@ class Classifier:
         self._split = index.code_finder.split
         # The prefix of a code depends on its first few characters only: cache by those.
         self._head = index.prefix_lengths[0] if index.prefix_lengths else 0
-        self._prefix_of = functools.lru_cache(maxsize=1 << 12)(index.prefix_of)
+        self._prefixes: dict[str, str] = {}
+        self._decisions: dict[str, VehicleClass] = {}
+        self._cache_size = cache_size
         # Keys: the string alone (no VIN), or (string, WMI).
         self._cached = functools.lru_cache(maxsize=cache_size)(self._classify)
         self._decided = functools.lru_cache(maxsize=cache_size)(self._decide)
@@ -611,17 +616,37 @@ class Classifier:
         """Empty the result caches."""
         self._cached.cache_clear()
         self._decided.cache_clear()
+        self._decisions.clear()
+        self._prefixes.clear()
+
+    def _prefix_of(self, head: str) -> str:
+        """`Index.prefix_of` the first characters of a code, remembered (at most 4,096)."""
+        prefixes = self._prefixes
+        if len(prefixes) >= 1 << 12:
+            prefixes.clear()
+        prefix = prefixes[head] = self._index.prefix_of(head)
+        return prefix
+
+    def _decision(self, prefix: str, before: str, after: str) -> VehicleClass:
+        """`_decide` the text around a model code (no VIN), remembered by
+        ``f"{prefix}\\x00{before}\\x00{after}"`` (a prefix holds no NUL) up to ``cache_size``."""
+        decisions = self._decisions
+        if len(decisions) >= self._cache_size:
+            decisions.clear()
+        found = decisions[f"{prefix}\x00{before}\x00{after}"] = self._decide(
+            f"{before}\x00{after}", prefix, None
+        )
+        return found
 
     def _classify(self, text: str, wmi: str | None = None) -> VehicleClass:
         """Normalise, cut out the model code, and decide on the rest (cached) and its prefix.
 
-        The common case is inline (this runs once per distinct string): `normalise`, then a
-        model code that follows no ASCII letter or digit.
+        The common case is inline (this runs once per distinct string): `normalise` (its
+        VIN-style dots are left to `_read`: no model code holds one), then a model code that
+        follows no ASCII letter or digit, then the decision cached for a string without VIN.
         """
         if not text.isascii():
             text = _nfkc("NFKC", text)
-            if "\u30fb" in text or "\u2027" in text or "\u2022" in text:
-                text = text.translate(DOTS)
         spaced = " ".join(text.upper().split())
         parts = self._split(spaced, 1)
         match = None
@@ -632,8 +657,17 @@ class Classifier:
                     matched = code
                     code, kept = self._finder.trim(matched)
                     after = matched[kept:] + after
-                prefix = self._prefix_of(code[: self._head])
-                return _with_code(self._decided(f"{before}\x00{after}", prefix, wmi), code)
+                head = code[: self._head]
+                prefix = self._prefixes.get(head)
+                if prefix is None:
+                    prefix = self._prefix_of(head)
+                if wmi is None:
+                    found = self._decisions.get(f"{prefix}\x00{before}\x00{after}")
+                    if found is None:
+                        found = self._decision(prefix, before, after)
+                else:
+                    found = self._decided(f"{before}\x00{after}", prefix, wmi)
+                return _with_code(found, code)
             match = self._search(spaced)
         codes = self._finder.find_from(spaced, match)
         if not codes:
@@ -763,6 +797,10 @@ class Classifier:
                 sources.append(("wmi", by_wmi, by_wmi))
         by_series: list[_Source] = []
         by_brand: list[_Source] = []
+        if not spaced.isascii():
+            # VIN-style dots: after the model code is cut out (no code has one), so that the
+            # hot path need not look for them.
+            spaced = spaced.translate(DOTS)
         compact, gaps = _compact(drop_model_years(spaced))
         for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
