@@ -166,11 +166,13 @@ class CodeFinder:
     [(0, 6, 'HG7240')]
     """
 
-    __slots__ = ("_known", "_words", "search", "split")
+    __slots__ = ("_known", "_words", "letters", "search", "split")
 
     def __init__(self, prefixes: Iterable[str], words: Container[str] = ()) -> None:
         letters = {re.match(r"[A-Z]*", p).group() for p in prefixes}  # type: ignore[union-attr]
         letters.discard("")
+        #: The enterprise codes (letters of the catalogue prefixes).
+        self.letters = frozenset(letters)
         if letters:
             alternatives = "|".join(sorted(map(re.escape, letters), key=lambda s: (-len(s), s)))
             self._known: re.Pattern[str] | None = re.compile(
@@ -188,6 +190,17 @@ class CodeFinder:
         #: Words a stray space must not join to the code (``HG7240 ACCORD``); words of three
         #: characters or fewer may be suffixes (``E6``, ``AC5``) and are joined.
         self._words = words
+
+    def alone(self, code: str) -> bool:
+        """Whether no later code can start inside the letters of ``code`` (`find` gives only
+        ``code`` even when it is glued to a word): no end of its letters is an enterprise code.
+
+        >>> finder = CodeFinder(['VCC7', 'CC7', 'HG7'])
+        >>> finder.alone('HG7240'), finder.alone('VCC7174')
+        (True, False)
+        """
+        letters = code[: len(code) - len(code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+        return not any(letters[i:] in self.letters for i in range(1, len(letters)))
 
     def find(self, spaced: str) -> list[tuple[int, int, str]]:
         """``(start, end, code)`` of the first model code in ``spaced`` (empty list if none),

@@ -538,8 +538,8 @@ class Classifier:
         "_decisions",
         "_finder",
         "_head",
+        "_heads",
         "_index",
-        "_prefixes",
         "_search",
         "_split",
     )
@@ -552,7 +552,7 @@ class Classifier:
         self._split = index.code_finder.split
         # The prefix of a code depends on its first few characters only: cache by those.
         self._head = index.prefix_lengths[0] if index.prefix_lengths else 0
-        self._prefixes: dict[str, str] = {}
+        self._heads: dict[str, tuple[str, bool]] = {}
         self._decisions: dict[str, VehicleClass] = {}
         self._cache_size = cache_size
         # Keys: the string alone (no VIN), or (string, WMI).
@@ -617,15 +617,16 @@ class Classifier:
         self._cached.cache_clear()
         self._decided.cache_clear()
         self._decisions.clear()
-        self._prefixes.clear()
+        self._heads.clear()
 
-    def _prefix_of(self, head: str) -> str:
-        """`Index.prefix_of` the first characters of a code, remembered (at most 4,096)."""
-        prefixes = self._prefixes
-        if len(prefixes) >= 1 << 12:
-            prefixes.clear()
-        prefix = prefixes[head] = self._index.prefix_of(head)
-        return prefix
+    def _head_facts(self, head: str) -> tuple[str, bool]:
+        """The catalogue prefix of a code starting with ``head`` (`Index.prefix_of`) and whether
+        the code is `CodeFinder.alone`, remembered (at most 4,096 heads)."""
+        heads = self._heads
+        if len(heads) >= 1 << 12:
+            heads.clear()
+        facts = heads[head] = (self._index.prefix_of(head), self._finder.alone(head))
+        return facts
 
     def _decision(self, prefix: str, before: str, after: str) -> VehicleClass:
         """`_decide` the text around a model code (no VIN), remembered by
@@ -642,8 +643,9 @@ class Classifier:
         """Normalise, cut out the model code, and decide on the rest (cached) and its prefix.
 
         The common case is inline (this runs once per distinct string): `normalise` (its
-        VIN-style dots are left to `_read`: no model code holds one), then a model code that
-        follows no ASCII letter or digit, then the decision cached for a string without VIN.
+        VIN-style dots are left to `_read`: no model code holds one), then the model code
+        (unless glued to a word on the left with another code inside its letters), then the
+        decision cached for a string without VIN.
         """
         if not text.isascii():
             text = _nfkc("NFKC", text)
@@ -652,15 +654,17 @@ class Classifier:
         match = None
         if len(parts) == 3:
             before, code, after = parts
-            if not (before and before[-1] in ASCII_ALNUM):
-                if " " in code or code.endswith(GLUED_TAILS):
-                    matched = code
-                    code, kept = self._finder.trim(matched)
-                    after = matched[kept:] + after
-                head = code[: self._head]
-                prefix = self._prefixes.get(head)
-                if prefix is None:
-                    prefix = self._prefix_of(head)
+            if " " in code or code.endswith(GLUED_TAILS):
+                matched = code
+                code, kept = self._finder.trim(matched)
+                after = matched[kept:] + after
+            head = code[: self._head]
+            facts = self._heads.get(head)
+            if facts is None:
+                facts = self._head_facts(head)
+            prefix, alone = facts
+            # Glued to a word on the left, a code may have others inside its letters.
+            if alone or not (before and before[-1] in ASCII_ALNUM):
                 if wmi is None:
                     found = self._decisions.get(f"{prefix}\x00{before}\x00{after}")
                     if found is None:
