@@ -143,6 +143,20 @@ def test_endorse_and_show_history(loaded: str, tmp_path: Path) -> None:
     assert "Address 客户地址      上海市徐汇区******" in old.output
 
 
+def test_show_calls_a_policy_whose_cover_ended_expired(store: str, tmp_path: Path) -> None:
+    rows = [[*CORE_ROWS[0]]]
+    rows[0][5:7] = ["2024-01-05", "2025-01-04"]  # 有效 in the extract, but the cover has ended
+    rows[0][12] = "2024-01-02"
+    core = write_csv(tmp_path / "old.csv", CORE_HEADER, rows)
+    assert run("import", str(core), "--store", store).exit_code == 0
+    shown = run("show", "--policy", "PDAA2026001", "--store", store)
+    assert shown.exit_code == 0, shown.output
+    assert "expired" in shown.output
+    assert "in_force" not in shown.output
+    then = run("show", "--policy", "PDAA2026001", "--as-of", "2024-06-01", "--store", store)
+    assert "in_force" in then.output
+
+
 def test_show_usage_and_not_found(loaded: str) -> None:
     assert CliRunner().invoke(cli, ["show", "--store", loaded]).exit_code == 64
     result = CliRunner().invoke(cli, ["show", "C99999999", "--store", loaded])

@@ -17,9 +17,11 @@ from custmaster.catalog.vehicle_series import classify
 from custmaster.cli._common import console, open_service, say, store_options
 from custmaster.errors import NotFoundError, UsageError
 from custmaster.model.customer import Customer, HistoryEntry
+from custmaster.model.policy import Policy, PolicyStatus
 from custmaster.privacy.masking import mask, mask_contact
 from custmaster.service import Service
 from custmaster.workflows.classification import classify_customer
+from custmaster.workflows.dates import parse_date
 from custmaster.workflows.policies import policy_details
 
 __all__ = ["render_customer", "show"]
@@ -57,6 +59,15 @@ def _contact(value: str, reveal: bool) -> str:
     return value if reveal else mask_contact(value)
 
 
+def _standing(policy: Policy, on: dt.date) -> str:
+    """The policy's status as of ``on``: the source's status, except that a policy whose
+    cover ended before ``on`` is shown as expired (an extract says 有效 while it is current)."""
+    status = policy.status
+    if status is PolicyStatus.IN_FORCE and policy.cover_end is not None and policy.cover_end < on:
+        return PolicyStatus.EXPIRED.value
+    return status.value
+
+
 def _day(value: Any) -> str:
     return value.astimezone(_CHINA).date().isoformat() if value is not None else "-"
 
@@ -79,12 +90,15 @@ def render_customer(
     policy_limit: int = 6,
     sources: bool = True,
     reveal: bool = False,
+    on: dt.date | None = None,
 ) -> None:
     """Print a customer: fields with their source, contact points, policies (the newest
     ``policy_limit``), the older values of each field, and contact events; all masked.
     ``sources=False`` leaves out which record each value came from (for a past view);
     ``reveal=True`` prints full values (the caller has checked and audited it:
-    `custmaster.service.Service.authorize_reveal`)."""
+    `custmaster.service.Service.authorize_reveal`). Policies whose cover ended before ``on``
+    (default: today in China) show as expired."""
+    today = on if on is not None else dt.datetime.now(_CHINA).date()
     profile = classify_customer(service, customer.id)
     key = ", key customer 重点客户" if profile.key_customer else ""
     say(
@@ -148,7 +162,7 @@ def render_customer(
             policy.policy_no,
             _LINES.get(policy.line.code, policy.line.code),
             str(policy.cover_end or "?"),
-            policy.status.value,
+            _standing(policy, today),
             text,
         )
     out.print(policies)
@@ -276,5 +290,6 @@ def show(
                 out,
                 history=not no_history,
                 sources=as_of is None,
+                on=parse_date(as_of) if as_of else None,
                 reveal=reveal,
             )
