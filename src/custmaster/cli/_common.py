@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -63,6 +64,33 @@ def store_options(command: F) -> F:
         help="Store to use: sqlite:///path.db, postgresql://…, memory://. Env: CUSTMASTER_STORE.",
     )(command)
     return command
+
+
+def table_options(*, mapping_help: str, rejects_help: str) -> Callable[[F], F]:
+    """Add ``--encoding``, ``--sheet``, ``--mapping`` and ``--rejects`` to a command that
+    reads a CSV or XLSX file; ``mapping_help`` says what the mapping maps headers to."""
+
+    def add(command: F) -> F:
+        command = click.option(
+            "--rejects",
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            metavar="PATH",
+            help=rejects_help,
+        )(command)
+        command = click.option(
+            "--mapping",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            metavar="FILE.json",
+            help=mapping_help,
+        )(command)
+        command = click.option(
+            "--sheet", metavar="NAME", help="XLSX sheet. Default: the first sheet."
+        )(command)
+        return click.option(
+            "--encoding", metavar="NAME", help="CSV text encoding. Default: detected."
+        )(command)
+
+    return add
 
 
 def open_service(store_url: str, user: str | None, roles: tuple[str, ...]) -> Service:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from custmaster.cli._common import console, open_service, say, store_options
+from custmaster.cli._common import console, open_service, say, store_options, table_options
 from custmaster.cli.import_ import read_mapping
 from custmaster.workflows.callbacks import import_callbacks
 from custmaster.workflows.validation import default_rejects_path
@@ -20,20 +20,10 @@ __all__ = ["callbacks"]
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @store_options
-@click.option("--encoding", metavar="NAME", help="CSV text encoding. Default: detected.")
-@click.option("--sheet", metavar="NAME", help="XLSX sheet. Default: the first sheet.")
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.json",
-    help='Header mapping {"header": "number" | "outcome" | "at" | "operator" | "note" | '
+@table_options(
+    mapping_help='Header mapping {"header": "number" | "outcome" | "at" | "operator" | "note" | '
     '"policy_no" | "id" | "method"}.',
-)
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="PATH",
-    help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
+    rejects_help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
 )
 @click.option("--operator", metavar="NAME", help="Operator of rows without an operator column.")
 def callbacks(

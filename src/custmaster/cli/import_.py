@@ -11,7 +11,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from custmaster.cli._common import console, open_service, progress_bar, say, store_options
+from custmaster.cli._common import (
+    console,
+    open_service,
+    progress_bar,
+    say,
+    store_options,
+    table_options,
+)
 from custmaster.errors import UsageError
 from custmaster.workflows.channels import PROFILES, import_channel_file
 from custmaster.workflows.core_import import ImportSummary
@@ -98,20 +105,10 @@ def read_mapping(path: Path | None) -> dict[str, object] | None:
     "face_to_face 面签, renewal_list 续保到期, underwriting 承保.",
 )
 @store_options
-@click.option("--encoding", metavar="NAME", help="CSV text encoding. Default: detected.")
-@click.option("--sheet", metavar="NAME", help="XLSX sheet. Default: the first sheet.")
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.json",
-    help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
+@table_options(
+    mapping_help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
     "mobile …) or source columns (source_ref, observed_at, operator, phone …).",
-)
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="PATH",
-    help="Where to write rejected rows and cells. Default: FILE's stem + .rejects.csv.",
+    rejects_help="Where to write rejected rows and cells. Default: FILE's stem + .rejects.csv.",
 )
 @click.option(
     "--observed-at",
