@@ -62,12 +62,18 @@ _ZH: dict[str, str] = {
 #: The longest name in the table is under 60 characters; anything longer is not a country.
 _MAX_LENGTH = 80
 
-_ALPHA2: dict[str, str] = {}
-for _code, _alpha3 in ALPHA3.items():
-    if len(_code) == 2:
-        _ALPHA2.setdefault(_alpha3, _code)
-# Codes in common use map onto the official alpha-2 (UK -> GBR -> GB).
-_ALPHA2.update({"GBR": "GB", "GRC": "GR", "XKX": "XK"})
+
+def _alpha2_table() -> dict[str, str]:
+    """Alpha-3 -> alpha-2; codes in common use map onto the official one (UK -> GBR -> GB)."""
+    table: dict[str, str] = {}
+    for code, alpha3 in ALPHA3.items():
+        if len(code) == 2:
+            table.setdefault(alpha3, code)
+    table.update({"GBR": "GB", "GRC": "GR", "XKX": "XK"})
+    return table
+
+
+_ALPHA2 = _alpha2_table()
 
 
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:

@@ -7,7 +7,7 @@ field suffix, and `read_party` turns one party's cells into the values of a
 `custmaster.SourceRecord` with that role on the row's policy.
 
 A party becomes a record only when it has a strong key (a resident ID or a USCC, told apart by
-`custmaster.validate.detect`): a name or a phone alone never identifies anyone. A party without
+their check characters): a name or a phone alone never identifies anyone. A party without
 one is left to the row's extra values, as any other column.
 
 >>> parties = find_parties(["保单号", "被保险人", "投保人", "投保人证件号码", "投保人手机", "车主"])
@@ -35,6 +35,7 @@ from custmaster.validate import cn_name, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.headers import normalise_header
+from custmaster.workflows.validation import cell_text
 
 __all__ = [
     "ERROR_CODES",
@@ -143,7 +144,7 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
     errors: list[tuple[str, str, ValidationError]] = []
     for header, what in party.columns:
         cell = row.get(header)
-        text = "" if cell is None else str(cell).strip()
+        text = "" if cell is None else cell_text(cell).strip()
         if not text:
             continue
         field = what
