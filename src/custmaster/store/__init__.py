@@ -6,6 +6,7 @@ register through the ``custmaster.stores`` entry-point group (`custmaster.store.
 
 from __future__ import annotations
 
+from custmaster.store._view import StoredView
 from custmaster.store.base import COUNT_KINDS, BaseStore, IngestResult, Outcome, Store
 from custmaster.store.memory import MemoryStore
 from custmaster.store.registry import (
@@ -28,6 +29,7 @@ __all__ = [
     "Outcome",
     "Restriction",
     "Store",
+    "StoredView",
     "Tombstone",
     "available_schemes",
     "open_store",

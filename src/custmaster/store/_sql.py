@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import enum
 import functools
 import hashlib
 import importlib.resources
@@ -66,7 +65,8 @@ from custmaster.resolve.keys import (
 from custmaster.serialize import SCHEMA_VERSION as SERIAL_VERSION
 from custmaster.serialize import StructureError, converter, from_dict, from_json, to_json
 from custmaster.store._sealing import SEALED_KINDS, Sealer, encrypted_error, open_fields
-from custmaster.store.base import BaseStore, IngestResult, Outcome
+from custmaster.store._view import StoredView, decode_view, encode_view
+from custmaster.store.base import BaseStore, IngestResult, Outcome, checked_month
 from custmaster.store.subject import Restriction, Tombstone
 
 __all__ = [
@@ -173,7 +173,6 @@ _AUDIT_COLUMNS = (
 _AUDIT_SELECT = ", ".join(name for name, _ in _AUDIT_COLUMNS)
 
 _DATE_FIELDS = frozenset({"birth_date", "cover_start", "cover_end", "first_registered"})
-_VIEW_VERSION = 1
 _ID_PAGE = 500
 _IN_CHUNK = 400
 
@@ -326,63 +325,6 @@ def decode_record(data: Mapping[str, Any]) -> SourceRecord:
         return _decode_fast(data)
     except (KeyError, TypeError, ValueError, AttributeError, ValidationError):
         return from_dict(SourceRecord, data)
-
-
-def _plain(value: Any) -> Any:
-    """JSON for the values a golden state holds (dates, enums, lines, documents)."""
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (PolicyLine, Channel)):
-        return value.code
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    if attrs.has(type(value)):
-        return converter.unstructure(value)
-    raise TypeError(type(value).__name__)
-
-
-def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | None = None) -> str:
-    """The current view of a customer as JSON, for readers of the database.
-
-    ``fields`` maps each of the customer's own fields (``name``, ``address``,
-    ``extra.<column>`` …) to its current value, ``policies`` each policy number to the
-    customer's roles on it (the policy itself: `custmaster.store.Store.policy`), ``contacts``
-    lists ``[kind, value, first seen, last seen, status]``; ``size`` counts the records.
-    custmaster itself recomputes a state from the log (`custmaster.merge.build`) and caches it.
-    ``seal`` encrypts the identity numbers of ``fields`` in place (an encrypted store).
-    """
-    contacts = []
-    for (kind, value), contact in state.contacts.items():
-        verdict = state.status(kind, value)
-        contacts.append(
-            [
-                kind,
-                value,
-                contact.first_seen.isoformat(),
-                contact.last_seen.isoformat(),
-                "unverified" if verdict is None else verdict.status,
-            ]
-        )
-    fields = {}
-    for name in state.fields:
-        value = state.value(name)
-        fields[name] = value if type(value) is str else _plain(value)
-    if seal is not None:
-        seal(fields)
-    data = {
-        "v": _VIEW_VERSION,
-        "size": state.size,
-        "fields": fields,
-        "policies": {number: sorted(roles) for number, roles in state.roles.items()},
-        "contacts": contacts,
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
 
 
 #: Text json.dumps writes as it is between quotes (no quote, backslash or control character).
@@ -1869,6 +1811,42 @@ class SQLStore(BaseStore):
             states = self._rebuild_many(stale)
             for customer_id, state in states.items():
                 self._remember(customer_id, tx.versions[customer_id], state)
+
+    def expiring_views(
+        self, month: str, *, chunk: int = 2000
+    ) -> Iterator[tuple[str, dict[str, StoredView | None]]]:
+        """The policies the index lists as ending in ``month``, each with the stored views
+        of the customers holding it (None for a view written by an older custmaster).
+
+        For month-long exports: a chunk of policies at a time, each read with three
+        set-based queries (the month's index entries, the holders, their views), and no
+        golden state rebuilt from the log. The policies come in policy-number order; those
+        naming a customer whose processing is restricted are left out. The views say what
+        each customer's records give; a policy whose holders disagree is for `policy` to
+        decide (`custmaster.workflows.renewals` does so).
+        """
+        self._check_open()
+        month = checked_month(month)
+        self._sync()
+        numbers = sorted({p for _, p in self._index_find("cover_end", month)})
+        restricted = self._subject_ids()[1]
+        for start in range(0, len(numbers), chunk):
+            part = numbers[start : start + chunk]
+            with self._snapshot():
+                holders = self._policy_holders(part)
+                wanted = sorted({c for ids in holders.values() for c in ids})
+                views: dict[str, StoredView | None] = {}
+                for ids in _chunks(wanted):
+                    condition, params = self._in_list("id", ids)
+                    for customer_id, text in self._sql(
+                        f"SELECT id, state FROM cm_customers WHERE {condition}", params
+                    ):
+                        views[customer_id] = decode_view(customer_id, text)
+            for number in part:
+                ids = holders.get(number, ())
+                if not ids or restricted.intersection(ids):
+                    continue
+                yield number, {cid: views[cid] for cid in ids if cid in views}
 
     def _policy_holders(self, numbers: Sequence[str]) -> dict[str, list[str]]:
         if self._tx is not None:

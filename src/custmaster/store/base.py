@@ -186,6 +186,18 @@ class IngestResult:
         return self.outcome is not Outcome.REJECTED
 
 
+def checked_month(month: object) -> str:
+    """``month`` as ``YYYY-MM`` (surrounding spaces removed); `UsageError` when it is not."""
+    match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise UsageError(
+            "A month is written YYYY-MM, e.g. 2027-01.",
+            code="store.month",
+            message_zh="月份格式应为 YYYY-MM，例如 2027-01。",
+        )
+    return match.group(0)
+
+
 def same_content(a: SourceRecord, b: SourceRecord) -> bool:
     """Whether two records with one key say the same (``recorded_at`` may differ)."""
     pa, pb = a.provenance, b.provenance
@@ -987,14 +999,7 @@ class BaseStore(ABC):
         restricted are left out.
         """
         self._check_open()
-        match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
-        if match is None or not 1 <= int(match.group(2)) <= 12:
-            raise UsageError(
-                "A month is written YYYY-MM, e.g. 2027-01.",
-                code="store.month",
-                message_zh="月份格式应为 YYYY-MM，例如 2027-01。",
-            )
-        month = month.strip()
+        month = checked_month(month)
         wanted = PolicyLine.get(line) if line is not None else None
         numbers = sorted({p for _, p in self._index_find("cover_end", month)})
         restricted = self._subject_ids()[1]

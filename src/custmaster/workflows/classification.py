@@ -41,6 +41,7 @@ from custmaster.errors import NotFoundError, UsageError
 from custmaster.merge.engine import GoldenState, field_path
 from custmaster.model.policy import PolicyLine
 from custmaster.service import Service, as_service
+from custmaster.store import StoredView
 from custmaster.store.base import Store
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "classify_customers",
     "load_rules",
     "profile_of",
+    "profile_of_view",
     "summarise",
 ]
 
@@ -262,6 +264,33 @@ def profile_of(
         customer_id,
         channel.code if channel is not None else None,
         policies=len(state.policies),
+        years=len(years),
+        lines=sorted(lines),
+        vehicles=len(vehicles),
+        rules=rules,
+    )
+
+
+def profile_of_view(view: StoredView, rules: ClassificationRules | None = None) -> CustomerProfile:
+    """The profile of a customer from the view a SQL store keeps (`profile_of` without
+    rebuilding the golden state: the same result)."""
+    years: set[str] = set()
+    lines: set[str] = set()
+    vehicles: set[str] = set()
+    for terms in view.terms.values():
+        start = terms.get("cover_start")
+        if isinstance(start, str):
+            years.add(start[:4])
+        line = terms.get("line")
+        if isinstance(line, str):
+            lines.add(line)
+        vehicle = terms.get("vin") or terms.get("plate")
+        if isinstance(vehicle, str):
+            vehicles.add(vehicle)
+    return CustomerProfile.build(
+        view.customer_id,
+        view.first_channel,
+        policies=len(view.terms),
         years=len(years),
         lines=sorted(lines),
         vehicles=len(vehicles),

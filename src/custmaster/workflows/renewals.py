@@ -60,21 +60,24 @@ import attrs
 from custmaster.catalog.vehicle_series import Classifier, default_classifier
 from custmaster.errors import UsageError
 from custmaster.merge.engine import GoldenState
+from custmaster.merge.history import UNKNOWN_LINE
 from custmaster.model.contact import VOICE_KINDS, ContactStatus
 from custmaster.model.customer import Customer
 from custmaster.model.policy import Policy, PolicyLine, PolicyRole, PolicyStatus
 from custmaster.privacy.access import Permission
 from custmaster.privacy.masking import mask
 from custmaster.service import Service, as_service
-from custmaster.store.base import Store
+from custmaster.store import StoredView
+from custmaster.store.base import Store, checked_month
 from custmaster.workflows.classification import (
     ClassificationRules,
     CustomerProfile,
     classify_customer,
     profile_of,
+    profile_of_view,
 )
 from custmaster.workflows.core_import import wrong_numbers
-from custmaster.workflows.policies import current_insured, meta_value, parse_status
+from custmaster.workflows.policies import current_insured, meta_key, meta_value, parse_status
 from custmaster.workflows.xlsx import write_table
 
 __all__ = [
@@ -187,57 +190,87 @@ class RenewalRow:
 
 
 class _View:
-    """What a row needs from one customer, from its golden state (fast) or its record."""
+    """What a row needs from one customer: name, address, ranked callable numbers, profile."""
 
-    __slots__ = ("address", "contacts", "customer", "name", "profile", "state")
+    __slots__ = ("address", "contacts", "meta", "name", "profile")
 
     def __init__(
         self,
-        state: GoldenState | None,
-        customer: Customer | None,
+        name: object,
+        address: object,
+        ranked: list[tuple[tuple[int, float, int, str], str]],
         profile: CustomerProfile,
-        flagged: frozenset[str],
+        meta: Callable[[str, str], str | None],
     ) -> None:
-        self.state = state
-        self.customer = customer
+        self.name = name if isinstance(name, str) else None
+        self.address = address if isinstance(address, str) else None
         self.profile = profile
-        ranked: list[tuple[tuple[int, float, int, str], str]] = []
-        if state is not None:
-            name = state.value("name")
-            address = state.value("address")
-            self.name = name if isinstance(name, str) else None
-            self.address = address if isinstance(address, str) else None
-            for (kind, value), point in state.contacts.items():
-                if kind not in _VOICE or value in flagged:
-                    continue
-                verdict = state.status(kind, value)
-                if verdict is not None and verdict.status == "wrong":
-                    continue
-                reached = verdict is not None and verdict.status == "reached"
-                key = (0 if reached else 1, -point.last_seen.timestamp(), _KIND_ORDER[kind], value)
-                ranked.append((key, value))
-        elif customer is not None:
-            self.name = customer.name
-            self.address = customer.address
-            for contact in customer.callable_contacts():
-                if contact.value in flagged:
-                    continue
-                reached = contact.status is ContactStatus.REACHED
-                key = (
-                    0 if reached else 1,
-                    -contact.last_seen.timestamp(),
-                    _KIND_ORDER.get(contact.kind.value, 9),
-                    contact.value,
-                )
-                ranked.append((key, contact.value))
+        self.meta = meta
         ranked.sort()
-        seen: dict[str, None] = {}
-        for _, value in ranked:
-            seen.setdefault(value, None)
-        self.contacts = tuple(seen)
+        self.contacts = tuple(dict.fromkeys(value for _, value in ranked))
 
-    def meta(self, kind: str, policy_no: str) -> str | None:
-        return meta_value(kind, policy_no, state=self.state, customer=self.customer)
+    @classmethod
+    def of_state(
+        cls, customer_id: str, state: GoldenState, rules: ClassificationRules | None, flagged: Any
+    ) -> _View:
+        ranked = []
+        for (kind, value), point in state.contacts.items():
+            if kind not in _VOICE or value in flagged:
+                continue
+            verdict = state.status(kind, value)
+            if verdict is not None and verdict.status == "wrong":
+                continue
+            reached = verdict is not None and verdict.status == "reached"
+            key = (0 if reached else 1, -point.last_seen.timestamp(), _KIND_ORDER[kind], value)
+            ranked.append((key, value))
+        return cls(
+            state.value("name"),
+            state.value("address"),
+            ranked,
+            profile_of(customer_id, state, rules),
+            lambda kind, number: meta_value(kind, number, state=state),
+        )
+
+    @classmethod
+    def of_stored(cls, view: StoredView, rules: ClassificationRules | None, flagged: Any) -> _View:
+        ranked = []
+        for kind, value, _, last, status in view.contacts:
+            if kind not in _VOICE or value in flagged or status == "wrong":
+                continue
+            seen = -dt.datetime.fromisoformat(last).timestamp()
+            key = (0 if status == "reached" else 1, seen, _KIND_ORDER[kind], value)
+            ranked.append((key, value))
+        fields = view.fields
+
+        def meta(kind: str, number: str) -> str | None:
+            value = fields.get(f"extra.{meta_key(kind, number)}")
+            return value if isinstance(value, str) else None
+
+        return cls(
+            fields.get("name"), fields.get("address"), ranked, profile_of_view(view, rules), meta
+        )
+
+    @classmethod
+    def of_customer(cls, customer: Customer, profile: CustomerProfile, flagged: Any) -> _View:
+        ranked = []
+        for contact in customer.callable_contacts():
+            if contact.value in flagged:
+                continue
+            reached = contact.status is ContactStatus.REACHED
+            key = (
+                0 if reached else 1,
+                -contact.last_seen.timestamp(),
+                _KIND_ORDER.get(contact.kind.value, 9),
+                contact.value,
+            )
+            ranked.append((key, contact.value))
+        return cls(
+            customer.name,
+            customer.address,
+            ranked,
+            profile,
+            lambda kind, number: meta_value(kind, number, customer=customer),
+        )
 
 
 def _view(
@@ -248,9 +281,9 @@ def _view(
 ) -> _View:
     state = service.state(customer_id)
     if state is not None:
-        return _View(state, None, profile_of(customer_id, state, rules), flagged)
+        return _View.of_state(customer_id, state, rules, flagged)
     customer = service.get(customer_id)
-    return _View(None, customer, classify_customer(service, customer_id, rules), flagged)
+    return _View.of_customer(customer, classify_customer(service, customer_id, rules), flagged)
 
 
 def _check_contacts(contacts: int) -> None:
@@ -259,6 +292,80 @@ def _check_contacts(contacts: int) -> None:
             "Give between 1 and 9 contacts per row.",
             code="renewals.contacts",
             message_zh="每行联系电话数须在 1 至 9 之间。",
+        )
+
+
+@attrs.frozen
+class _Terms:
+    """A policy as a renewal row needs it, from a `Policy` or from its holders' views."""
+
+    policy_no: str
+    line: str
+    cover_start: dt.date | None
+    cover_end: dt.date
+    plate: str | None
+    vin: str | None
+    make_model: str | None
+    insured: str | None
+    holder: str | None
+
+    @classmethod
+    def of_policy(cls, policy: Policy) -> _Terms | None:
+        end = policy.cover_end
+        if end is None:
+            return None
+        vehicle = policy.vehicle
+        named = policy.customer_id(PolicyRole.HOLDER)
+        if named is None and policy.customer_id(PolicyRole.INSURED) is None:
+            named = next(iter(policy.customer_ids), None)
+        return cls(
+            policy.policy_no,
+            policy.line.code,
+            policy.cover_start,
+            end,
+            None if vehicle is None else vehicle.plate,
+            None if vehicle is None else vehicle.vin,
+            None if vehicle is None else vehicle.make_model,
+            policy.customer_id(PolicyRole.INSURED),
+            named,
+        )
+
+    @classmethod
+    def of_views(cls, number: str, views: Mapping[str, StoredView | None]) -> _Terms | None:
+        """The policy's terms where its holders' views agree on them; None when any view is
+        missing or out of date, or two holders give different values (then the policy is
+        read with `custmaster.store.Store.policy`, which ranks the observations)."""
+        agreed: dict[str, Any] = {}
+        roles: dict[str, str] = {}
+        for customer_id in sorted(views):
+            view = views[customer_id]
+            if view is None:
+                return None
+            terms = view.terms.get(number)
+            if terms is None:
+                continue
+            for role in sorted(view.policies.get(number, ())):
+                roles.setdefault(role, customer_id)
+            for name, value in terms.items():
+                if agreed.setdefault(name, value) != value:
+                    return None
+        end = agreed.get("cover_end")
+        if not roles or end is None:
+            return None
+        start = agreed.get("cover_start")
+        holder = roles.get("holder")
+        if holder is None and "insured" not in roles:
+            holder = roles.get("owner")
+        return cls(
+            number,
+            agreed.get("line", UNKNOWN_LINE.code),
+            None if start is None else dt.date.fromisoformat(start),
+            dt.date.fromisoformat(end),
+            agreed.get("plate"),
+            agreed.get("vin"),
+            agreed.get("make_model"),
+            roles.get("insured"),
+            holder,
         )
 
 
@@ -280,82 +387,66 @@ def renewal_rows(
     ``series`` and ``manufacturer`` match the classified vehicle (case and spaces ignored);
     ``channel`` the customer's source channel code; ``key_customer`` the key flag under
     ``rules`` (default `custmaster.workflows.classification.DEFAULT_RULES`).
+
+    A SQL store gives each policy with its holders' stored views
+    (`custmaster.store.sqlite.SQLiteStore.expiring_views`), so a month is read without
+    rebuilding any golden state; other stores give the states themselves.
     """
     service = as_service(target)
-    # A store that reads the month's holders a chunk at a time (`expiring_states`) gives each
-    # policy with its customers' states, so no state is built twice and memory stays bounded.
-    chunked = getattr(service.store, "expiring_states", None)
-    states: Mapping[str, GoldenState] = {}
-    pairs: Iterable[tuple[Policy, Mapping[str, GoldenState]]]
-    if callable(chunked):
-        service.require(Permission.QUERY)
-        pairs = chunked(month, line=line)
-    else:
-        pairs = ((policy, states) for policy in service.expiring(month, line=line))
-    flagged = frozenset(wrong_numbers(service)) if service.counts().get("events") else frozenset()
+    service.require(Permission.QUERY)
+    month = checked_month(month)
+    wanted_line = None if line is None else PolicyLine.get(line).code
+    flagged = frozenset(wrong_numbers(service))  # reads the events only: none, no cost
     vehicle_class = (classifier or default_classifier()).classify
     wanted_series = _fold(series)
     wanted_maker = _fold(manufacturer)
     views: dict[str, _View] = {}
     rows: list[RenewalRow] = []
 
-    def view_of(customer_id: str) -> _View:
+    def remember(customer_id: str, view: _View) -> _View:
+        if len(views) >= _VIEWS_KEPT:
+            views.clear()
+        views[customer_id] = view
+        return view
+
+    def view_of(customer_id: str, states: Mapping[str, GoldenState]) -> _View:
         view = views.get(customer_id)
         if view is None:
             state = states.get(customer_id)
             if state is not None:
-                view = _View(state, None, profile_of(customer_id, state, rules), flagged)
+                view = _View.of_state(customer_id, state, rules, flagged)
             else:
                 view = _view(service, customer_id, rules, flagged)
-            if len(views) >= _VIEWS_KEPT:
-                views.clear()
-            views[customer_id] = view
+            remember(customer_id, view)
         return view
 
-    for policy, held in pairs:
-        states = held  # what view_of reads first
-        insured = policy.customer_id(PolicyRole.INSURED)
-        customer_id = insured or policy.customer_id(PolicyRole.HOLDER)
-        if customer_id is None:
-            customer_id = next(iter(policy.customer_ids), None)
-            if customer_id is None:
-                continue
-        view = view_of(customer_id)
-        if insured is not None and view.meta("insured_until", policy.policy_no) is not None:
-            # the insured changed (过户): the rare case that needs the policy's other holders
-            current = current_insured(service, policy)
-            if current is not None and current != customer_id:
-                customer_id, view = current, view_of(current)
-        if not include_cancelled and _cancelled(view, policy):
-            continue
+    def add(terms: _Terms, customer_id: str, view: _View) -> None:
+        if wanted_line is not None and terms.line != wanted_line:
+            return
+        if not include_cancelled and _cancelled(view, terms.policy_no):
+            return
         profile = view.profile
         if channel is not None and profile.source_channel != channel:
-            continue
+            return
         if key_customer is not None and profile.key_customer is not key_customer:
-            continue
-        vehicle = policy.vehicle
-        found = (
-            vehicle_class(vehicle.make_model, vehicle.vin)
-            if vehicle is not None and vehicle.make_model
-            else None
-        )
+            return
+        found = vehicle_class(terms.make_model, terms.vin) if terms.make_model else None
         maker = found.manufacturer if found is not None else None
         kind = found.series if found is not None else None
         if wanted_series is not None and _fold(kind) != wanted_series:
-            continue
+            return
         if wanted_maker is not None and _fold(maker) != wanted_maker:
-            continue
-        assert policy.cover_end is not None  # expiring() only returns policies with an end
+            return
         rows.append(
             RenewalRow(
-                policy_no=policy.policy_no,
-                line=policy.line.code,
-                cover_end=policy.cover_end,
+                policy_no=terms.policy_no,
+                line=terms.line,
+                cover_end=terms.cover_end,
                 customer_id=customer_id,
                 name=view.name,
-                cover_start=policy.cover_start,
-                plate=vehicle.plate if vehicle is not None else None,
-                make_model=vehicle.make_model if vehicle is not None else None,
+                cover_start=terms.cover_start,
+                plate=terms.plate,
+                make_model=terms.make_model,
                 manufacturer=maker,
                 series=kind,
                 contacts=view.contacts,
@@ -365,6 +456,50 @@ def renewal_rows(
                 key_customer=profile.key_customer,
             )
         )
+
+    def from_policy(policy: Policy, states: Mapping[str, GoldenState]) -> None:
+        terms = _Terms.of_policy(policy)
+        if terms is None or f"{terms.cover_end:%Y-%m}" != month:
+            return
+        customer_id = terms.insured or terms.holder
+        if customer_id is None:
+            return
+        view = view_of(customer_id, states)
+        if terms.insured is not None and view.meta("insured_until", policy.policy_no) is not None:
+            # the insured changed (过户): the rare case that needs the policy's other holders
+            current = current_insured(service, policy)
+            if current is not None and current != customer_id:
+                customer_id, view = current, view_of(current, states)
+        add(terms, customer_id, view)
+
+    stored = getattr(service.store, "expiring_views", None)
+    chunked = getattr(service.store, "expiring_states", None)
+    if callable(stored):
+        for number, held in stored(month):
+            terms = _Terms.of_views(number, held)
+            customer_id = None if terms is None else terms.insured or terms.holder
+            insured_view = None
+            if terms is not None and customer_id is not None:
+                insured_view = views.get(customer_id)
+                if insured_view is None:
+                    own = held[customer_id]
+                    assert own is not None  # of_views returns None for a missing view
+                    insured_view = remember(customer_id, _View.of_stored(own, rules, flagged))
+            if (
+                terms is None
+                or customer_id is None
+                or insured_view is None
+                or (terms.insured is not None and insured_view.meta("insured_until", number))
+            ):
+                from_policy(service.policy(number), {})
+            elif f"{terms.cover_end:%Y-%m}" == month:
+                add(terms, customer_id, insured_view)
+    elif callable(chunked):
+        for policy, held in chunked(month):
+            from_policy(policy, held)
+    else:
+        for policy in service.expiring(month):
+            from_policy(policy, {})
     rows.sort(key=lambda row: (row.cover_end, row.policy_no))
     return rows
 
@@ -373,8 +508,8 @@ def _fold(text: str | None) -> str | None:
     return None if text is None else "".join(text.split()).casefold()
 
 
-def _cancelled(view: _View, policy: Policy) -> bool:
-    status = parse_status(view.meta("status", policy.policy_no) or "")
+def _cancelled(view: _View, policy_no: str) -> bool:
+    status = parse_status(view.meta("status", policy_no) or "")
     return status is PolicyStatus.CANCELLED
 
 
