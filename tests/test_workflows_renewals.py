@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
 from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO, VIN_1, read_csv
@@ -227,17 +228,7 @@ def test_repr_masks(service: Service) -> None:
 
 
 def _rows_by_month(service: Service, months: list[str]) -> dict[str, list[tuple[object, ...]]]:
-    return {
-        month: [
-            (
-                r.policy_no, r.line, r.cover_end, r.cover_start, r.customer_id, r.name, r.plate,
-                r.make_model, r.manufacturer, r.series, r.contacts, r.address,
-                r.source_channel, r.level, r.key_customer,
-            )  # fmt: skip
-            for r in renewal_rows(service, month)
-        ]
-        for month in months
-    }
+    return {month: [attrs.astuple(r) for r in renewal_rows(service, month)] for month in months}
 
 
 @pytest.fixture(scope="module")
