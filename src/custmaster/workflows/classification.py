@@ -30,6 +30,7 @@ it names or by its own conditions. Rules come from code or a JSON file (`load_ru
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -89,7 +90,7 @@ def _rules_error(why: str) -> UsageError:
     )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Condition:
     """Thresholds a customer must all meet (0 and an empty ``lines`` mean no condition)."""
 
@@ -114,7 +115,7 @@ class Condition:
         )
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class LevelRule:
     """A level and the condition for it."""
 
@@ -126,7 +127,7 @@ def _level_rules(value: Iterable[LevelRule]) -> tuple[LevelRule, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class ClassificationRules:
     """Levels from the best down, the default level, and the key-customer rule.
 
@@ -236,10 +237,20 @@ class CustomerProfile:
         rules: ClassificationRules | None = None,
     ) -> CustomerProfile:
         """A profile with its level and key flag under ``rules`` (default `DEFAULT_RULES`)."""
-        bare = cls(customer_id, source_channel, policies, years, tuple(sorted(lines)), vehicles)
+        held = tuple(sorted(lines))
         chosen = rules if rules is not None else DEFAULT_RULES
-        level = chosen.level_of(bare)
-        return attrs.evolve(bare, level=level, key_customer=chosen.is_key(bare, level))
+        level, key = _grade(chosen, policies, years, held, vehicles)
+        return cls(customer_id, source_channel, policies, years, held, vehicles, level, key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _grade(
+    rules: ClassificationRules, policies: int, years: int, lines: tuple[str, ...], vehicles: int
+) -> tuple[str, bool]:
+    """The level and key flag of what a customer holds (few distinct holdings: cached)."""
+    bare = CustomerProfile("", None, policies, years, lines, vehicles)
+    level = rules.level_of(bare)
+    return level, rules.is_key(bare, level)
 
 
 def profile_of(

@@ -509,7 +509,10 @@ def _fold(text: str | None) -> str | None:
 
 
 def _cancelled(view: _View, policy_no: str) -> bool:
-    status = parse_status(view.meta("status", policy_no) or "")
+    text = view.meta("status", policy_no)
+    if not text:
+        return False
+    status = parse_status(text)
     return status is PolicyStatus.CANCELLED
 
 
