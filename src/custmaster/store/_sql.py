@@ -1725,19 +1725,14 @@ class SQLStore(BaseStore):
         self._bulk = True
         tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
         tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
-        if not self._prefetches:
-            return
-        lookups: set[tuple[str, str]] = set()
-        keys: set[tuple[str, str]] = set()
         if self._locks_keys:
             locks: set[tuple[str, str]] = set()
             for record in records:
                 locks.update(_lock_keys(record))
             self._lock(sorted(locks))
-        for record in records:
-            lookups.update(_lookups(record))
-            keys.add(record.provenance.key)
         self._flush_rows(tx)
+        # which records the log holds already: one query where each record would ask again
+        keys = {record.provenance.key for record in records}
         wanted_keys = [k for k in keys if k not in tx.records and k not in tx.record_rows]
         for channel, refs in _by_first(wanted_keys):
             condition, params = self._in_list("source_ref", refs)
@@ -1750,6 +1745,11 @@ class SQLStore(BaseStore):
             )
             for ref, customer_id, body in rows:
                 tx.records[(channel, ref)] = (customer_id, body)
+        if not self._prefetches:
+            return
+        lookups: set[tuple[str, str]] = set()
+        for record in records:
+            lookups.update(_lookups(record))
         found: set[str] = set()
         for kind, index_keys in _by_first([k for k in lookups if k not in tx.index]):
             stored = {self._key(kind, key): key for key in index_keys}
