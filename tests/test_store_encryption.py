@@ -191,6 +191,48 @@ def test_rotation_re_encrypts_everything_under_the_active_key(
     assert b"v1:k1:" not in raw.replace(b"encryption.key.k1", b"")
 
 
+def _index_keys(path: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return {k for (k,) in db.execute("SELECT key FROM cm_index WHERE sealed IS NOT NULL")}
+
+
+def test_rotating_the_blind_index_key_rewrites_every_id_entry(
+    tmp_path: Path, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    records, truth = book
+    path = tmp_path / "blind.db"
+    url = f"sqlite:///{path}"
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records[:200])
+    old_keys = _index_keys(path)
+    person = next(t for t in truth if t.resident_id and t.records[0] in _keys(records[:200]))
+    new_index = generate_key()
+    with open_store(url, keyring=RING) as store:
+        before = [c.id for c in store.find(resident_id=person.resident_id)]
+        assert before
+        done = store.rotate_index_key(new_index)
+        assert done["index"] == len(old_keys) > 0
+        # the same store object looks up and writes with the new key at once
+        assert [c.id for c in store.find(resident_id=person.resident_id)] == before
+        store.ingest(
+            SourceRecord(
+                provenance=Provenance(channel="manual", source_ref="B1", observed_at="2026-05-01"),
+                resident_id=person.resident_id,
+                mobile="13912340000",
+            )
+        )
+    assert not old_keys & _index_keys(path)
+    with pytest.raises(CryptoError) as info:
+        open_store(url, keyring=RING)
+    assert info.value.code == "crypto.wrong_key"
+    with open_store(url, keyring=Keyring(RING.keys, "k1", new_index)) as store:
+        found = store.find(resident_id=person.resident_id)
+        assert [c.id for c in found] == before
+        assert store.find(phone="13912340000")[0].id == before[0]
+
+
 def _keys(records: list[SourceRecord]) -> set[tuple[str, str]]:
     return {r.provenance.key for r in records}
 
@@ -291,6 +333,16 @@ def test_postgres_rotation_and_a_wrong_key(
         open_store(url, keyring=RING)  # k1 is right, but the data is under k2 now
     assert info.value.code == "crypto.wrong_key"
     assert "k2" in str(info.value)
+    new_index = generate_key()
+    with open_store(url, keyring=only_new) as store:
+        assert store.rotate_index_key(new_index)["index"] > 0
+    with pytest.raises(CryptoError):
+        open_store(url, keyring=only_new)  # the old blind-index key is refused now
+    with open_store(url, keyring=Keyring(only_new.keys, "k2", new_index)) as store:
+        customers = {c.id: c for c in store.iter_customers()}
+        assert customers == before
+        person = next(c for c in customers.values() if c.resident_id)
+        assert [c.id for c in store.find(resident_id=person.resident_id)] == [person.id]
 
 
 def test_the_cli_encrypts_with_keys_from_the_environment(tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ ERROR_CODES: dict[str, str] = {
     "store.migration": "A schema migration failed; the store was left at its old version.",
     "store.newer_schema": "The store was written by a newer custmaster (its schema is newer).",
     "store.not_empty": "import_jsonl needs an empty store.",
-    "store.not_encrypted": "rotate_keys was called on a store opened without a keyring.",
+    "store.not_encrypted": "Key rotation was asked of a store opened without a keyring.",
     "store.read_only": "The database is read-only; nothing was written.",
     "store.sql": "The database reported another error.",
     "store.stored_data": "A stored row could not be read back (see the problem named).",
@@ -752,8 +752,8 @@ class SQLStore(BaseStore):
         After `Keyring.with_active` (the old key still decrypts), this rewrites the
         ciphertexts of the observation log, the current views and the index; the old key can
         then be dropped from the keyring. Only the ciphertext changes: the log's append-only
-        guard is lifted for this transaction alone. The blind-index key is not rotated: the
-        index keys are its HMACs. Returns the rows rewritten by table.
+        guard is lifted for this transaction alone. The blind-index key is rotated apart
+        (`rotate_index_key`). Returns the rows rewritten by table.
         """
         self._check_open()
         sealer = self._sealer
@@ -803,6 +803,48 @@ class SQLStore(BaseStore):
             )
             done.update(records=len(records), customers=len(views), index=len(index))
         return done
+
+    def rotate_index_key(self, index_key: bytes | str) -> dict[str, int]:
+        """Replace the blind-index key, in one transaction: every index entry of an identity
+        number gets its key recomputed under ``index_key`` from its ciphertext.
+
+        For a blind-index key that may have leaked (it lets its holder test guessed numbers).
+        Afterwards the store opens with the new index key only (``CUSTMASTER_INDEX_KEY``), and
+        this store object uses it at once. Stop every other process writing to the store
+        first: one still holding the old key would write entries no look-up finds. Returns
+        the index entries rewritten.
+        """
+        self._check_open()
+        sealer = self._sealer
+        if sealer is None:
+            raise UsageError(
+                "rotate_index_key needs a store opened with a keyring.",
+                code="store.not_encrypted",
+                message_zh="rotate_index_key 需要用密钥打开的存储。",
+            )
+        ring = sealer.keyring
+        fresh = Sealer(Keyring(ring.keys, active=ring.active, index_key=index_key))
+        with self.transaction():
+            self._flush()
+            rows = self._sql(
+                "SELECT kind, key, customer_id, payload, grp, sealed FROM cm_index "
+                "WHERE sealed IS NOT NULL"
+            )
+            moved = [
+                (fresh.blind(kind, sealer.open_key(kind, sealed)), kind, key, cid, payload, grp)
+                for kind, key, cid, payload, grp, sealed in rows
+            ]
+            self._sql_many(
+                "UPDATE cm_index SET key = ? WHERE kind = ? AND key = ? AND customer_id = ? "
+                "AND payload = ? AND grp = ?",
+                moved,
+            )
+            self._sql(
+                "UPDATE cm_meta SET value = ? WHERE key = 'encryption.index_key'",
+                (fresh.meta()["encryption.index_key"],),
+            )
+        self._sealer = fresh
+        return {"index": len(moved)}
 
     @contextlib.contextmanager
     def _append_only_lifted(self) -> Iterator[None]:
