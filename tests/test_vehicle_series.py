@@ -353,7 +353,7 @@ def test_named_strings(text: str, manufacturer: str, series: str | None, method:
 
 
 def test_brand_with_several_producers_is_not_guessed() -> None:
-    result = classify("奔驰E300L")
+    result = classify("奔驰E260")
     assert result.manufacturer is None
     assert result.brand == "奔驰"
     assert result.reason == "ambiguous_brand"
@@ -436,7 +436,7 @@ def test_code_glued_to_a_latin_series_name_is_cut_where_the_text_agrees() -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["本田牌HG7240DS", "CC6471B", "HG7240 GT", "宝马320Li", "别克牌SGM7162DAAA轿车"],
+    ["本田牌HG7240DS", "CC6471B", "HG7240 GT", "宝马320i", "别克牌SGM7162DAAA轿车"],
 )
 def test_short_latin_aliases_do_not_make_series(text: str) -> None:
     assert classify(text).series is None

@@ -4,7 +4,10 @@
 
 SOURCE_CSV defaults to ``../shared/data/vehicle-series-source.csv`` next to the repository.
 The shipped catalogue keeps every row and every column of the source; only the ``source`` cell is
-shortened to tags (legend in docs/vehicle-series.md):
+shortened to tags (legend in docs/vehicle-series.md), and the curated aliases of
+``tools/vehicle-series-aliases.csv`` (trim names that only one producer builds: ``530Li`` is a
+华晨宝马 宝马5系, ``E300L`` a 北京奔驰 奔驰E级) are appended to their rows, tagged
+``aliases:curated``. A curated row naming no catalogue row is an error.
 
 | tag | meaning |
 | --- | --- |
@@ -30,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "vehicle-series-source.csv"
 TARGET = ROOT / "src" / "custmaster" / "catalog" / "data" / "vehicle_series.csv"
+CURATED = ROOT / "tools" / "vehicle-series-aliases.csv"
 COLUMNS = (
     "brand_cn",
     "manufacturer_cn",
@@ -62,17 +66,36 @@ def shorten_source(source: str) -> str:
     return source
 
 
-def render(source_csv: Path) -> str:
-    """The shipped catalogue's text for the given source file."""
+def curated_aliases(path: Path = CURATED) -> dict[tuple[str, str], list[str]]:
+    """``(manufacturer_cn, series_cn)`` -> the curated aliases of that catalogue row."""
+    found: dict[tuple[str, str], list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["manufacturer_cn"].strip(), row["series_cn"].strip())
+            aliases = [a.strip() for a in row["series_aliases"].split("|") if a.strip()]
+            found.setdefault(key, []).extend(aliases)
+    return found
+
+
+def render(source_csv: Path, curated: Path = CURATED) -> str:
+    """The shipped catalogue's text for the given source file and curated aliases."""
     with source_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    extra = curated_aliases(curated)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         record = {column: (row.get(column) or "").strip() for column in COLUMNS}
         record["source"] = shorten_source(record["source"])
+        more = extra.pop((record["manufacturer_cn"], record["series_cn"]), None)
+        if more:
+            aliases = [a for a in record["series_aliases"].split("|") if a]
+            record["series_aliases"] = "|".join(dict.fromkeys([*aliases, *more]))
+            record["source"] += "; aliases:curated"
         writer.writerow(record)
+    if extra:
+        raise SystemExit(f"{curated}: no catalogue row for {sorted(extra)}")
     return out.getvalue()
 
 

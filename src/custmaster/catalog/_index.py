@@ -8,6 +8,7 @@ so a scan tries only lengths that exist; the model-code prefixes by string; the 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -105,6 +106,45 @@ _LATIN_BRANDS: dict[str, str] = {
     "TOYOTA": "丰田",
     "VOLKSWAGEN": "大众",
     "VOLVO": "沃尔沃",
+    "VW": "大众",
+    "MERCEDES": "奔驰",
+    # Chinese brands as their export badges and English-language systems write them.
+    "AITO": "问界",
+    "AVATR": "阿维塔",
+    "BAOJUN": "宝骏",
+    "CHANGAN": "长安",
+    "DEEPAL": "深蓝汽车",
+    "DENZA": "腾势",
+    "DONGFENG": "东风",
+    "EXEED": "星途",
+    "FOTON": "福田",
+    "GREATWALL": "长城",
+    "GWM": "长城",
+    "HONGQI": "红旗",
+    "ISUZU": "五十铃",
+    "IVECO": "依维柯",
+    "JAC": "江淮",
+    "JETOUR": "捷途",
+    "JMC": "江铃",
+    "LEAPMOTOR": "零跑汽车",
+    "LIAUTO": "理想汽车",
+    "LIXIANG": "理想汽车",
+    "LYNK&CO": "领克",
+    "MAXUS": "上汽MAXUS",
+    "MG": "名爵",
+    "NETA": "哪吒汽车",
+    "NIO": "蔚来",
+    "ORA": "欧拉",
+    "POLESTAR": "Polestar极星",
+    "ROEWE": "荣威",
+    "SERES": "SERES赛力斯",
+    "TANK": "坦克",
+    "TRUMPCHI": "广汽传祺",
+    "VOYAH": "岚图汽车",
+    "WULING": "五菱汽车",
+    "XIAOMI": "小米汽车",
+    "XPENG": "小鹏汽车",
+    "ZEEKR": "极氪",
 }
 # Vehicle-type and trim words of 厂牌型号 strings: consumed by the scan so that no series name
 # is read inside them.
@@ -209,6 +249,15 @@ class Word:
             best = strong[0][0]
             self.allowed = frozenset(m for _, m in strong)
             self.preferred = frozenset(m for p, m in strong if p == best)
+            # An import's name that a domestic series of the same brand has as an alias
+            # (Passat: 大众(进口) Passat, 上汽大众 帕萨特) prefers neither: the domestic
+            # preference decides, at its lower confidence.
+            best_brands = {e.brand for p, e in self.series if p == best}
+            if all(map(is_imported, self.preferred)) and any(
+                p < P_WEAK and not is_imported(e.manufacturer) and e.brand in best_brands
+                for p, e in self.series
+            ):
+                self.preferred = self.allowed
         else:
             self.weak_manufacturers = frozenset(e.manufacturer for _, e in self.series)
         self.brand_manufacturers = frozenset(
@@ -225,6 +274,45 @@ def _is_weak_alias(key: str, series_key: str) -> bool:
     if len(key) <= 3:
         return True
     return key in _GENERIC_PARTS and key != series_key
+
+
+def _derived(name: str, brand_forms: tuple[str, ...], names: list[str]) -> list[tuple[str, int]]:
+    """Spellings derived from a series key, with their priorities: without ``(进口)`` or
+    ``新能源`` at the end (宋PLUS新能源 -> 宋PLUS), and, weak, without the brand it starts with
+    (极氪001 -> 001 for ``ZEEKR 001``; the catalogue's own aliases drop it the same way:
+    本田CR-V -> CR-V). A rest of one character or of one or two digits is left out.
+
+    A spelling ending in a CJK character, which no token boundary ends, is left out when
+    another series name (``names``, sorted) starts with it: 域虎 (from 域虎新能源) would also be
+    read in 域虎9, a series the catalogue lacks.
+    """
+    found: list[tuple[str, int]] = []
+    if name.endswith(IMPORTED):
+        found.append((name[: -len(IMPORTED)], P_DERIVED))
+    elif name.endswith("新能源") and len(name) > 3:
+        base = name[:-3]
+        found.append((base, P_WEAK if base.isascii() and len(base) <= 3 else P_DERIVED))
+    for brand in brand_forms:
+        rest = name[len(brand) :]
+        if name.startswith(brand) and rest and rest[0] not in "(·-":
+            if len(rest) > 1 and not (rest.isdigit() and len(rest) < 3):
+                found.append((rest, P_WEAK))
+            break
+    return [
+        (key, priority)
+        for key, priority in found
+        if key.endswith(")") or not is_cjk(key[-1]) or not _extended(key, name, names)
+    ]
+
+
+def _extended(key: str, own: str, names: list[str]) -> bool:
+    """Whether a name of ``names`` (sorted) other than ``key`` and ``own`` starts with ``key``."""
+    at = bisect.bisect_left(names, key)
+    while at < len(names) and names[at].startswith(key):
+        if names[at] not in (key, own):
+            return True
+        at += 1
+    return False
 
 
 def _brand_words(brand: str) -> list[str]:
@@ -246,12 +334,20 @@ def _brand_words(brand: str) -> list[str]:
 
 
 def _brand_forms(brand: str) -> tuple[str, ...]:
+    """The brand's key, also without ``汽车`` (零跑汽车 -> 零跑) or its group (广汽传祺 -> 传祺),
+    longest first."""
     key = key_of(brand)
     if not key:
         return ()
+    forms = [key]
     if key.endswith("汽车") and len(key) > 3:
-        return (key, key[:-2])
-    return (key,)
+        forms.append(key[:-2])
+    forms += (
+        key[len(g) :]
+        for g in _GROUPS
+        if key.startswith(g) and len(key) - len(g) >= 2 and key[len(g) :] not in _NOT_BRAND_WORDS
+    )
+    return tuple(forms)
 
 
 class Index:
@@ -260,6 +356,7 @@ class Index:
     __slots__ = (
         "brand_manufacturers",
         "code_finder",
+        "coded",
         "manufacturer_brands",
         "pairs",
         "prefix_lengths",
@@ -282,6 +379,7 @@ class Index:
                 best = series[key].get(entry, priority)
                 series[key][entry] = min(best, priority)
 
+        names = sorted({key_of(entry.series) for entry in entries if entry.series})
         for entry in entries:
             if entry.brand:
                 brand_mfrs[entry.brand].add(entry.manufacturer)
@@ -295,8 +393,7 @@ class Index:
             name = key_of(entry.series)
             brand_forms = _brand_forms(entry.brand)
             spellings = [(name, P_NAME)]
-            if name.endswith(IMPORTED):
-                spellings.append((name[: -len(IMPORTED)], P_DERIVED))
+            spellings += _derived(name, brand_forms, names)
             for alias in entry.aliases:
                 key = key_of(alias)
                 spellings.append((key, P_WEAK if _is_weak_alias(key, name) else P_ALIAS))
@@ -372,6 +469,8 @@ class Index:
         self.pairs = {c: tuple(sorted(lengths, reverse=True)) for c, lengths in pairs.items()}
         self.singles = {key: w for key, w in words.items() if len(key) == 1}
         self.prefixes = {p: frozenset(m) for p, m in prefixes.items()}
+        #: Producers with a model-code prefix in the catalogue.
+        self.coded = frozenset(m for found in prefixes.values() for m in found)
         self.prefix_lengths = tuple(sorted({len(p) for p in prefixes}, reverse=True))
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}

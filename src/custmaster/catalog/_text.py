@@ -17,6 +17,8 @@ __all__ = [
     "CodeFinder",
     "drop_model_years",
     "is_cjk",
+    "is_year_code",
+    "join_cjk",
     "key_of",
     "normalise",
     "placeholder_reason",
@@ -80,13 +82,34 @@ def normalise(text: str) -> str:
     return " ".join(text.upper().split())
 
 
-def key_of(name: str) -> str:
-    """The lookup key of a catalogue name: normalised, without spaces.
+# A separator between two CJK characters: joint-venture and brand names are written with one
+# (北京・现代, 一汽-大众, 东风·日产, 阿斯顿·马丁) or without (北京现代, 一汽大众).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_SEPARATED = re.compile(rf"(?<=[{_CJK}]) ?[\u00b7\-\u2010-\u2015/] ?(?=[{_CJK}])")
+_SEPARATORS = frozenset("\u00b7-\u2010\u2011\u2012\u2013\u2014\u2015/")
 
-    >>> key_of('Model 3'), key_of('一汽－大众')
-    ('MODEL3', '一汽-大众')
+
+def join_cjk(spaced: str, joint: str = " ") -> str:
+    """``spaced`` (normalised) with each separator between two CJK characters (``·``, ``-``,
+    dashes, ``/``) replaced by ``joint``: ``北京・现代`` reads as the producer 北京现代, not as the
+    brand 北京 followed by the brand 现代.
+
+    >>> join_cjk('北京·现代 伊兰特'), join_cjk('一汽-大众', ''), join_cjk('长城C30-EV')
+    ('北京 现代 伊兰特', '一汽大众', '长城C30-EV')
     """
-    return normalise(name).replace(" ", "")
+    if _SEPARATORS.isdisjoint(spaced):
+        return spaced
+    return _CJK_SEPARATED.sub(joint, spaced)
+
+
+def key_of(name: str) -> str:
+    """The lookup key of a catalogue name: normalised, without spaces and without separators
+    between CJK characters (`join_cjk`).
+
+    >>> key_of('Model 3'), key_of('一汽－大众'), key_of('阿斯顿·马丁')
+    ('MODEL3', '一汽大众', '阿斯顿马丁')
+    """
+    return join_cjk(normalise(name), "").replace(" ", "")
 
 
 def placeholder_reason(spaced: str) -> str | None:
@@ -132,6 +155,9 @@ def is_cjk(char: str) -> bool:
 # digit, no decimal part (``BJ 212 1.5T``) and no model year (``Golf 2019款``, ``CC 2019年``)
 # follows.
 _END = r"(?![0-9]|\.[0-9]| ?[款年])"
+# A model year (19xx, 20xx) standing alone: never the digits of a code after a space
+# (``Golf 2019``, ``CC 2019``: not ``LF2019``, ``CC2019``) nor a piece of its suffix.
+_YEAR = r"(?:19|20)[0-9]{2}(?![0-9A-Z])"
 _DIGITS = (
     rf"(?:[0-9]{{4,6}}{_END}|[0-9] [0-9]{{3,5}}{_END}|[0-9]{{2}} [0-9]{{2,4}}{_END}"
     rf"|[0-9]{{3}} [0-9]{{1,3}}{_END})"
@@ -139,10 +165,22 @@ _DIGITS = (
 # The maker's suffix (``AB``, ``ST6HEV9``, ``TA-M5``), which a stray space may split off or cut
 # in two (``BYD7150 ST5HEV4``, ``HG7203B BV``); a piece after a space must end the token and
 # not be a model year (``HG7240AB 2019款``).
-_SUFFIX = r"(?: ?[A-Z][A-Z0-9]*(?: [A-Z0-9]+(?![A-Z0-9.款年]))?(?:-[A-Z0-9]+)*)?"
+_SUFFIX = rf"(?: ?[A-Z][A-Z0-9]*(?: (?!{_YEAR})[A-Z0-9]+(?![A-Z0-9.款年]))?(?:-[A-Z0-9]+)*)?"
 _GENERIC = re.compile(
     rf"(?<![A-Z0-9])[A-Z]{{2,4}}[0-9]{{4,6}}{_END}(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)?"
 )
+
+
+def is_year_code(code: str) -> bool:
+    """Whether a model code is only letters and a model year (19xx, 20xx), no suffix.
+
+    >>> is_year_code('LF2019'), is_year_code('BJ2020S'), is_year_code('HG7240')
+    (True, False, False)
+    """
+    digits = code[-4:]
+    return digits[:2] in ("19", "20") and digits.isdigit() and code[:-4].isalpha()
+
+
 #: Vehicle-type words glued to the end of a code by some systems (``SGM6505ABCVTMPV``).
 GLUED_TAILS = ("MPV", "SUV")
 _NOTHING = re.compile(r"(?!)")
@@ -176,7 +214,7 @@ class CodeFinder:
         if letters:
             alternatives = "|".join(sorted(map(re.escape, letters), key=lambda s: (-len(s), s)))
             self._known: re.Pattern[str] | None = re.compile(
-                f"(?:{alternatives}) ?{_DIGITS}{_SUFFIX}"
+                f"(?:{alternatives})(?: (?!{_YEAR})|){_DIGITS}{_SUFFIX}"
             )
         else:
             self._known = None
@@ -210,8 +248,13 @@ class CodeFinder:
 
     def find_from(self, spaced: str, match: re.Match[str] | None) -> list[tuple[int, int, str]]:
         """`find`, given ``search(spaced)``."""
+        # A year glued to a word is a model year (GOLF2019), not a code (LF2019).
+        while match is not None and self._year_in_word(spaced, match, ()):
+            match = self.search(spaced, match.start() + 1)
         if match is None:
             match = _GENERIC.search(spaced)
+            while match is not None and self._year_in_word(spaced, match, self._words):
+                match = _GENERIC.search(spaced, match.end())
             return [] if match is None else [self.cut(match)]
         found = [self.cut(match)]
         start = match.start()
@@ -220,10 +263,21 @@ class CodeFinder:
             shift = start + 1
             while spaced[shift] in ASCII_LETTERS:
                 other = known.match(spaced, shift)
-                if other is not None:
+                if other is not None and not is_year_code(other.group()):
                     found.append(self.cut(other))
                 shift += 1
         return found
+
+    @staticmethod
+    def _year_in_word(spaced: str, match: re.Match[str], words: Container[str]) -> bool:
+        """Whether a match is letters and a model year (`is_year_code`) that end a word: glued
+        to letters or digits on the left (``GOLF2019``: not ``LF2019``), or letters that are one
+        of ``words`` (for codes of unknown enterprise codes: ``GOLF2019`` itself)."""
+        code = match.group()
+        if not is_year_code(code):
+            return False
+        start = match.start()
+        return bool(start and spaced[start - 1] in ASCII_ALNUM) or code[:-4] in words
 
     def cut(self, match: re.Match[str]) -> tuple[int, int, str]:
         """``(start, end, code)`` of a `search` match (see `trim`)."""

@@ -72,7 +72,7 @@ More information:
 (None, 'ambiguous_prefix', ('长安汽车', '长安铃木'))
 >>> classify('Model Y').manufacturer, classify('Model Y').method
 ('特斯拉中国', 'domestic_preference')
->>> classify('奔驰E300L').reason
+>>> classify('奔驰E260').reason
 'ambiguous_brand'
 >>> classify('不详').reason
 'placeholder'
@@ -101,6 +101,8 @@ from custmaster.catalog._text import (
     DOTS,
     GLUED_TAILS,
     drop_model_years,
+    is_year_code,
+    join_cjk,
     key_of,
     placeholder_reason,
 )
@@ -663,8 +665,9 @@ class Classifier:
             if facts is None:
                 facts = self._head_facts(head)
             prefix, alone = facts
-            # Glued to a word on the left, a code may have others inside its letters.
-            if alone or not (before and before[-1] in ASCII_ALNUM):
+            # Glued to a word on the left, a code may have others inside its letters, or be a
+            # model year ending the word (GOLF2019).
+            if not (before and before[-1] in ASCII_ALNUM) or (alone and not is_year_code(code)):
                 if wmi is None:
                     found = self._decisions.get(f"{prefix}\x00{before}\x00{after}")
                     if found is None:
@@ -705,6 +708,8 @@ class Classifier:
                 spaced = ""
         reading = self._read(spaced, prefix, wmi)
         sources = reading.sources
+        if len(sources) > 1 and sources[0][0] in _HARD:
+            sources = self._made_under_licence(sources) or sources
         series_hits = reading.series_hits
         weak = reading.weak
         brands = reading.brands
@@ -804,7 +809,7 @@ class Classifier:
         if not spaced.isascii():
             # VIN-style dots: after the model code is cut out (no code has one), so that the
             # hot path need not look for them.
-            spaced = spaced.translate(DOTS)
+            spaced = join_cjk(spaced.translate(DOTS))
         compact, gaps = _compact(drop_model_years(spaced))
         for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
@@ -825,6 +830,41 @@ class Classifier:
         sources += by_series
         sources += by_brand
         return reading
+
+    def _made_under_licence(self, sources: list[_Source]) -> list[_Source] | None:
+        """The sources with the text first when the text names producers of their own brand
+        that have no enterprise code in the catalogue and the codes name a producer outside that
+        brand: such a brand's vehicles carry their contract maker's codes (蔚来 cars built by 江淮
+        carry HFC codes, 领克 cars MR codes of 吉利, 图雅诺 vans BJ codes of 福田). The codes
+        are then overruled (listed in ``conflicts``). ``None`` when the rule does not apply.
+
+        A brand's own joint ventures and importers carry its name (北京牌BH… is 北京现代, not
+        北京越野; 宝马X5 BMW6… is 华晨宝马, not 宝马(进口)), so the codes keep the lead there.
+        """
+        text = [source for source in sources if source[0] in _TEXT]
+        if not text:
+            return None
+        named: frozenset[str] | None = None
+        for _, allowed, _ in text:
+            narrowed = allowed if named is None else named & allowed
+            if narrowed:
+                named = narrowed
+        index = self._index
+        if not named or not named.isdisjoint(index.coded):
+            return None
+        hard = [source for source in sources if source[0] in _HARD]
+        coded = frozenset(m for _, allowed, _ in hard for m in allowed)
+        if not named.isdisjoint(coded):
+            return None
+        brands = {
+            base[:-2] if base.endswith("汽车") and len(base) > 3 else base
+            for m in named
+            for base in map(key_of, index.manufacturer_brands.get(m, ()))
+        }
+        makers = [key_of(m) for m in coded]
+        if any(brand in maker for brand in brands for maker in makers):
+            return None
+        return [*text, *(source for source in sources if source[0] not in _TEXT)]
 
     def _refine(
         self,
