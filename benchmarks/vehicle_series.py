@@ -15,8 +15,10 @@ steadier one):
 * **all distinct** — ``n`` strings that are all different, so every string misses the result
   cache (the decision on the text around the model code is shared, as it is in real books).
 
-Accuracy: the share of correct producers, series and model codes on the two labelled files in
-``tests/data`` (the same figures ``tests/test_vehicle_series.py`` asserts).
+Accuracy: the share of correct producers, series and model codes on the labelled files in
+``tests/data`` (the same figures ``tests/test_vehicle_series.py`` and
+``tests/test_vehicle_series_adversarial.py`` assert); the adversarial file is shown as its
+tuning and hold-out parts.
 
 ``--write-docs`` rewrites the marked sections of docs/vehicle-series.md and the vehicle-series
 section of docs/benchmarks.md; ``--profile`` prints a cProfile summary of the all-distinct run.
@@ -200,11 +202,19 @@ def accuracy() -> list[dict[str, object]]:
         samples = list(csv.DictReader(handle))
     with (DATA / "model-code-evidence.csv").open(encoding="utf-8", newline="") as handle:
         evidence = list(csv.DictReader(handle))
+    with (DATA / "make-model-adversarial.csv").open(encoding="utf-8", newline="") as handle:
+        adversarial = list(csv.DictReader(handle))
+    tuning = [row for row in adversarial if row["set"] == "tuning"]
+    holdout = [row for row in adversarial if row["set"] == "holdout"]
     for name, rows, text, mfr, series, code in (
         ("make-model-samples.csv", samples, "input", "expected_manufacturer_cn",
          "expected_series_cn", "model_code"),
         ("model-code-evidence.csv", evidence, "observed_string", "manufacturer_cn",
          "series_cn_in_string", "model_code"),
+        ("make-model-adversarial.csv (tuning)", tuning, "input", "expected_manufacturer_cn",
+         "expected_series_cn", None),
+        ("make-model-adversarial.csv (hold-out)", holdout, "input",
+         "expected_manufacturer_cn", "expected_series_cn", None),
     ):  # fmt: skip
         results = [classifier.classify(row[text]) for row in rows]
         pairs = list(zip(rows, results, strict=True))
@@ -213,7 +223,7 @@ def accuracy() -> list[dict[str, object]]:
         right_mfr = sum(r.manufacturer == (row[mfr] or None) for row, r in pairs)
         right_series = sum(r.series == row[series] for row, r in named)
         no_extra = sum(r.series is None for row, r in pairs if not row[series])
-        right_code = sum((r.model_code or "") == row[code] for row, r in pairs)
+        right_code = sum((r.model_code or "") == row[code] for row, r in pairs) if code else None
         left_empty = sum(r.manufacturer is None for _, r in empty)
         out.append(
             {
@@ -222,7 +232,7 @@ def accuracy() -> list[dict[str, object]]:
                 "manufacturer": (right_mfr, len(rows)),
                 "series": (right_series, len(named)),
                 "no_extra_series": (no_extra, len(rows) - len(named)),
-                "model_code": (right_code, len(rows)),
+                "model_code": (right_code, len(rows)) if right_code is not None else (0, 0),
                 "unclassified": (left_empty, len(empty)),
             }
         )
@@ -238,7 +248,9 @@ def accuracy_table(rows: list[dict[str, object]]) -> str:
     for r in rows:
         keys = ("manufacturer", "series", "no_extra_series", "model_code", "unclassified")
         cells = [_share(*r[k]) for k in keys]
-        lines.append(f"| `{r['file']}` | {r['rows']} | " + " | ".join(cells) + " |")
+        file, _, part = str(r["file"]).partition(" ")
+        name = f"`{file}` {part}".rstrip()
+        lines.append(f"| {name} | {r['rows']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
