@@ -204,17 +204,17 @@ def accuracy() -> list[dict[str, object]]:
         evidence = list(csv.DictReader(handle))
     with (DATA / "make-model-adversarial.csv").open(encoding="utf-8", newline="") as handle:
         adversarial = list(csv.DictReader(handle))
-    tuning = [row for row in adversarial if row["set"] == "tuning"]
-    holdout = [row for row in adversarial if row["set"] == "holdout"]
+    parts = {
+        f"make-model-adversarial.csv ({part})": [row for row in adversarial if row["set"] == part]
+        for part in ("tuning", "holdout1", "holdout2")
+    }
     for name, rows, text, mfr, series, code in (
         ("make-model-samples.csv", samples, "input", "expected_manufacturer_cn",
          "expected_series_cn", "model_code"),
         ("model-code-evidence.csv", evidence, "observed_string", "manufacturer_cn",
          "series_cn_in_string", "model_code"),
-        ("make-model-adversarial.csv (tuning)", tuning, "input", "expected_manufacturer_cn",
-         "expected_series_cn", None),
-        ("make-model-adversarial.csv (hold-out)", holdout, "input",
-         "expected_manufacturer_cn", "expected_series_cn", None),
+        *((part, rows, "input", "expected_manufacturer_cn", "expected_series_cn", None)
+          for part, rows in parts.items()),
     ):  # fmt: skip
         results = [classifier.classify(row[text]) for row in rows]
         pairs = list(zip(rows, results, strict=True))

@@ -6,8 +6,9 @@ SOURCE_CSV defaults to ``../shared/data/vehicle-series-source.csv`` next to the 
 The shipped catalogue keeps every row and every column of the source; only the ``source`` cell is
 shortened to tags (legend in docs/vehicle-series.md), and the curated aliases of
 ``tools/vehicle-series-aliases.csv`` (trim names that only one producer builds: ``530Li`` is a
-华晨宝马 宝马5系, ``E300L`` a 北京奔驰 奔驰E级) are appended to their rows, tagged
-``aliases:curated``. A curated row naming no catalogue row is an error.
+华晨宝马 宝马5系, ``E300L`` a 北京奔驰 奔驰E级; export names the source lacks: ``Octavia`` is
+上汽大众 明锐) are appended to their rows, tagged ``aliases:curated``. A curated row naming no
+catalogue row is an error.
 
 | tag | meaning |
 | --- | --- |

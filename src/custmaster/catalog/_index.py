@@ -124,6 +124,7 @@ _LATIN_BRANDS: dict[str, str] = {
     "ISUZU": "五十铃",
     "IVECO": "依维柯",
     "JAC": "江淮",
+    "JETTA": "捷达",
     "JETOUR": "捷途",
     "JMC": "江铃",
     "LEAPMOTOR": "零跑汽车",
@@ -292,17 +293,23 @@ def _derived(name: str, brand_forms: tuple[str, ...], names: list[str]) -> list[
     elif name.endswith("新能源") and len(name) > 3:
         base = name[:-3]
         found.append((base, P_WEAK if base.isascii() and len(base) <= 3 else P_DERIVED))
-    for brand in brand_forms:
-        rest = name[len(brand) :]
-        if name.startswith(brand) and rest and rest[0] not in "(·-":
-            if len(rest) > 1 and not (rest.isdigit() and len(rest) < 3):
-                found.append((rest, P_WEAK))
-            break
+    rest = _brand_rest(name, brand_forms)
+    if rest and len(rest) > 1 and not (rest.isdigit() and len(rest) < 3):
+        found.append((rest, P_WEAK))
     return [
         (key, priority)
         for key, priority in found
         if key.endswith(")") or not is_cjk(key[-1]) or not _extended(key, name, names)
     ]
+
+
+def _brand_rest(name: str, brand_forms: tuple[str, ...]) -> str:
+    """What follows the brand a series key starts with (极氪001 -> 001), or ``""``."""
+    for brand in brand_forms:
+        rest = name[len(brand) :]
+        if name.startswith(brand) and rest and rest[0] not in "(·-":
+            return rest
+    return ""
 
 
 def _extended(key: str, own: str, names: list[str]) -> bool:
@@ -380,6 +387,9 @@ class Index:
                 series[key][entry] = min(best, priority)
 
         names = sorted({key_of(entry.series) for entry in entries if entry.series})
+        latin_forms: dict[str, list[str]] = defaultdict(list)
+        for latin_name, latin_brand in _LATIN_BRANDS.items():
+            latin_forms[latin_brand].append(key_of(latin_name))
         for entry in entries:
             if entry.brand:
                 brand_mfrs[entry.brand].add(entry.manufacturer)
@@ -397,13 +407,24 @@ class Index:
             for alias in entry.aliases:
                 key = key_of(alias)
                 spellings.append((key, P_WEAK if _is_weak_alias(key, name) else P_ALIAS))
+            latin = latin_forms.get(entry.brand, ())
             for key, priority in spellings:
                 add_series(key, entry, priority)
-                # The brand written before a name or alias (丰田RAV4, 本田Fit): never weak.
+                # The brand written before a name or alias (丰田RAV4, 本田Fit, TOYOTA CAMRY):
+                # never weak.
                 qualified = P_ALIAS if priority == P_WEAK else priority
-                for brand in brand_forms:
+                for brand in (*brand_forms, *latin) if key.isascii() else brand_forms:
                     if key and not key.startswith(brand):
                         add_series(brand + key, entry, qualified)
+            # The rest of a name after its brand, after another spelling of the brand: 哪吒U for
+            # 哪吒汽车U, MAZDA 6 for 马自达6, LYNK&CO 01 for 领克01 (alone, such a rest is too
+            # short to be read).
+            imported = name.endswith(IMPORTED)
+            rest = _brand_rest(name[: -len(IMPORTED)] if imported else name, brand_forms)
+            if rest:
+                for brand in (*brand_forms, *latin) if rest.isascii() else brand_forms:
+                    if not rest.startswith(brand):
+                        add_series(brand + rest, entry, P_DERIVED if imported else P_ALIAS)
 
         known = {e.manufacturer for e in entries}
         manufacturer_words: dict[str, set[str]] = defaultdict(set)
