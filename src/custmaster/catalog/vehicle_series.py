@@ -20,10 +20,13 @@ How a string is read (the lookup structures are built once per catalogue):
    stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``); it may be glued to a series name
    (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7`` before
    ``CA7``). Other codes (2-4 letters, 4-6 digits) are reported but name no producer. A model
-   year or a decimal number is not part of a code (``Golf 2019款``, ``BJ 212 1.5T``).
+   year or a decimal number is not part of a code (``Golf 2019款``, ``BJ 212 1.5T``), nor is a
+   year after a space or glued to a word (``Golf 2019``, ``GOLF2019``: not ``LF2019``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
-   after their brand, ``丰田RAV4``), producer names (``广汽本田``, ``一汽大众``, former names such
-   as ``广州本田``), brand words (``本田``, ``大众汽车``, ``吉利``, ``传祺``, ``BMW``), the markers
+   after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
+   ``新能源``, ``宋PLUS``), producer names (``广汽本田``, ``一汽大众``, ``北京・现代``: a separator
+   between CJK characters joins them; former names such as ``广州本田``), brand words (``本田``,
+   ``大众汽车``, ``吉利``, ``传祺``, ``BMW``, ``ZEEKR``), the markers
    进口 and 国产, and descriptors (``普通轿车``, ``手自一体``, ``全新``), which are skipped. Latin
    words only count on token boundaries, so ``DS`` or ``CC`` never match inside ``DSXX`` or a
    model code, and a model year separates words (``RAV42023款``); a word followed by 牌 is a
@@ -31,7 +34,9 @@ How a string is read (the lookup structures are built once per catalogue):
 4. Each source names a set of producers; they are intersected in the order model code, WMI,
    producer name, series, brand. A source that contradicts the others is skipped and listed in
    ``conflicts`` (and lowers the confidence). Short aliases (three ASCII characters or fewer,
-   ``Q5``, ``X1``, ``GL8``) only narrow a choice made by another source.
+   ``Q5``, ``X1``, ``GL8``) only narrow a choice made by another source. The text comes first
+   when it names only producers without enterprise codes of their own and the code's producer
+   is outside their brand: the code was issued to a contract maker (``蔚来牌HFC…``).
 5. Several producers left are narrowed, in turn, by the word 进口/国产 or the VIN's region, the
    short aliases, the best-ranked spelling of a series (a name before an alias), the brand's
    namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源) and, when a series name
