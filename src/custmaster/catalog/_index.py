@@ -407,13 +407,13 @@ class Index:
             for alias in entry.aliases:
                 key = key_of(alias)
                 spellings.append((key, P_WEAK if _is_weak_alias(key, name) else P_ALIAS))
-            latin = latin_forms.get(entry.brand, ())
+            latins = latin_forms.get(entry.brand, ())
             for key, priority in spellings:
                 add_series(key, entry, priority)
                 # The brand written before a name or alias (丰田RAV4, 本田Fit, TOYOTA CAMRY):
                 # never weak.
                 qualified = P_ALIAS if priority == P_WEAK else priority
-                for brand in (*brand_forms, *latin) if key.isascii() else brand_forms:
+                for brand in (*brand_forms, *latins) if key.isascii() else brand_forms:
                     if key and not key.startswith(brand):
                         add_series(brand + key, entry, qualified)
             # The rest of a name after its brand, after another spelling of the brand: 哪吒U for
@@ -422,7 +422,7 @@ class Index:
             imported = name.endswith(IMPORTED)
             rest = _brand_rest(name[: -len(IMPORTED)] if imported else name, brand_forms)
             if rest:
-                for brand in (*brand_forms, *latin) if rest.isascii() else brand_forms:
+                for brand in (*brand_forms, *latins) if rest.isascii() else brand_forms:
                     if not rest.startswith(brand):
                         add_series(brand + rest, entry, P_DERIVED if imported else P_ALIAS)
 
