@@ -40,8 +40,14 @@ def mask_unknown(value: object) -> str:
 
     Used for ``ValidationError.masked_value``: a bad ID or phone number is still personal data.
 
+    Less than half of it is shown, and never more than seven characters: nothing up to 4
+    characters, the first and last one up to 11 (a mistyped mobile number), the first 3 and
+    last 2 up to 15, the first 3 and last 4 from 16 (a mistyped resident ID).
+
     >>> mask_unknown("11010519491231002")
     '110**********1002'
+    >>> mask_unknown("1380013800"), mask_unknown("138001380000")
+    ('1********0', '138*******00')
     >>> mask_unknown("ab")
     '**'
     >>> mask_unknown(None)
@@ -53,8 +59,10 @@ def mask_unknown(value: object) -> str:
     n = len(text)
     if n <= 4:
         shown = _FILL * n
-    elif n <= 8:
+    elif n <= 11:
         shown = keep_ends(text, 1, 1)
+    elif n <= 15:
+        shown = keep_ends(text, 3, 2)
     else:
         shown = keep_ends(text, 3, 4)
     return shown + ("…" if len(value) > 64 else "")

@@ -215,7 +215,7 @@ def mask(value: str) -> str:
     An invalid value is masked as an unknown value. Never raises.
 
     >>> mask('361001'), mask('13800138000')
-    ('361001', '138****8000')
+    ('361001', '1*********0')
     """
     try:
         return validate(value)

@@ -161,7 +161,7 @@ def mask(value: str) -> str:
     An invalid value is masked as an unknown value. Never raises.
 
     >>> mask('cn'), mask('13800138000')
-    ('CHN', '138****8000')
+    ('CHN', '1*********0')
     """
     try:
         return validate(value)

@@ -36,8 +36,8 @@ empty, not invalid.
 起保日期 cover_start 1 1 0
 >>> print((folder / "book.rejects.csv").read_text(encoding="utf-8-sig"))  # doctest: +ELLIPSIS
 row,column,field,code,message,message_zh,masked_value
-3,移动电话,mobile,phone.vanity,...,138****8OOO
-3,起保日期,cover_start,date.range,...,202***2-30
+3,移动电话,mobile,phone.vanity,...,1*********O
+3,起保日期,cover_start,date.range,...,2********0
 <BLANKLINE>
 """
 
