@@ -143,6 +143,9 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         # Each measurement on a freshly opened store: no state cached from the import.
         with Service.open(url) as fresh:
             query_time = _best(lambda: fresh.expiring(month), repeats=1)
+        with Service.open(url) as fresh:
+            views = fresh.store.expiring_views  # type: ignore[attr-defined]
+            views_time = _best(lambda: sum(1 for _ in views(month)), repeats=1)
         gc.collect()
         service = Service.open(url)
         start = time.perf_counter()
@@ -174,6 +177,7 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         "month_rows": len(listed),
         "rows_s": rows_time,
         "query_s": query_time,
+        "views_s": views_time,
         "openpyxl_s": openpyxl_time,
         "csv_s": csv_time,
         "xlsx_s": xlsx_time,
@@ -214,7 +218,9 @@ def _table(f: dict[str, Any]) -> str:
             f"| renewal month (most policies ending) | {f['month']} |",
             f"| policies in that month | {f['month_rows']:,} |",
             f"| renewal rows (s; CPU s) | {f['rows_s']:.2f}; {f['rows_cpu_s']:.2f} |",
-            f"| the store's month query alone, `expiring` (s) | {f['query_s']:.2f} |",
+            f"| the month's stored views alone, `expiring_views` (s) | {f['views_s']:.2f} |",
+            "| the month's `Policy` objects, `expiring` (states rebuilt from the log) (s) | "
+            f"{f['query_s']:.2f} |",
             f"| masked CSV written (s, best of 2) | {f['csv_s']:.2f} |",
             f"| masked XLSX written (s, best of 2) | {f['xlsx_s']:.2f} |",
             "| the same XLSX with openpyxl's write-only mode (s) | "
@@ -251,8 +257,10 @@ def main() -> None:
             "The issue's targets are 10,000 rows/s for the import and under 5 s for the month's "
             "export of a 1,000,000-policy store. The import is bounded by resolution, merge and "
             "storage (the share inside `ingest` above) and by building each validated "
-            "`SourceRecord`; the export by the store's month query (`expiring`, which builds "
-            "each policy from its holders' states) and by reading each insured's state. The "
+            "`SourceRecord`. The renewal rows are built from the views the store keeps "
+            "(`expiring_views`: the month's policies, their holders and their current views in "
+            "a few set-based queries, no golden state rebuilt); what remains is decoding each "
+            "view, ranking its numbers, classifying the vehicle, masking and writing. The "
             "XLSX is written by custmaster's own streaming writer (`custmaster.workflows.xlsx`); "
             "openpyxl's write-only mode is timed on the same rows for comparison. The "
             "1,000,000-policy figure is extrapolated from the per-row cost measured here; "
