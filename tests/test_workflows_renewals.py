@@ -269,3 +269,22 @@ def test_a_view_of_an_older_version_is_read_through_the_log(tmp_path: Path) -> N
     service.close()
     reopened = Service.open(f"sqlite:///{tmp_path}/old.db")
     assert renewal_rows(reopened, "2027-01") == before
+
+
+def test_a_store_of_older_views_reads_the_month_through_its_states(
+    synthetic_book_stores: tuple[Service, Service], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custmaster.workflows import renewals
+
+    _, sqlite = synthetic_book_stores
+    expected = _rows_by_month(sqlite, MONTHS)
+    real = type(sqlite.store).expiring_views
+
+    def old_views(self: object, month: str) -> object:
+        for number, held in real(self, month):  # type: ignore[arg-type]
+            yield number, dict.fromkeys(held)  # every view of an older format
+
+    monkeypatch.setattr(type(sqlite.store), "expiring_views", old_views)
+    for limit in (0, 10_000):  # the month's states, or policy by policy
+        monkeypatch.setattr(renewals, "_ONE_BY_ONE", limit)
+        assert _rows_by_month(sqlite, MONTHS) == expected

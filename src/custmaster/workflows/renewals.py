@@ -121,6 +121,9 @@ _KIND_ORDER = {"mobile": 0, "home": 1, "office": 2}
 #: Customer views kept while rows are made (a customer's policies of a month are usually in one
 #: chunk of `custmaster.store.base.BaseStore.expiring_states`); bounded so memory stays flat.
 _VIEWS_KEPT = 4096
+#: Up to this many policies a stored view cannot give are read one by one (`Store.policy`);
+#: more are read with the month's states, a chunk at a time.
+_ONE_BY_ONE = 200
 _VOICE = frozenset(kind.value for kind in VOICE_KINDS)
 
 
@@ -475,6 +478,7 @@ def renewal_rows(
     stored = getattr(service.store, "expiring_views", None)
     chunked = getattr(service.store, "expiring_states", None)
     if callable(stored):
+        slow: list[str] = []  # policies the views cannot give (see `_Terms.of_views`)
         for number, held in stored(month):
             terms = _Terms.of_views(number, held)
             customer_id = None if terms is None else terms.insured or terms.holder
@@ -491,9 +495,19 @@ def renewal_rows(
                 or insured_view is None
                 or (terms.insured is not None and insured_view.meta("insured_until", number))
             ):
-                from_policy(service.policy(number), {})
+                slow.append(number)
             elif f"{terms.cover_end:%Y-%m}" == month:
                 add(terms, customer_id, insured_view)
+        if len(slow) > _ONE_BY_ONE and callable(chunked):
+            # many views of an older format (a store not yet rewritten): read the month's
+            # states a chunk at a time rather than policy by policy
+            wanted = set(slow)
+            for policy, held in chunked(month):
+                if policy.policy_no in wanted:
+                    from_policy(policy, held)
+        else:
+            for number in slow:
+                from_policy(service.policy(number), {})
     elif callable(chunked):
         for policy, held in chunked(month):
             from_policy(policy, held)
