@@ -746,6 +746,17 @@ class SQLStore(BaseStore):
                     (key, value),
                 )
 
+    def _rotating(self, what: str) -> Sealer:
+        """The sealer of an open, encrypted store, for a key rotation named ``what``."""
+        self._check_open()
+        if self._sealer is None:
+            raise UsageError(
+                f"{what} needs a store opened with a keyring.",
+                code="store.not_encrypted",
+                message_zh=f"{what} 需要用密钥打开的存储。",
+            )
+        return self._sealer
+
     def rotate_keys(self) -> dict[str, int]:
         """Re-encrypt every sealed value under the keyring's active key, in one transaction.
 
@@ -755,14 +766,7 @@ class SQLStore(BaseStore):
         guard is lifted for this transaction alone. The blind-index key is rotated apart
         (`rotate_index_key`). Returns the rows rewritten by table.
         """
-        self._check_open()
-        sealer = self._sealer
-        if sealer is None:
-            raise UsageError(
-                "rotate_keys needs a store opened with a keyring.",
-                code="store.not_encrypted",
-                message_zh="rotate_keys 需要用密钥打开的存储。",
-            )
+        sealer = self._rotating("rotate_keys")
         ring = sealer.keyring
         done = {"records": 0, "customers": 0, "index": 0}
         with self.transaction():
@@ -814,14 +818,7 @@ class SQLStore(BaseStore):
         first: one still holding the old key would write entries no look-up finds. Returns
         the index entries rewritten.
         """
-        self._check_open()
-        sealer = self._sealer
-        if sealer is None:
-            raise UsageError(
-                "rotate_index_key needs a store opened with a keyring.",
-                code="store.not_encrypted",
-                message_zh="rotate_index_key 需要用密钥打开的存储。",
-            )
+        sealer = self._rotating("rotate_index_key")
         ring = sealer.keyring
         fresh = Sealer(Keyring(ring.keys, active=ring.active, index_key=index_key))
         with self.transaction():
