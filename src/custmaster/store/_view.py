@@ -52,6 +52,23 @@ def _plain(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
+_ISO: dict[tuple[dt.datetime, dt.timedelta | None], str] = {}
+
+
+def _iso(moment: dt.datetime) -> str:
+    """``moment.isoformat()``, remembered: the records of one file share their times.
+
+    The offset is part of the key: equal instants written with other offsets stay apart.
+    """
+    key = (moment, moment.utcoffset())
+    text = _ISO.get(key)
+    if text is None:
+        if len(_ISO) >= 4096:
+            _ISO.clear()
+        text = _ISO[key] = moment.isoformat()
+    return text
+
+
 def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | None = None) -> str:
     """The current view of a customer as JSON, for readers of the database.
 
@@ -71,8 +88,8 @@ def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | Non
             [
                 kind,
                 value,
-                contact.first_seen.isoformat(),
-                contact.last_seen.isoformat(),
+                _iso(contact.first_seen),
+                _iso(contact.last_seen),
                 "unverified" if verdict is None else verdict.status,
             ]
         )
@@ -86,8 +103,15 @@ def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | Non
     for number in state.policies:
         known = {}
         for name, value in zip(TERMS, state.policy_values(number, TERMS), strict=True):
-            if value is not None:
-                known[name] = value if type(value) is str else _plain(value)
+            if value is None:
+                continue
+            cls = type(value)
+            if cls is str:
+                known[name] = value
+            elif cls is dt.date:
+                known[name] = value.isoformat()
+            else:
+                known[name] = _plain(value)
         terms[number] = known
     first = state.first_channel
     data = {
