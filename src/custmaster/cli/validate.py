@@ -74,6 +74,19 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
         f"{summary.rows_valid} without problems, "
         f"{summary.rows_rejected} with rejected cells{share}.",
     )
+    multiple = [c for c in summary.columns if c.multiple]
+    if multiple:
+        _say(
+            console,
+            "Several numbers 多号码 (valid cells holding more than one number, each kept): "
+            + ", ".join(f"{c.column} {c.multiple}" for c in multiple),
+        )
+    if summary.summary_rows:
+        _say(
+            console,
+            "Summary rows skipped 跳过合计行: row "
+            + ", ".join(str(number) for number in summary.summary_rows),
+        )
     if summary.codes:
         codes = ", ".join(f"{code} {count}" for code, count in summary.codes)
         _say(console, f"Error codes 错误代码: {codes}")

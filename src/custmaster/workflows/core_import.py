@@ -18,12 +18,21 @@ several numbers (``13800138000/13900139000``, ``…、…``; `custmaster.validat
 gives each one to the customer: the first in its column, each further one as a companion
 record of the same row (reference ``<row's reference>~<field>.<n>``) carrying the row's ID,
 policy number, plate and VIN; a row with none of those keeps the further numbers as extra
-text (``more_<field>``), since a phone alone never attaches a record. A cell with any unusable
-part is rejected whole. Other columns are kept as the record's extra values, except the
-holder's and the owner's (``投保人``, ``投保人证件号码``, ``车主``, ``车主手机`` …;
-`custmaster.workflows.parties`): a party with a resident ID or USCC becomes a record of its
-own with that role on the row's policy (reference ``<row's reference>~holder``); its bad cells
-are rejected without stopping the insured's row, which counts as partial.
+text (``more_<field>``), since a phone alone never attaches a record. A cell with an invalid
+part is rejected with that part's code, as ``custmaster validate`` rejects it
+(`custmaster.workflows.validation.split_phone_cell`); so is a 联系电话 column's.
+
+**Cells as Excel leaves them** are read as ``custmaster validate`` reads them
+(`custmaster.workflows.validation.field_text`): placeholders (``NULL``, ``不详``, ``#N/A``,
+``#VALUE!`` …) are empty, a leading apostrophe and a float's ``.0`` are dropped, a long number
+Excel already rounded (``4.40305E+17``, an 18-digit ID stored as a number) is rejected, never
+imported as a wrong ID; summary rows (合计, 总计) are skipped (`ImportSummary.summary_rows`).
+
+Other columns are kept as the record's extra values, except the holder's and the owner's
+(``投保人``, ``投保人证件号码``, ``车主``, ``车主手机`` …; `custmaster.workflows.parties`): a
+party with a resident ID or USCC becomes a record of its own with that role on the row's policy
+(reference ``<row's reference>~holder``); its bad cells are rejected without stopping the
+insured's row, which counts as partial.
 
 **Source references** make re-runs idempotent. A core-system row naming a policy is
 ``<policy number>#<endorsement sequence>`` (``#0`` without a 批改序号 column, plus ``#<role>``
@@ -103,11 +112,15 @@ from custmaster.workflows.policies import (
 from custmaster.workflows.reading import Row, TableFormatError, open_table
 from custmaster.workflows.validation import (
     DATE_FIELDS,
-    EMPTY_MARKERS,
     REJECT_COLUMNS,
     Reject,
     RowValidator,
     cell_text,
+    date_cell,
+    field_text,
+    holds_several,
+    is_empty_cell,
+    split_phone_cell,
 )
 
 __all__ = [
@@ -185,8 +198,6 @@ _MOBILE = re.compile(r"\+861\d{10}")
 _ISO_TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}")
 _MOBILE_SLOT = "mobile"
 _PHONE_FIELD_SET = frozenset(PHONE_FIELDS)
-#: Separators between numbers in one cell (``138…/139…``, ``138…、139…``, two numbers spaced).
-_SEVERAL = re.compile(r"[/;,，；、|\n]|\d{7}\D+\d{7}")
 #: The fields a companion record of a multi-number cell copies from its row: those that
 #: resolve it to the row's customer (never a name or a phone alone) and the policy role.
 _LINK_FIELDS = ("resident_id", "uscc", "id_document", "policy_no", "plate", "vin")
@@ -289,6 +300,8 @@ class ImportSummary:
     parties: tuple[tuple[str, str], ...]
     rejects_path: Path | None
     seconds: float
+    #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data.
+    summary_rows: tuple[int, ...] = ()
 
     @property
     def imported(self) -> int:
@@ -324,7 +337,7 @@ def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
             seconds=seconds
         )
     if isinstance(value, str):
-        text = value.strip()
+        text = str(date_cell(value)).strip()
         if _ISO_TIME.match(text):
             try:
                 parsed = dt.datetime.fromisoformat(_iso(text))
@@ -352,11 +365,6 @@ def _iso(text: str) -> str:
     if clock and re.fullmatch(r"\d:\d{2}.*", clock):
         clock = "0" + clock
     return f"{date} {clock}" if sep else date
-
-
-def _is_empty(text: str) -> bool:
-    stripped = text.strip()
-    return not stripped or (len(stripped) <= 4 and stripped.casefold() in EMPTY_MARKERS)
 
 
 def _meta_index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
@@ -562,32 +570,30 @@ class _Importer:
             if cell is None:
                 continue
             text = cell if type(cell) is str else cell_text(cell)
-            if _is_empty(text):
+            if is_empty_cell(text):
                 continue
             if is_date:
                 if type(cell) is str:
                     values[field] = self._parse(field, cell, self._date)
                 else:
                     values[field] = self._date(field, cell)
-            elif field in _PHONE_FIELD_SET and _SEVERAL.search(text):
-                values[field] = self._split_phones(field, text)
+            elif field in _PHONE_FIELD_SET and holds_several(text):
+                values[field] = self._split_phones(field, field_text(field, cell))
             else:
-                values[field] = text
+                values[field] = field_text(field, cell)
         return values
 
     def _split_phones(self, field: str, text: str) -> str:
-        """The first number of a cell that holds several (``138…/139…``); the others become
-        companion records (`_companions`). A cell with any unusable part stays whole, so that
-        validation rejects it as before."""
-        found = phone_module.parse_many(text)
-        if len(found.numbers) < 2 or found.rejects:
-            return text
-        self._more.extend((field, number) for number in found.numbers[1:])
-        return found.numbers[0].canonical
+        """The first number of a cell that may hold several (``138…/139…``); the others become
+        companion records (`companions`). Raises for a cell with an invalid part, as
+        validation rejects it (`custmaster.workflows.validation.split_phone_cell`)."""
+        first, more = split_phone_cell(text)
+        self._more.extend((field, number) for number in more)
+        return first
 
     def _date(self, field: str, cell: object) -> dt.date:
         latest = self.today if field == "birth_date" else _LATEST
-        return parse_date(cell, field=field, latest=latest)
+        return parse_date(date_cell(cell), field=field, latest=latest)
 
     def _parse(self, field: str, text: str, parse: Callable[[str, str], Any]) -> Any:
         """``parse(field, text)``, once per distinct text of a field (errors are not kept)."""
@@ -610,11 +616,13 @@ class _Importer:
             if cell is None:
                 continue
             text = cell if type(cell) is str else cell_text(cell)
-            if _is_empty(text):
+            if is_empty_cell(text):
                 continue
             try:
                 if field == "observed_at" and type(cell) is str:
                     found[field] = self._parse(field, cell, _parse_time_text)
+                elif field == "phone":
+                    found[field] = self._split_phones(field, field_text("mobile", cell))
                 else:
                     found[field] = self._meta_value(field, cell, text)
             except ValidationError as error:
@@ -627,9 +635,7 @@ class _Importer:
     @staticmethod
     def _meta_value(field: str, cell: object, text: str) -> Any:
         if field == "observed_at":
-            return parse_time(cell)
-        if field == "phone":
-            return phone_module.validate(text)
+            return parse_time(date_cell(cell))
         value = text.strip()
         if field == "source_ref" and len(value) > _REF_MAX:
             raise ValidationError(
@@ -759,9 +765,9 @@ class _Importer:
         self._party_rejects.clear()
         result = self.validator(row_number, row)
         values = dict(result.values)
+        self._more.extend(result.more)
         meta, meta_rejects = self._meta(row_number, row, values)
-        all_rejects = [r for r in result.rejects if not self._resplit(r, row, values)]
-        all_rejects += meta_rejects
+        all_rejects = [*result.rejects, *meta_rejects]
         if not all_rejects:  # only the record as a whole failed (e.g. a policy reference)
             try:
                 return self._build(row_number, row, values, meta)
@@ -778,17 +784,6 @@ class _Importer:
             return None
         self.partial += 1
         return record
-
-    def _resplit(self, reject: Reject, row: Row, values: dict[str, Any]) -> bool:
-        """Whether ``reject`` is a multi-number cell that `_split_phones` reads after all."""
-        if reject.code != "phone.multiple" or reject.field not in _PHONE_FIELD_SET:
-            return False
-        text = cell_text(row.get(reject.column))
-        first = self._split_phones(reject.field, text)
-        if first == text:
-            return False
-        values[reject.field] = first
-        return True
 
     def _reject_all(self, rejects: Iterable[Reject]) -> None:
         for reject in rejects:
@@ -876,7 +871,7 @@ class _Importer:
         for n, (field, number) in enumerate(self._more, start=2):
             if number.kind is phone_module.PhoneKind.MOBILE:
                 slot = "mobile"
-            elif field == "mobile":
+            elif field in ("mobile", "phone"):  # a fixed line in a mobile or 联系电话 column
                 slot = "home_phone"
             else:
                 slot = field
@@ -1055,6 +1050,7 @@ def import_table(
         ),
         rejects_path=sink.path,
         seconds=time.perf_counter() - started,
+        summary_rows=tuple(table.summary_rows),
     )
 
 

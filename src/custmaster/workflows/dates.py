@@ -12,7 +12,12 @@ Core-system extracts and Excel sheets write the same day in many ways. `parse_da
 - `datetime.date` and `datetime.datetime` objects, as openpyxl returns them.
 
 Full-width digits and separators are folded first. The time of day is checked, then dropped.
-Day-first or month-first forms (``04/12/2026``) are refused as ambiguous, and so is a bare year.
+
+Chinese extracts write the year first. A date with the year last (``04/12/2026``: 4 December
+or 12 April?) is refused as ``date.ambiguous`` — even one only a day-first or only a
+month-first reading makes valid (``25/12/2026``), so that a column is read one way or not at
+all. A two-digit year (``26/12/04``, ``26-12-4``, ``26年12月4日``) is refused as
+``date.two_digit_year``: 1926 or 2026 cannot be told. A bare year is no date either.
 
 >>> parse_date("2026年12月4日")
 datetime.date(2026, 12, 4)
@@ -25,7 +30,7 @@ custmaster.errors.InvalidComponent: [date.range] cover_start=2********0: The dat
 >>> parse_date("04/12/2026")
 Traceback (most recent call last):
     ...
-custmaster.errors.InvalidFormat: [date.format] value=0********6: Not a recognised date format ...
+custmaster.errors.InvalidFormat: [date.ambiguous] value=0********6: The year comes last: ...
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ __all__ = ["EARLIEST", "ERROR_CODES", "LATEST", "from_excel_serial", "parse_date
 ERROR_CODES: dict[str, str] = {
     "date.format": "The value is not a date in any recognised format.",
     "date.range": "The date (or time) does not exist or lies outside the accepted range.",
+    "date.ambiguous": "The year comes last (04/12/2026): day-first or month-first is unknown.",
+    "date.two_digit_year": "The year has two digits (26/12/04): its century is unknown.",
 }
 
 #: The earliest date `parse_date` accepts by default (the resident ID rules' limit).
@@ -59,6 +66,11 @@ _CHINESE = re.compile(
 )
 _DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_YEAR_LAST = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{4}" + _TIME)
+_SHORT_YEAR = re.compile(
+    r"(?:\d{2}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2}"
+    r"|\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?)" + _TIME
+)
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
@@ -146,6 +158,23 @@ def _parse_text(text: str, field: str | None) -> dt.date:
         return _build(text, field, match.groups()[:6])
     if _SERIAL.fullmatch(stripped):
         return from_excel_serial(float(stripped), field=field)
+    if _YEAR_LAST.fullmatch(stripped):
+        raise InvalidFormat(
+            "The year comes last: day-first or month-first cannot be told "
+            "(write the year first: YYYY-MM-DD or YYYY/M/D).",
+            code="date.ambiguous",
+            field=field,
+            masked_value=_mask(text),
+            message_zh="年份在后，无法判断日月顺序（应年份在前：YYYY-MM-DD 或 YYYY/M/D）。",
+        )
+    if _SHORT_YEAR.fullmatch(stripped):
+        raise InvalidFormat(
+            "The year has two digits: its century cannot be told (write four digits).",
+            code="date.two_digit_year",
+            field=field,
+            masked_value=_mask(text),
+            message_zh="年份只有两位，无法判断世纪（应写四位年份）。",
+        )
     raise _format_error(text, field)
 
 

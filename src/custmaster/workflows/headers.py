@@ -28,6 +28,7 @@ custmaster.errors.UsageError: [mapping.field] The mapping names an unknown field
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -198,6 +199,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _STRIP = "*:"
+#: The suffix `custmaster.workflows.reading` gives a repeated header (``手机 (2)``).
+_REPEAT = re.compile(r"(.+) \((\d+)\)")
 
 
 def normalise_header(text: object) -> str:
@@ -275,8 +278,9 @@ def load_mapping(path: str | Path) -> dict[str, str | None]:
 class HeaderMap:
     """The canonical field of each column of a file (``None`` where there is none).
 
-    When two columns name the same field, the first one is used and the later ones are listed
-    in ``duplicates`` (and in ``unmapped``), so no column is silently dropped.
+    When two columns name the same field — two spellings (``手机``, ``移动电话``) or the same
+    header twice (read as ``手机`` and ``手机 (2)``) — the first one is used and the later ones
+    are listed in ``duplicates`` (and in ``unmapped``), so no column is silently dropped.
     """
 
     #: The headers as the file has them, in column order.
@@ -321,8 +325,12 @@ def map_headers(
     taken: set[str] = set()
     duplicates: list[str] = []
     texts = tuple("" if h is None else str(h) for h in headers)
-    for text in texts:
+    for i, text in enumerate(texts):
         key = normalise_header(text)
+        if key not in user and key not in index:
+            repeat = _REPEAT.fullmatch(text)
+            if repeat is not None and repeat.group(1) in texts[:i]:
+                key = normalise_header(repeat.group(1))  # the same header again
         field = user[key] if key in user else index.get(key)
         if field is not None and field in taken:
             duplicates.append(text)

@@ -35,7 +35,7 @@ from custmaster.validate import cn_name, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.headers import normalise_header
-from custmaster.workflows.validation import cell_text
+from custmaster.workflows.validation import cell_text, field_text, is_empty_cell
 
 __all__ = [
     "ERROR_CODES",
@@ -137,18 +137,22 @@ def find_parties(headers: Iterable[str]) -> tuple[Party, ...]:
 def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
     """The `custmaster.SourceRecord` values of ``party`` in ``row`` (role set), or None.
 
-    Each cell is validated as its record field would be; a bad cell is returned in
-    ``errors`` with its header and field (``holder.resident_id`` …), never raised.
+    Each cell is read and validated as its record field would be
+    (`custmaster.workflows.validation.field_text`: placeholders are empty, an ID Excel has
+    rounded is refused); a bad cell is returned in ``errors`` with its header and field
+    (``holder.resident_id`` …), never raised.
     """
     values: dict[str, Any] = {}
     errors: list[tuple[str, str, ValidationError]] = []
     for header, what in party.columns:
         cell = row.get(header)
         text = "" if cell is None else cell_text(cell).strip()
-        if not text:
+        if is_empty_cell(text):
             continue
         field = what
         try:
+            if what in ("id", "phone"):
+                text = field_text("resident_id" if what == "id" else "mobile", cell).strip()
             if what == "name":
                 values["name"] = cn_name.validate(text)
             elif what == "id":

@@ -16,7 +16,9 @@ The row number is the one a spreadsheet shows: the header is row 1 when it is th
 and blank rows are skipped but counted. Title lines above the header are skipped when a
 ``header_score`` function is given (the row that maps most columns wins), or ``header_row``
 names the header's row. Blank headers become ``column_<n>``; a repeated header gets
-`` (2)``, `` (3)`` … so no column is lost.
+`` (2)``, `` (3)`` … so no column is lost. Summary rows — a first cell of ``合计``, ``总计`` or
+``小计`` (``合计：12笔``) and nothing but numbers after it — are no data: they are skipped and
+their row numbers kept in `Table.summary_rows`.
 
 A file that cannot be read as a table raises `TableFormatError` (a `custmaster.InvalidFormat`,
 exit code 65 in the CLI) with a stable code.
@@ -38,6 +40,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -53,6 +57,7 @@ __all__ = [
     "Table",
     "TableFormatError",
     "detect_encoding",
+    "is_summary_row",
     "open_table",
     "read_rows",
 ]
@@ -82,6 +87,10 @@ Row = dict[str, Any]
 _GB_FAMILY = frozenset({"gbk", "gb2312", "cp936", "gb18030", "euc_cn", "hz"})
 _DELIMITERS = (",", "\t", ";", "|")
 _ZIP_MAGIC = b"PK\x03\x04"
+#: The first cell of a summary row: 合计, 总计 or 小计, maybe a count (``合计：12笔``).
+_SUMMARY_LABEL = re.compile(r"(?:合计|总计|小计|共计)[:：]?(?:共?[\d,.]+[条笔件行人户单辆]?)?")
+#: The other cells of a summary row: numbers (totals, counts), as text or as numbers.
+_SUMMARY_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?|共?[\d,]+[条笔件行人户单辆]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -182,6 +191,43 @@ def _is_blank(cells: Sequence[object]) -> bool:
     return True
 
 
+def _compact(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def is_summary_row(cells: Sequence[object]) -> bool:
+    """Whether a row is a table's summary (合计, 总计, 小计), not data: its first non-blank
+    cell is such a label (``合计``, ``总 计：``, ``合计：12笔``) and every other cell is blank or
+    a number.
+
+    >>> is_summary_row(["合计", None, "", 12, "3,456.00"]), is_summary_row(["", "总计：12笔"])
+    (True, True)
+    >>> is_summary_row(["合计", "张伟"]), is_summary_row(["PDAA2026001", "合计"])
+    (False, False)
+    """
+    label = False
+    for cell in cells:
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            if not label and "计" not in cell:  # the common case: a data row
+                if cell and not cell.isspace():
+                    return False
+                continue
+            text = _compact(cell)
+            if not text:
+                continue
+            if not label:
+                if not _SUMMARY_LABEL.fullmatch(text):
+                    return False
+                label = True
+            elif not _SUMMARY_NUMBER.fullmatch(text):
+                return False
+        elif not label or isinstance(cell, bool) or not isinstance(cell, (int, float)):
+            return False
+    return label
+
+
 def _header_texts(cells: Sequence[object]) -> tuple[str, ...]:
     headers: list[str] = []
     seen: dict[str, int] = {}
@@ -213,6 +259,7 @@ class Table:
         "kind",
         "path",
         "sheet",
+        "summary_rows",
     )
 
     def __init__(
@@ -243,6 +290,8 @@ class Table:
         self.delimiter = delimiter
         #: The sheet read (XLSX only).
         self.sheet = sheet
+        #: Row numbers of the summary rows (合计, 总计, 小计) skipped so far.
+        self.summary_rows: list[int] = []
         self._rows = rows
         self._close = close
         self._position = position
@@ -250,7 +299,11 @@ class Table:
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         headers = self.headers
         width = len(headers)
+        summaries = self.summary_rows
         for number, cells in self._rows:
+            if is_summary_row(cells):
+                summaries.append(number)
+                continue
             row: Row = dict(zip(headers, cells, strict=False))
             if len(cells) > width:
                 for i in range(width, len(cells)):

@@ -16,8 +16,15 @@ for (a permitted caller exporting data for an import, say).
 `RowValidator` is the per-row engine, reused by the importers: it turns one ``{header: cell}``
 row into a `RowResult` of normalised field values, rejects and extra columns.
 
-Cells holding only a placeholder (`EMPTY_MARKERS`: ``NULL``, ``无``, ``-``, ``#N/A`` …) count as
-empty, not invalid.
+Cells holding only a placeholder (`EMPTY_MARKERS`: ``NULL``, ``无``, ``不详``, ``-``, ``#N/A``,
+``#VALUE!`` …) count as empty, not invalid. Cells as Excel mangles them are read as their
+value (`field_text`): a leading apostrophe or an ``="…"`` wrapper is dropped, and so is the
+``.0`` a spreadsheet adds to a whole number (``361001.0``); a long number Excel has already
+rounded — in scientific notation (``4.40305E+17``), or a number of more than 15 digits stored
+as a number — is rejected (``cell.scientific``, ``cell.precision``), never taken for a wrong
+ID. A phone cell holding several numbers (``13800138000/13900139000``) is valid when each
+number is (`split_phone_cell`): the first is the field's value, the others are kept in
+`RowResult.more`, as the importers keep them; a bad part rejects the cell with its own code.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -46,16 +53,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
+import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import attrs
 
-from custmaster.errors import ValidationError
-from custmaster.model.source import SourceRecord
+from custmaster.errors import InvalidFormat, ValidationError
+from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
 from custmaster.privacy.sensitivity import FieldKind, policy_for
+from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
 from custmaster.workflows.headers import HeaderMap, map_headers
@@ -72,15 +83,27 @@ __all__ = [
     "RowValidator",
     "ValidationSummary",
     "cell_text",
+    "date_cell",
     "default_rejects_path",
     "display",
+    "field_text",
+    "holds_several",
+    "is_empty_cell",
     "mask_field",
+    "split_phone_cell",
     "validate_file",
 ]
 
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
     "file.no_known_columns": "No header of the file maps to a field; a header mapping is needed.",
+    "cell.scientific": (
+        "A number cell in scientific notation (4.40305E+17): Excel rounded it, digits are lost."
+    ),
+    "cell.precision": (
+        "A number of more than 15 digits read as a number (a float): its last digits are lost."
+    ),
+    "phone.part": "One number of a cell holding several is invalid (see the message).",
 }
 
 #: Fields that hold a date, parsed by `custmaster.workflows.dates.parse_date`.
@@ -90,7 +113,12 @@ DATE_FIELDS: frozenset[str] = frozenset(
 
 #: Cell texts (compared case-insensitively) that mean "no value" in real extracts.
 EMPTY_MARKERS: frozenset[str] = frozenset(
-    {"null", "none", "nan", "\\n", "n/a", "#n/a", "-", "--", "/", "无", "空", "暂无"}
+    {
+        *("null", "none", "nan", "\\n", "n/a", "-", "--", "—", "——", "/"),
+        *("无", "空", "暂无", "不详", "未知"),
+        # Excel's error values, as a formula that failed leaves them in a cell.
+        *("#n/a", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!"),
+    }
 )
 
 #: The columns of a rejects file, in order.
@@ -105,6 +133,25 @@ REJECT_COLUMNS: tuple[str, ...] = (
 )
 
 _BATCH = 1000
+
+#: The longest of the `EMPTY_MARKERS` (longer cells are never compared with them).
+_MARKER_MAX = max(len(marker) for marker in EMPTY_MARKERS)
+#: Fields holding codes and numbers, which a spreadsheet may have turned into a number.
+_CODE_FIELDS = frozenset(
+    {"resident_id", "uscc", "policy_no", "postcode", "engine_no", "vin", "plate", *PHONE_FIELDS}
+)
+_PHONE_FIELD_SET = frozenset(PHONE_FIELDS)
+#: Excel keeps 15 significant digits of a number: a whole number from here on may be rounded.
+_EXACT_LIMIT = 10**15
+#: Scientific notation as Excel shows a long number (``4.40305E+17``, ``4.4e+17``, ``4E+17``).
+_SCIENTIFIC = re.compile(r"\d+(?:\.\d+[eE]\+?|[eE]\+)\d{1,3}")
+#: A whole number written as a float (``361001.0``): the digits and the ``.0``.
+_FLOAT_TEXT = re.compile(r"(\d+)\.0+")
+#: Quote characters Excel users type before a value to keep it as text.
+_QUOTES = ("'", "\uff07", "\u2018", "\u2019")
+_QUOTE_START = "".join(_QUOTES) + "="
+#: Separators of several numbers in one phone cell (as `custmaster.validate.phone` reads them).
+_SEVERAL = re.compile(r"[/;,，；、|／\n]|\d{7}\D+\d{7}")
 
 
 @attrs.frozen
@@ -151,13 +198,16 @@ class RowResult:
 
     ``values`` maps each field whose cell was valid to its normalised value (text, or a
     `datetime.date` for the `DATE_FIELDS`), ready for ``SourceRecord(**values)``. ``extra``
-    holds the unmapped columns as text (for ``SourceRecord.extra``).
+    holds the unmapped columns as text (for ``SourceRecord.extra``). ``more`` holds the
+    further numbers of phone cells holding several, as ``(field, number)``: ``values`` has the
+    first number of such a cell.
     """
 
     row: int
     values: dict[str, Any] = attrs.field(repr=lambda v: f"<{len(v)} fields>")
     rejects: tuple[Reject, ...] = ()
     extra: dict[str, str] = attrs.field(factory=dict, repr=lambda v: f"<{len(v)} extra>")
+    more: tuple[tuple[str, phone_module.PhoneNumber], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -181,6 +231,8 @@ class ColumnSummary:
     empty: int = 0
     #: Valid cells whose normalised form differs from the cell's text.
     changed: int = 0
+    #: Valid phone cells holding several numbers (each such cell is also one of ``valid``).
+    multiple: int = 0
 
 
 @attrs.frozen
@@ -207,6 +259,8 @@ class ValidationSummary:
     codes: tuple[tuple[str, int], ...]
     rejects_path: Path | None
     output_path: Path | None
+    #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data.
+    summary_rows: tuple[int, ...] = ()
 
     @property
     def rows_valid(self) -> int:
@@ -228,6 +282,11 @@ class ValidationSummary:
         """Empty cells over all mapped columns."""
         return sum(c.empty for c in self.columns)
 
+    @property
+    def multiple(self) -> int:
+        """Valid phone cells holding several numbers, over all mapped columns."""
+        return sum(c.multiple for c in self.columns)
+
 
 def cell_text(value: object) -> str:
     """The text of a cell as a spreadsheet shows it (``13800138000.0`` → ``13800138000``)."""
@@ -244,6 +303,145 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def is_empty_cell(text: str) -> bool:
+    """Whether a cell's text means "no value": blank, or one of the `EMPTY_MARKERS`.
+
+    >>> is_empty_cell(" #N/A "), is_empty_cell("不详"), is_empty_cell("－"), is_empty_cell("0")
+    (True, True, True, False)
+    """
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if len(stripped) > _MARKER_MAX:
+        return False
+    if not stripped.isascii():
+        stripped = unicodedata.normalize("NFKC", stripped).strip()
+    return stripped.casefold() in EMPTY_MARKERS
+
+
+def _cell_error(code: str, text: str, en: str, zh: str) -> InvalidFormat:
+    return InvalidFormat(en, code=code, masked_value=mask_unknown(text), message_zh=zh)
+
+
+def _precision_error(text: str) -> InvalidFormat:
+    return _cell_error(
+        "cell.precision",
+        text,
+        "The cell holds a number of more than 15 digits as a number: Excel keeps 15, the last "
+        "digits are lost. Format the column as text in the source and export it again.",
+        "单元格中的数字超过 15 位且以数值保存，Excel 只保留 15 位，末几位已丢失；"
+        "请在源表中将该列设为文本后重新导出。",
+    )
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without a leading apostrophe or an ``="…"`` wrapper (Excel's ways to keep text)."""
+    stripped = text.strip()
+    if stripped.startswith(_QUOTES):
+        return stripped[1:].strip()
+    if len(stripped) > 3 and stripped.startswith('="') and stripped.endswith('"'):
+        return stripped[2:-1].strip()
+    return text
+
+
+def field_text(field: str, cell: object) -> str:
+    """The text a non-empty cell gives ``field``, as the spreadsheet meant it; raises when the
+    spreadsheet has already lost the value.
+
+    A leading apostrophe (``'440305…``) or an ``="…"`` wrapper is dropped. For fields holding
+    codes and numbers (IDs, phones, policy numbers, postcodes …) a whole number written as a
+    float loses its ``.0`` (``361001.0`` → ``361001``); scientific notation (``4.40305E+17``)
+    raises ``cell.scientific``, and a number of more than 15 digits that went through a float
+    (``440305199001011234.0``, or a float cell from an XLSX file) raises ``cell.precision``:
+    the digits a spreadsheet shows there are not the ones typed. (An integer cell keeps all
+    its digits: it is used as is.)
+
+    >>> field_text("postcode", "361001.0"), field_text("resident_id", "'11010519491231002X")
+    ('361001', '11010519491231002X')
+    >>> field_text("resident_id", "4.40305E+17")
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidFormat: [cell.scientific] value=4.4****E+17: The cell holds ...
+    """
+    if type(cell) is str:
+        text = cell
+    elif isinstance(cell, float) and math.isfinite(cell) and abs(cell) >= _EXACT_LIMIT:
+        raise _precision_error(cell_text(cell))
+    else:
+        text = cell_text(cell)
+    if text and (text[0] in _QUOTE_START or text[0].isspace()):
+        text = _unquoted(text)
+    if field in _CODE_FIELDS and ("E+" in text or "e+" in text or ".0" in text):
+        stripped = text.strip()
+        if _SCIENTIFIC.fullmatch(stripped):
+            raise _cell_error(
+                "cell.scientific",
+                stripped,
+                "The cell holds a number in scientific notation, as Excel shows a long number: "
+                "its last digits are lost. Format the column as text in the source and export "
+                "it again.",
+                "单元格为科学计数法数字（Excel 显示长数字的方式），末几位已丢失；"
+                "请在源表中将该列设为文本后重新导出。",
+            )
+        whole = _FLOAT_TEXT.fullmatch(stripped)
+        if whole is not None:
+            digits = whole.group(1)
+            if len(digits.lstrip("0")) > 15:
+                raise _precision_error(stripped)
+            return digits
+    return text
+
+
+def holds_several(text: str) -> bool:
+    """Whether a phone cell's text may hold several numbers (a separator, two long numbers).
+
+    >>> holds_several("13800138000/13900139000"), holds_several("138 0013 8000")
+    (True, False)
+    """
+    return _SEVERAL.search(text) is not None
+
+
+def split_phone_cell(
+    text: str, convert: Callable[[str], str] = phone_module.validate
+) -> tuple[str, tuple[phone_module.PhoneNumber, ...]]:
+    """The canonical first number of a phone cell and the further numbers it holds.
+
+    A cell of one number gives ``(number, ())`` (``convert`` reads it: the model's converter
+    of the field, by default `custmaster.validate.phone.validate`). A cell of several
+    (``13800138000/13900139000``, ``13800138000；0592-5123456``;
+    `custmaster.validate.phone.parse_many`) gives the first and the others, duplicates
+    dropped. A cell with an invalid part raises that part's error (its code, the part
+    masked); a cell that is no number raises the single-number error.
+
+    >>> first, more = split_phone_cell("13800138000；0592-5123456")
+    >>> first, [number.canonical for number in more]
+    ('+8613800138000', ['+865925123456'])
+    >>> split_phone_cell("13800138000/138OO138OOO")
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidFormat: [phone.vanity] value=138****8OOO: One of the numbers ...
+    """
+    try:
+        return convert(text), ()
+    except ValidationError as error:
+        if not _SEVERAL.search(text):
+            raise
+        found = phone_module.parse_many(text)
+        if found.rejects and len(found.numbers) + len(found.rejects) > 1:
+            masked, code = found.rejects[0]
+            what = phone_module.ERROR_CODES.get(code, "")
+            raise InvalidFormat(
+                f"One of the numbers in the cell is invalid: {what}",
+                code=code,
+                masked_value=masked,
+                message_zh="单元格中的某个电话号码无效。",
+            ) from None
+        if not found.numbers or found.rejects:
+            raise error from None
+        first = found.numbers[0]
+        return convert(first.canonical), found.numbers[1:]
+
+
 def _model_converter(field: str) -> Callable[[object], Any]:
     converter = getattr(attrs.fields(SourceRecord), field).converter
     if converter is None:
@@ -255,16 +453,21 @@ def _identity(value: object) -> object:
     return value
 
 
+def date_cell(value: object) -> object:
+    """A date cell as `custmaster.workflows.dates.parse_date` takes it (quotes dropped)."""
+    return _unquoted(value) if type(value) is str else value
+
+
 def _date_normaliser(field: str) -> Callable[[object], Any]:
     if field == "birth_date":
 
         def birth(value: object) -> dt.date:
-            return parse_date(value, field=field, latest=dt.date.today())
+            return parse_date(date_cell(value), field=field, latest=dt.date.today())
 
         return birth
 
     def convert(value: object) -> dt.date:
-        return parse_date(value, field=field)
+        return parse_date(date_cell(value), field=field)
 
     return convert
 
@@ -276,7 +479,7 @@ def _normaliser(field: str) -> Callable[[object], Any]:
     convert = _model_converter(field)
 
     def normalise(value: object) -> Any:
-        return convert(cell_text(value))
+        return convert(field_text(field, value))
 
     return normalise
 
@@ -311,11 +514,6 @@ def mask_field(field: str, value: object) -> str:
     return mask(field, value)
 
 
-def _is_empty(text: str) -> bool:
-    stripped = text.strip()
-    return not stripped or (len(stripped) <= 4 and stripped.casefold() in EMPTY_MARKERS)
-
-
 class RowValidator:
     """Validate rows of one table, given its `HeaderMap`, and count per column as it goes.
 
@@ -327,23 +525,33 @@ class RowValidator:
         self._plan: list[tuple[str, str, Callable[[object], Any]]] = [
             (header, field, _normaliser(field)) for header, field in header_map.mapped
         ]
+        self._phones = {
+            field: _model_converter(field)
+            for _, field in header_map.mapped
+            if field in _PHONE_FIELD_SET
+        }
         self._unmapped = header_map.unmapped
         self._width = len(header_map.headers)
-        self._counts = {header: [0, 0, 0, 0] for header, _ in header_map.mapped}
+        self._counts = {header: [0, 0, 0, 0, 0] for header, _ in header_map.mapped}
 
     def __call__(self, row_number: int, row: Row) -> RowResult:
         values: dict[str, Any] = {}
         rejects: list[Reject] = []
+        more: list[tuple[str, phone_module.PhoneNumber]] = []
         counts = self._counts
         for header, field, normalise in self._plan:
             cell = row.get(header)
             count = counts[header]
             text = cell if isinstance(cell, str) else cell_text(cell)
-            if _is_empty(text):
+            if is_empty_cell(text):
                 count[2] += 1
                 continue
+            further: tuple[phone_module.PhoneNumber, ...] = ()
             try:
-                value = normalise(cell)
+                if field in self._phones:
+                    value, further = split_phone_cell(field_text(field, cell), self._phones[field])
+                else:
+                    value = normalise(cell)
             except ValidationError as error:
                 count[1] += 1
                 rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
@@ -352,7 +560,10 @@ class RowValidator:
                 count[2] += 1
                 continue
             count[0] += 1
-            if display(value) != text.strip():
+            if further:
+                count[4] += 1
+                more.extend((field, number) for number in further)
+            elif display(value) != text.strip():
                 count[3] += 1
             values[field] = value
         extra = {}
@@ -363,7 +574,9 @@ class RowValidator:
         if len(row) > self._width:  # overflow cells beyond the headers (column_<n>)
             for key in row.keys() - set(self.header_map.headers):
                 extra[key] = cell_text(row[key])
-        return RowResult(row=row_number, values=values, rejects=tuple(rejects), extra=extra)
+        return RowResult(
+            row=row_number, values=values, rejects=tuple(rejects), extra=extra, more=tuple(more)
+        )
 
     def column_summaries(self) -> tuple[ColumnSummary, ...]:
         """The counts so far for each mapped column, in column order."""
@@ -428,10 +641,14 @@ def _output_row(header_map: HeaderMap, result: RowResult, reveal: bool) -> list[
         value = result.values.get(field)
         if value is None:
             out.append("")
-        elif reveal:
-            out.append(display(value))
-        else:
-            out.append(mask_field(field, value))
+            continue
+        shown = display(value) if reveal else mask_field(field, value)
+        if result.more and field in _PHONE_FIELD_SET:
+            for other_field, number in result.more:
+                if other_field == field:
+                    other = number.canonical
+                    shown += "/" + (other if reveal else mask_field(field, other))
+        out.append(shown)
     return out
 
 
@@ -527,4 +744,5 @@ def validate_file(
             codes=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))),
             rejects_path=rejects_path,
             output_path=output_path,
+            summary_rows=tuple(table.summary_rows),
         )
