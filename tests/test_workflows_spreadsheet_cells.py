@@ -465,3 +465,53 @@ def test_a_claim_attaches_by_plate_to_a_policy_without_cover_start(tmp_path: Pat
     import_core_extract(service, core)
     summary = import_channel_file(service, claims, "claim_report")
     assert summary.merged == 1
+
+
+# -- what the commands print -------------------------------------------------------------------
+
+
+def test_the_commands_report_several_numbers_and_summary_rows(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from custmaster.cli import cli
+
+    path = _write_rows(tmp_path / "续保清单.csv", _mangled_rows())
+    rows = [_row(移动电话="13800138000/13900139000")]
+    multi = write_csv(tmp_path / "multi.csv", HEADER, rows)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(multi)])
+    assert result.exit_code == 0, result.output
+    assert "Several numbers 多号码 (valid cells holding more than one number" in result.output
+    assert "移动电话 1" in result.output
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Summary rows skipped 跳过合计行: row 9" in result.output
+    assert "cell.scientific 1" in result.output
+    result = runner.invoke(cli, ["import", str(path), "--store", f"sqlite:///{tmp_path}/s.db"])
+    assert result.exit_code == 0, result.output
+    assert "Summary rows skipped 跳过合计行: row 9" in result.output
+    for text in (ID_X, ID_WANG, ID_LI, "13800138000", "13900139000"):
+        assert text not in result.output
+
+
+def test_a_claim_never_guesses_between_two_holders_of_a_plate(tmp_path: Path) -> None:
+    core = write_csv(
+        tmp_path / "core.csv",
+        ["保单号", "被保险人", "身份证号", "车牌号", "终保日期", "签单日期"],
+        [
+            ["PDAA2026001", "张伟", ID_X, "闽D12388", "2027-01-04", "2026-01-02"],
+            ["PDAA2026002", "王芳", ID_WANG, "闽D12388", "2026-12-31", "2026-01-02"],
+        ],
+    )
+    claims = write_csv(
+        tmp_path / "claims.csv",
+        ["报案号", "报案时间", "车牌号", "报案人电话"],
+        [["RP1", "2026-06-01 09:30", "闽D12388", "13900139000"]],
+    )
+    service = Service.open("memory://")
+    import_core_extract(service, core)
+    summary = import_channel_file(service, claims, "claim_report")
+    assert summary.merged == 0
+    for owner in (ID_X, ID_WANG):
+        (customer,) = service.find(resident_id=owner)
+        assert all(p.value != "+8613900139000" for p in customer.contact_points)

@@ -52,6 +52,12 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         f"Duplicates 重复 {summary.duplicates} (already imported), rejected 拒绝 "
         f"{summary.rejected}{partial}.",
     )
+    if summary.summary_rows:
+        say(
+            out,
+            "Summary rows skipped 跳过合计行: row "
+            + ", ".join(str(number) for number in summary.summary_rows),
+        )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
     if summary.rejects_path is not None:
