@@ -103,7 +103,6 @@ ERROR_CODES: dict[str, str] = {
     "cell.precision": (
         "A number of more than 15 digits read as a number (a float): its last digits are lost."
     ),
-    "phone.part": "One number of a cell holding several is invalid (see the message).",
 }
 
 #: Fields that hold a date, parsed by `custmaster.workflows.dates.parse_date`.
