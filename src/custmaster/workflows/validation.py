@@ -55,7 +55,6 @@ import datetime as dt
 import enum
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -135,6 +134,11 @@ _BATCH = 1000
 
 #: The longest of the `EMPTY_MARKERS` (longer cells are never compared with them).
 _MARKER_MAX = max(len(marker) for marker in EMPTY_MARKERS)
+#: The `EMPTY_MARKERS` and their full-width forms (＃Ｎ／Ａ, －), case-folded.
+_EMPTY_FORMS = EMPTY_MARKERS | {
+    "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in marker).casefold()
+    for marker in EMPTY_MARKERS
+}
 #: Fields holding codes and numbers, which a spreadsheet may have turned into a number.
 _CODE_FIELDS = frozenset(
     {"resident_id", "uscc", "policy_no", "postcode", "engine_no", "vin", "plate", *PHONE_FIELDS}
@@ -148,7 +152,8 @@ _SCIENTIFIC = re.compile(r"\d+(?:\.\d+[eE]\+?|[eE]\+)\d{1,3}")
 _FLOAT_TEXT = re.compile(r"(\d+)\.0+")
 #: Quote characters Excel users type before a value to keep it as text.
 _QUOTES = ("'", "\uff07", "\u2018", "\u2019")
-_QUOTE_START = "".join(_QUOTES) + "="
+#: How a cell that may need `_unquoted` starts: a quote, ``=`` or white space.
+_QUOTE_START = (*_QUOTES, "=", " ", "\t", "\n", "\r", "\u3000", "\xa0")
 #: Separators of several numbers in one phone cell (as `custmaster.validate.phone` reads them).
 _SEVERAL = re.compile(r"[/;,，；、|／\n]|\d{7}\D+\d{7}")
 
@@ -313,9 +318,7 @@ def is_empty_cell(text: str) -> bool:
         return True
     if len(stripped) > _MARKER_MAX:
         return False
-    if not stripped.isascii():
-        stripped = unicodedata.normalize("NFKC", stripped).strip()
-    return stripped.casefold() in EMPTY_MARKERS
+    return stripped.casefold() in _EMPTY_FORMS
 
 
 def _cell_error(code: str, text: str, en: str, zh: str) -> InvalidFormat:
@@ -368,7 +371,7 @@ def field_text(field: str, cell: object) -> str:
         raise _precision_error(cell_text(cell))
     else:
         text = cell_text(cell)
-    if text and (text[0] in _QUOTE_START or text[0].isspace()):
+    if text.startswith(_QUOTE_START):
         text = _unquoted(text)
     if field in _CODE_FIELDS and ("E+" in text or "e+" in text or ".0" in text):
         stripped = text.strip()
@@ -454,7 +457,9 @@ def _identity(value: object) -> object:
 
 def date_cell(value: object) -> object:
     """A date cell as `custmaster.workflows.dates.parse_date` takes it (quotes dropped)."""
-    return _unquoted(value) if type(value) is str else value
+    if type(value) is str and value.startswith(_QUOTE_START):
+        return _unquoted(value)
+    return value
 
 
 def _date_normaliser(field: str) -> Callable[[object], Any]:
@@ -476,11 +481,29 @@ def _normaliser(field: str) -> Callable[[object], Any]:
     if field in DATE_FIELDS:
         return _date_normaliser(field)
     convert = _model_converter(field)
+    if field in _CODE_FIELDS:
 
-    def normalise(value: object) -> Any:
+        def normalise(value: object) -> Any:
+            if (
+                type(value) is str
+                and not value.startswith(_QUOTE_START)
+                and "+" not in value
+                and ".0" not in value
+            ):  # the common case, which `field_text` would return as it is
+                return convert(value)
+            return convert(field_text(field, value))
+
+        return normalise
+
+    def normalise_text(value: object) -> Any:
+        # `field_text` inlined for the common case: text of a field that holds no code.
+        if type(value) is str:
+            if value.startswith(_QUOTE_START):
+                value = _unquoted(value)
+            return convert(value)
         return convert(field_text(field, value))
 
-    return normalise
+    return normalise_text
 
 
 def display(value: object) -> str:
@@ -521,14 +544,17 @@ class RowValidator:
 
     def __init__(self, header_map: HeaderMap) -> None:
         self.header_map = header_map
-        self._plan: list[tuple[str, str, Callable[[object], Any]]] = [
-            (header, field, _normaliser(field)) for header, field in header_map.mapped
+        #: ``(header, field, normaliser, phone converter)``: the last for phone fields only,
+        #: which may hold several numbers (`split_phone_cell`).
+        self._plan: list[tuple[str, str, Callable[[object], Any], Callable[[str], str] | None]] = [
+            (
+                header,
+                field,
+                _normaliser(field),
+                _model_converter(field) if field in _PHONE_FIELD_SET else None,
+            )
+            for header, field in header_map.mapped
         ]
-        self._phones = {
-            field: _model_converter(field)
-            for _, field in header_map.mapped
-            if field in _PHONE_FIELD_SET
-        }
         self._unmapped = header_map.unmapped
         self._width = len(header_map.headers)
         self._counts = {header: [0, 0, 0, 0, 0] for header, _ in header_map.mapped}
@@ -538,7 +564,7 @@ class RowValidator:
         rejects: list[Reject] = []
         more: list[tuple[str, phone_module.PhoneNumber]] = []
         counts = self._counts
-        for header, field, normalise in self._plan:
+        for header, field, normalise, phone_convert in self._plan:
             cell = row.get(header)
             count = counts[header]
             text = cell if isinstance(cell, str) else cell_text(cell)
@@ -547,14 +573,21 @@ class RowValidator:
                 continue
             further: tuple[phone_module.PhoneNumber, ...] = ()
             try:
-                if field in self._phones:
-                    value, further = split_phone_cell(field_text(field, cell), self._phones[field])
-                else:
-                    value = normalise(cell)
+                value = normalise(cell)
             except ValidationError as error:
-                count[1] += 1
-                rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
-                continue
+                failure: ValidationError | None = error
+                if phone_convert is not None and holds_several(text):
+                    try:  # a phone cell holding several numbers, each one valid?
+                        value, further = split_phone_cell(field_text(field, cell), phone_convert)
+                        failure = None
+                    except ValidationError as part_error:
+                        failure = part_error
+                if failure is not None:
+                    count[1] += 1
+                    rejects.append(
+                        Reject.from_error(row_number, header, field, failure.for_field(field))
+                    )
+                    continue
             if value is None:  # the model folded it to nothing (e.g. only spaces)
                 count[2] += 1
                 continue
