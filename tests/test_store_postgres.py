@@ -355,7 +355,7 @@ def test_batches_needing_more_locks_than_allowed_are_cut(postgres_schemas: Schem
     assert info.value.code == "store.option"
 
 
-def test_a_full_lock_table_is_a_retryable_busy_error() -> None:
+def test_a_full_lock_table_is_a_retryable_lock_space_error() -> None:
     import psycopg
 
     store = PostgresStore.__new__(PostgresStore)
@@ -363,8 +363,49 @@ def test_a_full_lock_table_is_a_retryable_busy_error() -> None:
     store._location = "postgresql://db/x"
     with pytest.raises(StoreError) as info:
         store._raise(psycopg.errors.lookup("53200")("out of shared memory"))
-    assert info.value.code == "store.busy"
+    assert info.value.code == "store.lock_space"
     assert "max_locks_per_transaction" in str(info.value)
+
+
+@pytest.mark.postgres
+def test_the_lock_budget_is_half_the_server_lock_table(postgres_schemas: Schemas) -> None:
+    with PostgresStore(postgres_schemas.new()) as store:
+        (size,) = store._sql(
+            "SELECT current_setting('max_locks_per_transaction')::bigint * "
+            "(current_setting('max_connections')::bigint + "
+            "current_setting('max_prepared_transactions')::bigint)"
+        )[0]
+        assert store.max_locks == max(1000, size // 2)
+
+
+@pytest.mark.postgres
+def test_a_full_lock_table_halves_the_budget_and_loses_nothing(
+    postgres_schemas: Schemas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    people = [
+        rec(f"L{n}", resident_id=_resident_id(n), mobile=f"139{n:08d}", name="李娜")
+        for n in range(80)
+    ]
+    real = PostgresStore._lock
+    seen: list[int] = []
+
+    def small_table(self: PostgresStore, keys: Any) -> None:
+        seen.append(len(keys))
+        if len(keys) > 60:  # what other sessions leave of the server's lock table
+            self._raise(psycopg.errors.lookup("53200")("out of shared memory"))
+        real(self, keys)
+
+    monkeypatch.setattr(PostgresStore, "_lock", small_table)
+    with PostgresStore(f"{postgres_schemas.new()}&max_locks=400") as store:
+        result = store.bulk_ingest(people, batch_size=80)
+        assert store.max_locks <= 100  # halved until the batches fit
+        assert result.retries >= 2
+        assert result.counts["new_customer"] == 80
+        assert_consistent(store)
+    assert max(seen) > 60
+    assert seen[-1] <= 60
 
 
 def _resident_id(n: int) -> str:

@@ -116,7 +116,7 @@ EXPORT_FORMAT = 1
 _EXPORTED_COUNTERS = ("customer", "pair")
 
 #: Error codes after which re-running the transaction may succeed.
-_RETRYABLE = frozenset({"store.conflict", "store.busy"})
+_RETRYABLE = frozenset({"store.conflict", "store.busy", "store.lock_space"})
 
 #: Index kinds `_index_keys` answers (as `custmaster.store.memory.MemoryStore` does).
 _KEYED = frozenset({*STRONG_KINDS, "name", "policy_no"})
@@ -2016,6 +2016,11 @@ class SQLStore(BaseStore):
                     raise
                 result.retries += 1
                 time.sleep(min(2.0, 0.01 * 2**attempt) * (0.5 + random.random()))
+                if error.code == "store.lock_space" and len(batch) > 1 and self.max_locks > 50:
+                    # other sessions hold much of the server's lock table: lock less at once
+                    self.max_locks = max(50, self.max_locks // 2)
+                    self._ingest_batch(batch, result, offset, on_batch, max(1, attempts - attempt))
+                    return
                 continue
             result.add(results, offset)
             if on_batch is not None:

@@ -13,11 +13,14 @@ about the same person take turns while all others proceed; customer rows are loc
 duplicate record impossible even for code that bypasses the locks; a deadlock or a unique
 violation rolls the batch back with ``store.conflict``, and `SQLStore.bulk_ingest` runs it
 again. Ids come from sequences (they may have gaps; they never repeat). One transaction
-locks at most ``max_locks`` keys (default 1,000; ``?max_locks=`` in the URL), since the
-server's lock table is shared by all sessions; `SQLStore.bulk_ingest` cuts a batch that needs
-more into several transactions. A transaction that appends to the audit log
-(`custmaster.store.BaseStore.append_audit`) holds an advisory lock on the log's head from
-reading it until it ends, so that appends from many writers form one linear chain.
+locks at most ``max_locks`` keys, since the server's lock table is shared by all sessions:
+by default half that table (3,200 keys with the default settings, at least 1,000), or
+``?max_locks=`` in the URL. `SQLStore.bulk_ingest` cuts a batch that needs more into several
+transactions, and when the server runs out of lock space (``store.lock_space``: more
+importers than the budget allows for) it halves the budget and runs the batch again. A
+transaction that appends to the audit log (`custmaster.store.BaseStore.append_audit`) holds
+an advisory lock on the log's head from reading it until it ends, so that appends from many
+writers form one linear chain.
 
 Opening a schema made by an older custmaster migrates it in one transaction, under an advisory
 lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
@@ -46,6 +49,8 @@ __all__ = ["ERROR_CODES", "SCHEMA_VERSION", "PostgresStore"]
 ERROR_CODES: dict[str, str] = {
     "store.adapter_missing": "psycopg is not installed: pip install 'custmaster[postgres]'.",
     "store.option": "A store URL option or keyword argument is unknown or has a bad value.",
+    "store.lock_space": "The server's lock table was full (many importers at once); the "
+    "batch was rolled back and is run again with fewer keys locked at once.",
 }
 
 _MIGRATIONS = migrations("postgresql")
@@ -59,8 +64,9 @@ _SEQUENCES = {
     "pair_saved": "cm_pair_saved_seq",
 }
 _ID_BLOCK = 128
-#: Keys one transaction locks at most: four importers at once fit the lock table of a
-#: server with default settings (max_locks_per_transaction 64 × max_connections 100).
+#: Keys one transaction locks at least (the budget is sized from the server, `_lock_budget`):
+#: four importers at once fit the lock table of a server with default settings
+#: (max_locks_per_transaction 64 × max_connections 100).
 _DEFAULT_MAX_LOCKS = 1000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 _MIGRATION_LOCK = "cm_migration"
@@ -129,6 +135,7 @@ class PostgresStore(SQLStore):
         self.max_locks = (
             _DEFAULT_MAX_LOCKS if max_locks is None else _positive(max_locks, "max_locks")
         )
+        sized = max_locks is None
         conninfo = urlunsplit(
             parts._replace(scheme="postgresql", query=urlencode(query, quote_via=quote))
         )
@@ -149,11 +156,24 @@ class PostgresStore(SQLStore):
         try:
             self._open()
             self._check_sealing()
+            if sized:
+                self.max_locks = self._lock_budget()
         except BaseException:
             self._connection.close()
             raise
 
     # ------------------------------------------------------------------ opening
+
+    def _lock_budget(self) -> int:
+        """Half the server's lock table (``max_locks_per_transaction`` × (``max_connections``
+        + ``max_prepared_transactions``)), so that two importers fit; more importers make the
+        server run short, and `SQLStore.bulk_ingest` then halves the budget and retries."""
+        rows = self._sql(
+            "SELECT current_setting('max_locks_per_transaction')::bigint * "
+            "(current_setting('max_connections')::bigint + "
+            "current_setting('max_prepared_transactions')::bigint)"
+        )
+        return max(_DEFAULT_MAX_LOCKS, int(rows[0][0]) // 2)
 
     def _where(self) -> str:
         return self._location
@@ -333,7 +353,7 @@ class PostgresStore(SQLStore):
             code, en, zh = ("store.busy", f"{where} is locked by another writer", "被锁定")
         elif sqlstate == "53200":
             code, en, zh = (
-                "store.busy",
+                "store.lock_space",
                 f"the server of {where} ran out of lock space (too many importers holding key "
                 "locks at once): retry, use fewer importers or a smaller max_locks, or raise "
                 "max_locks_per_transaction",
