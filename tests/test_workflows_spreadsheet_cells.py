@@ -446,11 +446,6 @@ def test_summary_rows_are_skipped_wherever_they_are(tmp_path: Path) -> None:
 # -- a claim naming a plate, on a policy without a cover start ---------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolve: VehicleCover.covers needs both ends of the cover; the fix belongs in "
-    "custmaster.resolve (see the import-core-extract how-to)",
-)
 def test_a_claim_attaches_by_plate_to_a_policy_without_cover_start(tmp_path: Path) -> None:
     core = write_csv(
         tmp_path / "core.csv",

@@ -42,6 +42,7 @@ __all__ = [
     "birth_date_of",
     "birth_iso_of",
     "contradictions",
+    "cover_window",
     "document_of",
     "index_entries",
     "orphan_entries",
@@ -99,12 +100,37 @@ class VehicleCover(NamedTuple):
     cover_end: dt.date | None
 
     def covers(self, day: dt.date) -> bool:
-        """Whether the cover includes ``day`` (open ends never cover)."""
-        return (
-            self.cover_start is not None
-            and self.cover_end is not None
-            and self.cover_start <= day <= self.cover_end
-        )
+        """Whether the cover includes ``day`` (see `cover_window` for a missing end)."""
+        window = cover_window(self.cover_start, self.cover_end)
+        return window is not None and window[0] <= day <= window[1]
+
+
+def _year_shifted(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def cover_window(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a cover; None when neither end is known.
+
+    Where an extract gives one end only (no 起保日期, say), the cover is taken as the year up
+    to the end, or from the start: a motor policy runs a year at most, so a record observed
+    in that year can be matched to it by plate or VIN.
+
+    >>> cover_window(None, dt.date(2027, 1, 4))
+    (datetime.date(2026, 1, 5), datetime.date(2027, 1, 4))
+    >>> cover_window(dt.date(2024, 2, 29), None)
+    (datetime.date(2024, 2, 29), datetime.date(2025, 2, 27))
+    """
+    if start is not None and end is not None:
+        return start, end
+    if end is not None:
+        return _year_shifted(end, -1) + dt.timedelta(days=1), end
+    if start is not None:
+        return start, _year_shifted(start, 1) - dt.timedelta(days=1)
+    return None
 
 
 class IndexEntry(NamedTuple):

@@ -42,6 +42,7 @@ from custmaster.resolve.keys import (
     birth_date_of,
     birth_iso_of,
     contradictions,
+    cover_window,
     role_of,
     strong_keys,
 )
@@ -344,10 +345,10 @@ _ORPHAN_KINDS = (("plate", "orphan_plate"), ("vin", "orphan_vin"))
 
 def _join_orphans(record: RecordLike, b: _Builder) -> None:
     """Step 5: a policy with its vehicle and cover joins earlier keyless records of it."""
-    start = getattr(record, "cover_start", None)
-    end = getattr(record, "cover_end", None)
-    if not getattr(record, "policy_no", None) or start is None or end is None:
+    window = cover_window(getattr(record, "cover_start", None), getattr(record, "cover_end", None))
+    if not getattr(record, "policy_no", None) or window is None:
         return
+    start, end = window
     if role_of(record) != DEFAULT_ROLE:
         return
     for field, kind in _ORPHAN_KINDS:
