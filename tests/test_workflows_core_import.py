@@ -460,3 +460,51 @@ def test_a_bad_party_cell_does_not_stop_the_insureds_row(service: Service, tmp_p
     (line,) = read_csv(rejects)
     assert (line["column"], line["field"]) == ("投保人证件号码", "holder.resident_id")
     assert service.counts()["customers"] == 1
+
+
+def test_a_party_phone_cell_with_several_numbers_gives_the_party_each(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = [
+        ["PDAA202635020000000001", "商业险", "李娜", ID_LI, "13900139000", "张伟", ID_ZHANG,
+         "13800138000/0592-5123456；13700137000", "", "", "闽D12345", "2026-01-01",
+         "2026-12-31"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "parties.csv", PARTY_HEADER, rows)
+    rejects = tmp_path / "parties.rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.new, summary.rejected, summary.partial) == (1, 0, 0)
+    assert not rejects.exists() or read_csv(rejects) == []
+    (zhang,) = service.find(resident_id=ID_ZHANG)
+    numbers = {(c.kind.value, c.value) for c in zhang.contact_points if c.kind.value != "address"}
+    assert numbers == {
+        ("mobile", "+8613800138000"),
+        ("home", "+865925123456"),
+        ("mobile", "+8613700137000"),
+    }
+    assert service.policy("PDAA202635020000000001").customer_id("holder") == zhang.id
+    before = service.counts()
+    import_core_extract(service, path)  # a re-run adds nothing
+    assert service.counts() == before
+
+
+def test_a_bad_number_in_a_party_phone_cell_is_rejected_with_its_code(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = [
+        ["PDAA202635020000000001", "商业险", "李娜", ID_LI, "13900139000", "张伟", ID_ZHANG,
+         "13800138000/1380013800", "", "", "闽D12345", "2026-01-01", "2026-12-31"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "parties.csv", PARTY_HEADER, rows)
+    rejects = tmp_path / "parties.rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.new, summary.partial) == (1, 1)
+    (line,) = read_csv(rejects)
+    assert (line["column"], line["field"], line["code"]) == (
+        "投保人电话",
+        "holder.phone",
+        "phone.length",
+    )
+    # the holder is still a customer of their own, without the refused cell's numbers
+    (zhang,) = service.find(resident_id=ID_ZHANG)
+    assert [c for c in zhang.contact_points if c.kind.value == "mobile"] == []

@@ -849,6 +849,19 @@ class _Importer:
                 )
                 continue
             self._party_records.append(made)
+            strong = {k: v for k, v in found.values.items() if k in ("resident_id", "uscc")}
+            for n, (slot, number) in enumerate(found.more, start=2):
+                # a further number of the party's phone cell: a record of its own, as the
+                # insured's further numbers are (`companions`)
+                self._party_records.append(
+                    SourceRecord(
+                        provenance=attrs.evolve(provenance, source_ref=f"{ref}.{n}"),
+                        role=found.values["role"],
+                        **policy,
+                        **strong,
+                        **{slot: number},
+                    )
+                )
             for header in party.headers:
                 extra.pop(header[:64], None)
 

@@ -35,7 +35,12 @@ from custmaster.validate import cn_name, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.headers import normalise_header
-from custmaster.workflows.validation import cell_text, field_text, is_empty_cell
+from custmaster.workflows.validation import (
+    cell_text,
+    field_text,
+    is_empty_cell,
+    split_phone_cell,
+)
 
 __all__ = [
     "ERROR_CODES",
@@ -109,6 +114,9 @@ class PartyValues:
 
     values: dict[str, Any] | None
     errors: tuple[tuple[str, str, ValidationError], ...] = ()
+    #: Further numbers of a phone cell holding several (the first is in ``values``), each
+    #: with the record field its kind calls for (``mobile`` or ``home_phone``).
+    more: tuple[tuple[str, str], ...] = ()
 
 
 def find_parties(headers: Iterable[str]) -> tuple[Party, ...]:
@@ -144,6 +152,7 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
     """
     values: dict[str, Any] = {}
     errors: list[tuple[str, str, ValidationError]] = []
+    more: list[tuple[str, str]] = []
     for header, what in party.columns:
         cell = row.get(header)
         text = "" if cell is None else cell_text(cell).strip()
@@ -158,9 +167,11 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
             elif what == "id":
                 field, values[field] = _identity(text)
             elif what == "phone":
-                number = phone_module.parse(text)
-                field = "mobile" if number.kind is phone_module.PhoneKind.MOBILE else "home_phone"
-                values[field] = number.canonical
+                first, further = split_phone_cell(text)
+                numbers = [phone_module.parse(first), *further]
+                field = _slot(numbers[0])
+                values[field] = numbers[0].canonical
+                more.extend((_slot(n), n.canonical) for n in numbers[1:])
             else:
                 values["address"] = text
         except ValidationError as error:
@@ -169,7 +180,11 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
     if not ({"resident_id", "uscc"} & values.keys()):
         return PartyValues(None, tuple(errors))
     values["role"] = party.role.value
-    return PartyValues(values, tuple(errors))
+    return PartyValues(values, tuple(errors), tuple(more))
+
+
+def _slot(number: phone_module.PhoneNumber) -> str:
+    return "mobile" if number.kind is phone_module.PhoneKind.MOBILE else "home_phone"
 
 
 def _identity(text: str) -> tuple[str, str]:
