@@ -63,3 +63,18 @@ def test_round_trip(tmp_path: Path, rows: list[list[str]]) -> None:
     ]
     back = [[*row, None, None][:2] for row in _read(path)[1:]]
     assert [[v if v is not None else "" for v in row] for row in back] == legal
+
+
+_TRICKY = "ab张伟 \t\n\r&<>\"'\x00\x01\x1c\x1f\x85\xa0\u3000\u2028\ufffe\uffff09"
+
+
+@given(st.text(alphabet=_TRICKY, max_size=8) | st.text(max_size=8))
+def test_the_plain_cell_shortcut_writes_what_the_full_path_writes(text: str) -> None:
+    from xml.sax.saxutils import escape
+
+    from custmaster.workflows import xlsx
+
+    clean = xlsx._ILLEGAL.sub("", text)
+    space = ' xml:space="preserve"' if clean != clean.strip() else ""
+    full = f'<c r="B2" t="inlineStr"><is><t{space}>{escape(clean)}</t></is></c>'
+    assert xlsx._cell("B2", text) == full

@@ -71,6 +71,8 @@ _STYLES = (
     "</styleSheet>"
 )
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Text `_cell` must change: an illegal character, one XML escapes, or surrounding space.
+_UNPLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]|^\\s|\\s\\Z")
 
 
 def column_letter(index: int) -> str:
@@ -88,6 +90,8 @@ def column_letter(index: int) -> str:
 
 
 def _cell(ref: str, text: str, style: str = "") -> str:
+    if _UNPLAIN.search(text) is None:  # most cells: written as they are
+        return f'<c r="{ref}" t="inlineStr"{style}><is><t>{text}</t></is></c>'
     clean = _ILLEGAL.sub("", text)
     space = ' xml:space="preserve"' if clean != clean.strip() else ""
     return f'<c r="{ref}" t="inlineStr"{style}><is><t{space}>{escape(clean)}</t></is></c>'
