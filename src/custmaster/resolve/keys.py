@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from custmaster.merge._mask import mask_value
@@ -223,10 +224,12 @@ def birth_date_of(record: RecordLike) -> dt.date | None:
 def birth_iso_of(record: RecordLike) -> str | None:
     """`birth_date_of` as ISO 8601 text (read straight from an 18-digit resident ID, whose
     birth date its validation checked: no date object is made)."""
-    birth = getattr(record, "birth_date", None)
+    return _birth_iso(getattr(record, "birth_date", None), getattr(record, "resident_id", None))
+
+
+def _birth_iso(birth: object, resident_id: str | None) -> str | None:
     if isinstance(birth, dt.date):
         return birth.isoformat()
-    resident_id = getattr(record, "resident_id", None)
     if not resident_id:
         return None
     if len(resident_id) == 18 and resident_id[:17].isdigit():
@@ -259,12 +262,42 @@ def contradictions(record: RecordLike) -> tuple[tuple[str, str, str], ...]:
 
 def role_of(record: RecordLike) -> str:
     """The role of the record's customer on its policy (default `DEFAULT_ROLE`, insured)."""
-    role = getattr(record, "role", None)
+    return _role_code(getattr(record, "role", None))
+
+
+def _role_code(role: object) -> str:
     return DEFAULT_ROLE if role is None else str(getattr(role, "value", role))
 
 
-def _name_birth(name: str, birth: dt.date) -> str:
-    return f"{name}|{birth.isoformat()}"
+# What `index_entries` reads of a record, all at once.
+_INDEXED = (
+    "resident_id",
+    "uscc",
+    "id_document",
+    "birth_date",
+    "gender",
+    "mobile",
+    "home_phone",
+    "office_phone",
+    "fax",
+    "email",
+    "name",
+    "policy_no",
+    "role",
+)
+_read_indexed = operator.attrgetter(*_INDEXED)
+
+
+def _read_fields(
+    record: object, reader: Callable[[object], tuple[Any, ...]], names: tuple[str, ...]
+) -> tuple[Any, ...]:
+    """The values of fields ``names`` of a record through ``reader`` (an
+    `operator.attrgetter` of them), None for each field a record that is not a
+    `SourceRecord` lacks."""
+    try:
+        return reader(record)
+    except AttributeError:
+        return tuple(getattr(record, name, None) for name in names)
 
 
 def index_entries(record: RecordLike) -> Iterator[IndexEntry]:
@@ -273,27 +306,43 @@ def index_entries(record: RecordLike) -> Iterator[IndexEntry]:
     Strong keys are ``owner`` entries, or ``held`` when the record contradicts its own
     resident ID (`contradictions`): such a record's customer does not own the key.
     """
-    keys = strong_keys(record)
-    payload = "held" if keys and contradictions(record) else "owner"
-    entries = [_new(IndexEntry, (key.kind, key.value, payload, "")) for key in keys]
-    for field in PHONE_FIELDS:
-        value = getattr(record, field, None)
-        if value:
-            entries.append(_new(IndexEntry, ("phone", value, None, "")))
-    email = getattr(record, "email", None)
+    (
+        resident_id,
+        uscc,
+        document,
+        birth,
+        gender,
+        *phones,
+        email,
+        name,
+        policy_no,
+        role,
+    ) = _read_fields(record, _read_indexed, _INDEXED)
+    entries: list[IndexEntry]
+    if uscc is None and document is None:  # the common case: a resident ID or no strong key
+        entries = []
+        if resident_id:
+            held = (birth is not None or gender is not None) and contradictions(record)
+            payload = "held" if held else "owner"
+            entries.append(_new(IndexEntry, ("resident_id", resident_id, payload, "")))
+    else:
+        keys = strong_keys(record)
+        payload = "held" if keys and contradictions(record) else "owner"
+        entries = [_new(IndexEntry, (key.kind, key.value, payload, "")) for key in keys]
+    for number in phones:
+        if number:
+            entries.append(_new(IndexEntry, ("phone", number, None, "")))
     if email:
         entries.append(_new(IndexEntry, ("email", email, None, "")))
-    name = getattr(record, "name", None)
-    iso = birth_iso_of(record)
+    iso = _birth_iso(birth, resident_id)
     if name:
         entries.append(_new(IndexEntry, ("name", name, None, "")))
     if iso is not None:
         entries.append(_new(IndexEntry, ("birth_date", iso, None, "")))
         if name:
             entries.append(_new(IndexEntry, ("name_birth", f"{name}|{iso}", None, "")))
-    policy_no = getattr(record, "policy_no", None)
     if policy_no:
-        entries.append(_new(IndexEntry, ("policy_no", policy_no, role_of(record), "")))
+        entries.append(_new(IndexEntry, ("policy_no", policy_no, _role_code(role), "")))
     return iter(entries)
 
 

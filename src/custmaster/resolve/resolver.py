@@ -39,8 +39,8 @@ from custmaster.resolve.keys import (
     STRONG_KINDS,
     StrongKey,
     VehicleCover,
+    _birth_iso,
     birth_date_of,
-    birth_iso_of,
     contradictions,
     cover_window,
     role_of,
@@ -411,7 +411,7 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
             b.pair(other, Reason.SHARED_PHONE, evidence)
     if not name:
         return
-    iso = birth_iso_of(record)
+    iso = _birth_iso(getattr(record, "birth_date", None), getattr(record, "resident_id", None))
     if iso is None:
         return
     for other, _ in find("name_birth", f"{name}|{iso}"):
