@@ -157,6 +157,10 @@ class IndexEntry(NamedTuple):
 # The policy fields its index entries are made of.
 _POLICY_KEYS = ("cover_start", "cover_end", "plate", "vin")
 
+# The "YYYY-MM" key of each cover-end date seen lately: formatting a date costs more than
+# looking it up, and a book's cover ends fall on a few thousand days.
+_MONTHS: dict[dt.date, str] = {}
+
 # Builds a named tuple from a plain tuple of all its fields, without the Python-level __new__.
 _new = tuple.__new__
 
@@ -373,6 +377,10 @@ def policy_entries(state: GoldenState, policy_no: str, roles: Iterable[str]) -> 
             if vin:
                 entries.append(_new(IndexEntry, ("vin", vin, cover, group)))
     if isinstance(end, dt.date):
-        month = f"{end.year:04d}-{end.month:02d}"
+        month = _MONTHS.get(end)
+        if month is None:
+            if len(_MONTHS) >= 4096:
+                _MONTHS.clear()
+            month = _MONTHS[end] = f"{end.year:04d}-{end.month:02d}"
         entries.append(_new(IndexEntry, ("cover_end", month, policy_no, group)))
     return entries

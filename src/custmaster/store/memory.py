@@ -109,8 +109,9 @@ class MemoryStore(BaseStore):
         return self._undo
 
     def _set(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
-        if self._undo is not None:
-            journal_item(self._undo, mapping, key)
+        journal = self._undo
+        if journal is not None:
+            journal += (ITEM, mapping, key, mapping.get(key, MISSING))  # as `journal_item`
         mapping[key] = value
 
     def _pop(self, mapping: dict[Any, Any], key: Any) -> None:
@@ -168,14 +169,15 @@ class MemoryStore(BaseStore):
     def _append_record(self, customer_id: str, record: SourceRecord) -> None:
         key = record.provenance.key
         journal = self._undo
+        records = self._records.get(customer_id)
         if journal is not None:
-            journal += (ITEM, self._log_owner, key, MISSING)
-            journal += (ITEM, self._log, key, MISSING)
+            journal += (ITEM, self._log_owner, key, MISSING, ITEM, self._log, key, MISSING)
         self._log_owner[key] = customer_id
         self._log[key] = record
-        records = self._records.get(customer_id)
         if records is None:
-            self._set(self._records, customer_id, record)
+            if journal is not None:
+                journal += (ITEM, self._records, customer_id, MISSING)
+            self._records[customer_id] = record
         elif type(records) is list:
             records.append(record)
             if journal is not None:
@@ -316,8 +318,10 @@ class MemoryStore(BaseStore):
         slot = (customer_id, group)
         # plain tuples: a `VehicleCover` payload becomes a tuple (see above)
         new = tuple(
-            (kind, key, tuple(payload) if type(payload) is VehicleCover else payload, group)
-            for kind, key, payload, group in entries
+            [
+                (kind, key, tuple(payload) if type(payload) is VehicleCover else payload, group)
+                for kind, key, payload, group in entries
+            ]
         )
         old = self._groups.get(slot, ())
         if old == new:
