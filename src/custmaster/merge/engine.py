@@ -47,6 +47,7 @@ from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import FIELDS, SourceRecord
 
 __all__ = [
+    "ATTR",
     "CONTACT_KINDS",
     "DEFAULT_ROLE",
     "ITEM",
@@ -395,6 +396,8 @@ _MISSING: Any = _Missing()
 #: Journal entry kind ``(ITEM, mapping, key, previous)``: ``mapping[key] = previous`` on undo,
 #: or deleted when previous is `MISSING` (public so that stores can append entries inline).
 ITEM = _ITEM
+#: Journal entry kind ``(ATTR, obj, name, previous)``: ``setattr(obj, name, previous)`` on undo.
+ATTR = _ATTR
 #: The "no previous value" marker of journal entries.
 MISSING: Any = _MISSING
 

@@ -569,7 +569,7 @@ class BaseStore(ABC):
     @final
     def _ingest_one(self, item: SourceRecord | Mapping[str, Any], index: int) -> IngestResult:
         try:
-            record = _coerce(item)
+            record = item if type(item) is SourceRecord else _coerce(item)
         except ValidationError as error:
             return IngestResult(Outcome.REJECTED, error=error, index=index)
         key = record.provenance.key

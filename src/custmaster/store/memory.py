@@ -23,6 +23,7 @@ from typing import Any
 
 from custmaster.audit import GENESIS, Anchor, AuditEntry
 from custmaster.merge.engine import (
+    ATTR,
     ITEM,
     MISSING,
     GoldenState,
@@ -140,7 +141,7 @@ class MemoryStore(BaseStore):
 
     def _new_customer_id(self) -> str:
         if self._undo is not None:
-            journal_attr(self._undo, self, "_next_customer")
+            self._undo += (ATTR, self, "_next_customer", self._next_customer)
         self._next_customer += 1
         return f"C{self._next_customer:08d}"
 
