@@ -304,3 +304,15 @@ def test_postgres_rows_from_stored_views_equal_rows_from_golden_states(
             assert _rows_by_month(service, MONTHS) == _rows_by_month(memory, MONTHS)
         finally:
             service.close()
+
+
+def test_the_month_read_inside_a_transaction_sees_its_changes(tmp_path: Path) -> None:
+    service = Service.open(f"sqlite:///{tmp_path}/tx.db")
+    _book(service)
+    with service.store.transaction():
+        _record(service, "PDAA009#0", policy_no="PDAA009", line="商业险", resident_id=ID_ZHAO,
+                name="赵敏", mobile="13600136000", cover_start="2026-01-10",
+                cover_end="2027-01-09")  # fmt: skip
+        inside = [r.policy_no for r in renewal_rows(service, "2027-01")]
+        assert "PDAA009" in inside
+    assert [r.policy_no for r in renewal_rows(service, "2027-01")] == inside

@@ -1866,12 +1866,16 @@ class SQLStore(BaseStore):
         """
         self._check_open()
         month = checked_month(month)
-        self._sync()
+        inside = self._tx is not None
+        if inside:
+            self._flush()  # the transaction's own changes, views included, read as written
+        else:
+            self._sync()
         numbers = sorted({p for _, p in self._index_find("cover_end", month)})
         restricted = self._subject_ids()[1]
         for start in range(0, len(numbers), chunk):
             part = numbers[start : start + chunk]
-            with self._snapshot():
+            with contextlib.nullcontext() if inside else self._snapshot():
                 holders = self._policy_holders(part)
                 wanted = sorted({c for ids in holders.values() for c in ids})
                 views: dict[str, StoredView | None] = {}
