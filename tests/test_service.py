@@ -344,3 +344,26 @@ def test_auditing_can_stay_in_memory_or_be_off() -> None:
     silent.find(resident_id=ID)
     assert silent.audit_entries == ()
     assert store.audit() == []
+
+
+def test_a_long_run_keeps_only_its_latest_audit_entries_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from custmaster import service as service_module
+
+    monkeypatch.setattr(service_module, "ENTRIES_KEPT", 5)
+    made = Service.open("memory://")
+    for n in range(12):
+        made.ingest_one(
+            SourceRecord(
+                provenance=Provenance(
+                    channel="telesales", source_ref=f"K{n}", observed_at="2026-01-02"
+                ),
+                mobile=f"1380013{n:04d}",
+            )
+        )
+    kept = made.audit_entries
+    assert len(kept) == 5
+    logged = made.audit_log()
+    assert len(logged) == 12
+    assert [e.hash for e in kept] == [e.hash for e in logged[-5:]]

@@ -49,6 +49,7 @@ custmaster.errors.PermissionDenied: [permission.reveal] Revealing full values ne
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import gc
@@ -74,7 +75,7 @@ from custmaster.store.base import BaseStore, IngestResult, Outcome, Store
 from custmaster.store.registry import open_store
 from custmaster.store.subject import Restriction, Tombstone
 
-__all__ = ["ERROR_CODES", "PROGRAM", "Service", "as_service"]
+__all__ = ["ENTRIES_KEPT", "ERROR_CODES", "PROGRAM", "Service", "as_service"]
 
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
@@ -84,6 +85,9 @@ ERROR_CODES: dict[str, str] = {
 
 #: The name audit entries carry when the service acts without a user.
 PROGRAM = "program"
+
+#: How many of its latest audit entries a service keeps for `Service.audit_entries`.
+ENTRIES_KEPT = 1000
 
 #: Outcomes of an ingest that stored the record (the others changed nothing).
 _STORED = frozenset({Outcome.NEW_CUSTOMER, Outcome.MERGED, Outcome.CANDIDATE})
@@ -168,8 +172,9 @@ class Service:
     log; an `custmaster.audit.AuditChain` keeps them in memory instead, for a store that keeps
     no log or an application that persists them itself through ``on_audit``; ``False`` turns
     auditing off (benchmarks, throw-away stores). ``on_audit`` (optional) receives each
-    `custmaster.audit.AuditEntry` as it is made, and `audit_entries` lists those this service
-    made.
+    `custmaster.audit.AuditEntry` as it is made, and `audit_entries` lists the most recent
+    ones this service made (`ENTRIES_KEPT`; the log holds them all), so that a long import
+    keeps its memory flat.
     """
 
     def __init__(
@@ -197,7 +202,7 @@ class Service:
         self.audit = audit if isinstance(audit, AuditChain) else None
         self._to_store = audit is None or audit is True
         self._on_audit = on_audit
-        self._entries: list[AuditEntry] = []
+        self._entries: collections.deque[AuditEntry] = collections.deque(maxlen=ENTRIES_KEPT)
 
     @classmethod
     def open(
@@ -324,7 +329,8 @@ class Service:
 
     @property
     def audit_entries(self) -> tuple[AuditEntry, ...]:
-        """The audit entries this service made, oldest first."""
+        """The most recent audit entries this service made (up to `ENTRIES_KEPT`), oldest
+        first; the audit log (`audit_log`) or ``on_audit`` has every one."""
         return tuple(self._entries)
 
     # -- the audit log -----------------------------------------------------------------------
