@@ -100,6 +100,7 @@ __all__ = [
     "IngestResult",
     "Outcome",
     "Store",
+    "checked_month",
     "same_content",
 ]
 
