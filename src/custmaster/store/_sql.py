@@ -680,9 +680,6 @@ class SQLStore(BaseStore):
     #: The most keys one transaction of `bulk_ingest` locks (`_lock`); batches needing more
     #: are cut into several transactions.
     max_locks: int = 1_000_000
-    #: `_prepare` reads ahead what a batch needs: worth it where a statement is a round trip
-    #: to a server, not for SQLite, whose statements cost microseconds.
-    _prefetches: ClassVar[bool] = True
     _for_update: ClassVar[str] = ""
 
     # ------------------------------------------------------------------ encryption at rest
@@ -1755,13 +1752,13 @@ class SQLStore(BaseStore):
     def _prepare(self, records: Sequence[SourceRecord]) -> None:
         """Look up, in a few set-based queries, what ingesting ``records`` will read.
 
-        Called inside the batch's transaction; takes the locks of every key first (sorted, so
-        that concurrent importers never deadlock on them), then fills the transaction's caches:
-        the records' log entries, the index entries of their keys, the keys and group entries
-        of the customers those name, and their states.
+        Called by `ingest` inside the batch's transaction (`bulk_ingest`, an import's batch,
+        any list of records); takes the locks of every key first (sorted, so that concurrent
+        importers never deadlock on them), then fills the transaction's caches: the records'
+        log entries, the index entries of their keys, the keys and group entries of the
+        customers those name, and their states.
         """
         tx = self._require_tx()
-        self._bulk = True
         tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
         tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
         if self._locks_keys:
@@ -1784,8 +1781,6 @@ class SQLStore(BaseStore):
             )
             for ref, customer_id, body in rows:
                 tx.records[(channel, ref)] = (customer_id, body)
-        if not self._prefetches:
-            return
         lookups: set[tuple[str, str]] = set()
         for record in records:
             lookups.update(_lookups(record))
@@ -2009,11 +2004,10 @@ class SQLStore(BaseStore):
                     self._ingest_batch(piece, result, offset, on_batch, attempts)
                     offset += len(piece)
                 return
-        ready = [item for item in batch if isinstance(item, SourceRecord)]
         for attempt in range(1, attempts + 1):
             try:
                 with self.transaction():
-                    self._prepare(ready)
+                    self._bulk = True  # PostgreSQL takes customer numbers in blocks
                     results = self.ingest(batch)
             except StoreError as error:
                 if error.code not in _RETRYABLE or attempt == attempts:

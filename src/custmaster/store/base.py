@@ -557,6 +557,9 @@ class BaseStore(ABC):
             gc.disable()
         try:
             with self.transaction():
+                if not single:
+                    items = list(items)
+                    self._prepare([item for item in items if type(item) is SourceRecord])
                 for index, item in enumerate(items):
                     results.append(self._ingest_one(item, index))
         finally:
@@ -1678,6 +1681,11 @@ class BaseStore(ABC):
     @abstractmethod
     def _customer_ids(self) -> Iterator[str]:
         """Every canonical customer id, sorted."""
+
+    def _prepare(self, records: Sequence[SourceRecord]) -> None:
+        """Called inside the transaction before a batch of ``records`` is ingested, so that
+        an adapter can read ahead in a few set-based queries what the batch will look up
+        (the SQL stores do; a store whose lookups are cheap need not)."""
 
     @abstractmethod
     def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:

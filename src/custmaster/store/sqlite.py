@@ -95,7 +95,6 @@ class SQLiteStore(SQLStore):
 
     dialect: ClassVar[str] = "sqlite"
     _shared_cache: ClassVar[bool] = True
-    _prefetches: ClassVar[bool] = False
 
     def __init__(
         self,
