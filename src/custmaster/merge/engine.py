@@ -841,6 +841,22 @@ class GoldenState:
         record = entry[1]
         return Observed(name, record_value(record, name), record.provenance, record)
 
+    def winner_key(self, path: str) -> tuple[str, str] | None:
+        """The `Provenance.key` of the record whose value of a field address wins (None when
+        never observed): `current` without building the observation."""
+        policy_no, name = split_path(path)
+        fields = self.fields if policy_no is None else self.policies.get(policy_no)
+        if fields is None:
+            return None
+        entry = fields.get(name)
+        if entry is None:
+            return None
+        if self._slots is not None:
+            slot = self._slots.get(path)
+            if slot is not None and slot.winner is not None:
+                return slot.winner[1].provenance.key
+        return entry[1].provenance.key  # type: ignore[no-any-return]
+
     def value(self, path: str) -> Any:
         """The current value of a field address (None when never observed)."""
         if self._slots is None and not path.startswith(_POLICY_PREFIX):

@@ -247,24 +247,6 @@ _NOT_IN_HISTORY = frozenset({"policy_no", "role"}) | frozenset(
 )
 
 
-def _grouped(records: Iterable[RecordLike]) -> dict[str, list[Observed]]:
-    """Every observation by field address, once per record key."""
-    grouped: dict[str, list[Observed]] = {}
-    seen: set[tuple[str, str]] = set()
-    for record in records:
-        p = record.provenance
-        if p.key in seen:
-            continue
-        seen.add(p.key)
-        policy_no = record.policy_no
-        for name, value in record.values():
-            if name in _NOT_IN_HISTORY:
-                continue
-            path = field_path(name, policy_no) if policy_no and name in POLICY_FIELDS else name
-            grouped.setdefault(path, []).append(Observed(name, value, p, record))
-    return grouped
-
-
 def _shown_value(state: GoldenState, name: str) -> Any:
     value = state.value(name)
     if isinstance(value, tuple):  # a union: the customer shows the newest, the rest is history
@@ -301,15 +283,37 @@ def to_customer(
         if values["resident_id"] is not None and name in _DERIVED_FROM_ID:
             continue
         shown[name] = value
-    older: dict[str, list[Observed]] = {}
-    for path, observations in _grouped(records).items():
-        policy_no, name = split_path(path)
-        winner = state.current(path)
-        shows_winner = policy_no is not None or name in shown
-        for o in observations:
-            if shows_winner and winner is not None and o.provenance == winner.provenance:
+    # every observation but the one shown, by field address, once per record key (the log
+    # keeps one record per key, so the winner's key picks out its observation)
+    lost: dict[str, list[Observed]] = {}
+    winners: dict[str, tuple[str, str] | None] = {}
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        p = record.provenance
+        key = p.key
+        if key in seen:
+            continue
+        seen.add(key)
+        policy_no = record.policy_no
+        for name, value in record.values():
+            if name in _NOT_IN_HISTORY:
                 continue
-            older.setdefault(name, []).append(o)
+            if policy_no and name in POLICY_FIELDS:
+                path = field_path(name, policy_no)
+            elif name in shown:
+                path = name
+            else:
+                lost.setdefault(name, []).append(Observed(name, value, p, record))
+                continue
+            if path in winners:
+                winner = winners[path]
+            else:
+                winner = winners[path] = state.winner_key(path)
+            if winner != key:
+                lost.setdefault(path, []).append(Observed(name, value, p, record))
+    older: dict[str, list[Observed]] = {}
+    for observations in lost.values():
+        older.setdefault(observations[0].field, []).extend(observations)
     histories = {
         name: [
             HistoryEntry(field=name, value=o.value, provenance=o.provenance)

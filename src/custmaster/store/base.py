@@ -1686,6 +1686,7 @@ class BaseStore(ABC):
         """Called inside the transaction before a batch of ``records`` is ingested, so that
         an adapter can read ahead in a few set-based queries what the batch will look up
         (the SQL stores do; a store whose lookups are cheap need not)."""
+        return None
 
     @abstractmethod
     def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
