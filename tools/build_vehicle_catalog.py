@@ -10,6 +10,14 @@ shortened to tags (legend in docs/vehicle-series.md), and the curated aliases of
 上汽大众 明锐) are appended to their rows, tagged ``aliases:curated``. A curated row naming no
 catalogue row is an error.
 
+Series the source lacks (launched 2020-2026, mostly new-energy: 林肯冒险家, 小鹏P7i, 理想i8,
+方程豹豹5 …) are added from ``tools/vehicle-series-supplement.csv``, after the source rows and
+tagged ``supplement:curated``. Its columns are the catalogue's, with ``why`` in place of
+``source``. A supplement row whose producer is in the source and whose ``model_code_prefixes``
+and ``wmi`` are empty takes the producer's prefixes and WMI from the source (so a new 比亚迪
+series is read with ``BYD7``/``BYD6`` like the others); a row repeating a source row is an
+error (curated aliases of existing rows belong in ``vehicle-series-aliases.csv``).
+
 | tag | meaning |
 | --- | --- |
 | ``autohome2019`` | huqiji/Car_Model_for_Autohome ``sql/<brand>.sql`` (9f9348e, 2019-11-05) |
@@ -18,6 +26,7 @@ catalogue row is an error.
 | ``producer-curated`` | the producer of a ``rank2024`` series was assigned by hand |
 | ``prefix:GB9417`` | model-code prefixes curated from GB 9417 enterprise codes |
 | ``wmi:vininfo`` | WMI codes from idlesign/vininfo ``src/vininfo/dicts/wmi.py`` (release 1.11.0) |
+| ``supplement:curated`` | a series of ``tools/vehicle-series-supplement.csv`` |
 
 ``--check`` exits 1 when the shipped file differs from what the source gives (CI's clone has
 ``../shared``; the test suite runs the same check when the source is present).
@@ -35,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "vehicle-series-source.csv"
 TARGET = ROOT / "src" / "custmaster" / "catalog" / "data" / "vehicle_series.csv"
 CURATED = ROOT / "tools" / "vehicle-series-aliases.csv"
+SUPPLEMENT = ROOT / "tools" / "vehicle-series-supplement.csv"
 COLUMNS = (
     "brand_cn",
     "manufacturer_cn",
@@ -78,17 +88,51 @@ def curated_aliases(path: Path = CURATED) -> dict[tuple[str, str], list[str]]:
     return found
 
 
-def render(source_csv: Path, curated: Path = CURATED) -> str:
-    """The shipped catalogue's text for the given source file and curated aliases."""
+def supplement_rows(rows: list[dict[str, str]], path: Path = SUPPLEMENT) -> list[dict[str, str]]:
+    """The rows of the supplement at ``path`` as catalogue records (see the module docstring),
+    given the source ``rows`` (for the producers' prefixes and WMI, and for duplicates)."""
+    if not path.exists():
+        return []
+    prefixes: dict[str, list[str]] = {}
+    wmi: dict[str, list[str]] = {}
+    keys = set()
+    for row in rows:
+        producer = (row.get("manufacturer_cn") or "").strip()
+        keys.add((producer, (row.get("series_cn") or "").strip()))
+        for cell, found in (("model_code_prefixes", prefixes), ("wmi", wmi)):
+            values = found.setdefault(producer, [])
+            values += [v for v in (row.get(cell) or "").split("|") if v and v not in values]
+    records = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            record = {column: (row.get(column) or "").strip() for column in COLUMNS}
+            key = (record["manufacturer_cn"], record["series_cn"])
+            if not all(key) or key in keys:
+                what = "a duplicate" if key in keys else "without producer or series"
+                raise SystemExit(f"{path} line {number}: {what} ({'/'.join(key)})")
+            keys.add(key)
+            producer = record["manufacturer_cn"]
+            if not record["model_code_prefixes"] and not record["wmi"]:
+                record["model_code_prefixes"] = "|".join(prefixes.get(producer, ()))
+                record["wmi"] = "|".join(wmi.get(producer, ()))
+            record["source"] = "supplement:curated"
+            records.append(record)
+    return records
+
+
+def render(source_csv: Path, curated: Path = CURATED, supplement: Path = SUPPLEMENT) -> str:
+    """The shipped catalogue's text for the given source file, curated aliases and supplement."""
     with source_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     extra = curated_aliases(curated)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in rows:
-        record = {column: (row.get(column) or "").strip() for column in COLUMNS}
+    records = [{column: (row.get(column) or "").strip() for column in COLUMNS} for row in rows]
+    for record in records:
         record["source"] = shorten_source(record["source"])
+    records += supplement_rows(rows, supplement)
+    for record in records:
         more = extra.pop((record["manufacturer_cn"], record["series_cn"]), None)
         if more:
             aliases = [a for a in record["series_aliases"].split("|") if a]

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from custmaster.catalog.vehicle_series import SeriesEntry
 
 __all__ = [
+    "CONVENTIONAL",
     "IMPORTED",
+    "NEW_ENERGY_WORDS",
     "P_ALIAS",
     "P_DERIVED",
     "P_NAME",
@@ -146,6 +148,11 @@ _LATIN_BRANDS: dict[str, str] = {
     "XIAOMI": "小米汽车",
     "XPENG": "小鹏汽车",
     "ZEEKR": "极氪",
+    "ARCFOX": "极狐",
+    "FANGCHENGBAO": "方程豹",
+    "LUXEED": "智界",
+    "ONVO": "乐道",
+    "STELATO": "享界",
 }
 # Vehicle-type and trim words of 厂牌型号 strings: consumed by the scan so that no series name
 # is read inside them.
@@ -188,6 +195,13 @@ _DESCRIPTORS = (
     "老款",
 )
 _MARKERS = {"进口": "import", "国产": "domestic"}
+#: A producer with this in its name builds only new-energy vehicles (奇瑞新能源, 北汽新能源).
+NEW_ENERGY = "新能源"
+#: Signs of a new-energy vehicle in a model code's rest (BEV, PHEV, HEV, EV) or in the text.
+_NEW_ENERGY_CODE = "EV"
+NEW_ENERGY_WORDS = ("新能源", "纯电", "电动", "插电", "混动", "混合动力", "增程", "EV", "DM")
+#: Appended to a shared prefix for a code without a new-energy sign (`Index.code_prefix`).
+CONVENTIONAL = "-"
 
 
 def is_imported(manufacturer: str) -> bool:
@@ -364,11 +378,13 @@ class Index:
         "brand_manufacturers",
         "code_finder",
         "coded",
+        "conventional",
         "manufacturer_brands",
         "pairs",
         "prefix_lengths",
         "prefixes",
         "singles",
+        "split_prefixes",
         "wmi",
         "words",
     )
@@ -490,6 +506,17 @@ class Index:
         self.pairs = {c: tuple(sorted(lengths, reverse=True)) for c, lengths in pairs.items()}
         self.singles = {key: w for key, w in words.items() if len(key) == 1}
         self.prefixes = {p: frozenset(m) for p, m in prefixes.items()}
+        # A prefix shared by a producer of new-energy vehicles only and others (SQR: 奇瑞新能源,
+        # 奇瑞汽车) gets a second key for codes without a new-energy sign, which names the same
+        # producers (the code alone still does not decide) and, in ``conventional``, the others.
+        self.conventional: dict[str, frozenset[str]] = {}
+        for prefix, found in list(self.prefixes.items()):
+            others = frozenset(m for m in found if NEW_ENERGY not in m)
+            if others and others != found:
+                self.prefixes[prefix + CONVENTIONAL] = found
+                self.conventional[prefix + CONVENTIONAL] = others
+        #: Prefixes that `code_prefix` splits by the code's powertrain.
+        self.split_prefixes = frozenset(p[: -len(CONVENTIONAL)] for p in self.conventional)
         #: Producers with a model-code prefix in the catalogue.
         self.coded = frozenset(m for found in prefixes.values() for m in found)
         self.prefix_lengths = tuple(sorted({len(p) for p in prefixes}, reverse=True))
@@ -524,6 +551,26 @@ class Index:
             if prefix in prefixes:
                 return prefix
         return ""
+
+    def code_prefix(self, code: str, prefix: str | None = None) -> str:
+        """`prefix_of` (or the given ``prefix`` of ``code``), with `CONVENTIONAL` appended when
+        the prefix is one of ``split_prefixes`` and the code shows no new-energy sign: no ``EV``
+        (BEV, PHEV, HEV) after the prefix and, for a car (class 7), a displacement that is not
+        ``00`` (``SQR7000BEVJ``).
+
+        >>> from custmaster.catalog.vehicle_series import VehicleCatalog
+        >>> index = Index(VehicleCatalog.load())
+        >>> [index.code_prefix(code) for code in ('SQR6460J2', 'SQR7000BEVJ', 'HG7240')]
+        ['SQR6-', 'SQR7', 'HG7']
+        """
+        if prefix is None:
+            prefix = self.prefix_of(code)
+        if prefix not in self.split_prefixes:
+            return prefix
+        rest = code[len(prefix) :]
+        if _NEW_ENERGY_CODE in rest or (prefix[-1] == "7" and rest[:2] == "00"):
+            return prefix
+        return prefix + CONVENTIONAL
 
     def scan(self, text: str, gaps: frozenset[int]) -> list[tuple[int, Word]]:
         """Leftmost-longest words of ``text`` (compact form), respecting token boundaries.

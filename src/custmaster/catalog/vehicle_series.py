@@ -7,10 +7,10 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,322 series of 239 producers (autohome's 2019 series
-list plus the 2024 best-sellers), with aliases, model-code prefixes (enterprise code + class
-digit, GB 9417: ``HG7`` is a 广汽本田 car) and VIN WMI codes. Users extend or override it with
-their own CSV file of the same columns.
+The catalogue (`VehicleCatalog`) lists 2,429 series of 239 producers (autohome's 2019 series
+list, the 2024 best-sellers and a curated supplement of 2020-2026 series), with aliases,
+model-code prefixes (enterprise code + class digit, GB 9417: ``HG7`` is a 广汽本田 car) and VIN
+WMI codes. Users extend or override it with their own CSV file of the same columns.
 
 How a string is read (the lookup structures are built once per catalogue):
 
@@ -39,7 +39,9 @@ How a string is read (the lookup structures are built once per catalogue):
    is outside their brand: the code was issued to a contract maker (``蔚来牌HFC…``).
 5. Several producers left are narrowed, in turn, by the word 进口/国产 or the VIN's region, the
    short aliases, the best-ranked spelling of a series (a name before an alias), the brand's
-   namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源) and, when a series name
+   namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源), the powertrain (a code and
+   text without a new-energy sign are not those of a producer of new-energy vehicles only:
+   ``捷途牌SQR6460J2`` -> 奇瑞汽车, method ``powertrain``) and, when a series name
    exists under one domestic producer and importers (``Model Y``: 特斯拉中国, 特斯拉(进口)), the
    domestic producer at confidence 0.6 (method ``domestic_preference``). Otherwise the string
    stays unclassified with the candidates listed.
@@ -54,6 +56,7 @@ Confidence scale:
 | 0.95 | the model code or WMI alone, or a shared prefix narrowed by the text (``长安牌SC7164``) |
 | 0.9 | text only: a producer name or a series name |
 | 0.85 | text only: a series alias (``Accord``), a brand with one producer, a brand's namesake |
+| 0.85 | ``powertrain`` (a shared prefix narrowed by the text and the powertrain) |
 | 0.6 | ``domestic_preference`` |
 | −0.2 | when some source contradicted the decision (``conflicts`` is not empty) |
 | 0.0 | unclassified (``reason`` says why) |
@@ -100,7 +103,7 @@ from typing import Final, TypeVar, cast
 
 import attrs
 
-from custmaster.catalog._index import P_NAME, Index, Word, is_imported
+from custmaster.catalog._index import NEW_ENERGY_WORDS, P_NAME, Index, Word, is_imported
 from custmaster.catalog._text import (
     ASCII_ALNUM,
     DOTS,
@@ -185,6 +188,9 @@ METHODS: dict[str, str] = {
     "brand_namesake": "A brand word leaving several producers, one of which bears the brand's "
     "name (奇瑞牌 -> 奇瑞汽车 rather than 奇瑞新能源).",
     "import_marker": "The word 进口 or 国产 in the text.",
+    "powertrain": "A shared model-code prefix and a brand, producer or series word leaving a "
+    "producer of new-energy vehicles only (奇瑞新能源) and another: a code and text without a "
+    "new-energy sign (EV, DM, 纯电动, 新能源 …) are the other's (捷途牌SQR6460J2 -> 奇瑞汽车).",
     "domestic_preference": "A series name under a domestic producer and an importer, nothing "
     "else deciding: the domestic producer is assumed.",
 }
@@ -465,7 +471,7 @@ def _compact(text: str) -> tuple[str, frozenset[int]]:
 class _Reading:
     """The evidence found in one string (one way of cutting out the model code)."""
 
-    __slots__ = ("brands", "coded", "marker", "series_hits", "sources", "weak")
+    __slots__ = ("brands", "coded", "conventional", "marker", "series_hits", "sources", "weak")
 
     def __init__(self, coded: bool) -> None:
         #: Whether a model code was cut out of the text.
@@ -476,6 +482,9 @@ class _Reading:
         self.weak: frozenset[str] = frozenset()
         self.brands: list[str] = []
         self.marker = ""
+        #: The producers of a shared prefix other than those building new-energy vehicles
+        #: only, when neither the code nor the text shows a new-energy sign; else empty.
+        self.conventional: frozenset[str] = frozenset()
 
     @property
     def agrees(self) -> bool:
@@ -549,6 +558,7 @@ class Classifier:
         "_index",
         "_search",
         "_split",
+        "_split_prefixes",
     )
 
     def __init__(self, catalog: VehicleCatalog | None = None, *, cache_size: int = 1 << 17):
@@ -557,6 +567,7 @@ class Classifier:
         self._finder = index.code_finder
         self._search = index.code_finder.search
         self._split = index.code_finder.split
+        self._split_prefixes = index.split_prefixes
         # The prefix of a code depends on its first few characters only: cache by those.
         self._head = index.prefix_lengths[0] if index.prefix_lengths else 0
         self._heads: dict[str, tuple[str, bool]] = {}
@@ -670,6 +681,8 @@ class Classifier:
             if facts is None:
                 facts = self._head_facts(head)
             prefix, alone = facts
+            if prefix in self._split_prefixes:
+                prefix = self._index.code_prefix(code, prefix)
             # Glued to a word on the left, a code may have others inside its letters, or be a
             # model year ending the word (GOLF2019).
             if not (before and before[-1] in ASCII_ALNUM) or (alone and not is_year_code(code)):
@@ -684,7 +697,7 @@ class Classifier:
         codes = self._finder.find_from(spaced, match)
         if not codes:
             return self._decided(spaced, None, wmi)
-        prefix_of = self._index.prefix_of
+        prefix_of = self._index.code_prefix
         if len(codes) == 1:
             start, end, code = codes[0]
             return _with_code(
@@ -756,6 +769,7 @@ class Classifier:
                 brands=brands,
                 named_series=bool(series_hits),
                 used=used,
+                conventional=reading.conventional,
             )
             if len(refined) > 1:
                 return _unclassified(
@@ -773,7 +787,7 @@ class Classifier:
         )
         if method == "domestic_preference":
             confidence = 0.6
-        elif "brand_namesake" in used:
+        elif "brand_namesake" in used or "powertrain" in used:
             confidence = 0.85
         elif "model_code_prefix" in used or "wmi" in used:
             both_hard = "wmi" in used and "model_code_prefix" in used
@@ -805,6 +819,9 @@ class Classifier:
         if prefix:
             by_prefix = index.prefixes[prefix]
             sources.append(("model_code_prefix", by_prefix, by_prefix))
+            conventional = index.conventional.get(prefix)
+            if conventional and not any(sign in spaced for sign in NEW_ENERGY_WORDS):
+                reading.conventional = conventional
         if wmi is not None:
             by_wmi = index.wmi.get(wmi)
             if by_wmi is not None:
@@ -820,13 +837,17 @@ class Classifier:
             word = hit[1]
             if word.manufacturers:
                 sources.append(("manufacturer_name", word.manufacturers, word.manufacturers))
-            # 牌 marks a brand (捷达牌, 思铭牌): the same word is not read as a series then.
-            if word.series and not compact.startswith("牌", hit[0] + len(word.key)):
-                reading.series_hits.append(hit)
-                if word.allowed:
-                    by_series.append(("series_alias", word.allowed, word.preferred))
-                else:
-                    reading.weak |= word.weak_manufacturers
+            # 牌 marks a brand (捷达牌, 思铭牌): the same word is not read as a series then; a
+            # series name that is no brand word (瑞虎牌) still says whose brand it is.
+            if word.series:
+                if not compact.startswith("牌", hit[0] + len(word.key)):
+                    reading.series_hits.append(hit)
+                    if word.allowed:
+                        by_series.append(("series_alias", word.allowed, word.preferred))
+                    else:
+                        reading.weak |= word.weak_manufacturers
+                elif word.allowed and not word.brands:
+                    by_brand.append(("brand", word.allowed, word.allowed))
             if word.brands:
                 reading.brands.extend(word.brands)
                 by_brand.append(("brand", word.brand_manufacturers, word.brand_manufacturers))
@@ -881,10 +902,12 @@ class Classifier:
         brands: list[str],
         named_series: bool,
         used: list[str],
+        conventional: frozenset[str] = frozenset(),
     ) -> frozenset[str]:
         """Narrow several candidate producers by the weaker rules, appending each that helped
         to ``used``: the import/domestic marker or VIN region, weak aliases, the best-ranked
-        series spelling, the brand's namesake producer, then the domestic preference."""
+        series spelling, the brand's namesake producer, the powertrain (when the text named
+        the candidates: ``conventional``), then the domestic preference."""
         marker, marker_rule = region
         steps: list[tuple[str, Iterable[str]]] = []
         if marker:
@@ -903,6 +926,13 @@ class Classifier:
         if len(namesakes) == 1:
             used.append("brand_namesake")
             return namesakes
+        if conventional and any(rule in _TEXT for rule in used):
+            narrowed = candidates & conventional
+            if narrowed and narrowed != candidates:
+                used.append("powertrain")
+                if len(narrowed) == 1:
+                    return narrowed
+                candidates = narrowed
         domestic = frozenset(m for m in candidates if not is_imported(m))
         if named_series and len(domestic) == 1:
             used.append("domestic_preference")
