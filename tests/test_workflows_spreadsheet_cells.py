@@ -402,7 +402,7 @@ def test_numbers_stored_as_numbers_in_a_workbook(tmp_path: Path) -> None:
     assert service.policy("2026002").cover_start == dt.date(2026, 1, 5)
 
 
-def test_repeated_headers_are_reported_not_lost(tmp_path: Path) -> None:
+def test_repeated_headers_are_reported_and_read(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "dup.csv",
         ["保单号", "被保险人", "手机", "手机", "备注"],
@@ -410,9 +410,11 @@ def test_repeated_headers_are_reported_not_lost(tmp_path: Path) -> None:
     )
     summary = validate_file(path)
     assert summary.duplicates == ("手机 (2)",)
-    assert [c.column for c in summary.columns] == ["保单号", "被保险人", "手机"]
+    assert [c.column for c in summary.columns] == ["保单号", "被保险人", "手机", "手机 (2)"]
+    assert summary.unmapped == ("备注",)
     imported = import_core_extract(Service.open("memory://"), path)
-    assert "手机 (2)" in imported.unmapped
+    assert ("手机 (2)", "mobile") in imported.mapped
+    assert imported.unmapped == ("备注",)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from custmaster.errors import UsageError
-from custmaster.workflows.headers import load_mapping
+from custmaster.workflows.channels import PROFILES
+from custmaster.workflows.headers import PHONE, load_mapping
 from custmaster.workflows.validation import (
     ValidationSummary,
     default_rejects_path,
@@ -90,10 +91,18 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
     if summary.codes:
         codes = ", ".join(f"{code} {count}" for code, count in summary.codes)
         _say(console, f"Error codes 错误代码: {codes}")
-    if summary.rejects_path is not None:
+    if summary.conflicts:
         _say(
             console,
-            f"Rejects 拒绝: {summary.rejects} cells written to {summary.rejects_path} "
+            f"Warnings 警告: row.conflicting_columns {summary.conflicts} (repeated columns "
+            "holding different values on a row: the first is used here, custmaster import "
+            "rejects the row; listed in the rejects file).",
+        )
+    if summary.rejects_path is not None:
+        warned = f" and {summary.conflicts} warnings" if summary.conflicts else ""
+        _say(
+            console,
+            f"Rejects 拒绝: {summary.rejects} cells{warned} written to {summary.rejects_path} "
             "(row, column, code, message, masked value).",
         )
     if summary.output_path is not None:
@@ -107,8 +116,8 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
     if summary.duplicates:
         _say(
             console,
-            "Duplicates 重复 (an earlier column already gives this field): "
-            + ", ".join(summary.duplicates),
+            "Repeated columns 重复列 (an earlier column gives the same field; checked too: "
+            "phone numbers add up, other values must agree): " + ", ".join(summary.duplicates),
         )
 
 
@@ -146,6 +155,13 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
 )
 @click.option("--delimiter", metavar="CHAR", help="CSV field delimiter. Default: detected.")
 @click.option(
+    "--channel",
+    type=click.Choice(sorted(PROFILES)),
+    metavar="CHANNEL",
+    help="Also check the phone columns this channel's import reads (claim_report: 报案人电话 …), "
+    "as custmaster import --channel does. Default: the columns every import reads.",
+)
+@click.option(
     "--header-row",
     type=click.IntRange(min=1),
     metavar="N",
@@ -161,14 +177,16 @@ def validate(
     output: Path | None,
     reveal: bool,
     delimiter: str | None,
+    channel: str | None,
     header_row: int | None,
 ) -> None:
     """Validate and normalise the customer records in FILE (CSV or XLSX).
 
-    Every mapped column is checked with its validator (身份证号 resident ID, 移动电话 phone,
-    车架号 VIN, 车牌号 plate, dates …). A bad cell never stops the run: it is written to the
-    rejects file with its row number, column, error code, message and masked value. Prints a
-    summary per column (valid, invalid, empty, changed by normalisation).
+    Every column an import reads is checked as the import reads it (身份证号 resident ID,
+    移动电话 phone, 联系电话 phone of either kind, 车架号 VIN, 车牌号 plate, dates …; a repeated
+    column such as 手机2 too). A bad cell never stops the run: it is written to the rejects
+    file with its row number, column, error code, message and masked value. Prints a summary
+    per column (valid, invalid, empty, changed by normalisation).
 
     Exits 0 when the file was read, even if some cells were rejected (see the rejects file
     and the summary); 65 when FILE cannot be read as a table; 64 on a usage error.
@@ -204,6 +222,7 @@ def validate(
             output=output,
             reveal=reveal,
             progress=progress,
+            phone_aliases=PROFILES[channel].meta_aliases.get(PHONE, ()) if channel else (),
         )
 
     if console.is_terminal:

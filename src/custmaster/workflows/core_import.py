@@ -101,7 +101,13 @@ from custmaster.store.base import IngestResult, Outcome, Store
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import from_excel_serial, parse_date
-from custmaster.workflows.headers import HeaderMap, map_headers, normalise_header
+from custmaster.workflows.headers import (
+    PHONE,
+    PHONE_ALIASES,
+    HeaderMap,
+    map_headers,
+    normalise_header,
+)
 from custmaster.workflows.parties import find_parties, read_party
 from custmaster.workflows.policies import (
     meta_key,
@@ -189,14 +195,17 @@ DEFAULT_META_ALIASES: Mapping[str, tuple[str, ...]] = {
     ),
     "renews": ("上年保单号", "续保原保单号", "原保单号", "renews"),
     "paid": ("缴费状态", "是否缴费", "收费状态", "缴费标志", "paid"),
-    "phone": ("联系电话", "电话", "电话号码", "联系方式", "phone"),
+    # Mapped with the record fields (`custmaster.workflows.headers`), so that
+    # ``custmaster validate`` checks these columns as the imports read them.
+    "phone": PHONE_ALIASES,
 }
 
 _BATCH = 2000
 _REF_MAX = 200
-_MOBILE = re.compile(r"\+861\d{10}")
 _ISO_TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{2}")
-_MOBILE_SLOT = "mobile"
+#: The extra value of a row's first phone column's number when its slot is taken
+#: (`custmaster.workflows.validation.place_phone`).
+_SPILL = "extra_phone"
 _PHONE_FIELD_SET = frozenset(PHONE_FIELDS)
 #: The fields a companion record of a multi-number cell copies from its row: those that
 #: resolve it to the row's customer (never a name or a phone alone) and the policy role.
@@ -204,7 +213,6 @@ _LINK_FIELDS = ("resident_id", "uscc", "id_document", "policy_no", "plate", "vin
 _COMPANION_FIELDS = (*_LINK_FIELDS, "role")
 #: The policy fields a holder's or owner's record takes from its row.
 _PARTY_POLICY_FIELDS = ("policy_no", "line", "cover_start", "cover_end")
-_PHONE_SLOTS = ("home_phone", "office_phone")
 #: The latest date a date cell other than a birth date may hold.
 _LATEST = dt.date(2100, 12, 31)
 #: How many distinct parsed cell texts an import keeps (then it starts afresh).
@@ -289,7 +297,7 @@ class ImportSummary:
     customers: int
     #: Wrong-number flags copied to customers who brought a flagged number in.
     flags_copied: int
-    #: ``(header, field)`` of each column read into a record field.
+    #: ``(header, field)`` of each column read into a record field (a repeated one too).
     mapped: tuple[tuple[str, str], ...]
     #: ``(header, source column)`` of each column read as a `META_FIELDS` column.
     meta: tuple[tuple[str, str], ...]
@@ -375,7 +383,9 @@ def _meta_index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return index
 
 
-_DEFAULT_META_INDEX = _meta_index(DEFAULT_META_ALIASES)
+_DEFAULT_META_INDEX = _meta_index(
+    {field: names for field, names in DEFAULT_META_ALIASES.items() if field != PHONE}
+)
 
 
 @attrs.frozen
@@ -393,7 +403,7 @@ def _split_mapping(
     fields: dict[str, object] = {}
     meta: dict[str, str] = {}
     for header, target in (mapping or {}).items():
-        if isinstance(target, str) and target in META_FIELDS:
+        if isinstance(target, str) and target in META_FIELDS and target != PHONE:
             meta[normalise_header(header)] = target
         else:
             fields[header] = target
@@ -405,7 +415,10 @@ def _columns(
 ) -> _Columns:
     user_fields, user_meta = _split_mapping(mapping)
     user_keys = {normalise_header(h) for h in user_fields}
-    profile_index = _meta_index(profile.meta_aliases)
+    profile_index = _meta_index(
+        {field: names for field, names in profile.meta_aliases.items() if field != PHONE}
+    )
+    phone_aliases = profile.meta_aliases.get(PHONE, ())
     meta: dict[str, str] = {}
     taken: set[str] = set()
     for header in headers:
@@ -419,15 +432,14 @@ def _columns(
     field_mapping: dict[str, object] = dict(user_fields)
     for header in meta:
         field_mapping[header] = None
-    header_map = map_headers(headers, field_mapping)
+    header_map = map_headers(headers, field_mapping, phone_aliases=phone_aliases)
     if profile.kept_as_extra:
-        for header, field in header_map.mapped:
+        for header, field in (*header_map.mapped, *header_map.repeats):
             if field in profile.kept_as_extra and normalise_header(header) not in user_keys:
                 field_mapping[header] = None
-        header_map = map_headers(headers, field_mapping)
-    duplicates = set(header_map.duplicates)
-    for header in header_map.unmapped:
-        if header in meta or header in duplicates:
+        header_map = map_headers(headers, field_mapping, phone_aliases=phone_aliases)
+    for header in header_map.unread:
+        if header in meta:
             continue
         key = normalise_header(header)
         if key in user_keys:
@@ -436,7 +448,7 @@ def _columns(
         if field is not None and field not in taken:
             meta[header] = field
             taken.add(field)
-    extra = tuple(h for h in header_map.unmapped if h not in meta)
+    extra = tuple(h for h in header_map.unread if h not in meta)
     return _Columns(header_map, meta, extra)
 
 
@@ -528,7 +540,9 @@ class _Importer:
         self.skip_bad_cells = skip_bad_cells
         self.rejects = rejects
         self.flagged = flagged
-        self.validator = RowValidator(columns.header_map)
+        self.validator = RowValidator(columns.header_map, all_columns=True)
+        #: Whether rows have `PHONE` or repeated columns (read after the mapped ones).
+        self.further = bool(columns.header_map.phones or columns.header_map.repeats)
         self.plan = [
             (header, field, field in DATE_FIELDS) for header, field in columns.header_map.mapped
         ]
@@ -606,9 +620,7 @@ class _Importer:
             self._parsed[key] = parsed
         return parsed
 
-    def _meta(
-        self, row_number: int, row: Mapping[str, Any], values: dict[str, Any]
-    ) -> tuple[dict[str, Any], list[Reject]]:
+    def _meta(self, row_number: int, row: Mapping[str, Any]) -> tuple[dict[str, Any], list[Reject]]:
         found: dict[str, Any] = {}
         rejects: list[Reject] = []
         for header, field in self.meta:
@@ -621,15 +633,10 @@ class _Importer:
             try:
                 if field == "observed_at" and type(cell) is str:
                     found[field] = self._parse(field, cell, _parse_time_text)
-                elif field == "phone":
-                    found[field] = self._split_phones(field, field_text("mobile", cell))
                 else:
                     found[field] = self._meta_value(field, cell, text)
             except ValidationError as error:
                 rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
-        phone = found.pop("phone", None)
-        if phone is not None:
-            self._place_phone(phone, values, found)
         return found, rejects
 
     @staticmethod
@@ -645,19 +652,6 @@ class _Importer:
                 message_zh=f"来源编号最多 {_REF_MAX} 个字符。",
             )
         return value
-
-    @staticmethod
-    def _place_phone(number: str, values: dict[str, Any], found: dict[str, Any]) -> None:
-        if _MOBILE.fullmatch(number):
-            if _MOBILE_SLOT not in values:
-                values[_MOBILE_SLOT] = number
-                return
-        else:
-            for slot in _PHONE_SLOTS:
-                if slot not in values:
-                    values[slot] = number
-                    return
-        found["extra_phone"] = number
 
     def _extra(self, row: Mapping[str, Any]) -> dict[str, str]:
         extra: dict[str, str] = {}
@@ -727,8 +721,8 @@ class _Importer:
         for header, field in self.meta:
             if field in _FACT_READERS and field in meta and self._fact(field, meta[field]) is None:
                 kept[header[:64]] = str(meta[field])
-        if "extra_phone" in meta:
-            kept["extra_phone"] = str(meta["extra_phone"])
+        if _SPILL in meta:
+            kept[_SPILL] = str(meta[_SPILL])
         return kept
 
     def record(self, row_number: int, row: Row) -> SourceRecord | None:
@@ -747,18 +741,17 @@ class _Importer:
 
     def _record(self, row_number: int, row: Row) -> SourceRecord | None:
         self._more.clear()
-        rejects: list[Reject] = []
-        try:
+        try:  # the quick path: a row without a bad cell
             values = self._values(row)
-        except ValidationError:
-            values = None
-        if values is not None:
-            meta, rejects = self._meta(row_number, row, values)
+            meta, rejects = self._meta(row_number, row)
             if not rejects:
-                try:
-                    return self._build(row_number, row, values, meta)
-                except ValidationError:
-                    pass
+                if self.further:
+                    more, spill = self.validator.read_further_columns(row, values)
+                    self._more.extend(more)
+                    meta.update(spill)
+                return self._build(row_number, row, values, meta)
+        except ValidationError:
+            pass
         # The slow path: every bad cell, with its column.
         self._more.clear()
         self._party_records.clear()
@@ -766,8 +759,10 @@ class _Importer:
         result = self.validator(row_number, row)
         values = dict(result.values)
         self._more.extend(result.more)
-        meta, meta_rejects = self._meta(row_number, row, values)
-        all_rejects = [*result.rejects, *meta_rejects]
+        meta, meta_rejects = self._meta(row_number, row)
+        if _SPILL in result.extra:
+            meta[_SPILL] = result.extra[_SPILL]
+        all_rejects = [*result.rejects, *result.conflicts, *meta_rejects]
         if not all_rejects:  # only the record as a whole failed (e.g. a policy reference)
             try:
                 return self._build(row_number, row, values, meta)
@@ -987,7 +982,7 @@ def import_table(
 
     def score(headers: tuple[str, ...]) -> int:
         columns = _columns(headers, profile, mapping)
-        return columns.header_map.score() + len(columns.meta)
+        return columns.header_map.score() + len(columns.meta) + len(columns.header_map.phones)
 
     started = time.perf_counter()
     with open_table(
@@ -1053,8 +1048,8 @@ def import_table(
         codes=tuple(sorted(importer.codes.items(), key=lambda item: (-item[1], item[0]))),
         customers=len(importer.customers),
         flags_copied=importer.flags_copied,
-        mapped=columns.header_map.mapped,
-        meta=tuple(columns.meta.items()),
+        mapped=tuple((h, f) for h, f in columns.header_map.read if f != PHONE),
+        meta=(*columns.meta.items(), *((h, PHONE) for h in columns.header_map.phones)),
         unmapped=tuple(h for h in columns.extra if h not in party_headers),
         parties=tuple(
             (header, f"{party.role.value}.{what}")

@@ -15,6 +15,16 @@ field names themselves (``policy_no``, ``mobile`` …) always match.
 >>> header_map.unmapped
 ('备注',)
 
+A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``: `PHONE_ALIASES`) has no
+record field of its own; it is listed in ``phones`` (the imports and ``custmaster validate``
+read each of its numbers as a mobile when it is one, else as a fixed line). A field given by
+more than one column — two spellings, the same header twice, or numbered variants (``手机1``,
+``手机2``, ``联系电话2``) — is given by its first column; the later ones are in ``repeats``:
+
+>>> header_map = map_headers(["手机1", "联系电话", "手机2", "联系电话2"])
+>>> header_map.fields, header_map.phones, header_map.repeats
+(('mobile', None, None, None), ('联系电话', '联系电话2'), (('手机2', 'mobile'),))
+
 A user mapping (header → field, or ``None`` to ignore a column) wins over the defaults:
 
 >>> map_headers(["联系电话", "手机"], {"联系电话": "mobile", "手机": None}).fields
@@ -30,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -43,6 +53,9 @@ __all__ = [
     "DEFAULT_ALIASES",
     "ERROR_CODES",
     "MAPPABLE_FIELDS",
+    "PHONE",
+    "PHONE_ALIASES",
+    "REPEATABLE_FIELDS",
     "HeaderMap",
     "check_mapping",
     "load_mapping",
@@ -58,6 +71,20 @@ ERROR_CODES: dict[str, str] = {
 
 #: The `SourceRecord` fields a single column can fill (``id_document`` is a structured value).
 MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f != "id_document")
+
+#: The mapping target of a column holding a phone of unknown kind (联系电话): not a record
+#: field; each number is read as a mobile when it is one, else as a fixed line.
+PHONE = "phone"
+
+#: The header spellings of a `PHONE` column recognised by default (a channel may add its own,
+#: such as a claim report's 报案人电话: ``map_headers(phone_aliases=...)``).
+PHONE_ALIASES: tuple[str, ...] = ("联系电话", "电话", "电话号码", "联系方式", "phone")
+
+#: The fields whose repeated columns each add their numbers (the others take the first
+#: non-empty value of their columns, and a different value in a later one is a conflict).
+REPEATABLE_FIELDS: frozenset[str] = frozenset(
+    {"mobile", "home_phone", "office_phone", "fax", PHONE}
+)
 
 #: The header spellings recognised by default for each canonical field.
 DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -201,6 +228,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 _STRIP = "*:"
 #: The suffix `custmaster.workflows.reading` gives a repeated header (``手机 (2)``).
 _REPEAT = re.compile(r"(.+) \((\d+)\)")
+#: A numbered variant of a header, in matching form (``手机2``, ``手机_2``, ``联系电话(1)``).
+_NUMBERED = re.compile(r"(.+?)[-_#.]?(?:\d{1,2}|\(\d{1,2}\))")
 
 
 def normalise_header(text: object) -> str:
@@ -231,20 +260,20 @@ _DEFAULT_INDEX: dict[str, str] = _index(DEFAULT_ALIASES)
 
 
 def check_mapping(mapping: Mapping[str, object]) -> dict[str, str | None]:
-    """Check a user mapping (header → field name, or ``None`` to ignore the column).
+    """Check a user mapping (header → field name, `PHONE`, or ``None`` to ignore the column).
 
     Returns it with every header in its matching form; raises `UsageError` naming the
-    valid fields when a target is not a `SourceRecord` field.
+    valid fields when a target is neither a `SourceRecord` field nor `PHONE`.
 
     >>> check_mapping({"联系电话 ": "mobile", "备注": None})
     {'联系电话': 'mobile', '备注': None}
     """
     checked: dict[str, str | None] = {}
     for header, field in mapping.items():
-        if field is not None and field not in MAPPABLE_FIELDS:
+        if field is not None and field not in MAPPABLE_FIELDS and field != PHONE:
             raise UsageError(
                 f"The mapping names an unknown field {field!r} for header {header!r}; "
-                f"known fields: {', '.join(MAPPABLE_FIELDS)}.",
+                f"known fields: {', '.join(MAPPABLE_FIELDS)}, {PHONE}.",
                 code="mapping.field",
                 message_zh=f"映射中的字段 {field!r} 不存在。",
             )
@@ -278,9 +307,13 @@ def load_mapping(path: str | Path) -> dict[str, str | None]:
 class HeaderMap:
     """The canonical field of each column of a file (``None`` where there is none).
 
-    When two columns name the same field — two spellings (``手机``, ``移动电话``) or the same
-    header twice (read as ``手机`` and ``手机 (2)``) — the first one is used and the later ones
-    are listed in ``duplicates`` (and in ``unmapped``), so no column is silently dropped.
+    When two columns name the same field — two spellings (``手机``, ``移动电话``), the same
+    header twice (read as ``手机`` and ``手机 (2)``) or numbered variants (``手机1``, ``手机2``)
+    — ``fields`` gives it to the first one; the later ones are listed in ``duplicates`` (and
+    in ``unmapped``, so a reader that takes one column per field keeps them as extra values),
+    and with their field in ``repeats``, for the readers that take every column
+    (`custmaster.workflows.validation.RowValidator` with ``all_columns=True``, the imports).
+    Columns of a phone of unknown kind (`PHONE`) are in ``phones`` and in ``unmapped``.
     """
 
     #: The headers as the file has them, in column order.
@@ -289,6 +322,10 @@ class HeaderMap:
     fields: tuple[str | None, ...]
     #: Headers whose field was already taken by an earlier column.
     duplicates: tuple[str, ...] = ()
+    #: ``(header, field)`` of each column whose field an earlier column already gives.
+    repeats: tuple[tuple[str, str], ...] = ()
+    #: Headers of the columns holding a phone of unknown kind (`PHONE`), in column order.
+    phones: tuple[str, ...] = ()
 
     @property
     def mapped(self) -> tuple[tuple[str, str], ...]:
@@ -304,9 +341,35 @@ class HeaderMap:
         """The headers of the columns that map to no field."""
         return tuple(h for h, f in zip(self.headers, self.fields, strict=True) if f is None)
 
+    @property
+    def read(self) -> tuple[tuple[str, str], ...]:
+        """``(header, field)`` of every column a reader of all columns reads, in column order:
+        the ``mapped`` ones, the ``repeats`` and the ``phones`` (field `PHONE`)."""
+        others = dict(self.repeats)
+        others.update((header, PHONE) for header in self.phones)
+        return tuple(
+            (header, field if field is not None else others[header])
+            for header, field in zip(self.headers, self.fields, strict=True)
+            if field is not None or header in others
+        )
+
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """The headers of the columns a reader of all columns does not read (see `read`)."""
+        read = {header for header, _ in self.read}
+        return tuple(header for header in self.headers if header not in read)
+
     def score(self) -> int:
         """How many columns map to a field (used to find the header row of a sheet)."""
         return sum(field is not None for field in self.fields)
+
+
+def _numbered_base(key: str, known: Callable[[str], bool]) -> str | None:
+    """The key a numbered header (``手机2``, ``联系电话_1``) is a variant of, if it is known."""
+    found = _NUMBERED.fullmatch(key)
+    if found is not None and known(found.group(1)):
+        return found.group(1)
+    return None
 
 
 def map_headers(
@@ -314,28 +377,55 @@ def map_headers(
     mapping: Mapping[str, object] | None = None,
     *,
     defaults: bool = True,
+    phone_aliases: Iterable[str] = (),
 ) -> HeaderMap:
     """Match each header to a canonical field: the user ``mapping`` first, then the defaults.
 
     ``defaults=False`` uses only the user mapping (and the canonical names themselves).
+    ``phone_aliases`` are further spellings of `PHONE` columns (a channel's own, such as
+    报案人电话), matched before the default spellings of the record fields.
     """
     user = check_mapping(mapping) if mapping else {}
     index = _DEFAULT_INDEX if defaults else {normalise_header(f): f for f in MAPPABLE_FIELDS}
+    phone_index = {normalise_header(name): PHONE for name in phone_aliases}
+    later = {normalise_header(name): PHONE for name in PHONE_ALIASES} if defaults else {}
+    later[PHONE] = PHONE
+
+    def known(key: str) -> bool:
+        return key in user or key in phone_index or key in index or key in later
+
     fields: list[str | None] = []
     taken: set[str] = set()
     duplicates: list[str] = []
+    repeats: list[tuple[str, str]] = []
+    phones: list[str] = []
     texts = tuple("" if h is None else str(h) for h in headers)
     for i, text in enumerate(texts):
         key = normalise_header(text)
-        if key not in user and key not in index:
+        if not known(key):
             repeat = _REPEAT.fullmatch(text)
             if repeat is not None and repeat.group(1) in texts[:i]:
                 key = normalise_header(repeat.group(1))  # the same header again
-        field = user[key] if key in user else index.get(key)
-        if field is not None and field in taken:
+            else:
+                key = _numbered_base(key, known) or key
+        if key in user:
+            field = user[key]
+        else:
+            field = phone_index.get(key) or index.get(key) or later.get(key)
+        if field == PHONE:
+            phones.append(text)
+            field = None
+        elif field is not None and field in taken:
             duplicates.append(text)
+            repeats.append((text, field))
             field = None
         if field is not None:
             taken.add(field)
         fields.append(field)
-    return HeaderMap(headers=texts, fields=tuple(fields), duplicates=tuple(duplicates))
+    return HeaderMap(
+        headers=texts,
+        fields=tuple(fields),
+        duplicates=tuple(duplicates),
+        repeats=tuple(repeats),
+        phones=tuple(phones),
+    )

@@ -68,7 +68,7 @@ from custmaster.privacy.sensitivity import FieldKind, policy_for
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
-from custmaster.workflows.headers import HeaderMap, map_headers
+from custmaster.workflows.headers import PHONE, HeaderMap, map_headers
 from custmaster.workflows.reading import Row, TableFormatError, open_table
 
 __all__ = [
@@ -89,6 +89,7 @@ __all__ = [
     "holds_several",
     "is_empty_cell",
     "mask_field",
+    "place_phone",
     "split_phone_cell",
     "validate_file",
 ]
@@ -101,6 +102,10 @@ ERROR_CODES: dict[str, str] = {
     ),
     "cell.precision": (
         "A number of more than 15 digits read as a number (a float): its last digits are lost."
+    ),
+    "row.conflicting_columns": (
+        "Two columns of one field (姓名 twice, 身份证号 and 证件号码 …) hold different values on "
+        "a row: validate warns and uses the first, an import rejects the row."
     ),
 }
 
@@ -156,6 +161,12 @@ _QUOTES = ("'", "\uff07", "\u2018", "\u2019")
 _QUOTE_START = (*_QUOTES, "=", " ", "\t", "\n", "\r", "\u3000", "\xa0")
 #: Separators of several numbers in one phone cell (as `custmaster.validate.phone` reads them).
 _SEVERAL = re.compile(r"[/;,，；、|／\n]|\d{7}\D+\d{7}")
+#: A mobile number in E.164: where a `PHONE` column's number goes decides on it.
+_MOBILE = re.compile(r"\+861\d{10}")
+#: The slots of a `PHONE` column's fixed line, the first free one taken.
+_FIXED_SLOTS = ("home_phone", "office_phone")
+#: The extra value keeping the number of a row's first `PHONE` column when its slot is taken.
+_SPILL = "extra_phone"
 
 
 @attrs.frozen
@@ -205,6 +216,10 @@ class RowResult:
     holds the unmapped columns as text (for ``SourceRecord.extra``). ``more`` holds the
     further numbers of phone cells holding several, as ``(field, number)``: ``values`` has the
     first number of such a cell.
+
+    Read with ``all_columns`` (`RowValidator`), ``more`` also holds the numbers of repeated
+    phone columns (``手机2``) and ``conflicts`` the later columns of a single-valued field
+    whose value differs from the one in ``values`` (code ``row.conflicting_columns``).
     """
 
     row: int
@@ -212,6 +227,11 @@ class RowResult:
     rejects: tuple[Reject, ...] = ()
     extra: dict[str, str] = attrs.field(factory=dict, repr=lambda v: f"<{len(v)} extra>")
     more: tuple[tuple[str, phone_module.PhoneNumber], ...] = ()
+    conflicts: tuple[Reject, ...] = ()
+    #: The normalised values of each cell that gave more than one value, or that no mapped
+    #: column holds (a `PHONE` or repeated column), by header; ``()`` for a mapped column
+    #: left empty whose field another column filled.
+    cells: dict[str, tuple[Any, ...]] = attrs.field(factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -255,9 +275,9 @@ class ValidationSummary:
     columns: tuple[ColumnSummary, ...]
     #: Headers that map to no field (their cells are kept, unchecked, as extra columns).
     unmapped: tuple[str, ...]
-    #: Headers whose field an earlier column already took.
+    #: Headers whose field an earlier column already gives (each is checked too).
     duplicates: tuple[str, ...]
-    #: Rejected cells (lines of the rejects file).
+    #: Rejected cells (lines of the rejects file, with the ``conflicts``).
     rejects: int
     #: Rejected cells per error code, most frequent first.
     codes: tuple[tuple[str, int], ...]
@@ -265,6 +285,10 @@ class ValidationSummary:
     output_path: Path | None
     #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data.
     summary_rows: tuple[int, ...] = ()
+    #: Warnings: a later column of a single-valued field holding another value than the
+    #: first on a row (``row.conflicting_columns``; also lines of the rejects file). The
+    #: first value is used; an import rejects such a row.
+    conflicts: int = 0
 
     @property
     def rows_valid(self) -> int:
@@ -536,13 +560,63 @@ def mask_field(field: str, value: object) -> str:
     return mask(field, value)
 
 
+def place_phone(number: str, values: dict[str, Any]) -> bool:
+    """Put a `PHONE` column's number (E.164) in the record slot its kind calls for, if free.
+
+    A mobile goes to ``mobile``, another number to ``home_phone``, else ``office_phone``;
+    returns False (``values`` unchanged) when that slot is taken.
+
+    >>> values = {"home_phone": "+865925123456"}
+    >>> place_phone("+8613800138000", values), place_phone("+865925550001", values)
+    (True, True)
+    >>> values["office_phone"], place_phone("+865925550002", values)
+    ('+865925550001', False)
+    """
+    if _MOBILE.fullmatch(number):
+        if "mobile" in values:
+            return False
+        values["mobile"] = number
+        return True
+    for slot in _FIXED_SLOTS:
+        if slot not in values:
+            values[slot] = number
+            return True
+    return False
+
+
+def _conflict(row: int, columns: tuple[str, str], field: str, values: tuple[Any, Any]) -> Reject:
+    first, later = columns
+    shown = " / ".join(mask_field(field, value) for value in values)
+    return Reject(
+        row=row,
+        column=later,
+        field=field,
+        code="row.conflicting_columns",
+        message=(
+            f"The columns {first!r} and {later!r} hold different values for {field}; "
+            f"the first ({first!r}) is used."
+        ),
+        message_zh=f"“{first}”与“{later}”两列的{field}值不同；采用前一列的值。",
+        masked_value=shown,
+    )
+
+
 class RowValidator:
     """Validate rows of one table, given its `HeaderMap`, and count per column as it goes.
 
     Call it with ``(row_number, row)``; read the counts with `column_summaries`.
+
+    With ``all_columns=True`` (``custmaster validate``, the imports) the columns of a phone of
+    unknown kind (`HeaderMap.phones`) and the repeated columns (`HeaderMap.repeats`) are read
+    too. A `PHONE` column's number takes the slot its kind calls for (`place_phone`); when
+    that slot is taken, the first such column's number is kept as the extra value
+    ``extra_phone`` and a later column's becomes a further number (``more``). A repeated
+    phone column's numbers fill the field when the row has none, else are further numbers. A
+    repeated column of another field fills it when the earlier columns are empty; a
+    different value is a conflict (`RowResult.conflicts`, the first value is kept).
     """
 
-    def __init__(self, header_map: HeaderMap) -> None:
+    def __init__(self, header_map: HeaderMap, *, all_columns: bool = False) -> None:
         self.header_map = header_map
         #: ``(header, field, normaliser, phone converter)``: the last for phone fields only,
         #: which may hold several numbers (`split_phone_cell`).
@@ -555,14 +629,36 @@ class RowValidator:
             )
             for header, field in header_map.mapped
         ]
-        self._unmapped = header_map.unmapped
+        #: The `PHONE` columns, then the repeated ones (normaliser None for a `PHONE` column):
+        #: read after the mapped columns, in that order, so that the further numbers of a row
+        #: come in the order the imports have always given them.
+        self._further: list[
+            tuple[str, str, Callable[[object], Any] | None, Callable[[str], str] | None]
+        ] = []
+        self._first_phone: str | None = None
+        if all_columns:
+            self._further.extend((header, PHONE, None, None) for header in header_map.phones)
+            self._further.extend(
+                (
+                    header,
+                    field,
+                    _normaliser(field),
+                    _model_converter(field) if field in _PHONE_FIELD_SET else None,
+                )
+                for header, field in header_map.repeats
+            )
+            self._first_phone = header_map.phones[0] if header_map.phones else None
+        self._columns = header_map.read if all_columns else header_map.mapped
+        self._unmapped = header_map.unread if all_columns else header_map.unmapped
+        self._first_column = {field: header for header, field in header_map.mapped}
         self._width = len(header_map.headers)
-        self._counts = {header: [0, 0, 0, 0, 0] for header, _ in header_map.mapped}
+        self._counts = {header: [0, 0, 0, 0, 0] for header, _ in self._columns}
 
     def __call__(self, row_number: int, row: Row) -> RowResult:
         values: dict[str, Any] = {}
         rejects: list[Reject] = []
         more: list[tuple[str, phone_module.PhoneNumber]] = []
+        cells: dict[str, tuple[Any, ...]] = {}
         counts = self._counts
         for header, field, normalise, phone_convert in self._plan:
             cell = row.get(header)
@@ -595,10 +691,22 @@ class RowValidator:
             if further:
                 count[4] += 1
                 more.extend((field, number) for number in further)
+                cells[header] = (value, *(number.canonical for number in further))
             elif display(value) != text.strip():
                 count[3] += 1
             values[field] = value
-        extra = {}
+        extra: dict[str, str] = {}
+        conflicts: list[Reject] = []
+        if self._further:
+            self._read_further(
+                row_number,
+                row,
+                values,
+                found=(more, extra),
+                rejects=rejects,
+                conflicts=conflicts,
+                cells=cells,
+            )
         for header in self._unmapped:
             cell = row.get(header)
             if cell is not None and cell != "":
@@ -607,15 +715,152 @@ class RowValidator:
             for key in row.keys() - set(self.header_map.headers):
                 extra[key] = cell_text(row[key])
         return RowResult(
-            row=row_number, values=values, rejects=tuple(rejects), extra=extra, more=tuple(more)
+            row=row_number,
+            values=values,
+            rejects=tuple(rejects),
+            extra=extra,
+            more=tuple(more),
+            conflicts=tuple(conflicts),
+            cells=cells,
         )
 
+    def read_further_columns(
+        self, row: Row, values: dict[str, Any]
+    ) -> tuple[list[tuple[str, phone_module.PhoneNumber]], dict[str, str]]:
+        """The importers' quick path: read the `PHONE` and repeated columns of ``row`` into
+        ``values`` (the mapped columns' values, as text or normalised) as a call reads them,
+        but raise the first bad cell or conflict (and count nothing).
+
+        Returns the further numbers (``RowResult.more``, after the mapped columns' own) and
+        the extra value ``extra_phone`` when there is one.
+        """
+        more: list[tuple[str, phone_module.PhoneNumber]] = []
+        extra: dict[str, str] = {}
+        self._read_further(0, row, values, found=(more, extra))
+        return more, extra
+
+    def _read_further(
+        self,
+        row_number: int,
+        row: Row,
+        values: dict[str, Any],
+        *,
+        found: tuple[list[tuple[str, phone_module.PhoneNumber]], dict[str, str]],
+        rejects: list[Reject] | None = None,
+        conflicts: list[Reject] | None = None,
+        cells: dict[str, tuple[Any, ...]] | None = None,
+    ) -> None:
+        """Read the `PHONE` and repeated columns (see the class description) into ``values``
+        and ``found`` (further numbers, extra values); without ``rejects`` (the quick path)
+        the first bad cell or conflict raises."""
+        more, extra = found
+        quick = rejects is None
+        given: dict[str, str] = {}
+        for header, field, normalise, phone_convert in self._further:
+            cell = row.get(header)
+            text = cell if isinstance(cell, str) else cell_text(cell)
+            count = None if quick else self._counts[header]
+            if is_empty_cell(text):
+                if count is not None:
+                    count[2] += 1
+                continue
+            further: tuple[phone_module.PhoneNumber, ...] = ()
+            try:
+                if normalise is None:  # a PHONE column: read as the mobile column would be
+                    value, further = split_phone_cell(field_text("mobile", cell))
+                elif phone_convert is None:
+                    value = normalise(cell)
+                else:
+                    try:
+                        value = normalise(cell)
+                    except ValidationError:
+                        if not holds_several(text):
+                            raise
+                        value, further = split_phone_cell(field_text(field, cell), phone_convert)
+            except ValidationError as error:
+                if rejects is None:
+                    raise
+                if count is not None:
+                    count[1] += 1
+                rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
+                continue
+            if value is None:
+                if count is not None:
+                    count[2] += 1
+                continue
+            if count is not None:
+                count[0] += 1
+                if further:
+                    count[4] += 1
+                elif display(value) != text.strip():
+                    count[3] += 1
+            if cells is not None:
+                cells[header] = (value, *(number.canonical for number in further))
+                empty = [name for name in (*_PHONE_FIELD_SET, field) if name not in values]
+            if header == self._first_phone:  # as the imports have always read it
+                more.extend((field, number) for number in further)
+                if not place_phone(value, values):
+                    extra[_SPILL] = value
+            elif normalise is None:  # a later PHONE column: every number is a contact point
+                numbers = further
+                if not place_phone(value, values):
+                    numbers = (phone_module.parse(value), *further)
+                more.extend(_new_numbers(field, numbers, values, more))
+            elif phone_convert is not None:
+                numbers = further
+                if field not in values:
+                    values[field] = value
+                else:
+                    numbers = (phone_module.parse(value), *further)
+                more.extend(_new_numbers(field, numbers, values, more))
+            elif field not in values:
+                values[field] = value
+                given[field] = header
+            else:
+                first = values[field]
+                if quick:
+                    first = _normaliser(field)(first)  # the quick path holds the cell's text
+                if first != value:
+                    source = given.get(field, self._first_column.get(field, ""))
+                    conflict = _conflict(row_number, (source, header), field, (first, value))
+                    if conflicts is None:
+                        raise ValidationError(
+                            conflict.message,
+                            code=conflict.code,
+                            field=field,
+                            masked_value=conflict.masked_value,
+                            message_zh=conflict.message_zh,
+                        )
+                    conflicts.append(conflict)
+            if cells is not None:
+                for name in empty:  # a field this column filled: its own column was empty
+                    if name in values and name in self._first_column:
+                        cells.setdefault(self._first_column[name], ())
+
     def column_summaries(self) -> tuple[ColumnSummary, ...]:
-        """The counts so far for each mapped column, in column order."""
+        """The counts so far for each column read, in column order."""
         return tuple(
-            ColumnSummary(header, field, *self._counts[header])
-            for header, field in self.header_map.mapped
+            ColumnSummary(header, field, *self._counts[header]) for header, field in self._columns
         )
+
+
+def _new_numbers(
+    field: str,
+    numbers: Iterable[phone_module.PhoneNumber],
+    values: Mapping[str, Any],
+    more: Iterable[tuple[str, phone_module.PhoneNumber]],
+) -> list[tuple[str, phone_module.PhoneNumber]]:
+    """``(field, number)`` for each of ``numbers`` the row does not have yet (in ``field``, or
+    in any phone field for a `PHONE` column's)."""
+    fields = _PHONE_FIELD_SET | {PHONE} if field == PHONE else {field}
+    seen = {values.get(name) for name in fields}
+    seen.update(n.canonical for f, n in more if f in fields)
+    found: list[tuple[str, phone_module.PhoneNumber]] = []
+    for number in numbers:
+        if number.canonical not in seen:
+            seen.add(number.canonical)
+            found.append((field, number))
+    return found
 
 
 def default_rejects_path(path: str | Path) -> Path:
@@ -663,9 +908,16 @@ def _output_header(header_map: HeaderMap) -> list[str]:
     ]
 
 
-def _output_row(header_map: HeaderMap, result: RowResult, reveal: bool) -> list[object]:
+def _output_row(
+    header_map: HeaderMap, read: Mapping[str, str], result: RowResult, reveal: bool
+) -> list[object]:
     out: list[object] = [result.row]
     for header, field in zip(header_map.headers, header_map.fields, strict=True):
+        read_values = result.cells.get(header)
+        if read_values is not None:  # a PHONE, repeated or several-number cell
+            kind = read[header] if read[header] != PHONE else "mobile"
+            out.append("/".join(display(v) if reveal else mask_field(kind, v) for v in read_values))
+            continue
         if field is None:
             text = result.extra.get(header, "")
             out.append(text if reveal or not text else mask_unknown(text))
@@ -674,13 +926,7 @@ def _output_row(header_map: HeaderMap, result: RowResult, reveal: bool) -> list[
         if value is None:
             out.append("")
             continue
-        shown = display(value) if reveal else mask_field(field, value)
-        if result.more and field in _PHONE_FIELD_SET:
-            for other_field, number in result.more:
-                if other_field == field:
-                    other = number.canonical
-                    shown += "/" + (other if reveal else mask_field(field, other))
-        out.append(shown)
+        out.append(display(value) if reveal else mask_field(field, value))
     return out
 
 
@@ -696,6 +942,7 @@ def validate_file(
     output: str | Path | None = None,
     reveal: bool = False,
     progress: Callable[[int, float | None], None] | None = None,
+    phone_aliases: Iterable[str] = (),
 ) -> ValidationSummary:
     """Validate and normalise every row of a CSV or XLSX file (see the module description).
 
@@ -704,15 +951,25 @@ def validate_file(
     its field name, or its header when unmapped; rejected and empty cells blank), masked
     unless ``reveal``. ``progress(rows_done, fraction_or_None)`` is called every 1,000 rows.
     ``encoding``, ``sheet``, ``delimiter`` and ``header_row`` are passed to
-    `custmaster.workflows.reading.open_table`; ``mapping`` to
-    `custmaster.workflows.headers.map_headers`.
+    `custmaster.workflows.reading.open_table`; ``mapping`` and ``phone_aliases`` (a
+    channel's own spellings of a phone column of unknown kind, such as a claim report's
+    报案人电话) to `custmaster.workflows.headers.map_headers`.
+
+    Every column an import reads is checked, as the import reads it (`RowValidator` with
+    ``all_columns``): the phone columns of unknown kind (联系电话) and the repeated columns
+    (手机 and 手机2). A repeated column of a single-valued field holding another value than
+    the first on a row is a warning (``row.conflicting_columns``, in the rejects file and
+    ``ValidationSummary.conflicts``); an import rejects such a row.
 
     Raises `custmaster.workflows.reading.TableFormatError` when the file cannot be read as a
     table or none of its headers is known, and `custmaster.UsageError` for bad arguments.
     """
 
+    phone_aliases = tuple(phone_aliases)
+
     def score(headers: tuple[str, ...]) -> int:
-        return map_headers(headers, mapping).score()
+        found = map_headers(headers, mapping, phone_aliases=phone_aliases)
+        return found.score() + len(found.phones)
 
     path = Path(path)
     with open_table(
@@ -723,20 +980,21 @@ def validate_file(
         header_row=header_row,
         header_score=score,
     ) as table:
-        header_map = map_headers(table.headers, mapping)
-        if not header_map.score():
+        header_map = map_headers(table.headers, mapping, phone_aliases=phone_aliases)
+        if not header_map.score() and not header_map.phones:
             raise TableFormatError(
                 f"{path.name}: none of the headers is a known field "
                 "(保单号, 被保险人, 身份证号 … or policy_no, name …); pass a header mapping.",
                 code="file.no_known_columns",
                 message_zh=f"{path.name}：没有可识别的表头，请提供表头映射。",
             )
-        validator = RowValidator(header_map)
+        validator = RowValidator(header_map, all_columns=True)
+        read = dict(header_map.read)
         rejects_path = Path(rejects) if rejects is not None else None
         output_path = Path(output) if output is not None else None
         reject_sink = _CsvSink(rejects_path, REJECT_COLUMNS) if rejects_path else None
         output_sink: _CsvSink | None = None
-        rows = rows_rejected = 0
+        rows = rows_rejected = conflicts = 0
         codes: dict[str, int] = {}
         try:
             if output_path is not None:
@@ -750,8 +1008,12 @@ def validate_file(
                         codes[reject.code] = codes.get(reject.code, 0) + 1
                         if reject_sink is not None:
                             reject_sink.add(reject.as_row())
+                for conflict in result.conflicts:
+                    conflicts += 1
+                    if reject_sink is not None:
+                        reject_sink.add(conflict.as_row())
                 if output_sink is not None:
-                    output_sink.add(_output_row(header_map, result, reveal))
+                    output_sink.add(_output_row(header_map, read, result, reveal))
                 if progress is not None and rows % _BATCH == 0:
                     progress(rows, table.progress())
         finally:
@@ -770,11 +1032,16 @@ def validate_file(
             rows=rows,
             rows_rejected=rows_rejected,
             columns=validator.column_summaries(),
-            unmapped=header_map.unmapped,
-            duplicates=header_map.duplicates,
+            unmapped=header_map.unread,
+            duplicates=tuple(
+                header
+                for header in header_map.headers
+                if header in header_map.duplicates or header in header_map.phones[1:]
+            ),
             rejects=sum(codes.values()),
             codes=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))),
             rejects_path=rejects_path,
             output_path=output_path,
             summary_rows=tuple(table.summary_rows),
+            conflicts=conflicts,
         )
