@@ -274,6 +274,15 @@ def test_import_gives_the_customer_every_repeated_number(service: Service, tmp_p
     ]
     assert _phones(service, resident_id=ID_LI) == [("mobile", "+8613500135000")]
     assert service.find(resident_id=ID_WANG) == []
+    # the row and one record per further number (13800138000 twice is read once)
+    (zhang,) = service.find(resident_id=ID_ZHANG)
+    refs = sorted(r.provenance.source_ref for r in service.observations(zhang.id))
+    assert refs == [
+        "PDAA2026011#0",
+        "PDAA2026011#0~mobile.3",
+        "PDAA2026011#0~mobile.4",
+        "PDAA2026011#0~phone.2",
+    ]
     again = import_core_extract(service, path)
     assert (again.new, again.merged, again.duplicates) == (0, 0, 2)
 

@@ -12,8 +12,13 @@ one transaction. `import_table` is the same engine for any channel
 what it says about the customer (`META_FIELDS`): the source's own record number, when the
 source observed the row (签单日期, 报案时间 …), the operator, the endorsement sequence, and the
 policy's status, 新保/续保 flag, renewed policy and payment, which become policy facts
-(`custmaster.workflows.policies`). A column of a phone of unknown kind (联系电话) goes to
-``mobile`` for a mobile number and to ``home_phone`` for a fixed line. A phone cell holding
+(`custmaster.workflows.policies`). A column of a phone of unknown kind (联系电话; mapped with
+the fields, `custmaster.workflows.headers.PHONE`) goes to ``mobile`` for a mobile number and to
+``home_phone`` for a fixed line. A field in several columns (手机1 and 手机2, 手机 and 移动电话,
+联系电话 twice) is read from each, as ``custmaster validate`` reads it
+(`custmaster.workflows.validation.RowValidator`): phone numbers add up, other fields take
+their first non-empty value, and a later column holding another value rejects the row
+(``row.conflicting_columns``, both values masked). A phone cell holding
 several numbers (``13800138000/13900139000``, ``…、…``; `custmaster.validate.phone.parse_many`)
 gives each one to the customer: the first in its column, each further one as a companion
 record of the same row (reference ``<row's reference>~<field>.<n>``) carrying the row's ID,

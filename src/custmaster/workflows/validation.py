@@ -26,6 +26,12 @@ ID. A phone cell holding several numbers (``13800138000/13900139000``) is valid 
 number is (`split_phone_cell`): the first is the field's value, the others are kept in
 `RowResult.more`, as the importers keep them; a bad part rejects the cell with its own code.
 
+Every column an import reads is checked: a phone of unknown kind (联系电话, 电话, 联系方式 …:
+field ``phone``, a mobile or a fixed line) and a field's repeated columns (手机1 and 手机2,
+手机 and 移动电话). The numbers of repeated phone columns add up; another field keeps its
+first non-empty value, and a later column holding a different one is a warning
+(``row.conflicting_columns``, `ValidationSummary.conflicts`), which an import rejects.
+
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "book.csv").write_text(
@@ -844,6 +850,16 @@ class RowValidator:
         )
 
 
+def _canonical(number: object) -> object:
+    """A phone value as E.164 (the importers' quick path holds the cell's text)."""
+    if isinstance(number, str) and not _MOBILE.fullmatch(number):
+        try:
+            return phone_module.validate(number)
+        except ValidationError:
+            return number
+    return number
+
+
 def _new_numbers(
     field: str,
     numbers: Iterable[phone_module.PhoneNumber],
@@ -853,7 +869,7 @@ def _new_numbers(
     """``(field, number)`` for each of ``numbers`` the row does not have yet (in ``field``, or
     in any phone field for a `PHONE` column's)."""
     fields = _PHONE_FIELD_SET | {PHONE} if field == PHONE else {field}
-    seen = {values.get(name) for name in fields}
+    seen = {_canonical(values[name]) for name in fields if name in values}
     seen.update(n.canonical for f, n in more if f in fields)
     found: list[tuple[str, phone_module.PhoneNumber]] = []
     for number in numbers:
