@@ -426,3 +426,60 @@ def test_scanner_finds_every_generated_id(resident_id: str, around: str) -> None
     findings = scan_for_personal_data(f"{around}{resident_id}{around}")
     assert [f.kind for f in findings] == ["resident_id"]
     assert findings[0].masked == cn_resident_id.mask(resident_id)
+
+
+def _division_end_by_every_length(text: str) -> int:
+    """The division walk as first written: every name length tried at every position (the
+    reference for `masking._division_end`, which looks names up by their first characters)."""
+    levels = masking._divisions()
+    best = 0
+
+    def walk(level: int, pos: int, confirmed: int) -> None:
+        nonlocal best
+        best = max(best, confirmed)
+        if level == len(levels):
+            return
+        start = pos
+        while start < len(text) and text[start].isspace():
+            start += 1
+        for known in levels[level]:
+            ends = [start + n for n in known.lengths if text[start : start + n] in known.names]
+            for end in ends:
+                walk(level + 1, end, end if known.full else confirmed)
+            if ends and known.full:
+                return
+        walk(level + 1, pos, confirmed)
+
+    walk(0, 0, 0)
+    return best
+
+
+def _division_names() -> list[str]:
+    return sorted({n for levels in masking._divisions() for lv in levels for n in lv.names})
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_division_names()),
+            st.sampled_from(["省", "市", "区", "县", " ", "　", "路1号", "北京", "厦门", "福建"]),
+            st.text(max_size=3),
+        ),
+        max_size=7,
+    )
+)
+def test_the_division_walk_finds_what_trying_every_length_finds(parts: list[str]) -> None:
+    text = "".join(parts)
+    # A name ending the text matches its slices past the end too: both walks may then return
+    # an end past the text, which the mask reads as "all of it".
+    expected = min(_division_end_by_every_length(text), len(text))
+    assert min(masking._division_end(text), len(text)) == expected
+
+
+@settings(max_examples=150)
+@given(addresses())
+def test_the_division_walk_on_generated_addresses(address: object) -> None:
+    text = address.text  # type: ignore[attr-defined]
+    expected = min(_division_end_by_every_length(text), len(text))
+    assert min(masking._division_end(text), len(text)) == expected

@@ -46,7 +46,7 @@ import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 import attrs
@@ -106,11 +106,22 @@ class _Level:
     names: frozenset[str]
     full: bool
     lengths: tuple[int, ...]
+    #: The lengths of the names starting with each pair of characters, longest first: most
+    #: positions of an address start no name, and are passed with one look-up.
+    heads: Mapping[str, tuple[int, ...]]
 
 
 def _level(names: Iterable[str], full: bool) -> _Level:
     names = frozenset(n for n in names if len(n) >= 2)
-    return _Level(names, full, tuple(sorted({len(n) for n in names}, reverse=True)))
+    heads: dict[str, set[int]] = {}
+    for name in names:
+        heads.setdefault(name[:2], set()).add(len(name))
+    return _Level(
+        names,
+        full,
+        tuple(sorted({len(n) for n in names}, reverse=True)),
+        {head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()},
+    )
 
 
 def _names(text: str) -> list[str]:
@@ -163,19 +174,6 @@ def _divisions() -> tuple[tuple[_Level, ...], ...]:
     )
 
 
-def _matches(text: str, pos: int, level: _Level) -> Iterator[int]:
-    """End positions of the names of ``level`` that start at ``pos``, longest first."""
-    for length in level.lengths:
-        if text[pos : pos + length] in level.names:
-            yield pos + length
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
-
-
 def _division_end(text: str) -> int:
     """Length of the longest prefix of ``text`` made of known administrative divisions.
 
@@ -183,21 +181,31 @@ def _division_end(text: str) -> int:
     be missing. A short name (``福建``, ``厦门``) counts only when a full name follows it.
     """
     levels = _divisions()
+    depth = len(levels)
+    size = len(text)
     best = 0
 
     def walk(level: int, pos: int, confirmed: int) -> None:
         nonlocal best
         best = max(best, confirmed)
-        if level == len(levels):
-            return
-        start = _skip_space(text, pos)
-        for names in levels[level]:
-            ends = list(_matches(text, start, names))
-            for end in ends:
-                walk(level + 1, end, end if names.full else confirmed)
-            if ends and names.full:
-                return  # a full name here: neither its short form nor skipping does better
-        walk(level + 1, pos, confirmed)
+        while level < depth:
+            start = pos
+            while start < size and text[start].isspace():
+                start += 1
+            head = text[start : start + 2]
+            for names in levels[level]:
+                lengths = names.heads.get(head)
+                if lengths is None:
+                    continue
+                found = False
+                for n in lengths:  # the names of this level starting here, longest first
+                    end = start + n
+                    if text[start:end] in names.names:
+                        found = True
+                        walk(level + 1, end, end if names.full else confirmed)
+                if found and names.full:
+                    return  # a full name here: neither its short form nor skipping does better
+            level += 1  # this level is missing
 
     walk(0, 0, 0)
     return best
