@@ -316,3 +316,41 @@ def test_the_month_read_inside_a_transaction_sees_its_changes(tmp_path: Path) ->
         inside = [r.policy_no for r in renewal_rows(service, "2027-01")]
         assert "PDAA009" in inside
     assert [r.policy_no for r in renewal_rows(service, "2027-01")] == inside
+
+
+@pytest.mark.parametrize(("reveal", "contacts"), [(False, 3), (False, 1), (True, 2)])
+def test_export_files_hold_each_rows_masked_or_revealed_values(
+    synthetic_book_stores: tuple[Service, Service], tmp_path: Path, reveal: bool, contacts: int
+) -> None:
+    """The export writes exactly `RenewalRow.masked` (or ``revealed``) of every row, in the
+    columns' order: the same bytes as writing those dictionaries cell by cell."""
+    import csv
+    import io
+    import zipfile
+
+    from custmaster.workflows import renewals
+
+    _, sqlite = synthetic_book_stores
+    admin = Service(sqlite.store, User("zhao.liu", roles=["administrator"]))
+    rows = [row for month in MONTHS for row in renewal_rows(admin, month)]
+    assert len(rows) > 300
+    fields = [f for f, _ in COLUMNS if not f.startswith("contact_")]
+    at = fields.index("series") + 1
+    fields[at:at] = [f"contact_{i + 1}" for i in range(contacts)]
+    header = [dict(COLUMNS).get(f, f"联系电话{f[-1]}") for f in fields]
+    values = [r.revealed(contacts) if reveal else r.masked(contacts) for r in rows]
+    expected = [[v[f] for f in fields] for v in values]
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *expected])
+    export_renewals(admin, "2027-01", tmp_path / "r.csv", rows=rows, reveal=reveal,
+                    contacts=contacts)  # fmt: skip
+    assert (tmp_path / "r.csv").read_bytes() == out.getvalue().encode("utf-8-sig")
+
+    export_renewals(admin, "2027-01", tmp_path / "r.xlsx", rows=rows, reveal=reveal,
+                    contacts=contacts)  # fmt: skip
+    renewals._write_xlsx(tmp_path / "e.xlsx", header, expected)
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as got, zipfile.ZipFile(tmp_path / "e.xlsx") as want:
+        assert got.namelist() == want.namelist()
+        for name in want.namelist():
+            assert got.read(name) == want.read(name)

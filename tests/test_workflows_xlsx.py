@@ -78,3 +78,34 @@ def test_the_plain_cell_shortcut_writes_what_the_full_path_writes(text: str) -> 
     space = ' xml:space="preserve"' if clean != clean.strip() else ""
     full = f'<c r="B2" t="inlineStr"><is><t{space}>{escape(clean)}</t></is></c>'
     assert xlsx._cell("B2", text) == full
+
+
+_CELL = st.none() | st.text(alphabet=_TRICKY, max_size=6) | st.text(max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=5), max_size=6))
+def test_rows_written_whole_are_what_cell_by_cell_writes(rows: list[list[str | None]]) -> None:
+    """A row of plain text is written in one piece; the sheet is what `_cell` gives per cell."""
+    import tempfile
+
+    from custmaster.workflows import xlsx
+
+    letters = ["A", "B", "C", "D"]
+    expected = "".join(
+        f'<row r="{n}">'
+        + "".join(
+            xlsx._cell(f"{column_letter(i)}{n}", str(v))
+            for i, v in enumerate(row)
+            if v is not None and v != ""
+        )
+        + "</row>"
+        for n, row in enumerate(rows, start=2)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.xlsx"
+        write_table(path, letters, rows)
+        with zipfile.ZipFile(path) as zf:
+            sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    body = sheet.split("</row>", 1)[1].removesuffix("</sheetData></worksheet>")
+    assert body == expected

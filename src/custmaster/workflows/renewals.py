@@ -530,6 +530,79 @@ def _cancelled(view: _View, policy_no: str) -> bool:
     return status is PolicyStatus.CANCELLED
 
 
+def _export_fields(contacts: int) -> list[str]:
+    """The fields of an export's columns: `COLUMNS` with ``contacts`` phone columns."""
+    fields = [f for f, _ in COLUMNS if not f.startswith("contact_")]
+    at = fields.index("series") + 1
+    fields[at:at] = [f"contact_{i + 1}" for i in range(contacts)]
+    return fields
+
+
+class _Line:
+    """The cells of a row in the columns of `_export_fields`: what `RenewalRow.masked` (or
+    ``revealed``) gives, each distinct value masked once (a household shares its address, a
+    vehicle's two policies their plate and numbers, many customers their masked name)."""
+
+    def __init__(self, contacts: int, reveal: bool) -> None:
+        self.width = contacts
+        self.reveal = reveal
+        self.names: dict[str, str] = {}
+        self.plates: dict[str, str] = {}
+        self.addresses: dict[str, str] = {}
+        self.numbers: dict[str, str] = {}
+        self.dates: dict[dt.date, str] = {}
+
+    def _date(self, day: dt.date) -> str:
+        text = self.dates.get(day)
+        if text is None:
+            text = self.dates[day] = day.isoformat()
+        return text
+
+    def _shown(self, field: str, seen: dict[str, str], value: str | None) -> str:
+        if value is None or value == "":
+            return ""
+        if self.reveal:
+            return str(value)
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = mask(field, value)
+        return text
+
+    def __call__(self, row: RenewalRow) -> list[str]:
+        width = self.width
+        numbers = row.contacts[:width]
+        if self.reveal:
+            phones = [str(n) for n in numbers]
+        else:
+            seen = self.numbers
+            phones = []
+            for number in numbers:
+                text = seen.get(number)
+                if text is None:
+                    text = seen[number] = mask("mobile", number)
+                phones.append(text)
+        if len(phones) < width:
+            phones += [""] * (width - len(phones))
+        start = row.cover_start
+        return [
+            row.policy_no,
+            _LINE_NAMES.get(row.line, row.line),
+            self._date(start) if start else "",
+            self._date(row.cover_end),
+            row.customer_id,
+            self._shown("name", self.names, row.name),
+            self._shown("plate", self.plates, row.plate),
+            row.make_model or "",
+            row.manufacturer or "",
+            row.series or "",
+            *phones,
+            self._shown("address", self.addresses, row.address),
+            row.source_channel or "",
+            row.level or "",
+            "是" if row.key_customer else "否",
+        ]
+
+
 @attrs.frozen
 class RenewalExport:
     """Where an export went and what it held."""
@@ -592,22 +665,19 @@ def export_renewals(
         service.require("reveal")
     started = time.perf_counter()
     chosen = list(rows) if rows is not None else renewal_rows(service, month, **filters)
-    fields = [f for f, _ in COLUMNS if not f.startswith("contact_")]
-    fields[fields.index("series") + 1 : fields.index("series") + 1] = [
-        f"contact_{i + 1}" for i in range(contacts)
-    ]
+    fields = _export_fields(contacts)
     headers = dict(COLUMNS)
     header = [headers.get(f, f"联系电话{f.rsplit('_', 1)[-1]}") for f in fields]
     written = 0
+    line = _Line(contacts, reveal)
 
     def lines() -> Iterable[list[str]]:
         nonlocal written
         for row in chosen:
-            values = row.revealed(contacts) if reveal else row.masked(contacts)
             written += 1
             if progress is not None and written % 1000 == 0:
                 progress(written)
-            yield [values[f] for f in fields]
+            yield line(row)
 
     if kind == "csv":
         _write_csv(path, header, lines())

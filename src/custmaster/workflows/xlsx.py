@@ -73,6 +73,8 @@ _STYLES = (
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Text `_cell` must change: an illegal character, one XML escapes, or surrounding space.
 _UNPLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]|^\\s|\\s\\Z")
+#: A character `_cell` must drop or escape.
+_MARKUP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]")
 
 
 def column_letter(index: int) -> str:
@@ -95,6 +97,16 @@ def _cell(ref: str, text: str, style: str = "") -> str:
     clean = _ILLEGAL.sub("", text)
     space = ' xml:space="preserve"' if clean != clean.strip() else ""
     return f'<c r="{ref}" t="inlineStr"{style}><is><t{space}>{escape(clean)}</t></is></c>'
+
+
+def _plain_row(row: Sequence[object]) -> bool:
+    """Whether every cell of ``row`` is text `_cell` writes as it is (one test for the row)."""
+    try:
+        joined = "".join(row)  # type: ignore[arg-type]
+    except TypeError:  # a cell that is not text
+        return False
+    # no cell has a character to drop or escape, nor space at either end
+    return _MARKUP.search(joined) is None and "".join(map(str.strip, row)) == joined  # type: ignore[arg-type]
 
 
 def _width(text: str) -> float:
@@ -147,12 +159,21 @@ def write_table(
             raw.write("".join(parts).encode("utf-8"))
             buffer: list[str] = []
             for number, row in enumerate(rows, start=2):
-                cells = "".join(
-                    _cell(f"{column_letter(i) if i >= len(letters) else letters[i]}{number}",
-                          str(value))
-                    for i, value in enumerate(row)
-                    if value is not None and value != ""
-                )  # fmt: skip
+                if len(row) <= len(letters) and _plain_row(row):
+                    cells = "".join(
+                        [
+                            f'<c r="{letter}{number}" t="inlineStr"><is><t>{text}</t></is></c>'
+                            for letter, text in zip(letters, row, strict=False)
+                            if text
+                        ]
+                    )
+                else:
+                    cells = "".join(
+                        _cell(f"{column_letter(i) if i >= len(letters) else letters[i]}{number}",
+                              str(value))
+                        for i, value in enumerate(row)
+                        if value is not None and value != ""
+                    )  # fmt: skip
                 buffer.append(f'<row r="{number}">{cells}</row>')
                 count += 1
                 if len(buffer) >= 1000:
