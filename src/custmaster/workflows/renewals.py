@@ -125,6 +125,8 @@ _VIEWS_KEPT = 4096
 #: more are read with the month's states, a chunk at a time.
 _ONE_BY_ONE = 200
 _VOICE = frozenset(kind.value for kind in VOICE_KINDS)
+#: Entries kept by the look-aside tables of one month's rows (times, dates, vehicles).
+_KEPT = 1 << 14
 
 
 def _contacts_repr(contacts: tuple[str, ...]) -> str:
@@ -235,12 +237,26 @@ class _View:
         )
 
     @classmethod
-    def of_stored(cls, view: StoredView, rules: ClassificationRules | None, flagged: Any) -> _View:
+    def of_stored(
+        cls,
+        view: StoredView,
+        rules: ClassificationRules | None,
+        flagged: Any,
+        moments: dict[str, float] | None = None,
+    ) -> _View:
+        """``moments`` remembers the sort key of each last-seen time (a book's contacts share
+        a few thousand of them)."""
+        if moments is None:
+            moments = {}
         ranked = []
         for kind, value, _, last, status in view.contacts:
             if kind not in _VOICE or value in flagged or status == "wrong":
                 continue
-            seen = -dt.datetime.fromisoformat(last).timestamp()
+            seen = moments.get(last)
+            if seen is None:
+                if len(moments) >= _KEPT:
+                    moments.clear()
+                seen = moments[last] = -dt.datetime.fromisoformat(last).timestamp()
             key = (0 if status == "reached" else 1, seen, _KIND_ORDER[kind], value)
             ranked.append((key, value))
         fields = view.fields
@@ -334,24 +350,28 @@ class _Terms:
         )
 
     @classmethod
-    def of_views(cls, number: str, views: Mapping[str, StoredView | None]) -> _Terms | None:
+    def of_views(
+        cls,
+        number: str,
+        views: Mapping[str, StoredView | None],
+        dates: dict[str, dt.date] | None = None,
+    ) -> _Terms | None:
         """The policy's terms where its holders' views agree on them; None when any view is
         missing or out of date, or two holders give different values (then the policy is
-        read with `custmaster.store.Store.policy`, which ranks the observations)."""
-        agreed: dict[str, Any] = {}
-        roles: dict[str, str] = {}
-        for customer_id in sorted(views):
-            view = views[customer_id]
+        read with `custmaster.store.Store.policy`, which ranks the observations).
+        ``dates`` remembers parsed dates across calls."""
+        agreed: Mapping[str, Any]
+        roles: dict[str, str]
+        if len(views) == 1:  # the usual policy: one holder, nothing to agree on
+            ((customer_id, view),) = views.items()
             if view is None:
                 return None
-            terms = view.terms.get(number)
-            if terms is None:
-                continue
-            for role in sorted(view.policies.get(number, ())):
-                roles.setdefault(role, customer_id)
-            for name, value in terms.items():
-                if agreed.setdefault(name, value) != value:
-                    return None
+            agreed = view.terms.get(number) or {}
+            roles = dict.fromkeys(view.policies.get(number, ()) if agreed else (), customer_id)
+        else:
+            agreed, roles = {}, {}
+            if not cls._agree(number, views, agreed, roles):
+                return None
         end = agreed.get("cover_end")
         if not roles or end is None:
             return None
@@ -362,14 +382,50 @@ class _Terms:
         return cls(
             number,
             agreed.get("line", UNKNOWN_LINE.code),
-            None if start is None else dt.date.fromisoformat(start),
-            dt.date.fromisoformat(end),
+            None if start is None else _date(start, dates),
+            _date(end, dates),
             agreed.get("plate"),
             agreed.get("vin"),
             agreed.get("make_model"),
             roles.get("insured"),
             holder,
         )
+
+    @staticmethod
+    def _agree(
+        number: str,
+        views: Mapping[str, StoredView | None],
+        agreed: dict[str, Any],
+        roles: dict[str, str],
+    ) -> bool:
+        """Gather the terms and roles of several holders' views; False when a view is missing
+        or two give different values."""
+        for customer_id in sorted(views):
+            view = views[customer_id]
+            if view is None:
+                return False
+            terms = view.terms.get(number)
+            if terms is None:
+                continue
+            for role in sorted(view.policies.get(number, ())):
+                roles.setdefault(role, customer_id)
+            for name, value in terms.items():
+                if agreed.setdefault(name, value) != value:
+                    return False
+        return True
+
+
+def _date(text: str, dates: dict[str, dt.date] | None) -> dt.date:
+    """``date.fromisoformat(text)``, remembered in ``dates`` (a month's rows share a few
+    hundred dates)."""
+    if dates is None:
+        return dt.date.fromisoformat(text)
+    day = dates.get(text)
+    if day is None:
+        if len(dates) >= _KEPT:
+            dates.clear()
+        day = dates[text] = dt.date.fromisoformat(text)
+    return day
 
 
 def renewal_rows(
@@ -405,6 +461,9 @@ def renewal_rows(
     wanted_maker = _fold(manufacturer)
     views: dict[str, _View] = {}
     rows: list[RenewalRow] = []
+    moments: dict[str, float] = {}
+    dates: dict[str, dt.date] = {}
+    vehicles: dict[tuple[str, str | None], Any] = {}
 
     def remember(customer_id: str, view: _View) -> _View:
         if len(views) >= _VIEWS_KEPT:
@@ -433,7 +492,14 @@ def renewal_rows(
             return
         if key_customer is not None and profile.key_customer is not key_customer:
             return
-        found = vehicle_class(terms.make_model, terms.vin) if terms.make_model else None
+        found = None
+        if terms.make_model:
+            vehicle = (terms.make_model, terms.vin)
+            found = vehicles.get(vehicle)
+            if found is None:  # a vehicle's policies of the month: classified once
+                if len(vehicles) >= _KEPT:
+                    vehicles.clear()
+                found = vehicles[vehicle] = vehicle_class(terms.make_model, terms.vin)
         maker = found.manufacturer if found is not None else None
         kind = found.series if found is not None else None
         if wanted_series is not None and _fold(kind) != wanted_series:
@@ -480,7 +546,7 @@ def renewal_rows(
     if callable(stored):
         slow: list[str] = []  # policies the views cannot give (see `_Terms.of_views`)
         for number, held in stored(month):
-            terms = _Terms.of_views(number, held)
+            terms = _Terms.of_views(number, held, dates)
             customer_id = None if terms is None else terms.insured or terms.holder
             insured_view = None
             if terms is not None and customer_id is not None:
@@ -488,7 +554,9 @@ def renewal_rows(
                 if insured_view is None:
                     own = held[customer_id]
                     assert own is not None  # of_views returns None for a missing view
-                    insured_view = remember(customer_id, _View.of_stored(own, rules, flagged))
+                    insured_view = remember(
+                        customer_id, _View.of_stored(own, rules, flagged, moments)
+                    )
             if (
                 terms is None
                 or customer_id is None
