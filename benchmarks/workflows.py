@@ -18,6 +18,11 @@
    policies renew yearly), which is the issue's target (under 5 s).
 
 ``--profile`` prints the top functions of the import. ``run()`` returns the figures.
+
+``--store FILE --month YYYY-MM`` measures only the export, on a SQLite store made before (for
+comparing two versions of the code on one book): CPU seconds of the month's views, the rows,
+the masked CSV and XLSX, medians of ``--repeats`` runs, each on a freshly opened store, and
+their cost per policy.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import gc
 import io
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -186,6 +192,45 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
     }
 
 
+def _cpu(work: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    """CPU seconds of ``work(*args, **kwargs)``, and what it returned."""
+    gc.collect()
+    start = time.process_time()
+    result = work(*args, **kwargs)
+    return time.process_time() - start, result
+
+
+def _count(items: Any) -> int:
+    return sum(1 for _ in items)
+
+
+def export_only(store: Path, month: str, repeats: int = 5) -> dict[str, Any]:
+    """CPU seconds (medians of ``repeats`` runs) of a month's export from an existing SQLite
+    store: its views (`expiring_views`), the rows, the masked CSV and XLSX written from them."""
+    url = f"sqlite:///{store}"
+    times: dict[str, list[float]] = {"views": [], "rows": [], "csv": [], "xlsx": []}
+    listed: list[Any] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeats):
+            with Service.open(url) as fresh:
+                seconds, _ = _cpu(_count, fresh.store.expiring_views(month))  # type: ignore[attr-defined]
+                times["views"].append(seconds)
+            with Service.open(url) as fresh:
+                seconds, listed = _cpu(renewal_rows, fresh, month)
+                times["rows"].append(seconds)
+                for kind in ("csv", "xlsx"):
+                    path = Path(folder) / f"r.{kind}"
+                    seconds, _ = _cpu(export_renewals, fresh, month, path, rows=listed)
+                    times[kind].append(seconds)
+    policies = max(len(listed), 1)
+    figures: dict[str, Any] = {"month": month, "policies": len(listed)}
+    for name, runs in times.items():
+        figures[f"{name}_cpu_s"] = statistics.median(runs)
+        figures[f"{name}_us"] = statistics.median(runs) / policies * 1e6
+    figures["rows_xlsx_us"] = figures["rows_us"] + figures["xlsx_us"]
+    return figures
+
+
 def profile(rows: int = 20_000, seed: int = 7, top: int = 25) -> str:
     """The cProfile top functions (own time) of an import into SQLite."""
     with tempfile.TemporaryDirectory() as folder:
@@ -239,7 +284,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--store", type=Path, help="measure only the export, from this SQLite file")
+    parser.add_argument("--month", help="the month exported with --store (YYYY-MM)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs with --store (median)")
     args = parser.parse_args()
+    if args.store is not None:
+        if not args.month:
+            parser.error("--store needs --month")
+        f = export_only(args.store, args.month, args.repeats)
+        print(
+            f"{f['policies']:,} policies of {f['month']}; CPU s (median of {args.repeats}), "
+            "µs per policy:"
+        )
+        for name in ("views", "rows", "csv", "xlsx"):
+            print(f"  {name:5}  {f[name + '_cpu_s']:7.3f} s  {f[name + '_us']:7.1f} µs")
+        print(f"  rows + XLSX: {f['rows_xlsx_us']:.1f} µs per policy")
+        return
     if args.profile:
         print(profile(min(args.rows, 50_000), args.seed))
         return
