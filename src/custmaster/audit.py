@@ -338,12 +338,20 @@ def _bad_field() -> UsageError:
 
 @functools.lru_cache(maxsize=4096)
 def _checked_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    """`_checked_fields` of a tuple, remembered: a bulk import names the same few field sets
-    again and again, and checking a name for personal data is the costly part of an entry."""
+    """`_checked_fields` of a tuple, remembered: a bulk import names the same field sets
+    again and again."""
     for name in names:
-        if not isinstance(name, str) or not _FIELD.fullmatch(name) or scan_for_personal_data(name):
+        if not isinstance(name, str) or not _field_name_ok(name):
             raise _bad_field()
     return tuple(sorted(set(names)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_name_ok(name: str) -> bool:
+    """Whether ``name`` is a well-formed field name holding no personal data, remembered per
+    name: the sets an import names vary with each customer's records, their names hardly,
+    and scanning a name for personal data is the costly part of an entry."""
+    return bool(_FIELD.fullmatch(name)) and not scan_for_personal_data(name)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -416,6 +416,12 @@ def _lookups(record: SourceRecord) -> list[tuple[str, str]]:
     return found
 
 
+#: A batch of at least this many records takes its new customer and pair numbers in blocks
+#: (PostgreSQL: one query per block instead of one per number; the rest of a block is left
+#: unused, so ids keep their order but not their density). `bulk_ingest` always does.
+_BULK_BATCH = 100
+
+
 def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -1759,6 +1765,8 @@ class SQLStore(BaseStore):
         customers those name, and their states.
         """
         tx = self._require_tx()
+        if len(records) >= _BULK_BATCH:
+            self._bulk = True  # PostgreSQL takes customer numbers in blocks, not one per query
         tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
         tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
         if self._locks_keys:
@@ -2007,7 +2015,7 @@ class SQLStore(BaseStore):
         for attempt in range(1, attempts + 1):
             try:
                 with self.transaction():
-                    self._bulk = True  # PostgreSQL takes customer numbers in blocks
+                    self._bulk = True
                     results = self.ingest(batch)
             except StoreError as error:
                 if error.code not in _RETRYABLE or attempt == attempts:
