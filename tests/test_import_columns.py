@@ -188,7 +188,12 @@ def test_a_mapping_to_phone_serves_both_commands(service: Service, tmp_path: Pat
         (["手机_1", "手机(2)"], ("mobile", None), (("手机(2)", "mobile"),), ()),
         (["联系电话1", "联系电话2"], (None, None), (), ("联系电话1", "联系电话2")),
         (["电话", "电话2"], (None, None), (), ("电话", "电话2")),
-        (["姓名", "客户姓名2"], ("name", None), (("客户姓名2", "name"),), ()),
+        (["姓名", "客户姓名"], ("name", None), (("客户姓名", "name"),), ()),
+        # numbered headers of single-valued fields are not repeats: two address lines, a
+        # second person
+        (["姓名", "客户姓名2"], ("name", None), (), ()),
+        (["地址1", "地址2"], (None, None), (), ()),
+        (["传真1", "传真2"], ("fax", None), (("传真2", "fax"),), ()),
         (["备注1", "备注2"], (None, None), (), ()),
     ],
 )

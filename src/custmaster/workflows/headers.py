@@ -18,8 +18,9 @@ field names themselves (``policy_no``, ``mobile`` …) always match.
 A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``: `PHONE_ALIASES`) has no
 record field of its own; it is listed in ``phones`` (the imports and ``custmaster validate``
 read each of its numbers as a mobile when it is one, else as a fixed line). A field given by
-more than one column — two spellings, the same header twice, or numbered variants (``手机1``,
-``手机2``, ``联系电话2``) — is given by its first column; the later ones are in ``repeats``:
+more than one column — two spellings, the same header twice, or numbered variants of a phone
+column (``手机1``, ``手机2``, ``联系电话2``) — is given by its first column; the later ones are in
+``repeats``:
 
 >>> header_map = map_headers(["手机1", "联系电话", "手机2", "联系电话2"])
 >>> header_map.fields, header_map.phones, header_map.repeats
@@ -230,6 +231,10 @@ _STRIP = "*:"
 _REPEAT = re.compile(r"(.+) \((\d+)\)")
 #: A numbered variant of a header, in matching form (``手机2``, ``手机_2``, ``联系电话(1)``).
 _NUMBERED = re.compile(r"(.+?)[-_#.]?(?:\d{1,2}|\(\d{1,2}\))")
+#: The fields whose numbered headers are read as more columns of the field: phones, which
+#: accumulate. ``地址1``/``地址2`` (two address lines) or ``姓名2`` (a second person) are not
+#: repeats of one value; such columns stay unmapped unless a mapping names them.
+_NUMBERED_FIELDS = frozenset({"mobile", "home_phone", "office_phone", "fax", "phone"})
 
 
 def normalise_header(text: object) -> str:
@@ -394,6 +399,11 @@ def map_headers(
     def known(key: str) -> bool:
         return key in user or key in phone_index or key in index or key in later
 
+    def field_of(key: str) -> str | None:
+        if key in user:
+            return user[key]
+        return phone_index.get(key) or index.get(key) or later.get(key)
+
     fields: list[str | None] = []
     taken: set[str] = set()
     duplicates: list[str] = []
@@ -407,11 +417,10 @@ def map_headers(
             if repeat is not None and repeat.group(1) in texts[:i]:
                 key = normalise_header(repeat.group(1))  # the same header again
             else:
-                key = _numbered_base(key, known) or key
-        if key in user:
-            field = user[key]
-        else:
-            field = phone_index.get(key) or index.get(key) or later.get(key)
+                base = _numbered_base(key, known)
+                if base is not None and field_of(base) in _NUMBERED_FIELDS:
+                    key = base
+        field = field_of(key)
         if field == PHONE:
             phones.append(text)
             field = None
