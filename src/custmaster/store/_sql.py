@@ -536,6 +536,7 @@ class _Tx:
         "numbers",
         "op_customers",
         "op_keys",
+        "pair_free",
         "pair_keys",
         "pending",
         "record_rows",
@@ -576,6 +577,9 @@ class _Tx:
         self.decided: dict[tuple[str, str], Decision | None] = {}
         self.pair_keys: dict[tuple[str, str], CandidatePair | None] = {}
         self.new_pairs: set[str] = set()
+        #: Customers numbered in this transaction and named by no pair saved since: no pair
+        #: with them can exist, so looking one up needs no query.
+        self.pair_free: set[str] = set()
         self.no_aliases = False
         self.no_decisions = False
         #: The audit head read (and locked) in this transaction, and entries not yet written.
@@ -1074,6 +1078,7 @@ class SQLStore(BaseStore):
         customer_id = f"C{number:08d}"
         if tx is not None:
             tx.fresh.add(customer_id)
+            tx.pair_free.add(customer_id)
             tx.keys[customer_id] = {}
         return customer_id
 
@@ -1447,6 +1452,8 @@ class SQLStore(BaseStore):
         if pair.id not in tx.new_pairs:
             tx.pair_keys.clear()
         tx.pair_keys[pair.key] = pair
+        tx.pair_free.discard(pair.a)
+        tx.pair_free.discard(pair.b)
 
     def _pair(self, body: Any, ident: str) -> CandidatePair:
         try:
@@ -1463,8 +1470,11 @@ class SQLStore(BaseStore):
 
     def _pair_between(self, key: tuple[str, str]) -> CandidatePair | None:
         tx = self._tx
-        if tx is not None and key in tx.pair_keys:
-            return tx.pair_keys[key]
+        if tx is not None:
+            if key in tx.pair_keys:
+                return tx.pair_keys[key]
+            if key[0] in tx.pair_free or key[1] in tx.pair_free:
+                return None
         rows = self._run(
             "SELECT id, body FROM cm_pairs WHERE key_a = ? AND key_b = ? "
             "ORDER BY saved DESC LIMIT 1",
