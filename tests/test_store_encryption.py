@@ -372,3 +372,75 @@ def test_the_cli_encrypts_with_keys_from_the_environment(tmp_path: Path) -> None
     assert "The data is encrypted" in refused.output
     raw = b"".join(Path(p).read_bytes() for p in glob.glob(f"{tmp_path}/cli.db*"))
     assert not [form for form in _forms(truth) if form.encode() in raw]
+
+
+def _writer_after_rotation(url: str, records: list[SourceRecord]) -> None:
+    """A store object opened before another one rotates the index key writes nothing after."""
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records[:60])
+    stale = open_store(url, keyring=RING)
+    try:
+        before = stale.counts()
+        new_index = generate_key()
+        with open_store(url, keyring=RING) as rotating:
+            assert rotating.rotate_index_key(new_index)["index"] > 0
+        with pytest.raises(CryptoError) as info:
+            stale.ingest(records[60:80])
+        assert info.value.code == "crypto.index_key_rotated"
+        assert "rotated" in str(info.value)
+    finally:
+        stale.close()
+    with open_store(url, keyring=Keyring(RING.keys, "k1", new_index)) as store:
+        assert store.counts() == before  # the refused batch wrote nothing
+        store.ingest(records[60:80])  # the same batch with the new key goes in
+        assert store.counts()["records"] == before["records"] + 20
+
+
+def test_a_writer_holding_the_old_index_key_is_refused(
+    tmp_path: Path, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    _writer_after_rotation(f"sqlite:///{tmp_path / 'stale.db'}", book[0])
+
+
+@pytest.mark.postgres
+def test_postgres_writer_holding_the_old_index_key_is_refused(
+    postgres_schemas: Schemas, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    _writer_after_rotation(postgres_schemas.new(), book[0])
+
+
+@pytest.mark.postgres
+def test_postgres_rotation_waits_for_a_write_in_progress(
+    postgres_schemas: Schemas, book: tuple[list[SourceRecord], list[Truth]]
+) -> None:
+    import threading
+
+    records, _ = book
+    url = postgres_schemas.new()
+    with open_store(url, keyring=RING) as store:
+        _fill(store, records[:40])
+    writer = open_store(url, keyring=RING)
+    rotated = threading.Event()
+    done: dict[str, int] = {}
+
+    def rotate() -> None:
+        with open_store(url, keyring=RING) as rotating:
+            done.update(rotating.rotate_index_key(generate_key()))
+        rotated.set()
+
+    try:
+        with writer.transaction():
+            writer.ingest(records[40:60])
+            thread = threading.Thread(target=rotate)
+            thread.start()
+            # the rotation waits for this transaction, which commits with the old key ...
+            assert not rotated.wait(1.0)
+        thread.join(30)
+        assert rotated.is_set()
+        # ... and its index entries were rotated with the rest: every entry uses the new key
+        count = writer._sql(  # type: ignore[attr-defined]
+            "SELECT count(*) FROM cm_index WHERE sealed IS NOT NULL"
+        )[0][0]
+        assert done["index"] == count > 0
+    finally:
+        writer.close()

@@ -31,6 +31,10 @@ ERROR_CODES: dict[str, str] = {
     "crypto.wrong_key": (
         "The keyring does not match the keys the encrypted store was written with."
     ),
+    "crypto.index_key_rotated": (
+        "The store's blind-index key was rotated after this store object was opened; nothing "
+        "was written (reopen it with the new index key)."
+    ),
     "crypto.store_encrypted": "The store is encrypted and was opened without a keyring.",
     "crypto.store_not_encrypted": (
         "A store holding unencrypted data was opened with a keyring (export and import it)."
@@ -105,6 +109,19 @@ class Sealer:
                     f"The {what} is not the one this store was encrypted with.",
                     "密钥与该存储加密时使用的密钥不一致。",
                 )
+
+    def check_index_key(self, stored: str | None) -> None:
+        """Raise ``crypto.index_key_rotated`` unless ``stored`` (the store's recorded
+        fingerprint) is this sealer's blind-index key: a writer still holding the old key
+        after `rotate_index_key` would write entries no look-up finds."""
+        mine = self.meta()["encryption.index_key"]
+        if stored is not None and not hmac.compare_digest(stored, mine):
+            raise _error(
+                "crypto.index_key_rotated",
+                "The store's blind-index key was rotated since this store was opened; nothing "
+                "was written. Reopen the store with the new index key (CUSTMASTER_INDEX_KEY).",
+                "该存储的盲索引密钥已在打开后轮换；未写入任何数据。请用新的索引密钥重新打开。",
+            )
 
     # ------------------------------------------------------------------ values
 

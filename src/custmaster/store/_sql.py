@@ -821,15 +821,20 @@ class SQLStore(BaseStore):
 
         For a blind-index key that may have leaked (it lets its holder test guessed numbers).
         Afterwards the store opens with the new index key only (``CUSTMASTER_INDEX_KEY``), and
-        this store object uses it at once. Stop every other process writing to the store
-        first: one still holding the old key would write entries no look-up finds. Returns
-        the index entries rewritten.
+        this store object uses it at once. Writers still running with the old key fail their
+        next transaction with ``crypto.index_key_rotated`` (nothing written); on PostgreSQL
+        the rotation first waits for the write transactions in progress. Returns the index
+        entries rewritten.
         """
         sealer = self._rotating("rotate_index_key")
         ring = sealer.keyring
         fresh = Sealer(Keyring(ring.keys, active=ring.active, index_key=index_key))
         with self.transaction():
             self._flush()
+            # the fingerprint row first: writers hold it shared for their transactions
+            self._sql(
+                f"SELECT value FROM cm_meta WHERE key = 'encryption.index_key'{self._for_update}"
+            )
             rows = self._sql(
                 "SELECT kind, key, customer_id, payload, grp, sealed FROM cm_index "
                 "WHERE sealed IS NOT NULL"
@@ -873,6 +878,21 @@ class SQLStore(BaseStore):
         self._memo = None
         self._db_begin()
         self._tx = _Tx()
+        if self._sealer is not None:
+            try:
+                self._check_index_key()
+            except BaseException:
+                self._abandon()
+                raise
+
+    def _check_index_key(self) -> None:
+        """Refuse to write with a blind-index key the store no longer uses (`rotate_index_key`
+        run by another process). On PostgreSQL the row is read with a share lock, which the
+        rotation waits for and which waits for a rotation in progress."""
+        assert self._sealer is not None
+        share = " FOR SHARE" if self.dialect == "postgresql" else ""
+        rows = self._sql(f"SELECT value FROM cm_meta WHERE key = 'encryption.index_key'{share}")
+        self._sealer.check_index_key(str(rows[0][0]) if rows else None)
 
     def _commit(self) -> None:
         try:
