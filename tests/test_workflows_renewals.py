@@ -301,9 +301,30 @@ def test_postgres_rows_from_stored_views_equal_rows_from_golden_states(
         service = Service.open(made.new())
         try:
             synth.ingest(service.store, synth.generate(seed=5, people=400, years=3))
-            assert _rows_by_month(service, MONTHS) == _rows_by_month(memory, MONTHS)
+            # PostgreSQL numbers a batch's customers in blocks: ids differ from the memory
+            # store's, so each customer is named by its first record's key
+            assert _rows_by_first_record(service) == _rows_by_first_record(memory)
         finally:
             service.close()
+
+
+def _rows_by_first_record(service: Service) -> dict[str, list[tuple[object, ...]]]:
+    named: dict[str, tuple[str, str]] = {}
+
+    def name(customer_id: str) -> tuple[str, str]:
+        if customer_id not in named:
+            named[customer_id] = min(
+                r.provenance.key for r in service.store.observations(customer_id)
+            )
+        return named[customer_id]
+
+    return {
+        month: [
+            attrs.astuple(attrs.evolve(row, customer_id=repr(name(row.customer_id))))
+            for row in renewal_rows(service, month)
+        ]
+        for month in MONTHS
+    }
 
 
 def test_the_month_read_inside_a_transaction_sees_its_changes(tmp_path: Path) -> None:
