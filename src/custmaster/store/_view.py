@@ -153,12 +153,13 @@ def decode_view(customer_id: str, text: str | None) -> StoredView | None:
         return None
     if not isinstance(data, dict) or data.get("v") != VIEW_VERSION:
         return None
+    policies = data["policies"]
     return StoredView(
         customer_id,
         data["fields"],
-        {number: tuple(roles) for number, roles in data["policies"].items()},
+        dict(zip(policies, map(tuple, policies.values()), strict=True)),
         data["terms"],
-        tuple(tuple(c) for c in data["contacts"]),
+        tuple(map(tuple, data["contacts"])),
         data.get("first_channel"),
         int(data.get("size", 0)),
     )

@@ -545,6 +545,7 @@ def renewal_rows(
     chunked = getattr(service.store, "expiring_states", None)
     if callable(stored):
         slow: list[str] = []  # policies the views cannot give (see `_Terms.of_views`)
+        in_month: dict[dt.date, bool] = {}  # each end date's month, compared once
         for number, held in stored(month):
             terms = _Terms.of_views(number, held, dates)
             customer_id = None if terms is None else terms.insured or terms.holder
@@ -564,7 +565,11 @@ def renewal_rows(
                 or (terms.insured is not None and insured_view.meta("insured_until", number))
             ):
                 slow.append(number)
-            elif f"{terms.cover_end:%Y-%m}" == month:
+                continue
+            inside = in_month.get(terms.cover_end)
+            if inside is None:
+                inside = in_month[terms.cover_end] = f"{terms.cover_end:%Y-%m}" == month
+            if inside:
                 add(terms, customer_id, insured_view)
         if len(slow) > _ONE_BY_ONE and callable(chunked):
             # many views of an older format (a store not yet rewritten): read the month's
