@@ -109,3 +109,17 @@ def test_rows_written_whole_are_what_cell_by_cell_writes(rows: list[list[str | N
             sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
     body = sheet.split("</row>", 1)[1].removesuffix("</sheetData></worksheet>")
     assert body == expected
+
+
+def test_cells_are_written_as_str_shows_them(tmp_path: Path) -> None:
+    class Shown(str):
+        def __str__(self) -> str:
+            return "<b>"
+
+    path = tmp_path / "s.xlsx"
+    write_table(path, ["a", "b", "c"], [[Shown("plain"), "x"], ["y", 2.5, None]])
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<t>&lt;b&gt;</t>" in sheet
+    assert "plain" not in sheet
+    assert _read(path)[1:] == [["<b>", "x"], ["y", "2.5"]]

@@ -73,6 +73,8 @@ _STYLES = (
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Text `_cell` must change: an illegal character, one XML escapes, or surrounding space.
 _UNPLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]|^\\s|\\s\\Z")
+#: The type of the cells of a row `_plain_row` can pass.
+_TEXT = {str}
 #: A character `_cell` must drop or escape.
 _MARKUP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]")
 
@@ -101,10 +103,9 @@ def _cell(ref: str, text: str, style: str = "") -> str:
 
 def _plain_row(row: Sequence[object]) -> bool:
     """Whether every cell of ``row`` is text `_cell` writes as it is (one test for the row)."""
-    try:
-        joined = "".join(row)  # type: ignore[arg-type]
-    except TypeError:  # a cell that is not text
+    if {*map(type, row)} != _TEXT:  # None, numbers, a str subclass with its own __str__ …
         return False
+    joined = "".join(row)  # type: ignore[arg-type]
     # no cell has a character to drop or escape, nor space at either end
     return _MARKUP.search(joined) is None and "".join(map(str.strip, row)) == joined  # type: ignore[arg-type]
 
