@@ -690,15 +690,22 @@ def test_catalogue_from_rows_and_merge() -> None:
 
 def test_shipped_catalogue_counts_match_the_source_readme() -> None:
     catalog = VehicleCatalog.load()
-    source = [e for e in catalog if "supplement:curated" not in e.source]
+    curated = ("supplement:curated", "commercial:curated")
+    source = [e for e in catalog if not e.source.startswith(curated)]
     assert len(source) == 2322
     assert len({e.manufacturer for e in source}) == 239
     with_prefix = {e.manufacturer for e in source if e.model_code_prefixes}
     assert len(with_prefix) == 44
     # The curated supplement adds series of the same producers, after the source rows.
-    assert len(catalog) - len(source) >= 100
+    supplement = [e for e in catalog if e.source == "supplement:curated"]
+    assert len(supplement) >= 100
     assert catalog.entries[: len(source)] == tuple(source)
-    assert set(catalog.manufacturers()) == {e.manufacturer for e in source}
+    assert {e.manufacturer for e in supplement} <= {e.manufacturer for e in source}
+    # The commercial-vehicle rows come last and add producers of trucks, buses and motorcycles.
+    commercial = catalog.entries[len(source) + len(supplement) :]
+    assert commercial
+    assert all(e.source == "commercial:curated" for e in commercial)
+    assert len(set(catalog.manufacturers()) - {e.manufacturer for e in source}) >= 30
 
 
 def test_shipped_catalogue_is_rebuilt_from_the_shared_source() -> None:

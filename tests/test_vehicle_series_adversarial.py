@@ -147,8 +147,6 @@ def test_a_year_alone_with_letters_is_still_a_code_when_nothing_joins_it_to_a_wo
     [
         ("蔚来牌HFC6483ECEV1-W", "蔚来", None),
         ("领克牌MR6453D01", "领克", None),
-        ("图雅诺 BJ6549B1DDA 轻型客车", "福田汽车", "图雅诺"),
-        ("金杯海狮 SY6543 小型普通客车", "华晨雷诺", "金杯海狮"),
     ],
 )
 def test_a_brand_without_codes_of_its_own_overrules_its_contract_makers_code(
@@ -162,8 +160,27 @@ def test_a_brand_without_codes_of_its_own_overrules_its_contract_makers_code(
 
 
 @pytest.mark.parametrize(
+    ("text", "manufacturer", "series"),
+    [
+        # BJ6 and SY6 are shared with 福田汽车 and 华晨雷诺 (vans, buses) since the catalogue has
+        # their commercial-vehicle codes: the code and the series agree.
+        ("图雅诺 BJ6549B1DDA 轻型客车", "福田汽车", "图雅诺"),
+        ("金杯海狮 SY6543 小型普通客车", "华晨雷诺", "金杯海狮"),
+    ],
+)
+def test_a_shared_van_code_is_narrowed_by_its_series(
+    text: str, manufacturer: str, series: str
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series) == (manufacturer, series)
+    assert (result.conflicts, result.confidence) == ((), 0.95)
+    assert result.evidence == ("model_code_prefix", "series_alias")
+
+
+@pytest.mark.parametrize(
     ("text", "manufacturer"),
     [
+        ("五十铃牌QL1030ARHA", "庆铃汽车"),  # 庆铃汽车 builds 五十铃 trucks itself
         ("东风牌DFL7168VBL2", "东风日产"),  # 东风's own joint venture carries its name
         ("宝马X5 BMW6475AX", "华晨宝马"),  # a brand's local plant, not its importer
         ("雅阁SGM7150DMAA", "上汽通用"),  # 广汽本田 has codes of its own: the code decides

@@ -18,6 +18,12 @@ and ``wmi`` are empty takes the producer's prefixes and WMI from the source (so 
 series is read with ``BYD7``/``BYD6`` like the others); a row repeating a source row is an
 error (curated aliases of existing rows belong in ``vehicle-series-aliases.csv``).
 
+Commercial vehicles (trucks, tractors, buses, vans, pick-ups) and motorcycles, which the
+autohome source hardly lists, come last from ``tools/vehicle-series-commercial.csv`` (same
+columns, tagged ``commercial:curated``). There a row may leave ``series_cn`` empty: it then
+gives a producer's brand word, enterprise-code prefixes (``ZZ4`` 中国重汽 tractor) and WMI only,
+one row per producer and brand. Its codes are never inherited: each is written out.
+
 | tag | meaning |
 | --- | --- |
 | ``autohome2019`` | huqiji/Car_Model_for_Autohome ``sql/<brand>.sql`` (9f9348e, 2019-11-05) |
@@ -27,6 +33,7 @@ error (curated aliases of existing rows belong in ``vehicle-series-aliases.csv``
 | ``prefix:GB9417`` | model-code prefixes curated from GB 9417 enterprise codes |
 | ``wmi:vininfo`` | WMI codes from idlesign/vininfo ``src/vininfo/dicts/wmi.py`` (release 1.11.0) |
 | ``supplement:curated`` | a series of ``tools/vehicle-series-supplement.csv`` |
+| ``commercial:curated`` | a row of ``tools/vehicle-series-commercial.csv`` |
 
 ``--check`` exits 1 when the shipped file differs from what the source gives (CI's clone has
 ``../shared``; the test suite runs the same check when the source is present).
@@ -45,6 +52,7 @@ DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "vehicle-series-source.csv"
 TARGET = ROOT / "src" / "custmaster" / "catalog" / "data" / "vehicle_series.csv"
 CURATED = ROOT / "tools" / "vehicle-series-aliases.csv"
 SUPPLEMENT = ROOT / "tools" / "vehicle-series-supplement.csv"
+COMMERCIAL = ROOT / "tools" / "vehicle-series-commercial.csv"
 COLUMNS = (
     "brand_cn",
     "manufacturer_cn",
@@ -120,8 +128,44 @@ def supplement_rows(rows: list[dict[str, str]], path: Path = SUPPLEMENT) -> list
     return records
 
 
-def render(source_csv: Path, curated: Path = CURATED, supplement: Path = SUPPLEMENT) -> str:
-    """The shipped catalogue's text for the given source file, curated aliases and supplement."""
+def commercial_rows(rows: list[dict[str, str]], path: Path = COMMERCIAL) -> list[dict[str, str]]:
+    """The rows of the commercial-vehicle file at ``path`` as catalogue records, given the rows
+    before them (a repeated producer and series, or producer and brand when the series is
+    empty, is an error)."""
+    if not path.exists():
+        return []
+    keys = {_key(row) for row in rows}
+    records = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            record = {column: (row.get(column) or "").strip() for column in COLUMNS}
+            key = _key(record)
+            if not record["manufacturer_cn"] or not (record["series_cn"] or record["brand_cn"]):
+                raise SystemExit(f"{path} line {number}: without producer, or series and brand")
+            if key in keys:
+                raise SystemExit(f"{path} line {number}: a duplicate ({'/'.join(key)})")
+            keys.add(key)
+            record["source"] = "commercial:curated"
+            records.append(record)
+    return records
+
+
+def _key(row: dict[str, str]) -> tuple[str, ...]:
+    """A row's identity in the catalogue: producer and series, or producer and brand for a row
+    without series (as ``VehicleCatalog`` keeps them)."""
+    producer = (row.get("manufacturer_cn") or "").strip()
+    series = (row.get("series_cn") or "").strip()
+    return (producer, series) if series else (producer, "", (row.get("brand_cn") or "").strip())
+
+
+def render(
+    source_csv: Path,
+    curated: Path = CURATED,
+    supplement: Path = SUPPLEMENT,
+    commercial: Path = COMMERCIAL,
+) -> str:
+    """The shipped catalogue's text for the given source file, curated aliases, supplement and
+    commercial-vehicle rows."""
     with source_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     extra = curated_aliases(curated)
@@ -132,6 +176,7 @@ def render(source_csv: Path, curated: Path = CURATED, supplement: Path = SUPPLEM
     for record in records:
         record["source"] = shorten_source(record["source"])
     records += supplement_rows(rows, supplement)
+    records += commercial_rows(records, commercial)
     for record in records:
         more = extra.pop((record["manufacturer_cn"], record["series_cn"]), None)
         if more:

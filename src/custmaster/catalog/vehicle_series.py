@@ -7,10 +7,11 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,459 series of 239 producers (autohome's 2019 series
-list, the 2024 best-sellers and a curated supplement of 2020-2026 series), with aliases,
-model-code prefixes (enterprise code + class digit, GB 9417: ``HG7`` is a 广汽本田 car) and VIN
-WMI codes. Users extend or override it with their own CSV file of the same columns.
+The catalogue (`VehicleCatalog`) lists 2,498 series of 276 producers (autohome's 2019 series
+list, the 2024 best-sellers, a curated supplement of 2020-2026 series and curated commercial
+vehicles and motorcycles), with aliases, brand words, model-code prefixes (enterprise code +
+class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor) and VIN WMI codes.
+Users extend or override it with their own CSV file of the same columns.
 
 How a string is read (the lookup structures are built once per catalogue):
 
@@ -283,7 +284,8 @@ class VehicleCatalog:
 
     Build it with `load` (the shipped catalogue, optionally extended by your CSV files) or from
     entries or rows. When two entries have the same ``(manufacturer, series)`` the later one
-    replaces the earlier one in place.
+    replaces the earlier one in place; entries without series (producer facts: a brand word,
+    prefixes, WMI) replace each other only when their brand is also the same.
 
     >>> catalog = VehicleCatalog.load()
     >>> len(catalog) > 2000, '广汽本田' in catalog.manufacturers()
@@ -299,9 +301,11 @@ class VehicleCatalog:
     __slots__ = ("_entries",)
 
     def __init__(self, entries: Iterable[SeriesEntry] = ()) -> None:
-        by_key: dict[tuple[str, str], SeriesEntry] = {}
+        by_key: dict[tuple[str, ...], SeriesEntry] = {}
         for entry in entries:
-            by_key[entry.key] = entry
+            # Rows without series give producer facts: one per producer and brand (中国重汽:
+            # 豪沃, 斯太尔, 黄河 …).
+            by_key[entry.key if entry.series else (*entry.key, entry.brand)] = entry
         self._entries = tuple(by_key.values())
 
     @classmethod
@@ -865,7 +869,9 @@ class Classifier:
         are then overruled (listed in ``conflicts``). ``None`` when the rule does not apply.
 
         A brand's own joint ventures and importers carry its name (北京牌BH… is 北京现代, not
-        北京越野; 宝马X5 BMW6… is 华晨宝马, not 宝马(进口)), so the codes keep the lead there.
+        北京越野; 宝马X5 BMW6… is 华晨宝马, not 宝马(进口)), and a producer may build a brand it
+        does not carry in its name (庆铃汽车 builds 五十铃 trucks), so the codes keep the lead
+        there.
         """
         text = [source for source in sources if source[0] in _TEXT]
         if not text:
@@ -889,6 +895,12 @@ class Classifier:
         }
         makers = [key_of(m) for m in coded]
         if any(brand in maker for brand in brands for maker in makers):
+            return None
+        # The code's producer builds the same brand itself (五十铃牌QL…: 庆铃汽车 is a 五十铃
+        # maker too), so it is no contract maker.
+        if any(
+            b in brands for m in coded for b in map(key_of, index.manufacturer_brands.get(m, ()))
+        ):
             return None
         return [*text, *(source for source in sources if source[0] not in _TEXT)]
 

@@ -1,0 +1,252 @@
+"""The vehicle-series classifier on commercial vehicles and motorcycles: the producers, brands,
+enterprise codes and WMI of ``tools/vehicle-series-commercial.csv``.
+
+``tests/data/make-model-commercial.csv`` is a hold-out set written as 行驶证 and policy extracts
+write trucks, tractors, buses, vans, pick-ups and motorcycles: brand + 牌 + code
+(``解放牌CA4250P66K24T1A1E5``, ``豪爵牌HJ125-7``), producer names, brand + series
+(``豪沃T7H``, ``东风天龙KL``), bare codes, full-width and lower-case codes, and brand words with
+a VIN (its WMI: ``LZZ`` 中国重汽, ``LZG`` 陕汽, ``LFW`` 一汽解放, ``LZY`` 宇通; the serials are
+made up). Model codes are realistic in shape, not checked against announcements.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from custmaster.catalog import vehicle_series as vs
+from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+with (DATA / "make-model-commercial.csv").open(encoding="utf-8", newline="") as _handle:
+    ROWS = list(csv.DictReader(_handle))
+
+
+def _classify(row: dict[str, str]) -> vs.VehicleClass:
+    return classify(row["input"], vin=row["vin"] or None)
+
+
+def test_the_set_is_large_and_its_expectations_are_catalogue_rows() -> None:
+    assert len(ROWS) >= 120
+    assert len({row["input"] for row in ROWS}) == len(ROWS)
+    assert sum(row["style"].startswith("moto") for row in ROWS) >= 15
+    assert sum(bool(row["vin"]) for row in ROWS) >= 5
+    keys = {(e.manufacturer, e.series) for e in VehicleCatalog.load()}
+    for row in ROWS:
+        if row["expected_series_cn"]:
+            assert (row["expected_manufacturer_cn"], row["expected_series_cn"]) in keys, row
+        elif row["expected_manufacturer_cn"]:
+            assert any(m == row["expected_manufacturer_cn"] for m, _ in keys), row
+
+
+def test_accuracy_on_commercial_vehicles_meets_the_acceptance_thresholds() -> None:
+    misses = []
+    right_mfr = right_series = named = 0
+    for row in ROWS:
+        result = _classify(row)
+        right_mfr += result.manufacturer == (row["expected_manufacturer_cn"] or None)
+        if row["expected_series_cn"]:
+            named += 1
+            right_series += result.series == row["expected_series_cn"]
+        expected = (row["expected_manufacturer_cn"] or None, row["expected_series_cn"] or None)
+        if (result.manufacturer, result.series) != expected:
+            misses.append((row["input"], result.manufacturer, result.series))
+    assert right_mfr / len(ROWS) >= 0.95, misses
+    assert right_series / named >= 0.90, misses
+    # No series is invented where the string names none.
+    unnamed = {row["input"] for row in ROWS if not row["expected_series_cn"]}
+    assert not [m for m in misses if m[2] is not None and m[0] in unnamed], misses
+
+
+def test_strings_that_do_not_decide_stay_unclassified() -> None:
+    empty = [row for row in ROWS if not row["expected_manufacturer_cn"]]
+    assert empty
+    for row in empty:
+        result = _classify(row)
+        assert (result.manufacturer, result.confidence) == (None, 0.0), row["input"]
+        assert result.reason in vs.REASONS
+        assert len(result.candidates) >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer"),
+    [
+        # The strings of the request, all unclassified before.
+        ("解放牌CA1040P40K2L2E6A84", "一汽解放"),
+        ("重汽牌ZZ4257N3247E1", "中国重汽"),
+        ("豪沃牌ZZ1167H4715F1", "中国重汽"),
+        ("陕汽牌SX4250MB4", "陕汽重卡"),
+        ("宇通牌ZK6122HQB5Y", "宇通客车"),
+        ("欧曼牌BJ4259SNFKB", "福田汽车"),
+        ("时代牌BJ1032V4JV5", "福田汽车"),
+        ("乘龙牌LZ4250H7DB", "东风柳汽"),
+        ("红岩牌CQ4256HTVG324", "上汽红岩"),
+        ("凯马牌KMC1046", "凯马汽车"),
+        ("跃进牌NJ1041", "上汽跃进"),
+    ],
+)
+def test_brand_and_enterprise_code_agree(text: str, manufacturer: str) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series) == (manufacturer, None)
+    assert (result.method, result.confidence) == ("model_code_prefix", 1.0)
+    assert result.evidence == ("model_code_prefix", "brand")
+
+
+def test_a_shared_code_is_decided_by_the_brand_word() -> None:
+    # SY6 is 金杯海狮's (华晨雷诺) and 中华's (华晨中华); the brand word picks one.
+    result = classify("金杯牌SY6543US3BH")
+    assert (result.manufacturer, result.method, result.confidence) == ("华晨雷诺", "brand", 0.95)
+    assert classify("SY6543US3BH").candidates == ("华晨中华", "华晨雷诺")
+    # EQ1 is shared by 东风商用车 and 东风汽车股份 light trucks: the brand 东风 covers both.
+    assert classify("东风牌EQ1040").candidates == ("东风商用车", "东风汽车股份")
+    assert classify("东风牌DFA1040S35D6").manufacturer == "东风汽车股份"
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer"),
+    [
+        # Passenger-car codes with the same letters keep their producers.
+        ("东风日产牌DFL7168VBL2", "东风日产"),
+        ("LZ6451XQ", "东风风行"),
+        ("五菱牌LZW6376NF", "上汽通用五菱"),
+        ("红旗牌CA7200A", "一汽红旗"),
+        ("北京奔驰牌BJ7204GEL", "北京奔驰"),
+        ("捷途牌SQR6460J2", "奇瑞汽车"),
+        ("力帆牌LF7160", "力帆汽车"),
+        ("力帆牌", "力帆汽车"),
+    ],
+)
+def test_passenger_car_readings_are_unchanged(text: str, manufacturer: str) -> None:
+    assert classify(text).manufacturer == manufacturer
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("CA7201A", ("一汽奔腾", "一汽红旗", "一汽马自达")),
+        ("BJ7000MBEVR2", ("北京奔驰", "北京汽车")),
+        ("BJ6549B1DDA", ("北京奔驰", "北京汽车", "福田汽车")),
+        ("SC1031FAD51", ("长安跨越", "长安轻型车")),
+    ],
+)
+def test_bare_shared_codes_stay_ambiguous(text: str, candidates: tuple[str, ...]) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.reason) == (None, "ambiguous_prefix")
+    assert result.candidates == candidates
+
+
+@pytest.mark.parametrize(
+    ("text", "vin", "manufacturer"),
+    [
+        ("豪沃牌", "LZZ1CLVB7JW123456", "中国重汽"),
+        ("牵引车", "LZGJLGR44KX012345", "陕汽重卡"),
+        ("牵引车", "LFWSRXRJ7M1A00002", "一汽解放"),
+    ],
+)
+def test_commercial_wmi(text: str, vin: str, manufacturer: str) -> None:
+    result = classify(text, vin=vin)
+    assert result.manufacturer == manufacturer
+    assert "wmi" in result.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer"),
+    [
+        ("豪爵牌HJ125-7", "大长江集团"),
+        ("五羊-本田牌WH125-12", "五羊-本田"),
+        ("新大洲本田牌SDH125-46", "新大洲本田"),
+        ("轻骑牌QM125-2D", "济南轻骑"),
+    ],
+)
+def test_motorcycles_are_read_by_brand_and_producer_words(text: str, manufacturer: str) -> None:
+    result = classify(text)
+    assert result.manufacturer == manufacturer
+    # Motorcycle codes (HJ125-7) are too short for model codes: no code, no prefix evidence.
+    assert result.model_code is None
+    assert "model_code_prefix" not in result.evidence
+    # 本田 inside a joint venture's name is not the car brand 本田 (广汽本田, 东风本田).
+    assert result.conflicts == ()
+
+
+def test_rows_without_series_keep_one_row_per_producer_and_brand() -> None:
+    catalog = VehicleCatalog.from_rows(
+        [
+            {"brand_cn": "豪沃", "manufacturer_cn": "中国重汽", "series_cn": "",
+             "model_code_prefixes": "ZZ4"},
+            {"brand_cn": "黄河", "manufacturer_cn": "中国重汽", "series_cn": ""},
+            {"brand_cn": "黄河", "manufacturer_cn": "中国重汽", "series_cn": "",
+             "model_code_prefixes": "ZZ1"},
+        ]
+    )  # fmt: skip
+    assert len(catalog) == 2
+    mine = Classifier(catalog)
+    assert mine.classify("黄河牌").manufacturer == "中国重汽"
+    assert mine.classify("豪沃牌").manufacturer == "中国重汽"
+    assert mine.classify("ZZ1167H4715F1").manufacturer == "中国重汽"
+    assert mine.classify("ZZ4257N3247E1").manufacturer == "中国重汽"
+
+
+def _builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "build_vehicle_catalog", ROOT / "tools" / "build_vehicle_catalog.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_commercial_rows_are_built_last_and_may_not_repeat(tmp_path: Path) -> None:
+    builder = _builder()
+    source = tmp_path / "source.csv"
+    source.write_text(
+        "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"
+        "福田,福田汽车,图雅诺,,,,x\n",
+        encoding="utf-8",
+    )
+    curated = tmp_path / "curated.csv"
+    curated.write_text("manufacturer_cn,series_cn,series_aliases,why\n", encoding="utf-8")
+    supplement = tmp_path / "supplement.csv"
+    supplement.write_text("brand_cn,manufacturer_cn,series_cn,why\n", encoding="utf-8")
+    commercial = tmp_path / "commercial.csv"
+    header = "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,why\n"
+    commercial.write_text(
+        header + "欧曼,福田汽车,,,BJ4,,tractors\n时代,福田汽车,,,,,light trucks\n",
+        encoding="utf-8",
+    )
+    text = builder.render(source, curated, supplement, commercial)
+    assert text.splitlines()[-2:] == [
+        "欧曼,福田汽车,,,BJ4,,commercial:curated",
+        "时代,福田汽车,,,,,commercial:curated",
+    ]
+    for rows in (
+        "欧曼,福田汽车,,,BJ4,,a\n欧曼,福田汽车,,,BJ1,,b\n",
+        "福田,福田汽车,图雅诺,,,,dup\n",
+    ):
+        commercial.write_text(header + rows, encoding="utf-8")
+        with pytest.raises(SystemExit, match="duplicate"):
+            builder.render(source, curated, supplement, commercial)
+    commercial.write_text(header + ",福田汽车,,,BJ4,,no brand\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="series and brand"):
+        builder.render(source, curated, supplement, commercial)
+
+
+def test_commercial_rows_are_shipped() -> None:
+    rows = [e for e in VehicleCatalog.load() if e.source == "commercial:curated"]
+    assert len(rows) >= 100
+    by_key = {(e.manufacturer, e.brand, e.series): e for e in rows}
+    sinotruk = by_key["中国重汽", "中国重汽", ""]
+    assert (sinotruk.model_code_prefixes, sinotruk.wmi) == (
+        ("ZZ1", "ZZ3", "ZZ4", "ZZ5"),
+        ("LZZ",),
+    )
+    assert {e.brand for e in rows if e.manufacturer == "中国重汽"} >= {"豪沃", "汕德卡", "黄河"}
