@@ -250,3 +250,19 @@ def test_commercial_rows_are_shipped() -> None:
         ("LZZ",),
     )
     assert {e.brand for e in rows if e.manufacturer == "中国重汽"} >= {"豪沃", "汕德卡", "黄河"}
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer"),
+    [
+        ("宇通牌ZK6105BEVG 城市客车", "宇通客车"),
+        ("宇通 城市客车", "宇通客车"),
+        ("东风牌DFH4250A 重型半挂牵引车", "东风商用车"),
+        ("豪爵牌HJ125-7 普通二轮摩托车", "大长江集团"),
+    ],
+)
+def test_vehicle_type_words_name_no_series(text: str, manufacturer: str) -> None:
+    # 城市 is a 林肯(进口) series: inside 城市客车 it is not read.
+    result = classify(text)
+    assert (result.manufacturer, result.series, result.conflicts) == (manufacturer, None, ())
+    assert classify("城市客车").reason == "no_match"
