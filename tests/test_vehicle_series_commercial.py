@@ -83,7 +83,6 @@ def test_strings_that_do_not_decide_stay_unclassified() -> None:
         ("重汽牌ZZ4257N3247E1", "中国重汽"),
         ("豪沃牌ZZ1167H4715F1", "中国重汽"),
         ("陕汽牌SX4250MB4", "陕汽重卡"),
-        ("宇通牌ZK6122HQB5Y", "宇通客车"),
         ("欧曼牌BJ4259SNFKB", "福田汽车"),
         ("时代牌BJ1032V4JV5", "福田汽车"),
         ("乘龙牌LZ4250H7DB", "东风柳汽"),
@@ -97,6 +96,17 @@ def test_brand_and_enterprise_code_agree(text: str, manufacturer: str) -> None:
     assert (result.manufacturer, result.series) == (manufacturer, None)
     assert (result.method, result.confidence) == ("model_code_prefix", 1.0)
     assert result.evidence == ("model_code_prefix", "brand")
+
+
+def test_bus_codes_of_producers_with_a_wmi_are_left_to_the_brand_word() -> None:
+    # ZK6/KLQ6 are not in the catalogue (custmaster.testing.synth would draw 宇通 and 苏州金龙 as
+    # car makers): the brand word decides and a bare code names no producer.
+    result = classify("宇通牌ZK6122HQB5Y")
+    assert (result.manufacturer, result.method, result.confidence) == ("宇通客车", "brand", 0.85)
+    assert result.model_code == "ZK6122HQB5Y"
+    assert classify("ZK6122HQB5Y").reason == "unknown_model_code"
+    assert classify("海格牌KLQ6125ZAE51").manufacturer == "苏州金龙"
+    assert classify("ZK5180TXFZ", vin="LZYTBGBW7K1012345").manufacturer == "宇通客车"
 
 
 def test_a_shared_code_is_decided_by_the_brand_word() -> None:
