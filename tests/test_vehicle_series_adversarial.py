@@ -5,13 +5,11 @@ derived and curated aliases, Latin brand names."""
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from _vehicle_helpers import catalog_builder
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -241,19 +239,8 @@ def test_an_imports_name_that_is_a_domestic_alias_falls_to_the_domestic_preferen
     assert classify("Passat 进口").manufacturer == "大众(进口)"
 
 
-def _builder() -> ModuleType:
-    path = ROOT / "tools" / "build_vehicle_catalog.py"
-    spec = importlib.util.spec_from_file_location("build_vehicle_catalog_adv", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_curated_aliases_are_in_the_shipped_catalogue() -> None:
-    builder = _builder()
+    builder = catalog_builder()
     curated = builder.curated_aliases()
     entries = {e.key: e for e in VehicleCatalog.load()}
     assert curated
@@ -263,7 +250,7 @@ def test_curated_aliases_are_in_the_shipped_catalogue() -> None:
 
 
 def test_a_curated_alias_for_a_missing_row_is_an_error(tmp_path: Path) -> None:
-    builder = _builder()
+    builder = catalog_builder()
     source = tmp_path / "source.csv"
     source.write_text(
         "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"

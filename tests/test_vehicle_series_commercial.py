@@ -12,13 +12,11 @@ made up). Model codes are realistic in shape, not checked against announcements.
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from _vehicle_helpers import catalog_builder
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -203,20 +201,8 @@ def test_rows_without_series_keep_one_row_per_producer_and_brand() -> None:
     assert mine.classify("ZZ4257N3247E1").manufacturer == "中国重汽"
 
 
-def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_vehicle_catalog", ROOT / "tools" / "build_vehicle_catalog.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_commercial_rows_are_built_last_and_may_not_repeat(tmp_path: Path) -> None:
-    builder = _builder()
+    builder = catalog_builder()
     source = tmp_path / "source.csv"
     source.write_text(
         "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"

@@ -8,13 +8,11 @@ write these vehicles (brand + code, brand + series, Latin names, trims, full-wid
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from _vehicle_helpers import catalog_builder
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -122,17 +120,6 @@ def test_the_powertrain_rule_comes_from_the_catalogue() -> None:
 # --- the curated supplement ---------------------------------------------------------------------
 
 
-def _builder() -> ModuleType:
-    path = ROOT / "tools" / "build_vehicle_catalog.py"
-    spec = importlib.util.spec_from_file_location("build_vehicle_catalog_new", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_supplement_rows_are_shipped_with_their_producers_codes() -> None:
     entries = {e.key: e for e in VehicleCatalog.load()}
     corsair = entries["长安林肯", "冒险家"]
@@ -144,7 +131,7 @@ def test_supplement_rows_are_shipped_with_their_producers_codes() -> None:
 
 
 def test_supplement_rows_inherit_codes_and_may_not_repeat_the_source(tmp_path: Path) -> None:
-    builder = _builder()
+    builder = catalog_builder()
     source = tmp_path / "source.csv"
     source.write_text(
         "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"
