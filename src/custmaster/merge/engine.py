@@ -824,26 +824,23 @@ class GoldenState:
 
     def current(self, path: str) -> Observed | None:
         """The winning observation of a field address, or None when never observed."""
-        policy_no, name = split_path(path)
-        if policy_no is not None:
-            fields = self.policies.get(policy_no)
-            if fields is None:
-                return None
-        else:
-            fields = self.fields
-        entry = fields.get(name)
-        if entry is None:
+        found = self._winning(path)
+        if found is None:
             return None
-        if self._slots is not None:
-            slot = self._slots.get(path)
-            if slot is not None and slot.winner is not None:
-                return slot.winner[1]
-        record = entry[1]
-        return Observed(name, record_value(record, name), record.provenance, record)
+        name, won = found
+        if type(won) is Observed:
+            return won
+        return Observed(name, record_value(won, name), won.provenance, won)
 
     def winner_key(self, path: str) -> tuple[str, str] | None:
         """The `Provenance.key` of the record whose value of a field address wins (None when
         never observed): `current` without building the observation."""
+        found = self._winning(path)
+        return None if found is None else found[1].provenance.key
+
+    def _winning(self, path: str) -> tuple[str, Any] | None:
+        """``(field name, winner)`` of a field address: a ranking rule's winning `Observed`,
+        or else the newest record carrying the field; None when never observed."""
         policy_no, name = split_path(path)
         fields = self.fields if policy_no is None else self.policies.get(policy_no)
         if fields is None:
@@ -854,8 +851,8 @@ class GoldenState:
         if self._slots is not None:
             slot = self._slots.get(path)
             if slot is not None and slot.winner is not None:
-                return slot.winner[1].provenance.key
-        return entry[1].provenance.key  # type: ignore[no-any-return]
+                return name, slot.winner[1]
+        return name, entry[1]
 
     def value(self, path: str) -> Any:
         """The current value of a field address (None when never observed)."""
