@@ -97,7 +97,6 @@ _CHANNEL_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 @functools.lru_cache(maxsize=4096)
-@functools.lru_cache(maxsize=4096)
 def _extra_field(column: str) -> str:
     """``extra.<column>`` for the audit log, or ``extra`` when the column's name could not be
     a field name there (dots, spaces, digits that look like a number)."""
