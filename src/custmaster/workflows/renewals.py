@@ -53,7 +53,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -127,6 +127,8 @@ _ONE_BY_ONE = 200
 _VOICE = frozenset(kind.value for kind in VOICE_KINDS)
 #: Entries kept by the look-aside tables of one month's rows (times, dates, vehicles).
 _KEPT = 1 << 14
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def _contacts_repr(contacts: tuple[str, ...]) -> str:
@@ -254,9 +256,7 @@ class _View:
                 continue
             seen = moments.get(last)
             if seen is None:
-                if len(moments) >= _KEPT:
-                    moments.clear()
-                seen = moments[last] = -dt.datetime.fromisoformat(last).timestamp()
+                seen = _keep(moments, last, -dt.datetime.fromisoformat(last).timestamp())
             key = (0 if status == "reached" else 1, seen, _KIND_ORDER[kind], value)
             ranked.append((key, value))
         fields = view.fields
@@ -421,11 +421,16 @@ def _date(text: str, dates: dict[str, dt.date] | None) -> dt.date:
     if dates is None:
         return dt.date.fromisoformat(text)
     day = dates.get(text)
-    if day is None:
-        if len(dates) >= _KEPT:
-            dates.clear()
-        day = dates[text] = dt.date.fromisoformat(text)
-    return day
+    return _keep(dates, text, dt.date.fromisoformat(text)) if day is None else day
+
+
+def _keep(table: dict[_K, _V], key: _K, value: _V) -> _V:
+    """``table[key] = value`` in a look-aside table of at most `_KEPT` entries (emptied when
+    full, so that memory stays flat over a long export); returns ``value``."""
+    if len(table) >= _KEPT:
+        table.clear()
+    table[key] = value
+    return value
 
 
 def renewal_rows(
@@ -497,9 +502,7 @@ def renewal_rows(
             vehicle = (terms.make_model, terms.vin)
             found = vehicles.get(vehicle)
             if found is None:  # a vehicle's policies of the month: classified once
-                if len(vehicles) >= _KEPT:
-                    vehicles.clear()
-                found = vehicles[vehicle] = vehicle_class(terms.make_model, terms.vin)
+                found = _keep(vehicles, vehicle, vehicle_class(terms.make_model, terms.vin))
         maker = found.manufacturer if found is not None else None
         kind = found.series if found is not None else None
         if wanted_series is not None and _fold(kind) != wanted_series:

@@ -70,13 +70,15 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The characters XML 1.0 cannot hold (`_cell` drops them).
+_BAD = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_ILLEGAL = re.compile(f"[{_BAD}]")
 #: Text `_cell` must change: an illegal character, one XML escapes, or surrounding space.
-_UNPLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]|^\\s|\\s\\Z")
+_UNPLAIN = re.compile(f"[{_BAD}&<>]|^\\s|\\s\\Z")
 #: The type of the cells of a row `_plain_row` can pass.
 _TEXT = {str}
 #: A character `_cell` must drop or escape.
-_MARKUP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]")
+_MARKUP = re.compile(f"[{_BAD}&<>]")
 
 
 def column_letter(index: int) -> str:
