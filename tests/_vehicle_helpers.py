@@ -23,3 +23,17 @@ def catalog_builder() -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+#: The header rows of the build tool's inputs.
+SOURCE_HEADER = "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"
+CURATED_HEADER = "manufacturer_cn,series_cn,series_aliases,why\n"
+
+
+def catalog_inputs(folder: Path, source_rows: str, curated_rows: str = "") -> tuple[Path, Path]:
+    """A source file and a curated-alias file for the build tool, in ``folder``."""
+    source = folder / "source.csv"
+    source.write_text(SOURCE_HEADER + source_rows, encoding="utf-8")
+    curated = folder / "curated.csv"
+    curated.write_text(CURATED_HEADER + curated_rows, encoding="utf-8")
+    return source, curated

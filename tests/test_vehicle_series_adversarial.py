@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from _vehicle_helpers import catalog_builder
+from _vehicle_helpers import catalog_builder, catalog_inputs
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -251,16 +251,8 @@ def test_curated_aliases_are_in_the_shipped_catalogue() -> None:
 
 def test_a_curated_alias_for_a_missing_row_is_an_error(tmp_path: Path) -> None:
     builder = catalog_builder()
-    source = tmp_path / "source.csv"
-    source.write_text(
-        "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"
-        "本田,广汽本田,雅阁,Accord,HG7,LHG,x\n",
-        encoding="utf-8",
-    )
-    curated = tmp_path / "curated.csv"
-    curated.write_text(
-        "manufacturer_cn,series_cn,series_aliases,why\n广汽本田,雅阁,Accord|阿阁,test\n",
-        encoding="utf-8",
+    source, curated = catalog_inputs(
+        tmp_path, "本田,广汽本田,雅阁,Accord,HG7,LHG,x\n", "广汽本田,雅阁,Accord|阿阁,test\n"
     )
     assert "Accord|阿阁" in builder.render(source, curated)
     curated.write_text(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from _vehicle_helpers import catalog_builder
+from _vehicle_helpers import catalog_builder, catalog_inputs
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -203,14 +203,7 @@ def test_rows_without_series_keep_one_row_per_producer_and_brand() -> None:
 
 def test_commercial_rows_are_built_last_and_may_not_repeat(tmp_path: Path) -> None:
     builder = catalog_builder()
-    source = tmp_path / "source.csv"
-    source.write_text(
-        "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"
-        "福田,福田汽车,图雅诺,,,,x\n",
-        encoding="utf-8",
-    )
-    curated = tmp_path / "curated.csv"
-    curated.write_text("manufacturer_cn,series_cn,series_aliases,why\n", encoding="utf-8")
+    source, curated = catalog_inputs(tmp_path, "福田,福田汽车,图雅诺,,,,x\n")
     supplement = tmp_path / "supplement.csv"
     supplement.write_text("brand_cn,manufacturer_cn,series_cn,why\n", encoding="utf-8")
     commercial = tmp_path / "commercial.csv"

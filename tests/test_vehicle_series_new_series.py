@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from _vehicle_helpers import catalog_builder
+from _vehicle_helpers import catalog_builder, catalog_inputs
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -132,14 +132,7 @@ def test_supplement_rows_are_shipped_with_their_producers_codes() -> None:
 
 def test_supplement_rows_inherit_codes_and_may_not_repeat_the_source(tmp_path: Path) -> None:
     builder = catalog_builder()
-    source = tmp_path / "source.csv"
-    source.write_text(
-        "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,source\n"
-        "本田,广汽本田,雅阁,Accord,HG7|HG6,LHG,x\n",
-        encoding="utf-8",
-    )
-    curated = tmp_path / "curated.csv"
-    curated.write_text("manufacturer_cn,series_cn,series_aliases,why\n", encoding="utf-8")
+    source, curated = catalog_inputs(tmp_path, "本田,广汽本田,雅阁,Accord,HG7|HG6,LHG,x\n")
     supplement = tmp_path / "supplement.csv"
     header = "brand_cn,manufacturer_cn,series_cn,series_aliases,model_code_prefixes,wmi,why\n"
     supplement.write_text(
