@@ -19,8 +19,17 @@ from hypothesis import strategies as st
 from custmaster.merge import GoldenState, MergePolicy, TrustedName, build, explain, to_customer
 from custmaster.merge.engine import CONTACT_KINDS, POLICY_FIELDS
 from custmaster.merge.rules import has_strong_key, weak_name
-from custmaster.model import ContactEvent, Customer, Provenance, SourceRecord
+from custmaster.model import (
+    ContactEvent,
+    ContactPoint,
+    Customer,
+    HistoryEntry,
+    PolicyRoleLink,
+    Provenance,
+    SourceRecord,
+)
 from custmaster.store import MemoryStore
+from custmaster.testing.strategies import source_records
 
 NAMES = ["张伟", "张玮", "李娜", "张先生", "王女士"]
 ID_A = "11010519491231002X"
@@ -343,3 +352,66 @@ def test_a_store_resolves_a_book_the_same_way_in_any_order(data: st.DataObject) 
             r.provenance.source_ref for r in book if r.provenance.source_ref.endswith(n)
         }
     assert first.count() >= len(person)
+
+
+def _revalidated(customer: Customer) -> Customer:
+    """The same customer built again through every converter and validator of the model."""
+    points = [
+        ContactPoint(**{a.name: getattr(p, a.name) for a in attrs.fields(ContactPoint)})
+        for p in customer.contact_points
+    ]
+    histories = {
+        field: [HistoryEntry(field=e.field, value=e.value, provenance=e.provenance) for e in es]
+        for field, es in customer.histories.items()
+    }
+    links = [PolicyRoleLink(policy_no=link.policy_no, role=link.role) for link in customer.policies]
+    values = {a.name: getattr(customer, a.name) for a in attrs.fields(Customer)}
+    values.update(contact_points=points, histories=histories, policies=links)
+    return Customer(**values)
+
+
+def _shape(customer: Customer) -> list[object]:
+    """Every value of a customer with its exact type, nested objects included: equality
+    alone would let a plain string pass for an enum member of equal value."""
+    found: list[object] = []
+    for a in attrs.fields(Customer):
+        value = getattr(customer, a.name)
+        found.append((a.name, type(value), value))
+    for point in customer.contact_points:
+        found.extend(
+            (a.name, type(v), v)
+            for a in attrs.fields(ContactPoint)
+            if (v := getattr(point, a.name)) is not None
+        )
+        found.append(type(point.channels))
+    for link in customer.policies:
+        found.append((type(link.role), link.role))
+    for field, entries in customer.histories.items():
+        found.extend((field, type(e.value), e.value, e.provenance.key) for e in entries)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(record_sets(), event_sets(), st.sampled_from(POLICY_VARIANTS))
+def test_a_customer_read_back_equals_one_built_through_the_validators(
+    records: list[SourceRecord], events: list[ContactEvent], policy: MergePolicy
+) -> None:
+    # `to_customer` builds its objects without running the converters again (the values
+    # were validated when they arrived); the result must be exactly the validated one
+    customer = golden(records, events, policy)
+    again = _revalidated(customer)
+    assert customer == again
+    assert _shape(customer) == _shape(again)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(source_records(), min_size=1, max_size=8))
+def test_customers_of_generated_records_read_back_as_validated(
+    records: list[SourceRecord],
+) -> None:
+    store = MemoryStore()
+    store.ingest(records)
+    for customer in store.iter_customers(include_restricted=True):
+        again = _revalidated(customer)
+        assert customer == again
+        assert _shape(customer) == _shape(again)

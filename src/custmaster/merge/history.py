@@ -34,8 +34,8 @@ from custmaster.merge.rules import (
     ranked,
     value_key,
 )
-from custmaster.model.contact import ContactPoint
-from custmaster.model.customer import Customer, HistoryEntry, PolicyRoleLink
+from custmaster.model import _trusted
+from custmaster.model.customer import Customer
 from custmaster.model.identity import CustomerKind
 from custmaster.model.policy import Policy, PolicyLine
 from custmaster.model.provenance import Provenance
@@ -316,7 +316,7 @@ def to_customer(
         older.setdefault(observations[0].field, []).extend(observations)
     histories = {
         name: [
-            HistoryEntry(field=name, value=o.value, provenance=o.provenance)
+            _trusted.history_entry(name, o.value, o.provenance)
             for o in _newest_first(observations, state.policy)
         ]
         for name, observations in older.items()
@@ -325,30 +325,30 @@ def to_customer(
     for (contact_kind, value), c in state.contacts.items():
         verdict = state.status(contact_kind, value)
         contact_points.append(
-            ContactPoint(
+            _trusted.contact_point(
                 kind=contact_kind,
                 value=value,
                 first_seen=c.first_seen,
                 last_seen=c.last_seen,
-                channels=dict(c.channels),
-                status=verdict.status if verdict else "unverified",
+                channels=c.channels,
+                status=verdict.status if verdict else None,
                 status_at=verdict.at if verdict else None,
                 status_by=verdict.by if verdict else None,
             )
         )
     links = [
-        PolicyRoleLink(policy_no=number, role=role)
+        _trusted.policy_link(number, role)
         for number, roles in state.roles.items()
         for role in roles
     ]
-    return Customer(
+    return _trusted.customer(
         id=customer_id,
         kind=kind,
         first_channel=state.first_channel,
         contact_points=contact_points,
         policies=links,
         histories=histories,
-        **shown,
+        shown=shown,
     )
 
 
