@@ -288,3 +288,40 @@ def test_the_fast_path_leaves_doubtful_vins_to_the_full_checks(
 def test_the_fast_path_skips_only_the_check_digit_for_imports() -> None:
     assert vin._fast("WVWZZZ1JZXW000001", False) == "WVWZZZ1JZXW000001"
     assert vin._fast("WVWZZZ1JZXW000001", True) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "WDD2050401F123456",  # Mercedes-Benz for Europe: position 9 is not a check digit
+        "WVWZZZ1JZXW000001",  # Volkswagen, no check digit, no model year
+        "SALGA2EF5EA123456",  # Land Rover
+        "JTEBU3FJ10K123456",  # Toyota for export
+    ],
+)
+def test_a_register_of_vehicles_in_china_takes_imported_vins_without_check_digit(
+    value: str,
+) -> None:
+    assert vin.validate(value, check_digit=None) == value
+    assert vin.is_valid(value, check_digit=None)
+    assert vin.mask(value) == value[:3] + "*" * 10 + value[-4:]
+
+
+@pytest.mark.parametrize("value", ["LSVAU2180N2183294", "HJRDA1234R1234567"])
+def test_a_vin_made_in_china_still_needs_its_check_digit(value: str) -> None:
+    with pytest.raises(InvalidChecksum, match=r"vin\.checksum"):
+        vin.validate(value, check_digit=None)
+    assert vin.validate(with_check_digit(value), check_digit=None) == with_check_digit(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("WDD205040", "vin.length"),
+        ("WDD2050401F12345O", "vin.ioq"),
+        ("0DD2050401F123456", "vin.wmi"),
+    ],
+)
+def test_an_imported_vin_is_still_checked_for_its_form(value: str, code: str) -> None:
+    with pytest.raises(ValidationError, match=code.replace(".", r"\.")):
+        vin.validate(value, check_digit=None)

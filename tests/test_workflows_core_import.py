@@ -132,6 +132,33 @@ def test_rejects_file_has_row_column_code_and_masked_value_only(
     assert service.find(resident_id=ID_WANG) == []
 
 
+def test_an_imported_vehicle_without_check_digit_is_imported(
+    service: Service, tmp_path: Path
+) -> None:
+    # A parallel-imported Mercedes: European VINs leave position 9 free, and the register of
+    # vehicles in China holds them as they are; a China-made VIN with a wrong check digit is
+    # a typo, and its row goes to the rejects file.
+    imported = "WDD2050401F123456"
+    typo = VIN_2[:8] + ("1" if VIN_2[8] != "1" else "2") + VIN_2[9:]
+    rows = [
+        ["PDAA202635020000000009", "商业险", "赵磊", ID_ZHANG, "闽D·99999", "2026-03-01",
+         "2027-02-28", "2021-06-01", "奔驰牌C200L", imported, "", "", "", "", "13800138000",
+         "2026-02-20", "有效", "新保", "是", ""],
+        ["PDAA202635020000000010", "商业险", "李娜", ID_LI, "闽D·A8866", "2026-02-01",
+         "2027-01-31", "", "大众汽车牌SVW71810KJ", typo, "", "", "", "", "13900139000",
+         "2026-01-20", "有效", "续保", "已缴费", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "进口车.csv", HEADER, rows, encoding="gb18030")
+    rejects = tmp_path / "rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.imported, summary.rejected) == (1, 1)
+    policy = service.policy("PDAA202635020000000009")
+    assert policy.vehicle is not None
+    assert policy.vehicle.vin == imported
+    assert [r["code"] for r in read_csv(rejects)] == ["vin.checksum"]
+    assert service.find(vin=imported)[0].name == "赵磊"
+
+
 def test_rerun_adds_nothing(service: Service, extract: Path) -> None:
     import_core_extract(service, extract)
     before = service.counts()

@@ -24,6 +24,7 @@ SourceRecord(provenance=..., name='张*', ..., mobile='138****8000', ...)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -159,8 +160,13 @@ def _plate(value: object) -> str | None:
     return None if value is None else _convert.optional(value, "plate", cn_plate.validate)
 
 
+#: A VIN as the register of vehicles driven in China holds it: the check digit is required
+#: of vehicles made in China, not of imported ones (`custmaster.validate.vin.validate`).
+_registered_vin = functools.partial(vin.validate, check_digit=None)
+
+
 def _vin(value: object) -> str | None:
-    return None if value is None else _convert.optional(value, "vin", vin.validate)
+    return None if value is None else _convert.optional(value, "vin", _registered_vin)
 
 
 def _engine_no(value: object) -> str | None:

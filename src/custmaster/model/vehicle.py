@@ -16,6 +16,7 @@ False
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import attrs
 
@@ -30,8 +31,12 @@ def _plate(value: object) -> str | None:
     return None if value is None else _convert.optional(value, "plate", cn_plate.validate)
 
 
+#: The check digit is required of vehicles made in China only (see `SourceRecord.vin`).
+_registered_vin = functools.partial(vin_module.validate, check_digit=None)
+
+
 def _vin(value: object) -> str | None:
-    return None if value is None else _convert.optional(value, "vin", vin_module.validate)
+    return None if value is None else _convert.optional(value, "vin", _registered_vin)
 
 
 def _engine_no(value: object) -> str | None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import gc
 import json
 import os
@@ -396,7 +397,7 @@ _FINDERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "phone": ("phone", phone.validate),
     "policy_no": ("policy_no", _policy_no),
     "plate": ("plate", cn_plate.validate),
-    "vin": ("vin", vin.validate),
+    "vin": ("vin", functools.partial(vin.validate, check_digit=None)),
     "name": ("name", cn_name.validate),
     "birth_date": ("birth_date", _birth),
 }

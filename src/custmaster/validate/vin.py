@@ -15,7 +15,10 @@ The check digit is computed as in North America: each character is transliterate
 (8 7 6 5 4 3 2 10 0 9 8 7 6 5 4 3 2), the sum is taken modulo 11 and a remainder of 10 is written
 ``X``. GB 16735 requires the check digit and a model-year code for vehicles made for the Chinese
 market, so `validate` requires both by default; ``check_digit=False`` relaxes them for imported
-vehicles (European and Japanese VINs often have neither).
+vehicles (European and Japanese VINs often have neither). ``check_digit=None`` decides by the
+WMI: required for a vehicle made in China, relaxed for an imported one. That is what
+`custmaster.model.SourceRecord` and `custmaster.model.Vehicle` use, so that an insurer's
+extract keeps its parallel-imported cars while a mistyped Chinese VIN is still caught.
 
 The model-year code repeats every 30 years (``A`` is 1980 and 2010, ``1`` is 2001 and 2031).
 `parse` resolves it to the most recent year that is not after next year (vehicles of next year's
@@ -218,6 +221,10 @@ def calc_check_digit(value: str) -> str:
     return _check_digit(vin)
 
 
+#: The first WMI characters of vehicles made in China (GB 16735 requires their check digit).
+_CHINA_REGIONS = frozenset("LH")
+
+
 def _check_digit(vin: str) -> str:
     """The check digit of ``vin``, 17 characters that `_VALID` matches."""
     values = vin.encode("ascii").translate(_VALUES)
@@ -241,15 +248,28 @@ def _fast(value: object, check_digit: bool) -> str | None:
     return vin
 
 
-def validate(value: str, *, check_digit: bool = True) -> str:
+def validate(value: str, *, check_digit: bool | None = True) -> str:
     """Return the compact VIN or raise a `custmaster.ValidationError`.
 
     With ``check_digit=True`` (vehicles made for the Chinese market) the check digit and the
     model-year code are required; ``False`` checks only length and characters (imports).
+    ``None`` decides by where the vehicle was made, as a register of vehicles driven in China
+    needs: required when the WMI is Chinese (region ``L``, or ``H`` of the newer assignments),
+    not for an imported vehicle, whose maker may leave position 9 free (European makers do).
+
+    >>> validate('WDD2050401F123456', check_digit=None)
+    'WDD2050401F123456'
+    >>> validate('LSVAU2180N2183294', check_digit=None)
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidChecksum: [vin.checksum] value=LSV**********3294: ...
     """
-    fast = _fast(value, check_digit)
+    fast = _fast(value, check_digit is not False)
     if fast is not None:
         return fast
+    if check_digit is None:
+        form = _validate(value, False)
+        return form if form[0] not in _CHINA_REGIONS else _validate(value, True)
     return _validate(value, check_digit)
 
 
@@ -276,7 +296,7 @@ def _validate(value: str, check_digit: bool) -> str:
     return vin
 
 
-def is_valid(value: object, *, check_digit: bool = True) -> bool:
+def is_valid(value: object, *, check_digit: bool | None = True) -> bool:
     """Whether ``value`` is a valid VIN; never raises.
 
     >>> is_valid('LSVAU218XN2183294'), is_valid(None), is_valid('LSV')
@@ -288,7 +308,7 @@ def is_valid(value: object, *, check_digit: bool = True) -> bool:
         return False
 
 
-def format(value: str, *, check_digit: bool = True) -> str:
+def format(value: str, *, check_digit: bool | None = True) -> str:
     """Return the VIN as printed: the compact form (VINs have no separators).
 
     >>> format(' lhgcv1654j8036418 ')
@@ -297,7 +317,7 @@ def format(value: str, *, check_digit: bool = True) -> str:
     return validate(value, check_digit=check_digit)
 
 
-def mask(value: str, *, check_digit: bool = True) -> str:
+def mask(value: str, *, check_digit: bool | None = None) -> str:
     """Display form of PRIVACY.md: manufacturer code (first 3) and last 4 characters.
 
     The value is compacted; an invalid VIN is masked as an unknown value. Never raises.
