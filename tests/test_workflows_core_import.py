@@ -159,6 +159,33 @@ def test_an_imported_vehicle_without_check_digit_is_imported(
     assert service.find(vin=imported)[0].name == "赵磊"
 
 
+def test_an_organisations_uscc_in_the_id_column_is_read_as_its_uscc(
+    service: Service, tmp_path: Path
+) -> None:
+    # One identity column for every insured: a company's row holds its USCC there.
+    uscc = "91350200MA2Y12345E"
+    rows = [
+        ["PDAA202635020000000011", "商业险", "厦门鹭江物流有限公司", uscc.lower(), "闽D·B1234",
+         "2026-03-01", "2027-02-28", "", "解放牌CA4250P66K24T1A1E5", "", "", "",
+         "0592-6012345", "", "", "2026-02-20", "有效", "新保", "是", ""],
+        ["PDAA202635020000000012", "商业险", "厦门某某贸易有限公司", "91350200MA2Y123450",
+         "闽D·B1235", "2026-03-01", "2027-02-28", "", "", "", "", "", "", "", "13800138000",
+         "2026-02-20", "有效", "新保", "是", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "单位客户.csv", HEADER, rows, encoding="gb18030")
+    rejects = tmp_path / "rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.imported, summary.rejected) == (1, 1)
+    (company,) = service.find(uscc=uscc)
+    assert company.kind.value == "organisation"
+    assert company.name == "厦门鹭江物流有限公司"
+    assert company.resident_id is None
+    # a check character that does not match is neither an ID nor a USCC: the row is rejected
+    assert [(r["column"], r["code"]) for r in read_csv(rejects)] == [
+        ("身份证号", "cn_resident_id.format")
+    ]
+
+
 def test_rerun_adds_nothing(service: Service, extract: Path) -> None:
     import_core_extract(service, extract)
     before = service.counts()

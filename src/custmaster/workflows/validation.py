@@ -71,6 +71,7 @@ from custmaster.errors import InvalidFormat, ValidationError
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
 from custmaster.privacy.sensitivity import FieldKind, policy_for
+from custmaster.validate import cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
@@ -95,6 +96,7 @@ __all__ = [
     "holds_several",
     "is_empty_cell",
     "mask_field",
+    "organisation_code",
     "place_phone",
     "split_phone_cell",
     "validate_file",
@@ -536,6 +538,20 @@ def _normaliser(field: str) -> Callable[[object], Any]:
     return normalise_text
 
 
+def organisation_code(cell: object) -> str | None:
+    """The USCC in a resident-ID column's cell, or None.
+
+    Insurers' extracts have one identity column (身份证号, 证件号码) for every insured, and an
+    organisation's row holds its unified social credit code there. A cell that is not a
+    resident ID but is a valid USCC (check character included) is read as the USCC, so the
+    organisation is imported as one rather than its row rejected.
+    """
+    try:
+        return cn_uscc.validate(field_text("uscc", cell))
+    except ValidationError:
+        return None
+
+
 def display(value: object) -> str:
     """The text of a normalised value: ISO dates, enum values, codes of policy lines.
 
@@ -666,6 +682,7 @@ class RowValidator:
         more: list[tuple[str, phone_module.PhoneNumber]] = []
         cells: dict[str, tuple[Any, ...]] = {}
         counts = self._counts
+        routed: str | None = None
         for header, field, normalise, phone_convert in self._plan:
             cell = row.get(header)
             count = counts[header]
@@ -678,6 +695,13 @@ class RowValidator:
                 value = normalise(cell)
             except ValidationError as error:
                 failure: ValidationError | None = error
+                if field == "resident_id":
+                    uscc = organisation_code(cell)
+                    if uscc is not None:  # an organisation's USCC in the ID column
+                        count[0] += 1
+                        count[3] += 1
+                        routed = uscc
+                        continue
                 if phone_convert is not None and holds_several(text):
                     try:  # a phone cell holding several numbers, each one valid?
                         value, further = split_phone_cell(field_text(field, cell), phone_convert)
@@ -701,6 +725,8 @@ class RowValidator:
             elif display(value) != text.strip():
                 count[3] += 1
             values[field] = value
+        if routed is not None:
+            values.setdefault("uscc", routed)
         extra: dict[str, str] = {}
         conflicts: list[Reject] = []
         if self._further:
