@@ -186,6 +186,56 @@ def test_an_organisations_uscc_in_the_id_column_is_read_as_its_uscc(
     ]
 
 
+def test_a_document_type_column_says_how_the_identity_column_is_read(
+    service: Service, tmp_path: Path
+) -> None:
+    header = (
+        "保单号",
+        "险种",
+        "被保险人",
+        "证件类型",
+        "证件号码",
+        "移动电话",
+        "终保日期",
+        "签单日期",
+    )
+    rows = [
+        ["PDAA2026101", "商业险", "陈志明", "台胞证", "0123 4567", "13800138000"],
+        ["PDAA2026102", "商业险", "厦门鹭江物流有限公司", "统一社会信用代码",
+         "91350200MA2Y12345E", ""],
+        ["PDAA2026103", "商业险", "John Smith", "护照", "p1234567", "13900139000"],
+        ["PDAA2026104", "商业险", "张伟", "身份证", ID_ZHANG, "13700137000"],
+        ["PDAA2026105", "商业险", "李明", "回乡证", "H12345678", "13600136000"],
+        ["PDAA2026106", "商业险", "王强", "营业执照", "123", "13600136001"],
+        ["PDAA2026107", "商业险", "赵六", "驾驶证", ID_LI, "13600136002"],
+        # the same Taiwan resident again, through another policy: one customer
+        ["PDAA2026108", "商业险", "陈志明", "台湾居民来往大陆通行证", "01234567", ""],
+    ]  # fmt: skip
+    rows = [[*row, "2027-03-01", "2026-03-01"] for row in rows]
+    path = write_csv(tmp_path / "证件.csv", header, rows, encoding="gb18030")
+    rejects = tmp_path / "rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.rows, summary.rejected) == (8, 1)
+    assert [(r["column"], r["field"], r["code"]) for r in read_csv(rejects)] == [
+        ("证件号码", "resident_id", "cn_uscc.length")
+    ]
+
+    def document(policy_no: str) -> tuple[str, str, str] | None:
+        (customer,) = service.find(policy_no=policy_no)
+        return None if customer.id_document is None else customer.id_document.key
+
+    assert document("PDAA2026101") == ("taiwan_permit", "TWN", "01234567")
+    assert document("PDAA2026103") == ("passport", "", "P1234567")
+    assert document("PDAA2026105") == ("hk_macao_permit", "HKG", "H12345678")
+    assert service.find(policy_no="PDAA2026101") == service.find(policy_no="PDAA2026108")
+    (company,) = service.find(uscc="91350200MA2Y12345E")
+    assert company.kind.value == "organisation"
+    # a resident ID, and a type the import does not know, read the column as the resident ID
+    assert service.find(policy_no="PDAA2026104")[0].resident_id == ID_ZHANG
+    assert service.find(policy_no="PDAA2026107")[0].resident_id == ID_LI
+    assert summary.unmapped == ()
+
+
 def test_rerun_adds_nothing(service: Service, extract: Path) -> None:
     import_core_extract(service, extract)
     before = service.counts()

@@ -113,7 +113,7 @@ def read_mapping(path: Path | None) -> dict[str, object] | None:
 @store_options
 @table_options(
     mapping_help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
-    "mobile …) or source columns (source_ref, observed_at, operator, phone …).",
+    "mobile …) or source columns (source_ref, observed_at, operator, phone, document_type …).",
     rejects_help="Where to write rejected rows and cells. Default: FILE's stem + .rejects.csv.",
 )
 @click.option(

@@ -52,6 +52,8 @@ from custmaster.model.source import FIELDS
 
 __all__ = [
     "DEFAULT_ALIASES",
+    "DOCUMENT_TYPE",
+    "DOCUMENT_TYPE_ALIASES",
     "ERROR_CODES",
     "MAPPABLE_FIELDS",
     "PHONE",
@@ -80,6 +82,22 @@ PHONE = "phone"
 #: The header spellings of a `PHONE` column recognised by default (a channel may add its own,
 #: such as a claim report's 报案人电话: ``map_headers(phone_aliases=...)``).
 PHONE_ALIASES: tuple[str, ...] = ("联系电话", "电话", "电话号码", "联系方式", "phone")
+
+#: The mapping target of a column stating the type of the row's identity document (证件类型):
+#: not a record field; it says how the identity column (身份证号, 证件号码) is read — a resident
+#: ID, an organisation's USCC, or another document (护照, 台胞证 …) kept as ``id_document``
+#: (`custmaster.workflows.validation.identity_value`).
+DOCUMENT_TYPE = "document_type"
+
+#: The header spellings of a `DOCUMENT_TYPE` column recognised by default.
+DOCUMENT_TYPE_ALIASES: tuple[str, ...] = (
+    "证件类型",
+    "证件种类",
+    "证件名称",
+    "被保险人证件类型",
+    "被保人证件类型",
+    "document_type",
+)
 
 #: The fields whose repeated columns each add their numbers (the others take the first
 #: non-empty value of their columns, and a different value in a later one is a conflict).
@@ -264,21 +282,26 @@ def _index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
 _DEFAULT_INDEX: dict[str, str] = _index(DEFAULT_ALIASES)
 
 
+_COLUMN_TARGETS = frozenset({PHONE, DOCUMENT_TYPE})
+
+
 def check_mapping(mapping: Mapping[str, object]) -> dict[str, str | None]:
-    """Check a user mapping (header → field name, `PHONE`, or ``None`` to ignore the column).
+    """Check a user mapping (header → field name, `PHONE`, `DOCUMENT_TYPE`, or ``None`` to
+    ignore the column).
 
     Returns it with every header in its matching form; raises `UsageError` naming the
-    valid fields when a target is neither a `SourceRecord` field nor `PHONE`.
+    valid fields when a target is neither a `SourceRecord` field nor `PHONE` nor
+    `DOCUMENT_TYPE`.
 
     >>> check_mapping({"联系电话 ": "mobile", "备注": None})
     {'联系电话': 'mobile', '备注': None}
     """
     checked: dict[str, str | None] = {}
     for header, field in mapping.items():
-        if field is not None and field not in MAPPABLE_FIELDS and field != PHONE:
+        if field is not None and field not in MAPPABLE_FIELDS and field not in _COLUMN_TARGETS:
             raise UsageError(
                 f"The mapping names an unknown field {field!r} for header {header!r}; "
-                f"known fields: {', '.join(MAPPABLE_FIELDS)}, {PHONE}.",
+                f"known fields: {', '.join(MAPPABLE_FIELDS)}, {PHONE}, {DOCUMENT_TYPE}.",
                 code="mapping.field",
                 message_zh=f"映射中的字段 {field!r} 不存在。",
             )
@@ -318,7 +341,9 @@ class HeaderMap:
     in ``unmapped``, so a reader that takes one column per field keeps them as extra values),
     and with their field in ``repeats``, for the readers that take every column
     (`custmaster.workflows.validation.RowValidator` with ``all_columns=True``, the imports).
-    Columns of a phone of unknown kind (`PHONE`) are in ``phones`` and in ``unmapped``.
+    Columns of a phone of unknown kind (`PHONE`) are in ``phones`` and in ``unmapped``; columns
+    stating the identity document's type (`DOCUMENT_TYPE`) in ``document_types`` and in
+    ``unmapped``.
     """
 
     #: The headers as the file has them, in column order.
@@ -331,6 +356,9 @@ class HeaderMap:
     repeats: tuple[tuple[str, str], ...] = ()
     #: Headers of the columns holding a phone of unknown kind (`PHONE`), in column order.
     phones: tuple[str, ...] = ()
+    #: Headers of the columns stating the identity document's type (`DOCUMENT_TYPE`); the
+    #: first is read with the identity column. They are in ``unmapped``, not in ``unread``.
+    document_types: tuple[str, ...] = ()
 
     @property
     def mapped(self) -> tuple[tuple[str, str], ...]:
@@ -360,8 +388,10 @@ class HeaderMap:
 
     @property
     def unread(self) -> tuple[str, ...]:
-        """The headers of the columns a reader of all columns does not read (see `read`)."""
+        """The headers of the columns a reader of all columns does not read (see `read`; the
+        `DOCUMENT_TYPE` columns are read with the identity column)."""
         read = {header for header, _ in self.read}
+        read.update(self.document_types)
         return tuple(header for header in self.headers if header not in read)
 
     def score(self) -> int:
@@ -395,6 +425,9 @@ def map_headers(
     phone_index = {normalise_header(name): PHONE for name in phone_aliases}
     later = {normalise_header(name): PHONE for name in PHONE_ALIASES} if defaults else {}
     later[PHONE] = PHONE
+    if defaults:
+        later.update((normalise_header(name), DOCUMENT_TYPE) for name in DOCUMENT_TYPE_ALIASES)
+    later[DOCUMENT_TYPE] = DOCUMENT_TYPE
 
     def known(key: str) -> bool:
         return key in user or key in phone_index or key in index or key in later
@@ -409,6 +442,7 @@ def map_headers(
     duplicates: list[str] = []
     repeats: list[tuple[str, str]] = []
     phones: list[str] = []
+    document_types: list[str] = []
     texts = tuple("" if h is None else str(h) for h in headers)
     for i, text in enumerate(texts):
         key = normalise_header(text)
@@ -424,6 +458,9 @@ def map_headers(
         if field == PHONE:
             phones.append(text)
             field = None
+        elif field == DOCUMENT_TYPE:
+            document_types.append(text)
+            field = None
         elif field is not None and field in taken:
             duplicates.append(text)
             repeats.append((text, field))
@@ -437,4 +474,5 @@ def map_headers(
         duplicates=tuple(duplicates),
         repeats=tuple(repeats),
         phones=tuple(phones),
+        document_types=tuple(document_types),
     )

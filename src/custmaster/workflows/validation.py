@@ -68,6 +68,7 @@ from typing import Any, cast
 import attrs
 
 from custmaster.errors import InvalidFormat, ValidationError
+from custmaster.model.identity import DocumentType, IdentityDocument
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
 from custmaster.privacy.sensitivity import FieldKind, policy_for
@@ -94,6 +95,7 @@ __all__ = [
     "display",
     "field_text",
     "holds_several",
+    "identity_value",
     "is_empty_cell",
     "mask_field",
     "organisation_code",
@@ -552,6 +554,66 @@ def organisation_code(cell: object) -> str | None:
         return None
 
 
+#: Type names (证件类型) of the mainland resident ID card and of the residence permits of Hong
+#: Kong, Macao and Taiwan residents, whose 18-digit numbers the resident-ID validator reads.
+_RESIDENT_ID_TYPES = frozenset(
+    {"身份证", "居民身份证", "身份证号", "身份证号码", "二代身份证", "第二代居民身份证",
+     "临时身份证", "临时居民身份证", "港澳台居民居住证", "港澳居民居住证", "台湾居民居住证",
+     "resident_id"}
+)  # fmt: skip
+#: Type names of an organisation's code: read as its unified social credit code.
+_ORGANISATION_TYPES = frozenset(
+    {"统一社会信用代码", "社会信用代码", "信用代码", "统一社会信用代码证", "营业执照",
+     "组织机构代码", "组织机构代码证", "税务登记证", "uscc"}
+)  # fmt: skip
+#: The issuing country of documents whose type says it.
+_DOCUMENT_COUNTRIES = {
+    DocumentType.TAIWAN_PERMIT: "TWN",
+    DocumentType.MILITARY_OFFICER: "CHN",
+    DocumentType.SOLDIER: "CHN",
+    DocumentType.POLICE_OFFICER: "CHN",
+    DocumentType.HOUSEHOLD_REGISTER: "CHN",
+    DocumentType.BIRTH_CERTIFICATE: "CHN",
+}
+
+
+def identity_value(type_text: str, cell: object) -> tuple[str, Any] | None:
+    """Where the identity column's cell goes, by the row's document type (证件类型).
+
+    None for a resident ID (身份证, the residence permits of Hong Kong, Macao and Taiwan
+    residents) or a type this function does not know: the cell is then read as a resident ID.
+    ``("uscc", code)`` for an organisation's code (统一社会信用代码, 营业执照 …);
+    ``("id_document", document)`` for another document (护照, 台胞证, 港澳通行证, 军官证 …), an
+    `IdentityDocument` whose country is the one the type implies (台胞证: TWN; 回乡证: HKG or
+    MAC by the number's letter; 军官证, 户口簿 …: CHN), else unknown. Raises the
+    `ValidationError` of a code or number that is not valid.
+
+    >>> identity_value("台胞证", "0123 4567")[1].key
+    ('taiwan_permit', 'TWN', '01234567')
+    >>> identity_value("营业执照", "91350200MA2Y12345E")
+    ('uscc', '91350200MA2Y12345E')
+    >>> identity_value("居民身份证", "11010519491231002X") is None
+    True
+    """
+    kind = "".join(type_text.split())
+    if not kind or kind in _RESIDENT_ID_TYPES:
+        return None
+    if kind in _ORGANISATION_TYPES:
+        return ("uscc", cn_uscc.validate(field_text("uscc", cell)))
+    try:
+        document = DocumentType(kind)
+    except ValueError:
+        return None
+    number = field_text("resident_id", cell)
+    country = _DOCUMENT_COUNTRIES.get(document)
+    if document is DocumentType.HK_MACAO_PERMIT:
+        country = {"H": "HKG", "M": "MAC"}.get(number.strip()[:1].upper())
+    try:
+        return ("id_document", IdentityDocument(type=document, country=country, number=number))
+    except ValidationError as error:
+        raise error.for_field("id_document") from None
+
+
 def display(value: object) -> str:
     """The text of a normalised value: ISO dates, enum values, codes of policy lines.
 
@@ -673,6 +735,8 @@ class RowValidator:
         self._columns = header_map.read if all_columns else header_map.mapped
         self._unmapped = header_map.unread if all_columns else header_map.unmapped
         self._first_column = {field: header for header, field in header_map.mapped}
+        types = header_map.document_types
+        self._type_column = types[0] if types else None
         self._width = len(header_map.headers)
         self._counts = {header: [0, 0, 0, 0, 0] for header, _ in self._columns}
 
@@ -682,7 +746,12 @@ class RowValidator:
         more: list[tuple[str, phone_module.PhoneNumber]] = []
         cells: dict[str, tuple[Any, ...]] = {}
         counts = self._counts
-        routed: str | None = None
+        routed: tuple[str, Any] | None = None
+        type_text = ""
+        if self._type_column is not None:
+            kind = row.get(self._type_column)
+            if kind is not None:
+                type_text = cell_text(kind).strip()
         for header, field, normalise, phone_convert in self._plan:
             cell = row.get(header)
             count = counts[header]
@@ -691,6 +760,18 @@ class RowValidator:
                 count[2] += 1
                 continue
             further: tuple[phone_module.PhoneNumber, ...] = ()
+            if field == "resident_id" and type_text:
+                try:
+                    other = identity_value(type_text, cell)
+                except ValidationError as error:
+                    count[1] += 1
+                    rejects.append(Reject.from_error(row_number, header, field, error))
+                    continue
+                if other is not None:  # the row's type column names another document
+                    count[0] += 1
+                    count[3] += 1
+                    routed = other
+                    continue
             try:
                 value = normalise(cell)
             except ValidationError as error:
@@ -700,7 +781,7 @@ class RowValidator:
                     if uscc is not None:  # an organisation's USCC in the ID column
                         count[0] += 1
                         count[3] += 1
-                        routed = uscc
+                        routed = ("uscc", uscc)
                         continue
                 if phone_convert is not None and holds_several(text):
                     try:  # a phone cell holding several numbers, each one valid?
@@ -726,7 +807,7 @@ class RowValidator:
                 count[3] += 1
             values[field] = value
         if routed is not None:
-            values.setdefault("uscc", routed)
+            values.setdefault(*routed)
         extra: dict[str, str] = {}
         conflicts: list[Reject] = []
         if self._further:
