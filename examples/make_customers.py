@@ -358,7 +358,7 @@ def _plant(rng: random.Random, row: dict[str, str]) -> str:
             "vin_checksum",
             "vin_letter_o",
             "plate_letter_o",
-            "plate_unregistered",
+            "plate_masked",
             "engine_short",
             "name_digit",
         )
@@ -405,8 +405,8 @@ def _plant(rng: random.Random, row: dict[str, str]) -> str:
     if kind == "plate_letter_o":
         row["车牌号"] = "闽D1234O"
         return "车牌号"
-    if kind == "plate_unregistered":
-        row["车牌号"] = "新车未上牌"
+    if kind == "plate_masked":  # copied from a masked report: the full plate is needed
+        row["车牌号"] = "闽D·***88"
         return "车牌号"
     if kind == "engine_short":
         row["发动机号"] = "G4F"

@@ -95,6 +95,12 @@ def test_energy_type(value: str, energy: str | None) -> None:
         ("闽D***88", InvalidFormat, "cn_plate.masked"),
         ("新车未上牌", InvalidComponent, "cn_plate.unregistered"),
         ("未上牌", InvalidComponent, "cn_plate.unregistered"),
+        ("待上牌", InvalidComponent, "cn_plate.unregistered"),
+        ("新车(待上牌)", InvalidComponent, "cn_plate.unregistered"),
+        ("暂未上牌", InvalidComponent, "cn_plate.unregistered"),
+        ("临时牌照", InvalidComponent, "cn_plate.unregistered"),
+        ("无车牌", InvalidComponent, "cn_plate.unregistered"),
+        ("未上户", InvalidComponent, "cn_plate.unregistered"),
         ("", InvalidLength, "cn_plate.length"),
     ],
 )

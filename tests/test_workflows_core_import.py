@@ -236,6 +236,26 @@ def test_a_document_type_column_says_how_the_identity_column_is_read(
     assert summary.unmapped == ()
 
 
+def test_a_new_car_insured_before_registration_is_imported_without_a_plate(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = [
+        ["PDAA202635020000000013", "商业险", "张伟", ID_ZHANG, "新车未上牌", "2026-03-01",
+         "2027-02-28", "", "本田牌HG7203ABCVT", VIN_1, "000000", "", "", "", "13800138000",
+         "2026-02-20", "有效", "新保", "是", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "新车.csv", HEADER, rows, encoding="gb18030")
+    summary = import_core_extract(service, path, rejects=tmp_path / "rejects.csv")
+    assert (summary.imported, summary.rejected) == (1, 0)
+    policy = service.policy("PDAA202635020000000013")
+    assert policy.vehicle is not None
+    assert (policy.vehicle.plate, policy.vehicle.engine_no, policy.vehicle.vin) == (
+        None,
+        None,
+        VIN_1,
+    )
+
+
 def test_rerun_adds_nothing(service: Service, extract: Path) -> None:
     import_core_extract(service, extract)
     before = service.counts()

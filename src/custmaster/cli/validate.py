@@ -82,6 +82,13 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
             "Several numbers 多号码 (valid cells holding more than one number, each kept): "
             + ", ".join(f"{c.column} {c.multiple}" for c in multiple),
         )
+    placeholders = [c for c in summary.columns if c.placeholders]
+    if placeholders:
+        _say(
+            console,
+            "Placeholders read as empty 占位值按空处理 (新车未上牌 …): "
+            + ", ".join(f"{c.column} {c.placeholders}" for c in placeholders),
+        )
     if summary.summary_rows:
         _say(
             console,

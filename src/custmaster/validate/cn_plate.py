@@ -63,6 +63,10 @@ custmaster.errors.InvalidFormat: [cn_plate.new_energy] value=粤******A: ...
 Traceback (most recent call last):
     ...
 custmaster.errors.InvalidComponent: [cn_plate.unregistered] value=新***牌: ...
+>>> validate('新车(待上牌)')
+Traceback (most recent call last):
+    ...
+custmaster.errors.InvalidComponent: [cn_plate.unregistered] value=新*****): ...
 """
 
 from __future__ import annotations
@@ -188,6 +192,11 @@ _SUFFIXES: dict[str, PlateKind] = {
 _UNREGISTERED = frozenset(
     {"新车", "新车未上牌", "未上牌", "新车未上", "未上", "无牌", "无牌照", "暂无", "无", "待定"}
 )
+#: Words of an entry saying the vehicle has no plate yet, in any arrangement (新车(待上牌),
+#: 暂未上牌, 临时牌照): checked only in entries without a digit, which no plate is.
+_UNREGISTERED_WORDS = re.compile(
+    r"新车|[未待]上[牌户]|[未待](?:挂|领|办)牌|无(?:车|号)?牌|临时?(?:号)?牌"
+)
 _SEPARATORS = re.compile(r"[\s\-·•.・‧∙_]+")
 _SERIAL = re.compile(r"[A-HJ-NP-Z0-9]+")
 _AUTHORITY = re.compile(r"[A-HJ-Z]")
@@ -275,7 +284,9 @@ def _check(value: object) -> tuple[str, PlateKind, Energy | None, tuple[Validati
     plate = compact(value)  # type: ignore[arg-type]
     if "*" in plate:
         raise _error(InvalidFormat, plate, code="cn_plate.masked")
-    if plate in _UNREGISTERED:
+    if plate in _UNREGISTERED or (
+        _UNREGISTERED_WORDS.search(plate) and not any(c.isdigit() for c in plate)
+    ):
         raise _error(InvalidComponent, plate, code="cn_plate.unregistered")
     if len(plate) < 7:
         raise _error(InvalidLength, plate, code="cn_plate.length")

@@ -17,11 +17,13 @@ for (a permitted caller exporting data for an import, say).
 row into a `RowResult` of normalised field values, rejects and extra columns.
 
 Cells holding only a placeholder (`EMPTY_MARKERS`: ``NULL``, ``无``, ``不详``, ``-``, ``#N/A``,
-``#VALUE!`` …) count as empty, not invalid. Cells as Excel mangles them are read as their
-value (`field_text`): a leading apostrophe or an ``="…"`` wrapper is dropped, and so is the
-``.0`` a spreadsheet adds to a whole number (``361001.0``); a long number Excel has already
-rounded — in scientific notation (``4.40305E+17``), or a number of more than 15 digits stored
-as a number — is rejected (``cell.scientific``, ``cell.precision``), never taken for a wrong
+``#VALUE!`` …) count as empty, not invalid, and so do values a field's validator knows as a
+placeholder for "none" (`PLACEHOLDER_CODES`: 新车未上牌, an engine number of zeros …). Cells
+as Excel mangles them are read as their value (`field_text`): a leading apostrophe or an
+``="…"`` wrapper is dropped, and so is the ``.0`` a spreadsheet adds to a whole number
+(``361001.0``); a long number Excel has already rounded — in scientific notation
+(``4.40305E+17``), or a number of more than 15 digits stored as a number — is rejected
+(``cell.scientific``, ``cell.precision``), never taken for a wrong
 ID. A phone cell holding several numbers (``13800138000/13900139000``) is valid when each
 number is (`split_phone_cell`): the first is the field's value, the others are kept in
 `RowResult.more`, as the importers keep them; a bad part rejects the cell with its own code.
@@ -83,6 +85,7 @@ __all__ = [
     "DATE_FIELDS",
     "EMPTY_MARKERS",
     "ERROR_CODES",
+    "PLACEHOLDER_CODES",
     "REJECT_COLUMNS",
     "ColumnSummary",
     "Reject",
@@ -132,6 +135,14 @@ EMPTY_MARKERS: frozenset[str] = frozenset(
         # Excel's error values, as a formula that failed leaves them in a cell.
         *("#n/a", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!"),
     }
+)
+
+#: The error codes of a value its validator knows as a placeholder for "none": a vehicle
+#: insured before registration (新车未上牌, 待上牌), an engine number or VIN of one repeated
+#: character, a name such as 客户 or 先生 alone. A cell holding one is read as empty, as
+#: `EMPTY_MARKERS` are, rather than rejecting its row: the row's other values are good.
+PLACEHOLDER_CODES: frozenset[str] = frozenset(
+    {"cn_plate.unregistered", "engine_no.placeholder", "vin.placeholder", "cn_name.placeholder"}
 )
 
 #: The columns of a rejects file, in order.
@@ -267,6 +278,9 @@ class ColumnSummary:
     changed: int = 0
     #: Valid phone cells holding several numbers (each such cell is also one of ``valid``).
     multiple: int = 0
+    #: Cells the field's validator knows as a placeholder for "none" (`PLACEHOLDER_CODES`:
+    #: 新车未上牌, an engine number of zeros …), read as empty (each is also one of ``empty``).
+    placeholders: int = 0
 
 
 @attrs.frozen
@@ -324,6 +338,11 @@ class ValidationSummary:
     def multiple(self) -> int:
         """Valid phone cells holding several numbers, over all mapped columns."""
         return sum(c.multiple for c in self.columns)
+
+    @property
+    def placeholders(self) -> int:
+        """Cells read as empty because they hold a placeholder, over all mapped columns."""
+        return sum(c.placeholders for c in self.columns)
 
 
 def cell_text(value: object) -> str:
@@ -738,7 +757,7 @@ class RowValidator:
         types = header_map.document_types
         self._type_column = types[0] if types else None
         self._width = len(header_map.headers)
-        self._counts = {header: [0, 0, 0, 0, 0] for header, _ in self._columns}
+        self._counts = {header: [0, 0, 0, 0, 0, 0] for header, _ in self._columns}
 
     def __call__(self, row_number: int, row: Row) -> RowResult:
         values: dict[str, Any] = {}
@@ -789,6 +808,10 @@ class RowValidator:
                         failure = None
                     except ValidationError as part_error:
                         failure = part_error
+                if failure is not None and failure.code in PLACEHOLDER_CODES:
+                    count[2] += 1  # the source's way of saying "none" (新车未上牌)
+                    count[5] += 1
+                    continue
                 if failure is not None:
                     count[1] += 1
                     rejects.append(
@@ -891,6 +914,11 @@ class RowValidator:
                             raise
                         value, further = split_phone_cell(field_text(field, cell), phone_convert)
             except ValidationError as error:
+                if error.code in PLACEHOLDER_CODES:
+                    if count is not None:
+                        count[2] += 1
+                        count[5] += 1
+                    continue
                 if rejects is None:
                     raise
                 if count is not None:
