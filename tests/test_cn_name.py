@@ -132,6 +132,36 @@ def test_honorific_names_are_accepted_with_a_warning(value: str, honorific: str)
 
 
 @pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("张三（车主）", "张三"),
+        ("李四(投保人)", "李四"),
+        ("王五 （法人）", "王五"),
+        ("买买提·艾力（车主）", "买买提·艾力"),
+        ("John Smith (Owner)", "John Smith"),
+    ],
+)
+def test_a_role_in_brackets_after_a_persons_name_is_removed_with_a_warning(
+    value: str, name: str
+) -> None:
+    parsed = cn_name.parse(value)
+    assert parsed.name == name
+    assert [w.code for w in parsed.warnings] == ["cn_name.note"]
+    assert cn_name.validate(value) == name
+    assert cn_name.mask(value) == cn_name.mask(name)
+    with pytest.raises(InvalidComponent, match=r"cn_name\.note"):
+        cn_name.validate(value, strict=True)
+
+
+def test_a_bracket_that_is_no_role_note_is_not_removed() -> None:
+    # an organisation's brackets are part of its registered name
+    assert cn_name.validate("厦门某某（集团）有限公司") == "厦门某某（集团）有限公司"
+    # a placeholder stays one with a role after it
+    with pytest.raises(InvalidComponent, match=r"cn_name\.placeholder"):
+        cn_name.validate("客户（车主）")
+
+
+@pytest.mark.parametrize(
     ("value", "error", "code"),
     [
         ("无", InvalidComponent, "cn_name.placeholder"),

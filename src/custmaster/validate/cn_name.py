@@ -32,6 +32,9 @@ Latin letters keep their case. `validate` refuses:
 A surname followed only by a form of address (``张先生``, ``王女士``, ``李总``), as call-back
 lists write, *is* accepted: it names a real person whose given name was not recorded. It carries
 the warning ``cn_name.honorific`` (`parse` reports ``honorific``), and ``strict=True`` refuses it.
+The role a spreadsheet notes in brackets after a person's name (``张三（车主）``, ``李四(投保人)``)
+is removed, with the warning ``cn_name.note``; any other bracketed note on a person's name
+(``张伟（已故）``) is refused, since it may matter to whoever calls.
 
 `parse` tells persons from organisations by keywords (``公司``, ``有限``, ``集团``, ``委员会``,
 ``医院``, ``银行``, ``合作社`` …, a final ``厂 局 店 …`` in names of 4 characters or more, and
@@ -125,6 +128,7 @@ ERROR_CODES: dict[str, str] = {
     "spaces, · ' - . (and for organisations （）& ,).",
     "cn_name.format": "A middle dot, hyphen or apostrophe starts or ends the name or is doubled.",
     "cn_name.honorific": "Only a surname and a form of address (张先生): no given name.",
+    "cn_name.note": "A role in brackets after a person's name (张三（车主）) was removed.",
 }
 
 _ZH: dict[str, str] = {
@@ -137,10 +141,23 @@ _ZH: dict[str, str] = {
     "（单位名称另可有（）& ,）以外的字符。",
     "cn_name.format": "间隔号、连字符或撇号位于开头或结尾，或连续出现。",
     "cn_name.honorific": "只有姓氏和称谓（如张先生），缺少名字。",
+    "cn_name.note": "已去掉姓名后括号中的身份备注（如张三（车主））。",
 }
 
 #: The codes `parse` reports as warnings (``strict=True`` raises them as errors).
-WARNING_CODES: frozenset[str] = frozenset({"cn_name.honorific"})
+WARNING_CODES: frozenset[str] = frozenset({"cn_name.honorific", "cn_name.note"})
+
+#: A person's name followed by the role they play on the row, in brackets, as spreadsheets
+#: write them (张三（车主）, 李四(投保人)): the note is no part of the name and is removed
+#: (after `compact`, brackets of a Han name are full-width). Other notes (张伟（已故）) may
+#: matter to whoever calls, so such a name is still refused.
+_ROLE_NOTES = (
+    "车主", "本人", "法人", "法定代表人", "投保人", "被保险人", "被保人", "驾驶员", "驾驶人",
+    "联系人", "经办人", "代办人", "业务员", "户主", "owner", "self", "holder", "insured",
+)  # fmt: skip
+_NOTE = re.compile(
+    r"(?P<name>[^（）()]+?) ?[（(](?:" + "|".join(_ROLE_NOTES) + r")[）)]", re.IGNORECASE
+)
 
 #: Two-character surnames recognised when a Han name has at least 3 characters.
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
@@ -394,6 +411,14 @@ def _check(value: object, kind: NameKind | None, *, fast: bool = True) -> CnName
     if folded in _PLACEHOLDERS or folded.startswith(("测试", "test_", "test-")):
         raise _error(InvalidComponent, name, code="cn_name.placeholder")
     resolved: _Kind = kind if kind is not None else _detect_kind(name)
+    noted = False
+    if resolved == "person":
+        note = _NOTE.fullmatch(name)
+        if note is not None:
+            name, noted = note.group("name"), True
+            folded = name.replace(" ", "").casefold()
+            if folded in _PLACEHOLDERS:
+                raise _error(InvalidComponent, name, code="cn_name.placeholder")
     _check_characters(name, resolved)
     letters = len(name.replace(" ", ""))
     limit = MAX_PERSON if resolved == "person" else MAX_ORGANISATION
@@ -407,19 +432,19 @@ def _check(value: object, kind: NameKind | None, *, fast: bool = True) -> CnName
         rest = name[1:].replace(" ", "")
         if _is_han(name[0]) and rest and set(rest) <= _FILLERS:
             raise _error(InvalidComponent, name, code="cn_name.placeholder")
-    return _parts(name, resolved)
+    return _parts(name, resolved, noted=noted)
 
 
-def _parts(name: str, kind: _Kind) -> CnName:
-    """The result for ``name``, which passed every check."""
+def _parts(name: str, kind: _Kind, *, noted: bool = False) -> CnName:
+    """The result for ``name``, which passed every check (``noted``: a note was removed)."""
     if kind == "organisation":
         return CnName(name, "organisation", None, None, (name,))
     surname, given, parts = _split_person(name)
     honorific = None
-    warnings: tuple[ValidationWarning, ...] = ()
+    warnings: tuple[ValidationWarning, ...] = (_warning("cn_name.note"),) if noted else ()
     if surname is not None and given is not None and given in _HONORIFICS:
         honorific, given = given, ""
-        warnings = (_warning("cn_name.honorific"),)
+        warnings = (*warnings, _warning("cn_name.honorific"))
     return CnName(name, "person", surname, given, parts, honorific, warnings)
 
 
