@@ -92,7 +92,8 @@ def test_what_is_no_date_is_a_format_error(text: str) -> None:
         "2026-00-10",
         "2026年4月31日",
         "20261304",
-        "2026-12-04 24:00:00",
+        "2026-12-04 24:30:00",  # 24:00 is the end of the day; later is no time
+        "2026-12-04 25:00",
         "2026-12-04 10:60",
         "1799-12-31",
         "2101-01-01",
@@ -104,6 +105,15 @@ def test_impossible_or_out_of_range_dates_are_range_errors(text: str) -> None:
         parse_date(text, field="first_registered")
     assert info.value.code == "date.range"
     assert info.value.field == "first_registered"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2027-01-04 24:00:00", "2027-01-04 24:00", "2027年1月4日24时止", "2027年1月4日二十四时止"],
+)
+def test_24_00_is_the_end_of_its_day(text: str) -> None:
+    # 保险期间 … 至2027年1月4日二十四时止: the cover ends with 4 January (ISO 8601 allows 24:00)
+    assert parse_date(text, field="cover_end") == dt.date(2027, 1, 4)
 
 
 def test_leap_day_is_accepted() -> None:

@@ -6,12 +6,15 @@ Core-system extracts and Excel sheets write the same day in many ways. `parse_da
   (``2026-12-04``, ``2026/12/4``, ``2026.12.4``), optionally followed by a time
   (``2026-12-04 10:30:00``, ``2026-12-04T10:30:00+08:00``, ``2026-12-04 10:30:00.0``);
 - eight digits ``20261204`` (and fourteen, ``20261204103000``);
-- Chinese ``2026年12月4日``, optionally with ``0时`` / ``24时`` / ``零时起`` after it;
+- Chinese ``2026年12月4日``, optionally with ``0时`` / ``24时`` / ``零时起`` / ``二十四时止``
+  after it;
 - Excel serial numbers of the 1900 date system, as numbers or as text of five digits
   (``46360``, ``46360.0``, ``46360.4375``); Excel's phantom 1900-02-29 (serial 60) is refused;
 - `datetime.date` and `datetime.datetime` objects, as openpyxl returns them.
 
-Full-width digits and separators are folded first. The time of day is checked, then dropped.
+Full-width digits and separators are folded first. The time of day is checked, then dropped;
+``24:00`` is the end of its day, as policies write their cover's end
+(``2027-01-04 24:00:00`` is 4 January).
 
 Chinese extracts write the year first. A date with the year last (``04/12/2026``: 4 December
 or 12 April?) is refused as ``date.ambiguous`` — even one only a day-first or only a
@@ -62,7 +65,7 @@ _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}
 _SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
 _CHINESE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
-    r"(?:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?|(?:\d{1,2}|零)时(?:\d{1,2}分)?[起止]?))?"
+    r"(?:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?|(?:\d{1,2}|零|二十四)时(?:\d{1,2}分)?[起止]?))?"
 )
 _DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
@@ -137,6 +140,8 @@ def _build(value: object, field: str | None, parts: tuple[str | None, ...]) -> d
             value, field, "The date does not exist (month or day out of range).", "日期不存在。"
         ) from None
     hour, minute, second = (int(p) if p else 0 for p in parts[3:6])
+    if hour == 24 and minute == second == 0:  # 24:00, the end of that day (二十四时止)
+        return result
     if hour > 23 or minute > 59 or second > 59:
         raise _range_error(value, field, "The time of day does not exist.", "时间不存在。")
     return result
