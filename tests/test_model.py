@@ -427,6 +427,23 @@ def test_policy_lines_and_channels_are_open() -> None:
     assert Channel.get("telesales") is Channel.TELESALES
 
 
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("机动车交通事故责任强制保险", "compulsory"),
+        ("强制险", "compulsory"),
+        ("机动车综合商业保险", "commercial"),  # the commercial product's name since 2020
+        ("新能源汽车商业保险", "commercial"),
+        ("车损险", "commercial"),
+        ("机动车第三者责任保险", "commercial"),
+        ("车上人员责任险", "commercial"),
+    ],
+)
+def test_the_names_extracts_give_for_the_motor_lines(name: str, line: str) -> None:
+    assert PolicyLine.get(name).code == line
+    assert SourceRecord(provenance=prov(), policy_no="PDAA1", line=name).line.code == line
+
+
 # --- source records ---------------------------------------------------------------------------
 
 

@@ -123,15 +123,31 @@ class PolicyLine:
         return self.code
 
 
+#: The Chinese names of the compulsory line, as extracts write them in the 险种 column.
+_COMPULSORY_NAMES = (
+    "交强险", "交强", "机动车交通事故责任强制保险", "机动车交通事故责任强制险", "机动车交强险",
+    "强制险", "交通强制险", "摩托车交强险", "拖拉机交强险",
+)  # fmt: skip
+#: The Chinese names of the commercial line: the product's names since the 2020 reform
+#: (综合商业保险) and for new-energy vehicles (2021), and the names of its covers, which
+#: extracts give in the 险种 column.
+_COMMERCIAL_NAMES = (
+    "商业险", "商业", "机动车商业保险", "机动车商业险", "商业车险", "机动车综合商业保险",
+    "新能源汽车商业保险", "摩托车商业保险", "特种车商业保险", "车损险", "机动车损失保险",
+    "机动车损失险", "三者险", "第三者责任险", "商业三者险", "机动车第三者责任保险",
+    "机动车第三者责任险", "车上人员责任险", "车上人员险", "机动车车上人员责任保险", "盗抢险",
+    "全车盗抢险", "划痕险", "车身划痕损失险", "玻璃险", "玻璃单独破碎险", "不计免赔险",
+)  # fmt: skip
+
 _LINES: dict[str, PolicyLine] = {}
 for _attr, _code, _label, _names in (
     (
         "COMPULSORY",
         "compulsory",
         "交强险 compulsory motor third-party liability",
-        ("交强险", "交强", "机动车交通事故责任强制保险", "机动车交通事故责任强制险"),
+        _COMPULSORY_NAMES,
     ),
-    ("COMMERCIAL", "commercial", "商业险 commercial motor", ("商业险", "商业", "机动车商业保险")),
+    ("COMMERCIAL", "commercial", "商业险 commercial motor", _COMMERCIAL_NAMES),
 ):
     _builtin = PolicyLine(_code, _label)
     setattr(PolicyLine, _attr, _builtin)
