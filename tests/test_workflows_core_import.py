@@ -29,6 +29,7 @@ from custmaster.workflows.core_import import (
     parse_time,
 )
 from custmaster.workflows.reading import TableFormatError
+from custmaster.workflows.renewals import renewal_rows
 from custmaster.workflows.validation import REJECT_COLUMNS
 
 HEADER = (
@@ -254,6 +255,33 @@ def test_a_new_car_insured_before_registration_is_imported_without_a_plate(
         None,
         VIN_1,
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "business", "paid", "facts"),
+    [
+        ("批退", "新车新保", "已付款", ("cancelled", "new", "yes")),
+        ("已注销", "他司转保", "未实收", ("cancelled", "transfer", "no")),
+        ("已生效", "续保（本公司）", "已缴费", ("in_force", "renewal", "yes")),
+        ("已到期", "旧车新保", "待缴费", ("expired", "new", "no")),
+    ],
+)
+def test_policy_facts_as_core_systems_write_them(
+    service: Service, tmp_path: Path, status: str, business: str, paid: str, facts: tuple[str, ...]
+) -> None:
+    row = ["PDAA202635020000000014", "商业险", "张伟", ID_ZHANG, "闽D·12388", "2026-03-01",
+           "2027-02-28", "", "", "", "", "", "", "", "13800138000", "2026-02-20", status,
+           business, paid, ""]  # fmt: skip
+    path = write_csv(tmp_path / "状态.csv", HEADER, [row], encoding="gb18030")
+    import_core_extract(service, path)
+    (record,) = service.observations(service.find(resident_id=ID_ZHANG)[0].id)
+    number = "PDAA202635020000000014"
+    assert (
+        tuple(record.extra.get(f"{kind}@{number}") for kind in ("status", "business_type", "paid"))
+        == facts
+    )
+    listed = {r.policy_no for r in renewal_rows(service, "2027-02")}
+    assert (number in listed) is (facts[0] != "cancelled")
 
 
 def test_rerun_adds_nothing(service: Service, extract: Path) -> None:

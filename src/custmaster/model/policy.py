@@ -190,9 +190,18 @@ class PolicyStatus(_convert.AliasEnum):
 
 _convert.register_aliases(
     PolicyStatus,
-    {"暂存": "pending", "待核保": "pending", "未缴费": "unpaid", "有效": "in_force",
-     "生效": "in_force", "在保": "in_force", "退保": "cancelled", "注销": "cancelled",
-     "已退保": "cancelled", "终止": "expired", "满期": "expired", "过期": "expired"},
+    {"暂存": "pending", "待核保": "pending", "核保中": "pending", "待审核": "pending",
+     "未缴费": "unpaid", "待缴费": "unpaid", "待支付": "unpaid",
+     "有效": "in_force", "生效": "in_force", "已生效": "in_force", "在保": "in_force",
+     "正常": "in_force", "承保": "in_force", "已承保": "in_force", "保单有效": "in_force",
+     # issued and paid, the cover not yet begun: a policy all the same (its dates say when)
+     "未生效": "in_force", "待生效": "in_force",
+     "退保": "cancelled", "已退保": "cancelled", "全单退保": "cancelled", "批退": "cancelled",
+     "注销": "cancelled", "已注销": "cancelled", "退保注销": "cancelled", "撤单": "cancelled",
+     "已撤单": "cancelled", "作废": "cancelled", "已作废": "cancelled",
+     "终止": "expired", "满期": "expired", "已满期": "expired", "过期": "expired",
+     "已过期": "expired", "到期": "expired", "已到期": "expired", "失效": "expired",
+     "已失效": "expired"},
 )  # fmt: skip
 
 
@@ -209,8 +218,12 @@ class BusinessType(_convert.AliasEnum):
 
 _convert.register_aliases(
     BusinessType,
-    {"新保": "new", "首年": "new", "新车": "new", "续保": "renewal", "转保": "transfer",
-     "转入": "transfer"},
+    {"新保": "new", "首年": "new", "新车": "new", "新车新保": "new", "新车投保": "new",
+     "旧车新保": "new", "新单": "new", "新投保": "new", "新": "new",
+     "续保": "renewal", "续": "renewal", "续保单": "renewal", "本公司续保": "renewal",
+     "续保(本公司)": "renewal", "续保（本公司）": "renewal",
+     "转保": "transfer", "转入": "transfer", "转": "transfer", "他司转保": "transfer",
+     "他公司转入": "transfer", "转保(他司)": "transfer", "转保（他司）": "transfer"},
 )  # fmt: skip
 
 
