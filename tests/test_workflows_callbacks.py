@@ -8,7 +8,7 @@ import pytest
 
 from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, read_csv, write_csv
 from custmaster.errors import PermissionDenied, ValidationError
-from custmaster.model import ContactStatus, Provenance, SourceRecord
+from custmaster.model import ContactOutcome, ContactStatus, Provenance, SourceRecord
 from custmaster.privacy.access import User
 from custmaster.service import Service
 from custmaster.workflows.callbacks import (
@@ -107,6 +107,28 @@ def test_the_policy_named_gets_the_event_even_without_the_number(service: Servic
     assert len(result.customers) == 1
     wang = service.find(resident_id=ID_WANG)[0]
     assert [e.contact_value for e in service.events(wang.id)] == ["+8613700137000"]
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("回访成功", "reached"),
+        ("本人接听", "reached"),
+        ("不是本人", "wrong_number"),
+        ("非客户本人", "wrong_number"),
+        ("号码已变更", "wrong_number"),
+        ("已停机", "suspended"),
+        ("暂停服务", "suspended"),
+        ("无法接通", "no_answer"),
+        ("忙音", "busy"),
+        ("已关机", "switched_off"),
+        ("号码无效", "invalid"),
+        ("客户拒绝", "refused"),
+    ],
+)
+def test_outcomes_as_call_back_systems_write_them(text: str, outcome: str) -> None:
+    assert parse_outcome(text).value == outcome
+    assert ContactOutcome(text).value == outcome  # one table: the model's aliases
 
 
 def test_unknown_outcome_is_refused() -> None:

@@ -156,9 +156,22 @@ _IMPLIED_STATUS: dict[ContactOutcome, ContactStatus] = {
 
 _convert.register_aliases(
     ContactOutcome,
-    {"接通": "reached", "错号": "wrong_number", "非本人": "wrong_number", "无人接听": "no_answer",
-     "占线": "busy", "拒接": "refused", "拒访": "refused", "关机": "switched_off",
-     "空号": "invalid", "停机": "suspended"},
+    {"接通": "reached", "已接通": "reached", "成功": "reached", "回访成功": "reached",
+     "联系成功": "reached", "通话成功": "reached", "本人接听": "reached", "已联系": "reached",
+     "错号": "wrong_number", "非本人": "wrong_number", "不是本人": "wrong_number",
+     "非客户本人": "wrong_number", "非本人接听": "wrong_number", "号码错误": "wrong_number",
+     "号码有误": "wrong_number", "错误号码": "wrong_number", "打错": "wrong_number",
+     # the number now belongs to someone else, or the customer gave it up
+     "号码已变更": "wrong_number", "换号": "wrong_number", "已换号": "wrong_number",
+     "无人接听": "no_answer", "无人接": "no_answer", "未接通": "no_answer",
+     "无法接通": "no_answer", "无应答": "no_answer", "未接听": "no_answer",
+     "占线": "busy", "忙音": "busy", "通话中": "busy",
+     "拒接": "refused", "拒访": "refused", "拒绝回访": "refused", "客户拒绝": "refused",
+     "挂断": "refused",
+     "关机": "switched_off", "已关机": "switched_off",
+     "空号": "invalid", "号码不存在": "invalid", "号码无效": "invalid", "空号或错号": "invalid",
+     "停机": "suspended", "已停机": "suspended", "暂停服务": "suspended",
+     "欠费停机": "suspended"},
 )  # fmt: skip
 
 # Normalising the same number again is common (every observation of a contact point rebuilds

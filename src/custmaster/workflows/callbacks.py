@@ -113,29 +113,12 @@ CALLBACK_HEADERS: Mapping[str, tuple[str, ...]] = {
     "method": ("回访方式", "方式", "method"),
 }
 
-#: Further spellings of outcomes seen in call-back systems.
-_OUTCOME_ALIASES: dict[str, str] = {
-    "已接通": "reached",
-    "成功": "reached",
-    "回访成功": "reached",
-    "本人接听": "reached",
-    "号码错误": "wrong_number",
-    "错误号码": "wrong_number",
-    "非本人接听": "wrong_number",
-    "不是本人": "wrong_number",
-    "空号或错号": "invalid",
-    "号码不存在": "invalid",
-    "未接通": "no_answer",
-    "无人接": "no_answer",
-    "拒绝回访": "refused",
-    "挂断": "refused",
-}
-
 _MOBILE_PREFIX = "+861"
 
 
 def parse_outcome(value: object) -> ContactOutcome:
-    """An outcome as call-back systems write it (接通, 错号, 空号, 无人接听 …).
+    """An outcome as call-back systems write it (接通, 错号, 空号, 无人接听 …: the aliases of
+    `custmaster.model.ContactOutcome`).
 
     >>> parse_outcome("错号").value, parse_outcome("号码不存在").value
     ('wrong_number', 'invalid')
@@ -144,7 +127,7 @@ def parse_outcome(value: object) -> ContactOutcome:
         return value
     text = str(value if value is not None else "").strip()
     try:
-        return ContactOutcome(_OUTCOME_ALIASES.get(text, text))
+        return ContactOutcome(text)
     except ValueError:
         raise InvalidComponent(
             "Unknown call-back outcome; use reached, wrong_number, invalid, no_answer, busy, "
