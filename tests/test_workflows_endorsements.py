@@ -171,6 +171,26 @@ def test_kind_is_inferred_or_refused() -> None:
         endorsement_kind("改名字")
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("变更地址", "address"),
+        ("联系地址变更", "address"),
+        ("车牌变更", "vehicle"),
+        ("更换车辆", "vehicle"),
+        ("车辆过户", "insured"),
+        ("变更被保险人", "insured"),
+        ("变更投保人", "holder"),
+        ("电话变更", "contact"),
+        ("批退", "cancellation"),
+        ("全单退保", "cancellation"),
+        ("保险期间变更", "other"),
+    ],
+)
+def test_endorsement_kinds_as_core_systems_write_them(text: str, kind: str) -> None:
+    assert endorsement_kind(text).value == kind
+
+
 def test_bad_endorsements_change_nothing(service: Service) -> None:
     _book(service)
     counts = service.counts()

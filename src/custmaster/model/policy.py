@@ -241,9 +241,20 @@ class EndorsementKind(_convert.AliasEnum):
 
 _convert.register_aliases(
     EndorsementKind,
-    {"地址变更": "address", "车辆信息变更": "vehicle", "换车": "vehicle", "过户": "insured",
-     "被保险人变更": "insured", "投保人变更": "holder", "联系方式变更": "contact",
-     "退保": "cancellation", "注销": "cancellation", "其他": "other"},
+    {"地址变更": "address", "变更地址": "address", "联系地址变更": "address",
+     "通讯地址变更": "address", "批改地址": "address",
+     "车辆信息变更": "vehicle", "车辆变更": "vehicle", "换车": "vehicle", "更换车辆": "vehicle",
+     "批改车辆信息": "vehicle", "车牌变更": "vehicle", "变更车牌": "vehicle",
+     "号牌变更": "vehicle", "车牌号变更": "vehicle",
+     "过户": "insured", "车辆过户": "insured", "被保险人变更": "insured",
+     "变更被保险人": "insured", "车主变更": "insured",
+     "投保人变更": "holder", "变更投保人": "holder",
+     "联系方式变更": "contact", "变更联系方式": "contact", "电话变更": "contact",
+     "联系电话变更": "contact", "手机号变更": "contact",
+     "退保": "cancellation", "全单退保": "cancellation", "批退": "cancellation",
+     "注销": "cancellation", "保单注销": "cancellation",
+     "其他": "other", "其它": "other", "信息变更": "other", "保险期间变更": "other",
+     "终保日期变更": "other"},
 )  # fmt: skip
 
 
