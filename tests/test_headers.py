@@ -115,6 +115,12 @@ def test_core_system_layout_maps_completely() -> None:
         ("车辆初登日期", "first_registered"),
         ("登记日期", "first_registered"),
         ("电子信箱", "email"),
+        ("被保险人手机号码", "mobile"),
+        ("生效日期", "cover_start"),
+        ("满期日期", "cover_end"),
+        ("注册登记日期", "first_registered"),
+        ("品牌型号名称", "make_model"),
+        ("交强/商业", "line"),
     ],
 )
 def test_common_variants(header: str, field: str) -> None:
@@ -135,6 +141,21 @@ def test_common_variants(header: str, field: str) -> None:
 )
 def test_matching_ignores_spacing_width_case_colon_and_star(header: str) -> None:
     assert map_headers([header]).fields == ("mobile",)
+
+
+@pytest.mark.parametrize("header", ["被保险人联系电话", "客户电话"])
+def test_a_customers_phone_of_unknown_kind(header: str) -> None:
+    header_map = map_headers([header])
+    assert header_map.fields == (None,)
+    assert header_map.phones == (header,)
+
+
+@pytest.mark.parametrize("header", ["证件类型", "被保险人证件类型", "证件种类"])
+def test_a_document_type_column(header: str) -> None:
+    header_map = map_headers(["证件号码", header])
+    assert header_map.fields == ("resident_id", None)
+    assert header_map.document_types == (header,)
+    assert header_map.unread == ()  # read with the identity column, not kept as extra
 
 
 def test_canonical_names_always_match() -> None:

@@ -81,7 +81,17 @@ PHONE = "phone"
 
 #: The header spellings of a `PHONE` column recognised by default (a channel may add its own,
 #: such as a claim report's 报案人电话: ``map_headers(phone_aliases=...)``).
-PHONE_ALIASES: tuple[str, ...] = ("联系电话", "电话", "电话号码", "联系方式", "phone")
+PHONE_ALIASES: tuple[str, ...] = (
+    "联系电话",
+    "电话",
+    "电话号码",
+    "联系方式",
+    "被保险人联系电话",
+    "被保人联系电话",
+    "客户联系电话",
+    "客户电话",
+    "phone",
+)
 
 #: The mapping target of a column stating the type of the row's identity document (证件类型):
 #: not a record field; it says how the identity column (身份证号, 证件号码) is read — a resident
@@ -152,6 +162,9 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "被保人手机",
             "客户手机",
             "客户手机号",
+            "被保险人手机号码",
+            "被保人手机号",
+            "被保人手机号码",
             "mobile phone",
         ),
         "home_phone": ("家庭电话", "住宅电话", "家庭电话号码", "住宅电话号码", "固定电话", "宅电"),
@@ -173,7 +186,16 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "被保人地址",
         ),
         "postcode": ("邮编", "邮政编码"),
-        "line": ("险种", "险类", "险别", "险种名称", "险类名称", "险种类别"),
+        "line": (
+            "险种",
+            "险类",
+            "险别",
+            "险种名称",
+            "险类名称",
+            "险种类别",
+            "险种类型",
+            "交强/商业",
+        ),
         "role": ("角色", "客户角色", "关系人角色"),
         "cover_start": (
             "起保日期",
@@ -183,6 +205,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "保险起始日",
             "保险开始日期",
             "起保日",
+            "生效日期",
+            "保单生效日期",
         ),
         "cover_end": (
             "终保日期",
@@ -196,6 +220,11 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "保险止日",
             "终保日",
             "到期日",
+            "满期日期",
+            "满期日",
+            "保险满期日",
+            "保险满期日期",
+            "保单到期日期",
         ),
         "plate": (
             "车牌号",
@@ -230,6 +259,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "车型",
             "车辆品牌型号",
             "车辆厂牌型号",
+            "品牌型号名称",
+            "车辆型号名称",
         ),
         "first_registered": (
             "初登日期",
@@ -240,6 +271,9 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "首次登记日期",
             "登记日期",
             "车辆登记日期",
+            "注册登记日期",
+            "初次注册日期",
+            "初次注册登记日期",
         ),
     }
 )
