@@ -160,7 +160,7 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     [
         (b"\x81\x30\xff\xfe\x00abc" * 10, "file.encoding"),
         (b"a,b\n\xff\xff\xff\n", "file.encoding"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "file.xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "file.xls"),  # a broken .xls
     ],
 )
 def test_what_is_no_text_table(tmp_path: Path, content: bytes, code: str) -> None:
@@ -309,3 +309,82 @@ def test_missing_openpyxl_names_the_extra(tmp_path: Path, monkeypatch: pytest.Mo
         open_table(path)
     assert info.value.code == "file.excel_extra"
     assert "custmaster[excel]" in info.value.message
+
+
+# --- Excel 97-2003 (.xls) and HTML tables saved as .xls -------------------------------------
+
+XLS = Path(__file__).parent / "data" / "core-extract.xls"
+
+
+def _known(headers: tuple[str, ...]) -> int:
+    return sum(h in ("保单号", "被保险人", "身份证号") for h in headers)
+
+
+def test_xls_keeps_cell_types_title_rows_and_summary_rows() -> None:
+    # written by tools/make_xls_fixture.py: a title row, IDs as text, a phone as a number,
+    # date cells, a blank row and a 合计 row
+    with open_table(XLS, header_score=_known) as table:
+        assert (table.kind, table.sheet, table.header_row) == ("xls", "客户清单", 2)
+        rows = list(table)
+        assert table.summary_rows == [6]
+    assert [number for number, _ in rows] == [3, 4]
+    first = rows[0][1]
+    assert first["身份证号"] == "11010519491231002X"
+    assert first["移动电话"] == 13800138000.0
+    assert first["起保日期"] == dt.datetime(2026, 3, 1)
+    assert rows[1][1]["车架号"] is None
+
+
+def test_xls_sheet_by_name_and_unknown_sheet() -> None:
+    with open_table(XLS, sheet="续保") as table:
+        assert [row for _, row in table] == [{"保单号": "PDAA2026399"}]
+    with pytest.raises(UsageError) as info:
+        open_table(XLS, sheet="无此表")
+    assert info.value.code == "file.sheet"
+    assert "客户清单" in info.value.message
+
+
+def test_missing_xlrd_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "xlrd", None)
+    with pytest.raises(UsageError) as info:
+        open_table(XLS)
+    assert info.value.code == "file.excel_extra"
+    assert "custmaster[excel]" in info.value.message
+
+
+def test_an_html_table_saved_as_xls_is_read(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+        "</head><body><table border=1>"
+        '<tr><td colspan="3">车险客户清单 &amp; 续保</td></tr>'
+        "<tr><th>保单号</th><th>被保险人</th><th>客户地址</th></tr>"
+        "<tr><td>PDAA2026401</td><td> 张伟 </td><td>福建省厦门市<br>思明区湖滨南路1号</td></tr>"
+        "<tr><td></td><td></td><td></td></tr>"
+        "<tr><td>PDAA2026402</td><td>李娜</td><td></td></tr>"
+        "</table><table><tr><td>another table</td></tr></table></body></html>"
+    )
+    path = tmp_path / "导出.xls"
+    path.write_bytes(page.encode("gbk"))
+    with open_table(path, header_score=_known) as table:
+        assert (table.kind, table.encoding, table.header_row) == ("html", "gb18030", 2)
+        rows = list(table)
+    assert rows == [
+        (
+            3,
+            {
+                "保单号": "PDAA2026401",
+                "被保险人": "张伟",
+                "客户地址": "福建省厦门市 思明区湖滨南路1号",
+            },
+        ),
+        (5, {"保单号": "PDAA2026402", "被保险人": "李娜", "客户地址": ""}),
+    ]
+
+
+def test_an_html_page_without_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "登录.xls"
+    path.write_text("<!DOCTYPE html><html><body>请先登录</body></html>", encoding="utf-8")
+    with pytest.raises(TableFormatError) as info:
+        open_table(path)
+    assert info.value.code == "file.html"
+    assert info.value.code in reading.ERROR_CODES

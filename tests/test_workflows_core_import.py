@@ -284,6 +284,18 @@ def test_policy_facts_as_core_systems_write_them(
     assert (number in listed) is (facts[0] != "cancelled")
 
 
+def test_an_excel_97_workbook_is_imported(service: Service, tmp_path: Path) -> None:
+    # tests/data/core-extract.xls (tools/make_xls_fixture.py): what an older core system
+    # exports, with a title row, a phone stored as a number and date cells
+    source = Path(__file__).parent / "data" / "core-extract.xls"
+    summary = import_core_extract(service, source, rejects=tmp_path / "rejects.csv")
+    assert (summary.kind, summary.header_row, summary.rows) == ("xls", 2, 2)
+    assert summary.summary_rows == (6,)
+    (zhang,) = service.find(policy_no="PDAA2026301")
+    assert zhang.contact_point("mobile", "13800138000") is not None
+    assert service.policy("PDAA2026301").cover_end == dt.date(2027, 2, 28)
+
+
 def test_rerun_adds_nothing(service: Service, extract: Path) -> None:
     import_core_extract(service, extract)
     before = service.counts()

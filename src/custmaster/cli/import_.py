@@ -152,7 +152,7 @@ def import_(
     skip_bad_cells: bool,
     batch_size: int,
 ) -> None:
-    """Import FILE (CSV or XLSX) into the store, tagged with its channel.
+    """Import FILE (CSV, XLSX or Excel 97 .xls) into the store, tagged with its channel.
 
     Headers in Chinese are recognised (保单号 policy number, 被保险人 insured, 身份证号 resident
     ID, 车牌号 plate, 起保日期/终保日期 cover start/end, 初登日期 first registration, 厂牌型号

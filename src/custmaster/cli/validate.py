@@ -187,7 +187,7 @@ def validate(
     channel: str | None,
     header_row: int | None,
 ) -> None:
-    """Validate and normalise the customer records in FILE (CSV or XLSX).
+    """Validate and normalise the customer records in FILE (CSV, XLSX or .xls).
 
     Every column an import reads is checked as the import reads it (身份证号 resident ID,
     移动电话 phone, 联系电话 phone of either kind, 车架号 VIN, 车牌号 plate, dates …; a repeated

@@ -10,7 +10,12 @@
 - **XLSX** (and XLSM): read through openpyxl in read-only streaming mode, cached formula values,
   the first sheet unless ``sheet`` names another. openpyxl is the optional extra
   ``custmaster[excel]``; without it a `custmaster.UsageError` says what to install. Cells keep
-  their types (numbers, `datetime.datetime`, text); an old binary ``.xls`` is refused with advice.
+  their types (numbers, `datetime.datetime`, text).
+- **XLS**, the binary workbook of Excel 97-2003 that older core systems still export: read
+  through xlrd (also in ``custmaster[excel]``), the first sheet unless ``sheet`` names
+  another; date cells become `datetime.datetime`, numbers `float`, as Excel holds them.
+- **HTML tables saved as .xls**: many web systems export "Excel" files that are an HTML page
+  holding a ``<table>``; its first table is read, cell texts as the page shows them.
 
 The row number is the one a spreadsheet shows: the header is row 1 when it is the first row,
 and blank rows are skipped but counted. Title lines above the header are skipped when a
@@ -39,6 +44,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html.parser
 import io
 import re
 import unicodedata
@@ -69,9 +75,10 @@ ERROR_CODES: dict[str, str] = {
     "file.empty": "The file has no header row (it is empty or blank).",
     "file.csv": "The CSV structure is broken (for example a field longer than the limit).",
     "file.xlsx": "The file looks like an XLSX workbook but cannot be read as one.",
-    "file.xls": "The file is an old binary Excel workbook (.xls), which is not supported.",
+    "file.xls": "The file looks like an old binary Excel workbook (.xls) but cannot be read.",
+    "file.html": "The file is an HTML page (an 'Excel' export of a web system) without a table.",
     "file.sheet": "The workbook has no sheet of the name asked for.",
-    "file.excel_extra": "Reading XLSX needs openpyxl: install custmaster[excel].",
+    "file.excel_extra": "Reading XLSX or XLS needs openpyxl or xlrd: install custmaster[excel].",
     "file.header_row": "The header row asked for lies beyond the end of the file.",
 }
 
@@ -278,7 +285,7 @@ class Table:
     ) -> None:
         #: The file read.
         self.path = path
-        #: ``"csv"`` or ``"xlsx"``.
+        #: ``"csv"``, ``"xlsx"``, ``"xls"`` or ``"html"``.
         self.kind = kind
         #: The column headers, made unique (see the module description).
         self.headers = headers
@@ -288,7 +295,7 @@ class Table:
         self.encoding = encoding
         #: The field delimiter used (CSV only).
         self.delimiter = delimiter
-        #: The sheet read (XLSX only).
+        #: The sheet read (XLSX and XLS only).
         self.sheet = sheet
         #: Row numbers of the summary rows (合计, 总计, 小计) skipped so far.
         self.summary_rows: list[int] = []
@@ -421,8 +428,6 @@ def _open_csv(
         sample = binary.read(SAMPLE_SIZE)
         size = binary.seek(0, io.SEEK_END)
         binary.seek(0)
-        if sample.startswith(_OLE_MAGIC):
-            raise _xls_error(path)
         detected = encoding is None
         used = (
             _detect(sample, len(sample) == size, path.name)
@@ -460,11 +465,12 @@ def _open_csv(
     )
 
 
-def _xls_error(path: Path) -> TableFormatError:
+def _xls_error(path: Path, error: BaseException) -> TableFormatError:
     return TableFormatError(
-        f"{path.name} is an old binary Excel workbook (.xls); save it as .xlsx or CSV first.",
+        f"{path.name} cannot be read as an old binary Excel workbook (.xls) "
+        f"({type(error).__name__}); save it as .xlsx or CSV.",
         code="file.xls",
-        message_zh=f"{path.name} 是旧版 Excel 文件（.xls），请先另存为 .xlsx 或 CSV。",
+        message_zh=f"{path.name} 无法作为旧版 Excel 文件（.xls）读取，请另存为 .xlsx 或 CSV。",
     )
 
 
@@ -486,6 +492,202 @@ def _load_openpyxl() -> Any:
             message_zh="读取 XLSX 文件需要 openpyxl：pip install 'custmaster[excel]'。",
         ) from None
     return openpyxl
+
+
+def _load_xlrd() -> Any:
+    try:
+        import xlrd
+    except ImportError:
+        raise UsageError(
+            "Reading .xls files needs xlrd: pip install 'custmaster[excel]'.",
+            code="file.excel_extra",
+            message_zh="读取 .xls 文件需要 xlrd：pip install 'custmaster[excel]'。",
+        ) from None
+    return xlrd
+
+
+def _xls_cell(cell: Any, xlrd: Any, datemode: int) -> Any:
+    """A cell of an .xls sheet as openpyxl would give it: text, number, date or None."""
+    kind = cell.ctype
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except Exception:  # a date cell holding no valid serial: its number, as Excel shows
+            return cell.value
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#N/A")
+    return cell.value
+
+
+def _open_xls(
+    path: Path,
+    sheet: str | None,
+    header_row: int | None,
+    header_score: Callable[[tuple[str, ...]], int] | None,
+) -> Table:
+    xlrd = _load_xlrd()
+    try:
+        workbook = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as error:  # xlrd raises many types for a broken file
+        raise _xls_error(path, error) from None
+    try:
+        names = workbook.sheet_names()
+        if sheet is None:
+            if not names:
+                raise TableFormatError(
+                    f"{path.name}: the workbook has no sheet.",
+                    code="file.empty",
+                    message_zh=f"{path.name}：工作簿中没有工作表。",
+                )
+            worksheet = workbook.sheet_by_index(0)
+        elif sheet in names:
+            worksheet = workbook.sheet_by_name(sheet)
+        else:
+            raise UsageError(
+                f"{path.name} has no sheet {sheet!r}; its sheets: {', '.join(names)}.",
+                code="file.sheet",
+                message_zh=f"{path.name} 中没有工作表 {sheet!r}。",
+            )
+        total = worksheet.nrows
+        state = {"row": 0}
+        datemode = workbook.datemode
+
+        def numbered() -> Iterator[tuple[int, list[Any]]]:
+            for index in range(total):
+                state["row"] = index + 1
+                cells = [_xls_cell(c, xlrd, datemode) for c in worksheet.row(index)]
+                if not _is_blank(cells):
+                    yield index + 1, cells
+
+        number, headers, rest = _find_header(path, numbered(), header_row, header_score)
+    except BaseException:
+        workbook.release_resources()
+        raise
+
+    def position() -> float | None:
+        return min(state["row"] / total, 1.0) if total else None
+
+    return Table(
+        path=path,
+        kind="xls",
+        headers=headers,
+        header_row=number,
+        rows=rest,
+        close=workbook.release_resources,
+        position=position,
+        sheet=worksheet.name,
+    )
+
+
+#: How a file that is an HTML page starts (after a byte-order mark and white space).
+_HTML_START = re.compile(
+    rb"\s*(?:<!doctype html|<html|<table|<meta|<head|<\?xml[^>]*>\s*<html)", re.I
+)
+
+
+def _is_html(path: Path) -> bool:
+    with path.open("rb") as probe:
+        head = probe.read(1024)
+    return _HTML_START.match(head.removeprefix(codecs.BOM_UTF8)) is not None
+
+
+class _TableParser(html.parser.HTMLParser):
+    """The rows of the first ``<table>`` of a page, as lists of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._depth = 0  # table nesting; only the first top-level table is read
+        self._done = False
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._done:
+            return
+        if tag == "table":
+            self._depth += 1
+        elif self._depth == 1 and tag == "tr":
+            self._row = []
+        elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            span = dict(attrs).get("colspan")
+            self._span = int(span) if span and span.isdigit() else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._done:
+            return
+        if tag == "table":
+            self._depth -= 1
+            if self._depth == 0:
+                self._done = True
+        elif self._depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+        elif self._depth == 1 and tag == "tr" and self._row is not None:
+            self._end_cell()
+            self.rows.append(self._row)
+            self._row = None
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._row.extend([""] * (min(self._span, 100) - 1))  # merged cells keep columns
+        self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _open_html(
+    path: Path,
+    encoding: str | None,
+    header_row: int | None,
+    header_score: Callable[[tuple[str, ...]], int] | None,
+) -> Table:
+    raw = path.read_bytes()
+    declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", raw[:4096])
+    if encoding is not None:
+        used = _normalise_encoding(encoding)
+    elif declared is not None:
+        used = _normalise_encoding(declared.group(1).decode("ascii"))
+    else:
+        used = _detect(raw[:SAMPLE_SIZE], len(raw) <= SAMPLE_SIZE, path.name)
+    try:
+        text = raw.decode(used)
+    except (UnicodeDecodeError, LookupError):
+        raise TableFormatError(
+            f"{path.name} is not HTML text in {used}.",
+            code="file.encoding",
+            message_zh=f"{path.name} 不是 {used} 编码的 HTML 文本。",
+        ) from None
+    parser = _TableParser()
+    parser.feed(text.lstrip("\ufeff"))
+    parser.close()
+    if not parser.rows:
+        raise TableFormatError(
+            f"{path.name} is an HTML page without a table; export the data as CSV or XLSX.",
+            code="file.html",
+            message_zh=f"{path.name} 是不含表格的 HTML 页面，请导出为 CSV 或 XLSX。",
+        )
+    numbered = ((n, list(cells)) for n, cells in enumerate(parser.rows, 1) if not _is_blank(cells))
+    number, headers, rest = _find_header(path, numbered, header_row, header_score)
+    return Table(
+        path=path,
+        kind="html",
+        headers=headers,
+        header_row=number,
+        rows=rest,
+        close=lambda: None,
+        position=lambda: None,
+        encoding=used,
+    )
 
 
 def _open_xlsx(
@@ -590,7 +792,9 @@ def open_table(
     if magic.startswith(_ZIP_MAGIC):
         return _open_xlsx(path, sheet, header_row, header_score)
     if magic.startswith(_OLE_MAGIC):
-        raise _xls_error(path)
+        return _open_xls(path, sheet, header_row, header_score)
+    if _is_html(path):
+        return _open_html(path, encoding, header_row, header_score)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         raise _xlsx_error(path, zipfile.BadZipFile("not a zip file"))
     return _open_csv(path, encoding, delimiter, header_row, header_score)
