@@ -170,6 +170,42 @@ def test_mapping_file(tmp_path: Path, runner: CliRunner) -> None:
     assert [r["row"] for r in _rejects(tmp_path / "other.rejects.csv")] == ["3"]
 
 
+def test_the_imports_mapping_file_is_taken_as_it_is(tmp_path: Path, runner: CliRunner) -> None:
+    # one mapping file for `custmaster validate` and `custmaster import`: its source columns
+    # (observed_at, operator …) and document type are accepted, and reported as such
+    path = tmp_path / "other.csv"
+    path.write_text(
+        "单号,出单时间X,坐席号,证件类别,证件号\n"
+        "P1,2026-01-02,W01,台胞证,01234567\n"
+        "P2,2026-01-03,W02,身份证,11010519491231002X\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "单号": "policy_no",
+                "出单时间X": "observed_at",
+                "坐席号": "operator",
+                "证件类别": "document_type",
+                "证件号": "resident_id",
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["validate", str(path), "--mapping", str(mapping)])
+    assert result.exit_code == 0, result.output
+    assert "出单时间X → observed_at, 坐席号 → operator" in result.output
+    assert "Not checked" not in result.output
+    assert _rejects(tmp_path / "other.rejects.csv") == []
+    imported = runner.invoke(
+        cli,
+        ["import", str(path), "--mapping", str(mapping), "--store", f"sqlite:///{tmp_path}/s.db"],
+    )
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 已导入 2" in imported.output
+
+
 def test_xlsx_with_sheet_and_title_rows(tmp_path: Path, runner: CliRunner) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     import datetime as dt

@@ -158,6 +158,14 @@ def test_a_document_type_column(header: str) -> None:
     assert header_map.unread == ()  # read with the identity column, not kept as extra
 
 
+def test_a_user_mapping_may_name_the_imports_source_columns() -> None:
+    header_map = map_headers(["单号", "出单时间", "坐席"], {"单号": "policy_no",
+                             "出单时间": "observed_at", "坐席": "operator"})  # fmt: skip
+    assert header_map.fields == ("policy_no", None, None)
+    assert header_map.sources == (("出单时间", "observed_at"), ("坐席", "operator"))
+    assert header_map.unread == ()
+
+
 def test_canonical_names_always_match() -> None:
     assert map_headers(MAPPABLE_FIELDS).fields == MAPPABLE_FIELDS
     upper = [f.upper() for f in MAPPABLE_FIELDS]

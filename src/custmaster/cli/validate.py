@@ -114,6 +114,12 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
         )
     if summary.output_path is not None:
         _say(console, f"Output 输出: normalised rows written to {summary.output_path}.")
+    if summary.sources:
+        _say(
+            console,
+            "Source columns 来源列 (read by custmaster import, not checked here): "
+            + ", ".join(f"{header} → {column}" for header, column in summary.sources),
+        )
     if summary.unmapped:
         _say(
             console,

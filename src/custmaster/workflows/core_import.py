@@ -109,6 +109,7 @@ from custmaster.workflows.dates import from_excel_serial, parse_date
 from custmaster.workflows.headers import (
     PHONE,
     PHONE_ALIASES,
+    SOURCE_COLUMNS,
     HeaderMap,
     map_headers,
     normalise_header,
@@ -160,16 +161,10 @@ ERROR_CODES: dict[str, str] = {
 #: China Standard Time: dates in files are China dates.
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 
-#: Columns that describe the row's source or the policy rather than the customer.
+#: Columns that describe the row's source or the policy rather than the customer
+#: (`custmaster.workflows.headers.SOURCE_COLUMNS`), and `PHONE`, a phone of unknown kind.
 META_FIELDS: dict[str, str] = {
-    "source_ref": "the source's own record number (报案号, 通话编号 …): the record's reference",
-    "observed_at": "when the source observed the row (签单日期, 报案时间, 通话时间 …)",
-    "operator": "who took the row (坐席, 业务员, 操作员 …)",
-    "endorsement_seq": "the policy's endorsement sequence (批改序号); part of the reference",
-    "status": "the policy status (保单状态: 有效, 未缴费, 退保 …)",
-    "business_type": "new or renewal (新保/续保/转保)",
-    "renews": "the policy this one renews (上年保单号)",
-    "paid": "whether the premium is paid (缴费状态: 是/否, 已缴费/未缴费)",
+    **SOURCE_COLUMNS,
     "phone": "a phone of unknown kind (联系电话): mobile if a mobile number, else home_phone",
 }
 

@@ -59,6 +59,7 @@ __all__ = [
     "PHONE",
     "PHONE_ALIASES",
     "REPEATABLE_FIELDS",
+    "SOURCE_COLUMNS",
     "HeaderMap",
     "check_mapping",
     "load_mapping",
@@ -316,16 +317,29 @@ def _index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
 _DEFAULT_INDEX: dict[str, str] = _index(DEFAULT_ALIASES)
 
 
-_COLUMN_TARGETS = frozenset({PHONE, DOCUMENT_TYPE})
+#: The columns that say where a row comes from rather than what it says about the customer,
+#: read by the imports (`custmaster.workflows.core_import`): mapping targets besides the
+#: record fields, `PHONE` and `DOCUMENT_TYPE`.
+SOURCE_COLUMNS: dict[str, str] = {
+    "source_ref": "the source's own record number (报案号, 通话编号 …): the record's reference",
+    "observed_at": "when the source observed the row (签单日期, 报案时间, 通话时间 …)",
+    "operator": "who took the row (坐席, 业务员, 操作员 …)",
+    "endorsement_seq": "the policy's endorsement sequence (批改序号); part of the reference",
+    "status": "the policy status (保单状态: 有效, 未缴费, 退保 …)",
+    "business_type": "new or renewal (新保/续保/转保)",
+    "renews": "the policy this one renews (上年保单号)",
+    "paid": "whether the premium is paid (缴费状态: 是/否, 已缴费/未缴费)",
+}
+
+_COLUMN_TARGETS = frozenset({PHONE, DOCUMENT_TYPE, *SOURCE_COLUMNS})
 
 
 def check_mapping(mapping: Mapping[str, object]) -> dict[str, str | None]:
-    """Check a user mapping (header → field name, `PHONE`, `DOCUMENT_TYPE`, or ``None`` to
-    ignore the column).
+    """Check a user mapping (header → field name, `PHONE`, `DOCUMENT_TYPE`, one of
+    `SOURCE_COLUMNS`, or ``None`` to ignore the column).
 
     Returns it with every header in its matching form; raises `UsageError` naming the
-    valid fields when a target is neither a `SourceRecord` field nor `PHONE` nor
-    `DOCUMENT_TYPE`.
+    valid fields when a target is none of those.
 
     >>> check_mapping({"联系电话 ": "mobile", "备注": None})
     {'联系电话': 'mobile', '备注': None}
@@ -335,7 +349,8 @@ def check_mapping(mapping: Mapping[str, object]) -> dict[str, str | None]:
         if field is not None and field not in MAPPABLE_FIELDS and field not in _COLUMN_TARGETS:
             raise UsageError(
                 f"The mapping names an unknown field {field!r} for header {header!r}; "
-                f"known fields: {', '.join(MAPPABLE_FIELDS)}, {PHONE}, {DOCUMENT_TYPE}.",
+                f"known fields: {', '.join(MAPPABLE_FIELDS)}, {PHONE}, {DOCUMENT_TYPE}; "
+                f"source columns: {', '.join(SOURCE_COLUMNS)}.",
                 code="mapping.field",
                 message_zh=f"映射中的字段 {field!r} 不存在。",
             )
@@ -393,6 +408,10 @@ class HeaderMap:
     #: Headers of the columns stating the identity document's type (`DOCUMENT_TYPE`); the
     #: first is read with the identity column. They are in ``unmapped``, not in ``unread``.
     document_types: tuple[str, ...] = ()
+    #: ``(header, source column)`` of each column the user mapping names a `SOURCE_COLUMNS`
+    #: target (``{"出单时间": "observed_at"}``): read by the imports, not a record field; in
+    #: ``unmapped``, not in ``unread``.
+    sources: tuple[tuple[str, str], ...] = ()
 
     @property
     def mapped(self) -> tuple[tuple[str, str], ...]:
@@ -426,6 +445,7 @@ class HeaderMap:
         `DOCUMENT_TYPE` columns are read with the identity column)."""
         read = {header for header, _ in self.read}
         read.update(self.document_types)
+        read.update(header for header, _ in self.sources)
         return tuple(header for header in self.headers if header not in read)
 
     def score(self) -> int:
@@ -477,6 +497,7 @@ def map_headers(
     repeats: list[tuple[str, str]] = []
     phones: list[str] = []
     document_types: list[str] = []
+    sources: list[tuple[str, str]] = []
     texts = tuple("" if h is None else str(h) for h in headers)
     for i, text in enumerate(texts):
         key = normalise_header(text)
@@ -495,6 +516,9 @@ def map_headers(
         elif field == DOCUMENT_TYPE:
             document_types.append(text)
             field = None
+        elif field in SOURCE_COLUMNS:
+            sources.append((text, field))
+            field = None
         elif field is not None and field in taken:
             duplicates.append(text)
             repeats.append((text, field))
@@ -509,4 +533,5 @@ def map_headers(
         repeats=tuple(repeats),
         phones=tuple(phones),
         document_types=tuple(document_types),
+        sources=tuple(sources),
     )

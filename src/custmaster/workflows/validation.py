@@ -313,6 +313,10 @@ class ValidationSummary:
     #: first on a row (``row.conflicting_columns``; also lines of the rejects file). The
     #: first value is used; an import rejects such a row.
     conflicts: int = 0
+    #: ``(header, source column)`` of the columns the mapping names as source columns
+    #: (`custmaster.workflows.headers.SOURCE_COLUMNS`: observed_at, operator …): the imports
+    #: read them; they are not checked here.
+    sources: tuple[tuple[str, str], ...] = ()
 
     @property
     def rows_valid(self) -> int:
@@ -1195,4 +1199,5 @@ def validate_file(
             output_path=output_path,
             summary_rows=tuple(table.summary_rows),
             conflicts=conflicts,
+            sources=header_map.sources,
         )
