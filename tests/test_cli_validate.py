@@ -438,7 +438,7 @@ def test_placeholders_are_read_as_empty_and_reported(tmp_path: Path, runner: Cli
         "保单号,被保险人,车牌号,发动机号,移动电话\n"
         "P1,张三,新车未上牌,000000,13800138000\n"
         "P2,先生,待上牌,K24Z71234567,13800138001\n"
-        "P3,李四,闽D·12388,,（空）\n"
+        "P3,李四,闽D·12388,,手机：\n"
         "P4,王五,闽D*****,,13800138003\n",
         encoding="utf-8",
     )
@@ -450,7 +450,7 @@ def test_placeholders_are_read_as_empty_and_reported(tmp_path: Path, runner: Cli
     assert by_field["plate"] == (1, 1, 2, 2)
     assert by_field["engine_no"] == (1, 0, 3, 1)
     assert by_field["name"] == (3, 0, 1, 1)
-    assert by_field["mobile"] == (3, 0, 1, 1)  # a phone cell with no number: （空）
+    assert by_field["mobile"] == (3, 0, 1, 1)  # a phone cell with no number: 手机：
     assert summary.placeholders == 5
     # a masked plate is no placeholder: the full value is needed, and the row is rejected
     assert summary.codes == (("cn_plate.masked", 1),)

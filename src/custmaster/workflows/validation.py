@@ -131,7 +131,7 @@ DATE_FIELDS: frozenset[str] = frozenset(
 EMPTY_MARKERS: frozenset[str] = frozenset(
     {
         *("null", "none", "nan", "\\n", "n/a", "-", "--", "—", "——", "/"),
-        *("无", "空", "暂无", "不详", "未知"),
+        *("无", "空", "暂无", "不详", "未知", "空白", "暂缺", "未提供", "未填", "未填写"),
         # Excel's error values, as a formula that failed leaves them in a cell.
         *("#n/a", "#value!", "#ref!", "#div/0!", "#name?", "#num!", "#null!"),
     }
@@ -367,17 +367,30 @@ def cell_text(value: object) -> str:
 
 
 def is_empty_cell(text: str) -> bool:
-    """Whether a cell's text means "no value": blank, or one of the `EMPTY_MARKERS`.
+    """Whether a cell's text means "no value": blank, or one of the `EMPTY_MARKERS`, also in
+    brackets (``（空）``, ``【无】``, ``[NULL]``).
 
     >>> is_empty_cell(" #N/A "), is_empty_cell("不详"), is_empty_cell("－"), is_empty_cell("0")
     (True, True, True, False)
+    >>> is_empty_cell("（空）"), is_empty_cell("(张三)")
+    (True, False)
     """
     stripped = text.strip()
     if not stripped:
         return True
-    if len(stripped) > _MARKER_MAX:
+    if len(stripped) > _MARKER_MAX + 2:
         return False
-    return stripped.casefold() in _EMPTY_FORMS
+    folded = stripped.casefold()
+    if folded in _EMPTY_FORMS:
+        return True
+    if folded[:1] in _OPENING and folded[-1:] == _OPENING[folded[:1]]:
+        inner = folded[1:-1].strip()
+        return not inner or inner in _EMPTY_FORMS
+    return False
+
+
+#: Opening brackets and their closing ones, around a marker (``（空）``).
+_OPENING = {"(": ")", "（": "）", "[": "]", "【": "】", "<": ">", "《": "》"}
 
 
 def _cell_error(code: str, text: str, en: str, zh: str) -> InvalidFormat:
