@@ -435,22 +435,23 @@ def test_placeholders_are_read_as_empty_and_reported(tmp_path: Path, runner: Cli
     # zeros and a name such as 先生 alone are placeholders too. The rows are not rejected.
     path = tmp_path / "新车.csv"
     path.write_text(
-        "保单号,被保险人,车牌号,发动机号,移动电话\n"
-        "P1,张三,新车未上牌,000000,13800138000\n"
-        "P2,先生,待上牌,K24Z71234567,13800138001\n"
-        "P3,李四,闽D·12388,,手机：\n"
-        "P4,王五,闽D*****,,13800138003\n",
+        "保单号,被保险人,车牌号,发动机号,移动电话,客户地址\n"
+        "P1,张三,新车未上牌,000000,13800138000,福建省厦门市思明区湖滨南路1号\n"
+        "P2,先生,待上牌,K24Z71234567,13800138001,同上\n"
+        "P3,李四,闽D·12388,,手机：,详见附件\n"
+        "P4,王五,闽D*****,,13800138003,\n",
         encoding="utf-8",
     )
     result = runner.invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
-    assert "车牌号 2, 发动机号 1, 移动电话 1" in result.output
+    assert "车牌号 2, 发动机号 1, 移动电话 1, 客户地址 2" in result.output
     summary = validate_file(path)
     by_field = {c.field: (c.valid, c.invalid, c.empty, c.placeholders) for c in summary.columns}
     assert by_field["plate"] == (1, 1, 2, 2)
     assert by_field["engine_no"] == (1, 0, 3, 1)
     assert by_field["name"] == (3, 0, 1, 1)
     assert by_field["mobile"] == (3, 0, 1, 1)  # a phone cell with no number: 手机：
-    assert summary.placeholders == 5
+    assert by_field["address"] == (1, 0, 3, 2)
+    assert summary.placeholders == 7
     # a masked plate is no placeholder: the full value is needed, and the row is rejected
     assert summary.codes == (("cn_plate.masked", 1),)

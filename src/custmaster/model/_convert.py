@@ -31,6 +31,7 @@ __all__ = [
     "ERROR_CODES",
     "AliasEnum",
     "FrozenMap",
+    "address",
     "aware_datetime",
     "nested",
     "optional",
@@ -57,6 +58,7 @@ ERROR_CODES: dict[str, str] = {
     "model.time": "A time is not ISO 8601 text.",
     "model.choice": "A value is not one of the choices of its enumeration.",
     "model.keys": "A mapping given for a nested object has unknown or missing keys.",
+    "address.placeholder": "The address is a placeholder (同上, 不详, 详见附件 …), not an address.",
 }
 
 K = TypeVar("K", bound=Hashable)
@@ -191,6 +193,49 @@ def type_error(field: str, expected: str, value: object) -> InvalidFormat:
 def text(value: str) -> str:
     """Fold ideographic and repeated spaces to one space and strip the ends."""
     return _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
+
+
+#: Entries that hold no address: a reference to another row (同上), "unknown" in its forms,
+#: or a pointer elsewhere (详见附件). Compared with spaces and punctuation removed.
+_ADDRESS_PLACEHOLDERS = frozenset(
+    {"同上", "同左", "同前", "见上", "见上表", "同上地址", "不详", "地址不详", "住址不详", "未知",
+     "地址未知", "无", "无地址", "暂无", "暂无地址", "待补", "待补充", "待定", "详见附件",
+     "见附件", "见备注", "详见备注", "略", "空", "null", "none", "n/a", "na", "unknown", "test",
+     "测试", "测试地址"}
+)  # fmt: skip
+_ADDRESS_NOISE = re.compile(r"[\s\W_]+")
+
+
+def address(value: str) -> str:
+    """An address with spaces folded (`text`); a placeholder is refused.
+
+    An address is free text, but some entries hold none: ``同上`` (the row above's, which a
+    record cannot see), ``地址不详``, ``详见附件``, a lone digit or letter. Kept as a value they
+    would become the customer's newest address and push the real one into history, so they
+    raise ``address.placeholder`` (read as an empty cell by the imports).
+
+    >>> address(" 福建省厦门市思明区　湖滨南路100号 ")
+    '福建省厦门市思明区 湖滨南路100号'
+    >>> address("同上")
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidFormat: [address.placeholder] value=**: ...
+    """
+    folded = text(value)
+    letters = _ADDRESS_NOISE.sub("", folded).casefold()
+    if (
+        letters in _ADDRESS_PLACEHOLDERS
+        or len(letters) < 2
+        or letters.isdigit()
+        or len(set(letters)) == 1
+    ):
+        raise InvalidFormat(
+            "The address is a placeholder (同上, 不详, 详见附件 …), not an address.",
+            code="address.placeholder",
+            masked_value=mask_unknown(folded),
+            message_zh="地址是占位内容（同上、不详、详见附件等），不是地址。",
+        )
+    return folded
 
 
 def upper_ref(value: str) -> str:

@@ -190,15 +190,14 @@ def normalise_contact(kind: ContactKind, value: str) -> str:
         return _phone(value)
     if kind is ContactKind.EMAIL:
         return _email(value)
-    address = _convert.text(value)
-    if not address:
+    if not _convert.text(value):
         raise InvalidFormat(
             "An address must not be empty.",
             code="contact.address",
             masked_value="",
             message_zh="地址不能为空。",
         )
-    return address
+    return _convert.address(value)
 
 
 def _channel_counts(value: object) -> _convert.FrozenMap[str, int]:

@@ -145,7 +145,7 @@ def _email(value: object) -> str | None:
 
 
 def _address(value: object) -> str | None:
-    return None if value is None else _convert.optional(value, "address", _convert.text)
+    return None if value is None else _convert.optional(value, "address", _convert.address)
 
 
 def _postcode(value: object) -> str | None:

@@ -140,11 +140,12 @@ EMPTY_MARKERS: frozenset[str] = frozenset(
 #: The error codes of a value its validator knows as a placeholder for "none": a vehicle
 #: insured before registration (新车未上牌, 待上牌), an engine number or VIN of one repeated
 #: character, a name such as 客户 or 先生 alone, a phone cell with no number once its labels
-#: and notes are read (``(空)``, ``手机：``). A cell holding one is read as empty, as
-#: `EMPTY_MARKERS` are, rather than rejecting its row: the row's other values are good.
+#: and notes are read (``手机：``), an address such as 同上 or 详见附件. A cell holding one is
+#: read as empty, as `EMPTY_MARKERS` are, rather than rejecting its row: the row's other
+#: values are good.
 PLACEHOLDER_CODES: frozenset[str] = frozenset(
     {"cn_plate.unregistered", "engine_no.placeholder", "vin.placeholder", "cn_name.placeholder",
-     "phone.empty"}
+     "phone.empty", "address.placeholder"}
 )  # fmt: skip
 
 #: The columns of a rejects file, in order.
