@@ -626,6 +626,20 @@ def test_a_bad_party_cell_does_not_stop_the_insureds_row(service: Service, tmp_p
     assert service.counts()["customers"] == 1
 
 
+def test_a_party_said_to_be_the_insured_is_no_bad_cell(service: Service, tmp_path: Path) -> None:
+    # 投保人 同被保险人 (the insured holds the policy): nothing of its own, no reject lines
+    rows = [
+        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "13800138000", "同被保险人",
+         "同上", "同上", "本人", "", "闽D12345", "2026-01-01", "2026-12-31"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "parties.csv", PARTY_HEADER, rows)
+    rejects = tmp_path / "parties.rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.new, summary.rejected, summary.partial) == (1, 0, 0)
+    assert read_csv(rejects) == []
+    assert service.counts()["customers"] == 1
+
+
 def test_a_party_phone_cell_with_several_numbers_gives_the_party_each(
     service: Service, tmp_path: Path
 ) -> None:

@@ -30,12 +30,14 @@ from typing import Any
 import attrs
 
 from custmaster.errors import ValidationError
+from custmaster.model import _convert
 from custmaster.model.policy import PolicyRole
 from custmaster.validate import cn_name, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.headers import normalise_header
 from custmaster.workflows.validation import (
+    PLACEHOLDER_CODES,
     cell_text,
     field_text,
     is_empty_cell,
@@ -46,11 +48,19 @@ __all__ = [
     "ERROR_CODES",
     "PARTY_FIELDS",
     "PARTY_ROLES",
+    "SAME_AS",
     "Party",
     "PartyValues",
     "find_parties",
     "read_party",
 ]
+
+#: A party cell saying it is the insured's (or the row above's) value: no value of its own,
+#: read as an empty cell (投保人 同被保险人).
+SAME_AS = frozenset(
+    {"同上", "同左", "同前", "本人", "同本人", "同被保险人", "同被保人", "同投保人", "同车主",
+     "被保险人本人", "与被保险人相同", "同被保险人信息"}
+)  # fmt: skip
 
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
@@ -156,7 +166,7 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
     for header, what in party.columns:
         cell = row.get(header)
         text = "" if cell is None else cell_text(cell).strip()
-        if is_empty_cell(text):
+        if is_empty_cell(text) or "".join(text.split()) in SAME_AS:
             continue
         field = what
         try:
@@ -173,8 +183,10 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
                 values[field] = numbers[0].canonical
                 more.extend((_slot(n), n.canonical) for n in numbers[1:])
             else:
-                values["address"] = text
+                values["address"] = _convert.address(text)
         except ValidationError as error:
+            if error.code in PLACEHOLDER_CODES:  # 同上, 新车未上牌 …: no value, as empty cells
+                continue
             name = f"{party.role.value}.{'resident_id' if what == 'id' else what}"
             errors.append((header, name, error.for_field(name)))
     if not ({"resident_id", "uscc"} & values.keys()):
