@@ -60,7 +60,8 @@ def _extract(folder: Path) -> Path:
 
 def test_a_real_extract_is_imported_whole(service: Service, tmp_path: Path) -> None:
     rejects = tmp_path / "rejects.csv"
-    summary = import_core_extract(service, _extract(tmp_path), rejects=rejects)
+    extract = _extract(tmp_path)
+    summary = import_core_extract(service, extract, rejects=rejects)
     assert read_csv(rejects) == []
     assert (summary.header_row, summary.rows, summary.rejected, summary.partial) == (3, 4, 0, 0)
     assert summary.summary_rows == (8,)
@@ -97,5 +98,5 @@ def test_a_real_extract_is_imported_whole(service: Service, tmp_path: Path) -> N
     assert listed == {"PDZA2026350200000102", "PDAA2026350200000104"}
     assert {row.policy_no for row in renewal_rows(service, "2027-02")} == {"PDAA2026350200000101"}
 
-    again = import_core_extract(service, _extract(tmp_path))
+    again = import_core_extract(service, extract)  # the same file: nothing twice
     assert (again.new, again.merged, again.duplicates, again.rejected) == (0, 0, 4, 0)
