@@ -849,6 +849,22 @@ class StoreContract:
         finally:
             made.close()
 
+    def test_the_same_values_observed_again_are_a_duplicate(self, store: Any) -> None:
+        # a fresh export of an extract stamps its rows with a new time and says nothing new;
+        # other values under the reference still conflict
+        first = rec("RE1", "2026-03-01", name="张伟", resident_id=ID_M, mobile="13800138000")
+        assert store.ingest(first).outcome in (Outcome.NEW_CUSTOMER, Outcome.MERGED)
+        before = snapshot(store)
+        again = rec("RE1", "2026-04-01", name="张伟", resident_id=ID_M, mobile="13800138000")
+        assert store.ingest(again).outcome is Outcome.DUPLICATE
+        assert snapshot(store) == before
+        changed = rec("RE1", "2026-04-01", name="张伟", resident_id=ID_M, mobile="13900139000")
+        result = store.ingest(changed)
+        assert result.outcome is Outcome.REJECTED
+        assert result.error is not None
+        assert result.error.code == "record.conflicting_duplicate"
+        assert snapshot(store) == before
+
     # -- the audit log ---------------------------------------------------------------
 
     def _audit_some(self, store: Any) -> list[Any]:
