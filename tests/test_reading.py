@@ -266,6 +266,24 @@ def test_xlsx_sheet_by_name_and_unknown_sheet(tmp_path: Path) -> None:
     assert "说明" in info.value.message
 
 
+def test_a_workbook_opening_with_a_notes_sheet_is_read_from_its_data_sheet(
+    tmp_path: Path,
+) -> None:
+    path = _workbook(
+        tmp_path / "book.xlsx",
+        {
+            "说明": [["本表为车险客户清单"], ["导出日期", "2026-03-31"]],
+            "清单": [["XX分公司清单"], ["保单号", "被保险人", "身份证号"], ["P1", "张伟", "x"]],
+            "统计": [["合计", 1]],
+        },
+    )
+    with open_table(path, header_score=_known) as table:
+        assert (table.sheet, table.header_row) == ("清单", 2)
+        assert [row["保单号"] for _, row in table] == ["P1"]
+    with open_table(path) as table:  # without a way to score headers: the first sheet
+        assert table.sheet == "说明"
+
+
 def test_workbook_is_told_by_content_not_name(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "export.csv", {"S": [["保单号"], ["P1"]]})
     with open_table(path) as table:

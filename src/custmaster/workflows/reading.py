@@ -8,12 +8,13 @@
   Chinese Excel and core systems write; ``gbk``, ``gb2312`` and ``cp936`` are read as GB18030).
   The delimiter (``,``, tab, ``;`` or ``|``) is detected from the first lines unless given.
 - **XLSX** (and XLSM): read through openpyxl in read-only streaming mode, cached formula values,
-  the first sheet unless ``sheet`` names another. openpyxl is the optional extra
+  the sheet ``sheet`` names, else, given a ``header_score``, the sheet whose header scores best
+  (a workbook may open with a 说明 or 封面 sheet), else the first. openpyxl is the optional extra
   ``custmaster[excel]``; without it a `custmaster.UsageError` says what to install. Cells keep
   their types (numbers, `datetime.datetime`, text).
 - **XLS**, the binary workbook of Excel 97-2003 that older core systems still export: read
-  through xlrd (also in ``custmaster[excel]``), the first sheet unless ``sheet`` names
-  another; date cells become `datetime.datetime`, numbers `float`, as Excel holds them.
+  through xlrd (also in ``custmaster[excel]``), the sheet chosen as for XLSX; date cells
+  become `datetime.datetime`, numbers `float`, as Excel holds them.
 - **HTML tables saved as .xls**: many web systems export "Excel" files that are an HTML page
   holding a ``<table>``; its first table is read, cell texts as the page shows them.
 
@@ -371,6 +372,19 @@ def _numbered_csv(
             yield number, cells
 
 
+def _sheet_score(rows: Iterator[list[Any]], header_score: Callable[[tuple[str, ...]], int]) -> int:
+    """The best header score among a sheet's first non-blank rows (for choosing a sheet)."""
+    best = seen = 0
+    for cells in rows:
+        if _is_blank(cells):
+            continue
+        best = max(best, header_score(_header_texts(cells)))
+        seen += 1
+        if seen >= _HEADER_SEARCH_ROWS:
+            break
+    return best
+
+
 def _find_header(
     path: Path,
     rows: Iterator[tuple[int, list[Any]]],
@@ -544,6 +558,19 @@ def _open_xls(
                     message_zh=f"{path.name}：工作簿中没有工作表。",
                 )
             worksheet = workbook.sheet_by_index(0)
+            if header_score is not None and header_row is None and len(names) > 1:
+                sheets = [workbook.sheet_by_index(i) for i in range(len(names))]
+                scores = [
+                    _sheet_score(
+                        (
+                            [_xls_cell(c, xlrd, workbook.datemode) for c in ws.row(i)]
+                            for i in range(ws.nrows)
+                        ),
+                        header_score,
+                    )
+                    for ws in sheets
+                ]
+                worksheet = sheets[max(range(len(scores)), key=lambda i: (scores[i], -i))]
         elif sheet in names:
             worksheet = workbook.sheet_by_name(sheet)
         else:
@@ -712,6 +739,15 @@ def _open_xlsx(
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0] if workbook.worksheets else None
+            if header_score is not None and header_row is None and len(workbook.worksheets) > 1:
+                # a cover or notes sheet first (说明, 封面): the sheet whose header scores best
+                scores = [
+                    _sheet_score((list(r) for r in ws.iter_rows(values_only=True)), header_score)
+                    for ws in workbook.worksheets
+                ]
+                worksheet = workbook.worksheets[
+                    max(range(len(scores)), key=lambda i: (scores[i], -i))
+                ]
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:
