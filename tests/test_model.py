@@ -444,7 +444,9 @@ def test_the_names_extracts_give_for_the_motor_lines(name: str, line: str) -> No
     assert SourceRecord(provenance=prov(), policy_no="PDAA1", line=name).line.code == line
 
 
-@pytest.mark.parametrize("value", ["同上", "地址不详", "详见附件", "0", "x", "--", "111", "无 地址"])
+@pytest.mark.parametrize(
+    "value", ["同上", "地址不详", "详见附件", "0", "x", "--", "111", "无 地址"]
+)
 def test_an_address_placeholder_is_no_address(value: str) -> None:
     # kept, it would become the newest address and push the real one into history
     with pytest.raises(ValidationError) as info:
