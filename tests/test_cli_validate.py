@@ -455,3 +455,29 @@ def test_placeholders_are_read_as_empty_and_reported(tmp_path: Path, runner: Cli
     assert summary.placeholders == 7
     # a masked plate is no placeholder: the full value is needed, and the row is rejected
     assert summary.codes == (("cn_plate.masked", 1),)
+
+
+def test_the_output_shows_where_a_document_type_sent_the_identity_column(tmp_path: Path) -> None:
+    path = tmp_path / "证件.csv"
+    path.write_text(
+        "保单号,被保险人,证件类型,证件号码\n"
+        "P1,陈志明,台胞证,0123 4567\n"
+        "P2,厦门鹭江物流有限公司,统一社会信用代码,91350200MA2Y12345E\n"
+        "P3,张伟,身份证,11010519491231002X\n",
+        encoding="utf-8",
+    )
+    masked, revealed = tmp_path / "masked.csv", tmp_path / "revealed.csv"
+    validate_file(path, output=masked)
+    validate_file(path, output=revealed, reveal=True)
+    cells = [(r["证件类型"], r["resident_id"]) for r in _rejects(masked)]
+    assert cells == [
+        ("台胞证", "0******7"),
+        ("统一社会信用代码", "91************345E"),
+        ("身份证", "110***********002X"),
+    ]
+    assert [r["resident_id"] for r in _rejects(revealed)] == [
+        "01234567",
+        "91350200MA2Y12345E",
+        "11010519491231002X",
+    ]
+    assert "01234567" not in masked.read_text(encoding="utf-8-sig")

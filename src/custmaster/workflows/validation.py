@@ -78,7 +78,7 @@ from custmaster.validate import cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
-from custmaster.workflows.headers import PHONE, HeaderMap, map_headers
+from custmaster.workflows.headers import DOCUMENT_TYPE, PHONE, HeaderMap, map_headers
 from custmaster.workflows.reading import Row, TableFormatError, open_table
 
 __all__ = [
@@ -256,6 +256,10 @@ class RowResult:
     #: column holds (a `PHONE` or repeated column), by header; ``()`` for a mapped column
     #: left empty whose field another column filled.
     cells: dict[str, tuple[Any, ...]] = attrs.field(factory=dict, repr=False)
+    #: ``(header, field, value)`` of the identity cell read as another field than its column's
+    #: (a USCC or another document in 身份证号: `identity_value`, `organisation_code`), and of
+    #: the document-type cell that decided it (field `DOCUMENT_TYPE`, its text).
+    routed: tuple[tuple[str, str, Any], ...] = attrs.field(default=(), repr=False)
 
     @property
     def ok(self) -> bool:
@@ -786,6 +790,7 @@ class RowValidator:
         cells: dict[str, tuple[Any, ...]] = {}
         counts = self._counts
         routed: tuple[str, Any] | None = None
+        routed_from = ""
         type_text = ""
         if self._type_column is not None:
             kind = row.get(self._type_column)
@@ -809,7 +814,7 @@ class RowValidator:
                 if other is not None:  # the row's type column names another document
                     count[0] += 1
                     count[3] += 1
-                    routed = other
+                    routed, routed_from = other, header
                     continue
             try:
                 value = normalise(cell)
@@ -820,7 +825,7 @@ class RowValidator:
                     if uscc is not None:  # an organisation's USCC in the ID column
                         count[0] += 1
                         count[3] += 1
-                        routed = ("uscc", uscc)
+                        routed, routed_from = ("uscc", uscc), header
                         continue
                 if phone_convert is not None and holds_several(text):
                     try:  # a phone cell holding several numbers, each one valid?
@@ -849,8 +854,12 @@ class RowValidator:
             elif display(value) != text.strip():
                 count[3] += 1
             values[field] = value
+        moved: list[tuple[str, str, Any]] = []
         if routed is not None:
             values.setdefault(*routed)
+            moved.append((routed_from, *routed))
+        if type_text and self._type_column is not None:
+            moved.append((self._type_column, DOCUMENT_TYPE, type_text))
         extra: dict[str, str] = {}
         conflicts: list[Reject] = []
         if self._further:
@@ -878,6 +887,7 @@ class RowValidator:
             more=tuple(more),
             conflicts=tuple(conflicts),
             cells=cells,
+            routed=tuple(moved),
         )
 
     def read_further_columns(
@@ -1083,7 +1093,11 @@ def _output_row(
     header_map: HeaderMap, read: Mapping[str, str], result: RowResult, reveal: bool
 ) -> list[object]:
     out: list[object] = [result.row]
+    moved = {header: (field, value) for header, field, value in result.routed}
     for header, field in zip(header_map.headers, header_map.fields, strict=True):
+        if header in moved:
+            out.append(_routed_text(*moved[header], reveal))
+            continue
         read_values = result.cells.get(header)
         if read_values is not None:  # a PHONE, repeated or several-number cell
             kind = read[header] if read[header] != PHONE else "mobile"
@@ -1099,6 +1113,15 @@ def _output_row(
             continue
         out.append(display(value) if reveal else mask_field(field, value))
     return out
+
+
+def _routed_text(field: str, value: Any, reveal: bool) -> str:
+    """The output cell of a routed identity or document-type cell (see `RowResult.routed`)."""
+    if field == DOCUMENT_TYPE:
+        return str(value)  # 护照, 台胞证: no personal data
+    if isinstance(value, IdentityDocument):
+        return value.number if reveal else mask("document_number", value.number)
+    return display(value) if reveal else mask_field(field, value)
 
 
 def validate_file(
