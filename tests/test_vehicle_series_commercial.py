@@ -96,15 +96,59 @@ def test_brand_and_enterprise_code_agree(text: str, manufacturer: str) -> None:
     assert result.evidence == ("model_code_prefix", "brand")
 
 
-def test_bus_codes_of_producers_with_a_wmi_are_left_to_the_brand_word() -> None:
-    # ZK6/KLQ6 are not in the catalogue (custmaster.testing.synth would draw 宇通 and 苏州金龙 as
-    # car makers): the brand word decides and a bare code names no producer.
-    result = classify("宇通牌ZK6122HQB5Y")
-    assert (result.manufacturer, result.method, result.confidence) == ("宇通客车", "brand", 0.85)
-    assert result.model_code == "ZK6122HQB5Y"
-    assert classify("ZK6122HQB5Y").reason == "unknown_model_code"
-    assert classify("海格牌KLQ6125ZAE51").manufacturer == "苏州金龙"
-    assert classify("ZK5180TXFZ", vin="LZYTBGBW7K1012345").manufacturer == "宇通客车"
+@pytest.mark.parametrize(
+    ("text", "manufacturer"),
+    [
+        ("宇通牌ZK6122HQB5Y", "宇通客车"),
+        ("海格牌KLQ6125ZAE51", "苏州金龙"),
+        ("金龙牌XMQ6127AYD5C", "厦门金龙"),
+        ("金旅牌XML6122J15", "厦门金旅"),
+    ],
+)
+def test_bus_codes_name_their_producer(text: str, manufacturer: str) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.method, result.confidence) == (
+        manufacturer,
+        "model_code_prefix",
+        1.0,
+    )
+    assert result.conflicts == ()
+    code = text.partition("牌")[2]
+    assert classify(code).manufacturer == manufacturer
+    assert classify(code).method == "model_code_prefix"
+
+
+def test_commercial_rows_give_the_synthetic_book_no_private_car(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # custmaster.testing.synth draws private cars from producers with class 6/7 codes, a WMI
+    # and series: 宇通客车 (ZK6, LZY) and 苏州金龙 (KLQ6, LKL) have all three, through the
+    # commercial rows, and are still not drawn.
+    from custmaster.testing import _synth_vehicles as sv
+
+    shipped = sv.producers()
+    names = {p.name for p in shipped}
+    assert names.isdisjoint({"宇通客车", "苏州金龙", "厦门金龙", "厦门金旅", "大长江集团"})
+    assert "江淮汽车" in names
+    # More commercial rows, even with series and class 6 codes, change nothing.
+    more = VehicleCatalog.from_rows(
+        [
+            {"brand_cn": "江淮", "manufacturer_cn": "江淮汽车", "series_cn": "骏铃V6",
+             "model_code_prefixes": "HFC1|HFC6", "wmi": "LJ1", "source": sv.COMMERCIAL},
+            {"brand_cn": "金旅", "manufacturer_cn": "厦门金旅", "series_cn": "金旅考斯特",
+             "model_code_prefixes": "XML6", "wmi": "L00", "source": sv.COMMERCIAL},
+        ]
+    )  # fmt: skip
+    merged = VehicleCatalog.load().merged(more)
+    monkeypatch.setattr(
+        sv, "VehicleCatalog", type("Fake", (), {"load": staticmethod(lambda: merged)})
+    )
+    assert sv.producers.__wrapped__() == shipped
+    # The same bus row from the source would be a passenger car's (so the test can fail).
+    bus = {"brand_cn": "金旅", "manufacturer_cn": "厦门金旅", "series_cn": "金旅考斯特",
+           "model_code_prefixes": "XML6", "wmi": "L00", "source": "autohome2019"}  # fmt: skip
+    merged = VehicleCatalog.load().merged(VehicleCatalog.from_rows([bus]))
+    assert "厦门金旅" in {p.name for p in sv.producers.__wrapped__()}
 
 
 def test_a_shared_code_is_decided_by_the_brand_word() -> None:

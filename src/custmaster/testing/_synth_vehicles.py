@@ -3,7 +3,10 @@
 Private data for `custmaster.testing.synth`. The producers are those of the shipped vehicle
 series catalogue (`custmaster.catalog.vehicle_series.VehicleCatalog`) that have both model
 code prefixes (GB 9417 enterprise code and class digit, ``HG7``) and a VIN WMI (``LHG``), so
-that every make/model string can be classified and every VIN names its maker. Each producer
+that every make/model string can be classified and every VIN names its maker. Only the rows of
+passenger cars count: the catalogue's commercial rows (source ``commercial:curated``: buses
+such as 宇通 ``ZK6``, trucks, special vehicles, motorcycles) never give a private car its
+producer, series or code, so adding them leaves the book unchanged. Each producer
 comes with a rough share of the private-car market (`MARKET`, weights, not statistics) and
 the engine model codes its engine numbers start with (`ENGINES`).
 
@@ -19,7 +22,19 @@ from typing import NamedTuple
 
 from custmaster.catalog.vehicle_series import VehicleCatalog
 
-__all__ = ["DESCRIPTORS", "ENGINES", "MARKET", "SUFFIXES", "Producer", "producers"]
+__all__ = [
+    "COMMERCIAL",
+    "DESCRIPTORS",
+    "ENGINES",
+    "MARKET",
+    "SUFFIXES",
+    "Producer",
+    "producers",
+]
+
+#: The source tag of the catalogue's commercial-vehicle and motorcycle rows
+#: (``tools/vehicle-series-commercial.csv``): no private car is drawn from them.
+COMMERCIAL = "commercial:curated"
 
 #: Producer -> market weight.
 MARKET: dict[str, int] = {
@@ -68,10 +83,13 @@ class Producer(NamedTuple):
 
 @functools.cache
 def producers() -> tuple[Producer, ...]:
-    """The producers of the shipped catalogue with model-code prefixes and a WMI, by name."""
+    """The producers of the shipped catalogue with passenger-car series, car and SUV model-code
+    prefixes (class 6 or 7) and a WMI, by name; commercial rows are left out."""
     catalog = VehicleCatalog.load()
     found: dict[str, tuple[list[tuple[str, str]], set[str], set[str]]] = {}
     for entry in catalog:
+        if COMMERCIAL in entry.source:
+            continue
         series, prefixes, wmis = found.setdefault(entry.manufacturer, ([], set(), set()))
         if entry.series:
             series.append((entry.brand or entry.manufacturer, entry.series))
