@@ -7,6 +7,11 @@ write trucks, tractors, buses, vans, pick-ups and motorcycles: brand + 牌 + cod
 (``豪沃T7H``, ``东风天龙KL``), bare codes, full-width and lower-case codes, and brand words with
 a VIN (its WMI: ``LZZ`` 中国重汽, ``LZG`` 陕汽, ``LFW`` 一汽解放, ``LZY`` 宇通; the serials are
 made up). Model codes are realistic in shape, not checked against announcements.
+
+``tests/data/make-model-commercial-codes.csv`` is a second hold-out set of 70 strings, written
+before the rules it checks: bus codes (``ZK6``, ``KLQ6``, ``XMQ6``, ``XML6``), 江淮's truck lines,
+motorcycle codes (``HJ125-7``, bare, lower-case, full-width), ``BJ`` codes under 北京汽车 and
+福田, and the makers added with it (华菱星马, 北奔, 三一, 徐工, 程力, 中联).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 with (DATA / "make-model-commercial.csv").open(encoding="utf-8", newline="") as _handle:
     ROWS = list(csv.DictReader(_handle))
+with (DATA / "make-model-commercial-codes.csv").open(encoding="utf-8", newline="") as _handle:
+    CODE_ROWS = list(csv.DictReader(_handle))
 
 
 def _classify(row: dict[str, str]) -> vs.VehicleClass:
@@ -61,6 +68,21 @@ def test_accuracy_on_commercial_vehicles_meets_the_acceptance_thresholds() -> No
     # No series is invented where the string names none.
     unnamed = {row["input"] for row in ROWS if not row["expected_series_cn"]}
     assert not [m for m in misses if m[2] is not None and m[0] in unnamed], misses
+
+
+def test_the_second_hold_out_set_meets_the_acceptance_thresholds() -> None:
+    assert len(CODE_ROWS) >= 60
+    assert len({row["input"] for row in CODE_ROWS}) == len(CODE_ROWS)
+    producers = set(VehicleCatalog.load().manufacturers())
+    misses = []
+    for row in CODE_ROWS:
+        assert not row["expected_manufacturer_cn"] or row["expected_manufacturer_cn"] in producers
+        result = _classify(row)
+        expected = (row["expected_manufacturer_cn"] or None, row["expected_series_cn"] or None)
+        if (result.manufacturer, result.series) != expected:
+            misses.append((row["input"], result.manufacturer, result.series))
+    assert len(misses) <= 0.05 * len(CODE_ROWS), misses
+    assert sum(row["style"].startswith("moto") for row in CODE_ROWS) >= 20
 
 
 def test_strings_that_do_not_decide_stay_unclassified() -> None:
@@ -180,6 +202,41 @@ def test_passenger_car_readings_are_unchanged(text: str, manufacturer: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "manufacturer", "confidence"),
+    [
+        # BJ is the enterprise code of 北汽福田 (BJ1 trucks, BJ4, BJ5) and of 北京汽车 and its
+        # off-road and Jeep makers (BJ2, BJ7); the name before the code decides.
+        ("北京汽车牌BJ1020", "北京汽车", 0.95),
+        ("北京汽车牌BJ2022", "北京汽车", 0.95),
+        ("北京吉普牌BJ2021E", "北京吉普", 0.95),
+        ("北京牌BJ2032F7VA1", "北京越野", 0.95),
+        # The class digit's own producer: the code decides and the name agrees.
+        ("北汽福田牌BJ5049XXY-A1", "福田汽车", 1.0),
+        ("时代牌BJ1043V8JEA-FA", "福田汽车", 1.0),
+    ],
+)
+def test_a_name_decides_between_producers_of_one_enterprise_code(
+    text: str, manufacturer: str, confidence: float
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.conflicts) == (manufacturer, ())
+    assert result.confidence == confidence
+    assert result.evidence[0] == "model_code_prefix"
+
+
+def test_other_names_do_not_overrule_the_code() -> None:
+    # Alone, BJ1 is 福田's; a brand of another enterprise code is a conflict, as before.
+    assert classify("BJ1020").manufacturer == "福田汽车"
+    result = classify("解放牌BJ1032V5JV5")
+    assert (result.manufacturer, result.conflicts) == ("福田汽车", ("brand",))
+    # 东风日产 bears the brand 东风: 东风商用车 (DFL4 tractors) does not take its car code.
+    result = classify("东风牌DFL7168VBL2")
+    assert (result.manufacturer, result.conflicts) == ("东风日产", ("brand",))
+    # A brand of several producers of the code's letters, which build it: still ambiguous.
+    assert classify("长安牌SC1031FAD51").candidates == ("长安跨越", "长安轻型车")
+
+
+@pytest.mark.parametrize(
     ("text", "candidates"),
     [
         ("CA7201A", ("一汽奔腾", "一汽红旗", "一汽马自达")),
@@ -209,22 +266,71 @@ def test_commercial_wmi(text: str, vin: str, manufacturer: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "manufacturer"),
+    ("text", "manufacturer", "code"),
     [
-        ("豪爵牌HJ125-7", "大长江集团"),
-        ("五羊-本田牌WH125-12", "五羊-本田"),
-        ("新大洲本田牌SDH125-46", "新大洲本田"),
-        ("轻骑牌QM125-2D", "济南轻骑"),
+        ("豪爵牌HJ125-7", "大长江集团", "HJ125-7"),
+        ("五羊-本田牌WH125-12", "五羊-本田", "WH125-12"),
+        ("新大洲本田牌SDH125-46", "新大洲本田", "SDH125-46"),
+        ("轻骑牌QM125-2D", "济南轻骑", "QM125-2D"),
+        ("五羊本田WH110T-2", "五羊-本田", "WH110T-2"),
+        ("力帆牌LF125-5", "力帆摩托", "LF125-5"),
     ],
 )
-def test_motorcycles_are_read_by_brand_and_producer_words(text: str, manufacturer: str) -> None:
+def test_motorcycle_codes_name_their_producer(text: str, manufacturer: str, code: str) -> None:
     result = classify(text)
-    assert result.manufacturer == manufacturer
-    # Motorcycle codes (HJ125-7) are too short for model codes: no code, no prefix evidence.
-    assert result.model_code is None
-    assert "model_code_prefix" not in result.evidence
-    # 本田 inside a joint venture's name is not the car brand 本田 (广汽本田, 东风本田).
+    assert (result.manufacturer, result.model_code) == (manufacturer, code)
+    assert (result.method, result.confidence) == ("model_code_prefix", 1.0)
+    # 本田 inside a joint venture's name is not the car brand 本田 (广汽本田, 东风本田), and
+    # 力帆牌 is 力帆摩托's brand too.
     assert result.conflicts == ()
+    bare = classify(code)
+    assert (bare.manufacturer, bare.model_code, bare.confidence) == (manufacturer, code, 0.95)
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "code"),
+    [
+        ("hj150-10a", "大长江集团", "HJ150-10A"),
+        ("ＨＪ１２５－１８Ａ", "大长江集团", "HJ125-18A"),
+        ("豪爵牌 HJ 150-9 普通二轮摩托车", "大长江集团", "HJ150-9"),
+        ("宗申ZS150-58", "宗申摩托", "ZS150-58"),
+        ("JH70-5", "嘉陵摩托", "JH70-5"),
+    ],
+)
+def test_motorcycle_codes_in_other_spellings(text: str, manufacturer: str, code: str) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.model_code) == (manufacturer, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "code"),
+    [
+        # Letters shared with a car maker: a car code has four digits or more.
+        ("力帆牌LF7160", "力帆汽车", "LF7160"),
+        ("力帆牌", "力帆汽车", None),
+        # Hyphens in car and truck codes stay in them.
+        ("欧曼牌BJ4259SMFKB-AA", "福田汽车", "BJ4259SMFKB-AA"),
+        ("全顺 JX6581T-M5", "江铃福特", "JX6581T-M5"),
+        # A motorcycle code glued to letters, or with unknown letters, is none.
+        ("豪爵XHJ125-7", "大长江集团", None),
+        ("XY125-7", None, None),
+    ],
+)
+def test_motorcycle_codes_leave_other_codes_alone(
+    text: str, manufacturer: str | None, code: str | None
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.model_code) == (manufacturer, code)
+
+
+def test_motorcycle_prefixes_are_letters_and_a_hyphen() -> None:
+    rows = [{"manufacturer_cn": "大长江集团", "series_cn": "", "brand_cn": "豪爵"}]
+    catalog = VehicleCatalog.from_rows([{**rows[0], "model_code_prefixes": "HJ-"}])
+    assert Classifier(catalog).classify("HJ125-7").manufacturer == "大长江集团"
+    for bad in ("HJ1-", "HJ--", "-"):
+        with pytest.raises(vs.InvalidFormat) as caught:
+            VehicleCatalog.from_rows([{**rows[0], "model_code_prefixes": bad}])
+        assert caught.value.code == "vehicle_series.prefix"
 
 
 def test_rows_without_series_keep_one_row_per_producer_and_brand() -> None:

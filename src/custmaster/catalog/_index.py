@@ -14,7 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from custmaster.catalog._text import ASCII_ALNUM, ASCII_LETTERS, CodeFinder, is_cjk, key_of
+from custmaster.catalog._text import (
+    ASCII_ALNUM,
+    ASCII_LETTERS,
+    MOTORCYCLE,
+    CodeFinder,
+    is_cjk,
+    key_of,
+    motorcycle_letters,
+)
 
 if TYPE_CHECKING:
     from custmaster.catalog.vehicle_series import SeriesEntry
@@ -403,6 +411,7 @@ class Index:
         "code_finder",
         "coded",
         "conventional",
+        "enterprise",
         "manufacturer_brands",
         "pairs",
         "prefix_lengths",
@@ -535,6 +544,8 @@ class Index:
         # producers (the code alone still does not decide) and, in ``conventional``, the others.
         self.conventional: dict[str, frozenset[str]] = {}
         for prefix, found in list(self.prefixes.items()):
+            if prefix.endswith(MOTORCYCLE):
+                continue
             others = frozenset(m for m in found if NEW_ENERGY not in m)
             if others and others != found:
                 self.prefixes[prefix + CONVENTIONAL] = found
@@ -543,7 +554,19 @@ class Index:
         self.split_prefixes = frozenset(p[: -len(CONVENTIONAL)] for p in self.conventional)
         #: Producers with a model-code prefix in the catalogue.
         self.coded = frozenset(m for found in prefixes.values() for m in found)
-        self.prefix_lengths = tuple(sorted({len(p) for p in prefixes}, reverse=True))
+        cars = [p for p in prefixes if not p.endswith(MOTORCYCLE)]
+        self.prefix_lengths = tuple(sorted({len(p) for p in cars}, reverse=True))
+        # The producers of each enterprise code (the letters: BJ is 福田汽车's BJ1/BJ4 and
+        # 北京汽车's BJ2/BJ7), for each prefix (and its `CONVENTIONAL` key).
+        by_letters: dict[str, set[str]] = defaultdict(set)
+        for prefix in cars:
+            by_letters[prefix.rstrip("0123456789")] |= prefixes[prefix]
+        #: Prefix -> the producers of every prefix with the same enterprise code.
+        self.enterprise = {
+            key: frozenset(by_letters[key.rstrip("0123456789" + CONVENTIONAL)])
+            for key in self.prefixes
+            if not key.endswith(MOTORCYCLE) or key in self.conventional
+        }
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
         self.code_finder = CodeFinder(prefixes, words)
@@ -567,14 +590,34 @@ class Index:
         ``prefixes[prefix]``.
 
         A model code is always longer than a prefix it starts with (its letters and at least
-        four digits; a prefix has at most two), so ``code[:prefix_lengths[0]]`` gives the same.
+        four digits; a prefix has at most two), so ``code[:prefix_lengths[0]]`` gives the same
+        for a car code. A motorcycle code (``HJ125-7``: `motorcycle_prefix`) is recognised only
+        when the ``-`` after its displacement is in ``code``.
         """
         prefixes = self.prefixes
+        if MOTORCYCLE in code:
+            found = self.motorcycle_prefix(code)
+            if found:
+                return found
         for length in self.prefix_lengths:
             prefix = code[:length]
             if prefix in prefixes:
                 return prefix
         return ""
+
+    def motorcycle_prefix(self, code: str) -> str:
+        """The catalogue prefix of a motorcycle model code (``HJ125-7`` -> ``HJ-``), or ``""``
+        when ``code`` is no motorcycle code or its enterprise code is not in the catalogue.
+
+        >>> from custmaster.catalog.vehicle_series import VehicleCatalog
+        >>> index = Index(VehicleCatalog.load())
+        >>> index.motorcycle_prefix('HJ125-7'), index.motorcycle_prefix('LF7160-A')
+        ('HJ-', '')
+        """
+        letters = motorcycle_letters(code)
+        if letters is None or letters + MOTORCYCLE not in self.prefixes:
+            return ""
+        return letters + MOTORCYCLE
 
     def code_prefix(self, code: str, prefix: str | None = None) -> str:
         """`prefix_of` (or the given ``prefix`` of ``code``), with `CONVENTIONAL` appended when

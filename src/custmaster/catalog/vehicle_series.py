@@ -109,6 +109,7 @@ from custmaster.catalog._text import (
     ASCII_ALNUM,
     DOTS,
     GLUED_TAILS,
+    MOTORCYCLE,
     drop_model_years,
     is_year_code,
     join_cjk,
@@ -145,14 +146,16 @@ COLUMNS: Final = (
 ERROR_CODES: dict[str, str] = {
     "vehicle_series.columns": "A catalogue CSV file lacks the manufacturer_cn or series_cn column.",
     "vehicle_series.manufacturer": "A catalogue row has an empty manufacturer_cn.",
-    "vehicle_series.prefix": "A model-code prefix is not 1-4 letters followed by up to 2 digits.",
+    "vehicle_series.prefix": "A model-code prefix is not 1-4 letters followed by up to 2 digits "
+    "or, for a motorcycle enterprise code, by '-'.",
     "vehicle_series.wmi": "A WMI is not 3 ASCII letters or digits.",
 }
 
 _ZH: dict[str, str] = {
     "vehicle_series.columns": "车系目录 CSV 文件缺少 manufacturer_cn 或 series_cn 列。",
     "vehicle_series.manufacturer": "车系目录中有一行的 manufacturer_cn 为空。",
-    "vehicle_series.prefix": "车辆型号前缀应为 1-4 个字母加至多 2 位数字。",
+    "vehicle_series.prefix": "车辆型号前缀应为 1-4 个字母加至多 2 位数字"
+    "，摩托车企业代号为字母加“-”。",
     "vehicle_series.wmi": "WMI 应为 3 位字母或数字。",
 }
 
@@ -196,7 +199,7 @@ METHODS: dict[str, str] = {
     "else deciding: the domestic producer is assumed.",
 }
 
-_PREFIX = re.compile(r"[A-Z]{1,4}[0-9]{0,2}")
+_PREFIX = re.compile(r"[A-Z]{1,4}(?:[0-9]{0,2}|-)")
 _WMI = re.compile(r"[A-Z0-9]{3}")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
@@ -207,6 +210,7 @@ _AMBIGUOUS = {
     "brand": "ambiguous_brand",
 }
 _TEXT = frozenset({"manufacturer_name", "series_alias", "brand"})
+_NAMES = frozenset({"manufacturer_name", "brand"})
 _REGION = frozenset({"import", "domestic"})
 _NO_GAPS: frozenset[int] = frozenset()
 _nfkc = unicodedata.normalize
@@ -475,7 +479,16 @@ def _compact(text: str) -> tuple[str, frozenset[int]]:
 class _Reading:
     """The evidence found in one string (one way of cutting out the model code)."""
 
-    __slots__ = ("brands", "coded", "conventional", "marker", "series_hits", "sources", "weak")
+    __slots__ = (
+        "brands",
+        "coded",
+        "conventional",
+        "enterprise",
+        "marker",
+        "series_hits",
+        "sources",
+        "weak",
+    )
 
     def __init__(self, coded: bool) -> None:
         #: Whether a model code was cut out of the text.
@@ -489,6 +502,8 @@ class _Reading:
         #: The producers of a shared prefix other than those building new-energy vehicles
         #: only, when neither the code nor the text shows a new-energy sign; else empty.
         self.conventional: frozenset[str] = frozenset()
+        #: The producers of the model code's enterprise code (every class digit), or empty.
+        self.enterprise: frozenset[str] = frozenset()
 
     @property
     def agrees(self) -> bool:
@@ -685,6 +700,8 @@ class Classifier:
             if facts is None:
                 facts = self._head_facts(head)
             prefix, alone = facts
+            if MOTORCYCLE in code:
+                prefix = self._index.motorcycle_prefix(code) or prefix
             if prefix in self._split_prefixes:
                 prefix = self._index.code_prefix(code, prefix)
             # Glued to a word on the left, a code may have others inside its letters, or be a
@@ -731,7 +748,11 @@ class Classifier:
         reading = self._read(spaced, prefix, wmi)
         sources = reading.sources
         if len(sources) > 1 and sources[0][0] in _HARD:
-            sources = self._made_under_licence(sources) or sources
+            sources = (
+                self._made_under_licence(sources)
+                or self._same_enterprise(sources, reading.enterprise)
+                or sources
+            )
         series_hits = reading.series_hits
         weak = reading.weak
         brands = reading.brands
@@ -823,6 +844,7 @@ class Classifier:
         if prefix:
             by_prefix = index.prefixes[prefix]
             sources.append(("model_code_prefix", by_prefix, by_prefix))
+            reading.enterprise = index.enterprise.get(prefix, by_prefix)
             conventional = index.conventional.get(prefix)
             if conventional and not any(sign in spaced for sign in NEW_ENERGY_WORDS):
                 reading.conventional = conventional
@@ -886,8 +908,15 @@ class Classifier:
             return None
         hard = [source for source in sources if source[0] in _HARD]
         coded = frozenset(m for _, allowed, _ in hard for m in allowed)
-        if not named.isdisjoint(coded):
+        if not named.isdisjoint(coded) or self._builds_brand_of(coded, named):
             return None
+        return [*text, *(source for source in sources if source[0] not in _TEXT)]
+
+    def _builds_brand_of(self, coded: frozenset[str], named: frozenset[str]) -> bool:
+        """Whether a producer of ``coded`` builds a brand of the ``named`` producers: it bears
+        the brand in its name (东风日产 for 东风, 北京现代 for 北京) or has the brand itself
+        (五十铃牌QL…: 庆铃汽车 is a 五十铃 maker too)."""
+        index = self._index
         brands = {
             base[:-2] if base.endswith("汽车") and len(base) > 3 else base
             for m in named
@@ -895,14 +924,36 @@ class Classifier:
         }
         makers = [key_of(m) for m in coded]
         if any(brand in maker for brand in brands for maker in makers):
-            return None
-        # The code's producer builds the same brand itself (五十铃牌QL…: 庆铃汽车 is a 五十铃
-        # maker too), so it is no contract maker.
-        if any(
+            return True
+        return any(
             b in brands for m in coded for b in map(key_of, index.manufacturer_brands.get(m, ()))
-        ):
+        )
+
+    def _same_enterprise(
+        self, sources: list[_Source], enterprise: frozenset[str]
+    ) -> list[_Source] | None:
+        """The sources with the model code standing for its whole enterprise code when a brand
+        word or producer name names another producer of that enterprise code: producers of one
+        group share its letters and split the class digits (``BJ1`` 福田汽车 trucks, ``BJ2``/``BJ7``
+        北京汽车), and the name printed before the code decides (``北京汽车牌BJ1020`` is
+        北京汽车's, without conflict). ``None`` when the rule does not apply: no such name, the
+        name agrees with the code's own producers, or they build its brand (``东风牌DFL7168…``
+        stays 东风日产's, not 东风商用车's, whose trucks are DFL4…).
+        """
+        coded = sources[0]
+        if coded[0] != "model_code_prefix" or len(enterprise) <= len(coded[1]):
             return None
-        return [*text, *(source for source in sources if source[0] not in _TEXT)]
+        named: frozenset[str] | None = None
+        for rule, allowed, _ in sources:
+            if rule in _NAMES:
+                narrowed = allowed if named is None else named & allowed
+                if narrowed:
+                    named = narrowed
+        if not named or not named.isdisjoint(coded[1]) or named.isdisjoint(enterprise):
+            return None
+        if self._builds_brand_of(coded[1], named):
+            return None
+        return [("model_code_prefix", enterprise, enterprise), *sources[1:]]
 
     def _refine(
         self,
