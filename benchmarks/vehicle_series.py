@@ -15,13 +15,14 @@ steadier one):
 * **all distinct** — ``n`` strings that are all different, so every string misses the result
   cache (the decision on the text around the model code is shared, as it is in real books).
 
-Accuracy: the share of correct producers, series and model codes on the labelled files in
-``tests/data`` (the same figures ``tests/test_vehicle_series.py`` and
-``tests/test_vehicle_series_adversarial.py`` assert); the adversarial file is shown as its
-tuning and hold-out parts.
+Accuracy: the share of correct producers, series and model codes on every labelled file in
+``tests/data`` (the samples, the evidence file and each ``make-model-*.csv`` hold-out set: the
+figures the ``tests/test_vehicle_series*.py`` files assert); the adversarial file is shown as
+its tuning and hold-out parts.
 
-``--write-docs`` rewrites the marked sections of docs/vehicle-series.md and the vehicle-series
-section of docs/benchmarks.md; ``--profile`` prints a cProfile summary of the all-distinct run.
+``--write-docs`` rewrites the marked sections of docs/vehicle-series.md (accuracy, speed) and
+the vehicle-series section of docs/benchmarks.md (between its markers only); ``--profile``
+prints a cProfile summary of the all-distinct run.
 """
 
 from __future__ import annotations
@@ -194,29 +195,49 @@ def _share(good: int, total: int) -> str:
     return f"{good} / {total} ({100 * good / total:.1f} %)" if total else "—"
 
 
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def labelled_sets() -> list[tuple[str, list[dict[str, str]], tuple[str, str, str, str | None]]]:
+    """Every labelled file of tests/data: ``(name, rows, (text, producer, series, code))``, the
+    column names of the string, the expected producer and series, and the expected model code
+    (``None`` when the file has none). The samples and the evidence file come first, then each
+    ``make-model-*.csv`` hold-out set by name; a file with a ``set`` column is shown by parts."""
+    found: list[tuple[str, list[dict[str, str]], tuple[str, str, str, str | None]]] = []
+    columns = ("input", "expected_manufacturer_cn", "expected_series_cn")
+    samples = DATA / "make-model-samples.csv"
+    found.append((samples.name, _read(samples), (*columns, "model_code")))
+    evidence = DATA / "model-code-evidence.csv"
+    found.append(
+        (
+            evidence.name,
+            _read(evidence),
+            ("observed_string", "manufacturer_cn", "series_cn_in_string", "model_code"),
+        )
+    )
+    for path in sorted(DATA.glob("make-model-*.csv")):
+        if path == samples:
+            continue
+        rows = _read(path)
+        code = "model_code" if rows and "model_code" in rows[0] else None
+        if rows and "set" in rows[0]:
+            for part in dict.fromkeys(row["set"] for row in rows):
+                subset = [row for row in rows if row["set"] == part]
+                found.append((f"{path.name} ({part})", subset, (*columns, code)))
+        else:
+            found.append((path.name, rows, (*columns, code)))
+    return found
+
+
 def accuracy() -> list[dict[str, object]]:
-    """Correct producers, series and model codes on the labelled files in tests/data."""
+    """Correct producers, series and model codes on the labelled files in tests/data (with the
+    VIN where a file has a ``vin`` column)."""
     classifier = Classifier()
     out = []
-    with (DATA / "make-model-samples.csv").open(encoding="utf-8", newline="") as handle:
-        samples = list(csv.DictReader(handle))
-    with (DATA / "model-code-evidence.csv").open(encoding="utf-8", newline="") as handle:
-        evidence = list(csv.DictReader(handle))
-    with (DATA / "make-model-adversarial.csv").open(encoding="utf-8", newline="") as handle:
-        adversarial = list(csv.DictReader(handle))
-    parts = {
-        f"make-model-adversarial.csv ({part})": [row for row in adversarial if row["set"] == part]
-        for part in ("tuning", "holdout1", "holdout2")
-    }
-    for name, rows, text, mfr, series, code in (
-        ("make-model-samples.csv", samples, "input", "expected_manufacturer_cn",
-         "expected_series_cn", "model_code"),
-        ("model-code-evidence.csv", evidence, "observed_string", "manufacturer_cn",
-         "series_cn_in_string", "model_code"),
-        *((part, rows, "input", "expected_manufacturer_cn", "expected_series_cn", None)
-          for part, rows in parts.items()),
-    ):  # fmt: skip
-        results = [classifier.classify(row[text]) for row in rows]
+    for name, rows, (text, mfr, series, code) in labelled_sets():
+        results = [classifier.classify(row[text], row.get("vin") or None) for row in rows]
         pairs = list(zip(rows, results, strict=True))
         named = [(row, r) for row, r in pairs if row[series]]
         empty = [(row, r) for row, r in pairs if not row[mfr]]

@@ -590,6 +590,11 @@ def test_documented_accuracy_table_is_current() -> None:
     assert bench.accuracy_table(bench.accuracy()) in page, (
         "run: python benchmarks/vehicle_series.py --write-docs"
     )
+    # Every hold-out set is in the table, the adversarial file by its parts.
+    table = bench.accuracy_table(bench.accuracy())
+    for path in (ROOT / "tests" / "data").glob("make-model-*.csv"):
+        assert f"| `{path.name}` " in table, path.name
+    assert "| `make-model-adversarial.csv` (holdout2) |" in table
 
 
 def test_every_reason_is_tested_and_documented() -> None:

@@ -7,10 +7,11 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,494 series of 276 producers (autohome's 2019 series
+The catalogue (`VehicleCatalog`) lists 2,494 series of 281 producers (autohome's 2019 series
 list, the 2024 best-sellers, a curated supplement of 2020-2026 series and curated commercial
 vehicles and motorcycles), with aliases, brand words, model-code prefixes (enterprise code +
-class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor) and VIN WMI codes.
+class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor; a motorcycle
+enterprise code and ``-``: ``HJ-`` is 豪爵) and VIN WMI codes.
 Users extend or override it with their own CSV file of the same columns.
 
 How a string is read (the lookup structures are built once per catalogue):
@@ -20,7 +21,9 @@ How a string is read (the lookup structures are built once per catalogue):
 2. The model code: a catalogue enterprise code followed by 4-6 digits and the maker's suffix, a
    stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``); it may be glued to a series name
    (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7`` before
-   ``CA7``). Other codes (2-4 letters, 4-6 digits) are reported but name no producer. A model
+   ``CA7``). A motorcycle code is its enterprise code, a displacement of 2-3 digits, type
+   letters, ``-`` and a sequence (``HJ125-7``, ``WH110T-2``), after a word boundary. Other
+   codes (2-4 letters, 4-6 digits) are reported but name no producer. A model
    year or a decimal number is not part of a code (``Golf 2019款``, ``BJ 212 1.5T``), nor is a
    year after a space or glued to a word (``Golf 2019``, ``GOLF2019``: not ``LF2019``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
@@ -37,7 +40,11 @@ How a string is read (the lookup structures are built once per catalogue):
    ``conflicts`` (and lowers the confidence). Short aliases (three ASCII characters or fewer,
    ``Q5``, ``X1``, ``GL8``) only narrow a choice made by another source. The text comes first
    when it names only producers without enterprise codes of their own and the code's producer
-   is outside their brand: the code was issued to a contract maker (``蔚来牌HFC…``).
+   is outside their brand: the code was issued to a contract maker (``蔚来牌HFC…``). A brand
+   word or producer name naming another producer of the code's enterprise code (the letters:
+   ``BJ`` is 福田汽车's ``BJ1`` and 北京汽车's ``BJ2``/``BJ7``) decides without conflict
+   (``北京汽车牌BJ1020``), unless the code's producer builds that brand (``东风牌DFL7…`` is
+   东风日产's).
 5. Several producers left are narrowed, in turn, by the word 进口/国产 or the VIN's region, the
    short aliases, the best-ranked spelling of a series (a name before an alias), the brand's
    namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源), the powertrain (a code and
@@ -54,7 +61,7 @@ Confidence scale:
 | confidence | when |
 | --- | --- |
 | 1.0 | the model code or WMI names one producer, and the text or the other code agrees |
-| 0.95 | the model code or WMI alone, or a shared prefix narrowed by the text (``长安牌SC7164``) |
+| 0.95 | the code or WMI alone, or a shared code narrowed by the text (``北京汽车牌BJ1020``) |
 | 0.9 | text only: a producer name or a series name |
 | 0.85 | text only: a series alias (``Accord``), a brand with one producer, a brand's namesake |
 | 0.85 | ``powertrain`` (a shared prefix narrowed by the text and the powertrain) |
