@@ -311,9 +311,10 @@ def test_motorcycle_codes_in_other_spellings(text: str, manufacturer: str, code:
         # Hyphens in car and truck codes stay in them.
         ("欧曼牌BJ4259SMFKB-AA", "福田汽车", "BJ4259SMFKB-AA"),
         ("全顺 JX6581T-M5", "江铃福特", "JX6581T-M5"),
-        # A motorcycle code glued to letters, or with unknown letters, is none.
-        ("豪爵XHJ125-7", "大长江集团", None),
+        # A motorcycle code of unknown letters is none; glued to a word, it is read like a car
+        # code (AccordHG7201MT).
         ("XY125-7", None, None),
+        ("五羊本田CB190RWH175-2", "五羊-本田", "WH175-2"),
     ],
 )
 def test_motorcycle_codes_leave_other_codes_alone(

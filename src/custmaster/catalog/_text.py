@@ -188,8 +188,8 @@ MOTORCYCLE = "-"
 # The rest of a motorcycle model code after its enterprise code: displacement (2-3 digits: 50,
 # 125, 650), type letters (``T`` scooter, ``GY`` off-road), ``-``, the design sequence
 # (``HJ125-7``, ``WH110T-2``, ``QM125-2D``, ``SDH125-46``); a stray space may follow the letters.
-# It never follows an ASCII letter or digit, and its displacement is too short for a car code,
-# which has 4-6 digits (``LF7160``, ``BJ4259SMFKB-AA``).
+# Its displacement is too short for a car code, which has 4-6 digits (``LF7160``,
+# ``BJ4259SMFKB-AA``).
 _MOTORCYCLE_REST = r" ?[0-9]{2,3}[A-Z]{0,3}-[0-9A-Z]+(?:-[0-9A-Z]+)?"
 _MOTORCYCLE_CODE = re.compile(r"([A-Z]{1,4})[0-9]{2,3}(?![0-9])")
 
@@ -223,8 +223,8 @@ class CodeFinder:
     Codes starting with a known enterprise code (the letters of a catalogue prefix) are found
     even when glued to a series name (``AccordHG7201MT``); other codes need a word boundary on
     the left and 2-4 letters followed by 4-6 digits (``JX6466TA``). A prefix ending in
-    `MOTORCYCLE` (``HJ-``) is a motorcycle enterprise code: its codes (``HJ125-7``) need a word
-    boundary on the left.
+    `MOTORCYCLE` (``HJ-``) is a motorcycle enterprise code, whose codes (``HJ125-7``) are found
+    the same way.
 
     >>> finder = CodeFinder(['HG7', 'SVW7'])
     >>> finder.find('ACCORDHG7201MT')
@@ -257,7 +257,7 @@ class CodeFinder:
         if letters:
             branches.append(f"(?:{_alternatives(letters)})(?: (?!{_YEAR})|){_DIGITS}{_SUFFIX}")
         if motorcycles:
-            branches.append(f"(?<![A-Z0-9])(?:{_alternatives(motorcycles)}){_MOTORCYCLE_REST}")
+            branches.append(f"(?:{_alternatives(motorcycles)}){_MOTORCYCLE_REST}")
         # The lookahead lets the engine skip to the next capital letter at once (several
         # branches otherwise cost a full try at every position: twice the time).
         self._known: re.Pattern[str] | None = (
