@@ -561,12 +561,14 @@ class Index:
         by_letters: dict[str, set[str]] = defaultdict(set)
         for prefix in cars:
             by_letters[prefix.rstrip("0123456789")] |= prefixes[prefix]
-        #: Prefix -> the producers of every prefix with the same enterprise code.
-        self.enterprise = {
-            key: frozenset(by_letters[key.rstrip("0123456789" + CONVENTIONAL)])
-            for key in self.prefixes
-            if not key.endswith(MOTORCYCLE) or key in self.conventional
-        }
+        #: Prefix -> the producers of every prefix with the same enterprise code, for the
+        #: prefixes whose enterprise code has other producers than their own.
+        self.enterprise: dict[str, frozenset[str]] = {}
+        for key, own in self.prefixes.items():
+            if not key.endswith(MOTORCYCLE) or key in self.conventional:
+                group = frozenset(by_letters[key.rstrip("0123456789" + CONVENTIONAL)])
+                if group != own:
+                    self.enterprise[key] = group
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
         self.code_finder = CodeFinder(prefixes, words)

@@ -223,8 +223,8 @@ class CodeFinder:
     Codes starting with a known enterprise code (the letters of a catalogue prefix) are found
     even when glued to a series name (``AccordHG7201MT``); other codes need a word boundary on
     the left and 2-4 letters followed by 4-6 digits (``JX6466TA``). A prefix ending in
-    `MOTORCYCLE` (``HJ-``) is a motorcycle enterprise code, whose codes (``HJ125-7``) are found
-    the same way.
+    `MOTORCYCLE` (``HJ-``) is a motorcycle enterprise code, whose codes (``HJ125-7``) are looked
+    for in a string without a car code (`find_from`: never on the hot path of `split`).
 
     >>> finder = CodeFinder(['HG7', 'SVW7'])
     >>> finder.find('ACCORDHG7201MT')
@@ -235,11 +235,12 @@ class CodeFinder:
     []
     >>> CodeFinder(['HG7'], words={'ACCORD'}).find('HG7240 ACCORD')
     [(0, 6, 'HG7240')]
-    >>> CodeFinder(['HJ-', 'LF7', 'LF-']).find('豪爵牌HJ125-7 LF7160')
-    [(3, 10, 'HJ125-7')]
+    >>> finder = CodeFinder(['HJ-', 'LF7', 'LF-'])
+    >>> finder.find('豪爵牌HJ125-7'), finder.find('LF125-5 LF7160')
+    ([(3, 10, 'HJ125-7')], [(8, 14, 'LF7160')])
     """
 
-    __slots__ = ("_known", "_words", "letters", "search", "split")
+    __slots__ = ("_known", "_motorcycle", "_words", "letters", "search", "split")
 
     def __init__(self, prefixes: Iterable[str], words: Container[str] = ()) -> None:
         letters: set[str] = set()
@@ -251,17 +252,19 @@ class CodeFinder:
                 letters.add(re.match(r"[A-Z]*", prefix).group())  # type: ignore[union-attr]
         letters.discard("")
         motorcycles.discard("")
-        #: The enterprise codes (letters of the catalogue prefixes, motorcycles' too).
-        self.letters = frozenset(letters | motorcycles)
-        branches = []
-        if letters:
-            branches.append(f"(?:{_alternatives(letters)})(?: (?!{_YEAR})|){_DIGITS}{_SUFFIX}")
-        if motorcycles:
-            branches.append(f"(?:{_alternatives(motorcycles)}){_MOTORCYCLE_REST}")
-        # The lookahead lets the engine skip to the next capital letter at once (several
-        # branches otherwise cost a full try at every position: twice the time).
+        #: The enterprise codes of cars, trucks and buses (letters of the catalogue prefixes).
+        self.letters = frozenset(letters)
+        # One alternation of literals first: the engine then only tries the positions holding
+        # one of their first letters (a second branch would cost a try at every position).
         self._known: re.Pattern[str] | None = (
-            re.compile(f"(?=[A-Z])(?:{'|'.join(branches)})") if branches else None
+            re.compile(f"(?:{_alternatives(letters)})(?: (?!{_YEAR})|){_DIGITS}{_SUFFIX}")
+            if letters
+            else None
+        )
+        self._motorcycle: re.Pattern[str] | None = (
+            re.compile(f"(?:{_alternatives(motorcycles)}){_MOTORCYCLE_REST}")
+            if motorcycles
+            else None
         )
         #: ``search(spaced)``: the first code starting with a known enterprise code, as a match
         #: (or ``None``) to give `find_from`; a caller may `cut` the match itself when it follows
@@ -297,6 +300,10 @@ class CodeFinder:
         while match is not None and self._year_in_word(spaced, match, ()):
             match = self.search(spaced, match.start() + 1)
         if match is None:
+            if self._motorcycle is not None:
+                match = self._motorcycle.search(spaced)
+                if match is not None:
+                    return [self.cut(match)]
             match = _GENERIC.search(spaced)
             while match is not None and self._year_in_word(spaced, match, self._words):
                 match = _GENERIC.search(spaced, match.end())

@@ -116,7 +116,6 @@ from custmaster.catalog._text import (
     ASCII_ALNUM,
     DOTS,
     GLUED_TAILS,
-    MOTORCYCLE,
     drop_model_years,
     is_year_code,
     join_cjk,
@@ -509,7 +508,8 @@ class _Reading:
         #: The producers of a shared prefix other than those building new-energy vehicles
         #: only, when neither the code nor the text shows a new-energy sign; else empty.
         self.conventional: frozenset[str] = frozenset()
-        #: The producers of the model code's enterprise code (every class digit), or empty.
+        #: The producers of the model code's enterprise code (every class digit) when it has
+        #: others than the code's prefix, else empty.
         self.enterprise: frozenset[str] = frozenset()
 
     @property
@@ -707,8 +707,6 @@ class Classifier:
             if facts is None:
                 facts = self._head_facts(head)
             prefix, alone = facts
-            if MOTORCYCLE in code:
-                prefix = self._index.motorcycle_prefix(code) or prefix
             if prefix in self._split_prefixes:
                 prefix = self._index.code_prefix(code, prefix)
             # Glued to a word on the left, a code may have others inside its letters, or be a
@@ -755,11 +753,10 @@ class Classifier:
         reading = self._read(spaced, prefix, wmi)
         sources = reading.sources
         if len(sources) > 1 and sources[0][0] in _HARD:
-            sources = (
-                self._made_under_licence(sources)
-                or self._same_enterprise(sources, reading.enterprise)
-                or sources
-            )
+            reordered = self._made_under_licence(sources)
+            if reordered is None and reading.enterprise:
+                reordered = self._same_enterprise(sources, reading.enterprise)
+            sources = reordered or sources
         series_hits = reading.series_hits
         weak = reading.weak
         brands = reading.brands
@@ -851,7 +848,9 @@ class Classifier:
         if prefix:
             by_prefix = index.prefixes[prefix]
             sources.append(("model_code_prefix", by_prefix, by_prefix))
-            reading.enterprise = index.enterprise.get(prefix, by_prefix)
+            enterprise = index.enterprise.get(prefix)
+            if enterprise is not None:
+                reading.enterprise = enterprise
             conventional = index.conventional.get(prefix)
             if conventional and not any(sign in spaced for sign in NEW_ENERGY_WORDS):
                 reading.conventional = conventional
@@ -948,7 +947,7 @@ class Classifier:
         stays 东风日产's, not 东风商用车's, whose trucks are DFL4…).
         """
         coded = sources[0]
-        if coded[0] != "model_code_prefix" or len(enterprise) <= len(coded[1]):
+        if coded[0] != "model_code_prefix":
             return None
         named: frozenset[str] | None = None
         for rule, allowed, _ in sources:
