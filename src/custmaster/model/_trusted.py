@@ -21,6 +21,7 @@ import attrs
 from custmaster.model import _convert
 from custmaster.model.contact import ContactKind, ContactPoint, ContactStatus
 from custmaster.model.customer import (
+    _ROLE_ORDER,
     Customer,
     HistoryEntry,
     PolicyRoleLink,
@@ -28,7 +29,6 @@ from custmaster.model.customer import (
     _contact_order,
     _newest_first,
     _person_name,
-    _policy_links,
 )
 from custmaster.model.identity import CustomerKind, Gender
 from custmaster.model.policy import PolicyRole
@@ -68,6 +68,10 @@ def _make(cls: type[T], values: Mapping[str, Any]) -> T:
             value = default
         _set(obj, name, value)
     return obj
+
+
+def _link_order(link: PolicyRoleLink) -> tuple[str, int]:
+    return (link.policy_no, _ROLE_ORDER[link.role])
 
 
 def contact_point(
@@ -148,7 +152,8 @@ def customer(
     values["kind"] = kind
     values["first_channel"] = first_channel
     values["contact_points"] = tuple(contact_points)
-    values["policies"] = _policy_links(policies)
+    # a state's roles hold each (policy, role) once: sorted as `_policy_links` sorts them
+    values["policies"] = tuple(sorted(policies, key=_link_order))
     values["histories"] = _CheckedHistories(
         (field, tuple(sorted(histories[field], key=_newest_first, reverse=True)))
         for field in sorted(histories)

@@ -256,6 +256,7 @@ def encode_record(record: SourceRecord) -> dict[str, Any]:
 _new = object.__new__
 _set = object.__setattr__
 _RECORD_ATTRS = frozenset(a.name for a in attrs.fields(SourceRecord))
+_RECORD_KEYS = _RECORD_ATTRS | {"schema"}
 _PROVENANCE_KEYS = frozenset({"channel", "source_ref", "observed_at", "recorded_at", "operator"})
 _NO_EXTRA = SourceRecord(
     provenance=Provenance(channel="manual", source_ref="-", observed_at="2000-01-01")
@@ -268,9 +269,7 @@ def _decode_fast(data: Mapping[str, Any]) -> SourceRecord:
     Anything unexpected raises, and `decode_record` then takes the validating path.
     """
     p = data["provenance"]
-    if not _PROVENANCE_KEYS.issuperset(p) or not _RECORD_ATTRS.issuperset(
-        k for k in data if k != "schema"
-    ):
+    if not _PROVENANCE_KEYS.issuperset(p) or data.keys() - _RECORD_KEYS:
         raise KeyError("unknown key")
     source_ref = p["source_ref"]
     operator = p.get("operator")
