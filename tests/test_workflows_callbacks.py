@@ -183,6 +183,18 @@ def test_import_a_callback_file(service: Service, tmp_path: Path) -> None:
     assert import_callbacks(service, cleared).cleared == 1
 
 
+def test_an_outbound_call_system_export_is_read(service: Service, tmp_path: Path) -> None:
+    # a call centre's own layout: 外呼时间, 被叫号码, 呼叫结果, 坐席工号
+    _family(service)
+    path = write_csv(
+        tmp_path / "外呼结果.csv",
+        ("外呼时间", "被叫号码", "呼叫结果", "坐席工号"),
+        [["2026-03-01 10:00", SHARED, "不是本人", "W001"]],
+    )
+    summary = import_callbacks(service, path)
+    assert (summary.rows, summary.rejected, summary.flagged) == (1, 0, 1)
+
+
 def test_callback_file_needs_its_columns(service: Service, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ("电话号码", "备注"), [[SHARED, "x"]])
     with pytest.raises(TableFormatError, match=r"callback\.no_columns"):
