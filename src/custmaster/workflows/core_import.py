@@ -678,7 +678,9 @@ class _Importer:
             seq = str(meta.get("endorsement_seq") or "0").strip()
             ref = f"{number}#{seq}"
             role = values.get("role")
-            if self.has_role and role:
+            if self.has_role and isinstance(role, PolicyRole):  # a validated row's value
+                ref += f"#{role.value}"
+            elif self.has_role and role:
                 try:
                     ref += f"#{PolicyRole(str(role).strip()).value}"
                 except ValueError:
