@@ -7,18 +7,25 @@ take values in exactly the form the classes' converters produce and give an obje
 the validated one; the tests check that equality on every customer of a synthetic book and
 on generated ones. They are for `custmaster.merge.history` only: anything else builds model
 objects the ordinary, validated way.
+
+`source_record` is the same idea for the records an import builds
+(`custmaster.workflows.core_import`): it has already run each cell through the field's
+converter (`SOURCE_CONVERTERS`), so running them again in `SourceRecord`'s constructor only
+repeats the work. It is for that import only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+import types
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
 from custmaster.model import _convert
+from custmaster.model import source as _source
 from custmaster.model.contact import ContactKind, ContactPoint, ContactStatus
 from custmaster.model.customer import (
     _ROLE_ORDER,
@@ -30,9 +37,10 @@ from custmaster.model.customer import (
     _newest_first,
     _person_name,
 )
-from custmaster.model.identity import CustomerKind, Gender
-from custmaster.model.policy import PolicyRole
+from custmaster.model.identity import CustomerKind, Gender, IdentityDocument
+from custmaster.model.policy import PolicyLine, PolicyRole
 from custmaster.model.provenance import Channel, Provenance
+from custmaster.model.source import SourceRecord
 
 T = TypeVar("T")
 
@@ -160,3 +168,143 @@ def customer(
         if histories[field]
     )
     return _make(Customer, values)
+
+
+# -- source records ------------------------------------------------------------------------
+
+#: Each canonical field of `SourceRecord`: the converter it has, and the type of what that
+#: converter returns: text (never blank: blank gives None), a `datetime.date` (a datetime
+#: gives its date()), or an instance of the class, which the converter returns as it is.
+_SOURCE_FIELDS: dict[str, tuple[Callable[[Any], Any], type[Any]]] = {
+    "name": (_source._name, str),
+    "resident_id": (_source._resident_id, str),
+    "id_document": (_source._document, IdentityDocument),
+    "uscc": (_source._uscc, str),
+    "birth_date": (_source._birth_date, dt.date),
+    "gender": (_source._gender, Gender),
+    "mobile": (_source._mobile, str),
+    "home_phone": (_source._home_phone, str),
+    "office_phone": (_source._office_phone, str),
+    "fax": (_source._fax, str),
+    "email": (_source._email, str),
+    "address": (_source._address, str),
+    "postcode": (_source._postcode, str),
+    "policy_no": (_source._policy_no, str),
+    "line": (_source._line, PolicyLine),
+    "role": (_source._role, PolicyRole),
+    "cover_start": (_source._cover_start, dt.date),
+    "cover_end": (_source._cover_end, dt.date),
+    "plate": (_source._plate, str),
+    "vin": (_source._vin, str),
+    "engine_no": (_source._engine_no, str),
+    "make_model": (_source._make_model, str),
+    "first_registered": (_source._first_registered, dt.date),
+}
+
+#: The converter of each canonical `SourceRecord` field: `source_record` takes what they return.
+SOURCE_CONVERTERS: Mapping[str, Callable[[Any], Any]] = {
+    field: converter for field, (converter, _) in _SOURCE_FIELDS.items()
+}
+_SOURCE_TYPES = {field: kind for field, (_, kind) in _SOURCE_FIELDS.items()}
+
+
+_Setter = Callable[[object, object], None]
+
+
+def _source_slots() -> tuple[_Setter, tuple[tuple[_Setter, str], ...], _Setter] | None:
+    """The slot setters of `SourceRecord` (provenance, each canonical field's, extra), when
+    it is the class `source_record` was written for: slotted, the same fields in the same
+    order, each with the converter listed here and no default but None (``extra``: the empty
+    map), no validator but the provenance's type check. Else None, and `source_record`
+    builds every record through the validated constructor until this module learns the new
+    form.
+
+    The setters are the slots' own (member descriptors' ``__set__``): cheaper than `_make`'s
+    setattr by name, which counts at one record per imported row.
+    """
+    fields = attrs.fields(SourceRecord)
+    if [a.name for a in fields] != ["provenance", *_SOURCE_FIELDS, "extra"]:
+        return None
+    setters: dict[str, _Setter] = {}
+    for a in fields:
+        converter: object = a.converter
+        if a.name == "provenance":
+            if converter is not None or getattr(a.validator, "type", None) is not Provenance:
+                return None
+        elif a.name == "extra":
+            if a.validator is not None or converter is not _source._extra:
+                return None
+            if a.default is not _source._EMPTY:
+                return None
+        elif (
+            a.validator is not None
+            or converter is not SOURCE_CONVERTERS[a.name]
+            or a.default is not None
+        ):
+            return None
+        descriptor = vars(SourceRecord).get(a.name)
+        if not isinstance(descriptor, types.MemberDescriptorType):
+            return None
+        setters[a.name] = descriptor.__set__
+    return (
+        setters["provenance"],
+        tuple((setters[field], field) for field in _SOURCE_FIELDS),
+        setters["extra"],
+    )
+
+
+_SOURCE_SLOTS = _source_slots()
+
+
+def source_record(
+    provenance: Provenance, values: Mapping[str, Any], extra: Mapping[str, str]
+) -> SourceRecord:
+    """A `SourceRecord` of values an import has already validated and normalised.
+
+    Each of ``values`` must be what the field's own converter (`SOURCE_CONVERTERS`)
+    returned for the cell, or None; ``extra`` maps column names to text. A value not of
+    the type its converter returns (text where an enum or a date belongs, a datetime for a
+    date, blank text, an unknown field), an extra column name of the wrong length, or a
+    changed `SourceRecord` sends the whole record through the validated constructor, so the
+    result is always what ``SourceRecord(provenance=provenance, extra=extra, **values)``
+    gives, or that call's error. ``SourceRecord.__attrs_post_init__``, if the class gets one
+    (cross-field checks), runs either way.
+    """
+    slots = _SOURCE_SLOTS
+    if slots is None or type(provenance) is not Provenance:
+        return SourceRecord(provenance=provenance, extra=extra, **values)
+    types_ = _SOURCE_TYPES
+    for field, value in values.items():
+        if value is None:
+            continue
+        kind = types_.get(field)
+        if kind is str:
+            if type(value) is str and value and not value.isspace():
+                continue
+        elif kind is dt.date:
+            if type(value) is dt.date:
+                continue
+        elif kind is not None and isinstance(value, kind):
+            continue
+        return SourceRecord(provenance=provenance, extra=extra, **values)
+    # what `custmaster.model.source._extra` makes of a dict or a FrozenMap, checked the same way
+    kept: Mapping[str, str]
+    if type(extra) is dict and not extra:
+        kept = _source._EMPTY
+    elif type(extra) is dict and _source._extra_ok(extra):
+        kept = _convert.FrozenMap(extra)
+    elif type(extra) is _convert.FrozenMap and _source._extra_ok(extra):
+        kept = extra
+    else:
+        return SourceRecord(provenance=provenance, extra=extra, **values)
+    set_provenance, canonical, set_extra = slots
+    record = object.__new__(SourceRecord)
+    set_provenance(record, provenance)
+    get = values.get
+    for setter, field in canonical:
+        setter(record, get(field))
+    set_extra(record, kept)
+    post_init = getattr(SourceRecord, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init(record)
+    return record
