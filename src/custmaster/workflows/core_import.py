@@ -97,6 +97,7 @@ import attrs
 
 from custmaster.errors import UsageError, ValidationError
 from custmaster.merge.engine import verdict_key
+from custmaster.model import _trusted
 from custmaster.model.contact import ContactEvent
 from custmaster.model.policy import PolicyRole
 from custmaster.model.provenance import Channel, Provenance
@@ -217,7 +218,13 @@ _PARTY_POLICY_FIELDS = ("policy_no", "line", "cover_start", "cover_end")
 _LATEST = dt.date(2100, 12, 31)
 #: How many distinct parsed cell texts an import keeps (then it starts afresh).
 _PARSED_MAX = 8192
+#: How many distinct cells of each mapped column an import keeps read (then it starts afresh).
+_KNOWN_MAX = 4096
 _UNPARSED: Any = object()
+#: `_Importer._cell`'s answers for an empty cell and for a phone cell that may hold several
+#: numbers (split by `_Importer._split_phones` each time: it adds to the row's numbers).
+_EMPTY_CELL: Any = object()
+_SEVERAL_NUMBERS: Any = object()
 #: The readers of the policy-fact columns (each returns None for a cell it cannot read).
 _FACT_READERS: dict[str, Callable[[Any], object]] = {
     "status": parse_status,
@@ -517,6 +524,12 @@ def copied_event(event: ContactEvent, customer_id: str) -> ContactEvent:
 class _Importer:
     """One import run: the column plan, the batch, the counters."""
 
+    #: Whether each cell is normalised by its field's converter as it is read and the record
+    #: built from those values without running the converters again
+    #: (`custmaster.model._trusted.source_record`). When False the cells are kept as text
+    #: and `SourceRecord` validates them; the tests check that both give the same records.
+    trusted = True
+
     def __init__(
         self,
         service: Service,
@@ -543,13 +556,24 @@ class _Importer:
         self.validator = RowValidator(columns.header_map, all_columns=True)
         #: Whether rows have `PHONE` or repeated columns (read after the mapped ones).
         self.further = bool(columns.header_map.phones or columns.header_map.repeats)
-        self.plan = [
-            (header, field, field in DATE_FIELDS) for header, field in columns.header_map.mapped
+        #: ``(header, field, converter, known)`` of each mapped column (`_values`): the
+        #: converter of a field read as text (None for a date, or when the record's
+        #: constructor is to run it), and the values of the column's cells read so far.
+        self.plan: list[tuple[str, str, Callable[[str], Any] | None, dict[str, Any]]] = [
+            (
+                header,
+                field,
+                None
+                if field in DATE_FIELDS or not self.trusted
+                else _trusted.SOURCE_CONVERTERS.get(field),
+                {},
+            )
+            for header, field in columns.header_map.mapped
         ]
         self.meta = list(columns.meta.items())
         self.extra = columns.extra
         self.width = len(columns.header_map.headers)
-        self.has_role = any(field == "role" for _, field, _ in self.plan)
+        self.has_role = any(field == "role" for _, field, _, _ in self.plan)
         self.today = dt.date.today()
         self.counts = dict.fromkeys(Outcome, 0)
         self.codes: dict[str, int] = {}
@@ -567,8 +591,8 @@ class _Importer:
         self.parties = find_parties(columns.extra)
         self._party_records: list[SourceRecord] = []
         self._party_rejects: list[Reject] = []
-        # Parsed forms of the text cells that repeat row after row (dates, times, policy
-        # facts): each distinct text is parsed once per import (the parsers are pure).
+        # Parsed forms of the meta cells that repeat row after row (times, policy facts):
+        # each distinct text is parsed once per import (the parsers are pure).
         self._parsed: dict[tuple[str, str], Any] = {}
 
     # -- rows ------------------------------------------------------------------------------
@@ -578,24 +602,45 @@ class _Importer:
         self.codes[reject.code] = self.codes.get(reject.code, 0) + 1
 
     def _values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The values of the row's mapped cells (`_cell`), by field; raises the first bad one.
+
+        A text cell met before in its column is not read again: a customer's name, ID, plate,
+        phones and dates repeat on the rows of each of their policies (and `_cell` is pure).
+        """
         values: dict[str, Any] = {}
-        for header, field, is_date in self.plan:
+        for header, field, convert, known in self.plan:
             cell = row.get(header)
             if cell is None:
                 continue
-            text = cell if type(cell) is str else cell_text(cell)
-            if is_empty_cell(text):
-                continue
-            if is_date:
-                if type(cell) is str:
-                    values[field] = self._parse(field, cell, self._date)
-                else:
-                    values[field] = self._date(field, cell)
-            elif field in _PHONE_FIELD_SET and holds_several(text):
-                values[field] = self._split_phones(field, field_text(field, cell))
+            if type(cell) is str:
+                value = known.get(cell, _UNPARSED)
+                if value is _UNPARSED:
+                    value = self._cell(field, convert, cell)
+                    if len(known) >= _KNOWN_MAX:
+                        known.clear()
+                    known[cell] = value
             else:
-                values[field] = field_text(field, cell)
+                value = self._cell(field, convert, cell)
+            if value is _EMPTY_CELL:
+                continue
+            if value is _SEVERAL_NUMBERS:
+                value = self._split_phones(field, field_text(field, cell))
+            values[field] = value
         return values
+
+    def _cell(self, field: str, convert: Callable[[str], Any] | None, cell: object) -> Any:
+        """What a mapped cell gives its field: a date, the field's converter's value (its
+        text without a converter: `SourceRecord` then validates it), `_EMPTY_CELL` or
+        `_SEVERAL_NUMBERS` for a phone cell that may hold several numbers."""
+        text = cell if type(cell) is str else cell_text(cell)
+        if is_empty_cell(text):
+            return _EMPTY_CELL
+        if field in DATE_FIELDS:
+            return self._date(field, cell)
+        if field in _PHONE_FIELD_SET and holds_several(text):
+            return _SEVERAL_NUMBERS
+        text = field_text(field, cell)
+        return text if convert is None else convert(text)
 
     def _split_phones(self, field: str, text: str) -> str:
         """The first number of a cell that may hold several (``138…/139…``); the others become
@@ -748,7 +793,9 @@ class _Importer:
             meta, rejects = self._meta(row_number, row)
             if not rejects:
                 if self.further:
-                    more, spill = self.validator.read_further_columns(row, values)
+                    more, spill = self.validator.read_further_columns(
+                        row, values, normalised=self.trusted
+                    )
                     self._more.extend(more)
                     meta.update(spill)
                 return self._build(row_number, row, values, meta)
@@ -812,6 +859,8 @@ class _Importer:
         )
         if self.parties:
             self._parties(row_number, row, values, provenance, extra)
+        if self.trusted:  # every value came out of its field's converter
+            return _trusted.source_record(provenance, values, extra)
         return SourceRecord(provenance=provenance, extra=extra, **values)
 
     def _parties(

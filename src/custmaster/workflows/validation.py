@@ -891,18 +891,19 @@ class RowValidator:
         )
 
     def read_further_columns(
-        self, row: Row, values: dict[str, Any]
+        self, row: Row, values: dict[str, Any], *, normalised: bool = False
     ) -> tuple[list[tuple[str, phone_module.PhoneNumber]], dict[str, str]]:
         """The importers' quick path: read the `PHONE` and repeated columns of ``row`` into
-        ``values`` (the mapped columns' values, as text or normalised) as a call reads them,
-        but raise the first bad cell or conflict (and count nothing).
+        ``values`` (the mapped columns' values: their cells' text, or with ``normalised``
+        what their fields' converters made of them) as a call reads them, but raise the
+        first bad cell or conflict (and count nothing).
 
         Returns the further numbers (``RowResult.more``, after the mapped columns' own) and
         the extra value ``extra_phone`` when there is one.
         """
         more: list[tuple[str, phone_module.PhoneNumber]] = []
         extra: dict[str, str] = {}
-        self._read_further(0, row, values, found=(more, extra))
+        self._read_further(0, row, values, found=(more, extra), texts=not normalised)
         return more, extra
 
     def _read_further(
@@ -915,10 +916,12 @@ class RowValidator:
         rejects: list[Reject] | None = None,
         conflicts: list[Reject] | None = None,
         cells: dict[str, tuple[Any, ...]] | None = None,
+        texts: bool = False,
     ) -> None:
         """Read the `PHONE` and repeated columns (see the class description) into ``values``
         and ``found`` (further numbers, extra values); without ``rejects`` (the quick path)
-        the first bad cell or conflict raises."""
+        the first bad cell or conflict raises. ``texts``: the mapped columns' values in
+        ``values`` are their cells' text, normalised before a repeated column's is compared."""
         more, extra = found
         quick = rejects is None
         given: dict[str, str] = {}
@@ -989,8 +992,8 @@ class RowValidator:
                 given[field] = header
             else:
                 first = values[field]
-                if quick:
-                    first = _normaliser(field)(first)  # the quick path holds the cell's text
+                if texts:
+                    first = _normaliser(field)(first)
                 if first != value:
                     source = given.get(field, self._first_column.get(field, ""))
                     conflict = _conflict(row_number, (source, header), field, (first, value))
@@ -1016,7 +1019,7 @@ class RowValidator:
 
 
 def _canonical(number: object) -> object:
-    """A phone value as E.164 (the importers' quick path holds the cell's text)."""
+    """A phone value as E.164 (the importers' quick path may hold the cell's text)."""
     if isinstance(number, str) and not _MOBILE.fullmatch(number):
         try:
             return phone_module.validate(number)
