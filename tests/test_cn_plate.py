@@ -194,3 +194,20 @@ def test_format_round_trips(value: str) -> None:
     assert masked.startswith(value[:2] + "·")
     assert masked.endswith(value[-2:])
     assert masked.count("*") == len(value) - 4
+
+
+@pytest.mark.parametrize(
+    ("value", "plate"),
+    [
+        ("闽D12345(蓝)", "闽D12345"),
+        ("闽D12345（蓝牌）", "闽D12345"),
+        ("闽D12345 黄色", "闽D12345"),
+        ("黄 闽D·12345", "闽D12345"),
+        ("闽DD12345(渐变绿)", "闽DD12345"),
+        ("京A12345(黑)", "京A12345"),
+        ("黑A12345", "黑A12345"),  # 黑 is also Heilongjiang's abbreviation: kept where it leads
+    ],
+)
+def test_a_colour_noted_with_the_plate_is_no_part_of_it(value: str, plate: str) -> None:
+    assert cn_plate.validate(value) == plate
+

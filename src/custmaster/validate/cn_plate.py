@@ -198,6 +198,13 @@ _UNREGISTERED_WORDS = re.compile(
     r"新车|[未待]上[牌户]|[未待](?:挂|领|办)牌|无(?:车|号)?牌|临时?(?:号)?牌"
 )
 _SEPARATORS = re.compile(r"[\s\-·•.・‧∙_]+")
+#: A plate colour written before or after the number, bracketed or not (蓝, 黄牌, (渐变绿)).
+_COLOUR_NOTE = re.compile(
+    r"[(（\[【]?(?:渐变绿|黄绿|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=$)"
+    r"|^[(（\[【]?(?:渐变绿|黄绿|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=[\u4e00-\u9fff])"
+)
+#: A compact entry longer than this may carry a colour note (the shortest plate has 7).
+_NOTED_MIN = 7
 _SERIAL = re.compile(r"[A-HJ-NP-Z0-9]+")
 _AUTHORITY = re.compile(r"[A-HJ-Z]")
 _EMBASSY = re.compile(r"使[0-9]{6}")
@@ -249,16 +256,25 @@ class Plate:
 
 
 def compact(value: str) -> str:
-    """Remove separators, fold full-width forms and upper-case; no validation.
+    """Remove separators and a note of the plate's colour, fold full-width forms and
+    upper-case; no validation.
+
+    Some systems write the plate's colour with it (``闽D12345(蓝)``, ``闽D12345 黄牌``); the
+    colour is no part of the number (GA 36 gives it by the plate's kind).
 
     >>> compact(' 京a·ｆ0236 ')
     '京AF0236'
+    >>> compact('闽D12345（蓝牌）'), compact('黄 闽D·12345')
+    ('闽D12345', '闽D12345')
     """
     if not isinstance(value, str):
         raise _error(InvalidFormat, value, code="cn_plate.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_plate.length")
-    return _SEPARATORS.sub("", fold_width(value)).upper()
+    plate = _SEPARATORS.sub("", fold_width(value)).upper()
+    if len(plate) > _NOTED_MIN:
+        plate = _COLOUR_NOTE.sub("", plate)
+    return plate
 
 
 def _split(plate: str) -> tuple[str, str, str]:
