@@ -104,3 +104,10 @@ def test_format_round_trips(value: str) -> None:
         return
     assert engine_no.validate(engine_no.format(value)) == engine_no.validate(value)
     assert engine_no.validate("-".join(value.lower())) == value
+
+
+def test_the_stars_stamped_around_an_engine_number_are_no_part_of_it() -> None:
+    assert engine_no.validate("*2AR1234567*") == "2AR1234567"
+    for masked in ("2AR*123456*", "2AR1234***", "***1234567"):
+        with pytest.raises(ValidationError, match=r"engine_no\.masked"):
+            engine_no.validate(masked)

@@ -325,3 +325,11 @@ def test_a_vin_made_in_china_still_needs_its_check_digit(value: str) -> None:
 def test_an_imported_vin_is_still_checked_for_its_form(value: str, code: str) -> None:
     with pytest.raises(ValidationError, match=code.replace(".", r"\.")):
         vin.validate(value, check_digit=None)
+
+
+def test_the_stars_printed_around_a_vin_are_no_part_of_it() -> None:
+    assert vin.validate("*LSVAU218XN2183294*") == "LSVAU218XN2183294"
+    # a star inside, or on one end only, is a mask's: the full VIN is needed
+    for masked in ("LSV**********3294", "LSVAU218XN2183294*", "*LSVAU218XN218329*4"):
+        with pytest.raises(InvalidFormat, match=r"vin\.masked"):
+            vin.validate(masked)

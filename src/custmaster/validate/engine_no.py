@@ -146,14 +146,27 @@ class EngineNumber:
 def compact(value: str) -> str:
     """Upper-case, fold full-width forms and remove spaces and separators; no validation.
 
-    >>> compact(' 1nz-a１２３４５６ ')
-    '1NZA123456'
+    The stars stamped around an engine number, as registration certificates print it
+    (``*2AR1234567*``), are removed; a star inside the number or on one end only means it
+    was masked.
+
+    >>> compact(' 1nz-a１２３４５６ '), compact('*2AR1234567*')
+    ('1NZA123456', '2AR1234567')
     """
     if not isinstance(value, str):
         raise _error(InvalidFormat, value, code="engine_no.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="engine_no.length")
-    return _SEPARATORS.sub("", fold_width(value)).upper()
+    return _unstarred(_SEPARATORS.sub("", fold_width(value)).upper())
+
+
+def _unstarred(number: str) -> str:
+    """``number`` without the stars stamped on both ends (``*2AR1234567*``); stars on one end
+    or inside are a mask's, and are kept for `validate` to refuse."""
+    inner = number.strip("*")
+    if number[:1] == "*" and number[-1:] == "*" and inner and "*" not in inner:
+        return inner
+    return number
 
 
 def validate(value: str) -> str:

@@ -199,14 +199,21 @@ class Vin:
 def compact(value: str) -> str:
     """Upper-case, fold full-width forms and remove separators; no validation.
 
-    >>> compact('ｌｓｖ-au2180 n2183294')
-    'LSVAU2180N2183294'
+    The stars printed on both ends of a VIN on certificates (``*LSVAU2180N2183294*``) are
+    removed; a star inside it, or on one end only, means it was masked.
+
+    >>> compact('ｌｓｖ-au2180 n2183294'), compact('*LSVAU2180N2183294*')
+    ('LSVAU2180N2183294', 'LSVAU2180N2183294')
     """
     if not isinstance(value, str):
         raise _error(InvalidFormat, value, code="vin.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="vin.length")
-    return _SEPARATORS.sub("", fold_width(value)).upper()
+    vin = _SEPARATORS.sub("", fold_width(value)).upper()
+    inner = vin.strip("*")
+    if vin[:1] == "*" and vin[-1:] == "*" and inner and "*" not in inner:
+        return inner
+    return vin
 
 
 def calc_check_digit(value: str) -> str:
