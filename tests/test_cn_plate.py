@@ -210,4 +210,3 @@ def test_format_round_trips(value: str) -> None:
 )
 def test_a_colour_noted_with_the_plate_is_no_part_of_it(value: str, plate: str) -> None:
     assert cn_plate.validate(value) == plate
-
