@@ -152,3 +152,15 @@ def test_format_round_trips(local: str, domain: str) -> None:
     assert email.validate(f" {local}@{domain.upper()} ") == email.validate(address)
     parsed = email.parse(address)
     assert email.validate(f"{local}@{parsed.ascii_domain}") == parsed.address
+
+
+@pytest.mark.parametrize(
+    ("value", "address"),
+    [
+        ("zhang @ 163.com", "zhang@163.com"),
+        ("张伟 <zhang@163.com>", "zhang@163.com"),
+        ("<Zhang@QQ.com>", "Zhang@qq.com"),
+    ],
+)
+def test_an_address_as_forms_and_mail_clients_write_it(value: str, address: str) -> None:
+    assert email.validate(value) == address

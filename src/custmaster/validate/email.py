@@ -227,21 +227,32 @@ class EmailAddress:
         return _mask_address(self.address)
 
 
+_AROUND_AT = re.compile(r"\s*@\s*")
+
+
 def compact(value: str) -> str:
-    """Fold full-width forms, strip spaces and ``mailto:``, lower-case the domain.
+    """Fold full-width forms, strip spaces, ``mailto:`` and the angle brackets of
+    ``Name <address>``, lower-case the domain. No validation.
 
-    No validation.
+    Spaces around the ``@`` (``zhang @ 163.com``, as typed into a form) are removed: an
+    address without quotes holds none.
 
-    >>> compact('mailto:Li.Na＠Example。COM')
-    'Li.Na@example.com'
+    >>> compact('mailto:Li.Na＠Example。COM'), compact('张伟 <zhang@163.com>')
+    ('Li.Na@example.com', 'zhang@163.com')
+    >>> compact('zhang @ 163.com')
+    'zhang@163.com'
     """
     if not isinstance(value, str):
         raise _error(InvalidFormat, value, code="email.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="email.length")
     text = fold_width(value).strip()
+    if text.endswith(">") and "<" in text:
+        text = text[text.rindex("<") + 1 : -1].strip()
     if _MAILTO.match(text):
         text = text[len("mailto:") :].strip()
+    if '"' not in text:
+        text = _AROUND_AT.sub("@", text)
     local, at, domain = text.rpartition("@")
     if not at:
         return text
