@@ -1,11 +1,15 @@
-"""Shared by the vehicle-series tests: the catalogue build tool, loaded as a module."""
+"""Shared by the vehicle-series tests: the catalogue build tool, loaded as a module, and the
+checks every hold-out set of 厂牌型号 strings goes through."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+
+from custmaster.catalog.vehicle_series import VehicleCatalog, VehicleClass
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +41,35 @@ def catalog_inputs(folder: Path, source_rows: str, curated_rows: str = "") -> tu
     curated = folder / "curated.csv"
     curated.write_text(CURATED_HEADER + curated_rows, encoding="utf-8")
     return source, curated
+
+
+def assert_expectations_are_catalogue_rows(rows: Sequence[dict[str, str]]) -> None:
+    """Each row's expected producer (and series) is one the shipped catalogue has."""
+    keys = {(e.manufacturer, e.series) for e in VehicleCatalog.load()}
+    for row in rows:
+        if row["expected_series_cn"]:
+            assert (row["expected_manufacturer_cn"], row["expected_series_cn"]) in keys, row
+        elif row["expected_manufacturer_cn"]:
+            assert any(m == row["expected_manufacturer_cn"] for m, _ in keys), row
+
+
+def assert_acceptance_thresholds(
+    rows: Sequence[dict[str, str]], classify: Callable[[dict[str, str]], VehicleClass]
+) -> None:
+    """The issue's acceptance on a hold-out set: at least 95 % of producers and 90 % of the
+    series named right, and no series invented where the string names none."""
+    misses = []
+    right_mfr = right_series = named = 0
+    for row in rows:
+        result = classify(row)
+        right_mfr += result.manufacturer == (row["expected_manufacturer_cn"] or None)
+        if row["expected_series_cn"]:
+            named += 1
+            right_series += result.series == row["expected_series_cn"]
+        expected = (row["expected_manufacturer_cn"] or None, row["expected_series_cn"] or None)
+        if (result.manufacturer, result.series) != expected:
+            misses.append((row["input"], result.manufacturer, result.series))
+    assert right_mfr / len(rows) >= 0.95, misses
+    assert right_series / named >= 0.90, misses
+    unnamed = {row["input"] for row in rows if not row["expected_series_cn"]}
+    assert not [m for m in misses if m[2] is not None and m[0] in unnamed], misses

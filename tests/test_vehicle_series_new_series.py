@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from _vehicle_helpers import catalog_builder, catalog_inputs
+from _vehicle_helpers import (
+    assert_acceptance_thresholds,
+    assert_expectations_are_catalogue_rows,
+    catalog_builder,
+    catalog_inputs,
+)
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import Classifier, VehicleCatalog, classify
 
@@ -26,34 +31,11 @@ with (DATA / "make-model-new-series.csv").open(encoding="utf-8", newline="") as 
 def test_the_set_is_large_and_its_expectations_are_catalogue_rows() -> None:
     assert len(ROWS) >= 120
     assert len({row["input"] for row in ROWS}) == len(ROWS)
-    keys = {(e.manufacturer, e.series) for e in VehicleCatalog.load()}
-    for row in ROWS:
-        if row["expected_series_cn"]:
-            assert (row["expected_manufacturer_cn"], row["expected_series_cn"]) in keys, row
-        elif row["expected_manufacturer_cn"]:
-            assert any(m == row["expected_manufacturer_cn"] for m, _ in keys), row
+    assert_expectations_are_catalogue_rows(ROWS)
 
 
 def test_accuracy_on_new_series_meets_the_acceptance_thresholds() -> None:
-    misses = []
-    right_mfr = right_series = named = 0
-    for row in ROWS:
-        result = classify(row["input"])
-        right_mfr += result.manufacturer == (row["expected_manufacturer_cn"] or None)
-        if row["expected_series_cn"]:
-            named += 1
-            right_series += result.series == row["expected_series_cn"]
-        expected = (row["expected_manufacturer_cn"] or None, row["expected_series_cn"] or None)
-        if (result.manufacturer, result.series) != expected:
-            misses.append((row["input"], result.manufacturer, result.series))
-    assert right_mfr / len(ROWS) >= 0.95, misses
-    assert right_series / named >= 0.90, misses
-    # No series is invented where the string names none.
-    assert not [m for m in misses if m[2] is not None and m[0] in _without_series()], misses
-
-
-def _without_series() -> set[str]:
-    return {row["input"] for row in ROWS if not row["expected_series_cn"]}
+    assert_acceptance_thresholds(ROWS, lambda row: classify(row["input"]))
 
 
 # --- the shared SQR prefix ----------------------------------------------------------------------
