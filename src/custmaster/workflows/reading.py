@@ -53,7 +53,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from custmaster.errors import InvalidFormat, UsageError
 
@@ -82,6 +82,8 @@ ERROR_CODES: dict[str, str] = {
     "file.excel_extra": "Reading XLSX or XLS needs openpyxl or xlrd: install custmaster[excel].",
     "file.header_row": "The header row asked for lies beyond the end of the file.",
 }
+
+_Sheet = TypeVar("_Sheet")
 
 #: How many bytes of a CSV file are examined to detect its encoding and delimiter.
 SAMPLE_SIZE = 1 << 20
@@ -372,17 +374,30 @@ def _numbered_csv(
             yield number, cells
 
 
-def _sheet_score(rows: Iterator[list[Any]], header_score: Callable[[tuple[str, ...]], int]) -> int:
-    """The best header score among a sheet's first non-blank rows (for choosing a sheet)."""
-    best = seen = 0
-    for cells in rows:
-        if _is_blank(cells):
-            continue
-        best = max(best, header_score(_header_texts(cells)))
-        seen += 1
-        if seen >= _HEADER_SEARCH_ROWS:
-            break
-    return best
+def _first_best(scores: Sequence[int]) -> int:
+    """The index of the highest score; the first of equal ones."""
+    return max(range(len(scores)), key=lambda i: (scores[i], -i))
+
+
+def _best_sheet(
+    sheets: Sequence[_Sheet],
+    rows_of: Callable[[_Sheet], Iterator[list[Any]]],
+    header_score: Callable[[tuple[str, ...]], int],
+) -> _Sheet:
+    """The sheet whose first non-blank rows hold the best-scoring header (the first sheet of
+    equal ones): a workbook may open with a notes or cover sheet (说明, 封面)."""
+    scores = []
+    for sheet in sheets:
+        best = seen = 0
+        for cells in rows_of(sheet):
+            if _is_blank(cells):
+                continue
+            best = max(best, header_score(_header_texts(cells)))
+            seen += 1
+            if seen >= _HEADER_SEARCH_ROWS:
+                break
+        scores.append(best)
+    return sheets[_first_best(scores)]
 
 
 def _find_header(
@@ -417,7 +432,7 @@ def _find_header(
     best = 0
     if header_score is not None:
         scores = [header_score(_header_texts(cells)) for _, cells in buffered]
-        best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        best = _first_best(scores)
         if scores[best] == 0:
             best = 0
     number, cells = buffered[best]
@@ -559,18 +574,14 @@ def _open_xls(
                 )
             worksheet = workbook.sheet_by_index(0)
             if header_score is not None and header_row is None and len(names) > 1:
-                sheets = [workbook.sheet_by_index(i) for i in range(len(names))]
-                scores = [
-                    _sheet_score(
-                        (
-                            [_xls_cell(c, xlrd, workbook.datemode) for c in ws.row(i)]
-                            for i in range(ws.nrows)
-                        ),
-                        header_score,
-                    )
-                    for ws in sheets
-                ]
-                worksheet = sheets[max(range(len(scores)), key=lambda i: (scores[i], -i))]
+                worksheet = _best_sheet(
+                    [workbook.sheet_by_index(i) for i in range(len(names))],
+                    lambda ws: (
+                        [_xls_cell(c, xlrd, workbook.datemode) for c in ws.row(i)]
+                        for i in range(ws.nrows)
+                    ),
+                    header_score,
+                )
         elif sheet in names:
             worksheet = workbook.sheet_by_name(sheet)
         else:
@@ -740,14 +751,11 @@ def _open_xlsx(
         if sheet is None:
             worksheet = workbook.worksheets[0] if workbook.worksheets else None
             if header_score is not None and header_row is None and len(workbook.worksheets) > 1:
-                # a cover or notes sheet first (说明, 封面): the sheet whose header scores best
-                scores = [
-                    _sheet_score((list(r) for r in ws.iter_rows(values_only=True)), header_score)
-                    for ws in workbook.worksheets
-                ]
-                worksheet = workbook.worksheets[
-                    max(range(len(scores)), key=lambda i: (scores[i], -i))
-                ]
+                worksheet = _best_sheet(
+                    workbook.worksheets,
+                    lambda ws: (list(r) for r in ws.iter_rows(values_only=True)),
+                    header_score,
+                )
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:
