@@ -602,8 +602,8 @@ class BaseStore(ABC):
                 )
                 return IngestResult(Outcome.REJECTED, key, error=erased, index=index)
             # the same values seen again (a fresh export of an extract whose rows take the
-            # file's time) add nothing: only other values under one reference conflict
-            if same_content(stored, record) or same_values(stored, record):
+            # file's time) add nothing, whenever observed: only other values conflict
+            if same_values(stored, record):
                 return IngestResult(
                     Outcome.DUPLICATE, key, self._canonical(customer_id), index=index
                 )
