@@ -49,7 +49,8 @@ import _store_synth as synth  # noqa: E402
 from _report import machine, write_section  # noqa: E402
 
 CHART = HERE.parent / "docs" / "benchmark-ingest.png"
-BATCH = 1000
+#: Records per `bulk_ingest` call and per transaction (`--batch`); the store's default.
+BATCH = 20_000
 
 
 def _peak_rss_mb() -> float:
@@ -244,7 +245,7 @@ def work_check(url: str, n: int) -> dict[str, Any]:
 
 def _run(*args: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", *args],
+        [sys.executable, __file__, "--batch", str(BATCH), "--worker", *args],
         check=True,
         capture_output=True,
         text=True,
@@ -254,7 +255,7 @@ def _run(*args: str) -> dict[str, Any]:
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, __file__, "--worker", *args], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--batch", str(BATCH), "--worker", *args], stdout=subprocess.PIPE, text=True
     )
 
 
@@ -306,6 +307,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("CUSTMASTER_TEST_POSTGRES_URL"))
     parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument(
+        "--batch", type=int, default=BATCH, help="records per transaction (default %(default)s)"
+    )
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument(
         "--parallel",
@@ -319,6 +323,8 @@ def main() -> None:
         help="only measure the cost of encryption at rest (section store-encryption)",
     )
     args = parser.parse_args()
+    global BATCH  # noqa: PLW0603 - the workers' batch size, passed on to their subprocesses
+    BATCH = args.batch
     if args.worker:
         kind, *rest = args.worker
         if kind == "ingest":
@@ -341,6 +347,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="cm-bench-"))
     sizes = sorted({max(1000, n // 100), max(1000, n // 10), n})
     command = f"python benchmarks/store.py --n {n}" + (" --parallel" if args.parallel else "")
+    if BATCH != 20_000:
+        command += f" --batch {BATCH}"
     if args.postgres:
         command = f"CUSTMASTER_TEST_POSTGRES_URL=… {command}"
     report: dict[str, Any] = {
