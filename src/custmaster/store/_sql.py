@@ -62,6 +62,7 @@ from custmaster.resolve.keys import (
     IndexEntry,
     VehicleCover,
     birth_date_of,
+    birth_iso_of,
     strong_keys,
 )
 from custmaster.serialize import SCHEMA_VERSION as SERIAL_VERSION
@@ -224,6 +225,12 @@ def split_script(script: str, complete: Callable[[str], bool]) -> list[str]:
 
 # ---------------------------------------------------------------------------------- codecs
 
+
+_third = operator.itemgetter(2)
+
+#: ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` without making an encoder
+#: at each call.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 #: A record's `FIELDS` values in one call (a tuple built in C, not a loop of getattr).
 _field_values = operator.attrgetter(*FIELDS)
@@ -402,24 +409,32 @@ def _lock_keys(record: SourceRecord) -> list[tuple[str, str]]:
     return keys
 
 
+#: What `_lookups` reads of a record, all at once.
+_read_lookups = operator.attrgetter(
+    "resident_id", "uscc", "id_document", "policy_no", "plate", "vin", "name", *PHONE_FIELDS
+)
+
+
 def _lookups(record: SourceRecord) -> list[tuple[str, str]]:
     """The (kind, key) index entries resolving ``record`` looks up."""
-    found = [(k.kind, k.value) for k in strong_keys(record)]
-    if record.policy_no:
-        found.append(("policy_no", record.policy_no))
-    if record.plate:
-        found += [("plate", record.plate), ("orphan_plate", record.plate)]
-    if record.vin:
-        found += [("vin", record.vin), ("orphan_vin", record.vin)]
-    for field in PHONE_FIELDS:
-        value = getattr(record, field)
+    resident_id, uscc, document, policy_no, plate, vin, name, *phones = _read_lookups(record)
+    if uscc is None and document is None:  # the common case: a resident ID or no strong key
+        found = [("resident_id", resident_id)] if resident_id else []
+    else:
+        found = [(k.kind, k.value) for k in strong_keys(record)]
+    if policy_no:
+        found.append(("policy_no", policy_no))
+    if plate:
+        found += [("plate", plate), ("orphan_plate", plate)]
+    if vin:
+        found += [("vin", vin), ("orphan_vin", vin)]
+    for value in phones:
         if value:
             found.append(("phone", value))
-    name = record.name
     if name:
-        birth = birth_date_of(record)
+        birth = birth_iso_of(record)
         if birth is not None:
-            found.append(("name_birth", f"{name}|{birth.isoformat()}"))
+            found.append(("name_birth", f"{name}|{birth}"))
     return found
 
 
@@ -982,9 +997,12 @@ class SQLStore(BaseStore):
                 updates.append((state.size, text, customer_id))
                 if customer_id in tx.versions:
                     tx.versions[customer_id] += 1
+        # in id order, as the table's index is: each page is then visited once
         if inserts:
+            inserts.sort()
             self._insert_rows("cm_customers", _CUSTOMER_COLUMNS, inserts)
         if updates:
+            updates.sort(key=_third)
             self._update_customers(updates)
         for customer_id, state in tx.pending.items():
             version = tx.versions.get(customer_id)
@@ -1004,9 +1022,7 @@ class SQLStore(BaseStore):
                     key[1],
                     customer_id,
                     record.provenance.observed_at.isoformat(),
-                    json.dumps(
-                        self._encode_record(record), ensure_ascii=False, separators=(",", ":")
-                    ),
+                    _dumps(self._encode_record(record)),
                 )
                 for key, (customer_id, record) in tx.record_rows.items()
             ]
@@ -1390,18 +1406,20 @@ class SQLStore(BaseStore):
                     ],
                 )
                 old = sorted((kind, key, payload) for kind, key, _, payload, _ in live)
-        if sorted(old) == sorted(new):
+        if len(old) == len(new) and sorted(old) == sorted(new):
             tx.groups[(customer_id, group)] = old
             return
-        self._lock_entries([(k, key) for k, key, _ in old] + [(k, key) for k, key, _ in new])
+        if self._locks_keys:
+            self._lock_entries([(k, key) for k, key, _ in old] + [(k, key) for k, key, _ in new])
+        ops = tx.index_ops
         for kind, key, payload in old:
             row = (kind, key, customer_id, payload, group)
             self._cache_remove(tx, row)
-            self._op(tx, row, False)
+            ops[row] = False
         for kind, key, payload in new:
             row = (kind, key, customer_id, payload, group)
             self._cache_add(tx, row)
-            self._op(tx, row, True)
+            ops[row] = True
         tx.groups[(customer_id, group)] = new
 
     def _index_drop(self, customer_id: str) -> None:
@@ -1663,7 +1681,7 @@ class SQLStore(BaseStore):
         self._flush_rows(tx)
         rows = []
         for record in records:
-            body = json.dumps(encode_record(record), ensure_ascii=False, separators=(",", ":"))
+            body = _dumps(encode_record(record))
             channel, ref = record.provenance.key
             rows.append((body, channel, ref, customer_id))
             if (channel, ref) in tx.records:
@@ -1906,7 +1924,7 @@ class SQLStore(BaseStore):
             )
             groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
             for customer_id, kind, stored_key, payload, grp, sealed in rows:
-                key = self._unseal(kind, stored_key, sealed)
+                key = stored_key if sealed is None else self._unseal(kind, stored_key, sealed)
                 if grp:
                     groups.setdefault((customer_id, grp), []).append((kind, key, payload))
                 if kind in _KEYED and payload != "held":
