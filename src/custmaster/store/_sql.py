@@ -77,6 +77,7 @@ __all__ = [
     "BULK_BATCH_SIZE",
     "ERROR_CODES",
     "EXPORT_FORMAT",
+    "STATE_CACHE_SIZE",
     "BulkResult",
     "Migration",
     "SQLStore",
@@ -227,6 +228,13 @@ def split_script(script: str, complete: Callable[[str], bool]) -> list[str]:
 
 
 _third = operator.itemgetter(2)
+
+#: The rows a customer's state is built from (``customer_id`` twice): its records (kind 0,
+#: in log order), then its events (kind 1), once ordered by the first two columns.
+_STATE_ROWS = (
+    "SELECT 0 AS k, seq, channel, source_ref, body FROM cm_records WHERE customer_id = ? "
+    "UNION ALL SELECT 1, 0, id, '', body FROM cm_events WHERE customer_id = ?"
+)
 
 #: ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` without making an encoder
 #: at each call.
@@ -445,6 +453,14 @@ def _lookups(record: SourceRecord) -> list[tuple[str, str]]:
 #: A batch of this size holds some tens of megabytes while it is being ingested.
 BULK_BATCH_SIZE = 20_000
 
+#: How many customer states a SQL store keeps decoded between transactions by default (its
+#: ``cache_size``). A transaction keeps every state it loads whatever this is; between
+#: transactions the cache serves customers met again soon after. With `BULK_BATCH_SIZE`
+#: batches the hit rate hardly depends on it (a customer's records close together fall into one
+#: batch), while each cached state holds a few kilobytes: 20,000 of them (the default until
+#: 2026-12) raised an ingest's peak memory by about 70 MB.
+STATE_CACHE_SIZE = 5_000
+
 #: A batch of at least this many records takes its new customer and pair numbers in blocks
 #: (PostgreSQL: one query per block instead of one per number; the rest of a block is left
 #: unused, so ids keep their order but not their density). `bulk_ingest` always does.
@@ -627,7 +643,7 @@ class SQLStore(BaseStore):
     """The store contract over SQL tables; subclasses supply the dialect.
 
     Options shared by the SQL adapters: ``policy`` (the merge rules), ``cache_size`` (how
-    many customer states are kept decoded in memory, default 20,000) and ``keyring`` (a
+    many customer states are kept decoded in memory, default `STATE_CACHE_SIZE`) and ``keyring`` (a
     `custmaster.privacy.crypto.Keyring`: identity numbers are encrypted at rest, see
     `custmaster.store._sealing`; default: `Keyring.from_env` when
     ``CUSTMASTER_ENCRYPTION_KEY`` is set, else none).
@@ -644,7 +660,7 @@ class SQLStore(BaseStore):
         url: str,
         *,
         policy: MergePolicy | None = None,
-        cache_size: int = 20_000,
+        cache_size: int = STATE_CACHE_SIZE,
         keyring: Keyring | None = None,
     ) -> None:
         super().__init__(url, policy=policy)
@@ -1157,6 +1173,8 @@ class SQLStore(BaseStore):
                 tx.versions[customer_id] = cached[0]
             self._cache.move_to_end(customer_id)
             return cached[1]
+        if tx is None and cached is None:
+            return self._read_state(customer_id)
         lock = self._for_update if tx is not None else ""
         rows = self._run(f"SELECT version FROM cm_customers WHERE id = ?{lock}", (customer_id,))
         if not rows:
@@ -1175,18 +1193,33 @@ class SQLStore(BaseStore):
             self._trim()
         return state
 
+    def _read_state(self, customer_id: str) -> GoldenState | None:
+        """`_load_state` outside a transaction for a customer not in the cache: its version,
+        records and events in one statement (one snapshot, one round trip), or None."""
+        rows = self._sql(
+            f"{_STATE_ROWS} UNION ALL SELECT 2, version, '', '', '' FROM cm_customers "
+            "WHERE id = ? ORDER BY 1, 2",
+            (customer_id, customer_id, customer_id),
+        )
+        if not rows or rows[-1][0] != 2:
+            return None
+        version = int(rows.pop()[1])
+        state = self._built(customer_id, rows)
+        self._remember(customer_id, version, state)
+        self._trim()
+        return state
+
     def _rebuild(self, customer_id: str) -> GoldenState:
-        """A customer's state computed from its records and events (the log is the truth).
+        """A customer's state computed from its records and events (the log is the truth)."""
+        rows = self._run(f"{_STATE_ROWS} ORDER BY 1, 2", (customer_id, customer_id))
+        return self._built(customer_id, rows)
+
+    def _built(self, customer_id: str, rows: Sequence[tuple[Any, ...]]) -> GoldenState:
+        """The state from `_STATE_ROWS` rows, records before events.
 
         Outside a transaction the records are kept for the `_records_of` call that reading a
         customer makes next (`BaseStore.get`), so that they are read once.
         """
-        rows = self._run(
-            "SELECT 0 AS k, seq, channel, source_ref, body FROM cm_records WHERE customer_id = ? "
-            "UNION ALL SELECT 1, 0, id, '', body FROM cm_events WHERE customer_id = ? "
-            "ORDER BY 1, 2",
-            (customer_id, customer_id),
-        )
         records = [self._record(body, (a, b)) for k, _, a, b, body in rows if k == 0]
         events = [self._event(body, a) for k, _, a, _, body in rows if k == 1]
         if self._tx is None:

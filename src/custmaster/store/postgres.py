@@ -38,7 +38,14 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from custmaster.errors import StoreError
 from custmaster.merge.rules import MergePolicy
 from custmaster.privacy.crypto import Keyring
-from custmaster.store._sql import APPLICATION, Migration, SQLStore, lock_hash, migrations
+from custmaster.store._sql import (
+    APPLICATION,
+    STATE_CACHE_SIZE,
+    Migration,
+    SQLStore,
+    lock_hash,
+    migrations,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -112,7 +119,7 @@ class PostgresStore(SQLStore):
         url: str,
         *,
         policy: MergePolicy | None = None,
-        cache_size: int = 20_000,
+        cache_size: int = STATE_CACHE_SIZE,
         schema: str | None = None,
         connect_timeout: int = 10,
         max_locks: int | None = None,

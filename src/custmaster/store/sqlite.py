@@ -50,7 +50,14 @@ from urllib.parse import parse_qsl, quote
 from custmaster.errors import StoreError
 from custmaster.merge.rules import MergePolicy
 from custmaster.privacy.crypto import Keyring
-from custmaster.store._sql import APPLICATION, Migration, SQLStore, migrations, split_script
+from custmaster.store._sql import (
+    APPLICATION,
+    STATE_CACHE_SIZE,
+    Migration,
+    SQLStore,
+    migrations,
+    split_script,
+)
 
 __all__ = ["APPLICATION_ID", "ERROR_CODES", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -101,7 +108,7 @@ class SQLiteStore(SQLStore):
         url: str = "sqlite:///custmaster.db",
         *,
         policy: MergePolicy | None = None,
-        cache_size: int = 20_000,
+        cache_size: int = STATE_CACHE_SIZE,
         mode: str | None = None,
         synchronous: str | None = None,
         busy_timeout: float | None = None,
