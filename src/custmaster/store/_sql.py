@@ -1032,15 +1032,11 @@ class SQLStore(BaseStore):
 
     def _flush_rows(self, tx: _Tx) -> None:
         if tx.record_rows:
+            encode = self._encode_record
             rows = [
-                (
-                    key[0],
-                    key[1],
-                    customer_id,
-                    record.provenance.observed_at.isoformat(),
-                    _dumps(self._encode_record(record)),
-                )
+                (key[0], key[1], customer_id, data["provenance"]["observed_at"], _dumps(data))
                 for key, (customer_id, record) in tx.record_rows.items()
+                for data in (encode(record),)
             ]
             tx.record_rows = {}
             self._insert_rows("cm_records", _RECORD_COLUMNS, rows)
@@ -1050,23 +1046,24 @@ class SQLStore(BaseStore):
             tx.op_keys = {}
             tx.op_customers = {}
             tx.op_seen = 0
+            # in key order, as the table is: each page is then visited once
             deletes = sorted(row for row, insert in ops.items() if not insert)
-            inserts: list[tuple[str, str, str, str, str, str | None]]
-            inserts = [(*row, None) for row in sorted(row for row, insert in ops.items() if insert)]
+            inserts = sorted(row for row, insert in ops.items() if insert)
             sealer = self._sealer
             if sealer is not None:
                 deletes = [self._blind_row(row) for row in deletes]
-                inserts = [
+                sealed = [
                     (kind, sealer.blind(kind, key), cid, payload, grp, sealer.seal_key(kind, key))
                     if kind in SEALED_KINDS
-                    else row
-                    for row in inserts
-                    for kind, key, cid, payload, grp, _ in (row,)
+                    else (kind, key, cid, payload, grp, None)
+                    for kind, key, cid, payload, grp in inserts
                 ]
             if deletes:
                 self._delete_index_rows(deletes)
-            if inserts:
-                self._insert_rows("cm_index", _INDEX_COLUMNS, inserts, ignore_duplicates=True)
+            if inserts and sealer is not None:
+                self._insert_rows("cm_index", _INDEX_COLUMNS, sealed, ignore_duplicates=True)
+            elif inserts:  # ``sealed`` is NULL
+                self._insert_rows("cm_index", _INDEX_COLUMNS[:5], inserts, ignore_duplicates=True)
 
     def _flush_audit(self, tx: _Tx) -> None:
         if tx.audit_rows:
