@@ -48,10 +48,12 @@ RenewalRow(policy_no='PDAA2026001', line='commercial', cover_end=datetime.date(2
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -305,6 +307,29 @@ def _view(
     return _View.of_customer(customer, classify_customer(service, customer_id, rules), flagged)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a month's rows are built or written.
+
+    A month makes tens of thousands of long-lived objects (the rows, the views of a chunk,
+    the masked texts) and no reference cycles; the collector would traverse them and the
+    rest of the heap again and again meanwhile (a sixth of the export's time, measured).
+    Reference counting still frees memory; as in `custmaster.store.base.BaseStore.ingest`,
+    the objects made meanwhile then join the oldest generation unscanned (`gc.freeze`,
+    `gc.unfreeze`) and the collector is resumed with its thresholds unchanged.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
 def _check_contacts(contacts: int) -> None:
     if not isinstance(contacts, int) or not 1 <= contacts <= 9:
         raise UsageError(
@@ -433,6 +458,7 @@ def _keep(table: dict[_K, _V], key: _K, value: _V) -> _V:
     return value
 
 
+@_collector_paused()
 def renewal_rows(
     target: Service | Store,
     month: str,
@@ -714,6 +740,7 @@ def _write_xlsx(path: Path, header: Sequence[str], lines: Iterable[Sequence[str]
     write_table(path, header, lines, sheet="续保清单", widths=widths)
 
 
+@_collector_paused()
 def export_renewals(
     target: Service | Store,
     month: str,
