@@ -273,6 +273,35 @@ def test_a_view_of_an_older_version_is_read_through_the_log(tmp_path: Path) -> N
     assert renewal_rows(reopened, "2027-01") == before
 
 
+def test_views_written_before_their_summary_give_the_same_rows(tmp_path: Path) -> None:
+    import json
+
+    from custmaster.testing import synth
+
+    service = Service.open(f"sqlite:///{tmp_path}/v2.db")
+    synth.ingest(service.store, synth.generate(seed=8, people=200, years=3))
+    _book(service)
+    apply_endorsement(service, "PDZA001", number="E1", effective="2026-06-01", kind="退保")
+    apply_endorsement(service, "PDAA001", number="E2", effective="2026-06-01", kind="过户",
+                      changes={"resident_id": ID_ZHAO, "name": "赵敏"})  # fmt: skip
+    months = [*MONTHS, "2027-01"]
+    expected = _rows_by_month(service, months)
+    assert sum(len(rows) for rows in expected.values()) > 100
+    january = {row[0]: row for row in expected["2027-01"]}
+    assert "PDZA001" not in january  # cancelled
+    assert january["PDAA001"][4] == "赵敏"  # the insured after the change
+    views = []
+    for customer_id, text in service.store._sql("SELECT id, state FROM cm_customers"):
+        data = json.loads(text)
+        del data["summary"]  # as custmaster wrote its views before version 3
+        data["v"] = 2
+        views.append((json.dumps(data, ensure_ascii=False), customer_id))
+    service.store._sql_many("UPDATE cm_customers SET state = ? WHERE id = ?", views)
+    service.close()
+    with Service.open(f"sqlite:///{tmp_path}/v2.db") as reopened:
+        assert _rows_by_month(reopened, months) == expected
+
+
 def test_a_store_of_older_views_reads_the_month_through_its_states(
     synthetic_book_stores: tuple[Service, Service], monkeypatch: pytest.MonkeyPatch
 ) -> None:

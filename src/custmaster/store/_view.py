@@ -6,6 +6,13 @@ recomputing the golden state from the log. It holds the customer's current field
 and current terms of each of their policies, their contact points with statuses, and the
 channel of their first observation. custmaster rebuilds the state from the log whenever it
 needs more (history, explanations, merging).
+
+Since version 3 the view opens with a **summary** (`ViewSummary`): what a month's list of
+policies needs of the customer (name, address, first channel, callable numbers best first,
+what they hold, each policy's roles and terms, the policy facts of `SUMMARY_FACTS`), in a
+compact form that `decode_view` reads without parsing the rest; the full view is parsed only
+when one of its parts is asked for. A view of version 2 (written before) decodes as it did,
+and its summary is computed from it when asked: the same summary, by the same function.
 """
 
 from __future__ import annotations
@@ -13,24 +20,47 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from custmaster.merge.engine import GoldenState
+from custmaster.model.contact import VOICE_KINDS
 from custmaster.model.policy import PolicyLine
 from custmaster.model.provenance import Channel
 from custmaster.serialize import converter
 
-__all__ = ["TERMS", "VIEW_VERSION", "StoredView", "decode_view", "encode_view"]
+__all__ = [
+    "SUMMARY_FACTS",
+    "TERMS",
+    "VIEW_VERSION",
+    "StoredView",
+    "ViewSummary",
+    "decode_view",
+    "encode_view",
+]
 
-#: The format of the view; `decode_view` reads this version only (older views are rewritten
-#: the next time their customer changes; until then readers rebuild the state).
-VIEW_VERSION = 2
+#: The format of the view `encode_view` writes. `decode_view` reads this version and version
+#: 2 (the same view without its summary); older views decode to None (they are rewritten the
+#: next time their customer changes; until then readers rebuild the state).
+VIEW_VERSION = 3
+_VERSIONS = (2, 3)
 
 #: The policy fields a view keeps for each of the customer's policies (their current values).
 TERMS = ("line", "cover_start", "cover_end", "plate", "vin", "make_model", "engine_no")
+
+#: The policy facts a summary carries: the customer's extra fields ``<kind>@<policy>`` of
+#: these kinds (`custmaster.workflows.policies.meta_key`: a policy's status, and the end of
+#: an insured's cover after a change of insured), by their key without ``extra.``.
+SUMMARY_FACTS = frozenset({"status", "insured_until"})
+
+#: How every view `encode_view` writes begins: the summary comes first, and is read alone.
+_PREFIX = f'{{"v":{VIEW_VERSION},"summary":'
+_DECODER = json.JSONDecoder()
+_VOICE = frozenset(kind.value for kind in VOICE_KINDS)
+#: Among numbers equally reached and equally recent: mobile before home before office.
+_KIND_ORDER = {"mobile": 0, "home": 1, "office": 2}
 
 
 def _plain(value: Any) -> Any:
@@ -69,6 +99,66 @@ def _iso(moment: dt.datetime) -> str:
     return text
 
 
+_MOMENTS: dict[str, float] = {}
+
+
+def _moment(text: str) -> float:
+    """``datetime.fromisoformat(text).timestamp()``, remembered (a book's contacts share a
+    few thousand last-seen times)."""
+    seconds = _MOMENTS.get(text)
+    if seconds is None:
+        if len(_MOMENTS) >= 4096:
+            _MOMENTS.clear()
+        seconds = _MOMENTS[text] = dt.datetime.fromisoformat(text).timestamp()
+    return seconds
+
+
+def _summarize(data: Mapping[str, Any]) -> list[Any]:
+    """The summary (JSON form, see `ViewSummary`) of a view's parsed data.
+
+    `encode_view` stores what this returns, and `StoredView.summary` computes it for a
+    view of version 2: one function, so that both give the same summary.
+    """
+    ranked = []
+    for kind, value, _, last, status in data["contacts"]:
+        if kind not in _VOICE or status == "wrong":
+            continue
+        key = (0 if status == "reached" else 1, -_moment(last), _KIND_ORDER[kind], value)
+        ranked.append((key, value))
+    ranked.sort()
+    numbers = list(dict.fromkeys([value for _, value in ranked]))
+    roles = data["policies"]
+    years: set[str] = set()
+    lines: set[str] = set()
+    vehicles: set[str] = set()
+    policies = {}
+    for number, known in data["terms"].items():
+        start = known.get("cover_start")
+        if isinstance(start, str):
+            years.add(start[:4])
+        line = known.get("line")
+        if isinstance(line, str):
+            lines.add(line)
+        vehicle = known.get("vin") or known.get("plate")
+        if isinstance(vehicle, str):
+            vehicles.add(vehicle)
+        policies[number] = [list(roles.get(number, ())), *map(known.get, TERMS)]
+    fields = data["fields"]
+    facts = {}
+    for name, value in fields.items():
+        if name.startswith("extra.") and name[6:].partition("@")[0] in SUMMARY_FACTS:
+            facts[name[6:]] = value
+    return [
+        fields.get("name"),
+        fields.get("address"),
+        data.get("first_channel"),
+        numbers,
+        [len(data["terms"]), len(years), sorted(lines), len(vehicles)],
+        policies,
+        facts,
+    ]
+
+
 def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | None = None) -> str:
     """The current view of a customer as JSON, for readers of the database.
 
@@ -79,7 +169,8 @@ def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | Non
     `custmaster.store.Store.policy`); ``contacts`` lists ``[kind, value, first seen, last
     seen, status]``; ``first_channel`` is the channel of the first observation; ``size``
     counts the records. ``seal`` encrypts the identity numbers of ``fields`` in place (an
-    encrypted store).
+    encrypted store). ``summary``, first after ``v``, is `ViewSummary`'s JSON form, computed
+    from the rest (it holds no identity number).
     """
     contacts = []
     for (kind, value), contact in state.contacts.items():
@@ -114,8 +205,7 @@ def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | Non
                 known[name] = _plain(value)
         terms[number] = known
     first = state.first_channel
-    data = {
-        "v": VIEW_VERSION,
+    rest = {
         "size": state.size,
         "fields": fields,
         "policies": {number: sorted(roles) for number, roles in state.roles.items()},
@@ -123,43 +213,152 @@ def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | Non
         "contacts": contacts,
         "first_channel": None if first is None else first.code,
     }
+    data = {"v": VIEW_VERSION, "summary": _summarize(rest), **rest}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
 
 
-@attrs.frozen
+class ViewSummary:
+    """What a month's list of policies needs of a customer, read without the rest of the view.
+
+    ``name`` and ``address`` are the current values of those fields (as stored: normally
+    text, or None); ``first_channel`` the channel code of the first observation;
+    ``numbers`` the callable numbers (mobile, home, office; none whose status is
+    ``wrong``) best first: those a call reached, then the most recently seen, then mobile
+    before home before office, then by value; each number once. ``holdings`` is
+    ``(policies, years, lines, vehicles)``: how many policies, distinct start years and
+    vehicles (VIN, else plate) the customer has, and the sorted codes of their lines, as
+    `custmaster.workflows.classification.profile_of_view` counts them. ``policies`` maps
+    each policy number of the view's ``terms`` to ``[roles, *TERMS]``: the customer's sorted
+    roles on it, then the values of `TERMS` in that order (None where unknown). ``facts``
+    maps the key (without ``extra.``) of each field of `SUMMARY_FACTS` to its value.
+    """
+
+    __slots__ = ("address", "facts", "first_channel", "holdings", "name", "numbers", "policies")
+
+    def __init__(self, data: Sequence[Any]) -> None:
+        name, address, first, numbers, holdings, policies, facts = data
+        self.name: object = name
+        self.address: object = address
+        self.first_channel: str | None = first
+        self.numbers: tuple[str, ...] = tuple(numbers)
+        count, years, lines, vehicles = holdings
+        self.holdings: tuple[int, int, tuple[str, ...], int] = (
+            count,
+            years,
+            tuple(lines),
+            vehicles,
+        )
+        self.policies: Mapping[str, Sequence[Any]] = policies
+        self.facts: Mapping[str, Any] = facts
+
+    def __repr__(self) -> str:
+        return f"ViewSummary(policies={len(self.policies)}, numbers={len(self.numbers)})"
+
+
 class StoredView:
     """A customer's view as read back from the database (plain JSON values, nothing parsed).
 
     ``terms`` maps each policy number to its `TERMS` (dates as ISO text, the line as its
-    code); ``contacts`` holds ``(kind, value, first seen, last seen, status)`` tuples.
+    code); ``contacts`` holds ``(kind, value, first seen, last seen, status)`` tuples;
+    ``summary`` is the `ViewSummary`. A view of version 3 is parsed in full only when one of
+    ``fields``, ``policies``, ``terms``, ``contacts``, ``first_channel`` or ``size`` is
+    first read.
     """
 
-    customer_id: str
-    fields: Mapping[str, Any] = attrs.field(repr=False)
-    policies: Mapping[str, tuple[str, ...]] = attrs.field(repr=False)
-    terms: Mapping[str, Mapping[str, Any]] = attrs.field(repr=False)
-    contacts: tuple[tuple[str, str, str, str, str], ...] = attrs.field(repr=False)
-    first_channel: str | None = None
-    size: int = 0
+    __slots__ = ("_contacts", "_data", "_policies", "_summary", "_text", "customer_id")
+
+    def __init__(
+        self,
+        customer_id: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        text: str | None = None,
+        summary: ViewSummary | None = None,
+    ) -> None:
+        if data is None and text is None:
+            raise ValueError("a stored view needs its data or its text")
+        self.customer_id = customer_id
+        self._data = data
+        self._text = text
+        self._summary = summary
+        self._policies: Mapping[str, tuple[str, ...]] | None = None
+        self._contacts: tuple[tuple[str, str, str, str, str], ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"StoredView(customer_id={self.customer_id!r})"
+
+    def _parsed(self) -> Mapping[str, Any]:
+        data = self._data
+        if data is None:
+            assert self._text is not None  # one of them is given (see __init__)
+            data = self._data = json.loads(self._text)
+        return data
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        """Each of the customer's own fields and its current value."""
+        fields: Mapping[str, Any] = self._parsed()["fields"]
+        return fields
+
+    @property
+    def policies(self) -> Mapping[str, tuple[str, ...]]:
+        """Each policy number and the customer's roles on it."""
+        if self._policies is None:
+            held = self._parsed()["policies"]
+            self._policies = dict(zip(held, map(tuple, held.values()), strict=True))
+        return self._policies
+
+    @property
+    def terms(self) -> Mapping[str, Mapping[str, Any]]:
+        """Each policy number and the values of `TERMS` the customer's records give."""
+        terms: Mapping[str, Mapping[str, Any]] = self._parsed()["terms"]
+        return terms
+
+    @property
+    def contacts(self) -> tuple[tuple[str, str, str, str, str], ...]:
+        """``(kind, value, first seen, last seen, status)`` of each contact point."""
+        if self._contacts is None:
+            self._contacts = tuple(map(tuple, self._parsed()["contacts"]))
+        return self._contacts
+
+    @property
+    def first_channel(self) -> str | None:
+        """The channel code of the customer's first observation."""
+        first: str | None = self._parsed().get("first_channel")
+        return first
+
+    @property
+    def size(self) -> int:
+        """How many records the customer has."""
+        return int(self._parsed().get("size", 0))
+
+    @property
+    def summary(self) -> ViewSummary:
+        """The `ViewSummary`: read with the view (version 3) or computed from it (version 2)."""
+        summary = self._summary
+        if summary is None:
+            summary = self._summary = ViewSummary(_summarize(self._parsed()))
+        return summary
 
 
 def decode_view(customer_id: str, text: str | None) -> StoredView | None:
-    """The `StoredView` of ``text``, or None when it is absent or of another version."""
+    """The `StoredView` of ``text``, or None when it is absent or of another version.
+
+    A view `encode_view` wrote is read up to the end of its summary; the rest is parsed
+    when asked for.
+    """
     if not text:
         return None
+    if text.startswith(_PREFIX):
+        try:
+            summary, _ = _DECODER.raw_decode(text, len(_PREFIX))
+            return StoredView(customer_id, text=text, summary=ViewSummary(summary))
+        except (ValueError, TypeError):
+            return None
     try:
         data = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("v") != VIEW_VERSION:
+    if not isinstance(data, dict) or data.get("v") not in _VERSIONS:
         return None
-    policies = data["policies"]
-    return StoredView(
-        customer_id,
-        data["fields"],
-        dict(zip(policies, map(tuple, policies.values()), strict=True)),
-        data["terms"],
-        tuple(map(tuple, data["contacts"])),
-        data.get("first_channel"),
-        int(data.get("size", 0)),
-    )
+    return StoredView(customer_id, data)

@@ -76,7 +76,6 @@ from custmaster.workflows.classification import (
     CustomerProfile,
     classify_customer,
     profile_of,
-    profile_of_view,
 )
 from custmaster.workflows.core_import import wrong_numbers
 from custmaster.workflows.policies import current_insured, meta_key, meta_value, parse_status
@@ -199,24 +198,33 @@ class RenewalRow:
 
 
 class _View:
-    """What a row needs from one customer: name, address, ranked callable numbers, profile."""
+    """What a row needs from one customer: name, address, ranked callable numbers, and the
+    source channel, level and key flag of their profile."""
 
-    __slots__ = ("address", "contacts", "meta", "name", "profile")
+    __slots__ = ("address", "channel", "contacts", "key", "level", "meta", "name")
 
     def __init__(
         self,
         name: object,
         address: object,
-        ranked: list[tuple[tuple[int, float, int, str], str]],
-        profile: CustomerProfile,
+        contacts: tuple[str, ...],
+        graded: tuple[str | None, str, bool],
         meta: Callable[[str, str], str | None],
     ) -> None:
         self.name = name if isinstance(name, str) else None
         self.address = address if isinstance(address, str) else None
-        self.profile = profile
+        self.contacts = contacts
+        self.channel, self.level, self.key = graded
         self.meta = meta
+
+    @staticmethod
+    def _best(ranked: list[tuple[tuple[int, float, int, str], str]]) -> tuple[str, ...]:
         ranked.sort()
-        self.contacts = tuple(dict.fromkeys(value for _, value in ranked))
+        return tuple(dict.fromkeys(value for _, value in ranked))
+
+    @staticmethod
+    def _graded(profile: CustomerProfile) -> tuple[str | None, str, bool]:
+        return profile.source_channel, profile.level, profile.key_customer
 
     @classmethod
     def of_state(
@@ -235,8 +243,8 @@ class _View:
         return cls(
             state.value("name"),
             state.value("address"),
-            ranked,
-            profile_of(customer_id, state, rules),
+            cls._best(ranked),
+            cls._graded(profile_of(customer_id, state, rules)),
             lambda kind, number: meta_value(kind, number, state=state),
         )
 
@@ -246,30 +254,37 @@ class _View:
         view: StoredView,
         rules: ClassificationRules | None,
         flagged: Any,
-        moments: dict[str, float] | None = None,
+        grades: dict[tuple[str | None, tuple[int, int, tuple[str, ...], int]], Any],
     ) -> _View:
-        """``moments`` remembers the sort key of each last-seen time (a book's contacts share
-        a few thousand of them)."""
-        if moments is None:
-            moments = {}
-        ranked = []
-        for kind, value, _, last, status in view.contacts:
-            if kind not in _VOICE or value in flagged or status == "wrong":
-                continue
-            seen = moments.get(last)
-            if seen is None:
-                seen = _keep(moments, last, -dt.datetime.fromisoformat(last).timestamp())
-            key = (0 if status == "reached" else 1, seen, _KIND_ORDER[kind], value)
-            ranked.append((key, value))
-        fields = view.fields
+        """From the view's summary (`custmaster.store.ViewSummary`: numbers already ranked,
+        holdings already counted). ``grades`` remembers the level and key flag of each
+        first channel and holdings (a book's customers share a few hundred)."""
+        summary = view.summary
+        numbers = summary.numbers
+        if flagged:
+            numbers = tuple([number for number in numbers if number not in flagged])
+        facts = summary.facts
+        channel = summary.first_channel
+        holdings = summary.holdings
+        graded = grades.get((channel, holdings))
+        if graded is None:
+            count, years, lines, vehicles = holdings
+            profile = CustomerProfile.build(
+                view.customer_id,
+                channel,
+                policies=count,
+                years=years,
+                lines=lines,
+                vehicles=vehicles,
+                rules=rules,
+            )
+            graded = _keep(grades, (channel, holdings), cls._graded(profile))
 
         def meta(kind: str, number: str) -> str | None:
-            value = fields.get(f"extra.{meta_key(kind, number)}")
+            value = facts.get(meta_key(kind, number))
             return value if isinstance(value, str) else None
 
-        return cls(
-            fields.get("name"), fields.get("address"), ranked, profile_of_view(view, rules), meta
-        )
+        return cls(summary.name, summary.address, numbers, graded, meta)
 
     @classmethod
     def of_customer(cls, customer: Customer, profile: CustomerProfile, flagged: Any) -> _View:
@@ -288,8 +303,8 @@ class _View:
         return cls(
             customer.name,
             customer.address,
-            ranked,
-            profile,
+            cls._best(ranked),
+            cls._graded(profile),
             lambda kind, number: meta_value(kind, number, customer=customer),
         )
 
@@ -384,34 +399,41 @@ class _Terms:
         """The policy's terms where its holders' views agree on them; None when any view is
         missing or out of date, or two holders give different values (then the policy is
         read with `custmaster.store.Store.policy`, which ranks the observations).
-        ``dates`` remembers parsed dates across calls."""
-        agreed: Mapping[str, Any]
+        ``dates`` remembers parsed dates across calls. The terms come from each view's
+        summary (``[roles, *TERMS]`` per policy)."""
+        terms: Sequence[Any]
         roles: dict[str, str]
         if len(views) == 1:  # the usual policy: one holder, nothing to agree on
             ((customer_id, view),) = views.items()
             if view is None:
                 return None
-            agreed = view.terms.get(number) or {}
-            roles = dict.fromkeys(view.policies.get(number, ()) if agreed else (), customer_id)
+            entry = view.summary.policies.get(number)
+            if entry is None:
+                return None
+            roles = dict.fromkeys(entry[0], customer_id)
+            terms = entry
         else:
-            agreed, roles = {}, {}
+            agreed: list[Any] = []
+            roles = {}
             if not cls._agree(number, views, agreed, roles):
                 return None
-        end = agreed.get("cover_end")
-        if not roles or end is None:
+            terms = agreed
+        if not roles:
             return None
-        start = agreed.get("cover_start")
+        _, line, start, end, plate, vin, make_model, _ = terms
+        if end is None:
+            return None
         holder = roles.get("holder")
         if holder is None and "insured" not in roles:
             holder = roles.get("owner")
         return cls(
             number,
-            agreed.get("line", UNKNOWN_LINE.code),
+            UNKNOWN_LINE.code if line is None else line,
             None if start is None else _date(start, dates),
             _date(end, dates),
-            agreed.get("plate"),
-            agreed.get("vin"),
-            agreed.get("make_model"),
+            plate,
+            vin,
+            make_model,
             roles.get("insured"),
             holder,
         )
@@ -420,22 +442,29 @@ class _Terms:
     def _agree(
         number: str,
         views: Mapping[str, StoredView | None],
-        agreed: dict[str, Any],
+        agreed: list[Any],
         roles: dict[str, str],
     ) -> bool:
-        """Gather the terms and roles of several holders' views; False when a view is missing
-        or two give different values."""
+        """Gather the terms (``agreed``, as a summary's ``[roles, *TERMS]``) and roles of
+        several holders' views; False when a view is missing or two give different values."""
         for customer_id in sorted(views):
             view = views[customer_id]
             if view is None:
                 return False
-            terms = view.terms.get(number)
-            if terms is None:
+            entry = view.summary.policies.get(number)
+            if entry is None:
                 continue
-            for role in sorted(view.policies.get(number, ())):
+            for role in sorted(entry[0]):
                 roles.setdefault(role, customer_id)
-            for name, value in terms.items():
-                if agreed.setdefault(name, value) != value:
+            if not agreed:
+                agreed.extend([None] * len(entry))
+            for at in range(1, len(entry)):
+                value = entry[at]
+                if value is None:
+                    continue
+                if agreed[at] is None:
+                    agreed[at] = value
+                elif agreed[at] != value:
                     return False
         return True
 
@@ -492,7 +521,7 @@ def renewal_rows(
     wanted_maker = _fold(manufacturer)
     views: dict[str, _View] = {}
     rows: list[RenewalRow] = []
-    moments: dict[str, float] = {}
+    grades: dict[Any, tuple[str | None, str, bool]] = {}
     dates: dict[str, dt.date] = {}
     vehicles: dict[tuple[str, str | None], Any] = {}
 
@@ -518,10 +547,9 @@ def renewal_rows(
             return
         if not include_cancelled and _cancelled(view, terms.policy_no):
             return
-        profile = view.profile
-        if channel is not None and profile.source_channel != channel:
+        if channel is not None and view.channel != channel:
             return
-        if key_customer is not None and profile.key_customer is not key_customer:
+        if key_customer is not None and view.key is not key_customer:
             return
         found = None
         if terms.make_model:
@@ -549,9 +577,9 @@ def renewal_rows(
                 series=kind,
                 contacts=view.contacts,
                 address=view.address,
-                source_channel=profile.source_channel,
-                level=profile.level,
-                key_customer=profile.key_customer,
+                source_channel=view.channel,
+                level=view.level,
+                key_customer=view.key,
             )
         )
 
@@ -585,7 +613,7 @@ def renewal_rows(
                     own = held[customer_id]
                     assert own is not None  # of_views returns None for a missing view
                     insured_view = remember(
-                        customer_id, _View.of_stored(own, rules, flagged, moments)
+                        customer_id, _View.of_stored(own, rules, flagged, grades)
                     )
             if (
                 terms is None
