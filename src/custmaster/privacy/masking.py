@@ -75,6 +75,7 @@ __all__ = [
     "mask_contact",
     "mask_document_number",
     "mask_health",
+    "masker",
     "scan_for_personal_data",
 ]
 
@@ -420,6 +421,25 @@ def mask(field: str, value: object) -> str:
         return function(value)
     except Exception:  # a mask must never raise
         return mask_unknown(value)
+
+
+def masker(field: str) -> Callable[[object], str]:
+    """`mask` for one field, with the field's kind looked up once: for masking many values.
+
+    >>> masker("mobile")("13800138000"), masker("name")(None)
+    ('138****8000', '')
+    """
+    function = MASKS[policy_for(field).kind]
+
+    def apply(value: object) -> str:
+        if value is None:
+            return ""
+        try:
+            return function(value)
+        except Exception:  # a mask must never raise
+            return mask_unknown(value)
+
+    return apply
 
 
 # -- scanning text for personal data --------------------------------------------------------

@@ -67,7 +67,7 @@ from custmaster.model.contact import VOICE_KINDS, ContactStatus
 from custmaster.model.customer import Customer
 from custmaster.model.policy import Policy, PolicyLine, PolicyRole, PolicyStatus
 from custmaster.privacy.access import Permission
-from custmaster.privacy.masking import mask
+from custmaster.privacy.masking import mask, masker
 from custmaster.service import Service, as_service
 from custmaster.store import StoredView
 from custmaster.store.base import Store, checked_month
@@ -197,6 +197,11 @@ class RenewalRow:
         return self._values(True, contacts)
 
 
+def _no_fact(kind: str, number: str) -> None:
+    """The policy facts of a customer whose view has none."""
+    return None
+
+
 class _View:
     """What a row needs from one customer: name, address, ranked callable numbers, and the
     source channel, level and key flag of their profile."""
@@ -280,6 +285,9 @@ class _View:
             )
             graded = _keep(grades, (channel, holdings), cls._graded(profile))
 
+        if not facts:  # most customers: no policy cancelled, no change of insured
+            return cls(summary.name, summary.address, numbers, graded, _no_fact)
+
         def meta(kind: str, number: str) -> str | None:
             value = facts.get(meta_key(kind, number))
             return value if isinstance(value, str) else None
@@ -354,9 +362,12 @@ def _check_contacts(contacts: int) -> None:
         )
 
 
-@attrs.frozen
+@attrs.define
 class _Terms:
-    """A policy as a renewal row needs it, from a `Policy` or from its holders' views."""
+    """A policy as a renewal row needs it, from a `Policy` or from its holders' views.
+
+    Made once per policy and never changed (not frozen: a frozen class sets each field
+    through a call, a fifth of the cost of reading the policy from its view)."""
 
     policy_no: str
     line: str
@@ -668,65 +679,56 @@ def _export_fields(contacts: int) -> list[str]:
     return fields
 
 
+class _Shown(dict[object, str]):
+    """Each value's display text, made once by ``show`` on first use (a household shares its
+    address, a vehicle's two policies their plate and numbers, many customers their masked
+    name); with ``blank``, None and empty text show as empty cells."""
+
+    __slots__ = ("_show",)
+
+    def __init__(self, show: Callable[[Any], str], *, blank: bool = True) -> None:
+        super().__init__({None: "", "": ""} if blank else {})
+        self._show = show
+
+    def __missing__(self, value: object) -> str:
+        text = self[value] = self._show(value)
+        return text
+
+
 class _Line:
     """The cells of a row in the columns of `_export_fields`: what `RenewalRow.masked` (or
-    ``revealed``) gives, each distinct value masked once (a household shares its address, a
-    vehicle's two policies their plate and numbers, many customers their masked name)."""
+    ``revealed``) gives, each distinct value masked once."""
 
     def __init__(self, contacts: int, reveal: bool) -> None:
         self.width = contacts
         self.reveal = reveal
-        self.names: dict[str, str] = {}
-        self.plates: dict[str, str] = {}
-        self.addresses: dict[str, str] = {}
-        self.numbers: dict[str, str] = {}
-        self.dates: dict[dt.date, str] = {}
-
-    def _date(self, day: dt.date) -> str:
-        text = self.dates.get(day)
-        if text is None:
-            text = self.dates[day] = day.isoformat()
-        return text
-
-    def _shown(self, field: str, seen: dict[str, str], value: str | None) -> str:
-        if value is None or value == "":
-            return ""
-        if self.reveal:
-            return str(value)
-        text = seen.get(value)
-        if text is None:
-            text = seen[value] = mask(field, value)
-        return text
+        self.names = _Shown(str if reveal else masker("name"))
+        self.plates = _Shown(str if reveal else masker("plate"))
+        self.addresses = _Shown(str if reveal else masker("address"))
+        self.numbers = _Shown(str if reveal else masker("mobile"), blank=False)
+        self.dates = _Shown(dt.date.isoformat)
+        self.blank = [""] * contacts
 
     def __call__(self, row: RenewalRow) -> list[str]:
         width = self.width
-        numbers = row.contacts[:width]
-        if self.reveal:
-            phones = [str(n) for n in numbers]
-        else:
-            seen = self.numbers
-            phones = []
-            for number in numbers:
-                text = seen.get(number)
-                if text is None:
-                    text = seen[number] = mask("mobile", number)
-                phones.append(text)
+        numbers = self.numbers
+        phones = [numbers[number] for number in row.contacts[:width]]
         if len(phones) < width:
-            phones += [""] * (width - len(phones))
-        start = row.cover_start
+            phones += self.blank[len(phones) :]
+        dates = self.dates
         return [
             row.policy_no,
             _LINE_NAMES.get(row.line, row.line),
-            self._date(start) if start else "",
-            self._date(row.cover_end),
+            dates[row.cover_start],
+            dates[row.cover_end],
             row.customer_id,
-            self._shown("name", self.names, row.name),
-            self._shown("plate", self.plates, row.plate),
+            self.names[row.name],
+            self.plates[row.plate],
             row.make_model or "",
             row.manufacturer or "",
             row.series or "",
             *phones,
-            self._shown("address", self.addresses, row.address),
+            self.addresses[row.address],
             row.source_channel or "",
             row.level or "",
             "是" if row.key_customer else "否",

@@ -104,12 +104,19 @@ def _cell(ref: str, text: str, style: str = "") -> str:
 
 
 def _plain_row(row: Sequence[object]) -> bool:
-    """Whether every cell of ``row`` is text `_cell` writes as it is (one test for the row)."""
+    """Whether every cell of ``row`` is text `_cell` writes as it is (one test for the row).
+
+    Printable text (`str.isprintable`) holds none of the characters XML 1.0 cannot hold and
+    no whitespace but the plain space, so only a row with a space needs its cells' ends
+    looked at.
+    """
     if {*map(type, row)} != _TEXT:  # None, numbers, a str subclass with its own __str__ …
         return False
     joined = "".join(row)  # type: ignore[arg-type]
+    if not joined.isprintable() or "&" in joined or "<" in joined or ">" in joined:
+        return _MARKUP.search(joined) is None and "".join(map(str.strip, row)) == joined  # type: ignore[arg-type]
     # no cell has a character to drop or escape, nor space at either end
-    return _MARKUP.search(joined) is None and "".join(map(str.strip, row)) == joined  # type: ignore[arg-type]
+    return " " not in joined or "".join(map(str.strip, row)) == joined  # type: ignore[arg-type]
 
 
 def _width(text: str) -> float:
