@@ -261,7 +261,7 @@ class _View:
         flagged: Any,
         grades: dict[tuple[str | None, tuple[int, int, tuple[str, ...], int]], Any],
     ) -> _View:
-        """From the view's summary (`custmaster.store.ViewSummary`: numbers already ranked,
+        """From the view's summary (`custmaster.store._view.ViewSummary`: numbers already ranked,
         holdings already counted). ``grades`` remembers the level and key flag of each
         first channel and holdings (a book's customers share a few hundred)."""
         summary = view.summary
@@ -520,7 +520,9 @@ def renewal_rows(
 
     A SQL store gives each policy with its holders' stored views
     (`custmaster.store.sqlite.SQLiteStore.expiring_views`), so a month is read without
-    rebuilding any golden state; other stores give the states themselves.
+    rebuilding any golden state (from each view's summary, `custmaster.store._view.ViewSummary`);
+    other stores give the states themselves. Python's cyclic garbage collector is paused
+    while the rows are built (`gc.disable`, see `_collector_paused`).
     """
     service = as_service(target)
     service.require(Permission.QUERY)
@@ -786,7 +788,8 @@ def export_renewals(
     """Write the renewal list of ``month`` to ``output`` (.csv or .xlsx, or ``format``).
 
     ``filters`` are those of `renewal_rows` (or pass precomputed ``rows``). Values are masked
-    unless ``reveal``; ``contacts`` columns of phone numbers are written (default 3).
+    unless ``reveal``; ``contacts`` columns of phone numbers are written (default 3). As in
+    `renewal_rows`, the cyclic garbage collector is paused while the file is written.
     Raises `custmaster.PermissionDenied` without the ``export`` (and ``reveal``) permission.
     """
     _check_contacts(contacts)
