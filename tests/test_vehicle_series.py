@@ -783,3 +783,19 @@ def test_catalog_layer_imports_only_errors_and_validate() -> None:
             for name in names:
                 if name.startswith("custmaster"):
                     assert name.startswith(allowed), (path.name, name)
+
+
+@given(st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZabcxyz0123456789 -*ｌ", min_size=15, max_size=19))
+def test_the_wmi_of_a_compact_vin_is_what_compacting_gives(text: str) -> None:
+    from custmaster.catalog import vehicle_series
+    from custmaster.errors import ValidationError
+    from custmaster.validate import vin
+
+    try:
+        compact = vin.compact(text)
+    except ValidationError:
+        expected = None
+    else:
+        ok = len(compact) == 17 and compact.isascii() and compact.isalnum()
+        expected = compact[:3] if ok else None
+    assert vehicle_series._wmi_of(text) == expected

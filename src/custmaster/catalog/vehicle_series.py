@@ -449,6 +449,9 @@ def _unclassified(
 
 def _wmi_of(vin: object) -> str | None:
     """The WMI of a 17-character VIN (compacted as `custmaster.validate.vin` does), or ``None``."""
+    if type(vin) is str and len(vin) == 17 and vin.isascii() and vin.isalnum():
+        # already compact but for case (a stored VIN): what compacting would give
+        return vin[:3].upper()
     try:
         compact = _vin.compact(vin)  # type: ignore[arg-type]
     except ValidationError:
