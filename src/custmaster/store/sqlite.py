@@ -4,7 +4,8 @@ One file holds the observation log, the current view of every customer, the look
 candidate pairs, decisions and contact events (the tables of ``_migrations/sqlite``). The
 file is in WAL mode: readers never wait for the writer and a crash (even ``kill -9``) loses at
 most the transaction that was being written. Several processes may write to one file; their
-transactions take turns (``BEGIN IMMEDIATE``, waiting up to ``busy_timeout`` seconds).
+transactions take turns (``BEGIN IMMEDIATE``, waiting up to ``busy_timeout`` seconds). A
+store object is used by one thread at a time: give each thread its own, on the same file.
 
 URLs: ``sqlite:///custmaster.db`` (relative to the current directory), ``sqlite:////var/lib/
 cm.db`` (absolute), ``sqlite://`` (in memory, for tests). Options as query parameters or
