@@ -42,6 +42,7 @@ from custmaster.merge.rules import (
     Rule,
     ValueStats,
     full_key,
+    tie_break,
 )
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import FIELDS, SourceRecord
@@ -281,6 +282,9 @@ class ContactState(NamedTuple):
 
 
 _Seen = tuple[dt.datetime, dt.datetime, tuple[tuple[str, int], ...]]
+
+# The roles of a customer on a policy where it has one, per role (immutable, so shared).
+_ONE_ROLE: dict[str, tuple[str]] = {}
 
 # The channels of a contact point seen once, per channel code: ``((code, 1),)``, shared by
 # every such contact point (immutable), so that each costs no further objects to allocate
@@ -525,7 +529,15 @@ class GoldenState:
             if role_code not in roles:
                 if journal is not None:
                     journal += (_ITEM, self.roles, policy_no, roles or _MISSING)
-                self.roles[policy_no] = tuple(sorted((*roles, role_code)))
+                if roles:
+                    self.roles[policy_no] = tuple(sorted((*roles, role_code)))
+                else:  # the common case, one role: a tuple shared by every state
+                    one = _ONE_ROLE.get(role_code)
+                    if one is None:
+                        if len(_ONE_ROLE) >= 64:
+                            _ONE_ROLE.clear()
+                        one = _ONE_ROLE[role_code] = (role_code,)
+                    self.roles[policy_no] = one
         contacts = self._contacts
         fields = self.fields
         code = channel.code
@@ -627,18 +639,27 @@ class GoldenState:
             return
         channels = self.policy.channels
         held_key, held = current
+        new = Observed(name, value, record.provenance, record)
+        new_rank = rule.rank(new, None, channels)
         if held_key is None:
-            held_value = record_value(held, name)
-            held_key = full_key(
-                rule, Observed(name, held_value, held.provenance, held), None, channels
-            )
-        new_key = full_key(rule, Observed(name, value, record.provenance, record), None, channels)
-        if new_key > held_key:
-            winner: _Entry = (new_key, record)
-        elif current[0] is None:
-            winner = (held_key, held)  # keep the key now computed
+            held_observed = Observed(name, record_value(held, name), held.provenance, held)
+            held_rank = rule.rank(held_observed, None, channels)
         else:
-            return
+            held_rank = held_key[0]
+        if new_rank != held_rank:
+            if not new_rank > held_rank:
+                return
+            winner: _Entry = (None, record)
+        else:
+            if held_key is None:
+                held_key = (held_rank, *tie_break(held_observed, channels))
+            new_key = (new_rank, *tie_break(new, channels))
+            if new_key > held_key:
+                winner = (new_key, record)
+            elif current[0] is None:
+                winner = (held_key, held)  # keep the key now computed
+            else:
+                return
         if journal is not None:
             journal += (_ITEM, target, name, current)
         target[name] = winner

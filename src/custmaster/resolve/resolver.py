@@ -26,6 +26,7 @@ never paired or joined again.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple, Protocol
 
@@ -40,6 +41,7 @@ from custmaster.resolve.keys import (
     StrongKey,
     VehicleCover,
     _birth_iso,
+    _read_fields,
     birth_date_of,
     contradictions,
     cover_window,
@@ -345,19 +347,24 @@ _ORPHAN_KINDS = (("plate", "orphan_plate"), ("vin", "orphan_vin"))
 
 def _join_orphans(record: RecordLike, b: _Builder) -> None:
     """Step 5: a policy with its vehicle and cover joins earlier keyless records of it."""
-    window = cover_window(getattr(record, "cover_start", None), getattr(record, "cover_end", None))
-    if not getattr(record, "policy_no", None) or window is None:
-        return
-    start, end = window
-    if role_of(record) != DEFAULT_ROLE:
-        return
+    window: tuple[dt.date, dt.date] | None = None
     for field, kind in _ORPHAN_KINDS:
         value = getattr(record, field, None)
         if not value:
             continue
+        # looked up first: a store rarely holds keyless records of the vehicle
         found = b.lookups.find(kind, value)
         if not found:
             continue
+        if window is None:
+            window = cover_window(
+                getattr(record, "cover_start", None), getattr(record, "cover_end", None)
+            )
+            if not getattr(record, "policy_no", None) or window is None:
+                return
+            if role_of(record) != DEFAULT_ROLE:
+                return
+        start, end = window
         for cid, day in sorted(found):
             if cid == b.target or cid in b.absorb or not start <= day <= end:
                 continue
@@ -375,13 +382,17 @@ def _join_orphans(record: RecordLike, b: _Builder) -> None:
                 b.join(cid, why)
 
 
+# What `_soft_pairs` reads of a record, all at once.
+_SOFT = (*PHONE_FIELDS, "name", "birth_date", "resident_id")
+_read_soft = operator.attrgetter(*_SOFT)
+
+
 def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> None:
     """Pairs for review from names, birth dates and phones: never merges."""
     find = b.lookups.find
-    name = getattr(record, "name", None)
+    *phones, name, birth, resident_id = _read_fields(record, _read_soft, _SOFT)
     mine: set[StrongKey] | None = None
-    for field in PHONE_FIELDS:
-        phone = getattr(record, field, None)
+    for field, phone in zip(PHONE_FIELDS, phones, strict=True):
         if not phone:
             continue
         found = find("phone", phone)
@@ -411,7 +422,7 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
             b.pair(other, Reason.SHARED_PHONE, evidence)
     if not name:
         return
-    iso = _birth_iso(getattr(record, "birth_date", None), getattr(record, "resident_id", None))
+    iso = _birth_iso(birth, resident_id)
     if iso is None:
         return
     for other, _ in find("name_birth", f"{name}|{iso}"):

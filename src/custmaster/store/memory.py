@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from custmaster.audit import GENESIS, Anchor, AuditEntry
@@ -54,6 +55,18 @@ __all__ = ["MemoryStore"]
 _KEYED = frozenset({*STRONG_KINDS, "name", "policy_no"})
 #: Index kinds whose payload is a `VehicleCover`.
 _COVERS = frozenset({"plate", "vin"})
+#: The payloads of an entry without payload (phone, name, birth date …), shared by all.
+_NO_PAYLOAD: tuple[None] = (None,)
+
+
+def _one(payload: Any) -> tuple[Any, ...]:
+    """The payloads of one entry, as an index dict keeps them per customer."""
+    return _NO_PAYLOAD if payload is None else (payload,)
+
+
+def _single(customer_id: str, payload: Any) -> str | tuple[str, Any]:
+    """The index value of a key only one customer has, with one payload."""
+    return customer_id if payload is None else (customer_id, payload)
 
 
 class MemoryStore(BaseStore):
@@ -79,16 +92,17 @@ class MemoryStore(BaseStore):
         self._states: dict[str, GoldenState] = {}
         # Few container objects per customer and none per record beyond the record itself,
         # so that the garbage collector's full passes stay cheap on millions of records.
-        self._log_owner: dict[tuple[str, str], str] = {}
-        self._log: dict[tuple[str, str], SourceRecord] = {}
+        # record key -> (customer id, record): one entry per record, read whole by `_find_record`
+        self._log: dict[tuple[str, str], tuple[str, SourceRecord]] = {}
         # customer id -> its one record, or a list of its records
         self._records: dict[str, SourceRecord | list[SourceRecord]] = {}
         # kind -> key -> (customer id, payload) or {customer id: frozenset(payloads)}
         self._index: dict[str, dict[str, Any]] = {}
-        # (customer id, kind) -> keys owned, for `_index_keys`
-        self._keys: dict[tuple[str, str], tuple[str, ...]] = {}
-        # (customer id, group) -> entries of a replaceable group
-        self._groups: dict[tuple[str, str], tuple[tuple[Any, ...], ...]] = {}
+        # customer id -> the (kind, key) pairs of `_KEYED` kinds it owns, for `_index_keys`:
+        # one entry per customer, replaced whole when a key is added
+        self._keys: dict[str, tuple[tuple[str, str], ...]] = {}
+        # (customer id, group) -> entries of a replaceable group, flat (`_index_replace`)
+        self._groups: dict[tuple[str, str], tuple[Any, ...]] = {}
         self._aliases: dict[str, str] = {}
         self._pair_by_id: dict[str, CandidatePair] = {}
         self._pair_by_key: dict[tuple[str, str], str] = {}
@@ -164,17 +178,15 @@ class MemoryStore(BaseStore):
     # -- the log ------------------------------------------------------------------------
 
     def _find_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
-        owner = self._log_owner.get(key)
-        return None if owner is None else (owner, self._log[key])
+        return self._log.get(key)
 
     def _append_record(self, customer_id: str, record: SourceRecord) -> None:
         key = record.provenance.key
         journal = self._undo
         records = self._records.get(customer_id)
         if journal is not None:
-            journal += (ITEM, self._log_owner, key, MISSING, ITEM, self._log, key, MISSING)
-        self._log_owner[key] = customer_id
-        self._log[key] = record
+            journal += (ITEM, self._log, key, MISSING)
+        self._log[key] = (customer_id, record)
         if records is None:
             if journal is not None:
                 journal += (ITEM, self._records, customer_id, MISSING)
@@ -205,13 +217,15 @@ class MemoryStore(BaseStore):
             self._pop(self._records, from_id)
         self._set(self._records, to_id, [*self._records_of(to_id), *moved])
         for record in moved:
-            self._set(self._log_owner, record.provenance.key, to_id)
+            self._set(self._log, record.provenance.key, (to_id, record))
 
     # -- indexes ------------------------------------------------------------------------
 
-    # Index values are plain tuples: ``(customer id, payload)`` for one customer, else a dict
-    # customer id -> tuple of payloads; a `VehicleCover` payload is kept as a plain tuple.
-    # Plain tuples of text and dates are untracked by the garbage collector.
+    # An index value is the customer id alone (one customer, no payload), ``(customer id,
+    # payload)`` (one customer with a payload), or a dict customer id -> tuple of payloads;
+    # a `VehicleCover` payload is kept as a plain tuple. Plain tuples of text and dates are
+    # untracked by the garbage collector, and an entry without payload (a phone, a name …)
+    # costs no tuple at all.
 
     def _entry_add(self, customer_id: str, kind: str, key: str, payload: Any) -> None:
         """Add one entry (``payload`` plain: a `VehicleCover` already made a tuple)."""
@@ -224,25 +238,33 @@ class MemoryStore(BaseStore):
         if current is None:
             if journal is not None:
                 journal += (ITEM, by_key, key, MISSING)
-            by_key[key] = (customer_id, payload)
-        elif type(current) is tuple:
-            if current[0] != customer_id:
-                self._set(by_key, key, {current[0]: (current[1],), customer_id: (payload,)})
-            elif current[1] != payload:
-                self._set(by_key, key, {customer_id: (current[1], payload)})
+            by_key[key] = _single(customer_id, payload)
+        elif type(current) is not dict:
+            owner, held = (current, None) if type(current) is str else current
+            if owner != customer_id:
+                self._set(by_key, key, {owner: _one(held), customer_id: _one(payload)})
+            elif held != payload:
+                self._set(by_key, key, {customer_id: (held, payload)})
         else:
             payloads = current.get(customer_id, ())
             if payload not in payloads:
-                self._set(current, customer_id, (*payloads, payload))
+                self._set(current, customer_id, (*payloads, payload) if payloads else _one(payload))
         if kind in _KEYED and payload != "held":
-            slot = (customer_id, kind)
-            have = self._keys.get(slot)
-            if have is None:
-                if journal is not None:
-                    journal += (ITEM, self._keys, slot, MISSING)
-                self._keys[slot] = (key,)
-            elif key not in have:
-                self._set(self._keys, slot, (*have, key))
+            self._own_keys(customer_id, [(kind, key)])
+
+    def _own_keys(self, customer_id: str, pairs: list[tuple[str, str]]) -> None:
+        """Note that the customer owns the keys ``pairs`` (``(kind, key)`` of `_KEYED` kinds)."""
+        keys = self._keys
+        have = keys.get(customer_id)
+        if have is None:
+            journal = self._undo
+            if journal is not None:
+                journal += (ITEM, keys, customer_id, MISSING)
+            keys[customer_id] = tuple(pairs)
+            return
+        added = [pair for pair in pairs if pair not in have]
+        if added:
+            self._set(keys, customer_id, (*have, *added))
 
     def _entry_remove(self, customer_id: str, kind: str, key: str, payload: Any) -> None:
         """Remove one entry (``payload`` plain, as `_entry_add`)."""
@@ -252,8 +274,9 @@ class MemoryStore(BaseStore):
         current = by_key.get(key)
         if current is None:
             return
-        if type(current) is tuple:
-            if current[0] == customer_id and current[1] == payload:
+        if type(current) is not dict:
+            owner, held = (current, None) if type(current) is str else current
+            if owner == customer_id and held == payload:
                 self._pop(by_key, key)
             return
         payloads = current.get(customer_id)
@@ -269,7 +292,7 @@ class MemoryStore(BaseStore):
             self._pop(by_key, key)
         elif len(remaining) == 1 and len(next(iter(remaining.values()))) == 1:
             ((cid, (only,)),) = remaining.items()
-            self._set(by_key, key, (cid, only))
+            self._set(by_key, key, _single(cid, only))
         else:
             self._set(by_key, key, remaining)
 
@@ -279,7 +302,7 @@ class MemoryStore(BaseStore):
         # customers have (a dict customer id -> payloads).
         journal = self._undo
         index = self._index
-        keys = self._keys
+        owned: list[tuple[str, str]] = []
         for kind, key, given, _ in entries:
             payload = tuple(given) if type(given) is VehicleCover else given
             by_key = index.get(kind)
@@ -290,47 +313,45 @@ class MemoryStore(BaseStore):
             if current is None:
                 if journal is not None:
                     journal += (ITEM, by_key, key, MISSING)
-                by_key[key] = (customer_id, payload)
-            elif type(current) is tuple:
-                if current[0] != customer_id or current[1] != payload:
-                    self._entry_add(customer_id, kind, key, payload)
-                    continue
-            else:
+                by_key[key] = customer_id if payload is None else (customer_id, payload)
+            elif type(current) is dict:
                 payloads = current.get(customer_id)
                 if payloads is None:
                     if journal is not None:
                         journal += (ITEM, current, customer_id, MISSING)
-                    current[customer_id] = (payload,)
+                    current[customer_id] = _NO_PAYLOAD if payload is None else (payload,)
                 elif payload not in payloads:
                     if journal is not None:
                         journal += (ITEM, current, customer_id, payloads)
                     current[customer_id] = (*payloads, payload)
+            elif type(current) is str:
+                if current != customer_id or payload is not None:
+                    self._entry_add(customer_id, kind, key, payload)
+                    continue
+            elif current[0] != customer_id or current[1] != payload:
+                self._entry_add(customer_id, kind, key, payload)
+                continue
             if kind in _KEYED and payload != "held":
-                slot = (customer_id, kind)
-                have = keys.get(slot)
-                if have is None:
-                    if journal is not None:
-                        journal += (ITEM, keys, slot, MISSING)
-                    keys[slot] = (key,)
-                elif key not in have:
-                    self._set(keys, slot, (*have, key))
+                owned.append((kind, key))
+        if owned:
+            self._own_keys(customer_id, owned)
 
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
         slot = (customer_id, group)
-        # plain tuples: a `VehicleCover` payload becomes a tuple (see above)
-        new = tuple(
-            [
-                (kind, key, tuple(payload) if type(payload) is VehicleCover else payload, group)
-                for kind, key, payload, group in entries
-            ]
-        )
+        # kept flat, ``(kind, key, payload, kind, key, payload, …)``, with plain payloads
+        # (a `VehicleCover` becomes a tuple, see above)
+        flat: list[Any] = []
+        for kind, key, payload, _ in entries:
+            flat += (kind, key, tuple(payload) if type(payload) is VehicleCover else payload)
+        new = tuple(flat)
         old = self._groups.get(slot, ())
         if old == new:
             return
-        for kind, key, payload, _ in old:
-            self._entry_remove(customer_id, kind, key, payload)
+        for i in range(0, len(old), 3):
+            self._entry_remove(customer_id, old[i], old[i + 1], old[i + 2])
         if new:
-            self._index_add(customer_id, new)  # type: ignore[arg-type]
+            plain = zip(new[::3], new[1::3], new[2::3], repeat(group))
+            self._index_add(customer_id, plain)  # type: ignore[arg-type]
             self._set(self._groups, slot, new)
         else:
             self._pop(self._groups, slot)
@@ -344,11 +365,11 @@ class MemoryStore(BaseStore):
         state = self._states.get(customer_id)
         for number in state.policies if state is not None else ():
             slot = (customer_id, f"policy:{number}")
-            for kind, key, payload, _ in self._groups.get(slot, ()):
-                self._entry_remove(customer_id, kind, key, payload)
+            old = self._groups.get(slot, ())
+            for i in range(0, len(old), 3):
+                self._entry_remove(customer_id, old[i], old[i + 1], old[i + 2])
             self._pop(self._groups, slot)
-        for kind in _KEYED:
-            self._pop(self._keys, (customer_id, kind))
+        self._pop(self._keys, customer_id)
 
     def _index_find(self, kind: str, key: str) -> list[tuple[str, Any]]:
         by_key = self._index.get(kind)
@@ -357,6 +378,8 @@ class MemoryStore(BaseStore):
         current = by_key.get(key)
         if current is None:
             return []
+        if type(current) is str:
+            return [(current, None)]
         cover = kind in _COVERS
         if type(current) is tuple:
             return [(current[0], VehicleCover(*current[1]))] if cover else [current]
@@ -365,7 +388,7 @@ class MemoryStore(BaseStore):
         return [(cid, p) for cid, payloads in current.items() for p in payloads]
 
     def _index_keys(self, customer_id: str, kind: str) -> set[str]:
-        return set(self._keys.get((customer_id, kind), ()))
+        return {key for owned, key in self._keys.get(customer_id, ()) if owned == kind}
 
     # -- aliases ------------------------------------------------------------------------
 
@@ -467,7 +490,7 @@ class MemoryStore(BaseStore):
 
     def _redact_records(self, customer_id: str, records: Sequence[SourceRecord]) -> None:
         for record in records:
-            self._set(self._log, record.provenance.key, record)
+            self._set(self._log, record.provenance.key, (customer_id, record))
         if records:
             self._set(self._records, customer_id, list(records))
 
