@@ -231,6 +231,27 @@ def birth_iso_of(record: RecordLike) -> str | None:
     return _birth_iso(getattr(record, "birth_date", None), getattr(record, "resident_id", None))
 
 
+def _name_birth(
+    name: str | None, birth: object, resident_id: str | None
+) -> tuple[str | None, str | None]:
+    """``(ISO birth date, "name|ISO birth date" key)`` of a record's values (None each where
+    unknown). The last answer is kept: resolution and then indexing ask it of one record's
+    values in a row, and the key then is one text object, shared by both."""
+    last = _last_name_birth[0]
+    if last[0] is name and last[1] is birth and last[2] is resident_id:
+        return last[3]
+    iso = _birth_iso(birth, resident_id)
+    found = (iso, f"{name}|{iso}" if name and iso is not None else None)
+    # one tuple, replaced whole: a reader in another thread sees an old or a new answer
+    _last_name_birth[0] = (name, birth, resident_id, found)
+    return found
+
+
+_last_name_birth: list[tuple[Any, Any, Any, tuple[str | None, str | None]]] = [
+    (None, None, None, (None, None))
+]
+
+
 def _birth_iso(birth: object, resident_id: str | None) -> str | None:
     if isinstance(birth, dt.date):
         return birth.isoformat()
@@ -338,13 +359,13 @@ def index_entries(record: RecordLike) -> Iterator[IndexEntry]:
             entries.append(_new(IndexEntry, ("phone", number, None, "")))
     if email:
         entries.append(_new(IndexEntry, ("email", email, None, "")))
-    iso = _birth_iso(birth, resident_id)
+    iso, name_birth = _name_birth(name, birth, resident_id)
     if name:
         entries.append(_new(IndexEntry, ("name", name, None, "")))
     if iso is not None:
         entries.append(_new(IndexEntry, ("birth_date", iso, None, "")))
-        if name:
-            entries.append(_new(IndexEntry, ("name_birth", f"{name}|{iso}", None, "")))
+        if name_birth is not None:
+            entries.append(_new(IndexEntry, ("name_birth", name_birth, None, "")))
     if policy_no:
         entries.append(_new(IndexEntry, ("policy_no", policy_no, _role_code(role), "")))
     return iter(entries)

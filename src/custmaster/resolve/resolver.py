@@ -40,7 +40,7 @@ from custmaster.resolve.keys import (
     STRONG_KINDS,
     StrongKey,
     VehicleCover,
-    _birth_iso,
+    _name_birth,
     _read_fields,
     birth_date_of,
     contradictions,
@@ -422,10 +422,10 @@ def _soft_pairs(record: RecordLike, keys: Sequence[StrongKey], b: _Builder) -> N
             b.pair(other, Reason.SHARED_PHONE, evidence)
     if not name:
         return
-    iso = _birth_iso(birth, resident_id)
-    if iso is None:
+    name_birth = _name_birth(name, birth, resident_id)[1]
+    if name_birth is None:
         return
-    for other, _ in find("name_birth", f"{name}|{iso}"):
+    for other, _ in find("name_birth", name_birth):
         if other == b.target or other in b.absorb:
             continue
         if mine is None:
