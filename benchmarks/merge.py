@@ -387,7 +387,13 @@ LIMITS = (
     "those objects were moved to the oldest generation unscanned. Memory grows with the "
     "customers and their records (1.5 per customer here); adding to a customer costs the "
     "same whatever it already holds, because a record is compared with each field's "
-    "current winner only."
+    "current winner only. Since the previous run the memory store keeps one log entry per "
+    "record and one key entry per customer, an index entry without payload as the bare "
+    "customer id and a policy's group as one flat tuple (about a fifth less memory per "
+    "customer), `trusted_name` compares ranks before computing tie-breaks, and resolution "
+    "and indexing make a record's name-with-birth-date key once: about 7% more records per "
+    "CPU second at 1,000,000 records, measured side by side with the previous code (the "
+    "rest of the difference from the previous table is the machine's load)."
 )
 
 
