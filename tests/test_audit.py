@@ -21,6 +21,7 @@ from custmaster.audit import (
     AuditChain,
     AuditEntry,
     AuditError,
+    holds_personal_data,
     select,
     verify,
 )
@@ -395,3 +396,51 @@ def test_an_appended_entry_hashes_its_canonical_content(  # type: ignore[no-unty
     assert entry.hash == entry.compute_hash()
     assert AuditEntry.from_dict(entry.to_dict()) == entry
     assert verify([entry]).ok
+
+
+def _resident_id(body: str) -> str:
+    from custmaster.validate import cn_resident_id
+
+    return body + cn_resident_id.calc_check_digit(body)
+
+
+#: Pieces of texts that hold, or nearly hold, an ID or mobile number, with separators and the
+#: letters and digits around them.
+_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            "11010519491231002X",
+            "110105491231002",
+            "13800138000",
+            "+86 138-0013-8000",
+            "8613800138000",
+            "86",
+            "+",
+            "-",
+            " ",
+            "X",
+            "x",
+            "@",
+            ".",
+            "renews@PDAA",
+            "extra.",
+            "车队",
+            "１３８",
+        ]
+    ),
+    st.text(alphabet="0123456789 -+Xx", max_size=20),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.from_regex(r"[1-6][0-9]{16}", fullmatch=True).map(_resident_id),
+    st.from_regex(r"[0-9]{11,19}", fullmatch=True),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PIECES, max_size=6).map("".join))
+def test_holds_personal_data_answers_as_the_scan_does(text: str) -> None:
+    assert holds_personal_data(text) == bool(scan_for_personal_data(text))
+
+
+@given(st.text(max_size=40))
+def test_holds_personal_data_answers_as_the_scan_does_on_any_text(text: str) -> None:
+    assert holds_personal_data(text) == bool(scan_for_personal_data(text))

@@ -63,6 +63,7 @@ from custmaster.errors import CustmasterError, UsageError
 from custmaster.privacy.access import User
 from custmaster.privacy.masking import mask, scan_for_personal_data
 from custmaster.privacy.sensitivity import FIELD_POLICIES, Sensitivity, is_c3
+from custmaster.validate import cn_resident_id
 
 __all__ = [
     "ERROR_CODES",
@@ -75,6 +76,7 @@ __all__ = [
     "AuditError",
     "Problem",
     "VerifyResult",
+    "holds_personal_data",
     "select",
     "verify",
 ]
@@ -108,6 +110,11 @@ _FIELD = re.compile(r"[^\W\d]\w{0,63}(?:\.[^\s.]{1,64})?")
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _CHANNEL = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+#: A run of the characters an ID or mobile number found by
+#: `custmaster.privacy.masking.scan_for_personal_data` is made of (digits, the separators
+#: space and hyphen, ``+``, the check character X), long enough to hold eleven digits.
+_RUN = re.compile(r"[0-9 +\-Xx]{11,}")
+_MOBILE_START = frozenset("3456789")
 _DETAIL_TEXT_MAX = 200
 
 #: A value of ``AuditEntry.detail``.
@@ -351,7 +358,42 @@ def _field_name_ok(name: str) -> bool:
     """Whether ``name`` is a well-formed field name holding no personal data, remembered per
     name: the sets an import names vary with each customer's records, their names hardly,
     and scanning a name for personal data is the costly part of an entry."""
-    return bool(_FIELD.fullmatch(name)) and not scan_for_personal_data(name)
+    return bool(_FIELD.fullmatch(name)) and not holds_personal_data(name)
+
+
+def holds_personal_data(text: str) -> bool:
+    """Whether `custmaster.privacy.masking.scan_for_personal_data` finds a resident ID or
+    mobile number in ``text``: the same answer, found quicker for names such as an import's
+    extra columns (``renews@PDAA202534010000000002``, one per policy).
+
+    Every such number is made of digits, spaces, hyphens, ``+`` and X, and the scan's
+    patterns look no further than the digits and ``+`` next to a match, so a text holds one
+    exactly when one of its runs of those characters does (`_RUN`); a run of digits alone
+    holds one only when it is the whole number.
+
+    >>> holds_personal_data("extra.renews@PDAA202534010000000002")
+    False
+    >>> holds_personal_data("tel +86 138-0013-8000"), holds_personal_data("11010519491231002X")
+    (True, True)
+    """
+    return any(_run_holds(match.group()) for match in _RUN.finditer(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _run_holds(run: str) -> bool:
+    if not run.isdigit():
+        return bool(scan_for_personal_data(run))
+    # ASCII digits only (the run holds no other digits): a number found in them spans them all
+    size = len(run)
+    if size == 18:
+        return cn_resident_id.calc_check_digit(run) == run[17]
+    if size == 15:
+        return cn_resident_id.is_valid(run)
+    if size == 11:
+        return run[0] == "1" and run[1] in _MOBILE_START
+    if size == 13:
+        return run.startswith("861") and run[3] in _MOBILE_START
+    return False
 
 
 @functools.lru_cache(maxsize=1024)

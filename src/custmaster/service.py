@@ -59,7 +59,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-from custmaster.audit import Anchor, AuditChain, AuditEntry, VerifyResult
+from custmaster.audit import Anchor, AuditChain, AuditEntry, VerifyResult, holds_personal_data
 from custmaster.errors import PermissionDenied, UsageError
 from custmaster.merge.engine import GoldenState
 from custmaster.merge.history import Explanation
@@ -68,7 +68,6 @@ from custmaster.model.customer import Customer, HistoryEntry
 from custmaster.model.policy import Policy, PolicyLine
 from custmaster.model.source import FIELDS, SourceRecord
 from custmaster.privacy.access import Permission, User, can, check
-from custmaster.privacy.masking import scan_for_personal_data
 from custmaster.resolve.candidates import CandidatePair, PairStatus
 from custmaster.resolve.decisions import Decision
 from custmaster.store.base import BaseStore, IngestResult, Outcome, Store
@@ -104,7 +103,7 @@ def _extra_field(column: str) -> str:
     if (
         isinstance(column, str)
         and re.fullmatch(r"[^\s.]{1,64}", column)
-        and not scan_for_personal_data(column)
+        and not holds_personal_data(column)
     ):
         return name
     return "extra"
