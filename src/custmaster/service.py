@@ -53,6 +53,7 @@ import collections
 import datetime as dt
 import functools
 import gc
+import itertools
 import operator
 import os
 import re
@@ -92,7 +93,10 @@ ENTRIES_KEPT = 1000
 _STORED = frozenset({Outcome.NEW_CUSTOMER, Outcome.MERGED, Outcome.CANDIDATE})
 _PLAIN_FIELDS = frozenset(FIELDS)
 _FIELD_VALUES = operator.attrgetter(*FIELDS)
+#: Whether a value is set (not None), for `itertools.compress`.
+_IS_SET = functools.partial(operator.is_not, None)
 _CHANNEL_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_EXTRA_COLUMN = re.compile(r"[^\s.]{1,64}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -102,7 +106,7 @@ def _extra_field(column: str) -> str:
     name = f"extra.{column}"
     if (
         isinstance(column, str)
-        and re.fullmatch(r"[^\s.]{1,64}", column)
+        and _EXTRA_COLUMN.fullmatch(column)
         and not holds_personal_data(column)
     ):
         return name
@@ -112,11 +116,7 @@ def _extra_field(column: str) -> str:
 def _field_names(item: object) -> tuple[str, ...]:
     """The names of the fields a source record (or its mapping) carries: never values."""
     if isinstance(item, SourceRecord):
-        names = [
-            name
-            for name, value in zip(FIELDS, _FIELD_VALUES(item), strict=True)
-            if value is not None
-        ]
+        names = list(itertools.compress(FIELDS, map(_IS_SET, _FIELD_VALUES(item))))
         extra: Mapping[str, Any] = item.extra
     elif isinstance(item, Mapping):
         names = [
@@ -128,7 +128,7 @@ def _field_names(item: object) -> tuple[str, ...]:
         extra = given if isinstance(given, Mapping) else {}
     else:
         return ()
-    names.extend(_extra_field(column) for column in extra)
+    names.extend(map(_extra_field, extra))
     return tuple(names)
 
 
