@@ -571,6 +571,11 @@ class _Importer:
             for header, field in columns.header_map.mapped
         ]
         self.meta = list(columns.meta.items())
+        #: ``(header, field, known)`` of each `META_FIELDS` column (`_meta`): the values of
+        #: the column's cells read so far.
+        self.meta_plan: list[tuple[str, str, dict[str, Any]]] = [
+            (header, field, {}) for header, field in self.meta
+        ]
         self.extra = columns.extra
         self.width = len(columns.header_map.headers)
         self.has_role = any(field == "role" for _, field, _, _ in self.plan)
@@ -666,23 +671,40 @@ class _Importer:
         return parsed
 
     def _meta(self, row_number: int, row: Mapping[str, Any]) -> tuple[dict[str, Any], list[Reject]]:
+        """The values of the row's `META_FIELDS` cells (`_meta_cell`), and a reject for each bad
+        one. As in `_values`, a text cell met before in its column is not read again."""
         found: dict[str, Any] = {}
         rejects: list[Reject] = []
-        for header, field in self.meta:
+        for header, field, known in self.meta_plan:
             cell = row.get(header)
             if cell is None:
                 continue
-            text = cell if type(cell) is str else cell_text(cell)
-            if is_empty_cell(text):
-                continue
-            try:
-                if field == "observed_at" and type(cell) is str:
-                    found[field] = self._parse(field, cell, _parse_time_text)
-                else:
-                    found[field] = self._meta_value(field, cell, text)
-            except ValidationError as error:
-                rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
+            value = known.get(cell, _UNPARSED) if type(cell) is str else _UNPARSED
+            if value is _UNPARSED:
+                try:
+                    value = self._meta_cell(field, cell)
+                except ValidationError as error:
+                    rejects.append(
+                        Reject.from_error(row_number, header, field, error.for_field(field))
+                    )
+                    continue
+                if type(cell) is str:
+                    if len(known) >= _KNOWN_MAX:
+                        known.clear()
+                    known[cell] = value
+            if value is not _EMPTY_CELL:
+                found[field] = value
         return found, rejects
+
+    @classmethod
+    def _meta_cell(cls, field: str, cell: object) -> Any:
+        """What a `META_FIELDS` cell gives its field, or `_EMPTY_CELL`; raises for a bad one."""
+        text = cell if type(cell) is str else cell_text(cell)
+        if is_empty_cell(text):
+            return _EMPTY_CELL
+        if field == "observed_at" and type(cell) is str:
+            return _parse_time_text(field, cell)
+        return cls._meta_value(field, cell, text)
 
     @staticmethod
     def _meta_value(field: str, cell: object, text: str) -> Any:
