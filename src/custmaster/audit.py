@@ -112,8 +112,9 @@ _CHANNEL = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 #: A run of the characters an ID or mobile number found by
 #: `custmaster.privacy.masking.scan_for_personal_data` is made of (digits, the separators
-#: space and hyphen, ``+``, the check character X), long enough to hold eleven digits.
-_RUN = re.compile(r"[0-9 +\-Xx]{11,}")
+#: space and hyphen, ``+``, the check character X), long enough to hold eleven digits, from
+#: its first digit or ``+`` (the scan's patterns start there, and look back at those only).
+_RUN = re.compile(r"[0-9+][0-9 +\-Xx]{10,}")
 _MOBILE_START = frozenset("3456789")
 _DETAIL_TEXT_MAX = 200
 
@@ -376,7 +377,7 @@ def holds_personal_data(text: str) -> bool:
     >>> holds_personal_data("tel +86 138-0013-8000"), holds_personal_data("11010519491231002X")
     (True, True)
     """
-    return any(_run_holds(match.group()) for match in _RUN.finditer(text))
+    return any(map(_run_holds, _RUN.findall(text)))
 
 
 @functools.lru_cache(maxsize=4096)
