@@ -686,3 +686,23 @@ def test_a_bad_number_in_a_party_phone_cell_is_rejected_with_its_code(
     # the holder is still a customer of their own, without the refused cell's numbers
     (zhang,) = service.find(resident_id=ID_ZHANG)
     assert [c for c in zhang.contact_points if c.kind.value == "mobile"] == []
+
+
+def test_distinct_customers_are_counted_once_whatever_form_their_ids_take() -> None:
+    from custmaster.workflows.core_import import _BITMAP_MAX, _CustomerIds
+
+    ids = [
+        "C00000001",
+        "C00000002",
+        "C0000000001",  # not as the stores write number 1: another id
+        "C1",
+        "C123456789",
+        f"C{_BITMAP_MAX + 5}",
+        "C１２３４５６７８",
+        "X00000001",
+        "",
+    ]
+    seen = _CustomerIds()
+    for customer_id in [*ids, *reversed(ids), "C00000001"]:
+        seen.add(customer_id)
+    assert seen.count == len(set(ids))
