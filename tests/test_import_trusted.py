@@ -10,6 +10,7 @@ construction gives: equal, with the same types (enums, dates, the extra `FrozenM
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from custmaster.errors import ValidationError
 from custmaster.model import _convert, _trusted
 from custmaster.model.policy import PolicyLine, PolicyRole
-from custmaster.model.provenance import Provenance
+from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import FIELDS, SourceRecord
 from custmaster.service import Service
 from custmaster.testing import synth
@@ -538,3 +539,37 @@ def test_policy_line_and_role_of_a_trusted_record_are_the_enum_members() -> None
     assert record.line is PolicyLine.COMPULSORY
     assert record.role is PolicyRole.OWNER
     assert record.provenance.source_ref == "PDAA2026001#0#owner"
+
+
+def test_the_trusted_constructor_knows_provenance() -> None:
+    # As for `SourceRecord` above: a changed `Provenance` sends every record's provenance
+    # through the validated constructor until `_trusted` learns the new form.
+    assert _trusted._PROVENANCE_KNOWN
+
+
+@given(
+    channel=st.sampled_from(["core_system", "telesales", Channel.CORE_SYSTEM, Channel.MANUAL]),
+    source_ref=st.text(max_size=8),
+    observed_at=st.datetimes(timezones=st.none() | st.timezones())
+    | st.dates()
+    | st.just("2026-01-02T03:04:05+08:00"),
+    operator=st.none() | st.text(max_size=4),
+)
+def test_a_trusted_provenance_is_the_validated_one(
+    channel: Any, source_ref: str, observed_at: Any, operator: str | None
+) -> None:
+    try:
+        expected = Provenance(
+            channel=channel, source_ref=source_ref, observed_at=observed_at, operator=operator
+        )
+    except ValidationError as error:
+        code = error.code
+        with pytest.raises(type(error), match=re.escape(f"[{code}]")):
+            _trusted.provenance(channel, source_ref, observed_at, operator)
+        return
+    made = _trusted.provenance(channel, source_ref, observed_at, operator)
+    assert made == expected
+    assert [type(getattr(made, a.name)) for a in attrs.fields(Provenance)] == [
+        type(getattr(expected, a.name)) for a in attrs.fields(Provenance)
+    ]
+    assert made.recorded_at == expected.recorded_at

@@ -12,7 +12,8 @@ way.
 `source_record` is the same idea for the records an import builds
 (`custmaster.workflows.core_import`): it has already run each cell through the field's
 converter (`SOURCE_CONVERTERS`), so running them again in `SourceRecord`'s constructor only
-repeats the work. It is for that import only.
+repeats the work; `provenance` builds their provenance from a channel, a reference and an
+aware time the same way. They are for that import only.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 import attrs
 
 from custmaster.model import _convert
+from custmaster.model import provenance as _provenance
 from custmaster.model import source as _source
 from custmaster.model.contact import ContactKind, ContactPoint, ContactStatus
 from custmaster.model.customer import (
@@ -309,3 +311,74 @@ def source_record(
     if post_init is not None:
         post_init(record)
     return record
+
+
+def _provenance_known() -> bool:
+    """Whether `Provenance` is the class `provenance` was written for: slotted, these fields
+    in this order, their converters and validators, ``recorded_at`` defaulting to
+    ``observed_at``, nothing run after them. Else `provenance` always builds through the
+    validated constructor."""
+    fields = attrs.fields(Provenance)
+    expected: list[tuple[str, object]] = [
+        ("channel", _provenance._to_channel),
+        ("source_ref", None),
+        ("observed_at", _provenance._to_aware),
+        ("recorded_at", _provenance._to_recorded),
+        ("operator", None),
+    ]
+    return (
+        [(a.name, a.converter) for a in fields] == expected
+        and _checks_text(fields.source_ref.validator)
+        and fields.operator.validator is None
+        and fields.operator.default is None
+        and fields.observed_at.validator is None
+        and fields.recorded_at.validator is None
+        and fields.channel.validator is None
+        and isinstance(fields.recorded_at.default, attrs.Factory)  # type: ignore[arg-type]
+        and getattr(Provenance, "__attrs_post_init__", None) is None
+        and all(
+            isinstance(vars(Provenance).get(a.name), types.MemberDescriptorType) for a in fields
+        )
+    )
+
+
+def _checks_text(validator: object) -> bool:
+    """Whether ``validator`` is the reference's: an instance of `str`, then not blank."""
+    checks: tuple[object, ...] = getattr(validator, "_validators", ())
+    return (
+        len(checks) == 2
+        and getattr(checks[0], "type", None) is str
+        and checks[1] is vars(Provenance).get("_check_ref")
+    )
+
+
+_PROVENANCE_KNOWN = _provenance_known()
+
+
+def provenance(
+    channel: Channel, source_ref: str, observed_at: dt.datetime, operator: str | None
+) -> Provenance:
+    """``Provenance(channel=channel, source_ref=source_ref, observed_at=observed_at,
+    operator=operator)`` without running its converters and validators, when the values are
+    already what they keep: a `Channel`, a reference that is not blank, an aware datetime
+    (kept as ``recorded_at`` too). Anything else goes through the validated constructor, so
+    the result, or the error, is always that call's."""
+    if (
+        _PROVENANCE_KNOWN
+        and type(channel) is Channel
+        and type(source_ref) is str
+        and source_ref
+        and not source_ref.isspace()
+        and type(observed_at) is dt.datetime
+        and observed_at.tzinfo is not None
+    ):
+        made = object.__new__(Provenance)
+        _set(made, "channel", channel)
+        _set(made, "source_ref", source_ref)
+        _set(made, "observed_at", observed_at)
+        _set(made, "recorded_at", observed_at)
+        _set(made, "operator", operator)
+        return made
+    return Provenance(
+        channel=channel, source_ref=source_ref, observed_at=observed_at, operator=operator
+    )

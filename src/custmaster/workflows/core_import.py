@@ -524,10 +524,12 @@ def copied_event(event: ContactEvent, customer_id: str) -> ContactEvent:
 
 
 class _CustomerIds:
-    """The distinct customer ids an import's rows went to, in memory that stays small: an id
-    as the stores make them (``C`` and eight or more digits, `custmaster.store`) is one bit
-    of a bitmap indexed by its number (below `_BITMAP_MAX`), any other id is kept in a set. (A set of every id
-    took about 90 bytes per customer: 40 MB for a million-row import.)"""
+    """The distinct customer ids an import's rows went to, in memory that stays small.
+
+    An id as the stores make them (``C`` and eight or more digits, `custmaster.store`) is one
+    bit of a bitmap indexed by its number (below `_BITMAP_MAX`); any other id is kept in a
+    set. (A set of every id took about 90 bytes per customer: 40 MB for a million rows.)
+    """
 
     __slots__ = ("_bits", "_others", "count")
 
@@ -911,12 +913,15 @@ class _Importer:
             self._more.clear()
         extra.update(self._unparsed_facts(meta))
         extra.update(self._policy_facts(values, meta))
-        provenance = Provenance(
-            channel=self.channel,
-            source_ref=self._reference(row_number, values, meta),
-            observed_at=meta.get("observed_at", self.observed_at),
-            operator=meta.get("operator", self.operator),
-        )
+        ref = self._reference(row_number, values, meta)
+        observed_at = meta.get("observed_at", self.observed_at)
+        operator = meta.get("operator", self.operator)
+        if self.trusted:
+            provenance = _trusted.provenance(self.channel, ref, observed_at, operator)
+        else:
+            provenance = Provenance(
+                channel=self.channel, source_ref=ref, observed_at=observed_at, operator=operator
+            )
         if self.parties:
             self._parties(row_number, row, values, provenance, extra)
         if self.trusted:  # every value came out of its field's converter
