@@ -146,22 +146,32 @@ def _record_channel(item: object) -> str | None:
 class _Touched:
     """What the records of one ingest call did to one customer, for its audit entry."""
 
-    __slots__ = ("absorbed", "channel", "created", "fields", "records")
+    __slots__ = ("absorbed", "channel", "columns", "created", "fields", "records")
 
     def __init__(self, channel: str | None) -> None:
         self.channel = channel
         self.fields: set[str] = set()
+        #: The extra columns of the source records (named in `names`, each once).
+        self.columns: set[str] = set()
         self.records = 0
         self.created = False
         self.absorbed: list[str] = []
 
     def add(self, item: object, result: IngestResult) -> None:
-        self.fields.update(_field_names(item))
+        if isinstance(item, SourceRecord):  # `_field_names`, its extra columns named later
+            self.fields.update(itertools.compress(FIELDS, map(_IS_SET, _FIELD_VALUES(item))))
+            self.columns.update(item.extra)
+        else:
+            self.fields.update(_field_names(item))
         self.records += 1
         self.created = self.created or result.outcome is Outcome.NEW_CUSTOMER
         self.absorbed.extend(result.absorbed)
         if self.channel is not None and _record_channel(item) != self.channel:
             self.channel = None  # records from several channels: none names the entry
+
+    def names(self) -> list[str]:
+        """The names of the fields the records carried, sorted (`_field_names`)."""
+        return sorted(self.fields.union(map(_extra_field, self.columns)))
 
 
 class Service:
@@ -321,7 +331,7 @@ class Service:
             self.record(
                 "entry",
                 customer_id=customer_id,
-                fields=sorted(seen.fields),
+                fields=seen.names(),
                 detail=detail,
                 channel=None if own_channel else seen.channel,
             )
