@@ -31,7 +31,6 @@ import operator
 import os
 import random
 import re
-import threading
 import time
 from abc import abstractmethod
 from collections import OrderedDict
@@ -85,7 +84,6 @@ __all__ = [
     "decode_record",
     "encode_record",
     "encode_view",
-    "in_thread",
     "migrations",
     "split_script",
 ]
@@ -230,35 +228,6 @@ def split_script(script: str, complete: Callable[[str], bool]) -> list[str]:
 
 
 _third = operator.itemgetter(2)
-
-
-def _done() -> None:
-    """Nothing left to wait for."""
-
-
-def in_thread(statement: Callable[[], object], name: str) -> Callable[[], None]:
-    """Run ``statement`` (one database call that frees the interpreter lock while the
-    database works) in a helper thread; returns what waits for it and raises what it raised.
-
-    The caller must not use the connection until it has waited."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            statement()
-        except BaseException as error:  # raised in the waiting thread
-            failed.append(error)
-
-    worker = threading.Thread(target=run, name=name, daemon=True)
-    worker.start()
-
-    def wait() -> None:
-        worker.join()
-        if failed:
-            raise failed[0]
-
-    return wait
-
 
 #: The rows a customer's state is built from (``customer_id`` twice): its records (kind 0,
 #: in log order), then its events (kind 1), once ordered by the first two columns.
@@ -1028,42 +997,10 @@ class SQLStore(BaseStore):
         tx = self._tx
         if tx is None:
             return
-        # The index rows are sent first, where the adapter can in the background
-        # (`_send_index`): the database inserts them while the views and the log rows are
-        # encoded here, the two halves of a bulk batch's writing.
-        waiting = self._send_index(tx, background=True)
-        try:
-            records = self._record_rows(tx)
-            views = self._views(tx)
-        finally:
-            waiting()
-        if records:
-            self._insert_rows("cm_records", _RECORD_COLUMNS, records)
+        self._flush_rows(tx)
         self._flush_audit(tx)
-        if views is None:
-            return
-        inserts, updates = views
-        if inserts:
-            self._insert_rows("cm_customers", _CUSTOMER_COLUMNS, inserts)
-        if updates:
-            self._update_customers(updates)
-        for customer_id, state in tx.pending.items():
-            version = tx.versions.get(customer_id)
-            if version is None:
-                self._cache.pop(customer_id, None)
-            else:
-                self._remember(customer_id, version, state)
-            tx.loaded.add(customer_id)
-        tx.pending.clear()
-        tx.created.clear()
-
-    def _views(
-        self, tx: _Tx
-    ) -> tuple[list[tuple[str, int, int, str]], list[tuple[int, str, str]]] | None:
-        """The rows of the customers to write, new and changed (None: nothing to write), in
-        id order as the table's index is, so that each page is visited once."""
         if not tx.pending:
-            return None
+            return
         inserts = []
         updates = []
         seal = None if self._sealer is None else self._sealer.seal_fields
@@ -1076,75 +1013,57 @@ class SQLStore(BaseStore):
                 updates.append((state.size, text, customer_id))
                 if customer_id in tx.versions:
                     tx.versions[customer_id] += 1
-        inserts.sort()
-        updates.sort(key=_third)
-        return inserts, updates
+        # in id order, as the table's index is: each page is then visited once
+        if inserts:
+            inserts.sort()
+            self._insert_rows("cm_customers", _CUSTOMER_COLUMNS, inserts)
+        if updates:
+            updates.sort(key=_third)
+            self._update_customers(updates)
+        for customer_id, state in tx.pending.items():
+            version = tx.versions.get(customer_id)
+            if version is None:
+                self._cache.pop(customer_id, None)
+            else:
+                self._remember(customer_id, version, state)
+            tx.loaded.add(customer_id)
+        tx.pending.clear()
+        tx.created.clear()
 
     def _flush_rows(self, tx: _Tx) -> None:
-        """Send the log and index rows collected so far (the views stay collected)."""
-        records = self._record_rows(tx)
-        if records:
-            self._insert_rows("cm_records", _RECORD_COLUMNS, records)
-        self._send_index(tx, background=False)
-
-    def _record_rows(self, tx: _Tx) -> list[tuple[str, str, str, str, str]]:
-        """The log rows collected, encoded (and taken out of ``tx``)."""
-        if not tx.record_rows:
-            return []
-        encode = self._encode_record
-        rows = [
-            (key[0], key[1], customer_id, data["provenance"]["observed_at"], _dumps(data))
-            for key, (customer_id, record) in tx.record_rows.items()
-            for data in (encode(record),)
-        ]
-        tx.record_rows = {}
-        return rows
-
-    def _send_index(self, tx: _Tx, *, background: bool) -> Callable[[], None]:
-        """Send the index rows collected (and take them out of ``tx``).
-
-        Returns what waits for them to be written: with ``background``, an adapter may write
-        them while the caller goes on (`_insert_index`), and the caller must then call it
-        before its next statement; it raises what writing them raised.
-        """
-        if not tx.index_ops:
-            return _done
-        ops = tx.index_ops
-        tx.index_ops = {}
-        tx.op_keys = {}
-        tx.op_customers = {}
-        tx.op_seen = 0
-        # in key order, as the table is: each page is then visited once
-        deletes = sorted(row for row, insert in ops.items() if not insert)
-        inserts = sorted(row for row, insert in ops.items() if insert)
-        sealer = self._sealer
-        if sealer is not None:
-            deletes = [self._blind_row(row) for row in deletes]
-        if deletes:
-            self._delete_index_rows(deletes)
-        if not inserts:
-            return _done
-        if sealer is not None:
-            sealed = [
-                (kind, sealer.blind(kind, key), cid, payload, grp, sealer.seal_key(kind, key))
-                if kind in SEALED_KINDS
-                else (kind, key, cid, payload, grp, None)
-                for kind, key, cid, payload, grp in inserts
+        if tx.record_rows:
+            encode = self._encode_record
+            rows = [
+                (key[0], key[1], customer_id, data["provenance"]["observed_at"], _dumps(data))
+                for key, (customer_id, record) in tx.record_rows.items()
+                for data in (encode(record),)
             ]
-            return self._insert_index(_INDEX_COLUMNS, sealed, background=background)
-        # ``sealed`` is NULL
-        return self._insert_index(_INDEX_COLUMNS[:5], inserts, background=background)
-
-    def _insert_index(
-        self,
-        columns: Sequence[tuple[str, str]],
-        rows: Sequence[Sequence[Any]],
-        *,
-        background: bool,
-    ) -> Callable[[], None]:
-        """Insert index rows (duplicates ignored); see `_send_index`. Here: at once."""
-        self._insert_rows("cm_index", columns, rows, ignore_duplicates=True)
-        return _done
+            tx.record_rows = {}
+            self._insert_rows("cm_records", _RECORD_COLUMNS, rows)
+        if tx.index_ops:
+            ops = tx.index_ops
+            tx.index_ops = {}
+            tx.op_keys = {}
+            tx.op_customers = {}
+            tx.op_seen = 0
+            # in key order, as the table is: each page is then visited once
+            deletes = sorted(row for row, insert in ops.items() if not insert)
+            inserts = sorted(row for row, insert in ops.items() if insert)
+            sealer = self._sealer
+            if sealer is not None:
+                deletes = [self._blind_row(row) for row in deletes]
+                sealed = [
+                    (kind, sealer.blind(kind, key), cid, payload, grp, sealer.seal_key(kind, key))
+                    if kind in SEALED_KINDS
+                    else (kind, key, cid, payload, grp, None)
+                    for kind, key, cid, payload, grp in inserts
+                ]
+            if deletes:
+                self._delete_index_rows(deletes)
+            if inserts and sealer is not None:
+                self._insert_rows("cm_index", _INDEX_COLUMNS, sealed, ignore_duplicates=True)
+            elif inserts:  # ``sealed`` is NULL
+                self._insert_rows("cm_index", _INDEX_COLUMNS[:5], inserts, ignore_duplicates=True)
 
     def _flush_audit(self, tx: _Tx) -> None:
         if tx.audit_rows:

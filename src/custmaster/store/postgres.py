@@ -30,7 +30,7 @@ are not custmaster's, raise `custmaster.StoreError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -43,7 +43,6 @@ from custmaster.store._sql import (
     STATE_CACHE_SIZE,
     Migration,
     SQLStore,
-    in_thread,
     lock_hash,
     migrations,
 )
@@ -76,9 +75,6 @@ _ID_BLOCK = 128
 #: four importers at once fit the lock table of a server with default settings
 #: (max_locks_per_transaction 64 × max_connections 100).
 _DEFAULT_MAX_LOCKS = 1000
-
-#: Fewer index rows than this are inserted at once, not by a helper thread.
-_BACKGROUND_ROWS = 2000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 _MIGRATION_LOCK = "cm_migration"
 _AUDIT_LOCK = "cm_audit_head"
@@ -328,25 +324,6 @@ class PostgresStore(SQLStore):
         self._sql(
             f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){conflict}",
             [list(column) for column in zip(*rows, strict=True)],
-        )
-
-    def _insert_index(
-        self,
-        columns: Sequence[tuple[str, str]],
-        rows: Sequence[Sequence[Any]],
-        *,
-        background: bool,
-    ) -> Callable[[], None]:
-        """A batch's index rows in one statement, sent by a helper thread.
-
-        While the server inserts them (psycopg frees the interpreter lock while it waits),
-        this thread encodes the batch's views and log rows. Small batches insert at once.
-        """
-        if not background or len(rows) < _BACKGROUND_ROWS:
-            return super()._insert_index(columns, rows, background=False)
-        return in_thread(
-            lambda: self._insert_rows("cm_index", columns, rows, ignore_duplicates=True),
-            "custmaster-index-rows",
         )
 
     def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:

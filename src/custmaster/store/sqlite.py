@@ -40,10 +40,9 @@ custmaster.errors.StoreError: [store.corrupt] .../notes.txt is not a SQLite data
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
@@ -57,7 +56,6 @@ from custmaster.store._sql import (
     STATE_CACHE_SIZE,
     Migration,
     SQLStore,
-    in_thread,
     migrations,
     split_script,
 )
@@ -70,9 +68,6 @@ ERROR_CODES: dict[str, str] = {
     "store.open": "The database file cannot be opened or created.",
     "store.backup": "A backup could not be written.",
 }
-
-#: Fewer index rows than this are inserted at once, not by a helper thread.
-_BACKGROUND_ROWS = 2000
 
 #: ``PRAGMA application_id`` of a custmaster SQLite file ("CMST").
 APPLICATION_ID = 0x434D5354
@@ -141,7 +136,6 @@ class SQLiteStore(SQLStore):
         super().__init__(url, policy=policy, cache_size=cache_size, keyring=keyring)
         self._counter_values: dict[str, int] = {}
         self._seen_version = -1
-        self._json_rows = False
         self._connection = self._connect()
         try:
             self._open()
@@ -179,9 +173,6 @@ class SQLiteStore(SQLStore):
                 isolation_level=None,
                 timeout=self._busy_timeout,
                 uri=self.read_only,
-                # one thread at a time: a bulk batch's index rows are written by a helper
-                # thread while this one waits for it (`_insert_index`)
-                check_same_thread=False,
             )
         except sqlite3.Error as error:
             raise StoreError(
@@ -252,10 +243,6 @@ class SQLiteStore(SQLStore):
         if not self.read_only:
             self._sql("PRAGMA journal_mode = WAL")
         self._sql(f"PRAGMA synchronous = {self._synchronous.upper()}")
-        try:
-            self._json_rows = self._sql("SELECT json_extract('[\"a\"]', '$[0]')") == [("a",)]
-        except StoreError:  # SQLite built without its JSON functions
-            self._json_rows = False
 
     def migrate(self, scripts: Sequence[Migration]) -> int:
         """Bring the file to the newest of ``scripts``, all pending ones in one transaction.
@@ -318,31 +305,6 @@ class SQLiteStore(SQLStore):
             self._connection.executemany(sql, rows)
         except sqlite3.Error as error:
             self._raise(error)
-
-    def _insert_index(
-        self,
-        columns: Sequence[tuple[str, str]],
-        rows: Sequence[Sequence[Any]],
-        *,
-        background: bool,
-    ) -> Callable[[], None]:
-        """A bulk batch's index rows in one statement, run by a helper thread.
-
-        The rows go as one JSON array (``json_each``): SQLite then inserts them all in one
-        call, during which Python's interpreter lock is free, so that this thread encodes
-        the batch's views and log rows meanwhile. (``executemany`` would take the lock back
-        for every row.) Small batches, and SQLite without JSON functions, insert at once.
-        """
-        if not background or not self._json_rows or len(rows) < _BACKGROUND_ROWS:
-            return super()._insert_index(columns, rows, background=False)
-        names = ", ".join(name for name, _ in columns)
-        values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
-        sql = (
-            f"INSERT INTO cm_index ({names}) SELECT {values} FROM json_each(?) "
-            "WHERE true ON CONFLICT DO NOTHING"
-        )
-        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-        return in_thread(lambda: self._sql(sql, (text,)), "custmaster-index-rows")
 
     def _raise(self, error: sqlite3.Error) -> NoReturn:
         text = str(error)
