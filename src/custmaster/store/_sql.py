@@ -945,6 +945,14 @@ class SQLStore(BaseStore):
         self._sealer.check_index_key(str(rows[0][0]) if rows else None)
 
     def _commit(self) -> None:
+        tx = self._tx
+        if tx is not None:
+            # what the transaction looked up is not read again: freed before its rows are
+            # encoded, the peak memory of a bulk batch's commit
+            tx.index = {}
+            tx.keys = {}
+            tx.groups = {}
+            tx.records = {}
         try:
             self._flush()
             self._db_commit()
