@@ -255,7 +255,9 @@ def _run(*args: str) -> dict[str, Any]:
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, __file__, "--batch", str(BATCH), "--worker", *args], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--batch", str(BATCH), "--worker", *args],
+        stdout=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -303,6 +305,7 @@ def _chart(points: dict[str, list[tuple[int, float]]]) -> None:
 
 
 def main() -> None:
+    global BATCH  # noqa: PLW0603 - the workers' batch size, passed on to their subprocesses
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("CUSTMASTER_TEST_POSTGRES_URL"))
@@ -323,7 +326,6 @@ def main() -> None:
         help="only measure the cost of encryption at rest (section store-encryption)",
     )
     args = parser.parse_args()
-    global BATCH  # noqa: PLW0603 - the workers' batch size, passed on to their subprocesses
     BATCH = args.batch
     if args.worker:
         kind, *rest = args.worker

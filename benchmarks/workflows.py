@@ -382,8 +382,7 @@ def main() -> None:
             "1,000,000-policy figure is extrapolated from the per-row cost measured here; "
             "the month measured is the busiest month of this run's book.\n\n"
             "Memory: the resident set grows while the bounded caches fill (the SQLite page cache, "
-            "64 MB; the cache of 20,000 customer states), then stays level. (Until this run's "
-            "fix, `Service` also kept every audit entry it made: about 500 bytes per row.)\n"
+            "64 MB; the cache of 5,000 customer states), then stays level.\n"
         )
         write_section("workflows", text)
 
