@@ -360,8 +360,9 @@ def weak_name(value: object) -> bool:
 
 
 # Names recur (surnames with 先生/女士 above all), and ranking compares the winner again with
-# each newcomer: the verdicts of the last few thousand distinct names are kept.
-@functools.lru_cache(maxsize=4096)
+# each newcomer: the verdicts of the last 65,536 distinct names are kept (as many as the model's
+# cache of validated names; a bool each).
+@functools.lru_cache(maxsize=65536)
 def _weak_text(value: str) -> bool:
     try:
         return cn_name.parse(value).honorific is not None
