@@ -226,8 +226,8 @@ class ViewSummary:
     ``wrong``) best first: those a call reached, then the most recently seen, then mobile
     before home before office, then by value; each number once. ``holdings`` is
     ``(policies, years, lines, vehicles)``: how many policies, distinct start years and
-    vehicles (VIN, else plate) the customer has, and the sorted codes of their lines, as
-    `custmaster.workflows.classification.profile_of_view` counts them. ``policies`` maps
+    vehicles (VIN, else plate) the customer has, and the sorted codes of their lines (what
+    `custmaster.workflows.classification.profile_of_view` grades). ``policies`` maps
     each policy number of the view's ``terms`` to ``[roles, *TERMS]``: the customer's sorted
     roles on it, then the values of `TERMS` in that order (None where unknown). ``facts``
     maps the key (without ``extra.``) of each field of `SUMMARY_FACTS` to its value.

@@ -284,27 +284,16 @@ def profile_of(
 
 def profile_of_view(view: StoredView, rules: ClassificationRules | None = None) -> CustomerProfile:
     """The profile of a customer from the view a SQL store keeps (`profile_of` without
-    rebuilding the golden state: the same result)."""
-    years: set[str] = set()
-    lines: set[str] = set()
-    vehicles: set[str] = set()
-    for terms in view.terms.values():
-        start = terms.get("cover_start")
-        if isinstance(start, str):
-            years.add(start[:4])
-        line = terms.get("line")
-        if isinstance(line, str):
-            lines.add(line)
-        vehicle = terms.get("vin") or terms.get("plate")
-        if isinstance(vehicle, str):
-            vehicles.add(vehicle)
+    rebuilding the golden state: the same result), read from the view's summary."""
+    summary = view.summary
+    policies, years, lines, vehicles = summary.holdings
     return CustomerProfile.build(
         view.customer_id,
-        view.first_channel,
-        policies=len(view.terms),
-        years=len(years),
-        lines=sorted(lines),
-        vehicles=len(vehicles),
+        summary.first_channel,
+        policies=policies,
+        years=years,
+        lines=lines,
+        vehicles=vehicles,
         rules=rules,
     )
 
