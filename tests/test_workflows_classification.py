@@ -149,3 +149,23 @@ def test_more_of_everything_never_lowers_the_level(
     )
     assert rules.level_of(richer) <= rules.level_of(profile)  # "A" < "B" < "C"
     assert DEFAULT_RULES.is_key(richer) or not DEFAULT_RULES.is_key(profile)
+
+
+def test_a_stored_views_profile_equals_the_golden_states(tmp_path: Path) -> None:
+    # profile_of_view reads the summary a SQL store writes with each view
+    from custmaster.store._view import decode_view
+    from custmaster.workflows.classification import profile_of, profile_of_view
+
+    service = Service.open(f"sqlite:///{tmp_path}/book.db")
+    _book(service)
+    store = service.store
+    rows = store._sql("SELECT id, state FROM cm_customers ORDER BY id")  # type: ignore[attr-defined]
+    assert len(rows) == 3
+    for customer_id, text in rows:
+        view = decode_view(customer_id, text)
+        assert view is not None
+        state = store._load_state(customer_id)  # type: ignore[attr-defined]
+        assert profile_of_view(view) == profile_of(customer_id, state)
+    levels = {profile_of_view(decode_view(c, t)).level for c, t in rows}  # type: ignore[union-attr]
+    assert len(levels) > 1  # the three customers are graded differently
+    service.close()
