@@ -414,13 +414,7 @@ def mask(field: str, value: object) -> str:
     The field's kind comes from `custmaster.privacy.sensitivity.policy_for`; unknown fields
     are masked as unknown text, C3 fields and notes are replaced by ``******``.
     """
-    if value is None:
-        return ""
-    function = MASKS[policy_for(field).kind]
-    try:
-        return function(value)
-    except Exception:  # a mask must never raise
-        return mask_unknown(value)
+    return _masked(MASKS[policy_for(field).kind], value)
 
 
 def masker(field: str) -> Callable[[object], str]:
@@ -429,17 +423,17 @@ def masker(field: str) -> Callable[[object], str]:
     >>> masker("mobile")("13800138000"), masker("name")(None)
     ('138****8000', '')
     """
-    function = MASKS[policy_for(field).kind]
+    return functools.partial(_masked, MASKS[policy_for(field).kind])
 
-    def apply(value: object) -> str:
-        if value is None:
-            return ""
-        try:
-            return function(value)
-        except Exception:  # a mask must never raise
-            return mask_unknown(value)
 
-    return apply
+def _masked(function: Callable[[object], str], value: object) -> str:
+    """``function(value)``; ``""`` for ``None``, unknown text masked where it raises."""
+    if value is None:
+        return ""
+    try:
+        return function(value)
+    except Exception:  # a mask must never raise
+        return mask_unknown(value)
 
 
 # -- scanning text for personal data --------------------------------------------------------
