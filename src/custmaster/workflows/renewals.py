@@ -76,6 +76,7 @@ from custmaster.workflows.classification import (
     CustomerProfile,
     classify_customer,
     profile_of,
+    profile_of_view,
 )
 from custmaster.workflows.core_import import wrong_numbers
 from custmaster.workflows.policies import current_insured, meta_key, meta_value, parse_status
@@ -273,17 +274,7 @@ class _View:
         holdings = summary.holdings
         graded = grades.get((channel, holdings))
         if graded is None:
-            count, years, lines, vehicles = holdings
-            profile = CustomerProfile.build(
-                view.customer_id,
-                channel,
-                policies=count,
-                years=years,
-                lines=lines,
-                vehicles=vehicles,
-                rules=rules,
-            )
-            graded = _keep(grades, (channel, holdings), cls._graded(profile))
+            graded = _keep(grades, (channel, holdings), cls._graded(profile_of_view(view, rules)))
 
         if not facts:  # most customers: no policy cancelled, no change of insured
             return cls(summary.name, summary.address, numbers, graded, _no_fact)
