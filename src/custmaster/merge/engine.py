@@ -54,6 +54,7 @@ __all__ = [
     "ITEM",
     "MISSING",
     "POLICY_FIELDS",
+    "POLICY_INDEXED",
     "ContactState",
     "EventLike",
     "GoldenState",
@@ -109,15 +110,20 @@ _VOICE = frozenset({"mobile", "home", "office"})
 _POLICY_PREFIX = "policy."
 _UTC = dt.timezone.utc
 
+#: The policy fields a store indexes a policy by (its vehicle and cover, `GoldenState.add`
+#: says when their current values may have changed).
+POLICY_INDEXED: tuple[str, ...] = ("cover_start", "cover_end", "plate", "vin")
+
 # How `GoldenState.add` routes a record's field: (contact kind or None, contact point only,
-# policy field). Fields not listed (person fields, ``extra.*``) are single-valued person fields.
-_Route = tuple[str | None, bool, bool]
-_PERSON: _Route = (None, False, False)
-_SKIP: _Route = (None, True, False)
+# policy field, one of `POLICY_INDEXED`). Fields not listed (person fields, ``extra.*``) are
+# single-valued person fields.
+_Route = tuple[str | None, bool, bool, bool]
+_PERSON: _Route = (None, False, False, False)
+_SKIP: _Route = (None, True, False, False)
 _ROUTES: dict[str, _Route] = {
     "policy_no": _SKIP,
-    **dict.fromkeys(POLICY_FIELDS, (None, False, True)),
-    **{name: (kind, name in _CONTACT_ONLY, False) for name, kind in CONTACT_KINDS.items()},
+    **{name: (None, False, True, name in POLICY_INDEXED) for name in POLICY_FIELDS},
+    **{name: (kind, name in _CONTACT_ONLY, False, False) for name, kind in CONTACT_KINDS.items()},
 }
 # A reader of all a `SourceRecord`'s field values at once (in `FIELDS` order).
 _RECORD_VALUES = operator.attrgetter(*FIELDS)
@@ -495,11 +501,14 @@ class GoldenState:
 
     # -- adding ------------------------------------------------------------------------
 
-    def add(self, record: RecordLike, journal: list[Any] | None = None) -> None:
+    def add(self, record: RecordLike, journal: list[Any] | None = None) -> bool:
         """Fold one source record in; touches only the fields the record carries.
 
         With a ``journal`` list, every change is also recorded there so that `undo` can
-        take it back (a store's transaction rollback).
+        take it back (a store's transaction rollback). Returns whether the record's policy
+        is new to the state or may have changed its roles or the current value of one of
+        its `POLICY_INDEXED` fields (False when it surely did not): a store re-indexes the
+        policy only then.
         """
         p = record.provenance
         channel = p.channel
@@ -517,9 +526,11 @@ class GoldenState:
             self._first = record
         policy_no = record.policy_no
         policy_fields: dict[str, _Entry] | None = None
+        touched = False
         if policy_no:
             policy_fields = self.policies.get(policy_no)
             if policy_fields is None:
+                touched = True
                 policy_fields = self.policies[policy_no] = {}
                 if journal is not None:
                     journal += (_ITEM, self.policies, policy_no, _MISSING)
@@ -527,6 +538,7 @@ class GoldenState:
             role_code = _code(role) if role is not None else DEFAULT_ROLE
             roles = self.roles.get(policy_no, ())
             if role_code not in roles:
+                touched = True
                 if journal is not None:
                     journal += (_ITEM, self.roles, policy_no, roles or _MISSING)
                 if roles:
@@ -567,6 +579,8 @@ class GoldenState:
                 continue
             target = policy_fields if route[2] and policy_fields is not None else fields
             if rule is not None:
+                if route[3]:
+                    touched = True  # a ranked winner may change: not worth telling apart
                 if rule.uses_stats:
                     self._add_by_rule(
                         name, value, p, target, policy_no, entry=entry, journal=journal
@@ -582,12 +596,16 @@ class GoldenState:
             current = target.get(name)
             if current is None:
                 target[name] = entry
+                touched = touched or route[3]
                 if journal is not None:
                     journal += (_ITEM, target, name, _MISSING)
             elif key > current[0]:  # type: ignore[operator]  # a NEWEST key is never None
                 target[name] = entry
+                if route[3] and not touched:
+                    touched = record_value(current[1], name) != value
                 if journal is not None:
                     journal += (_ITEM, target, name, current)
+        return touched
 
     def _add_by_rule(
         self,

@@ -25,11 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from custmaster.merge._mask import mask_value
-from custmaster.merge.engine import DEFAULT_ROLE, GoldenState, RecordLike
+from custmaster.merge.engine import DEFAULT_ROLE, POLICY_INDEXED, GoldenState, RecordLike
 from custmaster.model.identity import Gender, IdentityDocument
 from custmaster.validate import cn_resident_id
 
@@ -46,6 +46,7 @@ __all__ = [
     "cover_window",
     "document_of",
     "index_entries",
+    "lone_policy_entries",
     "orphan_entries",
     "policy_entries",
     "role_of",
@@ -153,9 +154,6 @@ class IndexEntry(NamedTuple):
             f"payload={self.payload!r}, group={self.group!r})"
         )
 
-
-# The policy fields its index entries are made of.
-_POLICY_KEYS = ("cover_start", "cover_end", "plate", "vin")
 
 # The "YYYY-MM" key of each cover-end date seen lately: formatting a date costs more than
 # looking it up, and a book's cover ends fall on a few thousand days.
@@ -385,8 +383,32 @@ def policy_entries(state: GoldenState, policy_no: str, roles: Iterable[str]) -> 
     (merged) values: what `custmaster.store` replaces as the group ``policy:<no>``."""
     if policy_no not in state.policies:
         return []
+    return _policy_entries(policy_no, roles, state.policy_values(policy_no, POLICY_INDEXED))
+
+
+_LONE = ("policy_no", "role", *POLICY_INDEXED)
+_read_lone = operator.attrgetter(*_LONE)
+
+
+def lone_policy_entries(record: RecordLike) -> list[IndexEntry]:
+    """`policy_entries` of the policy of a customer known from this one record alone.
+
+    Equal to ``policy_entries`` of the golden state of that record when the policy fields are
+    merged without value statistics (a lone record's values are then the current ones):
+    a store can index a new customer's policy without building its state.
+    """
+    policy_no, role, *values = _read_fields(record, _read_lone, _LONE)
+    if not policy_no:
+        return []
+    return _policy_entries(policy_no, (_role_code(role),), values)
+
+
+def _policy_entries(
+    policy_no: str, roles: Iterable[str], values: Sequence[Any]
+) -> list[IndexEntry]:
+    """The entries of a policy whose `POLICY_INDEXED` have these current values."""
+    start, end, plate, vin = values
     group = f"policy:{policy_no}"
-    start, end, plate, vin = state.policy_values(policy_no, _POLICY_KEYS)
     entries = []
     if plate or vin:
         # a customer's roles on a policy are usually one (insured); sorted and distinct

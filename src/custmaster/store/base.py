@@ -45,7 +45,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TextIO, cast, final, overload, runtime_checkable
+from typing import Any, ClassVar, Protocol, TextIO, cast, final, overload, runtime_checkable
 
 import attrs
 
@@ -65,7 +65,14 @@ from custmaster.errors import (
     UsageError,
     ValidationError,
 )
-from custmaster.merge.engine import DEFAULT_ROLE, POLICY_FIELDS, GoldenState, build, split_path
+from custmaster.merge.engine import (
+    DEFAULT_ROLE,
+    POLICY_FIELDS,
+    POLICY_INDEXED,
+    GoldenState,
+    build,
+    split_path,
+)
 from custmaster.merge.history import (
     Explanation,
     explain,
@@ -86,6 +93,7 @@ from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
 from custmaster.resolve.keys import (
     IndexEntry,
     index_entries,
+    lone_policy_entries,
     orphan_entries,
     policy_entries,
 )
@@ -150,8 +158,6 @@ COUNT_KINDS: tuple[str, ...] = (
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 #: Policies `BaseStore.expiring_states` reads the holders of at once.
 _POLICY_CHUNK = 2000
-#: The policy values its index group (`policy_entries`) is made of, besides the roles.
-_POLICY_KEYS = ("cover_start", "cover_end", "plate", "vin")
 _ALIAS_DEPTH = 64
 
 
@@ -473,6 +479,12 @@ class BaseStore(ABC):
         self._closed = False
         #: An erasure was made in the current transaction (`_after_erase` runs after commit).
         self._erased = False
+        # whether a new customer may be kept as its lone record (`_keeps_lone_records`): only
+        # when its policy's indexed fields are merged without value statistics, so that the
+        # record's own values are the current ones
+        self._lone = self._keeps_lone_records and not any(
+            self.merge_policy.rule(name).uses_stats for name in POLICY_INDEXED
+        )
 
     # ------------------------------------------------------------------ transactions
 
@@ -651,6 +663,9 @@ class BaseStore(ABC):
         created = customer_id is None
         if customer_id is None:
             customer_id = self._new_customer_id()
+            if self._lone and not resolution.absorb:
+                self._add_lone(customer_id, record, orphan=resolution.orphan)
+                return self._result(customer_id, record, resolution, key, index=index, created=True)
             state = GoldenState(self.merge_policy)
         else:
             loaded = self._load_state(customer_id)
@@ -677,6 +692,23 @@ class BaseStore(ABC):
         if resolution.orphan:
             self._index_add(customer_id, list(orphan_entries(record)))
         self._save_state(customer_id, state, created=created)
+        return self._result(
+            customer_id, record, resolution, key, index=index, created=created, absorbed=absorbed
+        )
+
+    @final
+    def _result(
+        self,
+        customer_id: str,
+        record: SourceRecord,
+        resolution: Resolution,
+        key: tuple[str, str],
+        *,
+        index: int,
+        created: bool,
+        absorbed: Sequence[str] = (),
+    ) -> IngestResult:
+        """Raise the resolution's candidate pairs and say what became of the record."""
         raised = self._raise_pairs(customer_id, resolution, key) if resolution.pairs else ()
         if raised:
             outcome = Outcome.CANDIDATE
@@ -695,23 +727,31 @@ class BaseStore(ABC):
         )
 
     @final
+    def _add_lone(self, customer_id: str, record: SourceRecord, *, orphan: bool) -> None:
+        """Log and index a new customer's first record and keep the customer as that record
+        (`_save_lone`): its golden state is built only when another record or a read needs
+        it. The index entries are those `_add_record` would make."""
+        self._append_record(customer_id, record)
+        self._index_add(customer_id, index_entries(record))
+        if record.policy_no:
+            self._index_replace(
+                customer_id, f"policy:{record.policy_no}", lone_policy_entries(record)
+            )
+        if orphan:
+            self._index_add(customer_id, list(orphan_entries(record)))
+        self._save_lone(customer_id, record)
+
+    @final
     def _add_record(
         self, customer_id: str, state: GoldenState, record: SourceRecord, *, created: bool
     ) -> None:
         number = record.policy_no
-        # What the policy's index group is made of before the record (None: not indexed
-        # yet); when the record leaves it unchanged, the group is not rebuilt.
-        before = None
-        if number and not created and number in state.policies:
-            before = (state.roles.get(number), *state.policy_values(number, _POLICY_KEYS))
         # a new customer's state needs no undo journal: a rollback drops it whole
-        state.add(record, None if created else self._journal())
+        touched = state.add(record, None if created else self._journal())
         self._append_record(customer_id, record)
         self._index_add(customer_id, index_entries(record))
-        if number and (
-            before is None
-            or before != (state.roles.get(number), *state.policy_values(number, _POLICY_KEYS))
-        ):
+        # the policy's index group is rebuilt only when the record may have changed it
+        if number and touched:
             self._index_policy(customer_id, state, number)
 
     @final
@@ -1686,6 +1726,17 @@ class BaseStore(ABC):
     ) -> None:
         """Persist a customer's state; ``created`` for a new customer, ``replace`` when the
         state object was rebuilt rather than updated."""
+
+    #: Whether the store keeps a new customer seen once as its record (`_save_lone`), its
+    #: golden state built by `_load_state` when first needed. A memory store does: most
+    #: customers of a book are seen once, and a state costs more to build and keep than the
+    #: record it is made of.
+    _keeps_lone_records: ClassVar[bool] = False
+
+    def _save_lone(self, customer_id: str, record: SourceRecord) -> None:
+        """Keep a new customer as its one record (only called when `_keeps_lone_records`);
+        `_load_state` then returns the state built from it."""
+        raise NotImplementedError  # pragma: no cover - not called unless overridden
 
     @abstractmethod
     def _drop_customer(self, customer_id: str) -> None:

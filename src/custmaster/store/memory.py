@@ -89,7 +89,9 @@ class MemoryStore(BaseStore):
         self._undo: list[Any] | None = None
         self._next_customer = 0
         self._next_pair = 0
-        self._states: dict[str, GoldenState] = {}
+        # customer id -> its golden state, or its one record while it has no other
+        # (`_keeps_lone_records`; `_load_state` builds the state then)
+        self._states: dict[str, GoldenState | SourceRecord] = {}
         # Few container objects per customer and none per record beyond the record itself,
         # so that the garbage collector's full passes stay cheap on millions of records.
         # record key -> (customer id, record): one entry per record, read whole by `_find_record`
@@ -159,8 +161,21 @@ class MemoryStore(BaseStore):
         self._next_customer += 1
         return f"C{self._next_customer:08d}"
 
+    _keeps_lone_records = True
+
     def _load_state(self, customer_id: str) -> GoldenState | None:
-        return self._states.get(customer_id)
+        held = self._states.get(customer_id)
+        if type(held) is SourceRecord:
+            # built from the customer's one record; the same content, so not journalled: a
+            # rollback that drops the customer drops it, one that keeps it keeps the same
+            state = GoldenState(self.merge_policy)
+            state.add(held)
+            self._states[customer_id] = state
+            return state
+        return held  # type: ignore[return-value]
+
+    def _save_lone(self, customer_id: str, record: SourceRecord) -> None:
+        self._set(self._states, customer_id, record)
 
     def _save_state(
         self, customer_id: str, state: GoldenState, *, created: bool, replace: bool = False
@@ -362,7 +377,7 @@ class MemoryStore(BaseStore):
                 self._entry_remove(customer_id, kind, key, payload)
             for kind, key, payload, _ in orphan_entries(record):
                 self._entry_remove(customer_id, kind, key, payload)
-        state = self._states.get(customer_id)
+        state = self._load_state(customer_id)
         for number in state.policies if state is not None else ():
             slot = (customer_id, f"policy:{number}")
             old = self._groups.get(slot, ())
