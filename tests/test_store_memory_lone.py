@@ -93,8 +93,16 @@ def test_the_policy_of_a_lone_customer_is_indexed_as_a_built_ones() -> None:
     for store in (lone, eager):
         store.ingest([rec("R1", "2026-01-05", **fields)])
     assert lone._index == eager._index
+    # a lone customer keeps no records list, owned keys or policy group of its own …
+    assert not lone._records
+    assert not lone._keys
+    assert not lone._groups
+    assert lone._index_keys("C00000001", "resident_id") == {ID_A}
+    # … until it is needed: then they are those of a customer built at once
+    lone._load_state("C00000001")
     assert lone._groups == eager._groups
     assert lone._keys == eager._keys
+    assert lone._records == eager._records
     assert [p.policy_no for p in lone.expiring("2027-01")] == ["PDAA1"]
 
 

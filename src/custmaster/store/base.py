@@ -93,7 +93,6 @@ from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
 from custmaster.resolve.keys import (
     IndexEntry,
     index_entries,
-    lone_policy_entries,
     orphan_entries,
     policy_entries,
 )
@@ -664,7 +663,7 @@ class BaseStore(ABC):
         if customer_id is None:
             customer_id = self._new_customer_id()
             if self._lone and not resolution.absorb:
-                self._add_lone(customer_id, record, orphan=resolution.orphan)
+                self._save_lone(customer_id, record, orphan=resolution.orphan)
                 return self._result(customer_id, record, resolution, key, index=index, created=True)
             state = GoldenState(self.merge_policy)
         else:
@@ -725,21 +724,6 @@ class BaseStore(ABC):
             tuple(absorbed) if absorbed else (),
             index=index,
         )
-
-    @final
-    def _add_lone(self, customer_id: str, record: SourceRecord, *, orphan: bool) -> None:
-        """Log and index a new customer's first record and keep the customer as that record
-        (`_save_lone`): its golden state is built only when another record or a read needs
-        it. The index entries are those `_add_record` would make."""
-        self._append_record(customer_id, record)
-        self._index_add(customer_id, index_entries(record))
-        if record.policy_no:
-            self._index_replace(
-                customer_id, f"policy:{record.policy_no}", lone_policy_entries(record)
-            )
-        if orphan:
-            self._index_add(customer_id, list(orphan_entries(record)))
-        self._save_lone(customer_id, record)
 
     @final
     def _add_record(
@@ -1733,9 +1717,12 @@ class BaseStore(ABC):
     #: record it is made of.
     _keeps_lone_records: ClassVar[bool] = False
 
-    def _save_lone(self, customer_id: str, record: SourceRecord) -> None:
-        """Keep a new customer as its one record (only called when `_keeps_lone_records`);
-        `_load_state` then returns the state built from it."""
+    def _save_lone(self, customer_id: str, record: SourceRecord, *, orphan: bool) -> None:
+        """Log a new customer's first record and keep the customer as that record, without
+        building its golden state (only called when `_keeps_lone_records`). The record is
+        indexed as `_add_record` would index it: its `index_entries`, its policy's
+        `lone_policy_entries` and, when ``orphan``, its `orphan_entries`. `_load_state` and
+        `_records_of` then answer as if the state had been built from the record."""
         raise NotImplementedError  # pragma: no cover - not called unless overridden
 
     @abstractmethod

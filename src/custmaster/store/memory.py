@@ -44,6 +44,7 @@ from custmaster.resolve.keys import (
     IndexEntry,
     VehicleCover,
     index_entries,
+    lone_policy_entries,
     orphan_entries,
 )
 from custmaster.store.base import BaseStore
@@ -67,6 +68,24 @@ def _one(payload: Any) -> tuple[Any, ...]:
 def _single(customer_id: str, payload: Any) -> str | tuple[str, Any]:
     """The index value of a key only one customer has, with one payload."""
     return customer_id if payload is None else (customer_id, payload)
+
+
+def _flat(entries: Iterable[IndexEntry]) -> tuple[Any, ...]:
+    """A policy group as `MemoryStore` keeps it: flat, ``(kind, key, payload, kind, key,
+    payload, …)``, a `VehicleCover` payload as a plain tuple."""
+    flat: list[Any] = []
+    for kind, key, payload, _ in entries:
+        flat += (kind, key, tuple(payload) if type(payload) is VehicleCover else payload)
+    return tuple(flat)
+
+
+def _owned(record: SourceRecord) -> tuple[tuple[str, str], ...]:
+    """The ``(kind, key)`` pairs of `_KEYED` kinds a customer known from ``record`` owns."""
+    return tuple(
+        (kind, key)
+        for kind, key, payload, _ in index_entries(record)
+        if kind in _KEYED and payload != "held"
+    )
 
 
 class MemoryStore(BaseStore):
@@ -166,16 +185,41 @@ class MemoryStore(BaseStore):
     def _load_state(self, customer_id: str) -> GoldenState | None:
         held = self._states.get(customer_id)
         if type(held) is SourceRecord:
-            # built from the customer's one record; the same content, so not journalled: a
-            # rollback that drops the customer drops it, one that keeps it keeps the same
-            state = GoldenState(self.merge_policy)
-            state.add(held)
-            self._states[customer_id] = state
-            return state
+            return self._unlone(customer_id, held)
         return held  # type: ignore[return-value]
 
-    def _save_lone(self, customer_id: str, record: SourceRecord) -> None:
-        self._set(self._states, customer_id, record)
+    def _save_lone(self, customer_id: str, record: SourceRecord, *, orphan: bool) -> None:
+        # A lone customer is its record in `_states` and its index entries; its records list,
+        # owned keys and policy group are derived from the record (`_records_of`,
+        # `_index_keys`) until `_unlone` writes them.
+        key = record.provenance.key
+        journal = self._undo
+        if journal is not None:
+            journal += (ITEM, self._log, key, MISSING, ITEM, self._states, customer_id, MISSING)
+        self._log[key] = (customer_id, record)
+        self._states[customer_id] = record
+        self._index_add(customer_id, index_entries(record), own=False)
+        if record.policy_no:
+            self._index_add(customer_id, lone_policy_entries(record), own=False)
+        if orphan:
+            self._index_add(customer_id, orphan_entries(record), own=False)
+
+    def _unlone(self, customer_id: str, record: SourceRecord) -> GoldenState:
+        """Make a lone customer an ordinary one: its state built from its record, its
+        records list, owned keys and policy group written (journalled, so that a rollback
+        leaves it lone again)."""
+        state = GoldenState(self.merge_policy)
+        state.add(record)
+        self._set(self._states, customer_id, state)
+        self._set(self._records, customer_id, record)
+        owned = _owned(record)
+        if owned:
+            self._set(self._keys, customer_id, owned)
+        if record.policy_no:
+            flat = _flat(lone_policy_entries(record))
+            if flat:
+                self._set(self._groups, (customer_id, f"policy:{record.policy_no}"), flat)
+        return state
 
     def _save_state(
         self, customer_id: str, state: GoldenState, *, created: bool, replace: bool = False
@@ -216,13 +260,18 @@ class MemoryStore(BaseStore):
     def _records_of(self, customer_id: str) -> Sequence[SourceRecord]:
         records = self._records.get(customer_id)
         if records is None:
-            return ()
+            held = self._states.get(customer_id)
+            return (held,) if type(held) is SourceRecord else ()
         return records if type(records) is list else (records,)  # type: ignore[return-value]
 
     def _move_records(self, keys: Iterable[tuple[str, str]], from_id: str, to_id: str) -> None:
         moving = set(keys)
         if not moving:
             return
+        for customer_id in (from_id, to_id):
+            held = self._states.get(customer_id)
+            if type(held) is SourceRecord:
+                self._unlone(customer_id, held)
         source = self._records_of(from_id)
         moved = [r for r in source if r.provenance.key in moving]
         staying = [r for r in source if r.provenance.key not in moving]
@@ -242,8 +291,11 @@ class MemoryStore(BaseStore):
     # untracked by the garbage collector, and an entry without payload (a phone, a name …)
     # costs no tuple at all.
 
-    def _entry_add(self, customer_id: str, kind: str, key: str, payload: Any) -> None:
-        """Add one entry (``payload`` plain: a `VehicleCover` already made a tuple)."""
+    def _entry_add(
+        self, customer_id: str, kind: str, key: str, payload: Any, *, own: bool = True
+    ) -> None:
+        """Add one entry (``payload`` plain: a `VehicleCover` already made a tuple); ``own``:
+        note the key in the customer's owned keys (not for a lone customer)."""
         journal = self._undo
         by_key = self._index.get(kind)
         if by_key is None:
@@ -264,7 +316,7 @@ class MemoryStore(BaseStore):
             payloads = current.get(customer_id, ())
             if payload not in payloads:
                 self._set(current, customer_id, (*payloads, payload) if payloads else _one(payload))
-        if kind in _KEYED and payload != "held":
+        if own and kind in _KEYED and payload != "held":
             self._own_keys(customer_id, [(kind, key)])
 
     def _own_keys(self, customer_id: str, pairs: list[tuple[str, str]]) -> None:
@@ -311,7 +363,9 @@ class MemoryStore(BaseStore):
         else:
             self._set(by_key, key, remaining)
 
-    def _index_add(self, customer_id: str, entries: Iterable[IndexEntry]) -> None:
+    def _index_add(
+        self, customer_id: str, entries: Iterable[IndexEntry], *, own: bool = True
+    ) -> None:
         # `_entry_add` inlined for its common cases (the hot path of ingest): a key no
         # customer has yet, a key this customer has with the same payload, and a key several
         # customers have (a dict customer id -> payloads).
@@ -322,7 +376,7 @@ class MemoryStore(BaseStore):
             payload = tuple(given) if type(given) is VehicleCover else given
             by_key = index.get(kind)
             if by_key is None:
-                self._entry_add(customer_id, kind, key, payload)
+                self._entry_add(customer_id, kind, key, payload, own=own)
                 continue
             current = by_key.get(key)
             if current is None:
@@ -341,24 +395,22 @@ class MemoryStore(BaseStore):
                     current[customer_id] = (*payloads, payload)
             elif type(current) is str:
                 if current != customer_id or payload is not None:
-                    self._entry_add(customer_id, kind, key, payload)
+                    self._entry_add(customer_id, kind, key, payload, own=own)
                     continue
             elif current[0] != customer_id or current[1] != payload:
-                self._entry_add(customer_id, kind, key, payload)
+                self._entry_add(customer_id, kind, key, payload, own=own)
                 continue
-            if kind in _KEYED and payload != "held":
+            if own and kind in _KEYED and payload != "held":
                 owned.append((kind, key))
         if owned:
             self._own_keys(customer_id, owned)
 
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
+        held = self._states.get(customer_id)
+        if type(held) is SourceRecord:
+            self._unlone(customer_id, held)
         slot = (customer_id, group)
-        # kept flat, ``(kind, key, payload, kind, key, payload, …)``, with plain payloads
-        # (a `VehicleCover` becomes a tuple, see above)
-        flat: list[Any] = []
-        for kind, key, payload, _ in entries:
-            flat += (kind, key, tuple(payload) if type(payload) is VehicleCover else payload)
-        new = tuple(flat)
+        new = _flat(entries)
         old = self._groups.get(slot, ())
         if old == new:
             return
@@ -403,7 +455,11 @@ class MemoryStore(BaseStore):
         return [(cid, p) for cid, payloads in current.items() for p in payloads]
 
     def _index_keys(self, customer_id: str, kind: str) -> set[str]:
-        return {key for owned, key in self._keys.get(customer_id, ()) if owned == kind}
+        have = self._keys.get(customer_id)
+        if have is None:
+            held = self._states.get(customer_id)
+            have = _owned(held) if type(held) is SourceRecord else ()
+        return {key for owned, key in have if owned == kind}
 
     # -- aliases ------------------------------------------------------------------------
 
