@@ -154,3 +154,14 @@ def test_policy_fields_under_a_statistics_rule_build_every_state() -> None:
     )[0]
     assert type(store._states[result.customer_id]) is not SourceRecord
     assert MemoryStore(policy=MergePolicy(rules={"address": "most_frequent"}))._lone
+
+
+def test_a_lone_record_contradicting_its_id_does_not_own_the_id() -> None:
+    contradicting = rec("R1", "2026-01-05", resident_id=ID_A, gender="女", name="张伟")
+    lone, eager = MemoryStore(), EagerStore()
+    for store in (lone, eager):
+        store.ingest([contradicting])
+    for kind in ("resident_id", "name"):
+        assert lone._index_keys("C00000001", kind) == eager._index_keys("C00000001", kind)
+    assert lone._index_keys("C00000001", "resident_id") == set()
+    assert lone._index_keys("C00000001", "name") == {"张伟"}

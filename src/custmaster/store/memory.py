@@ -43,9 +43,11 @@ from custmaster.resolve.keys import (
     STRONG_KINDS,
     IndexEntry,
     VehicleCover,
+    contradictions,
     index_entries,
     lone_policy_entries,
     orphan_entries,
+    strong_keys,
 )
 from custmaster.store.base import BaseStore
 from custmaster.store.subject import Restriction, Tombstone
@@ -80,12 +82,17 @@ def _flat(entries: Iterable[IndexEntry]) -> tuple[Any, ...]:
 
 
 def _owned(record: SourceRecord) -> tuple[tuple[str, str], ...]:
-    """The ``(kind, key)`` pairs of `_KEYED` kinds a customer known from ``record`` owns."""
-    return tuple(
-        (kind, key)
-        for kind, key, payload, _ in index_entries(record)
-        if kind in _KEYED and payload != "held"
-    )
+    """The ``(kind, key)`` pairs of `_KEYED` kinds a customer known from ``record`` owns:
+    those of its `index_entries` but held strong keys (a record contradicting its own ID)."""
+    keys = strong_keys(record)
+    owned: list[tuple[str, str]] = []
+    if keys and not contradictions(record):
+        owned += [(key.kind, key.value) for key in keys]
+    if record.name:
+        owned.append(("name", record.name))
+    if record.policy_no:
+        owned.append(("policy_no", record.policy_no))
+    return tuple(owned)
 
 
 class MemoryStore(BaseStore):
