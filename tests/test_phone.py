@@ -260,8 +260,12 @@ def test_vanity_letters_are_rejected(value: str) -> None:
 
 
 def test_missing_area_code() -> None:
-    for value in ("5123456", "512-3456", "62345678", "6234 5678"):
+    # 5551234 and 7551234 are also an area code with a short local number to phonenumbers
+    # (0555-1234, 0755-1234): without the trunk 0, 7 or 8 digits are a local number
+    for value in ("5123456", "512-3456", "62345678", "6234 5678", "5551234", "755 1234"):
         assert _code(value) == "phone.area_code_missing", value
+    assert phone.validate("5551234", default_area_code="0592") == "+865925551234"
+    assert phone.validate("0555-1234567") == "+865551234567"
     with pytest.raises(InvalidComponent):
         phone.parse("5123456")
     assert phone.validate("5123456", default_area_code="0592") == FIXED

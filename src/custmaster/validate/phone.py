@@ -67,7 +67,8 @@ CN; each is asserted in ``tests/test_phone_differential.py``):
 * ``13800138000.0``: phonenumbers reads ``+86138001380000`` (invalid); custmaster drops the
   spreadsheet's ``.0``: ``+8613800138000``.
 * ``5123456``: both invalid, custmaster with ``phone.area_code_missing``; valid with
-  ``default_area_code``.
+  ``default_area_code``. ``5551234``: phonenumbers reads area code 0555 with the local number
+  1234 (valid); custmaster reads a local number without its area code, as for ``5123456``.
 * ``07621238`` (area code and a short local number): phonenumbers' area code is ``076``
   (from its display format ``076 21238``); custmaster's is ``0762``.
 
@@ -344,7 +345,9 @@ def _classify_cn(digits: str, area: str | None, *, ip_prefix: bool = True) -> Ph
         return _foreign(digits, "CN")
     if nsn is not None:
         name = _CN.kind(nsn)
-        if name is not None:
+        # 7 or 8 digits without the trunk 0 are a local number, even where phonenumbers
+        # accepts them as an area code with a short local number (``5551234``: 0555-1234)
+        if name is not None and not (name == "fixed_line" and _is_local(digits)):
             return _cn_number(nsn, name)
     if digits[0] != "+":
         if ip_prefix and len(digits) > 5 and digits[:5] in IP_DIAL_PREFIXES:
@@ -458,6 +461,8 @@ def _fast(value: str) -> PhoneNumber | str | None:
     found = _lookup(digits)
     if found.__class__ is tuple:
         nsn, name = found
+        if name == "fixed_line" and _is_local(digits):
+            return None  # a local number without its area code, see `_classify_cn`
         number = _cn_number(nsn, name)
         if name == "mobile" or len(digits) == len(value):
             return number
