@@ -7,8 +7,10 @@ field suffix, and `read_party` turns one party's cells into the values of a
 `custmaster.SourceRecord` with that role on the row's policy.
 
 A party becomes a record only when it has a strong key (a resident ID or a USCC, told apart by
-their check characters): a name or a phone alone never identifies anyone. A party without
-one is left to the row's extra values, as any other column.
+their check characters, or the document its type column names: ``投保人证件类型`` 护照 makes
+the number a passport, see `custmaster.workflows.validation.identity_value`): a name or a
+phone alone never identifies anyone. A party without one is left to the row's extra values, as
+any other column.
 
 >>> parties = find_parties(["保单号", "被保险人", "投保人", "投保人证件号码", "投保人手机", "车主"])
 >>> [(p.role.value, p.headers) for p in parties]
@@ -40,6 +42,7 @@ from custmaster.workflows.validation import (
     PLACEHOLDER_CODES,
     cell_text,
     field_text,
+    identity_value,
     is_empty_cell,
     split_phone_cell,
 )
@@ -88,6 +91,8 @@ PARTY_FIELDS: Mapping[str, str] = {
     "身份证号码": "id",
     "身份证": "id",
     "统一社会信用代码": "id",
+    "证件类型": "document_type",
+    "证件种类": "document_type",
     "手机": "phone",
     "手机号": "phone",
     "手机号码": "phone",
@@ -163,7 +168,13 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
     values: dict[str, Any] = {}
     errors: list[tuple[str, str, ValidationError]] = []
     more: list[tuple[str, str]] = []
+    # the party's document type (投保人证件类型): where its ID cell goes (`identity_value`)
+    kind = next(
+        (cell_text(row.get(h) or "") for h, what in party.columns if what == "document_type"), ""
+    )
     for header, what in party.columns:
+        if what == "document_type":
+            continue
         cell = row.get(header)
         text = "" if cell is None else cell_text(cell).strip()
         if is_empty_cell(text) or "".join(text.split()) in SAME_AS:
@@ -175,7 +186,8 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
             if what == "name":
                 values["name"] = cn_name.validate(text)
             elif what == "id":
-                field, values[field] = _identity(text)
+                routed = identity_value(kind, cell) if kind.strip() else None
+                field, values[field] = routed if routed is not None else _identity(text)
             elif what == "phone":
                 first, further = split_phone_cell(text)
                 numbers = [phone_module.parse(first), *further]
@@ -187,12 +199,20 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
         except ValidationError as error:
             if error.code in PLACEHOLDER_CODES:  # 同上, 新车未上牌 …: no value, as empty cells
                 continue
-            name = f"{party.role.value}.{'resident_id' if what == 'id' else what}"
+            name = f"{party.role.value}.{_id_field(error) if what == 'id' else what}"
             errors.append((header, name, error.for_field(name)))
-    if not ({"resident_id", "uscc"} & values.keys()):
+    if not ({"resident_id", "uscc", "id_document"} & values.keys()):
         return PartyValues(None, tuple(errors))
     values["role"] = party.role.value
     return PartyValues(values, tuple(errors), tuple(more))
+
+
+def _id_field(error: ValidationError) -> str:
+    """The record field a bad ID cell was read as: a USCC or another document when its
+    document type said so (`identity_value`), else the resident ID."""
+    if error.code.startswith("cn_uscc."):
+        return "uscc"
+    return "id_document" if error.field == "id_document" else "resident_id"
 
 
 def _slot(number: phone_module.PhoneNumber) -> str:
