@@ -30,7 +30,7 @@ are not custmaster's, raise `custmaster.StoreError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -41,6 +41,7 @@ from custmaster.privacy.crypto import Keyring
 from custmaster.store._sql import (
     APPLICATION,
     STATE_CACHE_SIZE,
+    BulkResult,
     Migration,
     SQLStore,
     lock_hash,
@@ -49,6 +50,9 @@ from custmaster.store._sql import (
 
 if TYPE_CHECKING:
     import psycopg
+
+    from custmaster.model.source import SourceRecord
+    from custmaster.store.base import IngestResult
 
 __all__ = ["ERROR_CODES", "SCHEMA_VERSION", "PostgresStore"]
 
@@ -76,6 +80,11 @@ _ID_BLOCK = 128
 #: (max_locks_per_transaction 64 × max_connections 100).
 _DEFAULT_MAX_LOCKS = 1000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
+#: The tables whose lookups a bulk ingest plans, and how many rows must have changed in one
+#: since its statistics were gathered (at least that many, and at least as many as it then
+#: held) for `PostgresStore._refresh_statistics` to gather them again.
+_PLANNED_TABLES = ("cm_customers", "cm_index", "cm_records")
+_STALE_ROWS = 1000
 _MIGRATION_LOCK = "cm_migration"
 _AUDIT_LOCK = "cm_audit_head"
 
@@ -278,6 +287,47 @@ class PostgresStore(SQLStore):
     def schema_version(self) -> int:
         """The schema version recorded in ``cm_meta``."""
         return int(self._sql("SELECT value FROM cm_meta WHERE key = 'schema_version'")[0][0])
+
+    # ------------------------------------------------------------------ planner statistics
+
+    def _ingest_batch(
+        self,
+        batch: list[SourceRecord | Mapping[str, Any]],
+        result: BulkResult,
+        offset: int,
+        on_batch: Callable[[Sequence[IngestResult]], object] | None,
+        attempts: int,
+    ) -> None:
+        if self._tx is None:
+            self._refresh_statistics()
+        super()._ingest_batch(batch, result, offset, on_batch, attempts)
+
+    def _refresh_statistics(self) -> None:
+        """``ANALYZE`` the tables a bulk ingest looks up whose statistics are far off: never
+        gathered, or gathered when they held less than half their rows.
+
+        The lookups of a batch (``key = ANY(…)`` over hundreds of keys) are planned with the
+        statistics; without them PostgreSQL guesses, and for a store filling up it guesses a
+        scan of a whole index kind or of the log's channel: 5–10 times the server time of an
+        index lookup per key. Autovacuum gathers them eventually, but not during the first
+        minutes of a bulk load into a new store, and not at all where it is off. Run outside
+        any transaction, with ``SKIP_LOCKED`` (an importer never waits for another's
+        ``ANALYZE``); a role that does not own the tables gets a warning and nothing happens.
+        """
+        rows = self._sql(
+            "SELECT s.relname, s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s "
+            "JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema() "
+            "AND s.relname = ANY(?::text[])",
+            (list(_PLANNED_TABLES),),
+        )
+        stale = [
+            str(name)
+            for name, changed, tuples in rows
+            if changed is not None and changed >= max(_STALE_ROWS, float(tuples))
+        ]
+        if stale:
+            with suppress(StoreError):  # statistics are an optimisation: never fail an ingest
+                self._sql(f"ANALYZE (SKIP_LOCKED) {', '.join(sorted(stale))}")
 
     # ------------------------------------------------------------------ statements
 
