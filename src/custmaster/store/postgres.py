@@ -85,6 +85,15 @@ _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 #: held) for `PostgresStore._refresh_statistics` to gather them again.
 _PLANNED_TABLES = ("cm_customers", "cm_index", "cm_records")
 _STALE_ROWS = 1000
+#: The session tables that COPY fills for statements that cannot take its rows directly
+#: (`PostgresStore._stage`): created once per transaction if missing, so that a
+#: transaction-mode pooler handing the next transaction another server session is served too.
+_STAGING = {
+    "cm_staged_index": (
+        "CREATE TEMP TABLE IF NOT EXISTS cm_staged_index (kind text, key text, "
+        "customer_id text, payload text, grp text, sealed text) ON COMMIT DELETE ROWS"
+    ),
+}
 _MIGRATION_LOCK = "cm_migration"
 _AUDIT_LOCK = "cm_audit_head"
 
@@ -169,6 +178,10 @@ class PostgresStore(SQLStore):
                 message_zh=f"无法连接 {self._location}。",
             ) from None
         self._namespace = ""
+        #: The transaction whose index rows `_insert_rows` sent, and their customers.
+        self._index_sent: tuple[object, set[str]] = (None, set())
+        #: The transaction that made sure of the staging tables it used, and those.
+        self._staging: tuple[object, set[str]] = (None, set())
         try:
             self._open()
             self._check_sealing()
@@ -368,13 +381,71 @@ class PostgresStore(SQLStore):
         *,
         ignore_duplicates: bool = False,
     ) -> None:
+        """Rows sent with ``COPY``, the cheapest way in for both sides (psycopg formats binary
+        rows in C; the server skips the executor): a plain ``INSERT`` costs the importer
+        about 1–2 µs a row and the server 5, ``COPY`` 0.2 and 2.
+
+        Index rows (``ignore_duplicates``: one already stored is kept once) go in with
+        ``INSERT … ON CONFLICT DO NOTHING`` from a staging table, except those of a customer
+        numbered in this transaction none of whose rows were sent yet: no such row can exist.
+        """
+        if not ignore_duplicates:
+            self._copy(table, columns, rows)
+            return
+        if table != "cm_index":  # pragma: no cover - cm_index is the only such table
+            raise ValueError(table)
+        direct: list[Sequence[Any]] = []
+        checked: list[Sequence[Any]] = []
+        tx = self._tx
+        if tx is None:  # pragma: no cover - rows are written in transactions only
+            checked = list(rows)
+        else:
+            if self._index_sent[0] is not tx:
+                self._index_sent = (tx, set())
+            sent = self._index_sent[1]
+            fresh = tx.fresh
+            for row in rows:
+                owner = row[2]
+                (direct if owner in fresh and owner not in sent else checked).append(row)
+            sent.update(row[2] for row in rows)
+        if direct:
+            self._copy(table, columns, direct)
+        if checked:
+            self._stage("cm_staged_index", columns, checked)
+            names = ", ".join(name for name, _ in columns)
+            self._sql(
+                f"WITH s AS (DELETE FROM cm_staged_index RETURNING {names}) "
+                f"INSERT INTO cm_index ({names}) SELECT {names} FROM s ON CONFLICT DO NOTHING"
+            )
+
+    def _copy(
+        self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
+    ) -> None:
         names = ", ".join(name for name, _ in columns)
-        arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
-        conflict = " ON CONFLICT DO NOTHING" if ignore_duplicates else ""
-        self._sql(
-            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){conflict}",
-            [list(column) for column in zip(*rows, strict=True)],
-        )
+        try:
+            with (
+                self._connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
+            ):
+                copy.set_types([kind for _, kind in columns])
+                for row in rows:
+                    copy.write_row(row)
+        except Exception as error:
+            self._raise(error)
+
+    def _stage(
+        self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """``rows`` copied into the session's staging table ``table`` (made in the first
+        transaction that needs it on the connection; emptied by each statement reading it
+        and at the latest by the commit)."""
+        tx = self._tx
+        if self._staging[0] is not tx:
+            self._staging = (tx, set())
+        if table not in self._staging[1]:
+            self._sql(_STAGING[table])
+            self._staging[1].add(table)
+        self._copy(table, columns, rows)
 
     def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
         self._sql(
