@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from custmaster.errors import StoreError
 from custmaster.merge.rules import MergePolicy
+from custmaster.model.source import SourceRecord
 from custmaster.privacy.crypto import Keyring
 from custmaster.store._sql import (
     APPLICATION,
@@ -44,6 +45,7 @@ from custmaster.store._sql import (
     BulkResult,
     Migration,
     SQLStore,
+    _lock_keys,
     lock_hash,
     migrations,
 )
@@ -51,7 +53,6 @@ from custmaster.store._sql import (
 if TYPE_CHECKING:
     import psycopg
 
-    from custmaster.model.source import SourceRecord
     from custmaster.store.base import IngestResult
 
 __all__ = ["ERROR_CODES", "SCHEMA_VERSION", "PostgresStore"]
@@ -180,6 +181,8 @@ class PostgresStore(SQLStore):
         self._namespace = ""
         #: The transaction whose index rows `_insert_rows` sent, and their customers.
         self._index_sent: tuple[object, set[str]] = (None, set())
+        #: The budget `_within_lock_budget` last cut a batch with, and the pieces.
+        self._cut: tuple[int, list[list[Any]]] = (0, [])
         #: The transaction that made sure of the staging tables it used, and those.
         self._staging: tuple[object, set[str]] = (None, set())
         try:
@@ -313,7 +316,12 @@ class PostgresStore(SQLStore):
     ) -> None:
         if self._tx is None:
             self._refresh_statistics()
-        super()._ingest_batch(batch, result, offset, on_batch, attempts)
+        piece = any(batch is cut for cut in self._cut[1])
+        try:
+            super()._ingest_batch(batch, result, offset, on_batch, attempts)
+        finally:
+            if not piece:  # the whole batch is done: its pieces are not kept
+                self._cut = (0, [])
 
     def _refresh_statistics(self) -> None:
         """``ANALYZE`` the tables a bulk ingest looks up whose statistics are far off: never
@@ -533,9 +541,8 @@ class PostgresStore(SQLStore):
         tx = self._tx
         if tx is None:
             return
-        wanted = sorted(
-            {lock_hash(self._namespace, family, key) for family, key in keys} - tx.locks
-        )
+        namespace = self._namespace
+        wanted = sorted({lock_hash(namespace, family, key) for family, key in keys} - tx.locks)
         if not wanted:
             return
         self._sql(
@@ -543,6 +550,31 @@ class PostgresStore(SQLStore):
             (wanted,),
         )
         tx.locks.update(wanted)
+
+    def _within_lock_budget(
+        self, batch: list[SourceRecord | Mapping[str, Any]]
+    ) -> list[list[SourceRecord | Mapping[str, Any]]]:
+        """``batch`` cut, in order, into pieces that each lock at most `max_locks` keys, in
+        one pass (each record's keys are compared with the piece's, not the piece's copied);
+        a piece cut here with the same budget is not cut again when `SQLStore._ingest_batch`
+        is handed it."""
+        budget = self.max_locks
+        cut, pieces_cut = self._cut
+        if cut == budget and any(batch is piece for piece in pieces_cut):
+            return [batch]
+        pieces: list[list[SourceRecord | Mapping[str, Any]]] = [[]]
+        keys: set[tuple[str, str]] = set()
+        for item in batch:
+            mine = _lock_keys(item) if isinstance(item, SourceRecord) else []
+            new = {key for key in mine if key not in keys}
+            if pieces[-1] and len(keys) + len(new) > budget:
+                pieces.append([])
+                keys = set()
+                new = set(mine)
+            pieces[-1].append(item)
+            keys.update(new)
+        self._cut = (budget, pieces if len(pieces) > 1 else [])
+        return pieces
 
     def _lock_audit(self) -> None:
         # one writer at a time from reading the audit head to commit: the chain stays linear
