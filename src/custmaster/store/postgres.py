@@ -179,12 +179,13 @@ class PostgresStore(SQLStore):
                 message_zh=f"无法连接 {self._location}。",
             ) from None
         self._namespace = ""
-        #: The transaction whose index rows `_insert_rows` sent, and their customers.
-        self._index_sent: tuple[object, set[str]] = (None, set())
+        #: Of the transaction in progress (reset by `_db_begin`): the customers whose index
+        #: rows `_insert_rows` sent, the keys `_lock` locked, the staging tables made sure of.
+        self._index_sent: set[str] = set()
+        self._locked: set[tuple[str, str]] = set()
+        self._staged: set[str] = set()
         #: The budget `_within_lock_budget` last cut a batch with, and the pieces.
         self._cut: tuple[int, list[list[Any]]] = (0, [])
-        #: The transaction that made sure of the staging tables it used, and those.
-        self._staging: tuple[object, set[str]] = (None, set())
         try:
             self._open()
             self._check_sealing()
@@ -408,9 +409,7 @@ class PostgresStore(SQLStore):
         if tx is None:  # pragma: no cover - rows are written in transactions only
             checked = list(rows)
         else:
-            if self._index_sent[0] is not tx:
-                self._index_sent = (tx, set())
-            sent = self._index_sent[1]
+            sent = self._index_sent
             fresh = tx.fresh
             for row in rows:
                 owner = row[2]
@@ -447,12 +446,9 @@ class PostgresStore(SQLStore):
         """``rows`` copied into the session's staging table ``table`` (made in the first
         transaction that needs it on the connection; emptied by each statement reading it
         and at the latest by the commit)."""
-        tx = self._tx
-        if self._staging[0] is not tx:
-            self._staging = (tx, set())
-        if table not in self._staging[1]:
+        if table not in self._staged:
             self._sql(_STAGING[table])
-            self._staging[1].add(table)
+            self._staged.add(table)
         self._copy(table, columns, rows)
 
     def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
@@ -526,6 +522,9 @@ class PostgresStore(SQLStore):
 
     def _db_begin(self) -> None:
         self._sql("BEGIN")
+        self._index_sent = set()
+        self._locked = set()
+        self._staged = set()
 
     def _db_commit(self) -> None:
         self._sql("COMMIT")
@@ -541,15 +540,20 @@ class PostgresStore(SQLStore):
         tx = self._tx
         if tx is None:
             return
+        locked = self._locked
+        # most calls (an index entry written) name keys locked already: known without hashing
+        keys = [key for key in keys if key not in locked]
+        if not keys:
+            return
         namespace = self._namespace
         wanted = sorted({lock_hash(namespace, family, key) for family, key in keys} - tx.locks)
-        if not wanted:
-            return
-        self._sql(
-            "SELECT pg_advisory_xact_lock(h) FROM unnest(?::bigint[]) AS t(h) ORDER BY h",
-            (wanted,),
-        )
-        tx.locks.update(wanted)
+        if wanted:
+            self._sql(
+                "SELECT pg_advisory_xact_lock(h) FROM unnest(?::bigint[]) AS t(h) ORDER BY h",
+                (wanted,),
+            )
+            tx.locks.update(wanted)
+        locked.update(keys)
 
     def _within_lock_budget(
         self, batch: list[SourceRecord | Mapping[str, Any]]
