@@ -53,6 +53,8 @@ from custmaster.store._sql import (
 if TYPE_CHECKING:
     import psycopg
 
+    from custmaster.resolve.candidates import CandidatePair, PairStatus
+    from custmaster.resolve.decisions import Decision
     from custmaster.store.base import IngestResult
 
 __all__ = ["ERROR_CODES", "SCHEMA_VERSION", "PostgresStore"]
@@ -86,6 +88,8 @@ _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 #: held) for `PostgresStore._refresh_statistics` to gather them again.
 _PLANNED_TABLES = ("cm_customers", "cm_index", "cm_records")
 _STALE_ROWS = 1000
+#: The fewest rows `PostgresStore._insert_rows` sends with ``COPY``.
+_COPY_ROWS = 100
 #: The session tables that COPY fills for statements that cannot take its rows directly
 #: (`PostgresStore._stage`): created once per transaction if missing, so that a
 #: transaction-mode pooler handing the next transaction another server session is served too.
@@ -391,39 +395,60 @@ class PostgresStore(SQLStore):
         ignore_duplicates: bool = False,
     ) -> None:
         """Rows sent with ``COPY``, the cheapest way in for both sides (psycopg formats binary
-        rows in C; the server skips the executor): a plain ``INSERT`` costs the importer
-        about 1–2 µs a row and the server 5, ``COPY`` 0.2 and 2.
+        rows in C; the server skips the executor): an ``INSERT`` from arrays costs the
+        importer about 1–2 µs a row and the server 5, ``COPY`` 0.2 and 2. Fewer than
+        `_COPY_ROWS` rows (a write sent early, before a merge reads the table) go in with
+        that ``INSERT``: one round trip where ``COPY`` takes two or three.
 
         Index rows (``ignore_duplicates``: one already stored is kept once) go in with
         ``INSERT … ON CONFLICT DO NOTHING`` from a staging table, except those of a customer
         numbered in this transaction none of whose rows were sent yet: no such row can exist.
         """
         if not ignore_duplicates:
-            self._copy(table, columns, rows)
+            if len(rows) < _COPY_ROWS:
+                self._insert_arrays(table, columns, rows, conflict="")
+            else:
+                self._copy(table, columns, rows)
             return
         if table != "cm_index":  # pragma: no cover - cm_index is the only such table
             raise ValueError(table)
         direct: list[Sequence[Any]] = []
         checked: list[Sequence[Any]] = []
-        tx = self._tx
-        if tx is None:  # pragma: no cover - rows are written in transactions only
-            checked = list(rows)
-        else:
-            sent = self._index_sent
-            fresh = tx.fresh
-            for row in rows:
-                owner = row[2]
-                (direct if owner in fresh and owner not in sent else checked).append(row)
-            sent.update(row[2] for row in rows)
-        if direct:
+        sent = self._index_sent
+        fresh = () if self._tx is None else self._tx.fresh
+        for row in rows:
+            owner = row[2]
+            (direct if owner in fresh and owner not in sent else checked).append(row)
+        sent.update(row[2] for row in rows)
+        if len(direct) >= _COPY_ROWS:
             self._copy(table, columns, direct)
-        if checked:
+        else:
+            checked += direct
+        if len(checked) < _COPY_ROWS:
+            if checked:
+                self._insert_arrays(table, columns, checked, conflict=" ON CONFLICT DO NOTHING")
+        else:
             self._stage("cm_staged_index", columns, checked)
             names = ", ".join(name for name, _ in columns)
             self._sql(
                 f"WITH s AS (DELETE FROM cm_staged_index RETURNING {names}) "
                 f"INSERT INTO cm_index ({names}) SELECT {names} FROM s ON CONFLICT DO NOTHING"
             )
+
+    def _insert_arrays(
+        self,
+        table: str,
+        columns: Sequence[tuple[str, str]],
+        rows: Sequence[Sequence[Any]],
+        *,
+        conflict: str,
+    ) -> None:
+        names = ", ".join(name for name, _ in columns)
+        arrays = ", ".join(f"?::{kind}[]" for _, kind in columns)
+        self._sql(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){conflict}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
 
     def _copy(
         self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
@@ -579,6 +604,26 @@ class PostgresStore(SQLStore):
             keys.update(new)
         self._cut = (budget, pieces if len(pieces) > 1 else [])
         return pieces
+
+    def _decision_between(self, key: tuple[str, str]) -> Decision | None:
+        """As `SQLStore._decision_between`, without a query when one of the two customers
+        was numbered in this transaction: a decision naming it can only have been made in
+        this transaction, and those are known (``decided``)."""
+        tx = self._tx
+        if tx is not None and key not in tx.decided and not tx.fresh.isdisjoint(key):
+            tx.decided[key] = None
+            return None
+        return super()._decision_between(key)
+
+    def _pairs(
+        self, status: PairStatus | None, customer_id: str | None = None
+    ) -> list[CandidatePair]:
+        """As `SQLStore._pairs`, without a query for a customer numbered in this transaction
+        and named by no pair saved since (``pair_free``): it has none."""
+        tx = self._tx
+        if tx is not None and customer_id is not None and customer_id in tx.pair_free:
+            return []
+        return super()._pairs(status, customer_id)
 
     def _lock_audit(self) -> None:
         # one writer at a time from reading the audit head to commit: the chain stays linear
