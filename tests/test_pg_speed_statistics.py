@@ -69,9 +69,11 @@ def test_a_bulk_ingest_gathers_statistics_of_tables_that_outgrew_them(
         assert after["cm_index"][1] >= 1500
         assert after["cm_customers"][0] == 1
         _publish(store)
-        store.bulk_ingest(_records(1510, 10))  # 20 changes since: the statistics hold
+        store.bulk_ingest(_records(1510, 4000))  # 5,510 rows: not yet 4 times 1,500
+        _publish(store)
+        store.bulk_ingest(_records(5510, 10))
         assert {count for count, _ in _analyzed(store).values()} == {1}
-        assert store.count() == 1520
+        assert store.count() == 5520
 
 
 def test_statistics_are_not_gathered_inside_a_callers_transaction(

@@ -83,11 +83,13 @@ _ID_BLOCK = 128
 #: (max_locks_per_transaction 64 × max_connections 100).
 _DEFAULT_MAX_LOCKS = 1000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
-#: The tables whose lookups a bulk ingest plans, and how many rows must have changed in one
-#: since its statistics were gathered (at least that many, and at least as many as it then
-#: held) for `PostgresStore._refresh_statistics` to gather them again.
+#: The tables whose lookups a bulk ingest plans; `PostgresStore._refresh_statistics`
+#: gathers a table's statistics again once it holds at least `_STALE_ROWS` rows and
+#: `_STALE_GROWTH` times as many as when they were gathered (the planner scales row counts
+#: to a table's current size itself: what goes stale is what a small table showed).
 _PLANNED_TABLES = ("cm_customers", "cm_index", "cm_records")
 _STALE_ROWS = 1000
+_STALE_GROWTH = 4
 #: The fewest rows `PostgresStore._insert_rows` sends with ``COPY``.
 _COPY_ROWS = 100
 #: The session tables that COPY fills for statements that cannot take its rows directly
@@ -330,7 +332,8 @@ class PostgresStore(SQLStore):
 
     def _refresh_statistics(self) -> None:
         """``ANALYZE`` the tables a bulk ingest looks up whose statistics are far off: never
-        gathered, or gathered when they held less than half their rows.
+        gathered, or gathered when they held a quarter of their rows or less (updates, as of
+        the customers' views, change little of what the planner needs: rows are counted).
 
         The lookups of a batch (``key = ANY(…)`` over hundreds of keys) are planned with the
         statistics; without them PostgreSQL guesses, and for a store filling up it guesses a
@@ -341,15 +344,15 @@ class PostgresStore(SQLStore):
         ``ANALYZE``); a role that does not own the tables gets a warning and nothing happens.
         """
         rows = self._sql(
-            "SELECT s.relname, s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s "
+            "SELECT s.relname, s.n_live_tup, c.reltuples FROM pg_stat_user_tables s "
             "JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema() "
             "AND s.relname = ANY(?::text[])",
             (list(_PLANNED_TABLES),),
         )
         stale = [
             str(name)
-            for name, changed, tuples in rows
-            if changed is not None and changed >= max(_STALE_ROWS, float(tuples))
+            for name, live, known in rows
+            if live >= max(_STALE_ROWS, _STALE_GROWTH * float(known))
         ]
         if stale:
             with suppress(StoreError):  # statistics are an optimisation: never fail an ingest
