@@ -61,3 +61,27 @@ def test_an_index_row_written_again_after_its_customer_was_sent_is_kept_once(
         (found,) = store.find(phone="13800138000")
         assert found.id == first.customer_id
         assert_consistent(store)
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_create_temporary_tables_still_ingests(
+    postgres_schemas: Schemas,
+) -> None:
+    core = [
+        _rec(f"R{n}", name="张伟", mobile=f"138{n:08d}", policy_no=f"PDAA2026{n:08d}")
+        for n in range(150)
+    ]
+    renewals = [
+        _rec(
+            f"L{n}", "renewal_list", name="张伟", policy_no=f"PDAA2026{n:08d}", mobile=f"139{n:08d}"
+        )
+        for n in range(150)
+    ]
+    with PostgresStore(postgres_schemas.new()) as store:
+        store._can_stage = False  # as without TEMPORARY on the database
+        store.bulk_ingest(core)
+        result = store.bulk_ingest(renewals)  # index rows of stored customers: none staged
+        assert result.counts["merged"] == 150
+        assert store._sql("SELECT to_regclass('pg_temp.cm_staged_index')") == [(None,)]
+        assert len(store.find(phone="13900000007")) == 1
+        assert_consistent(store)

@@ -25,6 +25,13 @@ writers form one linear chain.
 Opening a schema made by an older custmaster migrates it in one transaction, under an advisory
 lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
 are not custmaster's, raise `custmaster.StoreError`.
+
+Bulk writes go in with ``COPY`` (index rows that may be stored already through a session
+staging table and ``INSERT … ON CONFLICT DO NOTHING``); writes of a few rows with ``INSERT``.
+Between the transactions of `SQLStore.bulk_ingest` the store gathers the planner statistics
+(``ANALYZE``) of the log, the index and the customers when a table has outgrown them
+fourfold, since a batch's lookups are planned from them (autovacuum does it too, but late
+in a bulk load into a new store, and never where it is off).
 """
 
 from __future__ import annotations
@@ -190,11 +197,16 @@ class PostgresStore(SQLStore):
         self._index_sent: set[str] = set()
         self._locked: set[tuple[str, str]] = set()
         self._staged: set[str] = set()
+        #: Whether the role may create the staging tables (``TEMPORARY`` on the database).
+        self._can_stage = False
         #: The budget `_within_lock_budget` last cut a batch with, and the pieces.
         self._cut: tuple[int, list[list[Any]]] = (0, [])
         try:
             self._open()
             self._check_sealing()
+            self._can_stage = bool(
+                self._sql("SELECT has_database_privilege(current_database(), 'TEMPORARY')")[0][0]
+            )
             if sized:
                 self.max_locks = self._lock_budget()
         except BaseException:
@@ -427,7 +439,7 @@ class PostgresStore(SQLStore):
             self._copy(table, columns, direct)
         else:
             checked += direct
-        if len(checked) < _COPY_ROWS:
+        if len(checked) < _COPY_ROWS or not self._can_stage:
             if checked:
                 self._insert_arrays(table, columns, checked, conflict=" ON CONFLICT DO NOTHING")
         else:
