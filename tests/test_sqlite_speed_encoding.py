@@ -54,3 +54,17 @@ def test_record_text_of_every_kind_of_value() -> None:
         name="李娜",
     )
     assert _record_text(plain) == _general(plain)
+
+
+def test_a_view_is_compact_json_as_json_dumps_writes_it() -> None:
+    from custmaster.merge.engine import build
+    from custmaster.merge.rules import MergePolicy
+    from custmaster.store._view import encode_view
+    from custmaster.testing import synth
+
+    book = synth.generate(seed=5, people=40, years=2)
+    records = list(book.source_records())[:200]
+    assert records
+    for start in range(0, len(records), 4):
+        text = encode_view(build(records[start : start + 4], [], MergePolicy()))
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))

@@ -1990,17 +1990,19 @@ class SQLStore(BaseStore):
         for record in records:
             lookups.update(_lookups(record))
         found: set[str] = set()
-        for kind, index_keys in _by_first([k for k in lookups if k not in tx.index]):
-            stored = {self._key(kind, key): key for key in index_keys}
-            condition, params = self._in_list("key", list(stored))
-            for key in index_keys:
-                tx.index[(kind, key)] = []
+        index = tx.index
+        sealed = self._sealer is not None
+        for kind, index_keys in _by_first([k for k in lookups if k not in index]):
+            # stored key -> key (a blind index of a sealed kind); None: the keys themselves
+            stored = {self._key(kind, key): key for key in index_keys} if sealed else None
+            condition, params = self._in_list("key", index_keys if stored is None else list(stored))
+            index.update({(kind, key): [] for key in index_keys})
             rows = self._sql(
                 f"SELECT key, customer_id, payload FROM cm_index WHERE kind = ? AND {condition}",
                 [kind, *params],
             )
             for key, customer_id, payload in rows:
-                tx.index[(kind, stored[key])].append((customer_id, payload))
+                index[(kind, key if stored is None else stored[key])].append((customer_id, payload))
                 found.add(customer_id)
         for value in tx.records.values():
             if value is not None:

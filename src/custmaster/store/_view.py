@@ -82,6 +82,13 @@ def _plain(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
+#: ``json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)`` without
+#: making an encoder at each call, nor checking for cycles: a view is built afresh of lists,
+#: dicts and plain values, none holding another twice.
+_encode = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=_plain, check_circular=False
+).encode
+
 _ISO: dict[tuple[dt.datetime, dt.timedelta | None], str] = {}
 
 
@@ -214,7 +221,7 @@ def encode_view(state: GoldenState, seal: Callable[[dict[str, Any]], None] | Non
         "first_channel": None if first is None else first.code,
     }
     data = {"v": VIEW_VERSION, "summary": _summarize(rest), **rest}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    return _encode(data)
 
 
 class ViewSummary:
