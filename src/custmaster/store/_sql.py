@@ -443,6 +443,9 @@ def _decode_payload(kind: str, text: str) -> Any:
     return text or None
 
 
+_NOTHING: Any = object()
+
+
 def _lock_keys(record: SourceRecord) -> list[tuple[str, str]]:
     """The (family, key) locks an ingest of ``record`` may read or write under."""
     p = record.provenance
@@ -1479,7 +1482,15 @@ class SQLStore(BaseStore):
 
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
         tx = self._require_tx()
-        new = [(e.kind, e.key, _encode_payload(e.payload)) for e in entries]
+        new = []
+        # a policy's plate and VIN entries share one cover: encoded once
+        last: Any = _NOTHING
+        text = ""
+        for entry in entries:
+            if entry.payload is not last:
+                last = entry.payload
+                text = _encode_payload(last)
+            new.append((entry.kind, entry.key, text))
         old = tx.groups.get((customer_id, group))
         if old is None:
             if customer_id in tx.fresh or customer_id in tx.grouped:
