@@ -351,3 +351,22 @@ def test_agrees_with_stdnum_on_digit_authorities(head: str, tail: str) -> None:
     code = head + tail + calc_check_digit(head + tail)
     assert stdnum.cn.uscc.is_valid(code)
     assert is_valid(code) == (code[0] != "0")  # every digit but 0 is an authority
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    st.text(alphabet="0123456789", min_size=7, max_size=7),
+    st.text(alphabet=ALPHABET, min_size=10, max_size=10),
+)
+def test_any_letter_first_is_judged_not_raised(first: str, digits: str, tail: str) -> None:
+    # I, O, S, V and Z have no weight in the checksum: such a code has no authority
+    code = first + digits + tail
+    assert is_valid(code) in (True, False)
+    if first in "IOSVZ":
+        assert not is_valid(code)
+        with pytest.raises(InvalidComponent) as raised:
+            validate(code)
+        assert raised.value.code == "cn_uscc.authority"
+        with pytest.raises(ValidationError):
+            calc_check_digit(code[:17])

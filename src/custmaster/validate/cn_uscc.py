@@ -241,7 +241,7 @@ def calc_check_digit(value: str) -> str:
     body = compact(value)[:17]
     if len(body) != 17:
         raise _error("cn_uscc.length", body)
-    if not _SHAPE.fullmatch(body + "0"):
+    if not _SHAPE.fullmatch(body + "0") or body[0] not in _VALUES:
         raise _error("cn_uscc.format", body)
     return _check_char(body)
 
@@ -271,6 +271,8 @@ def _number(value: object) -> str:
         raise _error("cn_uscc.length", number)
     if not _SHAPE.fullmatch(number):
         raise _error("cn_uscc.format", number)
+    if number[0] not in _VALUES:  # I, O, S, V, Z: no authority, and no checksum weight
+        raise _error("cn_uscc.authority", number)
     if _check_char(number[:17]) != number[17]:
         raise _error("cn_uscc.checksum", number)
     if number[0] not in AUTHORITIES:
