@@ -78,3 +78,24 @@ def test_a_passport_holder_becomes_a_customer_on_the_policy(
     assert holder.id_document is not None
     assert holder.id_document.number == "E12345678"
     assert holder.id != service.find(resident_id=ID_ZHANG)[0].id
+
+
+def test_each_number_of_a_passport_holders_phone_cell_reaches_the_holder(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = [
+        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "JOHN SMITH", "护照", "E12345678",
+         "13800138000/13900139000", "闽D12345", "2026-01-01", "2026-12-31"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "holders.csv", HEADER, rows)
+    summary = import_core_extract(service, path)
+    assert (summary.rejected, summary.partial) == (0, 0)
+    roles = service.policy("PDAA202635020000000001").roles
+    holder = service.get(roles[next(r for r in roles if r.value == "holder")])
+    phones = sorted(p.value for p in holder.contact_points if p.kind.is_phone)
+    assert phones == ["+8613800138000", "+8613900139000"]
+    # the further number's record carries the passport, as the holder's own record does
+    records = service.observations(holder.id)
+    assert len(records) == 2
+    assert all(record.id_document is not None for record in records)
+    assert service.counts()["customers"] == 2

@@ -960,7 +960,9 @@ class _Importer:
                 )
                 continue
             self._party_records.append(made)
-            strong = {k: v for k, v in found.values.items() if k in ("resident_id", "uscc")}
+            strong = {
+                k: v for k, v in found.values.items() if k in ("resident_id", "uscc", "id_document")
+            }
             for n, (slot, number) in enumerate(found.more, start=2):
                 # a further number of the party's phone cell: a record of its own, as the
                 # insured's further numbers are (`companions`)
