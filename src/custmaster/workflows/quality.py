@@ -496,8 +496,8 @@ def _source_issues(
             else:
                 code = checked[field, value] = _strict_code(field, value, organisation)
             if code is not None:
-                if at >= start:
-                    doubtful.setdefault(field, code)
+                if at >= start:  # the first code in code order: the same in any record order
+                    doubtful[field] = min(doubtful.get(field, code), code)
                 if code in _WEAK_CODES:
                     continue
             key = _comparable(field, value)
@@ -506,12 +506,13 @@ def _source_issues(
                 seen[key].add(channel, at)
             else:
                 seen[key] = _Observed(channel, at)
+    # in field order, whatever order the records came in
     issues = [
         Issue("conflicting_sources", field)
-        for field, values in observed.items()
+        for field, values in sorted(observed.items(), key=lambda item: item[0])
         if len(values) > 1 and _conflicts(field, values, start)
     ]
-    issues += [Issue("doubtful_source", field, code) for field, code in doubtful.items()]
+    issues += [Issue("doubtful_source", field, code) for field, code in sorted(doubtful.items())]
     return issues
 
 
