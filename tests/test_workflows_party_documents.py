@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from _workflow_helpers import ID_ZHANG, write_csv
-from custmaster.model import DocumentType
+from custmaster.model import Customer, DocumentType
 from custmaster.service import Service
-from custmaster.workflows.core_import import import_core_extract
+from custmaster.workflows.core_import import ImportSummary, import_core_extract
 from custmaster.workflows.parties import find_parties, read_party
 
 pytest_plugins = ["_workflow_fixtures"]
@@ -62,18 +62,25 @@ def test_a_bad_number_of_a_typed_document_is_a_bad_party_cell() -> None:
     assert error.code == "cn_uscc.length"
 
 
+def _passport_holder(
+    service: Service, tmp_path: Path, phones: str
+) -> tuple[ImportSummary, Customer]:
+    """Import one policy whose holder has a passport and the phone cell ``phones``: the
+    import's summary and the holder on the policy."""
+    rows = [
+        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "JOHN SMITH", "护照", "E12345678",
+         phones, "闽D12345", "2026-01-01", "2026-12-31"],
+    ]  # fmt: skip
+    summary = import_core_extract(service, write_csv(tmp_path / "holders.csv", HEADER, rows))
+    roles = service.policy("PDAA202635020000000001").roles
+    return summary, service.get(roles[next(r for r in roles if r.value == "holder")])
+
+
 def test_a_passport_holder_becomes_a_customer_on_the_policy(
     service: Service, tmp_path: Path
 ) -> None:
-    rows = [
-        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "JOHN SMITH", "护照", "E12345678",
-         "13800138000", "闽D12345", "2026-01-01", "2026-12-31"],
-    ]  # fmt: skip
-    path = write_csv(tmp_path / "holders.csv", HEADER, rows)
-    summary = import_core_extract(service, path)
+    summary, holder = _passport_holder(service, tmp_path, "13800138000")
     assert (summary.rows, summary.rejected, summary.partial) == (1, 0, 0)
-    roles = service.policy("PDAA202635020000000001").roles
-    holder = service.get(roles[next(r for r in roles if r.value == "holder")])
     assert holder.name == "JOHN SMITH"
     assert holder.id_document is not None
     assert holder.id_document.number == "E12345678"
@@ -83,15 +90,8 @@ def test_a_passport_holder_becomes_a_customer_on_the_policy(
 def test_each_number_of_a_passport_holders_phone_cell_reaches_the_holder(
     service: Service, tmp_path: Path
 ) -> None:
-    rows = [
-        ["PDAA202635020000000001", "商业险", "张伟", ID_ZHANG, "JOHN SMITH", "护照", "E12345678",
-         "13800138000/13900139000", "闽D12345", "2026-01-01", "2026-12-31"],
-    ]  # fmt: skip
-    path = write_csv(tmp_path / "holders.csv", HEADER, rows)
-    summary = import_core_extract(service, path)
+    summary, holder = _passport_holder(service, tmp_path, "13800138000/13900139000")
     assert (summary.rejected, summary.partial) == (0, 0)
-    roles = service.policy("PDAA202635020000000001").roles
-    holder = service.get(roles[next(r for r in roles if r.value == "holder")])
     phones = sorted(p.value for p in holder.contact_points if p.kind.is_phone)
     assert phones == ["+8613800138000", "+8613900139000"]
     # the further number's record carries the passport, as the holder's own record does

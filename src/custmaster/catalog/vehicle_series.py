@@ -721,21 +721,7 @@ class Classifier:
                         found = self._decision(prefix, before, after)
                 else:
                     found = self._decided(f"{before}\x00{after}", prefix, wmi)
-                # `_with_code`, inline (a call is a sixth of its cost)
-                draft: Any = _new_draft(_Draft)
-                draft.manufacturer = found.manufacturer
-                draft.series = found.series
-                draft.brand = found.brand
-                draft.model_code = code
-                draft.confidence = found.confidence
-                draft.method = found.method
-                draft.evidence = found.evidence
-                draft.conflicts = found.conflicts
-                draft.reason = found.reason
-                draft.candidates = found.candidates
-                draft.__class__ = VehicleClass
-                result: VehicleClass = draft
-                return result
+                return _with_code(found, code)
             match = self._search(spaced)
         codes = self._finder.find_from(spaced, match)
         if not codes:

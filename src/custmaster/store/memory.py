@@ -275,10 +275,9 @@ class MemoryStore(BaseStore):
         moving = set(keys)
         if not moving:
             return
-        for customer_id in (from_id, to_id):
-            held = self._states.get(customer_id)
-            if type(held) is SourceRecord:
-                self._unlone(customer_id, held)
+        # a lone customer's records list is written first (`_load_state`)
+        self._load_state(from_id)
+        self._load_state(to_id)
         source = self._records_of(from_id)
         moved = [r for r in source if r.provenance.key in moving]
         staying = [r for r in source if r.provenance.key not in moving]
@@ -413,9 +412,7 @@ class MemoryStore(BaseStore):
             self._own_keys(customer_id, owned)
 
     def _index_replace(self, customer_id: str, group: str, entries: Iterable[IndexEntry]) -> None:
-        held = self._states.get(customer_id)
-        if type(held) is SourceRecord:
-            self._unlone(customer_id, held)
+        self._load_state(customer_id)  # a lone customer's group is written first
         slot = (customer_id, group)
         new = _flat(entries)
         old = self._groups.get(slot, ())
