@@ -73,9 +73,30 @@ def test_lone_customers_are_kept_as_records_until_needed() -> None:
     store = MemoryStore()
     result = store.ingest([rec("R1", "2026-01-05", resident_id=ID_A, name="张伟")])[0]
     assert type(store._states[result.customer_id]) is SourceRecord
+    # reading builds a state it does not keep: the customer stays its record …
     assert store.get(result.customer_id).name == "张伟"
-    # read once: the state is built and kept
+    assert [c.id for c in store.iter_customers()] == [result.customer_id]
+    assert store.state(result.customer_id).value("name") == "张伟"
+    assert len(store.observations(result.customer_id)) == 1
+    assert type(store._states[result.customer_id]) is SourceRecord
+    # … until a write needs its state: then it is built and kept
+    store.ingest([rec("R2", "2026-02-05", resident_id=ID_A, address="福州市鼓楼区")])
     assert type(store._states[result.customer_id]) is not SourceRecord
+    assert store.get(result.customer_id).address == "福州市鼓楼区"
+
+
+def test_reading_every_customer_keeps_the_lone_ones_as_records(
+    book_records: list[SourceRecord],
+) -> None:
+    store = MemoryStore()
+    store.ingest(book_records)
+    lone = {cid for cid, held in store._states.items() if type(held) is SourceRecord}
+    assert lone
+    seen = [c.id for c in store.iter_customers()]
+    assert set(seen) >= lone
+    for policy in store.expiring("2027-01"):
+        assert policy.policy_no
+    assert {cid for cid, held in store._states.items() if type(held) is SourceRecord} == lone
 
 
 def test_the_policy_of_a_lone_customer_is_indexed_as_a_built_ones() -> None:

@@ -797,14 +797,16 @@ class BaseStore(ABC):
         )
 
     @final
-    def _state(self, customer_id: str) -> tuple[str, GoldenState]:
+    def _state(self, customer_id: str, *, peek: bool = False) -> tuple[str, GoldenState]:
+        """The canonical id and state of a customer; ``peek`` for a read that changes
+        nothing (`_peek_state`). Raises `NotFoundError` for an unknown or erased one."""
         self._check_open()
         if not isinstance(customer_id, str):
             raise UsageError(
                 "A customer id is text.", code="store.customer_id", message_zh="客户编号应为文本。"
             )
         canonical = self._canonical(customer_id)
-        state = self._load_state(canonical)
+        state = self._peek_state(canonical) if peek else self._load_state(canonical)
         if state is None:
             if self._tombstone(canonical) is not None:
                 raise NotFoundError(
@@ -825,13 +827,13 @@ class BaseStore(ABC):
 
         Raises `custmaster.errors.NotFoundError` when there is no such customer.
         """
-        canonical, state = self._state(customer_id)
+        canonical, state = self._state(customer_id, peek=True)
         return to_customer(canonical, state, self._records_of(canonical))
 
     @final
     def observations(self, customer_id: str) -> list[SourceRecord]:
         """The source records of a customer, in observed order (then channel, reference)."""
-        canonical, _ = self._state(customer_id)
+        canonical, _ = self._state(customer_id, peek=True)
         return sorted(
             self._records_of(canonical),
             key=lambda r: (
@@ -844,7 +846,7 @@ class BaseStore(ABC):
     @final
     def state(self, customer_id: str) -> GoldenState:
         """The incremental golden state of a customer (read-only use)."""
-        return self._state(customer_id)[1]
+        return self._state(customer_id, peek=True)[1]
 
     @final
     def history(self, customer_id: str, field: str) -> tuple[HistoryEntry, ...]:
@@ -854,7 +856,7 @@ class BaseStore(ABC):
         a policy's field (``"policy.<number>.cover_end"``). Contact fields (``"mobile"`` …)
         list every observation: contact points accumulate.
         """
-        canonical, _ = self._state(customer_id)
+        canonical, _ = self._state(customer_id, peek=True)
         _, name = split_path(field)
         found = history(self._records_of(canonical), field, self.merge_policy)
         return tuple(
@@ -864,14 +866,14 @@ class BaseStore(ABC):
     @final
     def explain(self, customer_id: str, field: str) -> Explanation:
         """Which observation of a field won, by which rule, and what it beat (masked)."""
-        canonical, _ = self._state(customer_id)
+        canonical, _ = self._state(customer_id, peek=True)
         return explain(self._records_of(canonical), field, self.merge_policy)
 
     @final
     def as_of(self, customer_id: str, at: dt.datetime | dt.date | str) -> Customer:
         """The customer as it stood at ``at``: only records observed and recorded by then,
         and events up to then (a date means midnight UTC at its start)."""
-        canonical, _ = self._state(customer_id)
+        canonical, _ = self._state(customer_id, peek=True)
         when = _time(at)
         records = self._records_of(canonical)
         state = build(records, self._events(canonical, None), self.merge_policy, as_of=when)
@@ -954,7 +956,7 @@ class BaseStore(ABC):
         for customer_id in self._customer_ids():
             if customer_id in restricted:
                 continue
-            state = self._load_state(customer_id)
+            state = self._peek_state(customer_id)
             if state is not None:
                 yield to_customer(customer_id, state, self._records_of(customer_id))
 
@@ -1004,7 +1006,7 @@ class BaseStore(ABC):
         holders = sorted({cid for cid, _ in self._index_find("policy_no", number)})
         views = []
         for cid in holders:
-            state = self._load_state(cid)
+            state = self._peek_state(cid)
             if state is not None:
                 views.append((cid, state))
         found = policy_view(number, views, self.merge_policy)
@@ -1074,7 +1076,7 @@ class BaseStore(ABC):
         at once)."""
         found = {}
         for customer_id in customer_ids:
-            state = self._load_state(customer_id)
+            state = self._peek_state(customer_id)
             if state is not None:
                 found[customer_id] = state
         return found
@@ -1703,6 +1705,11 @@ class BaseStore(ABC):
     def _load_state(self, customer_id: str) -> GoldenState | None:
         """The golden state of a canonical customer id, or None. Changes to the returned
         object are persisted by `_save_state` (a memory store returns the live object)."""
+
+    def _peek_state(self, customer_id: str) -> GoldenState | None:
+        """`_load_state` for a read that changes nothing: an adapter may build a state it
+        does not keep (a memory store's customer seen once stays its record)."""
+        return self._load_state(customer_id)
 
     @abstractmethod
     def _save_state(

@@ -195,6 +195,15 @@ class MemoryStore(BaseStore):
             return self._unlone(customer_id, held)
         return held  # type: ignore[return-value]
 
+    def _peek_state(self, customer_id: str) -> GoldenState | None:
+        held = self._states.get(customer_id)
+        if type(held) is SourceRecord:
+            # read only: the state is built and dropped, the customer stays its record
+            state = GoldenState(self.merge_policy)
+            state.add(held)
+            return state
+        return held  # type: ignore[return-value]
+
     def _save_lone(self, customer_id: str, record: SourceRecord, *, orphan: bool) -> None:
         # A lone customer is its record in `_states` and its index entries; its records list,
         # owned keys and policy group are derived from the record (`_records_of`,
