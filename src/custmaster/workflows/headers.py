@@ -6,25 +6,34 @@ them a little differently (``被保险人`` or ``被保人``, ``车架号`` or `
 mapping the user supplies, and tells which columns it could not place.
 
 Matching ignores whitespace (ASCII and full-width), full-width letters and digits, letter
-case, a trailing colon (``:`` or ``：``) and required-field stars (``*保单号``). The canonical
-field names themselves (``policy_no``, ``mobile`` …) always match.
+case, a trailing colon (``:`` or ``：``) and required-field stars (``*保单号``). A header
+that is not known as it stands is matched without a bracketed qualifier after its name
+(``起保日期(起)``, ``终保日期（止）``, ``手机号码【必填】``), unless the qualifier names another
+party (``证件号码(投保人)`` stays unmapped). The canonical field names themselves
+(``policy_no``, ``mobile`` …) always match.
 
 >>> header_map = map_headers(["保单号", "被保人", "手机号码：", "ＶＩＮ", "备注"])
 >>> header_map.fields
 ('policy_no', 'name', 'mobile', 'vin', None)
 >>> header_map.unmapped
 ('备注',)
+>>> map_headers(["起保日期(起)", "终保日期（止）", "证件号码(投保人)"]).fields
+('cover_start', 'cover_end', None)
 
 A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``: `PHONE_ALIASES`) has no
 record field of its own; it is listed in ``phones`` (the imports and ``custmaster validate``
 read each of its numbers as a mobile when it is one, else as a fixed line). A field given by
 more than one column — two spellings, the same header twice, or numbered variants of a phone
 column (``手机1``, ``手机2``, ``联系电话2``) — is given by its first column; the later ones are in
-``repeats``:
+``repeats``. A later column of a descriptive field (an address, a make and model: 客户地址 and
+通讯地址, 厂牌型号 and 车型名称) holds another fact, not a second copy of the value: it is left
+unmapped, an extra value of its own.
 
 >>> header_map = map_headers(["手机1", "联系电话", "手机2", "联系电话2"])
 >>> header_map.fields, header_map.phones, header_map.repeats
 (('mobile', None, None, None), ('联系电话', '联系电话2'), (('手机2', 'mobile'),))
+>>> map_headers(["客户地址", "通讯地址"]).fields
+('address', None)
 
 A user mapping (header → field, or ``None`` to ignore a column) wins over the defaults:
 
@@ -288,6 +297,17 @@ _NUMBERED = re.compile(r"(.+?)[-_#.]?(?:\d{1,2}|\(\d{1,2}\))")
 #: accumulate. ``地址1``/``地址2`` (two address lines) or ``姓名2`` (a second person) are not
 #: repeats of one value; such columns stay unmapped unless a mapping names them.
 _NUMBERED_FIELDS = frozenset({"mobile", "home_phone", "office_phone", "fax", "phone"})
+#: A header with a bracketed qualifier after its name, in matching form (``起保日期(起)``,
+#: ``终保日期（止）``, ``手机号码【必填】``, ``保费(元)``): the name is matched when the whole
+#: header is not known.
+_QUALIFIED = re.compile(r"(.+?)[(\[【]([^()\[\]【】]*)[)\]】]")
+#: Qualifiers naming another party than the insured (``证件号码(投保人)``): such a header is
+#: not read as the insured's field.
+_OTHER_PARTY = re.compile(r"投保|车主|所有人|驾驶|联系人|业务员|经办|代理")
+#: Descriptive fields whose further columns hold other facts, not a second copy of one value:
+#: an extract with 客户地址 and 通讯地址, or 厂牌型号 and 车型名称, keeps the later column as
+#: an extra value of its own instead of reading a different value there as a conflict.
+_FIRST_COLUMN_FIELDS = frozenset({"address", "make_model"})
 
 
 def normalise_header(text: object) -> str:
@@ -461,6 +481,14 @@ def _numbered_base(key: str, known: Callable[[str], bool]) -> str | None:
     return None
 
 
+def _qualified_base(key: str, known: Callable[[str], bool]) -> str | None:
+    """The known name of a header with a bracketed qualifier (``起保日期(起)``), if any."""
+    found = _QUALIFIED.fullmatch(key)
+    if found is None or found.group(2).isdigit() or _OTHER_PARTY.search(found.group(2)):
+        return None
+    return found.group(1) if known(found.group(1)) else None
+
+
 def map_headers(
     headers: Sequence[object],
     mapping: Mapping[str, object] | None = None,
@@ -509,6 +537,10 @@ def map_headers(
                 base = _numbered_base(key, known)
                 if base is not None and field_of(base) in _NUMBERED_FIELDS:
                     key = base
+                else:
+                    base = _qualified_base(key, known)
+                    if base is not None:
+                        key = base
         field = field_of(key)
         if field == PHONE:
             phones.append(text)
@@ -519,6 +551,8 @@ def map_headers(
         elif field in SOURCE_COLUMNS:
             sources.append((text, field))
             field = None
+        elif field in _FIRST_COLUMN_FIELDS and field in taken:
+            field = None  # 通讯地址 after 客户地址: an extra value of its own
         elif field is not None and field in taken:
             duplicates.append(text)
             repeats.append((text, field))

@@ -44,6 +44,7 @@ from custmaster.workflows.validation import (
     field_text,
     identity_value,
     is_empty_cell,
+    is_zero_placeholder,
     split_phone_cell,
 )
 
@@ -199,6 +200,8 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
         except ValidationError as error:
             if error.code in PLACEHOLDER_CODES:  # 同上, 新车未上牌 …: no value, as empty cells
                 continue
+            if is_zero_placeholder("resident_id" if what == "id" else what, text):
+                continue  # 0, 00000000000: no value
             name = f"{party.role.value}.{_id_field(error) if what == 'id' else what}"
             errors.append((header, name, error.for_field(name)))
     if not ({"resident_id", "uscc", "id_document"} & values.keys()):

@@ -24,7 +24,11 @@ and blank rows are skipped but counted. Title lines above the header are skipped
 names the header's row. Blank headers become ``column_<n>``; a repeated header gets
 `` (2)``, `` (3)`` … so no column is lost. Summary rows — a first cell of ``合计``, ``总计`` or
 ``小计`` (``合计：12笔``) and nothing but numbers after it — are no data: they are skipped and
-their row numbers kept in `Table.summary_rows`.
+their row numbers kept in `Table.summary_rows`. Rows that repeat the header (extracts
+exported in parts and joined end to end), a title line standing alone just above such a
+repeated header (``XX分公司续保清单 2026年12月``) and footer lines whose every cell is a label
+such as ``制表人：``, ``打印时间：`` or ``审核：`` are no data either: they are skipped and their
+row numbers kept in `Table.skipped_rows`.
 
 A file that cannot be read as a table raises `TableFormatError` (a `custmaster.InvalidFormat`,
 exit code 65 in the CLI) with a stable code.
@@ -102,6 +106,13 @@ _SUMMARY_LABEL = re.compile(r"(?:合计|总计|小计|共计)[:：]?(?:共?[\d,.
 #: The other cells of a summary row: numbers (totals, counts), as text or as numbers.
 _SUMMARY_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?|共?[\d,]+[条笔件行人户单辆]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: A footer line's cell under a table: who made it, checked it, when it was printed.
+_FOOTER_LABEL = re.compile(
+    r"\s*(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
+    r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]"
+)
+#: The first characters of `_FOOTER_LABEL` (a cheap test before the pattern).
+_FOOTER_FIRST = frozenset("制打导审复填编经查统报")
 
 
 class TableFormatError(InvalidFormat):
@@ -238,6 +249,27 @@ def is_summary_row(cells: Sequence[object]) -> bool:
     return label
 
 
+def _is_footer(cells: Sequence[object]) -> bool:
+    """Whether every non-blank cell of a row is a footer label (``制表人：张三``, ``打印时间：…``)."""
+    found = False
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and (not cell or cell.isspace())):
+            continue
+        if not isinstance(cell, str) or cell.lstrip()[:1] not in _FOOTER_FIRST:
+            return False
+        if not _FOOTER_LABEL.match(cell):
+            return False
+        found = True
+    return found
+
+
+def _is_lone(cells: Sequence[object]) -> bool:
+    """Whether only the first cell of a row holds something (a title line, merged across)."""
+    if not cells or cells[0] is None or (isinstance(cells[0], str) and not cells[0].strip()):
+        return False
+    return _is_blank(cells[1:])
+
+
 def _header_texts(cells: Sequence[object]) -> tuple[str, ...]:
     headers: list[str] = []
     seen: dict[str, int] = {}
@@ -269,6 +301,7 @@ class Table:
         "kind",
         "path",
         "sheet",
+        "skipped_rows",
         "summary_rows",
     )
 
@@ -302,25 +335,76 @@ class Table:
         self.sheet = sheet
         #: Row numbers of the summary rows (合计, 总计, 小计) skipped so far.
         self.summary_rows: list[int] = []
+        #: Row numbers of the other rows skipped so far as no data: the header again (files
+        #: exported in parts and joined), the title line just above it, footer lines
+        #: (``制表人：…``, ``打印时间：…``).
+        self.skipped_rows: list[int] = []
         self._rows = rows
         self._close = close
         self._position = position
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
-        headers = self.headers
-        width = len(headers)
         summaries = self.summary_rows
+        skipped = self.skipped_rows
+        is_header = self._header_test()
+        held: tuple[int, list[Any]] | None = None  # a title line, until the next row says
         for number, cells in self._rows:
+            if held is not None:
+                if is_header(cells):  # a title line, then the header again: no data
+                    skipped.extend((held[0], number))
+                    held = None
+                    continue
+                yield self._row(*held)
+                held = None
             if is_summary_row(cells):
                 summaries.append(number)
                 continue
-            row: Row = dict(zip(headers, cells, strict=False))
-            if len(cells) > width:
-                for i in range(width, len(cells)):
-                    cell = cells[i]
-                    if cell is not None and cell != "":
-                        row[f"column_{i + 1}"] = cell
-            yield number, row
+            if cells and isinstance(cells[0], str) and cells[0].lstrip()[:1] in _FOOTER_FIRST:
+                if _is_footer(cells):
+                    skipped.append(number)
+                    continue
+            if is_header(cells):
+                skipped.append(number)
+                continue
+            if len(cells) > 1 and _is_lone(cells):
+                held = (number, cells)
+                continue
+            yield self._row(number, cells)
+        if held is not None:
+            yield self._row(*held)
+
+    def _row(self, number: int, cells: list[Any]) -> tuple[int, Row]:
+        headers = self.headers
+        width = len(headers)
+        row: Row = dict(zip(headers, cells, strict=False))
+        if len(cells) > width:
+            for i in range(width, len(cells)):
+                cell = cells[i]
+                if cell is not None and cell != "":
+                    row[f"column_{i + 1}"] = cell
+        return number, row
+
+    def _header_test(self) -> Callable[[list[Any]], bool]:
+        """A test of whether a row repeats the header row (as joined exports repeat it)."""
+        headers = self.headers
+        width = len(headers)
+        first = next(
+            (i for i, text in enumerate(headers) if text != f"column_{i + 1}"), None
+        )
+        if first is None:
+            return lambda cells: False
+        text = headers[first]
+
+        def is_header(cells: list[Any]) -> bool:
+            if len(cells) <= first:
+                return False
+            cell = cells[first]
+            if not isinstance(cell, str) or cell.strip().replace("\ufeff", "") != text:
+                return False
+            padded = [*cells[:width], *([None] * (width - len(cells)))]
+            return _header_texts(padded) == headers and _is_blank(cells[width:])
+
+        return is_header
 
     def progress(self) -> float | None:
         """The fraction of the file read so far (0 to 1), or ``None`` when unknown."""

@@ -18,7 +18,9 @@ row into a `RowResult` of normalised field values, rejects and extra columns.
 
 Cells holding only a placeholder (`EMPTY_MARKERS`: ``NULL``, ``无``, ``不详``, ``-``, ``#N/A``,
 ``#VALUE!`` …) count as empty, not invalid, and so do values a field's validator knows as a
-placeholder for "none" (`PLACEHOLDER_CODES`: 新车未上牌, an engine number of zeros …). Cells
+placeholder for "none" (`PLACEHOLDER_CODES`: 新车未上牌, an engine number of zeros …), and so
+do zeros alone in a phone, identity or vehicle column (``0``, ``00000000000``:
+`is_zero_placeholder`). Cells
 as Excel mangles them are read as their value (`field_text`): a leading apostrophe or an
 ``="…"`` wrapper is dropped, and so is the ``.0`` a spreadsheet adds to a whole number
 (``361001.0``); a long number Excel has already rounded — in scientific notation
@@ -63,6 +65,7 @@ import datetime as dt
 import enum
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -100,6 +103,7 @@ __all__ = [
     "holds_several",
     "identity_value",
     "is_empty_cell",
+    "is_zero_placeholder",
     "mask_field",
     "organisation_code",
     "place_phone",
@@ -147,6 +151,14 @@ PLACEHOLDER_CODES: frozenset[str] = frozenset(
     {"cn_plate.unregistered", "engine_no.placeholder", "vin.placeholder", "cn_name.placeholder",
      "phone.empty", "address.placeholder"}
 )  # fmt: skip
+
+#: Fields whose cell of zeros alone (``0``, ``00000000000``, ``0592-0000000`` is not one) is
+#: the source's way of saying "none": a phone, an identity number, a plate, a VIN …
+_ZERO_FIELDS = frozenset(
+    {"resident_id", "uscc", "plate", "vin", "engine_no", "postcode", "phone", *PHONE_FIELDS}
+)
+#: What a cell of zeros may hold besides them: separators and Excel's text marks.
+_ZERO_NOISE = re.compile(r"[\s\-·.'‘’＇＝=\"+]+")
 
 #: The columns of a rejects file, in order.
 REJECT_COLUMNS: tuple[str, ...] = (
@@ -392,6 +404,22 @@ def is_empty_cell(text: str) -> bool:
         inner = folded[1:-1].strip()
         return not inner or inner in _EMPTY_FORMS
     return False
+
+
+def is_zero_placeholder(field: str, text: str) -> bool:
+    """Whether a cell of ``field`` holds zeros alone (``0``, ``00000000000``, ``'000-0000``):
+    a core system's or a typist's placeholder for "none" in a phone, identity number, plate,
+    VIN, engine number or postcode column, read as an empty cell rather than rejected.
+
+    >>> is_zero_placeholder("mobile", "00000000000"), is_zero_placeholder("resident_id", "0")
+    (True, True)
+    >>> is_zero_placeholder("mobile", "0592-0000000"), is_zero_placeholder("name", "0")
+    (False, False)
+    """
+    if field not in _ZERO_FIELDS or "0" not in text:
+        return False
+    compact = _ZERO_NOISE.sub("", unicodedata.normalize("NFKC", text))
+    return bool(compact) and not compact.strip("0")
 
 
 #: Opening brackets and their closing ones, around a marker (``（空）``).
@@ -833,8 +861,10 @@ class RowValidator:
                         failure = None
                     except ValidationError as part_error:
                         failure = part_error
-                if failure is not None and failure.code in PLACEHOLDER_CODES:
-                    count[2] += 1  # the source's way of saying "none" (新车未上牌)
+                if failure is not None and (
+                    failure.code in PLACEHOLDER_CODES or is_zero_placeholder(field, text)
+                ):
+                    count[2] += 1  # the source's way of saying "none" (新车未上牌, 0)
                     count[5] += 1
                     continue
                 if failure is not None:
@@ -947,7 +977,7 @@ class RowValidator:
                             raise
                         value, further = split_phone_cell(field_text(field, cell), phone_convert)
             except ValidationError as error:
-                if error.code in PLACEHOLDER_CODES:
+                if error.code in PLACEHOLDER_CODES or is_zero_placeholder(field, text):
                     if count is not None:
                         count[2] += 1
                         count[5] += 1
