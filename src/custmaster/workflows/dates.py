@@ -4,10 +4,13 @@ Core-system extracts and Excel sheets write the same day in many ways. `parse_da
 
 - year-month-day with ``-``, ``/`` or ``.`` and one- or two-digit month and day
   (``2026-12-04``, ``2026/12/4``, ``2026.12.4``), optionally followed by a time
-  (``2026-12-04 10:30:00``, ``2026-12-04T10:30:00+08:00``, ``2026-12-04 10:30:00.0``);
+  (``2026-12-04 10:30:00``, ``2026-12-04T10:30:00+08:00``, ``2026-12-04 10:30:00.0``,
+  ``2026/12/4 上午 12:00:00``, as a Chinese locale writes a 12-hour time);
 - eight digits ``20261204`` (and fourteen, ``20261204103000``);
 - Chinese ``2026年12月4日``, optionally with ``0时`` / ``24时`` / ``零时起`` / ``二十四时止``
   after it;
+- a day, a month by its name and a year: ``04-Dec-2026``, ``Dec 4, 2026``, and Oracle's
+  Chinese default ``04-12月-2026`` (the month's name leaves no doubt about the order);
 - Excel serial numbers of the 1900 date system, as numbers or as text of five digits
   (``46360``, ``46360.0``, ``46360.4375``); Excel's phantom 1900-02-29 (serial 60) is refused;
 - `datetime.date` and `datetime.datetime` objects, as openpyxl returns them.
@@ -19,7 +22,7 @@ Full-width digits and separators are folded first. The time of day is checked, t
 Chinese extracts write the year first. A date with the year last (``04/12/2026``: 4 December
 or 12 April?) is refused as ``date.ambiguous`` — even one only a day-first or only a
 month-first reading makes valid (``25/12/2026``), so that a column is read one way or not at
-all. A two-digit year (``26/12/04``, ``26-12-4``, ``26年12月4日``) is refused as
+all. A two-digit year (``26/12/04``, ``26-12-4``, ``26年12月4日``, ``04-DEC-26``) is refused as
 ``date.two_digit_year``: 1926 or 2026 cannot be told. A bare year is no date either.
 
 >>> parse_date("2026年12月4日")
@@ -61,7 +64,12 @@ EARLIEST = dt.date(1850, 1, 1)
 #: The latest date `parse_date` accepts by default.
 LATEST = dt.date(2100, 12, 31)
 
-_TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+#: The half of the day a Chinese locale writes with a 12-hour time (``下午 3:05:00``).
+_HALF_DAY = r"(?:上午|下午|凌晨|早上|中午|晚上)"
+_TIME = (
+    rf"(?:[ T]+(?:{_HALF_DAY}\s*)?(\d{{1,2}}):(\d{{2}})(?::(\d{{2}})(?:[.,]\d{{1,9}})?)?"
+    rf"(?:\s*{_HALF_DAY})?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?"
+)
 _SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
 _CHINESE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
@@ -69,6 +77,23 @@ _CHINESE = re.compile(
 )
 _DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+#: A day, a month by name and a year: ``04-Dec-2026``, ``4 December 2026``, ``Dec 4, 2026``,
+#: and Oracle's Chinese ``04-12月-2026``; the month's name makes the order plain.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_DAY_MONTH_YEAR = re.compile(
+    r"(\d{1,2})[-\s/]*([A-Za-z]{3,9}|\d{1,2}\s*月)\.?[-\s/,]+(\d{4}|\d{2})" + _TIME
+)
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}|\d{2})" + _TIME)
 _YEAR_LAST = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{4}" + _TIME)
 _SHORT_YEAR = re.compile(
     r"(?:\d{2}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2}"
@@ -163,6 +188,9 @@ def _parse_text(text: str, field: str | None) -> dt.date:
         return _build(text, field, match.groups()[:6])
     if _SERIAL.fullmatch(stripped):
         return from_excel_serial(float(stripped), field=field)
+    named = _named_month(text, stripped, field)
+    if named is not None:
+        return named
     if _YEAR_LAST.fullmatch(stripped):
         raise InvalidFormat(
             "The year comes last: day-first or month-first cannot be told "
@@ -173,14 +201,39 @@ def _parse_text(text: str, field: str | None) -> dt.date:
             message_zh="年份在后，无法判断日月顺序（应年份在前：YYYY-MM-DD 或 YYYY/M/D）。",
         )
     if _SHORT_YEAR.fullmatch(stripped):
-        raise InvalidFormat(
-            "The year has two digits: its century cannot be told (write four digits).",
-            code="date.two_digit_year",
-            field=field,
-            masked_value=_mask(text),
-            message_zh="年份只有两位，无法判断世纪（应写四位年份）。",
-        )
+        raise _two_digit_year(text, field)
     raise _format_error(text, field)
+
+
+def _named_month(text: str, stripped: str, field: str | None) -> dt.date | None:
+    """The date of ``04-Dec-2026``, ``Dec 4, 2026`` or ``04-12月-2026``, or None."""
+    match = _DAY_MONTH_YEAR.fullmatch(stripped)
+    if match is not None:
+        day, month, year = match.group(1), match.group(2), match.group(3)
+    else:
+        match = _MONTH_DAY_YEAR.fullmatch(stripped)
+        if match is None:
+            return None
+        month, day, year = match.group(1), match.group(2), match.group(3)
+    if month.endswith("月"):
+        number: int | None = int(month[:-1].strip())
+    else:
+        number = _MONTHS.get(month.casefold())
+    if number is None:
+        return None
+    if len(year) == 2:
+        raise _two_digit_year(text, field)
+    return _build(text, field, (year, str(number), day, *match.groups()[3:6]))
+
+
+def _two_digit_year(text: str, field: str | None) -> InvalidFormat:
+    return InvalidFormat(
+        "The year has two digits: its century cannot be told (write four digits).",
+        code="date.two_digit_year",
+        field=field,
+        masked_value=_mask(text),
+        message_zh="年份只有两位，无法判断世纪（应写四位年份）。",
+    )
 
 
 def parse_date(

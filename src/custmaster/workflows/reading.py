@@ -250,7 +250,7 @@ def is_summary_row(cells: Sequence[object]) -> bool:
 
 
 def _is_footer(cells: Sequence[object]) -> bool:
-    """Whether every non-blank cell of a row is a footer label (``制表人：张三``, ``打印时间：…``)."""
+    """Whether every non-blank cell of a row is a footer label (``制表人：张三``, ``打印：…``)."""
     found = False
     for cell in cells:
         if cell is None or (isinstance(cell, str) and (not cell or cell.isspace())):
@@ -359,10 +359,10 @@ class Table:
             if is_summary_row(cells):
                 summaries.append(number)
                 continue
-            if cells and isinstance(cells[0], str) and cells[0].lstrip()[:1] in _FOOTER_FIRST:
-                if _is_footer(cells):
-                    skipped.append(number)
-                    continue
+            first = cells[0] if cells else None
+            if isinstance(first, str) and first.lstrip()[:1] in _FOOTER_FIRST and _is_footer(cells):
+                skipped.append(number)
+                continue
             if is_header(cells):
                 skipped.append(number)
                 continue
@@ -388,9 +388,7 @@ class Table:
         """A test of whether a row repeats the header row (as joined exports repeat it)."""
         headers = self.headers
         width = len(headers)
-        first = next(
-            (i for i, text in enumerate(headers) if text != f"column_{i + 1}"), None
-        )
+        first = next((i for i, text in enumerate(headers) if text != f"column_{i + 1}"), None)
         if first is None:
             return lambda cells: False
         text = headers[first]

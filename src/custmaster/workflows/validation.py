@@ -196,7 +196,19 @@ _QUOTES = ("'", "\uff07", "\u2018", "\u2019")
 #: How a cell that may need `_unquoted` starts: a quote, ``=`` or white space.
 _QUOTE_START = (*_QUOTES, "=", " ", "\t", "\n", "\r", "\u3000", "\xa0")
 #: Separators of several numbers in one phone cell (as `custmaster.validate.phone` reads them).
-_SEVERAL = re.compile(r"[/;,，；、|／\n]|\d{7}\D+\d{7}")
+_SEVERAL = re.compile(r"[/;,，；、|／\n]|\d{7}\D+\d{7}|\d{7}\s+\d|[\u3400-\u9fff]")
+#: Han text in a phone cell that is a note about the person (张先生, 或), read as a separator
+#: when the cell does not read otherwise; the extension words are kept (`_loose_numbers`).
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_EXTENSION_WORDS = frozenset({"转", "分机", "转分机", "内线", "分机号"})
+#: Notes saying a number is not good: a cell holding one is never read around them.
+_BAD_NUMBER_NOTE = re.compile(
+    r"空号|停机|错号|错误|不对|无效|作废|销号|不是|非本人|已换|不用|打不通"
+)
+#: Where the parts of a phone cell split (`_loose_numbers`).
+_PART_SPLIT = re.compile(r"[/;,，；、|／\n]+")
+#: Punctuation around a part of a phone cell once its notes are gone (``：``, brackets).
+_PART_PUNCTUATION = "：:（）()【】[]<>《》\"'“”‘’ \t\u3000"
 #: A mobile number in E.164: where a `PHONE` column's number goes decides on it.
 _MOBILE = re.compile(r"\+861\d{10}")
 #: The slots of a `PHONE` column's fixed line, the first free one taken.
@@ -534,6 +546,10 @@ def split_phone_cell(
         if not _SEVERAL.search(text):
             raise
         found = phone_module.parse_many(text)
+        if found.rejects or not found.numbers:
+            loose = _loose_numbers(text)
+            if loose is not None:  # read around notes and zeros (张先生, /0)
+                found = phone_module.ParsedPhones(loose)
         if found.rejects and len(found.numbers) + len(found.rejects) > 1:
             masked, code = found.rejects[0]
             what = phone_module.ERROR_CODES.get(code, "")
@@ -547,6 +563,37 @@ def split_phone_cell(
             raise error from None
         first = found.numbers[0]
         return convert(first.canonical), found.numbers[1:]
+
+
+def _loose_numbers(text: str) -> tuple[phone_module.PhoneNumber, ...] | None:
+    """The numbers of a phone cell read around its notes and placeholders, or None.
+
+    A note about the person (``张先生13800138000``, ``13800138000或13900139000``) separates the
+    numbers; a part of zeros alone (``13800138000/0``) is no number. None when a part is
+    still no number, or when a note says a number is bad (空号, 停机 …): such a cell stays
+    rejected with its own code.
+    """
+    if _BAD_NUMBER_NOTE.search(text):
+        return None
+    cleaned = _HAN_RUN.sub(
+        lambda run: run.group() if run.group() in _EXTENSION_WORDS else "/", text
+    )
+    numbers: list[phone_module.PhoneNumber] = []
+    for raw in _PART_SPLIT.split(cleaned):
+        part = raw.strip(_PART_PUNCTUATION)
+        if not part or is_empty_cell(part) or is_zero_placeholder("phone", part):
+            continue
+        try:
+            number = phone_module.parse(part)
+        except ValidationError:
+            found = phone_module.parse_many(part)
+            if found.rejects or not found.numbers:
+                return None
+            numbers.extend(found.numbers)
+            continue
+        numbers.append(number)
+    unique = tuple({number.canonical: number for number in reversed(numbers)}.values())
+    return unique[::-1] or None
 
 
 def _model_converter(field: str) -> Callable[[object], Any]:
