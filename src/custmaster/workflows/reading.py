@@ -264,7 +264,8 @@ def _is_footer(cells: Sequence[object]) -> bool:
 
 
 def _is_lone(cells: Sequence[object]) -> bool:
-    """Whether only the first cell of a row holds something (a title line, merged across)."""
+    """Whether only the first cell of a row holds something (a title line, merged across;
+    a workbook's row may have that one cell only)."""
     if not cells or cells[0] is None or (isinstance(cells[0], str) and not cells[0].strip()):
         return False
     return _is_blank(cells[1:])
@@ -348,6 +349,7 @@ class Table:
         skipped = self.skipped_rows
         is_header = self._header_test()
         held: tuple[int, list[Any]] | None = None  # a title line, until the next row says
+        wide = len(self.headers) > 2  # a lone first cell is a title only in a wider table
         for number, cells in self._rows:
             if held is not None:
                 if is_header(cells):  # a title line, then the header again: no data
@@ -366,7 +368,7 @@ class Table:
             if is_header(cells):
                 skipped.append(number)
                 continue
-            if len(cells) > 1 and _is_lone(cells):
+            if wide and _is_lone(cells):
                 held = (number, cells)
                 continue
             yield self._row(number, cells)
