@@ -428,9 +428,13 @@ def is_zero_placeholder(field: str, text: str) -> bool:
     >>> is_zero_placeholder("mobile", "0592-0000000"), is_zero_placeholder("name", "0")
     (False, False)
     """
-    if field not in _ZERO_FIELDS or "0" not in text:
+    if field not in _ZERO_FIELDS:
         return False
-    compact = _ZERO_NOISE.sub("", unicodedata.normalize("NFKC", text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if "0" not in text:
+        return False
+    compact = _ZERO_NOISE.sub("", text)
     return bool(compact) and not compact.strip("0")
 
 
