@@ -111,8 +111,8 @@ _FOOTER_LABEL = re.compile(
     r"\s*(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
     r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]"
 )
-#: The first characters of `_FOOTER_LABEL` (a cheap test before the pattern).
-_FOOTER_FIRST = frozenset("制打导审复填编经查统报")
+#: The first characters of `_FOOTER_LABEL`, and leading space (a cheap test before it).
+_FOOTER_FIRST = frozenset("制打导审复填编经查统报 \u3000")
 
 
 class TableFormatError(InvalidFormat):
@@ -268,7 +268,11 @@ def _is_lone(cells: Sequence[object]) -> bool:
     a workbook's row may have that one cell only)."""
     if not cells or cells[0] is None or (isinstance(cells[0], str) and not cells[0].strip()):
         return False
-    return _is_blank(cells[1:])
+    for i in range(1, len(cells)):
+        cell = cells[i]
+        if cell is not None and not (isinstance(cell, str) and (not cell or cell.isspace())):
+            return False
+    return True
 
 
 def _header_texts(cells: Sequence[object]) -> tuple[str, ...]:
@@ -345,11 +349,17 @@ class Table:
         self._position = position
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
+        headers = self.headers
+        width = len(headers)
         summaries = self.summary_rows
         skipped = self.skipped_rows
         is_header = self._header_test()
+        # The column whose text starts a repeated header (a cheap test before `is_header`).
+        at, text = next(
+            ((i, h) for i, h in enumerate(headers) if h != f"column_{i + 1}"), (width, "")
+        )
+        wide = width > 2  # a lone first cell is a title line only in a wider table
         held: tuple[int, list[Any]] | None = None  # a title line, until the next row says
-        wide = len(self.headers) > 2  # a lone first cell is a title only in a wider table
         for number, cells in self._rows:
             if held is not None:
                 if is_header(cells):  # a title line, then the header again: no data
@@ -361,17 +371,26 @@ class Table:
             if is_summary_row(cells):
                 summaries.append(number)
                 continue
-            first = cells[0] if cells else None
-            if isinstance(first, str) and first.lstrip()[:1] in _FOOTER_FIRST and _is_footer(cells):
+            size = len(cells)
+            first = cells[0] if size else None
+            if type(first) is str and first[:1] in _FOOTER_FIRST and _is_footer(cells):
                 skipped.append(number)
                 continue
-            if is_header(cells):
-                skipped.append(number)
-                continue
-            if wide and _is_lone(cells):
+            if size > at:
+                cell = cells[at]
+                if type(cell) is str and text in cell and is_header(cells):
+                    skipped.append(number)
+                    continue
+            if wide and (size < 2 or cells[1] is None or cells[1] == "") and _is_lone(cells):
                 held = (number, cells)
                 continue
-            yield self._row(number, cells)
+            row: Row = dict(zip(headers, cells, strict=False))
+            if size > width:
+                for i in range(width, size):
+                    extra = cells[i]
+                    if extra is not None and extra != "":
+                        row[f"column_{i + 1}"] = extra
+            yield number, row
         if held is not None:
             yield self._row(*held)
 
@@ -390,17 +409,8 @@ class Table:
         """A test of whether a row repeats the header row (as joined exports repeat it)."""
         headers = self.headers
         width = len(headers)
-        first = next((i for i, text in enumerate(headers) if text != f"column_{i + 1}"), None)
-        if first is None:
-            return lambda cells: False
-        text = headers[first]
 
         def is_header(cells: list[Any]) -> bool:
-            if len(cells) <= first:
-                return False
-            cell = cells[first]
-            if not isinstance(cell, str) or cell.strip().replace("\ufeff", "") != text:
-                return False
             padded = [*cells[:width], *([None] * (width - len(cells)))]
             return _header_texts(padded) == headers and _is_blank(cells[width:])
 
