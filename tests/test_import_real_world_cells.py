@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from _workflow_helpers import ID_LI, ID_ZHANG, write_csv
+from _workflow_helpers import ID_LI, ID_ZHANG, read_csv, write_csv
 from custmaster.errors import InvalidFormat, ValidationError
 from custmaster.service import Service
 from custmaster.workflows.core_import import import_core_extract
 from custmaster.workflows.dates import parse_date
 from custmaster.workflows.headers import map_headers
-from custmaster.workflows.reading import open_table
+from custmaster.workflows.reading import TableFormatError, open_table
 from custmaster.workflows.validation import (
     RowValidator,
     is_zero_placeholder,
@@ -243,3 +243,53 @@ def test_a_party_phone_of_zeros_is_no_value(tmp_path: Path) -> None:
     holder = service.find(resident_id=ID_LI)
     assert len(holder) == 1
     assert [p.kind.value for p in holder[0].contact_points if p.kind.is_phone] == []
+
+
+def _damaged_gbk(tmp_path: Path, filler_rows: int) -> Path:
+    """A GBK export whose system cut a name by bytes: half a character, then the next cell."""
+    lines = ["保单号,被保险人,身份证号,客户地址".encode("gbk")]
+    lines += [b" " * 1000 + b",,,"] * filler_rows  # blank lines, to push the rest on
+    lines.append(b"PDAA1," + "欧阳".encode("gbk") + "娜".encode("gbk")[:1] + b"," + ID_LI.encode())
+    lines.append(f"PDAA2,李娜,{ID_ZHANG},厦门市思明区".encode("gbk"))
+    lines.append(b"PDAA3," + "王芳".encode("gbk") + b",," + "厦门".encode("gbk")[:3])
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    return path
+
+
+@pytest.mark.parametrize("filler_rows", [0, 1100])  # in the sample, and past it (1 MB)
+def test_a_character_cut_in_half_rejects_its_row_not_the_file(
+    tmp_path: Path, filler_rows: int
+) -> None:
+    path = _damaged_gbk(tmp_path, filler_rows)
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path, rejects=tmp_path / "rejects.csv")
+    assert summary.encoding == "gb18030"
+    assert (summary.rows, summary.rejected) == (3, 2)
+    assert summary.codes == (("cell.encoding", 2),)
+    rejects = read_csv(tmp_path / "rejects.csv")
+    assert [(r["row"], r["column"]) for r in rejects] == [
+        (str(filler_rows + 2), "被保险人"),
+        (str(filler_rows + 4), "客户地址"),
+    ]
+    assert all("\ufffd" not in r["masked_value"] for r in rejects)
+    assert service.find(resident_id=ID_ZHANG)[0].name == "李娜"
+    assert service.find(resident_id=ID_LI) == []
+    checked = validate_file(path)
+    assert (checked.rows_rejected, checked.codes) == (2, (("cell.encoding", 2),))
+
+
+def test_a_damaged_header_is_a_file_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes("保单号,被保险人".encode("gbk")[:-1] + b"\r\nP1,x\r\n" * 3)
+    with pytest.raises(TableFormatError) as info:
+        import_core_extract(Service.open("memory://"), path)
+    assert info.value.code == "file.encoding"
+
+
+def test_a_file_of_another_encoding_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big5.csv"
+    path.write_bytes(("保單號,被保險人\r\n" + "P1,張偉\r\n" * 50).encode("utf-16-le"))
+    with pytest.raises(TableFormatError) as info:
+        open_table(path)
+    assert info.value.code == "file.encoding"

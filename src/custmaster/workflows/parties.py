@@ -182,6 +182,8 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
             continue
         field = what
         try:
+            if what in ("name", "address"):
+                field_text(what, text)  # raises for a damaged cell (cell.encoding)
             if what in ("id", "phone"):
                 text = field_text("resident_id" if what == "id" else "mobile", cell).strip()
             if what == "name":

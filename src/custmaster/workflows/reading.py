@@ -30,6 +30,13 @@ repeated header (``XX分公司续保清单 2026年12月``) and footer lines whos
 such as ``制表人：``, ``打印时间：`` or ``审核：`` are no data either: they are skipped and their
 row numbers kept in `Table.skipped_rows`.
 
+A byte sequence of a CSV file that is no character in its encoding (a character cut in half by
+a system that exports a column by bytes) is read as U+FFFD, so that one damaged row does not
+stop a file: the imports and ``custmaster validate`` reject a cell holding it
+(``cell.encoding``). The encoding is still detected when at most one in 10,000 bytes of the
+sample (and two in any sample) is so damaged; a header row holding one raises ``file.encoding``,
+and so does text that is not UTF-8 after a first megabyte of ASCII alone (the guess was wrong).
+
 A file that cannot be read as a table raises `TableFormatError` (a `custmaster.InvalidFormat`,
 exit code 65 in the CLI) with a stable code.
 
@@ -106,6 +113,10 @@ _SUMMARY_LABEL = re.compile(r"(?:合计|总计|小计|共计)[:：]?(?:共?[\d,.
 #: The other cells of a summary row: numbers (totals, counts), as text or as numbers.
 _SUMMARY_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?|共?[\d,]+[条笔件行人户单辆]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What a byte sequence that is no character in the file's encoding is read as (U+FFFD).
+_REPLACED = "\ufffd"
+#: A sample with at most one such sequence per this many bytes is still of its encoding.
+_BYTES_PER_BAD_CHARACTER = 10_000
 #: A footer line's cell under a table: who made it, checked it, when it was printed.
 _FOOTER_LABEL = re.compile(
     r"\s*(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
@@ -149,7 +160,7 @@ def detect_encoding(sample: bytes, *, complete: bool = False) -> str:
     return _detect(sample, complete, None)
 
 
-def _detect(sample: bytes, complete: bool, name: str | None) -> str:
+def _detect(sample: bytes, complete: bool, name: str | None, *, tolerant: bool = False) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -159,6 +170,13 @@ def _detect(sample: bytes, complete: bool, name: str | None) -> str:
     for encoding in ("utf-8", "gb18030"):
         if _decodes(sample, encoding, complete):
             return encoding
+    if tolerant:
+        # A few characters cut in half (a system exporting a column by bytes) do not make a
+        # file another encoding's: its rows holding them are rejected (`cell.encoding`).
+        tolerated = 2 + len(sample) // _BYTES_PER_BAD_CHARACTER
+        for encoding in ("utf-8", "gb18030"):
+            if _bad_characters(sample, encoding, complete) <= tolerated:
+                return encoding
     raise _encoding_error("The file is neither UTF-8 nor GB18030 text.", name)
 
 
@@ -172,6 +190,16 @@ def _decodes(sample: bytes, encoding: str, complete: bool) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _bad_characters(sample: bytes, encoding: str, complete: bool) -> int:
+    """How many byte sequences of ``sample`` are no character in ``encoding``."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    step = 1 << 16
+    bad = 0
+    for start in range(0, len(sample), step):
+        bad += decoder.decode(sample[start : start + step], final=False).count(_REPLACED)
+    return bad + decoder.decode(b"", final=complete).count(_REPLACED)
 
 
 def _normalise_encoding(encoding: str) -> str:
@@ -553,7 +581,7 @@ def _open_csv(
         binary.seek(0)
         detected = encoding is None
         used = (
-            _detect(sample, len(sample) == size, path.name)
+            _detect(sample, len(sample) == size, path.name, tolerant=True)
             if encoding is None
             else _normalise_encoding(encoding)
         )
@@ -562,10 +590,19 @@ def _open_csv(
         except LookupError:  # pragma: no cover - _normalise_encoding checked the name
             head = ""
         used_delimiter = delimiter or _detect_delimiter(head.lstrip("\ufeff"))
-        text = io.TextIOWrapper(binary, encoding=used, errors="strict", newline="")
+        # Bytes that are no character become U+FFFD: a row holding one in a cell it reads is
+        # rejected (`custmaster.workflows.validation`, ``cell.encoding``), the file goes on.
+        # Unless the encoding is a guess from a sample of ASCII alone: text in another
+        # encoding further on means the guess was wrong, and every later row would be lost.
+        errors = "strict" if detected and sample.isascii() else "replace"
+        text = io.TextIOWrapper(binary, encoding=used, errors=errors, newline="")
         reader = csv.reader(text, delimiter=used_delimiter)
         rows = _numbered_csv(path, reader, used, detected)
         number, headers, rest = _find_header(path, rows, header_row, header_score)
+        if any(_REPLACED in header for header in headers):
+            raise _encoding_error(
+                f"The header row (row {number}) is not valid {used} text.", path.name
+            )
     except BaseException:
         binary.close()
         raise

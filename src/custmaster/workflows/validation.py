@@ -26,9 +26,11 @@ as Excel mangles them are read as their value (`field_text`): a leading apostrop
 (``361001.0``); a long number Excel has already rounded — in scientific notation
 (``4.40305E+17``), or a number of more than 15 digits stored as a number — is rejected
 (``cell.scientific``, ``cell.precision``), never taken for a wrong
-ID. A phone cell holding several numbers (``13800138000/13900139000``) is valid when each
-number is (`split_phone_cell`): the first is the field's value, the others are kept in
-`RowResult.more`, as the importers keep them; a bad part rejects the cell with its own code.
+ID; so is a cell holding bytes that were no character in the file's encoding (read as U+FFFD
+by `custmaster.workflows.reading`: ``cell.encoding``). A phone cell holding several numbers
+(``13800138000/13900139000``) is valid when each number is (`split_phone_cell`): the first
+is the field's value, the others are kept in `RowResult.more`, as the importers keep them; a
+bad part rejects the cell with its own code.
 
 Every column an import reads is checked: a phone of unknown kind (联系电话, 电话, 联系方式 …:
 field ``phone``, a mobile or a fixed line) and a field's repeated columns (手机1 and 手机2,
@@ -119,6 +121,10 @@ ERROR_CODES: dict[str, str] = {
     ),
     "cell.precision": (
         "A number of more than 15 digits read as a number (a float): its last digits are lost."
+    ),
+    "cell.encoding": (
+        "A cell holds bytes that are no character in the file's encoding (a character cut in "
+        "half by the exporting system): its value is lost."
     ),
     "row.conflicting_columns": (
         "Two columns of one field (姓名 twice, 身份证号 and 证件号码 …) hold different values on "
@@ -457,6 +463,20 @@ def _precision_error(text: str) -> InvalidFormat:
     )
 
 
+#: What `custmaster.workflows.reading` reads a byte sequence that is no character as.
+_REPLACED = "\ufffd"
+
+
+def _damaged_error(text: str) -> InvalidFormat:
+    return _cell_error(
+        "cell.encoding",
+        text.replace(_REPLACED, "?"),
+        "The cell holds bytes that are no character in the file's encoding (a character cut "
+        "in half by the system that exported it): its value is lost. Export the file again.",
+        "单元格含有不属于文件编码的字节（导出系统截断了字符），其值已损坏；请重新导出文件。",
+    )
+
+
 def _unquoted(text: str) -> str:
     """``text`` without a leading apostrophe or an ``="…"`` wrapper (Excel's ways to keep text)."""
     stripped = text.strip()
@@ -492,6 +512,8 @@ def field_text(field: str, cell: object) -> str:
         raise _precision_error(cell_text(cell))
     else:
         text = cell_text(cell)
+    if _REPLACED in text:
+        raise _damaged_error(text)
     if text.startswith(_QUOTE_START):
         text = _unquoted(text)
     if field in _CODE_FIELDS and ("E+" in text or "e+" in text or ".0" in text):
@@ -612,9 +634,13 @@ def _identity(value: object) -> object:
 
 
 def date_cell(value: object) -> object:
-    """A date cell as `custmaster.workflows.dates.parse_date` takes it (quotes dropped)."""
-    if type(value) is str and value.startswith(_QUOTE_START):
-        return _unquoted(value)
+    """A date cell as `custmaster.workflows.dates.parse_date` takes it (quotes dropped); raises
+    ``cell.encoding`` for a cell holding bytes that were no character."""
+    if type(value) is str:
+        if _REPLACED in value:
+            raise _damaged_error(value)
+        if value.startswith(_QUOTE_START):
+            return _unquoted(value)
     return value
 
 
@@ -645,6 +671,7 @@ def _normaliser(field: str) -> Callable[[object], Any]:
                 and not value.startswith(_QUOTE_START)
                 and "+" not in value
                 and ".0" not in value
+                and _REPLACED not in value
             ):  # the common case, which `field_text` would return as it is
                 return convert(value)
             return convert(field_text(field, value))
@@ -654,6 +681,8 @@ def _normaliser(field: str) -> Callable[[object], Any]:
     def normalise_text(value: object) -> Any:
         # `field_text` inlined for the common case: text of a field that holds no code.
         if type(value) is str:
+            if _REPLACED in value:
+                raise _damaged_error(value)
             if value.startswith(_QUOTE_START):
                 value = _unquoted(value)
             return convert(value)
