@@ -46,11 +46,12 @@ def test_repeated_headers_their_titles_and_footers_are_skipped(tmp_path: Path) -
             ("合计", "", "", "3"),
             ("制表人：王五", "", "审核：赵六", ""),
             ("打印时间：2026-12-05", "", "", ""),
+            ("第 1 页", "", "共 3 页", ""),
         ],
     )
     rows, skipped, summaries = _rows(path)
     assert rows == [(2, "P1"), (5, "P2"), (7, "P3"), (8, "保单号")]
-    assert skipped == [3, 4, 6, 10, 11]
+    assert skipped == [3, 4, 6, 10, 11, 12]
     assert summaries == [9]
 
 

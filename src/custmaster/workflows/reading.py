@@ -27,8 +27,8 @@ names the header's row. Blank headers become ``column_<n>``; a repeated header g
 their row numbers kept in `Table.summary_rows`. Rows that repeat the header (extracts
 exported in parts and joined end to end), a title line standing alone just above such a
 repeated header (``XX分公司续保清单 2026年12月``) and footer lines whose every cell is a label
-such as ``制表人：``, ``打印时间：`` or ``审核：`` are no data either: they are skipped and their
-row numbers kept in `Table.skipped_rows`.
+such as ``制表人：``, ``打印时间：``, ``审核：`` or a page number (``第 1 页``, ``共 3 页``) are no
+data either: they are skipped and their row numbers kept in `Table.skipped_rows`.
 
 A byte sequence of a CSV file that is no character in its encoding (a character cut in half by
 a system that exports a column by bytes) is read as U+FFFD, so that one damaged row does not
@@ -119,11 +119,11 @@ _REPLACED = "\ufffd"
 _BYTES_PER_BAD_CHARACTER = 10_000
 #: A footer line's cell under a table: who made it, checked it, when it was printed.
 _FOOTER_LABEL = re.compile(
-    r"\s*(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
-    r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]"
+    r"\s*(?:(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
+    r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]|[第共]\s*\d+\s*页)"
 )
 #: The first characters of `_FOOTER_LABEL`, and leading space (a cheap test before it).
-_FOOTER_FIRST = frozenset("制打导审复填编经查统报 \u3000")
+_FOOTER_FIRST = frozenset("制打导审复填编经查统报第共 \u3000")
 
 
 class TableFormatError(InvalidFormat):
