@@ -86,6 +86,9 @@ def test_footer_needs_every_cell_to_be_a_label(tmp_path: Path) -> None:
         ("客户身份证号码", "resident_id"),
         ("姓名/名称", "name"),
         ("详细地址", "address"),
+        ("证件号码/统一社会信用代码", "resident_id"),  # a USCC there is read as one
+        ("起保\n日期", "cover_start"),  # a line break typed in the header cell
+        ("手机号码(11位)", "mobile"),
     ],
 )
 def test_header_spellings(header: str, field: str | None) -> None:
