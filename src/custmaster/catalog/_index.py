@@ -19,6 +19,7 @@ from custmaster.catalog._text import (
     ASCII_LETTERS,
     MOTORCYCLE,
     CodeFinder,
+    compact_gaps,
     is_cjk,
     key_of,
     motorcycle_letters,
@@ -118,6 +119,22 @@ _LATIN_BRANDS: dict[str, str] = {
     "VOLVO": "沃尔沃",
     "VW": "大众",
     "MERCEDES": "奔驰",
+    # Imports whose names were missing (FERRARI 488, BENTLEY BENTAYGA, ASTON MARTIN DB11).
+    "ALFAROMEO": "阿尔法·罗密欧",
+    "ASTONMARTIN": "阿斯顿·马丁",
+    "BENTLEY": "宾利",
+    "CHRYSLER": "克莱斯勒",
+    "DODGE": "道奇",
+    "FERRARI": "法拉利",
+    "FIAT": "菲亚特",
+    "GENESIS": "捷尼赛思",
+    "LAMBORGHINI": "兰博基尼",
+    "MASERATI": "玛莎拉蒂",
+    "MCLAREN": "迈凯伦",
+    "OPEL": "欧宝",
+    "RENAULT": "雷诺",
+    "ROLLS-ROYCE": "劳斯莱斯",
+    "ROLLSROYCE": "劳斯莱斯",
     # Chinese brands as their export badges and English-language systems write them.
     "AITO": "问界",
     "AVATR": "阿维塔",
@@ -327,7 +344,9 @@ def _derived(name: str, brand_forms: tuple[str, ...], names: list[str]) -> list[
     """Spellings derived from a series key, with their priorities: without ``(进口)`` or
     ``新能源`` at the end (宋PLUS新能源 -> 宋PLUS), and, weak, without the brand it starts with
     (极氪001 -> 001 for ``ZEEKR 001``; the catalogue's own aliases drop it the same way:
-    本田CR-V -> CR-V). A rest of one character or of one or two digits is left out.
+    本田CR-V -> CR-V), but not weak when that rest opens with two CJK characters and has three
+    or more (长安启源A07 -> 启源A07). A rest of one character or of one or two digits is left
+    out.
 
     A spelling ending in a CJK character, which no token boundary ends, is left out when
     another series name (``names``, sorted) starts with it: 域虎 (from 域虎新能源) would also be
@@ -341,12 +360,30 @@ def _derived(name: str, brand_forms: tuple[str, ...], names: list[str]) -> list[
         found.append((base, P_WEAK if base.isascii() and len(base) <= 3 else P_DERIVED))
     rest = _brand_rest(name, brand_forms)
     if rest and len(rest) > 1 and not (rest.isdigit() and len(rest) < 3):
-        found.append((rest, P_WEAK))
+        # A rest of three or more characters opening with a CJK sub-brand or name (长安启源A07
+        # -> 启源A07, 捷途山海T2 -> 山海T2, 五菱荣光小卡 -> 荣光小卡) is written alone and names the
+        # series; a shorter one (大狗, 之光, 风景, 世纪) may be a common word: weak.
+        strong = len(rest) >= 3 and is_cjk(rest[0]) and is_cjk(rest[1])
+        found.append((rest, P_DERIVED if strong else P_WEAK))
     return [
         (key, priority)
         for key, priority in found
         if key.endswith(")") or not is_cjk(key[-1]) or not _extended(key, name, names)
     ]
+
+
+def _trim_number(key: str, text: str, end: int) -> bool:
+    """Whether a word ending in exactly two Latin letters (a series of a brand that names its
+    trims by the series and a three-digit number: 雷克萨斯ES, RX, NX) is followed at ``end`` by
+    such a number (``ES300H``, ``RX450H``, ``NX260``): three digits, then no digit and, after
+    any letters, no ``-`` (a motorcycle code: ``JH125-8``)."""
+    if len(key) < 2 or key[-3:-2] in ASCII_LETTERS or not ASCII_LETTERS.issuperset(key[-2:]):
+        return False
+    number = text[end : end + 3]
+    if len(number) < 3 or not all(c in _DIGITS for c in number):
+        return False
+    rest = text[end + 3 :].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return not rest or (rest[0] not in _DIGITS and rest[0] != "-")
 
 
 def _brand_rest(name: str, brand_forms: tuple[str, ...]) -> str:
@@ -571,7 +608,38 @@ class Index:
                     self.enterprise[key] = group
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
-        self.code_finder = CodeFinder(prefixes, words)
+        self.code_finder = CodeFinder(prefixes, words, self.tail_word)
+
+    def tail_word(self, head: str, tail: str, rest: str) -> bool:
+        """Whether ``tail``, a piece a stray space joined to the model code ``head``, begins a
+        word (read on with ``rest``, the text after it) that is no suffix of the code: a word
+        of more than three characters (``MODEL Y``), or a series word of three characters of
+        the code's producer (``MG5`` after a 上汽乘用车 ``CSA7`` code), not a piece of the
+        maker's suffix (``HG7203B BV``, ``BYD7150 ST5HEV4``); a piece of two characters is
+        always the suffix's (``DC6109A C5``, ``CA7180AT6 H5``: too often both).
+
+        >>> from custmaster.catalog.vehicle_series import VehicleCatalog
+        >>> index = Index(VehicleCatalog.load())
+        >>> [index.tail_word(*case) for case in (('CSA7150ACS', 'MG5', ''),
+        ...     ('TSL6480BEVBR0', 'MODEL', ' Y'), ('HG7203B', 'BV', ''), ('BYD7150', 'ST5', ''))]
+        [True, True, False, False]
+        """
+        text, gaps = compact_gaps((tail + rest)[:32])
+        for length in self.pairs.get(text[:2], ()):
+            if length < len(tail):
+                break
+            if length > len(text):
+                continue
+            found = self.words.get(text[:length])
+            if found is None or not self._fits(found, text, 0, length, gaps=gaps, last_end=-1):
+                continue
+            if length > 3:
+                return True
+            if length < 3:  # a piece of two characters is the maker's suffix (DC6109A C5)
+                return False
+            producers = self.prefixes.get(self.prefix_of(head.replace(" ", "")), frozenset())
+            return any(entry.manufacturer in producers for _, entry in found.series)
+        return False
 
     def namesakes(self, brands: Iterable[str]) -> frozenset[str]:
         """Domestic producers named after one of ``brands`` (奇瑞 -> 奇瑞汽车, 东风 -> 东风汽车)."""
@@ -684,7 +752,11 @@ class Index:
             return False
         if found.right and end < len(text) and end not in gaps:
             after = text[end]
-            if after in ASCII_ALNUM and (found.right == 1 or after in ASCII_LETTERS):
+            if (
+                after in ASCII_ALNUM
+                and (found.right == 1 or after in ASCII_LETTERS)
+                and not (after in _DIGITS and _trim_number(found.key, text, end))
+            ):
                 return False
             # The integer part of a number is no word's final digit (旗云 1.5T is not 旗云1).
             if after == "." and found.key[-1] in _DIGITS and text[end + 1 : end + 2] in _DIGITS:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 
 __all__ = [
     "ASCII_ALNUM",
@@ -16,6 +16,7 @@ __all__ = [
     "GLUED_TAILS",
     "MOTORCYCLE",
     "CodeFinder",
+    "compact_gaps",
     "drop_model_years",
     "is_cjk",
     "is_year_code",
@@ -130,6 +131,27 @@ def placeholder_reason(spaced: str) -> str | None:
     if not core or core in _PLACEHOLDERS:
         return "placeholder"
     return None
+
+
+_NO_GAPS: frozenset[int] = frozenset()
+
+
+def compact_gaps(text: str) -> tuple[str, frozenset[int]]:
+    """``text`` without spaces and the positions where a space was removed (a boundary for
+    Latin words).
+
+    >>> compact_gaps('MODEL Y 2.0')
+    ('MODELY2.0', frozenset({5, 6}))
+    """
+    if " " not in text:
+        return text, _NO_GAPS
+    gaps: set[int] = set()
+    position = 0
+    parts = text.split(" ")
+    for part in parts[:-1]:
+        position += len(part)
+        gaps.add(position)
+    return "".join(parts), frozenset(gaps)
 
 
 _MODEL_YEAR = re.compile(r"(?:19|20)[0-9]{2} ?(?:年款|款|年)")
@@ -258,9 +280,14 @@ class CodeFinder:
     ([(3, 10, 'HJ125-7')], [(8, 14, 'LF7160')])
     """
 
-    __slots__ = ("_known", "_motorcycle", "_words", "letters", "search", "split")
+    __slots__ = ("_known", "_motorcycle", "_tail_word", "_words", "letters", "search", "split")
 
-    def __init__(self, prefixes: Iterable[str], words: Container[str] = ()) -> None:
+    def __init__(
+        self,
+        prefixes: Iterable[str],
+        words: Container[str] = (),
+        tail_word: Callable[[str, str, str], bool] | None = None,
+    ) -> None:
         letters: set[str] = set()
         motorcycles: set[str] = set()
         for prefix in prefixes:
@@ -294,6 +321,10 @@ class CodeFinder:
         #: Words a stray space must not join to the code (``HG7240 ACCORD``); words of three
         #: characters or fewer may be suffixes (``E6``, ``AC5``) and are joined.
         self._words = words
+        #: ``tail_word(code, piece, rest)``: whether the piece a stray space joined to ``code``
+        #: begins a word, read with the ``rest`` of the text (``MODEL Y``), that is no suffix
+        #: (`trim`); ``None``: only the ``words`` above are left out.
+        self._tail_word = tail_word
 
     def alone(self, code: str) -> bool:
         """Whether no later code can start inside the letters of ``code`` (`find` gives only
@@ -351,14 +382,17 @@ class CodeFinder:
 
     def cut(self, match: re.Match[str]) -> tuple[int, int, str]:
         """``(start, end, code)`` of a `search` match (see `trim`)."""
-        code, kept = self.trim(match.group())
+        code, kept = self.trim(match.group(), match.string[match.end() :])
         start = match.start()
         return start, start + kept, code
 
-    def trim(self, text: str) -> tuple[str, int]:
+    def trim(self, text: str, rest: str = "") -> tuple[str, int]:
         """The code in the text of a match, and how much of the text it covers: a trailing word
-        that a stray space joined is left out, spaces are removed, a glued vehicle-type word is
-        cut off (and covered).
+        that a stray space joined is left out (a catalogue word of more than three characters,
+        ``ACCORD``, also one that goes on in the ``rest`` of the text after the match, ``MODEL
+        Y``, or a series word of three characters of the code's producer, ``CSA7150ACS MG5``:
+        the ``tail_word`` callback), spaces are removed, a glued vehicle-type word is cut off
+        (and covered).
 
         >>> CodeFinder(['HG7'], words={'ACCORD'}).trim('HG7240 ACCORD')
         ('HG7240', 6)
@@ -367,7 +401,10 @@ class CodeFinder:
         """
         if " " in text:
             head, _, tail = text.rpartition(" ")
-            if len(tail) > 3 and tail in self._words and any(ch.isdigit() for ch in head):
+            if any(ch.isdigit() for ch in head) and (
+                (len(tail) > 3 and tail in self._words)
+                or (self._tail_word is not None and self._tail_word(head, tail, rest))
+            ):
                 text = head
         kept = len(text)
         code = text.replace(" ", "")

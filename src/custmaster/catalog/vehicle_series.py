@@ -116,6 +116,7 @@ from custmaster.catalog._text import (
     ASCII_ALNUM,
     DOTS,
     GLUED_TAILS,
+    compact_gaps,
     drop_model_years,
     is_year_code,
     join_cjk,
@@ -218,7 +219,6 @@ _AMBIGUOUS = {
 _TEXT = frozenset({"manufacturer_name", "series_alias", "brand"})
 _NAMES = frozenset({"manufacturer_name", "brand"})
 _REGION = frozenset({"import", "domestic"})
-_NO_GAPS: frozenset[int] = frozenset()
 _nfkc = unicodedata.normalize
 _T = TypeVar("_T")
 _Source = tuple[str, frozenset[str], frozenset[str]]
@@ -472,19 +472,6 @@ def _chunks(values: Iterable[_T], size: int = 1 << 14) -> Iterator[list[_T]]:
         yield chunk
 
 
-def _compact(text: str) -> tuple[str, frozenset[int]]:
-    """``text`` without spaces and the positions where a space was removed."""
-    if " " not in text:
-        return text, _NO_GAPS
-    gaps: set[int] = set()
-    position = 0
-    parts = text.split(" ")
-    for part in parts[:-1]:
-        position += len(part)
-        gaps.add(position)
-    return "".join(parts), frozenset(gaps)
-
-
 class _Reading:
     """The evidence found in one string (one way of cutting out the model code)."""
 
@@ -703,7 +690,7 @@ class Classifier:
             before, code, after = parts
             if " " in code or code.endswith(GLUED_TAILS):
                 matched = code
-                code, kept = self._finder.trim(matched)
+                code, kept = self._finder.trim(matched, after)
                 after = matched[kept:] + after
             head = code[: self._head]
             facts = self._heads.get(head)
@@ -867,7 +854,7 @@ class Classifier:
             # VIN-style dots: after the model code is cut out (no code has one), so that the
             # hot path need not look for them.
             spaced = join_cjk(spaced.translate(DOTS))
-        compact, gaps = _compact(drop_model_years(spaced))
+        compact, gaps = compact_gaps(drop_model_years(spaced))
         for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
             if word.manufacturers:
