@@ -170,6 +170,15 @@ def test_a_short_rest_of_a_name_stays_weak() -> None:
         ("小牛电动 NQi", "小牛电动"),
         ("奥驰牌FD1043", "飞碟汽车"),
         ("豪爵铃木HJ125T-18", "大长江集团"),
+        ("亚星牌YBL6125H", "亚星客车"),
+        ("南京金龙NJL5032XXYBEV", "开沃汽车"),  # not the 金龙 of 厦门 or 苏州
+        ("黄海牌DD1032K", "曙光汽车"),
+        ("丰田牌SCT6705TRB53L", "一汽丰田"),
+        ("路虎牌SQJ6451K1", "奇瑞捷豹路虎"),
+        ("天津一汽丰田", "一汽丰田"),
+        ("BENTLEY BENTAYGA", "宾利"),
+        ("JEEP WRANGLER", "Jeep(进口)"),
+        ("FERRARI 488", "法拉利"),
     ],
 )
 def test_producers_added_with_the_set(text: str, manufacturer: str) -> None:

@@ -7,7 +7,7 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,494 series of 281 producers (autohome's 2019 series
+The catalogue (`VehicleCatalog`) lists 2,497 series of 303 producers (autohome's 2019 series
 list, the 2024 best-sellers, a curated supplement of 2020-2026 series and curated commercial
 vehicles and motorcycles), with aliases, brand words, model-code prefixes (enterprise code +
 class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor; a motorcycle
@@ -19,22 +19,28 @@ How a string is read (the lookup structures are built once per catalogue):
 1. NFKC (full-width ``ＨＧ７２４０`` becomes ``HG7240``), upper case, white space folded;
    placeholders (``不详``, ``无``, ``N/A``, only punctuation) stop here.
 2. The model code: a catalogue enterprise code followed by 4-6 digits and the maker's suffix, a
-   stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``); it may be glued to a series name
-   (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7`` before
-   ``CA7``). A motorcycle code is its enterprise code, a displacement of 2-3 digits, type
-   letters, ``-`` and a sequence (``HJ125-7``, ``WH110T-2``). Other
-   codes (2-4 letters, 4-6 digits) are reported but name no producer. A model
+   stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``) unless the piece after it begins a
+   word (``TSL6480BEVBR0 MODEL Y``, or three characters naming a series of the code's producer:
+   ``CSA7150ACS MG5``); it may be glued to a series name (``AccordHG7201MT``). Its longest
+   catalogue prefix gives the producers (``CAM7`` before ``CA7``). A motorcycle code is its
+   enterprise code, a displacement of 2-3 digits, type letters, ``-`` and a sequence
+   (``HJ125-7``, ``WH110T-2``). Other codes (2-4 letters, 4-6 digits) are reported but name no
+   producer. A model
    year or a decimal number is not part of a code (``Golf 2019款``, ``BJ 212 1.5T``), nor is a
    year after a space or glued to a word (``Golf 2019``, ``GOLF2019``: not ``LF2019``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
-   ``新能源``, ``宋PLUS``), producer names (``广汽本田``, ``一汽大众``, ``北京・现代``: a separator
-   between CJK characters joins them; former names such as ``广州本田``), brand words (``本田``,
+   ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
+   open with two CJK characters, ``启源A07``), producer names (``广汽本田``, ``一汽大众``,
+   ``北京・现代``: a separator between CJK characters joins them; former names such as
+   ``广州本田``), brand words (``本田``,
    ``大众汽车``, ``吉利``, ``传祺``, ``BMW``, ``ZEEKR``), the markers
    进口 and 国产, and descriptors (``普通轿车``, ``手自一体``, ``全新``), which are skipped. Latin
    words only count on token boundaries, so ``DS`` or ``CC`` never match inside ``DSXX`` or a
    model code, and a model year separates words (``RAV42023款``); a word followed by 牌 is a
-   brand, not a series (``捷达牌``), and a number's integer part ends no word (``旗云 1.5T``).
+   brand, not a series (``捷达牌``), and a number's integer part ends no word (``旗云 1.5T``);
+   a series ending in two Latin letters may be followed by a three-digit trim number
+   (``雷克萨斯ES300h``).
 4. Each source names a set of producers; they are intersected in the order model code, WMI,
    producer name, series, brand. A source that contradicts the others is skipped and listed in
    ``conflicts`` (and lowers the confidence). Short aliases (three ASCII characters or fewer,
