@@ -25,9 +25,9 @@ How a string is read (the lookup structures are built once per catalogue):
    catalogue prefix gives the producers (``CAM7`` before ``CA7``). A motorcycle code is its
    enterprise code, a displacement of 2-3 digits, type letters, ``-`` and a sequence
    (``HJ125-7``, ``WH110T-2``). Other codes (2-4 letters, 4-6 digits) are reported but name no
-   producer. A model
-   year or a decimal number is not part of a code (``Golf 2019款``, ``BJ 212 1.5T``), nor is a
-   year after a space or glued to a word (``Golf 2019``, ``GOLF2019``: not ``LF2019``).
+   producer. A model year or a decimal number is not part of a code (``Golf 2019款``,
+   ``BJ 212 1.5T``), nor is a year after a space or glued to a word (``Golf 2019``,
+   ``GOLF2019``: not ``LF2019``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
    ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
