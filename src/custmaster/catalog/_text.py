@@ -382,7 +382,8 @@ class CodeFinder:
 
     def cut(self, match: re.Match[str]) -> tuple[int, int, str]:
         """``(start, end, code)`` of a `search` match (see `trim`)."""
-        code, kept = self.trim(match.group(), match.string[match.end() :])
+        text = match.group()
+        code, kept = self.trim(text, match.string[match.end() :] if " " in text else "")
         start = match.start()
         return start, start + kept, code
 
