@@ -70,13 +70,15 @@ def test_claim_report_attaches_through_the_plate_and_keeps_the_reporter_apart(
     assert (summary.channel, summary.merged) == ("claim_report", 1)
     zhang = book.find(resident_id=ID_ZHANG)[0]
     assert zhang.name == "张伟"  # the reporter's name is not the customer's
-    assert _channels_of(book, ID_ZHANG, "13900139000") == {"claim_report": 1}
+    # 赵六 is not 张伟: the number is kept with the report, not offered as 张伟's
+    assert zhang.contact_point("mobile", "13900139000") is None
     record = next(
         r for r in book.observations(zhang.id) if r.provenance.channel.code != "core_system"
     )
     assert record.provenance.source_ref == "RP001"
     assert record.provenance.observed_at == dt.datetime(2026, 6, 1, 9, 30, tzinfo=CHINA_TZ)
     assert record.extra["报案人"] == "赵六"
+    assert record.extra["reporter_phone"] == "+8613900139000"
 
 
 def test_claim_report_outside_any_cover_does_not_attach(book: Service, tmp_path: Path) -> None:

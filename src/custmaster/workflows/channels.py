@@ -15,49 +15,97 @@ first, then the policy number, then the plate or VIN of a policy in force on the
 was observed. A claim report with only a plate and the reporter's phone thus reaches the
 insured of the policy covering that day; a phone never attaches by itself.
 
-The reporter of a claim or the person answering a telesales call is not always the insured:
-their *name* is kept as an extra value (报案人; a telesales log's 客户姓名, often 张先生), never
-as the customer's name; their phone becomes one more contact point of the customer, seen
-through that channel.
+**Whose number it is.** The reporter of a claim is often not the insured: a driver, a
+relative, a repair shop (修理厂, 4S店), a tow company or the insurer's agent, and a garage
+reports claims for hundreds of customers. The reporter's *name* is kept as an extra value
+(报案人), never as the customer's name. Their phone is the customer's own contact point, seen
+through the channel, only when nothing says the reporter is someone else. A claim report row's
+reporter is a **third party** (`ThirdPartyContact`, the profile's row hook) when
+
+- the reporter is an organisation: a name with a keyword of `THIRD_PARTY_WORDS` (修理, 汽修,
+  4S, 救援, 拖车, 保险, 代理 …), a final 厂 or 店, or an organisation's name by
+  `custmaster.validate.cn_name` (公司, 有限 …) — unless it is the insured's own name (a
+  company reporting its own car's claim); or
+- a relation column (报案人与被保险人关系, 与被保险人关系 …) says anything but 本人 (配偶,
+  驾驶员, 修理厂, 其他 …; empty or 不详 says nothing); or
+- the reporter's name differs from the insured's: the row's 被保险人, or else the current name
+  of the customers the row's resident ID, policy number, plate or VIN find (a look-up, made
+  only for such rows and remembered for the file). A form of address (张先生) or a masked
+  name (张*) differs only by its surname; a 报案人 of 本人 or 同上 is the insured.
+
+The phone of a third-party reporter is **kept, not offered**: it leaves the customer's phone
+fields and goes to the record's extra values ``reporter_phone`` (E.164, several numbers
+separated by spaces) with ``reporter_third_party`` saying why (``organisation``, ``relation``
+or ``name``), so it stays in the customer's history and in the observation log, but is no
+contact point: no callable list, renewal export or ``shared_number`` check offers it, even
+when the customer has no other number (calling a garage about its customer's renewal would
+disclose the customer to it, and the number was given for the claim), and it raises no
+``shared_phone`` review pairs. A reporter who is the insured (本人, the same name, no other
+sign) keeps today's reading: the phone is one more contact point of the customer. A cell that
+is no valid number is still rejected, as ``custmaster validate`` rejects it.
+
+A telesales log uses the same hook with the person who answered (客户姓名, 接听人): their
+name is often 张先生, so a different name does not count there; only a relation column that
+says anything but 本人, or an organisation's name that differs from the customer's, keeps the
+number dialled apart (as ``answerer_phone``). The other channels read as before.
 
 >>> import tempfile, pathlib
 >>> from custmaster.service import Service
 >>> from custmaster.workflows.core_import import import_core_extract
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "core.csv").write_text(
-...     "保单号,被保险人,身份证号,车牌号,起保日期,终保日期,签单日期\\n"
-...     "PDAA2026001,张伟,11010519491231002X,闽D12388,2026-01-05,2027-01-04,2026-01-02\\n",
-...     encoding="utf-8")
+...     "保单号,被保险人,身份证号,车牌号,起保日期,终保日期,签单日期,移动电话\\n"
+...     "PDAA2026001,张伟,11010519491231002X,闽D12388,2026-01-05,2027-01-04,2026-01-02,"
+...     "13800138000\\n", encoding="utf-8")
 >>> _ = (folder / "claims.csv").write_text(
 ...     "报案号,报案时间,车牌号,报案人,报案人电话\\n"
-...     "RP2026000123,2026-06-01 09:30,闽D·12388,李四,139 0013 9000\\n", encoding="utf-8")
+...     "RP2026000123,2026-06-01 09:30,闽D·12388,张伟,139 0013 9000\\n"
+...     "RP2026000124,2026-07-01 10:00,闽D·12388,鑫达汽修厂,0592-5123456\\n",
+...     encoding="utf-8")
 >>> service = Service.open("memory://")
 >>> _ = import_core_extract(service, folder / "core.csv")
 >>> summary = import_channel_file(service, folder / "claims.csv", "claim_report")
 >>> summary.merged, summary.channel
-(1, 'claim_report')
+(2, 'claim_report')
 >>> customer = service.find(plate="闽D12388")[0]
->>> [(p.value[-4:], dict(p.channels)) for p in customer.contact_points if p.kind.is_phone]
-[('9000', {'claim_report': 1})]
->>> customer.name == "张伟"
-True
+>>> [(p.value[-4:], dict(p.channels)) for p in customer.callable_contacts()]
+[('9000', {'claim_report': 1}), ('8000', {'core_system': 1})]
+>>> garage = service.observations(customer.id)[-1].extra
+>>> garage["报案人"], garage["reporter_third_party"], garage["reporter_phone"]
+('鑫达汽修厂', 'organisation', '+865925123456')
+>>> customer.contact_point("home", "0592-5123456") is None, customer.name == "张伟"
+(True, True)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from custmaster.errors import UsageError
+import attrs
+
+from custmaster.errors import CustmasterError, UsageError, ValidationError
 from custmaster.model.provenance import Channel
+from custmaster.privacy.access import Permission
 from custmaster.service import Service
 from custmaster.store.base import Store
+from custmaster.validate import cn_name
 from custmaster.workflows.core_import import (
     CORE_SYSTEM,
+    ImportContext,
     ImportProfile,
     ImportSummary,
+    RowChange,
     import_table,
+)
+from custmaster.workflows.headers import normalise_header
+from custmaster.workflows.validation import (
+    cell_text,
+    field_text,
+    is_empty_cell,
+    split_phone_cell,
 )
 
 __all__ = [
@@ -66,8 +114,11 @@ __all__ = [
     "FACE_TO_FACE",
     "PROFILES",
     "RENEWAL_LIST",
+    "SELF_RELATIONS",
     "TELESALES",
+    "THIRD_PARTY_WORDS",
     "UNDERWRITING",
+    "ThirdPartyContact",
     "import_channel_file",
     "profile_for",
 ]
@@ -76,6 +127,277 @@ __all__ = [
 ERROR_CODES: dict[str, str] = {
     "channel.unknown_profile": "No import profile for the channel asked for.",
 }
+
+#: Words that make a reporter (or whoever a channel's row names) a third party's business:
+#: garages, 4S dealers, rescue and tow services, insurers, agents and brokers (matched in the
+#: name with full-width forms folded, Latin letters in any case).
+THIRD_PARTY_WORDS: tuple[str, ...] = (
+    "修理", "维修", "汽修", "修配", "钣喷", "快修", "4s", "汽车服务", "汽服", "汽贸", "车行",
+    "汽车销售", "救援", "施救", "拖车", "保险", "代理", "经纪", "公估", "车务", "代办", "中介",
+    "服务站",
+)  # fmt: skip
+
+#: What a relation column (报案人与被保险人关系) says when the reporter is the insured; any
+#: other value that is not empty (不详, 无 …) makes the reporter a third party.
+SELF_RELATIONS: frozenset[str] = frozenset(
+    {"本人", "被保险人", "被保人", "被保险人本人", "自己", "本人报案", "同被保险人", "同上",
+     "self", "insured", "same"}
+)  # fmt: skip
+
+#: How many look-ups of the customers a row's keys find one file remembers.
+_KNOWN_MAX = 4096
+#: The row fields a look-up of the customer's known name uses, most telling first.
+_LOOKUP_FIELDS = ("resident_id", "uscc", "policy_no", "plate", "vin")
+_NOTE = re.compile(r"[（(]([^（）()]*)[）)]")
+_MASK = re.compile(r"[*＊]")
+
+
+@attrs.frozen
+class _Name:
+    """A person's name as compared: normalised (case-folded, no spaces), its surname, and
+    whether only the surname is known (张先生, 张*)."""
+
+    text: str
+    surname: str | None
+    partial: bool
+
+
+def _person_name(text: str) -> _Name | None:
+    """The comparable form of a name, or None when it cannot be read as one."""
+    try:
+        name = _NOTE.sub("", cn_name.compact(text)).strip()
+    except ValidationError:
+        return None
+    if not name:
+        return None
+    if _MASK.search(name):
+        surname = _MASK.split(name, 1)[0].strip()
+        return _Name(name, surname, True) if surname else None
+    try:
+        parsed = cn_name.parse(name)
+    except ValidationError:
+        return None
+    return _Name(
+        parsed.name.replace(" ", "").casefold(),
+        parsed.surname,
+        parsed.kind == "person" and parsed.given_name == "",
+    )
+
+
+def _same(a: _Name, b: _Name) -> bool | None:
+    """Whether two names are the same person's (None: cannot tell)."""
+    if not a.partial and not b.partial:
+        return a.text == b.text
+    if a.surname is None or b.surname is None:
+        return None
+    return a.surname == b.surname
+
+
+def _same_as_any(reporter: _Name, names: tuple[_Name, ...]) -> bool | None:
+    """True when the reporter may be one of ``names``, False when surely none of them."""
+    answers = [_same(reporter, name) for name in names]
+    if any(answers):
+        return True
+    if answers and all(answer is False for answer in answers):
+        return False
+    return None
+
+
+def _folded(text: str) -> str:
+    try:
+        return cn_name.compact(text).casefold()
+    except ValidationError:
+        return text.strip().casefold()
+
+
+def _is_organisation(text: str) -> bool:
+    """Whether a name is a business's (a garage, a rescue service, an agent …)."""
+    folded = _folded(text)
+    if any(word in folded for word in THIRD_PARTY_WORDS):
+        return True
+    bare = _NOTE.sub("", folded).strip()
+    if len(bare) >= 3 and bare[-1] in "厂店":
+        return True
+    try:
+        return cn_name.parse(bare).kind == "organisation"
+    except ValidationError:
+        return False
+
+
+def _relation(text: str) -> str | None:
+    """``"self"``, ``"other"`` or None (nothing said) for a relation cell."""
+    if is_empty_cell(text):
+        return None
+    folded = _folded(text)
+    if folded in SELF_RELATIONS or folded.startswith("本人"):
+        return "self"
+    return "other"
+
+
+def _headers(headers: tuple[str, ...], aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The headers among ``headers`` that are one of ``aliases``, in the aliases' order."""
+    by_key = {normalise_header(header): header for header in reversed(headers)}
+    found = (by_key.get(normalise_header(alias)) for alias in aliases)
+    return tuple(dict.fromkeys(header for header in found if header is not None))
+
+
+@attrs.frozen
+class ThirdPartyContact:
+    """A row hook (`custmaster.workflows.core_import.ImportProfile.row_hook`) that keeps the
+    phone of a third party apart from the customer's own (see the module description).
+
+    ``names``: headers of the person the row names (报案人); ``relations``: headers of their
+    relation to the insured; ``phones``: headers of their phone. A row whose person is a third
+    party has its phone cells read as empty and their numbers kept as the extra value
+    ``phone_key``, with ``reason_key`` saying why. ``compare_names=False`` (telesales) ignores
+    a person's name that differs, and counts an organisation's name only when it differs from
+    the customer's known name.
+    """
+
+    names: tuple[str, ...]
+    relations: tuple[str, ...]
+    phones: tuple[str, ...]
+    phone_key: str = "reporter_phone"
+    reason_key: str = "reporter_third_party"
+    compare_names: bool = True
+
+    def __call__(
+        self, context: ImportContext
+    ) -> Callable[[int, Mapping[str, Any]], RowChange | None] | None:
+        """The hook of one file: None when it has no phone column of the person, or neither
+        their name nor their relation."""
+        phones = _headers(context.headers, self.phones)
+        names = _headers(context.headers, self.names)
+        relations = _headers(context.headers, self.relations)
+        if not phones or not (names or relations):
+            return None
+        return _ThirdPartyRows(self, context, names, relations, phones)
+
+
+class _ThirdPartyRows:
+    """`ThirdPartyContact` for the rows of one file."""
+
+    def __init__(
+        self,
+        rule: ThirdPartyContact,
+        context: ImportContext,
+        names: tuple[str, ...],
+        relations: tuple[str, ...],
+        phones: tuple[str, ...],
+    ) -> None:
+        self.rule = rule
+        self.names = names
+        self.relations = relations
+        self.phones = phones
+        fields = context.fields
+        #: Headers of the insured's name on the row (被保险人).
+        self.insured = tuple(h for h, f in fields.items() if f == "name" and h not in names)
+        #: ``(field, header)`` of the row's keys a look-up of the customer uses.
+        self.keys = tuple(
+            (field, header)
+            for field in _LOOKUP_FIELDS
+            for header, mapped in fields.items()
+            if mapped == field
+        )
+        self.service = context.service
+        self.can_look_up = bool(self.keys) and context.service.can(Permission.QUERY)
+        self.known: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def __call__(self, row_number: int, row: Mapping[str, Any]) -> RowChange | None:
+        if not any(self._text(row, header) for header in self.phones):
+            return None
+        reason = self._reason(row)
+        if reason is None:
+            return None
+        numbers: list[str] = []
+        cleared: list[str] = []
+        for header in self.phones:
+            cell = row.get(header)
+            if not self._text(row, header):
+                continue
+            try:
+                first, more = split_phone_cell(field_text("mobile", cell))
+            except ValidationError:
+                continue  # left for the import to reject, with its column
+            numbers.append(first)
+            numbers.extend(number.canonical for number in more)
+            cleared.append(header)
+        if not cleared:
+            return None
+        return RowChange(
+            cleared=tuple(cleared),
+            extra={
+                self.rule.phone_key: " ".join(dict.fromkeys(numbers)),
+                self.rule.reason_key: reason,
+            },
+        )
+
+    @staticmethod
+    def _text(row: Mapping[str, Any], header: str) -> str:
+        cell = row.get(header)
+        text = cell if type(cell) is str else cell_text(cell)
+        return "" if is_empty_cell(text) else text.strip()
+
+    def _reason(self, row: Mapping[str, Any]) -> str | None:
+        """Why the row's person is a third party (``organisation``, ``relation``, ``name``),
+        or None when nothing says so."""
+        reporter = next((t for h in self.names if (t := self._text(row, h))), "")
+        if reporter and _relation(_NOTE.sub("", reporter)) == "self":
+            reporter = ""  # 本人, 同上: the insured
+        person = _person_name(reporter) if reporter else None
+        if reporter and _is_organisation(reporter):
+            same = None if person is None else _same_as_any(person, self._names(row))
+            # a name that cannot be a customer's (4S店) is no customer's; without names
+            # compared, an organisation is a third party only if it is not the customer
+            if same is not True and (self.rule.compare_names or same is False or person is None):
+                return "organisation"
+        if any(_relation(t) == "other" for h in self.relations if (t := self._text(row, h))):
+            return "relation"
+        if (
+            self.rule.compare_names
+            and person is not None
+            and _same_as_any(person, self._names(row)) is False
+        ):
+            return "name"
+        return None
+
+    def _names(self, row: Mapping[str, Any]) -> tuple[_Name, ...]:
+        """The insured's names: the row's, else the current names of the customers its keys
+        find (remembered for the file)."""
+        on_row = tuple(
+            name
+            for header in self.insured
+            if (text := self._text(row, header)) and (name := _person_name(text)) is not None
+        )
+        if on_row or not self.can_look_up:
+            return on_row
+        for field, header in self.keys:
+            text = self._text(row, header)
+            if not text:
+                continue
+            names = self._look_up(field, text)
+            if names:
+                return tuple(n for t in names if (n := _person_name(t)) is not None)
+        return ()
+
+    def _look_up(self, field: str, text: str) -> tuple[str, ...]:
+        key = (field, text)
+        names = self.known.get(key)
+        if names is None:
+            try:
+                found = self.service.lookup(**{field: field_text(field, text)})
+            except (CustmasterError, ValueError):
+                found = []
+            if field == "policy_no":
+                number = "".join(text.split()).upper()
+                insured = [c for c in found if number in c.policy_numbers("insured")]
+                found = insured or found
+            names = tuple(c.name for c in found if c.name)
+            if len(self.known) >= _KNOWN_MAX:
+                self.known.clear()
+            self.known[key] = names
+        return names
+
 
 #: Claim reports (报案): the report number and time, the reporter's phone.
 CLAIM_REPORT = ImportProfile(
@@ -87,6 +409,19 @@ CLAIM_REPORT = ImportProfile(
         "operator": ("接报案人", "受理人"),
     },
     description="claim reports (报案)",
+    row_hook=ThirdPartyContact(
+        names=("报案人", "报案人姓名", "报案人名称", "联系人", "联系人姓名"),
+        relations=(
+            "报案人与被保险人关系",
+            "与被保险人关系",
+            "报案人关系",
+            "与被保人关系",
+            "报案人与被保人关系",
+            "联系人与被保险人关系",
+            "关系",
+        ),
+        phones=("报案人电话", "报案电话", "报案人手机", "联系人电话", "报案人联系电话"),
+    ),
 )
 
 #: Telesales call logs (电销): the call id and time, the agent.
@@ -100,6 +435,14 @@ TELESALES = ImportProfile(
     },
     kept_as_extra=("name",),
     description="telesales call logs (电销)",
+    row_hook=ThirdPartyContact(
+        names=("客户姓名", "接听人", "接听人姓名"),
+        relations=("接听人关系", "接听人与客户关系", "与客户关系", "与被保险人关系"),
+        phones=("客户电话", "外呼号码", "被叫号码", "手机号码", "手机", "移动电话", "联系电话"),
+        phone_key="answerer_phone",
+        reason_key="answerer_third_party",
+        compare_names=False,
+    ),
 )
 
 #: Face-to-face signing (面签): the signing form, date and agent.

@@ -142,8 +142,11 @@ __all__ = [
     "DEFAULT_META_ALIASES",
     "ERROR_CODES",
     "META_FIELDS",
+    "ImportContext",
     "ImportProfile",
     "ImportSummary",
+    "RowChange",
+    "RowHook",
     "copied_event",
     "import_core_extract",
     "import_table",
@@ -248,6 +251,39 @@ def _channel(value: str | Channel) -> Channel:
 
 
 @attrs.frozen
+class ImportContext:
+    """What a profile's row hook (`RowHook`) is told about a file before its first row.
+
+    ``fields`` maps each header the import reads to its record field (a repeated column too)
+    or to ``phone`` (`META_FIELDS`: a phone of unknown kind, such as a claim report's
+    报案人电话); ``service`` is the import's, for look-ups.
+    """
+
+    service: Service
+    profile: ImportProfile
+    headers: tuple[str, ...]
+    fields: Mapping[str, str]
+
+
+@attrs.frozen
+class RowChange:
+    """What a row hook changes in one row before it is read.
+
+    The cells of the ``cleared`` headers are read as empty (their values go nowhere but to
+    ``extra``, if the hook puts them there); ``extra`` adds extra values to the row's record.
+    """
+
+    cleared: tuple[str, ...] = ()
+    extra: Mapping[str, str] = attrs.field(factory=dict)
+
+
+#: A profile's row hook: called once per file with its `ImportContext`, it returns the
+#: function called with each row (row number, cells by header) before the row is read —
+#: answering a `RowChange` or None (nothing to change) — or None when the file needs none.
+RowHook = Callable[[ImportContext], Callable[[int, Mapping[str, Any]], RowChange | None] | None]
+
+
+@attrs.frozen
 class ImportProfile:
     """How one channel's files are read: its channel and the headers of its source columns.
 
@@ -256,7 +292,9 @@ class ImportProfile:
     that name a policy take ``<policy>#<sequence>`` as their reference (core system,
     underwriting); ``kept_as_extra`` lists record fields this channel does not get to set —
     their columns are kept as extra values under their header instead (a telesales agent's
-    客户姓名 is often 张先生, not the customer's name).
+    客户姓名 is often 张先生, not the customer's name). ``row_hook`` (a `RowHook`) may change
+    each row before it is read: a claim report keeps the phone of a reporter who is not the
+    insured apart (`custmaster.workflows.channels.ThirdPartyContact`).
     """
 
     channel: Channel = attrs.field(converter=_channel)
@@ -264,6 +302,7 @@ class ImportProfile:
     policy_refs: bool = False
     kept_as_extra: tuple[str, ...] = ()
     description: str = ""
+    row_hook: RowHook | None = None
 
 
 #: The core policy system: a row per policy (and endorsement state) of the insured.
@@ -639,6 +678,21 @@ class _Importer:
         # Parsed forms of the meta cells that repeat row after row (times, policy facts):
         # each distinct text is parsed once per import (the parsers are pure).
         self._parsed: dict[tuple[str, str], Any] = {}
+        #: The profile's row hook for this file (None without one), and the extra values
+        #: it gave the current row.
+        self._hook = (
+            None
+            if profile.row_hook is None
+            else profile.row_hook(
+                ImportContext(
+                    service=service,
+                    profile=profile,
+                    headers=columns.header_map.headers,
+                    fields=dict(columns.header_map.read),
+                )
+            )
+        )
+        self._hook_extra: Mapping[str, str] = {}
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -842,6 +896,13 @@ class _Importer:
         """
         self._party_records.clear()
         self._party_rejects.clear()
+        self._hook_extra = {}
+        if self._hook is not None:
+            change = self._hook(row_number, row)
+            if change is not None:
+                if change.cleared:
+                    row = {**row, **dict.fromkeys(change.cleared, "")}
+                self._hook_extra = change.extra
         record = self._record(row_number, row)
         if record is not None and self._party_rejects:
             self._reject_all(self._party_rejects)
@@ -913,6 +974,8 @@ class _Importer:
             self._more.clear()
         extra.update(self._unparsed_facts(meta))
         extra.update(self._policy_facts(values, meta))
+        if self._hook_extra:
+            extra.update(self._hook_extra)
         ref = self._reference(row_number, values, meta)
         observed_at = meta.get("observed_at", self.observed_at)
         operator = meta.get("operator", self.operator)
