@@ -148,6 +148,22 @@ def test_a_reporter_named_other_than_the_insured_on_the_row_is_a_third_party(
     assert _claim_record(book, zhang, "RP1").extra["reporter_third_party"] == "name"
 
 
+@pytest.mark.parametrize(("relation", "kept"), [("本人", False), ("", True), ("不详", True)])
+def test_a_relation_of_self_decides_over_a_misspelt_name(
+    book: Service, tmp_path: Path, relation: str, kept: bool
+) -> None:
+    path = _claims(
+        tmp_path,
+        ("报案号", "报案时间", "车牌号", "报案人", "与被保险人关系", "报案人电话"),
+        ["RP1", "2026-06-01 09:30", "闽D12388", "张玮", relation, OTHER],
+    )
+    assert import_channel_file(book, path, "claim_report").merged == 1
+    zhang = _customer(book, resident_id=ID_ZHANG)
+    assert (zhang.contact_point("mobile", OTHER) is None) is kept
+    extra = _claim_record(book, zhang, "RP1").extra
+    assert extra.get("reporter_third_party") == ("name" if kept else None)
+
+
 @pytest.mark.parametrize("key", ["车牌号", "保单号"])
 def test_a_reporter_named_other_than_the_known_customer_is_a_third_party(
     book: Service, tmp_path: Path, key: str

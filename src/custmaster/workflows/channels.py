@@ -27,11 +27,14 @@ reporter is a **third party** (`ThirdPartyContact`, the profile's row hook) when
   `custmaster.validate.cn_name` (公司, 有限 …) — unless it is the insured's own name (a
   company reporting its own car's claim); or
 - a relation column (报案人与被保险人关系, 与被保险人关系 …) says anything but 本人 (配偶,
-  驾驶员, 修理厂, 其他 …; empty or 不详 says nothing); or
-- the reporter's name differs from the insured's: the row's 被保险人, or else the current name
-  of the customers the row's resident ID, policy number, plate or VIN find (a look-up, made
-  only for such rows and remembered for the file). A form of address (张先生) or a masked
-  name (张*) differs only by its surname; a 报案人 of 本人 or 同上 is the insured.
+  驾驶员, 修理厂, 其他 …; empty or 不详 says nothing); a relation of 本人 decides the other
+  way, whatever the names (a reporter's name is misspelt more often than a relation is
+  wrong); or
+- with no relation given, the reporter's name differs from the insured's: the row's 被保险人,
+  or else the current name of the customers the row's resident ID, policy number, plate or
+  VIN find (a look-up, made only for such rows and remembered for the file). A form of
+  address (张先生) or a masked name (张*) differs only by its surname; a 报案人 of 本人 or 同上
+  is the insured.
 
 The phone of a third-party reporter is **kept, not offered**: it leaves the customer's phone
 fields and goes to the record's extra values ``reporter_phone`` (E.164, several numbers
@@ -351,8 +354,11 @@ class _ThirdPartyRows:
             # compared, an organisation is a third party only if it is not the customer
             if same is not True and (self.rule.compare_names or same is False or person is None):
                 return "organisation"
-        if any(_relation(t) == "other" for h in self.relations if (t := self._text(row, h))):
+        said = {_relation(t) for h in self.relations if (t := self._text(row, h))}
+        if "other" in said:
             return "relation"
+        if "self" in said:
+            return None  # the relation decides: names are misspelt more often than not
         if (
             self.rule.compare_names
             and person is not None
