@@ -70,18 +70,10 @@ def test_the_second_hold_out_set_meets_the_acceptance_thresholds() -> None:
     assert sum(row["style"].startswith("moto") for row in CODE_ROWS) >= 20
 
 
-# Written when 建设雅马哈's motorcycle code was not curated; JYM- is now its enterprise code
-# (tools/vehicle-series-commercial.csv), so the code decides between the two 雅马哈 makers.
-DECIDED_SINCE = {"雅马哈牌JYM125-3": "建设雅马哈"}
-
-
 def test_strings_that_do_not_decide_stay_unclassified() -> None:
     empty = [row for row in ROWS if not row["expected_manufacturer_cn"]]
     assert empty
     for row in empty:
-        if row["input"] in DECIDED_SINCE:
-            assert _classify(row).manufacturer == DECIDED_SINCE[row["input"]]
-            continue
         result = _classify(row)
         assert (result.manufacturer, result.confidence) == (None, 0.0), row["input"]
         assert result.reason in vs.REASONS
