@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custmaster.errors import InvalidComponent, InvalidFormat, ValidationError
-from custmaster.workflows.dates import EARLIEST, ERROR_CODES, LATEST, from_excel_serial, parse_date
+from custmaster.workflows.dates import (
+    EARLIEST,
+    ERROR_CODES,
+    LATEST,
+    from_excel_serial,
+    parse_date,
+    parse_moment,
+)
 
 DAY = dt.date(2026, 12, 4)
 
@@ -181,3 +188,65 @@ def test_serial_round_trip(day: dt.date) -> None:
     assert parse_date(float(serial) + 0.5) == day
     if serial >= 10000:
         assert parse_date(str(serial)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "hours", "minutes"),
+    [
+        ("2026/12/4 下午 3:05:00", 15, 5),
+        ("2026/12/4 3:05:00 下午", 15, 5),
+        ("2026/12/4 上午 11:05", 11, 5),
+        ("2026/12/4 上午 12:00:00", 0, 0),
+        ("2026/12/4 12:00:00 上午", 0, 0),
+        ("2026/12/4 中午 12:30", 12, 30),
+        ("2026/12/4 中午 1:30", 13, 30),
+        ("2026/12/4 晚上 8:00", 20, 0),
+        ("2026/12/4 下午 15:05", 15, 5),
+        ("2026.12.4 15:05", 15, 5),
+        ("２０２６－１２－０４　１５：０５", 15, 5),
+        ("2026年12月4日 15时05分", 15, 5),
+        ("2026年12月4日15:05", 15, 5),
+        ("2026年12月4日 下午3点", 15, 0),
+        ("2026年12月4日 9时30分", 9, 30),
+        ("2026年12月4日零时起", 0, 0),
+        ("20261204150500", 15, 5),
+        ("2026-12-04 24:00", 24, 0),
+        ("2026年12月4日二十四时止", 24, 0),
+    ],
+)
+def test_parse_moment_keeps_the_time_of_day(text: str, hours: int, minutes: int) -> None:
+    day, clock = parse_moment(text)
+    assert day == DAY
+    assert clock == dt.timedelta(hours=hours, minutes=minutes)
+
+
+@pytest.mark.parametrize("value", ["2026-12-04", "2026年12月4日", "20261204", "04-Dec-2026"])
+def test_parse_moment_without_a_time_gives_none(value: str) -> None:
+    assert parse_moment(value) == (DAY, None)
+
+
+def test_parse_moment_of_serials_and_datetimes() -> None:
+    assert parse_moment(46360.4375) == (DAY, dt.timedelta(hours=10, minutes=30))
+    assert parse_moment(dt.datetime(2026, 12, 4, 10, 30)) == (
+        DAY,
+        dt.timedelta(hours=10, minutes=30),
+    )
+    assert parse_moment(DAY) == (DAY, None)
+
+
+@pytest.mark.parametrize("text", ["2026/12/4 下午 25:05", "2026年12月4日 15时61分"])
+def test_parse_moment_refuses_a_time_that_does_not_exist(text: str) -> None:
+    with pytest.raises(InvalidComponent):
+        parse_moment(text)
+
+
+@given(st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 12, 31)))
+def test_parse_moment_reads_back_what_a_chinese_locale_writes(moment: dt.datetime) -> None:
+    moment = moment.replace(microsecond=0)
+    hour12 = moment.hour % 12 or 12
+    half = "上午" if moment.hour < 12 else "下午"
+    clock = f"{hour12}:{moment.minute:02d}:{moment.second:02d}"
+    text = f"{moment.year}/{moment.month}/{moment.day} {half} {clock}"
+    day, after = parse_moment(text)
+    assert after is not None
+    assert dt.datetime.combine(day, dt.time()) + after == moment

@@ -106,7 +106,7 @@ from custmaster.service import Service, as_service
 from custmaster.store.base import IngestResult, Outcome, Store
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
-from custmaster.workflows.dates import from_excel_serial, parse_date
+from custmaster.workflows.dates import from_excel_serial, parse_date, parse_moment
 from custmaster.workflows.headers import (
     PHONE,
     PHONE_ALIASES,
@@ -372,13 +372,16 @@ class ImportSummary:
 
 def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
     """A time from a cell: a datetime (naive is China time), a date (China midnight), ISO text
-    with or without a time, any date form `custmaster.workflows.dates.parse_date` reads, or
-    an Excel serial number with a fraction of a day.
+    with or without a time, any date form `custmaster.workflows.dates.parse_date` reads with
+    the time it gives (`custmaster.workflows.dates.parse_moment`: ``下午 3:05``, ``15时05分``,
+    ``20261204150500``), or an Excel serial number with a fraction of a day.
 
     >>> parse_time("2026-12-04 10:30").isoformat()
     '2026-12-04T10:30:00+08:00'
     >>> parse_time("2026年12月4日").isoformat()
     '2026-12-04T00:00:00+08:00'
+    >>> parse_time("2026/12/4 下午 3:05:00").isoformat()
+    '2026-12-04T15:05:00+08:00'
     >>> parse_time(46360.5).isoformat()
     '2026-12-04T12:00:00+08:00'
     """
@@ -401,8 +404,9 @@ def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
                 parsed = None
             if parsed is not None:
                 return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
-        day = parse_date(text, field=field)
-        return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
+        day, clock = parse_moment(text, field=field)
+        start = dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
+        return start if clock is None else start + clock
     raise ValidationError(
         "Not a date or time.",
         code="import.time",

@@ -17,7 +17,9 @@ Core-system extracts and Excel sheets write the same day in many ways. `parse_da
 
 Full-width digits and separators are folded first. The time of day is checked, then dropped;
 ``24:00`` is the end of its day, as policies write their cover's end
-(``2027-01-04 24:00:00`` is 4 January).
+(``2027-01-04 24:00:00`` is 4 January). `parse_moment` keeps it: the date and the time after
+midnight, a 12-hour time made a 24-hour one (``下午 3:05`` is 15:05, ``上午 12:00`` midnight)
+and a Chinese ``15时05分`` read as 15:05.
 
 Chinese extracts write the year first. A date with the year last (``04/12/2026``: 4 December
 or 12 April?) is refused as ``date.ambiguous`` — even one only a day-first or only a
@@ -49,7 +51,7 @@ import unicodedata
 from custmaster.errors import InvalidComponent, InvalidFormat
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["EARLIEST", "ERROR_CODES", "LATEST", "from_excel_serial", "parse_date"]
+__all__ = ["EARLIEST", "ERROR_CODES", "LATEST", "from_excel_serial", "parse_date", "parse_moment"]
 
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
@@ -73,8 +75,15 @@ _TIME = (
 _SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
 _CHINESE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
-    r"(?:\s*(?:(\d{1,2}):(\d{2})(?::(\d{2}))?|(?:\d{1,2}|零|二十四)时(?:\d{1,2}分)?[起止]?))?"
+    rf"(?:\s*(?:{_HALF_DAY}\s*)?(?:(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
+    r"|(\d{1,2}|零|二十四)\s*[时点](?:\s*(\d{1,2})\s*分)?(?:\s*(\d{1,2})\s*秒)?[起止整]?))?"
 )
+#: The half of the day of a 12-hour time: afternoon and evening add twelve hours to 1-11,
+#: noon to 1-10; morning makes 12 midnight.
+_AFTERNOON = re.compile(r"下午|晚上")
+_NOON = re.compile(r"中午")
+_MORNING = re.compile(r"上午|凌晨|早上")
+_CHINESE_HOURS = {"零": "0", "二十四": "24"}
 _DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 #: A day, a month by name and a year: ``04-Dec-2026``, ``4 December 2026``, ``Dec 4, 2026``,
@@ -156,7 +165,9 @@ def from_excel_serial(serial: float, *, field: str | None = None) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=days)
 
 
-def _build(value: object, field: str | None, parts: tuple[str | None, ...]) -> dt.date:
+def _build(value: object, field: str | None, parts: tuple[str | None, ...]) -> _Moment:
+    """The date of ``(year, month, day, hour, minute, second)`` texts and the time after its
+    midnight (None without an hour), a 12-hour time of ``value`` made a 24-hour one."""
     year, month, day = int(parts[0] or 0), int(parts[1] or 0), int(parts[2] or 0)
     try:
         result = dt.date(year, month, day)
@@ -164,15 +175,26 @@ def _build(value: object, field: str | None, parts: tuple[str | None, ...]) -> d
         raise _range_error(
             value, field, "The date does not exist (month or day out of range).", "日期不存在。"
         ) from None
+    if not parts[3]:
+        return result, None
     hour, minute, second = (int(p) if p else 0 for p in parts[3:6])
     if hour == 24 and minute == second == 0:  # 24:00, the end of that day (二十四时止)
-        return result
+        return result, dt.timedelta(hours=24)
     if hour > 23 or minute > 59 or second > 59:
         raise _range_error(value, field, "The time of day does not exist.", "时间不存在。")
-    return result
+    if hour <= 12 and isinstance(value, str) and not value.isascii():
+        if (hour < 12 and _AFTERNOON.search(value)) or (hour < 11 and _NOON.search(value)):
+            hour += 12
+        elif hour == 12 and _MORNING.search(value):
+            hour = 0
+    return result, dt.timedelta(hours=hour, minutes=minute, seconds=second)
 
 
-def _parse_text(text: str, field: str | None) -> dt.date:
+#: A date and the time after its midnight (None when the value gives no time of day).
+_Moment = tuple[dt.date, dt.timedelta | None]
+
+
+def _parse_text(text: str, field: str | None) -> _Moment:
     stripped = text.strip()
     if not stripped.isascii():
         stripped = unicodedata.normalize("NFKC", stripped).strip()
@@ -185,9 +207,12 @@ def _parse_text(text: str, field: str | None) -> dt.date:
         return _build(text, field, match.groups())
     match = _CHINESE.fullmatch(stripped)
     if match is not None:
-        return _build(text, field, match.groups()[:6])
+        g = match.groups()
+        if g[6] is not None:  # 15时05分, 零时, 二十四时
+            g = (*g[:3], _CHINESE_HOURS.get(g[6], g[6]), g[7], g[8])
+        return _build(text, field, g[:6])
     if _SERIAL.fullmatch(stripped):
-        return from_excel_serial(float(stripped), field=field)
+        return _serial_moment(float(stripped), field)
     named = _named_month(text, stripped, field)
     if named is not None:
         return named
@@ -205,7 +230,14 @@ def _parse_text(text: str, field: str | None) -> dt.date:
     raise _format_error(text, field)
 
 
-def _named_month(text: str, stripped: str, field: str | None) -> dt.date | None:
+def _serial_moment(serial: float, field: str | None) -> _Moment:
+    """The day of an Excel serial number and the time its fraction gives (None for none)."""
+    day = from_excel_serial(serial, field=field)
+    seconds = round((serial % 1) * 86400)
+    return day, (dt.timedelta(seconds=seconds) if seconds else None)
+
+
+def _named_month(text: str, stripped: str, field: str | None) -> _Moment | None:
     """The date of ``04-Dec-2026``, ``Dec 4, 2026`` or ``04-12月-2026``, or None."""
     match = _DAY_MONTH_YEAR.fullmatch(stripped)
     if match is not None:
@@ -256,18 +288,42 @@ def parse_date(
         ...
     custmaster.errors.InvalidComponent: [date.range] value=1********1: The date lies outside ...
     """
+    return parse_moment(value, field=field, earliest=earliest, latest=latest)[0]
+
+
+def parse_moment(
+    value: object,
+    *,
+    field: str | None = None,
+    earliest: dt.date = EARLIEST,
+    latest: dt.date = LATEST,
+) -> tuple[dt.date, dt.timedelta | None]:
+    """`parse_date`, with the time of day the value gives: the time after the date's
+    midnight (``24:00`` is 24 hours, the end of the day), or None when it gives none.
+
+    A Chinese 12-hour time is made a 24-hour one, and ``15时05分`` is read as 15:05, so that
+    a claim reported 下午 3:05 comes after one reported at 上午 11:00 of the same day.
+
+    >>> parse_moment("2026/12/4 下午 3:05:00")
+    (datetime.date(2026, 12, 4), datetime.timedelta(seconds=54300))
+    >>> parse_moment("2026年12月4日 9时30分")[1], parse_moment("2026-12-04")[1]
+    (datetime.timedelta(seconds=34200), None)
+    """
+    moment: _Moment
     if isinstance(value, dt.datetime):
-        result = value.date()
+        clock = value - value.replace(hour=0, minute=0, second=0, microsecond=0)
+        moment = value.date(), clock
     elif isinstance(value, dt.date):
-        result = value
+        moment = value, None
     elif isinstance(value, str):
-        result = _parse_text(value, field)
+        moment = _parse_text(value, field)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if math.isnan(value):
             raise _format_error(value, field)
-        result = from_excel_serial(value, field=field)
+        moment = _serial_moment(float(value), field)
     else:
         raise _format_error(value, field)
+    result = moment[0]
     if not earliest <= result <= latest:
         raise _range_error(
             value,
@@ -275,4 +331,4 @@ def parse_date(
             f"The date lies outside {earliest.isoformat()}..{latest.isoformat()}.",
             f"日期超出 {earliest.isoformat()} 至 {latest.isoformat()} 的范围。",
         )
-    return result
+    return moment
