@@ -787,12 +787,32 @@ class SQLStore(BaseStore):
     def _lock(self, keys: Collection[tuple[str, str]]) -> None:
         """Lock (family, key) pairs until the transaction ends (PostgreSQL)."""
 
+    def _lock_batch(self, records: Sequence[SourceRecord]) -> None:
+        """Lock every key ingesting ``records`` may read or write under (`_lock_keys`)."""
+        locks: set[tuple[str, str]] = set()
+        for record in records:
+            locks.update(_lock_keys(record))
+        self._lock(sorted(locks))
+
+    def _pair_rows(
+        self, select: str, columns: tuple[str, str], pairs: Sequence[tuple[str, str]]
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``select`` (a query without ``WHERE``) whose two ``columns`` are one
+        of ``pairs``: one query per first value and chunk (PostgreSQL: one in all)."""
+        rows: list[tuple[Any, ...]] = []
+        for first, seconds in _by_first(pairs):
+            condition, params = self._in_list(columns[1], seconds)
+            rows += self._sql(f"{select} WHERE {columns[0]} = ? AND {condition}", [first, *params])
+        return rows
+
     #: `_lock` takes locks (PostgreSQL): compute them. SQLite serialises writers instead.
     _locks_keys: ClassVar[bool] = False
     #: The most keys one transaction of `bulk_ingest` locks (`_lock`); batches needing more
     #: are cut into several transactions.
     max_locks: int = 1_000_000
     _for_update: ClassVar[str] = ""
+    #: The most values one `_in_list` condition of a batch's read-ahead names.
+    _in_chunk: ClassVar[int] = _IN_CHUNK
 
     # ------------------------------------------------------------------ encryption at rest
 
@@ -1978,48 +1998,45 @@ class SQLStore(BaseStore):
         tx.no_aliases = not self._sql("SELECT 1 FROM cm_aliases LIMIT 1")
         tx.no_decisions = not self._sql("SELECT 1 FROM cm_decisions LIMIT 1")
         if self._locks_keys:
-            locks: set[tuple[str, str]] = set()
-            for record in records:
-                locks.update(_lock_keys(record))
-            self._lock(sorted(locks))
+            self._lock_batch(records)
         self._flush_rows(tx)
         # which records the log holds already: one query where each record would ask again
         keys = {record.provenance.key for record in records}
         wanted_keys = [k for k in keys if k not in tx.records and k not in tx.record_rows]
-        for channel, refs in _by_first(wanted_keys):
-            condition, params = self._in_list("source_ref", refs)
-            for ref in refs:
-                tx.records[(channel, ref)] = None
-            rows = self._sql(
-                "SELECT source_ref, customer_id, body FROM cm_records "
-                f"WHERE channel = ? AND {condition}",
-                [channel, *params],
-            )
-            for ref, customer_id, body in rows:
-                tx.records[(channel, ref)] = (customer_id, body)
+        tx.records.update(dict.fromkeys(wanted_keys))
+        for channel, ref, customer_id, body in self._pair_rows(
+            "SELECT channel, source_ref, customer_id, body FROM cm_records",
+            ("channel", "source_ref"),
+            wanted_keys,
+        ):
+            tx.records[(channel, ref)] = (customer_id, body)
         lookups: set[tuple[str, str]] = set()
         for record in records:
             lookups.update(_lookups(record))
         found: set[str] = set()
         index = tx.index
-        sealed = self._sealer is not None
-        for kind, index_keys in _by_first([k for k in lookups if k not in index]):
-            # stored key -> key (a blind index of a sealed kind); None: the keys themselves
-            stored = {self._key(kind, key): key for key in index_keys} if sealed else None
-            condition, params = self._in_list("key", index_keys if stored is None else list(stored))
-            index.update({(kind, key): [] for key in index_keys})
-            rows = self._sql(
-                f"SELECT key, customer_id, payload FROM cm_index WHERE kind = ? AND {condition}",
-                [kind, *params],
+        wanted = [k for k in lookups if k not in index]
+        index.update({k: [] for k in wanted})
+        # stored (kind, key) -> key (a blind index of a sealed kind); None: the keys themselves
+        stored = (
+            {(kind, self._key(kind, key)): key for kind, key in wanted}
+            if self._sealer is not None
+            else None
+        )
+        for kind, key, customer_id, payload in self._pair_rows(
+            "SELECT kind, key, customer_id, payload FROM cm_index",
+            ("kind", "key"),
+            wanted if stored is None else list(stored),
+        ):
+            index[(kind, key if stored is None else stored[(kind, key)])].append(
+                (customer_id, payload)
             )
-            for key, customer_id, payload in rows:
-                index[(kind, key if stored is None else stored[key])].append((customer_id, payload))
-                found.add(customer_id)
+            found.add(customer_id)
         for value in tx.records.values():
             if value is not None:
                 found.add(value[0])
         customers = sorted(c for c in found if c not in tx.keys and c not in tx.pending)
-        for chunk in _chunks(customers):
+        for chunk in _chunks(customers, self._in_chunk):
             condition, params = self._in_list("customer_id", chunk)
             for customer_id in chunk:
                 tx.keys[customer_id] = {}
@@ -2044,7 +2061,7 @@ class SQLStore(BaseStore):
         wanted = [c for c in customers if c not in tx.loaded]
         if self._shared_cache:
             wanted = [c for c in wanted if c not in self._cache]
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(wanted, self._in_chunk):
             condition, params = self._in_list("id", chunk)
             rows = self._sql(
                 f"SELECT id, version FROM cm_customers WHERE {condition} "
