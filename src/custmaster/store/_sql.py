@@ -2036,26 +2036,34 @@ class SQLStore(BaseStore):
             if value is not None:
                 found.add(value[0])
         customers = sorted(c for c in found if c not in tx.keys and c not in tx.pending)
+        # states first: PostgreSQL locks the customers there, so that their index rows read
+        # next are those no other writer can change until this transaction ends
+        self._prefetch_states(tx, customers)
+        for customer_id in customers:
+            tx.keys[customer_id] = {}
+        groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        for customer_id, kind, stored_key, payload, grp, sealed in self._customer_rows(customers):
+            key = stored_key if sealed is None else self._unseal(kind, stored_key, sealed)
+            if grp:
+                groups.setdefault((customer_id, grp), []).append((kind, key, payload))
+            if kind in _KEYED and payload != "held":
+                tx.keys[customer_id].setdefault(kind, set()).add(key)
+        for group_key, entries in groups.items():
+            tx.groups.setdefault(group_key, entries)
+        tx.grouped.update(customers)
+
+    def _customer_rows(self, customers: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The index rows of ``customers`` a batch reads ahead, ``(customer_id, kind, key,
+        payload, grp, sealed)``: their group entries and keys (`_KEYED`) at least."""
+        rows: list[tuple[Any, ...]] = []
         for chunk in _chunks(customers, self._in_chunk):
             condition, params = self._in_list("customer_id", chunk)
-            for customer_id in chunk:
-                tx.keys[customer_id] = {}
-            rows = self._sql(
+            rows += self._sql(
                 f"SELECT customer_id, kind, key, payload, grp, sealed FROM cm_index "
                 f"WHERE {condition} AND (grp <> '' OR kind IN ({_KEYED_SQL}))",
                 params,
             )
-            groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-            for customer_id, kind, stored_key, payload, grp, sealed in rows:
-                key = stored_key if sealed is None else self._unseal(kind, stored_key, sealed)
-                if grp:
-                    groups.setdefault((customer_id, grp), []).append((kind, key, payload))
-                if kind in _KEYED and payload != "held":
-                    tx.keys[customer_id].setdefault(kind, set()).add(key)
-            for group_key, entries in groups.items():
-                tx.groups.setdefault(group_key, entries)
-            tx.grouped.update(chunk)
-        self._prefetch_states(tx, customers)
+        return rows
 
     def _prefetch_states(self, tx: _Tx, customers: Sequence[str]) -> None:
         wanted = [c for c in customers if c not in tx.loaded]

@@ -195,9 +195,10 @@ class PostgresStore(SQLStore):
                 message_zh=f"无法连接 {self._location}。",
             ) from None
         self._namespace = ""
-        #: Of the transaction in progress (reset by `_db_begin`): the customers whose index
-        #: rows `_insert_rows` sent, the keys `_lock` locked, the staging tables made sure of.
-        self._index_sent: set[str] = set()
+        #: Of the transaction in progress (reset by `_db_begin`): the index rows stored of
+        #: customers whose rows are all known (`_customer_rows`, `_insert_rows`), the keys
+        #: `_lock` locked, the staging tables made sure of.
+        self._stored: dict[str, set[tuple[Any, ...]]] = {}
         self._locked: set[tuple[str, str]] = set()
         self._staged: set[str] = set()
         #: Whether the role may create the staging tables (``TEMPORARY`` on the database).
@@ -421,9 +422,13 @@ class PostgresStore(SQLStore):
         `_COPY_ROWS` rows (a write sent early, before a merge reads the table) go in with
         that ``INSERT``: one round trip where ``COPY`` takes two or three.
 
-        Index rows (``ignore_duplicates``: one already stored is kept once) go in with
-        ``INSERT … ON CONFLICT DO NOTHING`` from a staging table, except those of a customer
-        numbered in this transaction none of whose rows were sent yet: no such row can exist.
+        Index rows (``ignore_duplicates``: one already stored is kept once) of a customer
+        whose stored rows are known (`_stored`: read ahead under its row lock, or numbered
+        in this transaction) are left out when stored and sent directly when not; those of
+        other customers go in with ``INSERT … ON CONFLICT DO NOTHING`` from a staging table.
+        A bulk load sends most rows of a customer again with each record (its name, its
+        phone): measured on 20,000 records, 112,000 rows sent for 77,000 stored, and the
+        conflict check cost the server more than the insert.
         """
         if not ignore_duplicates:
             if len(rows) < _COPY_ROWS:
@@ -435,12 +440,20 @@ class PostgresStore(SQLStore):
             raise ValueError(table)
         direct: list[Sequence[Any]] = []
         checked: list[Sequence[Any]] = []
-        sent = self._index_sent
+        known = self._stored
         fresh = () if self._tx is None else self._tx.fresh
         for row in rows:
             owner = row[2]
-            (direct if owner in fresh and owner not in sent else checked).append(row)
-        sent.update(row[2] for row in rows)
+            stored = known.get(owner)
+            if stored is None:
+                if owner not in fresh:
+                    checked.append(row)
+                    continue
+                stored = known[owner] = set()  # numbered here, not yet written: no rows
+            whole = tuple(row[:5])
+            if whole not in stored:
+                stored.add(whole)
+                direct.append(row)
         if len(direct) >= _COPY_ROWS:
             self._copy(table, columns, direct)
         else:
@@ -497,7 +510,34 @@ class PostgresStore(SQLStore):
             self._staged.add(table)
         self._copy(table, columns, rows)
 
+    def _customer_rows(self, customers: Sequence[str]) -> list[tuple[Any, ...]]:
+        """All index rows of ``customers`` (locked by `SQLStore._prefetch_states` before),
+        in one statement; they are `_stored` until this transaction ends."""
+        if not customers:
+            return []
+        array, param = _text_array(customers)
+        rows = self._sql(
+            "SELECT customer_id, kind, key, payload, grp, sealed FROM cm_index "
+            f"WHERE customer_id = ANY({array})",
+            [param],
+        )
+        known = self._stored
+        for customer_id in customers:
+            known[customer_id] = set()
+        for customer_id, kind, key, payload, grp, _ in rows:
+            known[customer_id].add((kind, key, customer_id, payload, grp))
+        return rows
+
+    def _index_drop(self, customer_id: str) -> None:
+        super()._index_drop(customer_id)
+        self._stored[customer_id] = set()
+
     def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        known = self._stored
+        for row in rows:
+            stored = known.get(row[2])
+            if stored is not None:
+                stored.discard(tuple(row[:5]))
         self._sql(
             "DELETE FROM cm_index WHERE (kind, key, customer_id, payload, grp) IN "
             "(SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]))",
@@ -568,7 +608,7 @@ class PostgresStore(SQLStore):
 
     def _db_begin(self) -> None:
         self._sql("BEGIN")
-        self._index_sent = set()
+        self._stored = {}
         self._locked = set()
         self._staged = set()
 
