@@ -17,10 +17,12 @@ import pytest
 from _store_helpers import ENV, LOOKUPS, Schemas, in_ci, postgres_url, schemas
 from custmaster.errors import StoreError
 from custmaster.model import Provenance, SourceRecord
+from custmaster.privacy.crypto import Keyring
 from custmaster.store import Outcome, open_store
 from custmaster.store import postgres as postgres_module
-from custmaster.store._sql import Migration
+from custmaster.store._sql import Migration, SQLStore
 from custmaster.store.postgres import SCHEMA_VERSION, PostgresStore
+from custmaster.testing import synth
 from custmaster.testing.contract import (
     ID_W,
     assert_consistent,
@@ -31,6 +33,9 @@ from custmaster.testing.contract import (
 )
 
 ID_M = "110105198001010016"
+
+
+_RING = Keyring({"k1": bytes(range(32))}, active="k1", index_key=bytes(range(32, 64)))
 
 
 def rec(
@@ -501,3 +506,51 @@ def test_erase_leaves_no_personal_value_in_the_tables(postgres_schemas: Schemas)
         raw.execute("UPDATE cm_records SET body = '{}', erased = 1 WHERE erased = 0")
     finally:
         raw.close()
+
+
+class _CheckedIndexStore(PostgresStore):
+    """Every index row through ``INSERT … ON CONFLICT DO NOTHING``: what the store wrote
+    before it knew which rows of a customer are stored."""
+
+    def _customer_rows(self, customers: Any) -> list[tuple[Any, ...]]:
+        return SQLStore._customer_rows(self, customers)
+
+    def _insert_rows(self, table: str, columns: Any, rows: Any, **options: Any) -> None:
+        if table == "cm_index":
+            self._insert_arrays(table, columns, rows, conflict=" ON CONFLICT DO NOTHING")
+        else:
+            super()._insert_rows(table, columns, rows, **options)
+
+
+def _index_by_records(store: PostgresStore) -> set[tuple[Any, ...]]:
+    """The index rows, each customer named by the keys of its records (ids may differ)."""
+    owners: dict[str, set[str]] = {}
+    for customer_id, channel, ref in store._sql(
+        "SELECT customer_id, channel, source_ref FROM cm_records"
+    ):
+        owners.setdefault(customer_id, set()).add(f"{channel}/{ref}")
+    return {
+        (kind, key, payload, grp, frozenset(owners.get(customer_id, ())))
+        for kind, key, customer_id, payload, grp in store._sql(
+            "SELECT kind, key, customer_id, payload, grp FROM cm_index"
+        )
+    }
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("keyring", [None, _RING], ids=["plain", "encrypted"])
+def test_index_rows_known_stored_are_the_rows_conflict_checks_keep(
+    postgres_schemas: Schemas, keyring: Keyring | None
+) -> None:
+    # a small lock budget cuts each batch into many transactions: most customers have rows
+    # stored by an earlier transaction when their next record arrives (new phones,
+    # addresses, renewals, endorsements, claims joined later)
+    records = list(synth.generate(seed=11, people=50).source_records())
+    found = []
+    for kind in (PostgresStore, _CheckedIndexStore):
+        with kind(f"{postgres_schemas.new()}&max_locks=150", keyring=keyring) as store:
+            result = store.bulk_ingest(records, batch_size=200)
+            assert result.batches > len(records) // 200 + 1
+            assert_consistent(store)
+            found.append((_index_by_records(store), result.counts, store.counts()))
+    assert found[0] == found[1]
