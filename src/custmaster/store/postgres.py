@@ -39,6 +39,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -98,6 +99,8 @@ _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 _PLANNED_TABLES = ("cm_customers", "cm_index", "cm_records")
 _STALE_ROWS = 1000
 _STALE_GROWTH = 4
+#: The fewest rows of the log or the index a ``COPY`` sends in the background.
+_BACKGROUND_ROWS = 500
 #: The fewest rows `PostgresStore._insert_rows` sends with ``COPY``.
 _COPY_ROWS = 100
 #: The session tables that COPY fills for statements that cannot take its rows directly
@@ -109,6 +112,7 @@ _STAGING = {
         "customer_id text, payload text, grp text, sealed text) ON COMMIT DELETE ROWS"
     ),
 }
+_BACKGROUND = frozenset({"cm_records", "cm_index"})
 _MIGRATION_LOCK = "cm_migration"
 _AUDIT_LOCK = "cm_audit_head"
 
@@ -199,6 +203,10 @@ class PostgresStore(SQLStore):
         #: customers whose rows are all known (`_customer_rows`, `_insert_rows`), the keys
         #: `_lock` locked, the staging tables made sure of.
         self._stored: dict[str, set[tuple[Any, ...]]] = {}
+        #: ``COPY`` of the log and the index sent by a thread of its own while the importer
+        #: goes on (`_copy`); every other use of the connection waits for them first.
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[None]] = []
         self._locked: set[tuple[str, str]] = set()
         self._staged: set[str] = set()
         #: Whether the role may create the staging tables (``TEMPORARY`` on the database).
@@ -392,6 +400,8 @@ class PostgresStore(SQLStore):
         return converted
 
     def _sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self._writes:
+            self._await_writes()
         try:
             if params:
                 cursor = self._connection.execute(self._prepare_sql(sql), params)
@@ -402,6 +412,7 @@ class PostgresStore(SQLStore):
             self._raise(error)
 
     def _sql_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._await_writes()
         try:
             with self._connection.cursor() as cursor:
                 cursor.executemany(self._prepare_sql(sql), rows)
@@ -485,6 +496,31 @@ class PostgresStore(SQLStore):
         )
 
     def _copy(
+        self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if self._tx is not None and len(rows) >= _BACKGROUND_ROWS and table in _BACKGROUND:
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="custmaster-copy")
+            self._writes.append(self._writer.submit(self._copy_now, table, columns, rows))
+            return
+        self._await_writes()
+        self._copy_now(table, columns, rows)
+
+    def _await_writes(self) -> None:
+        writes = self._writes
+        if not writes:
+            return
+        self._writes = []
+        failed: BaseException | None = None
+        for write in writes:
+            try:
+                write.result()
+            except BaseException as error:
+                failed = failed or error
+        if failed is not None:
+            raise failed
+
+    def _copy_now(
         self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
     ) -> None:
         names = ", ".join(name for name, _ in columns)
@@ -616,10 +652,17 @@ class PostgresStore(SQLStore):
         self._sql("COMMIT")
 
     def _db_rollback(self) -> None:
+        with suppress(Exception):  # a write that failed is rolled back with the rest
+            self._await_writes()
         with suppress(Exception):  # a broken connection rolls back by itself
             self._connection.execute("ROLLBACK")
 
     def _db_close(self) -> None:
+        with suppress(Exception):
+            self._await_writes()
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
         self._connection.close()
 
     def _lock(self, keys: Collection[tuple[str, str]]) -> None:
