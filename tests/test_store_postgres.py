@@ -20,7 +20,7 @@ from custmaster.model import Provenance, SourceRecord
 from custmaster.privacy.crypto import Keyring
 from custmaster.store import Outcome, open_store
 from custmaster.store import postgres as postgres_module
-from custmaster.store._sql import Migration, SQLStore
+from custmaster.store._sql import _RECORD_COLUMNS, Migration, SQLStore
 from custmaster.store.postgres import SCHEMA_VERSION, PostgresStore
 from custmaster.testing import synth
 from custmaster.testing.contract import (
@@ -307,6 +307,31 @@ def test_the_unique_log_key_is_the_last_line_of_defence(postgres_schemas: Schema
 
 
 @pytest.mark.postgres
+def test_a_copy_failing_in_the_background_fails_the_transaction(
+    postgres_schemas: Schemas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres_module, "_BACKGROUND_ROWS", 1)
+    with PostgresStore(postgres_schemas.new()) as store:
+        store.ingest(rec("R1", resident_id=ID_M))
+        taken = ("core_system", "R1", "C00000009", "2026-01-05", "{}")
+        sent = []
+
+        def copy_then_read() -> None:
+            with store.transaction():
+                store._copy("cm_records", _RECORD_COLUMNS, [taken])
+                sent.append(len(store._writes))  # sent by the store's thread, not waited for
+                store._sql("SELECT 1")
+
+        with pytest.raises(StoreError) as info:
+            copy_then_read()
+        assert sent == [1]
+        assert info.value.code == "store.conflict"
+        assert not store._writes
+        store.ingest(rec("R2", resident_id=ID_W))
+        assert store.counts()["records"] == 2
+
+
+@pytest.mark.postgres
 def test_a_read_only_server_gives_a_clear_error_and_loses_nothing(
     postgres_schemas: Schemas,
 ) -> None:
@@ -540,8 +565,9 @@ def _index_by_records(store: PostgresStore) -> set[tuple[Any, ...]]:
 @pytest.mark.postgres
 @pytest.mark.parametrize("keyring", [None, _RING], ids=["plain", "encrypted"])
 def test_index_rows_known_stored_are_the_rows_conflict_checks_keep(
-    postgres_schemas: Schemas, keyring: Keyring | None
+    postgres_schemas: Schemas, keyring: Keyring | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(postgres_module, "_BACKGROUND_ROWS", 1)  # every COPY in the thread
     # a small lock budget cuts each batch into many transactions: most customers have rows
     # stored by an earlier transaction when their next record arrives (new phones,
     # addresses, renewals, endorsements, claims joined later)
