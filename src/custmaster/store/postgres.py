@@ -6,10 +6,11 @@ and creates if needed, another schema than the first of the ``search_path``).
 
 Many importers, on one host or many, may ingest into one database at once. Each batch takes
 transaction-scoped advisory locks on every key its records can be resolved by (resident ID,
-USCC, document, policy number, plate, VIN, phone, name with birth date, and the record's own
-channel and source reference), in one sorted statement, so two importers that could decide
-about the same person take turns while all others proceed; customer rows are locked
-(``SELECT … FOR UPDATE``) before they change. ``UNIQUE (channel, source_ref)`` makes a
+USCC, document, policy number, plate, VIN, phone, name with birth date; the record's own
+channel and source reference only for a record with none of them), in one sorted statement,
+so two importers that could decide about the same person take turns while all others
+proceed; customer rows are locked (``SELECT … FOR UPDATE``) before they change, and before
+a batch reads their index rows ahead. ``UNIQUE (channel, source_ref)`` makes a
 duplicate record impossible even for code that bypasses the locks; a deadlock or a unique
 violation rolls the batch back with ``store.conflict``, and `SQLStore.bulk_ingest` runs it
 again. Ids come from sequences (they may have gaps; they never repeat). One transaction
@@ -26,8 +27,11 @@ Opening a schema made by an older custmaster migrates it in one transaction, und
 lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
 are not custmaster's, raise `custmaster.StoreError`.
 
-Bulk writes go in with ``COPY`` (index rows that may be stored already through a session
-staging table and ``INSERT … ON CONFLICT DO NOTHING``); writes of a few rows with ``INSERT``.
+Bulk writes go in with ``COPY``, the log's and the index's at commit from a thread of the
+store's own while the importer computes the customers' views (every other statement waits
+for it). Index rows of customers whose stored rows the transaction knows are sent only when
+missing; others that may be stored already go through a session staging table and
+``INSERT … ON CONFLICT DO NOTHING``. Writes of a few rows go in with ``INSERT``.
 Between the transactions of `SQLStore.bulk_ingest` the store gathers the planner statistics
 (``ANALYZE``) of the log, the index and the customers when a table has outgrown them
 fourfold, since a batch's lookups are planned from them (autovacuum does it too, but late
