@@ -1,4 +1,5 @@
-"""`PostgresStore` cuts a batch into the same pieces as `SQLStore` does, in one pass."""
+"""`PostgresStore` cuts a batch into the same pieces as `SQLStore` does, in one pass, for
+the keys it locks (`custmaster.store.postgres._record_locks`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 import pytest
 
 from custmaster.model import Provenance, SourceRecord
+from custmaster.store import _sql
 from custmaster.store._sql import SQLStore
-from custmaster.store.postgres import PostgresStore
+from custmaster.store.postgres import PostgresStore, _record_locks
 
 
 def _record(rng: random.Random, n: int) -> SourceRecord:
@@ -28,12 +30,16 @@ def _record(rng: random.Random, n: int) -> SourceRecord:
 def _store(max_locks: int) -> Any:
     store = PostgresStore.__new__(PostgresStore)
     store.max_locks = max_locks
-    store._cut = (0, [])
+    store._cut = (0, [], [])
+    store._batch_locks = None
     return store
 
 
 @pytest.mark.parametrize("max_locks", [1, 2, 5, 13, 40, 400])
-def test_the_pieces_are_those_of_the_shared_cut(max_locks: int) -> None:
+def test_the_pieces_are_those_of_the_shared_cut(
+    max_locks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_sql, "_lock_keys", _record_locks)  # the shared cut, PostgreSQL's keys
     rng = random.Random(max_locks)
     batch: list[Any] = [_record(rng, n) for n in range(300)]
     batch.insert(7, {"provenance": {"channel": "core_system"}})  # a mapping: no keys known yet
