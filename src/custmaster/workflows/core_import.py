@@ -106,7 +106,7 @@ from custmaster.service import Service, as_service
 from custmaster.store.base import IngestResult, Outcome, Store
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
-from custmaster.workflows.dates import from_excel_serial, parse_date, parse_moment
+from custmaster.workflows.dates import parse_date, parse_moment
 from custmaster.workflows.headers import (
     PHONE,
     PHONE_ALIASES,
@@ -390,11 +390,7 @@ def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        day = from_excel_serial(value, field=field)
-        seconds = round((float(value) % 1) * 86400)
-        return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ) + dt.timedelta(
-            seconds=seconds
-        )
+        return _moment(value, field)
     if isinstance(value, str):
         text = str(date_cell(value)).strip()
         if _ISO_TIME.match(text):
@@ -404,9 +400,7 @@ def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
                 parsed = None
             if parsed is not None:
                 return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=CHINA_TZ)
-        day, clock = parse_moment(text, field=field)
-        start = dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
-        return start if clock is None else start + clock
+        return _moment(text, field)
     raise ValidationError(
         "Not a date or time.",
         code="import.time",
@@ -414,6 +408,13 @@ def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
         masked_value=mask_unknown(str(value)),
         message_zh="不是日期或时间。",
     )
+
+
+def _moment(value: object, field: str) -> dt.datetime:
+    """The China time of a date and the time of day `parse_moment` reads in ``value``."""
+    day, clock = parse_moment(value, field=field)
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
+    return start if clock is None else start + clock
 
 
 def _iso(text: str) -> str:
