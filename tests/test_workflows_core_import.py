@@ -231,7 +231,7 @@ def test_a_document_type_column_says_how_the_identity_column_is_read(
     assert service.find(policy_no="PDAA2026101") == service.find(policy_no="PDAA2026108")
     (company,) = service.find(uscc="91350200MA2Y12345E")
     assert company.kind.value == "organisation"
-    # a resident ID, and a type the import does not know, read the column as the resident ID
+    # a resident ID, and a driving licence (numbered by the 公民身份号码), read as the resident ID
     assert service.find(policy_no="PDAA2026104")[0].resident_id == ID_ZHANG
     assert service.find(policy_no="PDAA2026107")[0].resident_id == ID_LI
     assert summary.unmapped == ()

@@ -132,6 +132,7 @@ from custmaster.workflows.validation import (
     date_cell,
     field_text,
     holds_several,
+    identity_value,
     is_empty_cell,
     split_phone_cell,
 )
@@ -662,6 +663,10 @@ class _Importer:
         ]
         self.extra = columns.extra
         self.width = len(columns.header_map.headers)
+        #: The column stating the identity document's type (证件类型), read with the identity
+        #: column (`custmaster.workflows.validation.identity_value`), and its code table.
+        types = columns.header_map.document_types
+        self.type_column = types[0] if types else None
         self.has_role = any(field == "role" for _, field, _, _ in self.plan)
         self.today = dt.date.today()
         self.counts = dict.fromkeys(Outcome, 0)
@@ -712,10 +717,19 @@ class _Importer:
         phones and dates repeat on the rows of each of their policies (and `_cell` is pure).
         """
         values: dict[str, Any] = {}
+        routed: tuple[str, Any] | None = None
         for header, field, convert, known in self.plan:
             cell = row.get(header)
             if cell is None:
                 continue
+            if field == "resident_id" and self.type_column is not None:
+                kind = row.get(self.type_column)
+                type_text = "" if kind is None else cell_text(kind).strip()
+                if type_text and not is_empty_cell(cell_text(cell)):
+                    # the type decides how the number is read (raises: the slow path rejects)
+                    routed = identity_value(type_text, cell, self.columns.header_map.document_codes)
+                    if routed is not None:
+                        continue
             if type(cell) is str:
                 value = known.get(cell, _UNPARSED)
                 if value is _UNPARSED:
@@ -730,6 +744,8 @@ class _Importer:
             if value is _SEVERAL_NUMBERS:
                 value = self._split_phones(field, field_text(field, cell))
             values[field] = value
+        if routed is not None:  # an earlier column of the field wins, as in validation
+            values.setdefault(*routed)
         return values
 
     def _cell(self, field: str, convert: Callable[[str], Any] | None, cell: object) -> Any:
@@ -1011,7 +1027,7 @@ class _Importer:
         self._party_records.clear()
         self._party_rejects.clear()
         for party in self.parties:
-            found = read_party(party, row)
+            found = read_party(party, row, self.columns.header_map.document_codes)
             for header, field, error in found.errors:
                 self._party_rejects.append(Reject.from_error(row_number, header, field, error))
             if found.values is None or not policy.get("policy_no"):

@@ -57,10 +57,13 @@ from types import MappingProxyType
 import attrs
 
 from custmaster.errors import UsageError
+from custmaster.model.identity import DocumentType
 from custmaster.model.source import FIELDS
 
 __all__ = [
     "DEFAULT_ALIASES",
+    "DEFAULT_DOCUMENT_CODES",
+    "DOCUMENT_KINDS",
     "DOCUMENT_TYPE",
     "DOCUMENT_TYPE_ALIASES",
     "ERROR_CODES",
@@ -71,6 +74,7 @@ __all__ = [
     "SOURCE_COLUMNS",
     "HeaderMap",
     "check_mapping",
+    "document_kind",
     "load_mapping",
     "map_headers",
     "normalise_header",
@@ -80,6 +84,7 @@ __all__ = [
 ERROR_CODES: dict[str, str] = {
     "mapping.field": "A header mapping names a field that SourceRecord does not have.",
     "mapping.file": "A header mapping file cannot be read or is not a JSON object of strings.",
+    "mapping.document_type": "A code-table entry of a mapping names no known document type.",
 }
 
 #: The `SourceRecord` fields a single column can fill (``id_document`` is a structured value).
@@ -122,6 +127,146 @@ DOCUMENT_TYPE_ALIASES: tuple[str, ...] = (
     "被保人证件类型",
     "document_type",
 )
+
+#: What a `DOCUMENT_TYPE` cell can say the identity column holds (`document_kind`):
+#: ``resident_id``; ``uscc`` (an organisation's code); ``household_register`` and
+#: ``driving_licence``, documents numbered by their holder's 公民身份号码 (read as the resident
+#: ID when the number is one); or another document, a `custmaster.model.DocumentType` value.
+DOCUMENT_KINDS: tuple[str, ...] = (
+    "resident_id",
+    "uscc",
+    "household_register",
+    "driving_licence",
+    *(member.value for member in DocumentType if member is not DocumentType.HOUSEHOLD_REGISTER),
+)
+
+#: The default code table of `DOCUMENT_TYPE` cells: the 身份证件类别代码 of WS 364.3-2011
+#: (CV02.01.101), which many Chinese systems, insurers' among them, export. Code tables differ
+#: between insurers (08 is 出生医学证明 in one, 港澳台身份证 or 外国人永久居留身份证 in others),
+#: so a code not listed here is no document type (`document_kind` answers None) until the
+#: user's mapping names it: ``{"document_type:08": "外国人永久居留身份证"}``. A one-digit code
+#: (Excel drops the leading zero) is read as its two-digit form.
+DEFAULT_DOCUMENT_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        "01": "resident_id",  # 居民身份证
+        "02": "household_register",  # 居民户口簿
+        "03": "passport",  # 护照
+        "04": "military_officer",  # 军官证
+        "05": "driving_licence",  # 驾驶证
+        "06": "hk_macao_permit",  # 港澳居民来往内地通行证
+        "07": "taiwan_permit",  # 台湾居民来往内地通行证
+        "99": "other",  # 其他法定有效证件
+    }
+)
+
+#: Words of `DOCUMENT_TYPE` cells and their kind, besides `custmaster.model.DocumentType`'s
+#: own names and aliases (护照, 台胞证, 回乡证, 军官证 …).
+_DOCUMENT_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("身份证", "居民身份证", "身份证号", "身份证号码", "二代身份证", "第二代身份证",
+         "第二代居民身份证", "临时身份证", "临时居民身份证", "内地居民身份证",
+         "大陆居民身份证", "中华人民共和国居民身份证", "公民身份号码", "居民身份号码",
+         "港澳台居民居住证", "港澳居民居住证", "台湾居民居住证", "resident_id"),
+        "resident_id",
+    ),
+    **dict.fromkeys(
+        ("统一社会信用代码", "社会信用代码", "信用代码", "统一社会信用代码证",
+         "统一社会信用代码证书", "营业执照", "企业营业执照", "工商营业执照",
+         "三证合一营业执照", "组织机构代码", "组织机构代码证", "组织机构代码证书",
+         "税务登记证", "uscc"),
+        "uscc",
+    ),
+    **dict.fromkeys(("户口簿", "户口本", "居民户口簿", "户籍簿"), "household_register"),
+    **dict.fromkeys(
+        ("驾驶证", "机动车驾驶证", "驾照", "驾驶执照", "driving_licence"), "driving_licence"
+    ),
+    **dict.fromkeys(
+        ("中国护照", "外国护照", "因私护照", "普通护照", "因公护照"), "passport"
+    ),
+    **dict.fromkeys(
+        ("台湾居民来往内地通行证", "台湾通行证", "台湾居民往来大陆通行证"), "taiwan_permit"
+    ),
+    **dict.fromkeys(
+        ("港澳同胞回乡证", "港澳居民往来内地通行证"), "hk_macao_permit"
+    ),
+    **dict.fromkeys(("其他法定有效证件", "其他证件", "其它证件", "其他有效证件"), "other"),
+}  # fmt: skip
+
+#: A code with its name (``01-居民身份证``, ``【01】居民身份证``) or a name with its code or
+#: a qualifier (``居民身份证(01)``, ``身份证（18位）``), in matching form.
+_CODE_AND_NAME = re.compile(r"[\[【(]?(\d{1,3})[\]】)]?[-_:.、|/]?(\D.*)")
+_NAME_AND_NOTE = re.compile(r"(.+?)[\[【(]([^()\[\]【】]*)[)\]】]")
+#: The prefix of a mapping entry of the code table: ``"document_type:08": "护照"``.
+_CODE_PREFIX = "document_type:"
+
+
+def _document_word(text: str) -> str | None:
+    kind = _DOCUMENT_WORDS.get(text)
+    if kind is not None:
+        return kind
+    try:
+        member = DocumentType(text)
+    except ValueError:
+        return None
+    return "household_register" if member is DocumentType.HOUSEHOLD_REGISTER else member.value
+
+
+def _type_key(text: object) -> str:
+    """The matching form of a document type cell or code: NFKC, no spaces, no ``.0``."""
+    key = "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+    if key.endswith(".0") and key[:-2].isdigit():  # a code Excel kept as a number
+        key = key[:-2]
+    return key
+
+
+def document_kind(text: object, codes: Mapping[str, str] = DEFAULT_DOCUMENT_CODES) -> str | None:
+    """What a `DOCUMENT_TYPE` cell says the identity column holds: one of `DOCUMENT_KINDS`, or
+    None for a type this function does not know (a code missing from ``codes``, a word it has
+    never seen). An empty cell is ``resident_id``.
+
+    ``codes`` maps codes (``01``) to a kind or a type word (`DEFAULT_DOCUMENT_CODES`, or the
+    user's table: `HeaderMap.document_codes`). A code with its name (``01-居民身份证``) is read
+    by its name, else its code; a one-digit code as its two-digit form (``1`` is ``01``).
+
+    >>> document_kind("01"), document_kind("1"), document_kind("二代身份证")
+    ('resident_id', 'resident_id', 'resident_id')
+    >>> document_kind("03-护照"), document_kind("港澳居民来往内地通行证（回乡证）")
+    ('passport', 'hk_macao_permit')
+    >>> document_kind("08") is None, document_kind("08", {"08": "外国人永久居留身份证"})
+    (True, 'foreign_permanent_resident')
+    """
+    key = _type_key(text)
+    if not key:
+        return "resident_id"
+    found = _code_kind(key, codes)
+    if found is not None:
+        return found
+    found = _document_word(key)
+    if found is not None:
+        return found
+    split = _CODE_AND_NAME.fullmatch(key)
+    if split is not None:
+        return _document_word(split.group(2)) or _code_kind(split.group(1), codes)
+    noted = _NAME_AND_NOTE.fullmatch(key)
+    if noted is not None:
+        note = noted.group(2)
+        return (
+            _document_word(noted.group(1))
+            or _document_word(note)
+            or (_code_kind(note, codes) if note.isdigit() else None)
+        )
+    return None
+
+
+def _code_kind(key: str, codes: Mapping[str, str]) -> str | None:
+    """The kind of a code in ``codes`` (its value a kind or a type word), or None."""
+    value = codes.get(key)
+    if value is None and key.isdigit() and len(key) == 1:
+        value = codes.get("0" + key)
+    if value is None:
+        return None
+    return value if value in DOCUMENT_KINDS else _document_word(_type_key(value))
+
 
 #: The fields whose repeated columns each add their numbers (the others take the first
 #: non-empty value of their columns, and a different value in a later one is a conflict).
@@ -404,14 +549,31 @@ def check_mapping(mapping: Mapping[str, object]) -> dict[str, str | None]:
     """Check a user mapping (header → field name, `PHONE`, `DOCUMENT_TYPE`, one of
     `SOURCE_COLUMNS`, or ``None`` to ignore the column).
 
+    Entries ``"document_type:<code>": <type>`` are the user's code table of the
+    `DOCUMENT_TYPE` column (their codes replace `DEFAULT_DOCUMENT_CODES`'s): the type is a
+    word (居民身份证, 护照, 统一社会信用代码 …) or one of `DOCUMENT_KINDS`, kept as its kind.
+
     Returns it with every header in its matching form; raises `UsageError` naming the
     valid fields when a target is none of those.
 
-    >>> check_mapping({"联系电话 ": "mobile", "备注": None})
-    {'联系电话': 'mobile', '备注': None}
+    >>> check_mapping({"联系电话 ": "mobile", "备注": None, "document_type:31": "营业执照"})
+    {'联系电话': 'mobile', '备注': None, 'document_type:31': 'uscc'}
     """
     checked: dict[str, str | None] = {}
     for header, field in mapping.items():
+        if isinstance(header, str) and header.strip().lower().startswith(_CODE_PREFIX):
+            code = _type_key(header.strip()[len(_CODE_PREFIX) :])
+            kind = document_kind(field, {}) if isinstance(field, str) and field.strip() else None
+            if not code or kind is None:
+                raise UsageError(
+                    f"The mapping's code table gives code {code!r} the document type "
+                    f"{field!r}, which is none custmaster knows; known: 居民身份证, "
+                    f"统一社会信用代码, 护照, 台胞证 … or {', '.join(DOCUMENT_KINDS)}.",
+                    code="mapping.document_type",
+                    message_zh=f"映射的证件类型代码 {code!r} 对应的证件类型 {field!r} 无法识别。",
+                )
+            checked[_CODE_PREFIX + code] = kind
+            continue
         if field is not None and field not in MAPPABLE_FIELDS and field not in _COLUMN_TARGETS:
             raise UsageError(
                 f"The mapping names an unknown field {field!r} for header {header!r}; "
@@ -478,6 +640,9 @@ class HeaderMap:
     #: target (``{"出单时间": "observed_at"}``): read by the imports, not a record field; in
     #: ``unmapped``, not in ``unread``.
     sources: tuple[tuple[str, str], ...] = ()
+    #: The code table of the `DOCUMENT_TYPE` column (code → kind, `document_kind`): the
+    #: defaults (`DEFAULT_DOCUMENT_CODES`) with the user mapping's entries over them.
+    document_codes: Mapping[str, str] = DEFAULT_DOCUMENT_CODES
 
     @property
     def mapped(self) -> tuple[tuple[str, str], ...]:
@@ -549,6 +714,13 @@ def map_headers(
     报案人电话), matched before the default spellings of the record fields.
     """
     user = check_mapping(mapping) if mapping else {}
+    codes = {
+        k[len(_CODE_PREFIX) :]: v
+        for k, v in user.items()
+        if k.startswith(_CODE_PREFIX) and v is not None
+    }
+    if codes:
+        user = {k: v for k, v in user.items() if not k.startswith(_CODE_PREFIX)}
     index = _DEFAULT_INDEX if defaults else {normalise_header(f): f for f in MAPPABLE_FIELDS}
     phone_index = {normalise_header(name): PHONE for name in phone_aliases}
     later = {normalise_header(name): PHONE for name in PHONE_ALIASES} if defaults else {}
@@ -614,4 +786,9 @@ def map_headers(
         phones=tuple(phones),
         document_types=tuple(document_types),
         sources=tuple(sources),
+        document_codes=(
+            MappingProxyType({**DEFAULT_DOCUMENT_CODES, **codes})
+            if codes
+            else DEFAULT_DOCUMENT_CODES
+        ),
     )

@@ -37,7 +37,7 @@ from custmaster.model.policy import PolicyRole
 from custmaster.validate import cn_name, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
-from custmaster.workflows.headers import normalise_header
+from custmaster.workflows.headers import DEFAULT_DOCUMENT_CODES, normalise_header
 from custmaster.workflows.validation import (
     PLACEHOLDER_CODES,
     cell_text,
@@ -158,20 +158,25 @@ def find_parties(headers: Iterable[str]) -> tuple[Party, ...]:
     )
 
 
-def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
+def read_party(
+    party: Party, row: Mapping[str, Any], codes: Mapping[str, str] = DEFAULT_DOCUMENT_CODES
+) -> PartyValues:
     """The `custmaster.SourceRecord` values of ``party`` in ``row`` (role set), or None.
 
     Each cell is read and validated as its record field would be
     (`custmaster.workflows.validation.field_text`: placeholders are empty, an ID Excel has
     rounded is refused); a bad cell is returned in ``errors`` with its header and field
-    (``holder.resident_id`` …), never raised.
+    (``holder.resident_id`` …), never raised. ``codes`` is the code table of the party's
+    document type column (`custmaster.workflows.headers.HeaderMap.document_codes`); a type it
+    does not know is a bad cell of that column (``document_type.unknown``).
     """
     values: dict[str, Any] = {}
     errors: list[tuple[str, str, ValidationError]] = []
     more: list[tuple[str, str]] = []
     # the party's document type (投保人证件类型): where its ID cell goes (`identity_value`)
-    kind = next(
-        (cell_text(row.get(h) or "") for h, what in party.columns if what == "document_type"), ""
+    kind_header, kind = next(
+        ((h, cell_text(row.get(h) or "")) for h, what in party.columns if what == "document_type"),
+        ("", ""),
     )
     for header, what in party.columns:
         if what == "document_type":
@@ -189,7 +194,7 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
             if what == "name":
                 values["name"] = cn_name.validate(text)
             elif what == "id":
-                routed = identity_value(kind, cell) if kind.strip() else None
+                routed = identity_value(kind, cell, codes) if kind.strip() else None
                 field, values[field] = routed if routed is not None else _identity(text)
             elif what == "phone":
                 first, further = split_phone_cell(text)
@@ -204,6 +209,10 @@ def read_party(party: Party, row: Mapping[str, Any]) -> PartyValues:
                 continue
             if is_zero_placeholder("resident_id" if what == "id" else what, text):
                 continue  # 0, 00000000000: no value
+            if error.code == "document_type.unknown":
+                name = f"{party.role.value}.document_type"
+                errors.append((kind_header, name, error.for_field(name)))
+                continue
             name = f"{party.role.value}.{_id_field(error) if what == 'id' else what}"
             errors.append((header, name, error.for_field(name)))
     if not ({"resident_id", "uscc", "id_document"} & values.keys()):

@@ -79,11 +79,18 @@ from custmaster.model.identity import DocumentType, IdentityDocument
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
 from custmaster.privacy.sensitivity import FieldKind, policy_for
-from custmaster.validate import cn_uscc
+from custmaster.validate import cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
-from custmaster.workflows.headers import DOCUMENT_TYPE, PHONE, HeaderMap, map_headers
+from custmaster.workflows.headers import (
+    DEFAULT_DOCUMENT_CODES,
+    DOCUMENT_TYPE,
+    PHONE,
+    HeaderMap,
+    document_kind,
+    map_headers,
+)
 from custmaster.workflows.reading import Row, TableFormatError, open_table
 
 __all__ = [
@@ -110,6 +117,7 @@ __all__ = [
     "organisation_code",
     "place_phone",
     "split_phone_cell",
+    "unknown_document_type",
     "validate_file",
 ]
 
@@ -129,6 +137,10 @@ ERROR_CODES: dict[str, str] = {
     "row.conflicting_columns": (
         "Two columns of one field (姓名 twice, 身份证号 and 证件号码 …) hold different values on "
         "a row: validate warns and uses the first, an import rejects the row."
+    ),
+    "document_type.unknown": (
+        "The document type (证件类型) is no code of the code table and no known word: the ID "
+        'number is not read (name the code in the mapping: "document_type:08": "护照").'
     ),
 }
 
@@ -705,18 +717,6 @@ def organisation_code(cell: object) -> str | None:
         return None
 
 
-#: Type names (证件类型) of the mainland resident ID card and of the residence permits of Hong
-#: Kong, Macao and Taiwan residents, whose 18-digit numbers the resident-ID validator reads.
-_RESIDENT_ID_TYPES = frozenset(
-    {"身份证", "居民身份证", "身份证号", "身份证号码", "二代身份证", "第二代居民身份证",
-     "临时身份证", "临时居民身份证", "港澳台居民居住证", "港澳居民居住证", "台湾居民居住证",
-     "resident_id"}
-)  # fmt: skip
-#: Type names of an organisation's code: read as its unified social credit code.
-_ORGANISATION_TYPES = frozenset(
-    {"统一社会信用代码", "社会信用代码", "信用代码", "统一社会信用代码证", "营业执照",
-     "组织机构代码", "组织机构代码证", "税务登记证", "uscc"}
-)  # fmt: skip
 #: The issuing country of documents whose type says it.
 _DOCUMENT_COUNTRIES = {
     DocumentType.TAIWAN_PERMIT: "TWN",
@@ -726,18 +726,47 @@ _DOCUMENT_COUNTRIES = {
     DocumentType.HOUSEHOLD_REGISTER: "CHN",
     DocumentType.BIRTH_CERTIFICATE: "CHN",
 }
+#: A type cell's text shown in a message as it is: short, and no run of digits that could be a
+#: number put in the wrong column.
+_SHOWN_TYPE = re.compile(r"[^\d]{0,12}|[^\d]{0,9}\d{1,3}[^\d]{0,9}")
 
 
-def identity_value(type_text: str, cell: object) -> tuple[str, Any] | None:
+def unknown_document_type(type_text: str) -> InvalidFormat:
+    """The error of a `DOCUMENT_TYPE` cell no code table or word list knows
+    (``document_type.unknown``): the row's identity number is not read, never guessed."""
+    text = type_text.strip()
+    shown = text if _SHOWN_TYPE.fullmatch(text) else mask_unknown(text)
+    return InvalidFormat(
+        f"The document type {shown!r} (证件类型) is not a known type or code; the ID number is "
+        f'not read. Name the code in the mapping: {{"document_type:{shown}": "护照"}}.',
+        code="document_type.unknown",
+        field=DOCUMENT_TYPE,
+        masked_value=shown,
+        message_zh=(
+            f"证件类型 {shown!r} 无法识别，证件号码未读取；请在映射中注明该代码对应的证件类型"
+            f'（如 "document_type:{shown}": "护照"）。'
+        ),
+    )
+
+
+def identity_value(
+    type_text: str, cell: object, codes: Mapping[str, str] = DEFAULT_DOCUMENT_CODES
+) -> tuple[str, Any] | None:
     """Where the identity column's cell goes, by the row's document type (证件类型).
 
-    None for a resident ID (身份证, the residence permits of Hong Kong, Macao and Taiwan
-    residents) or a type this function does not know: the cell is then read as a resident ID.
-    ``("uscc", code)`` for an organisation's code (统一社会信用代码, 营业执照 …);
-    ``("id_document", document)`` for another document (护照, 台胞证, 港澳通行证, 军官证 …), an
-    `IdentityDocument` whose country is the one the type implies (台胞证: TWN; 回乡证: HKG or
-    MAC by the number's letter; 军官证, 户口簿 …: CHN), else unknown. Raises the
-    `ValidationError` of a code or number that is not valid.
+    The type is a code of ``codes`` (`custmaster.workflows.headers.DEFAULT_DOCUMENT_CODES`,
+    or the user's table: `HeaderMap.document_codes`) or a word
+    (`custmaster.workflows.headers.document_kind`). None when the cell is read as a resident
+    ID: an empty type, a resident ID (身份证, 01, the residence permits of Hong Kong, Macao and
+    Taiwan residents), a driving licence (驾驶证, numbered by the holder's 公民身份号码), or a
+    household register (户口簿) or 其他 whose number is a valid resident ID.
+    ``("uscc", code)`` for an organisation's code (统一社会信用代码, 营业执照 …, or 其他 with a
+    valid USCC); ``("id_document", document)`` for another document (护照, 台胞证, 港澳通行证,
+    军官证 …), an `IdentityDocument` whose country is the one the type implies (台胞证: TWN;
+    回乡证: HKG or MAC by the number's letter; 军官证, 户口簿 …: CHN), else unknown. Raises
+    the `ValidationError` of a code or number that is not valid, and
+    ``document_type.unknown`` (`unknown_document_type`) for a type it does not know: an
+    unknown type is never read as a resident ID.
 
     >>> identity_value("台胞证", "0123 4567")[1].key
     ('taiwan_permit', 'TWN', '01234567')
@@ -745,16 +774,30 @@ def identity_value(type_text: str, cell: object) -> tuple[str, Any] | None:
     ('uscc', '91350200MA2Y12345E')
     >>> identity_value("居民身份证", "11010519491231002X") is None
     True
+    >>> identity_value("03", "E1234 5678")[1].key
+    ('passport', '', 'E12345678')
+    >>> identity_value("08", "11010519491231002X")
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidFormat: [document_type.unknown] document_type=08: The document ...
     """
-    kind = "".join(type_text.split())
-    if not kind or kind in _RESIDENT_ID_TYPES:
+    kind = document_kind(type_text, codes)
+    if kind is None:
+        raise unknown_document_type(type_text)
+    if kind in ("resident_id", "driving_licence"):
         return None
-    if kind in _ORGANISATION_TYPES:
+    if kind == "uscc":
         return ("uscc", cn_uscc.validate(field_text("uscc", cell)))
-    try:
-        document = DocumentType(kind)
-    except ValueError:
-        return None
+    document = DocumentType(kind)
+    if document in (DocumentType.HOUSEHOLD_REGISTER, DocumentType.OTHER):
+        # a household register's number is its holder's 公民身份号码; 其他 often hides a
+        # resident ID or a USCC: a number that validates as one (check character included)
+        if cn_resident_id.is_valid(field_text("resident_id", cell)):
+            return None
+        if document is DocumentType.OTHER:
+            uscc = organisation_code(cell)
+            if uscc is not None:
+                return ("uscc", uscc)
     number = field_text("resident_id", cell)
     country = _DOCUMENT_COUNTRIES.get(document)
     if document is DocumentType.HK_MACAO_PERMIT:
@@ -888,6 +931,7 @@ class RowValidator:
         self._first_column = {field: header for header, field in header_map.mapped}
         types = header_map.document_types
         self._type_column = types[0] if types else None
+        self._codes = header_map.document_codes
         self._width = len(header_map.headers)
         self._counts = {header: [0, 0, 0, 0, 0, 0] for header, _ in self._columns}
 
@@ -914,10 +958,15 @@ class RowValidator:
             further: tuple[phone_module.PhoneNumber, ...] = ()
             if field == "resident_id" and type_text:
                 try:
-                    other = identity_value(type_text, cell)
+                    other = identity_value(type_text, cell, self._codes)
                 except ValidationError as error:
                     count[1] += 1
-                    rejects.append(Reject.from_error(row_number, header, field, error))
+                    if error.code == "document_type.unknown" and self._type_column is not None:
+                        rejects.append(
+                            Reject.from_error(row_number, self._type_column, DOCUMENT_TYPE, error)
+                        )
+                    else:
+                        rejects.append(Reject.from_error(row_number, header, field, error))
                     continue
                 if other is not None:  # the row's type column names another document
                     count[0] += 1
