@@ -843,6 +843,23 @@ class BaseStore(ABC):
             ),
         )
 
+    def stored_record(self, key: tuple[str, str]) -> tuple[str, SourceRecord] | None:
+        """The customer (current id) and the record stored under a ``(channel, source_ref)``
+        key, or None: none stored, or its customer erased or under a restriction.
+
+        What `ingest` compares a record arriving again with: an import asks it to tell a row
+        it read otherwise before (`custmaster.workflows.core_import`) from a changed one.
+        """
+        self._check_open()
+        found = self._find_record(key)
+        if found is None:
+            return None
+        erased, restricted = self._subject_ids()
+        customer_id = self._canonical(found[0])
+        if found[0] in erased or customer_id in erased or customer_id in restricted:
+            return None
+        return customer_id, found[1]
+
     @final
     def state(self, customer_id: str) -> GoldenState:
         """The incremental golden state of a customer (read-only use)."""

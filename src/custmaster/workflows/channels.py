@@ -47,6 +47,12 @@ disclose the customer to it, and the number was given for the claim), and it rai
 sign) keeps today's reading: the phone is one more contact point of the customer. A cell that
 is no valid number is still rejected, as ``custmaster validate`` rejects it.
 
+**Re-runs.** Whether a reporter is a third party may change between two imports of one file:
+an earlier release made every reporter's phone a contact point, and the insured's known name
+may change (an endorsement of 被保险人). A re-run counts a row stored under any reading of the
+rule (`ThirdPartyContact` gives them all to the import) as a duplicate and keeps what was
+stored, so it adds nothing and rejects nothing it accepted before.
+
 A telesales log uses the same hook with the person who answered (客户姓名, 接听人): their
 name is often 张先生, so a different name does not count there; only a relation column that
 says anything but 本人, or an organisation's name that differs from the customer's, keeps the
@@ -119,6 +125,7 @@ __all__ = [
     "RENEWAL_LIST",
     "SELF_RELATIONS",
     "TELESALES",
+    "THIRD_PARTY_REASONS",
     "THIRD_PARTY_WORDS",
     "UNDERWRITING",
     "ThirdPartyContact",
@@ -146,6 +153,10 @@ SELF_RELATIONS: frozenset[str] = frozenset(
     {"本人", "被保险人", "被保人", "被保险人本人", "自己", "本人报案", "同被保险人", "同上",
      "self", "insured", "same"}
 )  # fmt: skip
+
+#: Why a row's person is a third party, as ``reporter_third_party`` (``answerer_third_party``)
+#: says: an organisation's name, a relation other than 本人, a name other than the insured's.
+THIRD_PARTY_REASONS: tuple[str, ...] = ("organisation", "relation", "name")
 
 #: How many look-ups of the customers a row's keys find one file remembers.
 _KNOWN_MAX = 4096
@@ -312,6 +323,20 @@ class _ThirdPartyRows:
         reason = self._reason(row)
         if reason is None:
             return None
+        return self._change(row, reason)
+
+    def readings(self, row_number: int, row: Mapping[str, Any]) -> tuple[RowChange | None, ...]:
+        """Every way the rule may read the row, whatever the store knows and whichever rule
+        of `THIRD_PARTY_REASONS` applies: as it is (the insured's own phone, as before the
+        rule), and with the phone kept apart for each reason. A re-run recognises the row
+        stored under any of them (`custmaster.workflows.core_import.RowHook`)."""
+        if not any(self._text(row, header) for header in self.phones):
+            return (None,)
+        kept = [self._change(row, reason) for reason in THIRD_PARTY_REASONS]
+        return (None, *(change for change in kept if change is not None))
+
+    def _change(self, row: Mapping[str, Any], reason: str) -> RowChange | None:
+        """The row's phone cells kept apart as a third party's, for ``reason``."""
         numbers: list[str] = []
         cleared: list[str] = []
         for header in self.phones:
@@ -333,6 +358,7 @@ class _ThirdPartyRows:
                 self.rule.phone_key: " ".join(dict.fromkeys(numbers)),
                 self.rule.reason_key: reason,
             },
+            reason=reason,
         )
 
     @staticmethod

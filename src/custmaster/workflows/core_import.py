@@ -45,7 +45,10 @@ when the file has a role column), so the same policy state arriving again in a l
 recognised; other rows are ``<file stem>:<row number>``, unless the profile's source has its
 own record number (报案号, 通话编号 …). A row already imported with the same content is counted
 as a duplicate and changes nothing; one whose reference was imported with *other* content is
-rejected as ``record.conflicting_duplicate`` (a changed record needs a new reference).
+rejected as ``record.conflicting_duplicate`` (a changed record needs a new reference) — unless
+the profile's row hook may read the row so (`RowHook`: a claim's reporter taken for the
+insured by an earlier release, or before the insured's name changed): the same source row read
+otherwise is a duplicate too, and what was stored stays (`ImportSummary.earlier_readings`).
 
 **Observed time.** A row's values were observed when its time column says; else at
 ``observed_at`` if given; else at the file's modification time (to the second), so re-running
@@ -103,7 +106,7 @@ from custmaster.model.policy import PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.service import Service, as_service
-from custmaster.store.base import IngestResult, Outcome, Store
+from custmaster.store.base import BaseStore, IngestResult, Outcome, Store, same_values
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date, parse_moment
@@ -276,11 +279,19 @@ class RowChange:
 
     cleared: tuple[str, ...] = ()
     extra: Mapping[str, str] = attrs.field(factory=dict)
+    #: Why the row was changed (``organisation``, ``relation``, ``name`` for a third party's
+    #: phone), counted by `ImportSummary.third_party_reasons`.
+    reason: str = ""
 
 
 #: A profile's row hook: called once per file with its `ImportContext`, it returns the
 #: function called with each row (row number, cells by header) before the row is read —
 #: answering a `RowChange` or None (nothing to change) — or None when the file needs none.
+#: That function may also have a method ``readings(row_number, row)`` answering every
+#: reading the hook could give the row (each a `RowChange`, or None for the row as it is)
+#: under other circumstances: another state of the store, the rules of an earlier release.
+#: A row whose reference is stored under one of those readings is then a duplicate on a
+#: re-run, not a conflict (see `ImportSummary.earlier_readings`).
 RowHook = Callable[[ImportContext], Callable[[int, Mapping[str, Any]], RowChange | None] | None]
 
 
@@ -359,6 +370,19 @@ class ImportSummary:
     seconds: float
     #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data.
     summary_rows: tuple[int, ...] = ()
+    #: Row numbers of the other lines skipped as no data (`custmaster.workflows.reading`):
+    #: the header repeated (parts of an export joined), a title line above it, footer lines
+    #: (制表人：…, 打印时间：…, 第 1 页).
+    skipped_rows: tuple[int, ...] = ()
+    #: Rows imported (or already stored) whose person is a third party: their phone kept as
+    #: an extra value (``reporter_phone``), no contact point
+    #: (`custmaster.workflows.channels.ThirdPartyContact`); and how many for each reason.
+    third_party: int = 0
+    third_party_reasons: tuple[tuple[str, int], ...] = ()
+    #: Duplicates stored under another reading of the same row (``duplicates`` counts them
+    #: too): imported by an earlier release, or read otherwise when the store knew another
+    #: insured's name. What was stored stays (`RowHook`).
+    earlier_readings: int = 0
 
     @property
     def imported(self) -> int:
@@ -369,6 +393,19 @@ class ImportSummary:
     def rows_per_second(self) -> float:
         """Rows read per second of the whole import."""
         return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready values (counts, row numbers, headers, codes; no cell
+        value, so no personal data), with ``imported``; ``path`` and ``rejects_path`` as text.
+        """
+        data = attrs.asdict(self, recurse=False)
+        data["path"] = str(self.path)
+        data["rejects_path"] = None if self.rejects_path is None else str(self.rejects_path)
+        data["imported"] = self.imported
+        for name, value in data.items():
+            if isinstance(value, tuple):
+                data[name] = [list(v) if isinstance(v, tuple) else v for v in value]
+        return data
 
 
 def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
@@ -703,6 +740,22 @@ class _Importer:
             )
         )
         self._hook_extra: Mapping[str, str] = {}
+        #: The hook's other readings of a row (`RowHook`), the change it made to the current
+        #: row, and for each record of the batch its row as read and that change (None for
+        #: a companion), to recognise a row stored under another reading (`_earlier`).
+        self._readings: Callable[[int, Row], Iterable[RowChange | None]] | None = getattr(
+            self._hook, "readings", None
+        )
+        self._change: RowChange | None = None
+        self._raw: Row = {}
+        self.batch_source: list[tuple[Row, RowChange | None] | None] = []
+        #: Companion records of the batch held back until their row's outcome is known:
+        #: ``(index of the row's record in the batch, row number, record)``.
+        self.deferred: list[tuple[int, int, SourceRecord]] = []
+        #: Rows with a third party's phone kept apart, by reason; rows stored under another
+        #: reading of the hook.
+        self.third_party: dict[str, int] = {}
+        self.earlier_readings = 0
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -919,7 +972,8 @@ class _Importer:
         self._party_rejects.clear()
         self._hook_extra = {}
         if self._hook is not None:
-            change = self._hook(row_number, row)
+            self._raw = row
+            change = self._change = self._hook(row_number, row)
             if change is not None:
                 if change.cleared:
                     row = {**row, **dict.fromkeys(change.cleared, "")}
@@ -1092,14 +1146,25 @@ class _Importer:
         return made
 
     def add(self, row_number: int, record: SourceRecord, batch_size: int) -> None:
+        at = len(self.batch)
         self.batch.append(record)
         self.batch_rows.append(row_number)
         self.batch_companion.append(False)
+        hooked = self._hook is not None
+        if hooked:
+            self.batch_source.append((self._raw, self._change))
         if self._more or self._party_records:
-            for companion in [*self.companions(record), *self._party_records]:
+            more = self.companions(record)
+            if self._readings is not None:
+                # a further number of a row stored under another reading is not added
+                self.deferred.extend((at, row_number, companion) for companion in more)
+                more = []
+            for companion in [*more, *self._party_records]:
                 self.batch.append(companion)
                 self.batch_rows.append(row_number)
                 self.batch_companion.append(True)
+                if hooked:
+                    self.batch_source.append(None)
             self._more.clear()
             self._party_records.clear()
         if len(self.batch) >= batch_size:
@@ -1109,13 +1174,89 @@ class _Importer:
         if not self.batch:
             return
         results = self.service.ingest(self.batch)
-        for row_number, companion, record, result in zip(
-            self.batch_rows, self.batch_companion, self.batch, results, strict=True
+        sources = self.batch_source
+        earlier: set[int] = set()
+        for index, (row_number, companion, record, result) in enumerate(
+            zip(self.batch_rows, self.batch_companion, self.batch, results, strict=True)
         ):
-            self._count(row_number, record, result, companion=companion)
+            source = sources[index] if sources else None
+            if source is None:
+                self._count(row_number, record, result, companion=companion)
+                continue
+            change = source[1]
+            found = (
+                self._earlier(row_number, record, source)
+                if result.error is not None and result.error.code == "record.conflicting_duplicate"
+                else None
+            )
+            if found is None:
+                self._count(row_number, record, result, companion=False)
+            else:  # counted as the duplicate of the record stored
+                customer_id, change, stored = found
+                earlier.add(index)
+                self.earlier_readings += 1
+                duplicate = IngestResult(Outcome.DUPLICATE, result.key, customer_id)
+                self._count(row_number, stored, duplicate, companion=False)
+            if change is not None and change.reason and (found is not None or result.ok):
+                self.third_party[change.reason] = self.third_party.get(change.reason, 0) + 1
         self.batch.clear()
         self.batch_rows.clear()
         self.batch_companion.clear()
+        sources.clear()
+        if self.deferred:
+            kept = [(n, r) for at, n, r in self.deferred if at not in earlier]
+            self.deferred.clear()
+            if kept:
+                for (row_number, record), result in zip(
+                    kept, self.service.ingest([r for _, r in kept]), strict=True
+                ):
+                    self._count(row_number, record, result, companion=True)
+
+    def _earlier(
+        self, row_number: int, record: SourceRecord, source: tuple[Row, RowChange | None]
+    ) -> tuple[str, RowChange | None, SourceRecord] | None:
+        """The customer, the reading of the hook and the record stored under the row's reference,
+        when it is stored under another reading of the same row (None when the stored record
+        is no reading of this row: a changed record, which stays a conflict)."""
+        store = self.service.store
+        if self._readings is None or not isinstance(store, BaseStore):
+            return None
+        found = store.stored_record(record.provenance.key)
+        if found is None:
+            return None
+        customer_id, stored = found
+        row, used = source
+        for change in self._readings(row_number, row):
+            if change == used:
+                continue
+            other = self._reread(row_number, row, change)
+            if other is not None and same_values(stored, other):
+                return customer_id, change, stored
+        return None
+
+    def _reread(self, row_number: int, row: Row, change: RowChange | None) -> SourceRecord | None:
+        """The row's record read with ``change`` instead of the hook's, leaving the import's
+        counters, rejects and the current row's companions as they are."""
+        saved = (
+            self._more[:],
+            self._party_records[:],
+            self._party_rejects[:],
+            self._hook_extra,
+            self.partial,
+            self.rejects,
+            self.codes,
+        )
+        self.rejects, self.codes = _RejectSink(None), {}
+        self._hook_extra = {} if change is None else change.extra
+        if change is not None and change.cleared:
+            row = {**row, **dict.fromkeys(change.cleared, "")}
+        try:
+            return self._record(row_number, row)
+        except ValidationError:
+            return None
+        finally:
+            self._more[:], self._party_records[:], self._party_rejects[:] = saved[:3]
+            self._hook_extra, self.partial, self.rejects, self.codes = saved[3:]
 
     def _count(
         self, row_number: int, record: SourceRecord, result: IngestResult, *, companion: bool
@@ -1261,6 +1402,12 @@ def import_table(
         rejects_path=sink.path,
         seconds=time.perf_counter() - started,
         summary_rows=tuple(table.summary_rows),
+        skipped_rows=tuple(table.skipped_rows),
+        third_party=sum(importer.third_party.values()),
+        third_party_reasons=tuple(
+            sorted(importer.third_party.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        earlier_readings=importer.earlier_readings,
     )
 
 
