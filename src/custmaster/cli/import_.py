@@ -26,6 +26,15 @@ from custmaster.workflows.validation import default_rejects_path
 
 __all__ = ["import_", "read_mapping", "render_import"]
 
+#: How many row numbers of skipped lines the summary prints (the count is always printed).
+_ROWS_SHOWN = 20
+
+
+def _row_numbers(numbers: tuple[int, ...]) -> str:
+    shown = ", ".join(str(number) for number in numbers[:_ROWS_SHOWN])
+    more = f" … ({len(numbers)} in all)" if len(numbers) > _ROWS_SHOWN else ""
+    return f"row {shown}{more}"
+
 
 def render_import(summary: ImportSummary, out: Console) -> None:
     """Print what an import did (counts, where the rejects went; no personal data)."""
@@ -52,11 +61,26 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         f"Duplicates 重复 {summary.duplicates} (already imported), rejected 拒绝 "
         f"{summary.rejected}{partial}.",
     )
-    if summary.summary_rows:
+    if summary.earlier_readings:
         say(
             out,
-            "Summary rows skipped 跳过合计行: row "
-            + ", ".join(str(number) for number in summary.summary_rows),
+            f"Already imported under an earlier reading 按先前解读已导入 "
+            f"{summary.earlier_readings} (counted as duplicates; kept as stored).",
+        )
+    if summary.third_party:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in summary.third_party_reasons)
+        say(
+            out,
+            f"Third parties 第三方 {summary.third_party} ({reasons}): their phone kept as an "
+            "extra value, not a contact point.",
+        )
+    if summary.summary_rows:
+        say(out, f"Summary rows skipped 跳过合计行: {_row_numbers(summary.summary_rows)}")
+    if summary.skipped_rows:
+        say(
+            out,
+            "Other lines skipped 跳过非数据行 (header repeated, title, footer): "
+            f"{_row_numbers(summary.skipped_rows)}",
         )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
@@ -129,6 +153,12 @@ def read_mapping(path: Path | None) -> dict[str, object] | None:
     help="Import a row without its invalid cells instead of rejecting the whole row.",
 )
 @click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as one JSON object (counts, row numbers, headers; no cell values).",
+)
+@click.option(
     "--batch-size",
     type=click.IntRange(min=1),
     default=2000,
@@ -150,6 +180,7 @@ def import_(
     observed_at: str | None,
     operator: str | None,
     skip_bad_cells: bool,
+    as_json: bool,
     batch_size: int,
 ) -> None:
     """Import FILE (CSV, XLSX or Excel 97 .xls) into the store, tagged with its channel.
@@ -161,7 +192,8 @@ def import_(
     通话编号, 坐席, 签单日期, 批改序号, 保单状态, 新续保标志 …). Each row becomes one record;
     re-running the same file adds nothing twice. A bad row never stops the import: it goes to
     the rejects file. Prints what happened: imported (new, merged, conflicting), duplicates,
-    rejected.
+    rejected, rows whose reporter is a third party (phone kept apart), lines skipped (合计,
+    the header repeated, titles, footers); --json prints it as JSON.
 
     Exits 0 when the file was read (see the rejects file for rejected rows), 65 when it cannot
     be read as a table, 64 on a usage error, 74 when the store fails, 77 without permission.
@@ -190,5 +222,8 @@ def import_(
             batch_size=batch_size,
             progress=progress,
         )
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
     render_import(summary, out)
     say(out, f"Store 存储: {store_url}")

@@ -396,10 +396,12 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready values (counts, row numbers, headers, codes; no cell
-        value, so no personal data), with ``imported``; ``path`` and ``rejects_path`` as text.
+        value, so no personal data), with ``imported``; ``path`` and ``rejects_path`` as text,
+        ``seconds`` to the millisecond (a float's long tail of digits reads as an ID number).
         """
         data = attrs.asdict(self, recurse=False)
         data["path"] = str(self.path)
+        data["seconds"] = round(self.seconds, 3)
         data["rejects_path"] = None if self.rejects_path is None else str(self.rejects_path)
         data["imported"] = self.imported
         for name, value in data.items():
