@@ -294,7 +294,7 @@ UNREADABLE = [
      "cn_resident_id.format"),
     # A note saying the number is dead: never read around it.
     ((resident_id("44030519751122004"), "空号13500135000", "", "2026-12-04"), "手机",
-     "phone.format"),
+     "phone.status"),
 ]  # fmt: skip
 
 

@@ -163,8 +163,8 @@ def test_phone_cells_read_around_notes(text: str, first: str, more: list[str]) -
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("空号13800138000", "phone.format"),  # a note saying the number is dead
-        ("13800138000/停机13900139000", "phone.format"),
+        ("空号13800138000", "phone.status"),  # a note saying the number is dead
+        ("13800138000/停机13900139000", "phone.status"),
         ("13800138000/1380013800", "phone.length"),  # a real part that is bad
         ("张先生", "phone.format"),
     ],

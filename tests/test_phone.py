@@ -145,6 +145,86 @@ def test_notes_are_stripped(note: str) -> None:
     assert phone.validate("手机：" + "138 0013 8000" + note) == MOBILE
 
 
+# -- notes --------------------------------------------------------------------------------
+
+#: Notes saying the number is bad (documented in the module): never dropped.
+BAD_NOTES = [
+    "停机", "已停机", "欠费停机", "空号", "错号", "已销号", "号码错误", "号码有误", "非本人",
+    "不是本人", "已换号", "已停用", "号码不存在", "无效号码", "暂停服务", "注销",
+]  # fmt: skip
+#: Notes about the person or about one call: dropped, the number stands.
+OTHER_NOTES = [
+    "本人", "张先生", "李女士", "老婆", "儿子", "关机", "无人接听", "无法接通", "占线", "拒接",
+    "停机保号", "微信同号",
+]  # fmt: skip
+
+
+def _forms(note: str, number: str) -> list[str]:
+    """The ways a note is written with a number: bracketed or not, after or before it."""
+    return [
+        f"{number}({note})", f"{number}（{note}）", f"{number} {note}", f"{number}{note}",
+        f"{note} {number}", f"{note}{number}", f"{note}：{number}", f"{number}-{note}",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("note", BAD_NOTES)
+def test_a_note_saying_the_number_is_bad_refuses_it_in_every_form(note: str) -> None:
+    for written in [*_forms(note, "13800138000"), *_forms(note, "0592-5123456 转 801")]:
+        with pytest.raises(InvalidComponent) as info:
+            phone.validate(written)
+        assert info.value.code == "phone.status", written
+        assert "13800138000" not in str(info.value)
+        assert not phone.is_valid(written)
+    assert _code(note) == "phone.status"  # the note alone
+
+
+@pytest.mark.parametrize("note", OTHER_NOTES)
+def test_a_note_about_the_person_or_one_call_is_dropped_in_every_form(note: str) -> None:
+    for written in _forms(note, "13800138000"):
+        assert phone.validate(written) == MOBILE, written
+    assert phone.validate(f"0592-5123456 转 801 {note}") == FIXED_EXT
+
+
+def test_notes_between_the_digits_are_no_notes() -> None:
+    assert _code("138张00138000") == "phone.format"
+    assert _code("张先生") == "phone.format"  # a note alone is no number (and not empty)
+
+
+def test_parse_many_reports_a_bad_note_on_its_number() -> None:
+    result = phone.parse_many("13800138000 空号/13900139000 本人；0592-5123456（停机）")
+    assert [n.canonical for n in result.numbers] == ["+8613900139000"]
+    assert [code for _, code in result.rejects] == ["phone.status", "phone.status"]
+    assert _code("13800138000(停机)/13900139000") == "phone.status"
+
+
+def test_labels_joined_by_a_slash_are_one_label() -> None:
+    assert phone.validate("电话/传真：0592-5123456") == FIXED
+    assert phone.validate("手机、微信：13800138000") == MOBILE
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("852-91234567", "+85291234567"),
+        ("(852)21234567", "+85221234567"),
+        ("85291234567", "+85291234567"),
+        ("853 6612 3456", "+85366123456"),
+        ("886-912-345-678", "+886912345678"),
+        ("886 2 2345 6789", "+886223456789"),
+    ],
+)
+def test_hong_kong_macao_and_taiwan_numbers_without_their_plus(value: str, expected: str) -> None:
+    number = phone.parse(value)
+    assert number.canonical == expected
+    assert number.region in {"HK", "MO", "TW"}
+
+
+def test_a_neighbour_code_is_tried_only_when_the_digits_are_no_chinese_number() -> None:
+    assert phone.parse("8008208820").region == "CN"  # 800 toll-free stays Chinese
+    # 852 and 7 digits is no Hong Kong number either: the Chinese reading's error stands.
+    assert _code("8521234567") == _code("8531234567") == _code("8501234567")
+
+
 def test_fax_is_a_fixed_line() -> None:
     fax = phone.parse("传真：0592-5123456")
     assert fax == phone.parse("0592-5123456")
@@ -377,13 +457,14 @@ def test_other_regions() -> None:
 
 ERROR_EXAMPLES = {
     "phone.empty": ["", "   ", "手机：", "无", "不详", "-", "Tel:"],
-    "phone.format": ["abc", "电话号码有误", "13800138000!", "138+00138000", "☎"],
+    "phone.format": ["abc", "13800138000!", "138+00138000", "☎", "138张00138000"],
     "phone.vanity": ["138OO138OOO"],
     "phone.length": ["1380013800", "138001380001", "12", "0592-5123456-12345678"],
     "phone.area_code_missing": ["5123456"],
     "phone.invalid_number": ["14612345678", "1234567", "02101234567"],
     "phone.country_code": ["+999 1234 5678"],
     "phone.extension": ["95511 转 801"],
+    "phone.status": ["电话号码有误", "13800138000(停机)", "13800138000 空号", "空号"],
     "phone.multiple": [
         "13800138000/13900139000",
         "13800138000；0592-5123456",

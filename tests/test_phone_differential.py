@@ -119,6 +119,13 @@ def _explain(value: str, ours: Result, reference: Result) -> str | None:
         and _reference(value[5:]) == ours
     ):
         return "ip_dial_prefix"
+    if (
+        reference is None
+        and ours is not None
+        and value[:3] in phone.NEIGHBOUR_CODES
+        and _reference("+" + value) == ours
+    ):
+        return "neighbour_code"  # 852-91234567: Hong Kong, Macao or Taiwan without its '+'
     digits = "".join(c for c in value if c.isdigit())
     if (
         ours is None
@@ -246,6 +253,7 @@ DOCUMENTED_DIFFERENCES = [
     ("手机：138 0013 8000（微信同号）", "error", "+8613800138000"),
     ("13800138000.0", ("+86138001380000", False), "+8613800138000"),
     ("5123456", ("+865123456", False), "phone.area_code_missing"),
+    ("852-91234567", ("+8685291234567", False), "+85291234567"),
 ]
 
 

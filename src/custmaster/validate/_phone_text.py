@@ -1,9 +1,10 @@
 """Text clean-up for phone numbers as people and spreadsheets write them.
 
 Private to `custmaster.validate.phone`: full-width characters, labels (``手机：``, ``Tel:``),
-notes (``（微信同号）``), spreadsheet artefacts (``13800138000.0``, ``1.3800138E10``),
-extension markers (``转801``, ``ext. 801``) and splitting a field that holds several numbers.
-Nothing here judges a number; that is the numbering plan's job.
+notes (``（微信同号）``, ``张先生``), status notes saying the number is bad (``空号``, ``停机``),
+spreadsheet artefacts (``13800138000.0``, ``1.3800138E10``), extension markers (``转801``,
+``ext. 801``) and splitting a field that holds several numbers. Nothing here judges the digits;
+that is the numbering plan's job.
 """
 
 from __future__ import annotations
@@ -72,14 +73,26 @@ _ASCII_LABELS: Final = (
     "home",
     "work",
 )
-_LABEL_RE: Final = re.compile(
-    "(?:"
-    + "|".join(_LABEL_WORDS)
-    + "|(?<![a-z])(?:"
-    + "|".join(_ASCII_LABELS)
-    + ")(?![a-z]))\\s*[:.]?",
-    re.IGNORECASE,
+_ONE_LABEL: Final = (
+    "(?:" + "|".join(_LABEL_WORDS) + "|(?<![a-z])(?:" + "|".join(_ASCII_LABELS) + ")(?![a-z]))"
 )
+# A label, or several joined by '/' or '、' (电话/传真：), and its colon.
+_LABEL_RE: Final = re.compile(
+    _ONE_LABEL + "(?:\\s*[/,]\\s*" + _ONE_LABEL + ")*\\s*[:.]?", re.IGNORECASE
+)
+#: Notes saying the number itself is bad, as call-centre systems and spreadsheets write them:
+#: it does not exist (空号, 号码不存在, 无效), is suspended or cancelled (停机, 停用, 销号, 注销),
+#: or is not the customer's (错号, 号码错误, 非本人, 已换号). A number carrying one is refused
+#: with ``phone.status``. Transient results of one call (关机, 无人接听, 无法接通, 占线, 拒接)
+#: and 停机保号 (suspended at the customer's request, number kept) say nothing against the
+#: number: they are notes like any other, and dropped.
+_STATUS_RE: Final = re.compile(
+    "空号|停机(?!保号)|停用|销号|销户|注销|错号|错误|有误|不对|无效|作废|不存在|非本人|不是本人"
+    "|非客户本人|暂停服务|换号|已换|已变更|打错|弃用|不再使用"
+)
+# A note of Han characters before or after the number (张先生 13800138000, 13800138000本人).
+_HAN: Final = "\u3400-\u9fff"
+_EDGE_NOTE_RE: Final = re.compile(f"^[{_HAN}]+[\\s:]*|[\\s:]*[{_HAN}]+\\s*$")
 # A bracketed note without digits: (微信同号), [办], 【同微信】.
 _NOTE_RE: Final = re.compile(r"[(\[][^()\[\]0-9]*[)\]]")
 _PLACEHOLDERS: Final = frozenset(
@@ -123,10 +136,16 @@ class Cleaned:
 def clean(value: str) -> Cleaned:
     """Reduce ``value`` to its digit groups (the first may start with '+') and extension."""
     text = to_ascii(value)
+    if not text.isascii() and _STATUS_RE.search(text) is not None:
+        return Cleaned(error="phone.status")
     text = _NOTE_RE.sub(" ", text)
     text = _LABEL_RE.sub(" ", text).strip().strip("'\"").strip()
     if text.lower() in _PLACEHOLDERS:
         return Cleaned(error="phone.empty")
+    if not text.isascii():
+        bare = _EDGE_NOTE_RE.sub("", text)
+        if bare != text and _DIGIT_RE.search(bare) is not None:
+            text = bare.strip().strip("'\"").strip()
     match = _FLOAT_RE.fullmatch(text)
     if match is not None:
         text = match.group(1)
@@ -154,6 +173,12 @@ def clean(value: str) -> Cleaned:
 
 def split_fields(text: str) -> list[str]:
     """Cut a field into the fragments that may each hold one number (or several, by spaces)."""
-    text = _NOTE_RE.sub(" ", to_ascii(text))
+    text = _NOTE_RE.sub(_drop_note, to_ascii(text))
     text = _LABEL_AFTER_DIGIT_RE.sub("\n", text)
     return [part.strip() for part in _FIELD_SPLIT_RE.split(text) if part.strip()]
+
+
+def _drop_note(match: re.Match[str]) -> str:
+    """A bracketed note becomes a space, unless it says the number is bad (kept for `clean`)."""
+    note = match.group()
+    return note if _STATUS_RE.search(note) is not None else " "

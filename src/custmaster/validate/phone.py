@@ -14,7 +14,9 @@ A Chinese number is one of:
 
 `parse` accepts what people and spreadsheets write: ``+86``/``0086``/``86`` prefixes,
 spaces, ``-``, ``.``, brackets, full-width digits and punctuation, labels (``手机：``,
-``Tel:``, ``传真：``, ``（微信同号）``, ``办公``…), IP-dial prefixes (``17951``, ``12593``,
+``Tel:``, ``传真：``, ``电话/传真：``, ``（微信同号）``, ``办公``…), notes (below), the
+calling codes of Hong Kong, Macao and Taiwan written without ``+`` (``852-91234567``, only
+when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
 ``17911``, ``17909``, ``10193``), spreadsheet renderings (``13800138000.0``,
 ``1.3800138E10``) and extensions (``转801``, ``分机号801``, ``ext. 801``, ``x801``,
 ``#801``, or a short group after a complete fixed line: ``0592-5123456-801``).
@@ -23,6 +25,20 @@ without its area code (``5123456``) is ``phone.area_code_missing`` unless the ca
 the area: ``parse("5123456", default_area_code="0592")``. Numbers of other countries are
 handed to phonenumbers (``+44 20 7946 0958``); ``region`` says how to read numbers written
 without a country code.
+
+**Notes.** Call-centre systems and spreadsheets write notes next to the number. A note of Han
+characters just before or after it, bracketed or not, about the person or about one call
+(``13800138000（本人）``, ``张先生 13800138000``, ``13800138000老婆``,
+``13800138000 关机``), is dropped. A note saying the *number* is bad is never dropped: the
+value is refused with ``phone.status``, bracketed or not, before or after the number, and
+alone (``13800138000(停机)``, ``13800138000 空号``, ``已销号 13800138000``, ``空号``);
+`parse_many` rejects the fragment that carries it. Bad means the number does not exist
+(空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用, 已销号, 注销,
+暂停服务) or is not the customer's (错号, 号码错误, 号码有误, 非本人, 已换号). Transient
+results of one call (关机, 无人接听, 无法接通, 占线, 拒接) say nothing against the number, nor
+does 停机保号 (suspended at the customer's request, the number kept); they are dropped like
+any note. Negations are not read (``未停机`` counts as 停机). Han text between the digits is
+no note (``phone.format``).
 
 The canonical form (`validate`) is E.164, with ``;ext=801`` (RFC 3966) when there is an
 extension, or the bare digits of a service number. `format` gives the national display form:
@@ -69,6 +85,9 @@ CN; each is asserted in ``tests/test_phone_differential.py``):
 * ``5123456``: both invalid, custmaster with ``phone.area_code_missing``; valid with
   ``default_area_code``. ``5551234``: phonenumbers reads area code 0555 with the local number
   1234 (valid); custmaster reads a local number without its area code, as for ``5123456``.
+* ``852-91234567``: phonenumbers reads ``+8685291234567`` (invalid); custmaster reads the
+  calling code of Hong Kong, Macao or Taiwan (`NEIGHBOUR_CODES`) written without ``+``:
+  ``+85291234567``, when the digits are no Chinese number.
 * ``07621238`` (area code and a short local number): phonenumbers' area code is ``076``
   (from its display format ``076 21238``); custmaster's is ``0762``.
 
@@ -92,6 +111,14 @@ PhoneNumber('0592-*****56', kind='fixed_line', region='CN', extension='801')
 ('138 0013 8000', '0592-5123456 转 801')
 >>> mask("13800138000"), mask("0592-5123456"), mask("12345")
 ('138****8000', '0592-*****56', '12345')
+>>> validate("13800138000（本人）"), validate("张先生 13800138000")
+('+8613800138000', '+8613800138000')
+>>> validate("13800138000 空号")
+Traceback (most recent call last):
+    ...
+custmaster.errors.InvalidComponent: [phone.status] value=138*********空号: ...
+>>> validate("852-91234567")
+'+85291234567'
 >>> validate("5123456", default_area_code="0592")
 '+865925123456'
 >>> parse("+44 20 7946 0958").kind
@@ -143,6 +170,7 @@ from custmaster.validate._phone_text import to_ascii as _to_ascii
 __all__ = [
     "ERROR_CODES",
     "IP_DIAL_PREFIXES",
+    "NEIGHBOUR_CODES",
     "ParsedPhones",
     "PhoneKind",
     "PhoneNumber",
@@ -166,6 +194,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "phone.country_code": "The country calling code after '+' or '00' is not known.",
     "phone.extension": "The extension is longer than 6 digits or the number takes none.",
     "phone.multiple": "The value holds several numbers; parse_many() splits them.",
+    "phone.status": "A note with the number says it is bad (空号, 停机, 错号, 已销号 …).",
     "phone.region": "The region argument is not a region phonenumbers knows (UsageError).",
     "phone.default_area_code": "default_area_code is not an area code such as '0592' (UsageError).",
 }
@@ -196,10 +225,20 @@ _MESSAGES: Final[dict[str, tuple[type[ValidationError], str, str]]] = {
         "The value holds several phone numbers.",
         "包含多个电话号码。",
     ),
+    "phone.status": (
+        InvalidComponent,
+        "A note says the number does not exist, is suspended or is not the customer's.",
+        "备注说明该号码无效（空号、停机、错号、已销号等）。",
+    ),
 }
 
 #: IP-dial (carrier discount) prefixes stripped before a valid national number.
 IP_DIAL_PREFIXES: Final[frozenset[str]] = frozenset({"17951", "12593", "17911", "17909", "10193"})
+
+#: Calling codes of Hong Kong, Macao and Taiwan: digits that start with one, written without
+#: ``+`` or ``00`` (``852-91234567``), are read as that region's number when they are no
+#: Chinese number (as phonenumbers reads ``86…`` without ``+``).
+NEIGHBOUR_CODES: Final[frozenset[str]] = frozenset({"852", "853", "886"})
 
 _MAX_EXTENSION: Final = 6
 _MIN_LOCAL: Final = 7
@@ -361,6 +400,10 @@ def _classify_cn(digits: str, area: str | None, *, ip_prefix: bool = True) -> Ph
             if isinstance(number, PhoneNumber) and number.kind in _FIXED_KINDS:
                 return number
             return "phone.invalid_number"
+        if digits[:3] in NEIGHBOUR_CODES:
+            number = _foreign("+" + digits, "CN")
+            if isinstance(number, PhoneNumber):
+                return number
     return _cn_error(digits, nsn)
 
 
@@ -466,8 +509,8 @@ def _fast(value: str) -> PhoneNumber | str | None:
         number = _cn_number(nsn, name)
         if name == "mobile" or len(digits) == len(value):
             return number
-    elif found is not None or digits[:5] in IP_DIAL_PREFIXES:
-        return None  # another country's number, or an IP-dial prefix
+    elif found is not None or digits[:5] in IP_DIAL_PREFIXES or digits[:3] in NEIGHBOUR_CODES:
+        return None  # another country's number, an IP-dial prefix, or one without its '+'
     elif _CN.is_short_code(digits):
         number = _service(digits)
         if len(digits) == len(value):
@@ -701,7 +744,8 @@ def _parse_many(text: str, region: str, area: str | None) -> ParsedPhones:
             numbers.append(result)
             continue
         tokens = fragment.split()
-        if len(tokens) < 2:
+        # A bad-number note (空号) may belong to any number of its fragment: none is read.
+        if len(tokens) < 2 or result == "phone.status":
             reject(fragment, result)
             continue
         # Longest run of tokens that is one number, left to right: "0592 5123456 13800138000".
