@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from custmaster.errors import (
@@ -153,6 +153,79 @@ def test_a_role_in_brackets_after_a_persons_name_is_removed_with_a_warning(
         cn_name.validate(value, strict=True)
 
 
+@pytest.mark.parametrize(
+    ("value", "name", "honorific"),
+    [
+        ("张伟先生", "张伟", "先生"),
+        ("王芳女士", "王芳", "女士"),
+        ("张伟 先生", "张伟", "先生"),
+        ("李娜小姐", "李娜", "小姐"),
+        ("陈静老师", "陈静", "老师"),
+        ("刘洋总经理", "刘洋", "总经理"),
+        ("欧阳娜娜女士", "欧阳娜娜", "女士"),
+        ("买买提·艾力先生", "买买提·艾力", "先生"),
+        ("张伟（先生）", "张伟", "先生"),
+        ("张伟(先生)", "张伟", "先生"),
+        ("王芳 （女士）", "王芳", "女士"),
+        ("John Smith 先生", "John Smith", "先生"),
+    ],
+)
+def test_a_form_of_address_after_a_full_name_is_removed_with_a_warning(
+    value: str, name: str, honorific: str
+) -> None:
+    parsed = cn_name.parse(value)
+    assert (parsed.name, parsed.honorific) == (name, honorific)
+    assert [w.code for w in parsed.warnings] == ["cn_name.note"]
+    assert cn_name.validate(value) == name
+    assert cn_name.mask(value) == cn_name.mask(name)
+    with pytest.raises(InvalidComponent, match=r"cn_name\.note"):
+        cn_name.validate(value, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [("王（先生）", "王先生"), ("欧阳(女士)", "欧阳女士"), ("李总", "李总"), ("赵经理", "赵经理")],
+)
+def test_a_form_of_address_after_a_bare_surname_stays_with_its_warning(
+    value: str, name: str
+) -> None:
+    parsed = cn_name.parse(value)
+    assert parsed.name == name
+    assert parsed.given_name == ""
+    assert [w.code for w in parsed.warnings] == ["cn_name.honorific"]
+
+
+def test_a_one_character_form_of_address_is_removed_only_after_a_bare_surname() -> None:
+    # 张伟总 may be a name (总 is a given name's character too); 李总 is a surname and 总.
+    assert cn_name.parse("张伟总").honorific is None
+    assert cn_name.validate("张伟总") == "张伟总"
+
+
+@pytest.mark.parametrize("value", ["张伟（已故）", "王小明（儿子）", "李四(老婆)", "张伟（勿扰）"])
+def test_any_other_bracketed_note_on_a_persons_name_is_refused(value: str) -> None:
+    with pytest.raises(InvalidComponent) as info:
+        cn_name.validate(value)
+    assert info.value.code == "cn_name.note_unknown"
+
+
+@pytest.mark.parametrize("value", ["（先生）", "(车主)", "（已故）"])
+def test_a_note_without_a_name_is_a_placeholder(value: str) -> None:
+    with pytest.raises(InvalidComponent, match=r"cn_name\.placeholder"):
+        cn_name.validate(value)
+
+
+@settings(max_examples=300)
+@given(names(), st.sampled_from(sorted(cn_name._TRAILING_HONORIFICS)), st.booleans())
+def test_a_form_of_address_after_a_full_name_never_changes_the_name(
+    name: str, honorific: str, bracketed: bool
+) -> None:
+    plain = cn_name.parse(name)
+    assume(plain.kind == "person" and plain.honorific is None and not plain.warnings)
+    written = f"{name}（{honorific}）" if bracketed else name + honorific
+    parsed = cn_name.parse(written)
+    assert (parsed.name, parsed.surname, parsed.honorific) == (plain.name, plain.surname, honorific)
+
+
 def test_a_bracket_that_is_no_role_note_is_not_removed() -> None:
     # an organisation's brackets are part of its registered name
     assert cn_name.validate("厦门某某（集团）有限公司") == "厦门某某（集团）有限公司"
@@ -184,7 +257,7 @@ def test_a_bracket_that_is_no_role_note_is_not_removed() -> None:
         ("王３", InvalidFormat, "cn_name.digits"),
         ("王٣", InvalidFormat, "cn_name.digits"),
         ("北京798艺术有限公司", InvalidFormat, "cn_name.digits"),
-        ("张伟（已故）", InvalidFormat, "cn_name.characters"),
+        ("张伟（已故）", InvalidComponent, "cn_name.note_unknown"),
         ("张\x00伟", InvalidFormat, "cn_name.characters"),
         ("\ue000伟", InvalidFormat, "cn_name.characters"),  # private-use 造字
         ("Иван Петров", InvalidFormat, "cn_name.characters"),
@@ -259,13 +332,17 @@ _RULE_CHARS = (
     "张王李欧阳司马爱新觉罗伟芳某测试无不详先生女士总哈公司有限厂店集团银行中心"
     "·.．•・ 　\u200b()（）&,'-*XxJohnSmithLtdCo3３②é\u0301Ｊ\ue000\x00Ии"
 )
+_TAILS = [
+    "先生", "总", "某", "某某", "XX", " ", "·", "·艾力", "厂", "有限公司", "女士", "总经理",
+    "（先生）", "(车主)", "（已故）", " 先生",
+]  # fmt: skip
 _names = (
     names()
     | names(kind="organisation")
     | st.builds(
         lambda name, tail: name + tail,
         names(),
-        st.sampled_from(["先生", "总", "某", "某某", "XX", " ", "·", "·艾力", "厂", "有限公司"]),
+        st.sampled_from(_TAILS),
     )
     | st.text(st.sampled_from(_RULE_CHARS), max_size=12)
     | st.text(max_size=8)

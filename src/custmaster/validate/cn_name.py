@@ -29,12 +29,22 @@ Latin letters keep their case. `validate` refuses:
   surname with only ``某`` or ``X`` (``张某``, ``李XX``);
 * already-masked values (``张*``).
 
-A surname followed only by a form of address (``张先生``, ``王女士``, ``李总``), as call-back
-lists write, *is* accepted: it names a real person whose given name was not recorded. It carries
-the warning ``cn_name.honorific`` (`parse` reports ``honorific``), and ``strict=True`` refuses it.
-The role a spreadsheet notes in brackets after a person's name (``张三（车主）``, ``李四(投保人)``)
-is removed, with the warning ``cn_name.note``; any other bracketed note on a person's name
-(``张伟（已故）``) is refused, since it may matter to whoever calls.
+Forms of address (``先生 女士 小姐 太太 夫人 老师 师傅 经理 总经理 董事长 主任 老板 阿姨 同志``,
+and ``总`` after a bare surname) are no part of a name; written with or without brackets, they
+are read the same way (``张伟（先生）`` as ``张伟先生``):
+
+* after a full name (``张伟先生``, ``王芳（女士）``, ``欧阳娜娜女士``) the form of address is
+  removed: `validate` gives ``张伟``, `parse` reports ``honorific='先生'`` and the warning
+  ``cn_name.note``;
+* after a bare surname (``张先生``, ``王（女士）``, ``欧阳先生``, ``李总``), as call-back lists
+  write, the name stays (``王先生``): it names a real person whose given name was not recorded,
+  an incomplete name rather than a placeholder. It carries the warning ``cn_name.honorific``.
+
+``strict=True`` refuses both. The role a spreadsheet notes in brackets after a person's name
+(``张三（车主）``, ``李四(投保人)``) is removed, with the warning ``cn_name.note``; any other
+bracketed note on a person's name (``张伟（已故）``, ``王小明（儿子）``) is refused with
+``cn_name.note_unknown``, since it may matter to whoever calls, and a note alone (``（先生）``)
+is a placeholder.
 
 `parse` tells persons from organisations by keywords (``公司``, ``有限``, ``集团``, ``委员会``,
 ``医院``, ``银行``, ``合作社`` …, a final ``厂 局 店 …`` in names of 4 characters or more, and
@@ -75,6 +85,9 @@ More information:
 >>> p = parse('张先生')
 >>> p.surname, p.honorific, [w.code for w in p.warnings]
 ('张', '先生', ['cn_name.honorific'])
+>>> p = parse('张伟（先生）')
+>>> p.name, p.honorific, [w.code for w in p.warnings]
+('张伟', '先生', ['cn_name.note'])
 >>> validate('不详')
 Traceback (most recent call last):
     ...
@@ -128,7 +141,10 @@ ERROR_CODES: dict[str, str] = {
     "spaces, · ' - . (and for organisations （）& ,).",
     "cn_name.format": "A middle dot, hyphen or apostrophe starts or ends the name or is doubled.",
     "cn_name.honorific": "Only a surname and a form of address (张先生): no given name.",
-    "cn_name.note": "A role in brackets after a person's name (张三（车主）) was removed.",
+    "cn_name.note": "A note after a person's name was removed: a role in brackets "
+    "(张三（车主）) or a form of address after the full name (张伟先生, 张伟（先生）).",
+    "cn_name.note_unknown": "A note in brackets after a person's name is neither a role nor "
+    "a form of address (张伟（已故）): it may matter to whoever calls.",
 }
 
 _ZH: dict[str, str] = {
@@ -141,7 +157,10 @@ _ZH: dict[str, str] = {
     "（单位名称另可有（）& ,）以外的字符。",
     "cn_name.format": "间隔号、连字符或撇号位于开头或结尾，或连续出现。",
     "cn_name.honorific": "只有姓氏和称谓（如张先生），缺少名字。",
-    "cn_name.note": "已去掉姓名后括号中的身份备注（如张三（车主））。",
+    "cn_name.note": "已去掉姓名后的备注：括号中的身份（如张三（车主））或全名后的称谓"
+    "（如张伟先生、张伟（先生））。",
+    "cn_name.note_unknown": "姓名后括号中的备注既不是身份也不是称谓（如张伟（已故）），"
+    "可能对联系人有影响。",
 }
 
 #: The codes `parse` reports as warnings (``strict=True`` raises them as errors).
@@ -149,15 +168,15 @@ WARNING_CODES: frozenset[str] = frozenset({"cn_name.honorific", "cn_name.note"})
 
 #: A person's name followed by the role they play on the row, in brackets, as spreadsheets
 #: write them (张三（车主）, 李四(投保人)): the note is no part of the name and is removed
-#: (after `compact`, brackets of a Han name are full-width). Other notes (张伟（已故）) may
-#: matter to whoever calls, so such a name is still refused.
+#: (after `compact`, brackets of a Han name are full-width). A form of address in brackets
+#: (张伟（先生）) is read as if written without them; other notes (张伟（已故）) may matter to
+#: whoever calls, so such a name is refused (``cn_name.note_unknown``).
 _ROLE_NOTES = (
     "车主", "本人", "法人", "法定代表人", "投保人", "被保险人", "被保人", "驾驶员", "驾驶人",
     "联系人", "经办人", "代办人", "业务员", "户主", "owner", "self", "holder", "insured",
 )  # fmt: skip
-_NOTE = re.compile(
-    r"(?P<name>[^（）()]+?) ?[（(](?:" + "|".join(_ROLE_NOTES) + r")[）)]", re.IGNORECASE
-)
+_ROLES = frozenset(note.casefold() for note in _ROLE_NOTES)
+_NOTE = re.compile(r"(?P<name>[^（）()]*?) ?[（(] ?(?P<note>[^（）()]+?) ?[）)]")
 
 #: Two-character surnames recognised when a Han name has at least 3 characters.
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
@@ -179,8 +198,12 @@ MAX_PERSON = 60
 MAX_ORGANISATION = 100
 
 _HONORIFICS = frozenset(
-    {"先生", "女士", "小姐", "太太", "夫人", "老师", "师傅", "经理", "老板", "总", "阿姨", "同志"}
-)
+    {"先生", "女士", "小姐", "太太", "夫人", "老师", "师傅", "经理", "老板", "总", "阿姨", "同志",
+     "主任", "总经理", "董事长"}
+)  # fmt: skip
+#: Forms of address removed after a full name (张伟先生 → 张伟), longest first; a one-character
+#: one (总) only ever follows a bare surname (李总), as 张伟总 could be a name.
+_TRAILING_HONORIFICS = tuple(sorted((h for h in _HONORIFICS if len(h) > 1), key=len, reverse=True))
 _PLACEHOLDERS = frozenset(
     {
         "无", "没有", "暂无", "空", "不详", "未知", "不知道", "待定", "待补", "待补充", "未填",
@@ -412,13 +435,12 @@ def _check(value: object, kind: NameKind | None, *, fast: bool = True) -> CnName
         raise _error(InvalidComponent, name, code="cn_name.placeholder")
     resolved: _Kind = kind if kind is not None else _detect_kind(name)
     noted = False
+    honorific = None
     if resolved == "person":
-        note = _NOTE.fullmatch(name)
-        if note is not None:
-            name, noted = note.group("name"), True
-            folded = name.replace(" ", "").casefold()
-            if folded in _PLACEHOLDERS:
-                raise _error(InvalidComponent, name, code="cn_name.placeholder")
+        name, noted, honorific = _without_notes(name)
+        folded = name.replace(" ", "").casefold()
+        if folded in _PLACEHOLDERS:
+            raise _error(InvalidComponent, name, code="cn_name.placeholder")
     _check_characters(name, resolved)
     letters = len(name.replace(" ", ""))
     limit = MAX_PERSON if resolved == "person" else MAX_ORGANISATION
@@ -432,16 +454,48 @@ def _check(value: object, kind: NameKind | None, *, fast: bool = True) -> CnName
         rest = name[1:].replace(" ", "")
         if _is_han(name[0]) and rest and set(rest) <= _FILLERS:
             raise _error(InvalidComponent, name, code="cn_name.placeholder")
-    return _parts(name, resolved, noted=noted)
+    return _parts(name, resolved, noted=noted, honorific=honorific)
 
 
-def _parts(name: str, kind: _Kind, *, noted: bool = False) -> CnName:
-    """The result for ``name``, which passed every check (``noted``: a note was removed)."""
+def _without_notes(name: str) -> tuple[str, bool, str | None]:
+    """A person's name without its notes: (name, whether a note was removed, form of address).
+
+    A role in brackets is removed (张三（车主）); a form of address in brackets is read as if
+    written without them (张伟（先生） as 张伟先生, 王（先生） as 王先生); any other bracketed
+    note refuses the name. A form of address after a full name is removed (张伟先生 → 张伟);
+    after a bare surname (王先生, 欧阳先生) it stays, and `_parts` reports it.
+    """
+    noted = False
+    note = _NOTE.fullmatch(name)
+    if note is not None:
+        text = note.group("note")
+        if not note.group("name"):
+            raise _error(InvalidComponent, name, code="cn_name.placeholder")
+        if text.casefold() in _ROLES:
+            name, noted = note.group("name"), True
+        elif text in _HONORIFICS:
+            name = note.group("name") + text
+        else:
+            raise _error(InvalidComponent, name, code="cn_name.note_unknown")
+    if name.endswith(_TRAILING_HONORIFICS):
+        for honorific in _TRAILING_HONORIFICS:
+            if name.endswith(honorific):
+                rest = name[: -len(honorific)].rstrip()
+                if len(rest) >= MIN_LENGTH and rest not in COMPOUND_SURNAMES:
+                    return rest, True, honorific
+                break
+    return name, noted, None
+
+
+def _parts(name: str, kind: _Kind, *, noted: bool = False, honorific: str | None = None) -> CnName:
+    """The result for ``name``, which passed every check (``noted``: a note was removed;
+    ``honorific``: the form of address removed after the full name)."""
     if kind == "organisation":
         return CnName(name, "organisation", None, None, (name,))
     surname, given, parts = _split_person(name)
-    honorific = None
     warnings: tuple[ValidationWarning, ...] = (_warning("cn_name.note"),) if noted else ()
+    if honorific is not None:
+        return CnName(name, "person", surname, given, parts, honorific, warnings)
     if surname is not None and given is not None and given in _HONORIFICS:
         honorific, given = given, ""
         warnings = (*warnings, _warning("cn_name.honorific"))
@@ -461,6 +515,8 @@ def _plain(value: object) -> TypeGuard[str]:
             and not value.startswith("测试")
             and (len(value) == 2 or value.count(value[0]) != len(value))  # not 哈哈哈
             and value[1:].strip("某") != ""  # not 张某, 张某某
+            # not 张伟先生 (a form of address after a bare surname, 王先生, stays)
+            and not (len(value) > 3 and value.endswith(_TRAILING_HONORIFICS))
         )
     if _PLAIN_LATIN.fullmatch(value) is not None:
         folded = value.replace(" ", "").lower()
