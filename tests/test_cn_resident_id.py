@@ -69,6 +69,9 @@ def raised_code(value: object, *, strict: bool = False) -> str:
         "110105\u300019491231\u3000002X",  # ideographic spaces
         "１１０１０５１９４９１２３１００２Ｘ",  # full-width digits and X (Chinese IME)
         "１１０１０５１９４９１２３１００２ｘ",  # full-width lower-case x
+        "11010519491231002×",  # the multiplication sign, as Chinese input methods offer for X
+        "11010519491231002Ⅹ",  # the Roman numeral ten
+        "11010519491231002ⅹ",
         "110105\u201319491231\u2014002X",  # en and em dash
         "'11010519491231002X",  # spreadsheet text prefix
         "\ufeff11010519491231002X\u200b",  # byte-order mark, zero-width space
@@ -88,6 +91,10 @@ def test_compact_does_not_upgrade_or_validate() -> None:
     assert compact(" 110105 491231 002 ") == "110105491231002"
     assert compact("１２３") == "123"
     assert compact("110***********002X") == "110***********002X"  # a masked value stays masked
+
+
+def test_x_look_alikes_count_only_as_the_check_character() -> None:
+    assert raised_code("110105194912×1002X") == "cn_resident_id.format"
 
 
 def test_masked_value_is_refused() -> None:

@@ -19,9 +19,10 @@ Residence permits for residents of Hong Kong, Macao and Taiwan (港澳台居民�
 they are accepted.
 
 Input is compacted first, as python-stdnum's ``util.clean`` does: Unicode dashes, spaces and
-full-width digits are mapped to ASCII, full-width ``Ｘ`` and lower-case ``x`` become ``X``, and
-spaces, hyphens, dots, slashes, a spreadsheet's leading apostrophe and zero-width characters
-are removed.
+full-width digits are mapped to ASCII, full-width ``Ｘ``, lower-case ``x`` and what Chinese
+input methods give for it (the multiplication sign ``×``, the Roman numeral ``Ⅹ``) become
+``X``, and spaces, hyphens, dots, slashes, a spreadsheet's leading apostrophe and zero-width
+characters are removed.
 
 Checks are graded. Errors (the value is refused): wrong length, characters other than digits
 and a final ``X``, a wrong check character, a birth date that is not a real date, lies in the
@@ -228,6 +229,9 @@ _SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 _SEPARATORS = re.compile(r"[\s\-./:,'_\u200b\u200c\u200d\u2060\ufeff]+")
 # The full-width forms of printable ASCII (U+FF01-U+FF5E) map to ASCII by a fixed offset.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Characters typed for the check character X with Chinese input methods: the multiplication
+# sign × and the Roman numerals Ⅹ ⅹ.
+_FULLWIDTH.update(dict.fromkeys((0x00D7, 0x2169, 0x2179), ord("X")))
 
 # Month-day pairs of a common year; 29 February is checked against the year separately.
 _MONTH_DAYS: frozenset[str] = frozenset(
