@@ -102,7 +102,7 @@ from custmaster.errors import UsageError, ValidationError
 from custmaster.merge.engine import verdict_key
 from custmaster.model import _trusted
 from custmaster.model.contact import ContactEvent
-from custmaster.model.policy import PolicyRole
+from custmaster.model.policy import PolicyLine, PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.service import Service, as_service
@@ -118,7 +118,7 @@ from custmaster.workflows.headers import (
     map_headers,
     normalise_header,
 )
-from custmaster.workflows.parties import find_parties, read_party
+from custmaster.workflows.parties import Party, PartyValues, find_parties, read_party
 from custmaster.workflows.policies import (
     meta_key,
     parse_business_type,
@@ -240,6 +240,11 @@ _FACT_READERS: dict[str, Callable[[Any], object]] = {
     "business_type": parse_business_type,
     "paid": parse_flag,
 }
+
+
+def _compact_no(number: object) -> str:
+    """A policy number as references compare it: no spaces, upper case."""
+    return "".join(str(number).split()).upper()
 
 
 def _read_fact(field: str, value: Any) -> object:
@@ -694,6 +699,24 @@ class _Importer:
             )
             for header, field in columns.header_map.mapped
         ]
+        #: ``(header, line, field, converter, known)`` of each column of one line's policy
+        #: (商业险保单号, 交强险终保日期: `HeaderMap.lines`), read as `plan`'s are (`_lines`).
+        self.line_plan: list[tuple[str, str, str, Callable[[str], Any] | None, dict[str, Any]]] = [
+            (
+                header,
+                line,
+                field,
+                None
+                if field in DATE_FIELDS or not self.trusted
+                else _trusted.SOURCE_CONVERTERS.get(field),
+                {},
+            )
+            for header, line, field in columns.header_map.lines
+        ]
+        #: The current row's values of its lines' columns, and the records of its further
+        #: policies (a row with 商业险保单号 and 交强险保单号 gives two: `_line_policies`).
+        self._row_lines: dict[str, dict[str, Any]] = {}
+        self._line_records: list[SourceRecord] = []
         self.meta = list(columns.meta.items())
         #: ``(header, field, known)`` of each `META_FIELDS` column (`_meta`): the values of
         #: the column's cells read so far.
@@ -802,6 +825,53 @@ class _Importer:
         if routed is not None:  # an earlier column of the field wins, as in validation
             values.setdefault(*routed)
         return values
+
+    def _lines(self, row: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        """The values of the row's columns of one line's policy, by line and field (as
+        `_values` reads the mapped cells); raises the first bad one."""
+        lines: dict[str, dict[str, Any]] = {}
+        for header, line, field, convert, known in self.line_plan:
+            cell = row.get(header)
+            if cell is None:
+                continue
+            value = known.get(cell, _UNPARSED) if type(cell) is str else _UNPARSED
+            if value is _UNPARSED:
+                value = self._cell(field, convert, cell)
+                if type(cell) is str:
+                    if len(known) >= _KNOWN_MAX:
+                        known.clear()
+                    known[cell] = value
+            if value is not _EMPTY_CELL:
+                lines.setdefault(line, {})[field] = value
+        return lines
+
+    def _line_policies(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """The policies of a row with columns of one line's policy: ``values`` keeps (or, with
+        no 保单号 column, takes) the first; the others are returned, each its number, line and
+        cover (the line's own dates, else the row's), for records of their own."""
+        others: list[dict[str, Any]] = []
+        plain = values.get("policy_no")
+        row_cover = {key: values.get(key) for key in ("cover_start", "cover_end")}
+        for code, fields in self._row_lines.items():
+            number = fields.get("policy_no")
+            if not number:
+                continue  # a line's dates without its number: no policy
+            policy = {
+                "policy_no": number,
+                "line": PolicyLine.get(code),
+                "cover_start": fields.get("cover_start", row_cover["cover_start"]),
+                "cover_end": fields.get("cover_end", row_cover["cover_end"]),
+            }
+            if plain is None:
+                values.update((k, v) for k, v in policy.items() if v is not None)
+                plain = number
+            elif _compact_no(number) == _compact_no(plain):
+                for key, value in policy.items():  # the 保单号 column names this line's policy
+                    if value is not None and (key != "line" or "line" not in values):
+                        values[key] = value
+            else:
+                others.append({k: v for k, v in policy.items() if v is not None})
+        return others
 
     def _cell(self, field: str, convert: Callable[[str], Any] | None, cell: object) -> Any:
         """What a mapped cell gives its field: a date, the field's converter's value (its
@@ -972,6 +1042,7 @@ class _Importer:
         """
         self._party_records.clear()
         self._party_rejects.clear()
+        self._line_records.clear()
         self._hook_extra = {}
         if self._hook is not None:
             self._raw = row
@@ -988,8 +1059,11 @@ class _Importer:
 
     def _record(self, row_number: int, row: Row) -> SourceRecord | None:
         self._more.clear()
+        self._row_lines = {}
         try:  # the quick path: a row without a bad cell
             values = self._values(row)
+            if self.line_plan:
+                self._row_lines = self._lines(row)
             meta, rejects = self._meta(row_number, row)
             if not rejects:
                 if self.further:
@@ -1007,6 +1081,7 @@ class _Importer:
         self._party_rejects.clear()
         result = self.validator(row_number, row)
         values = dict(result.values)
+        self._row_lines = result.lines
         self._more.extend(result.more)
         meta, meta_rejects = self._meta(row_number, row)
         if _SPILL in result.extra:
@@ -1050,9 +1125,11 @@ class _Importer:
                 )
             self._more.clear()
         extra.update(self._unparsed_facts(meta))
-        extra.update(self._policy_facts(values, meta))
         if self._hook_extra:
             extra.update(self._hook_extra)
+        others = self._line_policies(values) if self._row_lines else []
+        shared = dict(extra) if others else extra
+        extra.update(self._policy_facts(values, meta))
         ref = self._reference(row_number, values, meta)
         observed_at = meta.get("observed_at", self.observed_at)
         operator = meta.get("operator", self.operator)
@@ -1062,8 +1139,30 @@ class _Importer:
             provenance = Provenance(
                 channel=self.channel, source_ref=ref, observed_at=observed_at, operator=operator
             )
+        policies = [(values, provenance, extra)]
+        for policy in others:  # the row's further policies: records of their own
+            record_values = {**values, **policy}
+            for key in ("cover_start", "cover_end"):
+                if key not in policy:
+                    record_values.pop(key, None)
+            other_ref = self._reference(row_number, record_values, meta)
+            if other_ref == ref:  # a source reference column: one reference for the row
+                other_ref = f"{ref}~{policy['line'].code}"
+            other_extra = {**shared, **self._policy_facts(record_values, meta)}
+            policies.append(
+                (record_values, attrs.evolve(provenance, source_ref=other_ref), other_extra)
+            )
         if self.parties:
-            self._parties(row_number, row, values, provenance, extra)
+            self._parties(row_number, row, policies)
+        self._line_records = [
+            self._source_record(other_provenance, other_values, other_extra)
+            for other_values, other_provenance, other_extra in policies[1:]
+        ]
+        return self._source_record(provenance, values, extra)
+
+    def _source_record(
+        self, provenance: Provenance, values: dict[str, Any], extra: dict[str, str]
+    ) -> SourceRecord:
         if self.trusted:  # every value came out of its field's converter
             return _trusted.source_record(provenance, values, extra)
         return SourceRecord(provenance=provenance, extra=extra, **values)
@@ -1072,51 +1171,73 @@ class _Importer:
         self,
         row_number: int,
         row: Mapping[str, Any],
-        values: Mapping[str, Any],
-        provenance: Provenance,
-        extra: dict[str, str],
+        policies: list[tuple[dict[str, Any], Provenance, dict[str, str]]],
     ) -> None:
-        """Records of the row's holder and owner with a strong key, on the row's policy (its
-        number, line and cover); their columns then leave the row's extra values. Bad party
-        cells become rejects without stopping the insured's row (counted as partial)."""
-        policy = {name: values[name] for name in _PARTY_POLICY_FIELDS if name in values}
+        """Records of the row's holder and owner with a strong key, on each of the row's
+        policies (its number, line and cover; ``(values, provenance, extra)`` of each policy's
+        record); their columns then leave the records' extra values. Bad party cells become
+        rejects without stopping the insured's row (counted as partial)."""
         self._party_records.clear()
         self._party_rejects.clear()
         for party in self.parties:
             found = read_party(party, row, self.columns.header_map.document_codes)
             for header, field, error in found.errors:
                 self._party_rejects.append(Reject.from_error(row_number, header, field, error))
-            if found.values is None or not policy.get("policy_no"):
-                continue
-            ref = f"{provenance.source_ref}~{party.role.value}"
-            try:
-                made = SourceRecord(
-                    provenance=attrs.evolve(provenance, source_ref=ref), **policy, **found.values
+            for n_policy, (values, provenance, extra) in enumerate(policies):
+                policy = {name: values[name] for name in _PARTY_POLICY_FIELDS if name in values}
+                if found.values is None or not policy.get("policy_no"):
+                    continue
+                if not self._party_record(
+                    row_number, party, found, (policy, provenance), first=not n_policy
+                ):
+                    break
+                for header in party.headers:
+                    extra.pop(header[:64], None)
+
+    def _party_record(
+        self,
+        row_number: int,
+        party: Party,
+        found: PartyValues,
+        on: tuple[dict[str, Any], Provenance],
+        *,
+        first: bool,
+    ) -> bool:
+        """Add the record of ``party`` on a policy (``on``: its fields and its record's
+        provenance) and, on the row's ``first`` policy, one for each further number of its
+        phone cell; False when its values make no record."""
+        assert found.values is not None
+        policy, provenance = on
+        ref = f"{provenance.source_ref}~{party.role.value}"
+        try:
+            made = SourceRecord(
+                provenance=attrs.evolve(provenance, source_ref=ref), **policy, **found.values
+            )
+        except ValidationError as error:
+            field = f"{party.role.value}.{error.field or ''}"
+            self._party_rejects.append(
+                Reject.from_error(row_number, party.headers[0], field, error)
+            )
+            return False
+        self._party_records.append(made)
+        if not first:
+            return True
+        strong = {
+            k: v for k, v in found.values.items() if k in ("resident_id", "uscc", "id_document")
+        }
+        for n, (slot, number) in enumerate(found.more, start=2):
+            # a further number of the party's phone cell: a record of its own, as the
+            # insured's further numbers are (`companions`)
+            self._party_records.append(
+                SourceRecord(
+                    provenance=attrs.evolve(provenance, source_ref=f"{ref}.{n}"),
+                    role=found.values["role"],
+                    **policy,
+                    **strong,
+                    **{slot: number},
                 )
-            except ValidationError as error:
-                field = f"{party.role.value}.{error.field or ''}"
-                self._party_rejects.append(
-                    Reject.from_error(row_number, party.headers[0], field, error)
-                )
-                continue
-            self._party_records.append(made)
-            strong = {
-                k: v for k, v in found.values.items() if k in ("resident_id", "uscc", "id_document")
-            }
-            for n, (slot, number) in enumerate(found.more, start=2):
-                # a further number of the party's phone cell: a record of its own, as the
-                # insured's further numbers are (`companions`)
-                self._party_records.append(
-                    SourceRecord(
-                        provenance=attrs.evolve(provenance, source_ref=f"{ref}.{n}"),
-                        role=found.values["role"],
-                        **policy,
-                        **strong,
-                        **{slot: number},
-                    )
-                )
-            for header in party.headers:
-                extra.pop(header[:64], None)
+            )
+        return True
 
     # -- batches ---------------------------------------------------------------------------
 
@@ -1155,13 +1276,13 @@ class _Importer:
         hooked = self._hook is not None
         if hooked:
             self.batch_source.append((self._raw, self._change))
-        if self._more or self._party_records:
+        if self._more or self._party_records or self._line_records:
             more = self.companions(record)
             if self._readings is not None:
                 # a further number of a row stored under another reading is not added
                 self.deferred.extend((at, row_number, companion) for companion in more)
                 more = []
-            for companion in [*more, *self._party_records]:
+            for companion in [*self._line_records, *more, *self._party_records]:
                 self.batch.append(companion)
                 self.batch_rows.append(row_number)
                 self.batch_companion.append(True)
@@ -1169,6 +1290,7 @@ class _Importer:
                     self.batch_source.append(None)
             self._more.clear()
             self._party_records.clear()
+            self._line_records.clear()
         if len(self.batch) >= batch_size:
             self.flush()
 

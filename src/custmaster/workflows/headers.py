@@ -67,6 +67,8 @@ __all__ = [
     "DOCUMENT_TYPE",
     "DOCUMENT_TYPE_ALIASES",
     "ERROR_CODES",
+    "LINE_FIELDS",
+    "LINE_PREFIXES",
     "MAPPABLE_FIELDS",
     "PHONE",
     "PHONE_ALIASES",
@@ -501,6 +503,40 @@ _OTHER_PARTY = re.compile(r"投保|车主|所有人|驾驶|联系人|业务员|�
 _FIRST_COLUMN_FIELDS = frozenset({"address", "make_model"})
 
 
+#: Header prefixes naming a policy line (商业险保单号, 交强险终保日期): an extract holding both
+#: covers of one vehicle on one row gives each line's policy number and cover in columns of its
+#: own (`HeaderMap.lines`). A bracketed qualifier says the same (保单号(交强险)).
+LINE_PREFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        "商业险": "commercial",
+        "商业保险": "commercial",
+        "商业": "commercial",
+        "商险": "commercial",
+        "交强险": "compulsory",
+        "交强保险": "compulsory",
+        "交强": "compulsory",
+    }
+)
+#: The fields a line's own columns can give: the policy number and its cover.
+LINE_FIELDS: frozenset[str] = frozenset({"policy_no", "cover_start", "cover_end"})
+# Longest prefix first, so that 商业险保单号 is not read as 商业 + 险保单号.
+_LINE_PREFIX_KEYS = sorted(LINE_PREFIXES, key=len, reverse=True)
+
+
+def _line_of(key: str, field_of: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """``(line, field)`` of a line's own column (``商业险保单号``, ``终保日期(交强险)``), if any."""
+    for prefix in _LINE_PREFIX_KEYS:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            field = field_of(key[len(prefix) :])
+            return (LINE_PREFIXES[prefix], field) if field in LINE_FIELDS else None
+    found = _QUALIFIED.fullmatch(key)
+    if found is not None and found.group(2) in LINE_PREFIXES:
+        field = field_of(found.group(1))
+        if field in LINE_FIELDS:
+            return LINE_PREFIXES[found.group(2)], field
+    return None
+
+
 def normalise_header(text: object) -> str:
     """The form of a header used for matching (never shown to users).
 
@@ -643,6 +679,11 @@ class HeaderMap:
     #: The code table of the `DOCUMENT_TYPE` column (code → kind, `document_kind`): the
     #: defaults (`DEFAULT_DOCUMENT_CODES`) with the user mapping's entries over them.
     document_codes: Mapping[str, str] = DEFAULT_DOCUMENT_CODES
+    #: ``(header, line, field)`` of each column of one line's policy (商业险保单号,
+    #: 交强险终保日期: `LINE_PREFIXES`, `LINE_FIELDS`), the first column of each line and field;
+    #: read by the imports into a policy of that line (and by ``custmaster validate``). In
+    #: ``unmapped``, not in ``unread``.
+    lines: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def mapped(self) -> tuple[tuple[str, str], ...]:
@@ -677,11 +718,13 @@ class HeaderMap:
         read = {header for header, _ in self.read}
         read.update(self.document_types)
         read.update(header for header, _ in self.sources)
+        read.update(header for header, _, _ in self.lines)
         return tuple(header for header in self.headers if header not in read)
 
     def score(self) -> int:
-        """How many columns map to a field (used to find the header row of a sheet)."""
-        return sum(field is not None for field in self.fields)
+        """How many columns map to a field or a line's policy (used to find the header row of
+        a sheet)."""
+        return sum(field is not None for field in self.fields) + len(self.lines)
 
 
 def _numbered_base(key: str, known: Callable[[str], bool]) -> str | None:
@@ -744,9 +787,18 @@ def map_headers(
     phones: list[str] = []
     document_types: list[str] = []
     sources: list[tuple[str, str]] = []
+    lines: list[tuple[str, str, str]] = []
+    lines_taken: set[tuple[str, str]] = set()
     texts = tuple("" if h is None else str(h) for h in headers)
     for i, text in enumerate(texts):
         key = normalise_header(text)
+        line = None if key in user else _line_of(key, field_of)
+        if line is not None:  # 商业险保单号, 交强险终保日期: a line's own policy column
+            if line not in lines_taken:
+                lines_taken.add(line)
+                lines.append((text, *line))
+            fields.append(None)
+            continue
         if not known(key):
             repeat = _REPEAT.fullmatch(text)
             if repeat is not None and repeat.group(1) in texts[:i]:
@@ -786,6 +838,7 @@ def map_headers(
         phones=tuple(phones),
         document_types=tuple(document_types),
         sources=tuple(sources),
+        lines=tuple(lines),
         document_codes=(
             MappingProxyType({**DEFAULT_DOCUMENT_CODES, **codes})
             if codes

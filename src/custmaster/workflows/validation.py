@@ -302,6 +302,9 @@ class RowResult:
     #: (a USCC or another document in 身份证号: `identity_value`, `organisation_code`), and of
     #: the document-type cell that decided it (field `DOCUMENT_TYPE`, its text).
     routed: tuple[tuple[str, str, Any], ...] = attrs.field(default=(), repr=False)
+    #: The values of the columns of one line's policy (`HeaderMap.lines`: 商业险保单号,
+    #: 交强险终保日期), read with ``all_columns``: line code → field → value.
+    lines: dict[str, dict[str, Any]] = attrs.field(factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -926,7 +929,17 @@ class RowValidator:
                 for header, field in header_map.repeats
             )
             self._first_phone = header_map.phones[0] if header_map.phones else None
-        self._columns = header_map.read if all_columns else header_map.mapped
+        #: The columns of one line's policy (商业险保单号 …), read with ``all_columns``.
+        self._lines: list[tuple[str, str, str, Callable[[object], Any]]] = (
+            [(header, line, field, _normaliser(field)) for header, line, field in header_map.lines]
+            if all_columns
+            else []
+        )
+        self._columns = (
+            (*header_map.read, *((header, field) for header, _, field in header_map.lines))
+            if all_columns
+            else header_map.mapped
+        )
         self._unmapped = header_map.unread if all_columns else header_map.unmapped
         self._first_column = {field: header for header, field in header_map.mapped}
         types = header_map.document_types
@@ -1031,6 +1044,7 @@ class RowValidator:
                 conflicts=conflicts,
                 cells=cells,
             )
+        lines = self._read_lines(row_number, row, rejects, cells) if self._lines else {}
         for header in self._unmapped:
             cell = row.get(header)
             if cell is not None and cell != "":
@@ -1047,7 +1061,45 @@ class RowValidator:
             conflicts=tuple(conflicts),
             cells=cells,
             routed=tuple(moved),
+            lines=lines,
         )
+
+    def _read_lines(
+        self,
+        row_number: int,
+        row: Row,
+        rejects: list[Reject],
+        cells: dict[str, tuple[Any, ...]],
+    ) -> dict[str, dict[str, Any]]:
+        """The values of the columns of one line's policy (商业险保单号, 交强险终保日期), each
+        read as its field's column is; a bad cell is a reject of its column."""
+        lines: dict[str, dict[str, Any]] = {}
+        for header, line, field, normalise in self._lines:
+            cell = row.get(header)
+            count = self._counts[header]
+            text = cell if isinstance(cell, str) else cell_text(cell)
+            if is_empty_cell(text):
+                count[2] += 1
+                continue
+            try:
+                value = normalise(cell)
+            except ValidationError as error:
+                if error.code in PLACEHOLDER_CODES or is_zero_placeholder(field, text):
+                    count[2] += 1
+                    count[5] += 1
+                    continue
+                count[1] += 1
+                rejects.append(Reject.from_error(row_number, header, field, error.for_field(field)))
+                continue
+            if value is None:
+                count[2] += 1
+                continue
+            count[0] += 1
+            if display(value) != text.strip():
+                count[3] += 1
+            lines.setdefault(line, {})[field] = value
+            cells[header] = (value,)
+        return lines
 
     def read_further_columns(
         self, row: Row, values: dict[str, Any], *, normalised: bool = False
@@ -1346,6 +1398,7 @@ def validate_file(
             )
         validator = RowValidator(header_map, all_columns=True)
         read = dict(header_map.read)
+        read.update((header, field) for header, _, field in header_map.lines)
         rejects_path = Path(rejects) if rejects is not None else None
         output_path = Path(output) if output is not None else None
         reject_sink = _CsvSink(rejects_path, REJECT_COLUMNS) if rejects_path else None
