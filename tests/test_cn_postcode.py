@@ -123,3 +123,8 @@ def test_parse_parts() -> None:
     assert (parsed.zone, parsed.delivery_office) == ("361", "01")
     assert parsed.mask() == "361001"
     assert cn_postcode.format("361 001") == "361001"
+
+
+@pytest.mark.parametrize("value", ["'361001", " '361001", "\u2018010010"])
+def test_a_spreadsheets_leading_apostrophe_is_removed(value: str) -> None:
+    assert cn_postcode.validate(value) == value.strip(" '\u2018")

@@ -185,6 +185,13 @@ def test_a_note_about_the_person_or_one_call_is_dropped_in_every_form(note: str)
     assert phone.validate(f"0592-5123456 转 801 {note}") == FIXED_EXT
 
 
+@pytest.mark.parametrize(
+    "value", ["0592-5123456 总机转801", "0592-5123456（总机）转801", "0592-5123456 转801 李女士"]
+)
+def test_a_note_before_or_after_the_extension_is_dropped(value: str) -> None:
+    assert phone.validate(value) == FIXED_EXT
+
+
 def test_notes_between_the_digits_are_no_notes() -> None:
     assert _code("138张00138000") == "phone.format"
     assert _code("张先生") == "phone.format"  # a note alone is no number (and not empty)

@@ -333,3 +333,11 @@ def test_the_stars_printed_around_a_vin_are_no_part_of_it() -> None:
     for masked in ("LSV**********3294", "LSVAU218XN2183294*", "*LSVAU218XN218329*4"):
         with pytest.raises(InvalidFormat, match=r"vin\.masked"):
             vin.validate(masked)
+
+
+@pytest.mark.parametrize(
+    "value", ["'LSVAU218XN2183294", " 'lsvau218xn2183294", "＇LSVAU218XN2183294"]
+)
+def test_a_spreadsheets_leading_apostrophe_is_removed(value: str) -> None:
+    assert vin.validate(value) == "LSVAU218XN2183294"
+    assert vin.compact("LSVAU218XN2183'294") == "LSVAU218XN2183'294"  # only a leading one

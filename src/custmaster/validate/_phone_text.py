@@ -161,6 +161,10 @@ def clean(value: str) -> Cleaned:
     if match is not None and match.start() > 0:
         extension = match.group(1)
         text = text[: match.start()]
+        if not text.isascii():  # a note before the extension marker: 0592-5123456 总机转801
+            bare = _EDGE_NOTE_RE.sub("", text)
+            if _DIGIT_RE.search(bare) is not None:
+                text = bare.strip()
     if _BODY_RE.fullmatch(text) is None:
         if _LETTER_RE.search(text) and _DIGIT_RE.search(text):
             return Cleaned(error="phone.vanity")

@@ -23,7 +23,8 @@ Hong Kong and Macao have no postcodes; mainland forms use ``999077`` (香港) an
 A postcode names an area shared by thousands of households; it is not personal information on
 its own, so `mask` returns it unchanged (an address is masked as a whole by the address rules).
 
-`compact` folds full-width digits and removes spaces and hyphens; other Unicode digits
+`compact` folds full-width digits and removes spaces, hyphens and a spreadsheet's leading
+apostrophe; other Unicode digits
 (``'٣'``, ``'③'``) are refused.
 
 More information:
@@ -132,6 +133,7 @@ POSTAL_PROVINCES: dict[str, str] = _blocks(
 
 _SPECIAL: dict[str, str] = {"999077": "香港特别行政区", "999078": "澳门特别行政区"}
 _SEPARATORS = re.compile(r"[\s\-]+")
+_QUOTES = " '\u2018\u2019"
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -160,14 +162,16 @@ class Postcode:
 def compact(value: str) -> str:
     """Fold full-width digits and remove spaces and hyphens; no validation.
 
-    >>> compact(' ３６１-００１ ')
-    '361001'
+    A leading apostrophe (a spreadsheet's text mark) is removed.
+
+    >>> compact(' ３６１-００１ '), compact("'010010")
+    ('361001', '010010')
     """
     if not isinstance(value, str):
         raise _error(InvalidFormat, value, code="cn_postcode.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_postcode.length")
-    return _SEPARATORS.sub("", fold_width(value))
+    return _SEPARATORS.sub("", fold_width(value).lstrip(_QUOTES))
 
 
 def validate(value: str) -> str:

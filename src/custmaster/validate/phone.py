@@ -29,9 +29,10 @@ without a country code.
 **Notes.** Call-centre systems and spreadsheets write notes next to the number. A note of Han
 characters just before or after it, bracketed or not, about the person or about one call
 (``13800138000（本人）``, ``张先生 13800138000``, ``13800138000老婆``,
-``13800138000 关机``), is dropped. A note saying the *number* is bad is never dropped: the
-value is refused with ``phone.status``, bracketed or not, before or after the number, and
-alone (``13800138000(停机)``, ``13800138000 空号``, ``已销号 13800138000``, ``空号``);
+``13800138000 关机``), or before an extension marker (``0592-5123456 总机转801``), is
+dropped. A note saying the *number* is bad is never dropped: the value is refused with
+``phone.status``, bracketed or not, before or after the number, and alone
+(``13800138000(停机)``, ``13800138000 空号``, ``已销号 13800138000``, ``空号``);
 `parse_many` rejects the fragment that carries it. Bad means the number does not exist
 (空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用, 已销号, 注销,
 暂停服务) or is not the customer's (错号, 号码错误, 号码有误, 非本人, 已换号). Transient

@@ -27,8 +27,8 @@ A VIN of a 1990s vehicle is thus read 30 years too late; nothing in the VIN itse
 apart for Chinese-market vehicles.
 
 `compact` upper-cases, folds full-width characters (``ＬＳＶ``) and removes spaces, hyphens,
-dots and underscores. Letters ``I``/``O``/``Q`` are *not* corrected to ``1``/``0``: the error
-``vin.ioq`` asks a person to check the document.
+dots, underscores and a spreadsheet's leading apostrophe. Letters ``I``/``O``/``Q`` are
+*not* corrected to ``1``/``0``: the error ``vin.ioq`` asks a person to check the document.
 
 **Speed.** A valid VIN typed in ASCII (any case, with separators) takes a fast path: one
 regular expression and a table-driven check digit (``bytes.translate`` and a sum of products),
@@ -135,6 +135,7 @@ _TRANSLITERATION = dict(
 )
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = re.compile(r"[\s\-._·]+")
+_QUOTES = " '\u2018\u2019"
 _VALID = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _ASCII_ALNUM = re.compile(r"[A-Z0-9]{17}")
 
@@ -200,7 +201,8 @@ def compact(value: str) -> str:
     """Upper-case, fold full-width forms and remove separators; no validation.
 
     The stars printed on both ends of a VIN on certificates (``*LSVAU2180N2183294*``) are
-    removed; a star inside it, or on one end only, means it was masked.
+    removed; a star inside it, or on one end only, means it was masked. A leading apostrophe
+    (a spreadsheet's text mark) is removed, as `custmaster.validate.cn_resident_id` does.
 
     >>> compact('ｌｓｖ-au2180 n2183294'), compact('*LSVAU2180N2183294*')
     ('LSVAU2180N2183294', 'LSVAU2180N2183294')
@@ -209,7 +211,7 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="vin.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="vin.length")
-    vin = _SEPARATORS.sub("", fold_width(value)).upper()
+    vin = _SEPARATORS.sub("", fold_width(value).lstrip(_QUOTES)).upper()
     inner = vin.strip("*")
     if vin[:1] == "*" and vin[-1:] == "*" and inner and "*" not in inner:
         return inner
