@@ -409,9 +409,16 @@ def test_text_or_longer_prefix_picks_the_producer(text: str, manufacturer: str) 
 def test_a_space_after_the_code_keeps_words_and_suffixes_apart() -> None:
     result = classify("HG7240 ACCORD")
     assert (result.model_code, result.series) == ("HG7240", "雅阁")
-    # Short pieces are read as the maker's suffix, not as a series alias (C5: 雪铁龙C5).
+    # Two letters are read as the maker's suffix; a letter and a digit naming a series of the
+    # code's producers (DC6: 东风标致, 东风雪铁龙) are that series (C5: 雪铁龙C5).
     result = classify("DC6109A C5")
-    assert (result.model_code, result.reason) == ("DC6109AC5", "ambiguous_prefix")
+    assert (result.model_code, result.manufacturer, result.series) == (
+        "DC6109A",
+        "东风雪铁龙",
+        "雪铁龙C5",
+    )
+    result = classify("DC6109A CB")
+    assert (result.model_code, result.reason) == ("DC6109ACB", "ambiguous_prefix")
     assert classify("本田牌HG7203A 2.0L").model_code == "HG7203A"
 
 
@@ -705,7 +712,13 @@ def test_shipped_catalogue_counts_match_the_source_readme() -> None:
     supplement = [e for e in catalog if e.source == "supplement:curated"]
     assert len(supplement) >= 100
     assert catalog.entries[: len(source)] == tuple(source)
-    assert {e.manufacturer for e in supplement} <= {e.manufacturer for e in source}
+    # Two makers launched after the source (极越, 高合) come with their series, and with no
+    # model-code prefix or WMI (a supplement row never adds codes).
+    new_makers = {e.manufacturer for e in supplement} - {e.manufacturer for e in source}
+    assert new_makers == {"极越", "高合汽车"}
+    assert not [
+        e for e in supplement if e.manufacturer in new_makers and (e.model_code_prefixes or e.wmi)
+    ]
     # The commercial-vehicle rows come last and add producers of trucks, buses and motorcycles.
     commercial = catalog.entries[len(source) + len(supplement) :]
     assert commercial

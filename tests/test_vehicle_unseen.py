@@ -98,10 +98,14 @@ def test_width_case_and_spaces_do_not_change_a_result() -> None:
         # ... or one of three characters that names a series of the code's producer.
         ("名爵牌CSA7150ACS MG5", "CSA7150ACS", "名爵5"),
         ("别克GL8 SGM6521UAA1 GL8", "SGM6521UAA1", "别克GL8"),
-        # Pieces of the maker's suffix stay in the code, and two characters always do.
+        # Pieces of the maker's suffix stay in the code: two letters, or a letter and a digit
+        # naming no series of the code's producer (广汽本田 has no H5) ...
         ("本田牌HG7203B BV", "HG7203BBV", None),
         ("比亚迪BYD7150 ST5HEV4", "BYD7150ST5HEV4", None),
-        ("DC6109A C5", "DC6109AC5", None),
+        ("本田牌HG7203B H5", "HG7203BH5", None),
+        # ... but a letter and a digit naming one are its series (vehicle-unseen-2.csv).
+        ("DC6109A C5", "DC6109A", "雪铁龙C5"),
+        ("红旗牌CA7180AT6 H5", "CA7180AT6", "红旗H5"),
     ],
 )
 def test_a_word_after_the_code_and_a_space(text: str, code: str, series: str | None) -> None:

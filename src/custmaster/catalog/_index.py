@@ -388,6 +388,16 @@ def _trim_number(key: str, text: str, end: int) -> bool:
     return not rest or (rest[0] not in _DIGITS and rest[0] != "-")
 
 
+def _long_wheelbase(key: str, text: str, end: int, gaps: frozenset[int]) -> bool:
+    """Whether a word ending in a digit (``A8``, ``奥迪A8``) is followed at ``end`` by the
+    long-wheelbase ``L`` that ends the token (``A8L``, ``奥迪A8L 55TFSI``): the same series.
+    A series named with the ``L`` (``奥迪A6L``, ``Q5L``) is a longer word and is read first."""
+    if key[-1] not in _DIGITS:
+        return False
+    after = end + 1
+    return after == len(text) or after in gaps or text[after] not in ASCII_ALNUM
+
+
 def _brand_rest(name: str, brand_forms: tuple[str, ...]) -> str:
     """What follows the brand a series key starts with (极氪001 -> 001), or ``""``."""
     for brand in brand_forms:
@@ -475,6 +485,10 @@ class Index:
                 series[key][entry] = min(best, priority)
 
         names = sorted({key_of(entry.series) for entry in entries if entry.series})
+        # An alias that is the start of its own series' name and the full name of another series
+        # of its brand is a part of a two-part name (奔驰GLE of 奔驰GLE AMG, 哈弗H6 of 哈弗H6
+        # Coupe): it names that other series only.
+        named = {(entry.brand, key_of(entry.series)) for entry in entries if entry.series}
         latin_forms: dict[str, list[str]] = defaultdict(list)
         for latin_name, latin_brand in _LATIN_BRANDS.items():
             latin_forms[latin_brand].append(key_of(latin_name))
@@ -494,6 +508,8 @@ class Index:
             spellings += _derived(name, brand_forms, names)
             for alias in entry.aliases:
                 key = key_of(alias)
+                if key != name and name.startswith(key) and (entry.brand, key) in named:
+                    continue
                 spellings.append((key, P_WEAK if _is_weak_alias(key, name) else P_ALIAS))
             latins = latin_forms.get(entry.brand, ())
             for key, priority in spellings:
@@ -618,13 +634,16 @@ class Index:
         of more than three characters (``MODEL Y``), or a series word of three characters of
         the code's producer (``MG5`` after a 上汽乘用车 ``CSA7`` code), not a piece of the
         maker's suffix (``HG7203B BV``, ``BYD7150 ST5HEV4``); a piece of two characters is
-        always the suffix's (``DC6109A C5``, ``CA7180AT6 H5``: too often both).
+        the suffix's unless it is a letter and a digit naming a series of the code's producer
+        (``CA7180AT6 H5``, ``YQZ7164E K3``: a stray space splits a code in its digits or before
+        its suffix far more often than two characters before its end).
 
         >>> from custmaster.catalog.vehicle_series import VehicleCatalog
         >>> index = Index(VehicleCatalog.load())
         >>> [index.tail_word(*case) for case in (('CSA7150ACS', 'MG5', ''),
-        ...     ('TSL6480BEVBR0', 'MODEL', ' Y'), ('HG7203B', 'BV', ''), ('BYD7150', 'ST5', ''))]
-        [True, True, False, False]
+        ...     ('TSL6480BEVBR0', 'MODEL', ' Y'), ('HG7203B', 'BV', ''), ('BYD7150', 'ST5', ''),
+        ...     ('CA7180AT6', 'H5', ''), ('HG7203B', 'H5', ''))]
+        [True, True, False, False, True, False]
         """
         text, gaps = compact_gaps((tail + rest)[:32])
         for length in self.pairs.get(text[:2], ()):
@@ -637,7 +656,9 @@ class Index:
                 continue
             if length > 3:
                 return True
-            if length < 3:  # a piece of two characters is the maker's suffix (DC6109A C5)
+            # A piece of two characters is the maker's suffix (HG7203B BV) unless it is a
+            # letter and a digit naming a series of the code's producer (CA7180AT6 H5).
+            if length < 3 and not (tail[0] in ASCII_LETTERS and tail[1:] in _DIGITS):
                 return False
             producers = self.prefixes.get(self.prefix_of(head.replace(" ", "")), frozenset())
             return any(entry.manufacturer in producers for _, entry in found.series)
@@ -758,6 +779,7 @@ class Index:
                 after in ASCII_ALNUM
                 and (found.right == 1 or after in ASCII_LETTERS)
                 and not (after in _DIGITS and _trim_number(found.key, text, end))
+                and not (after == "L" and _long_wheelbase(found.key, text, end, gaps))
             ):
                 return False
             # The integer part of a number is no word's final digit (旗云 1.5T is not 旗云1).

@@ -210,9 +210,17 @@ METHODS: dict[str, str] = {
     "new-energy sign (EV, DM, 纯电动, 新能源 …) are the other's (捷途牌SQR6460J2 -> 奇瑞汽车).",
     "domestic_preference": "A series name under a domestic producer and an importer, nothing "
     "else deciding: the domestic producer is assumed.",
+    "domestic_code": "To choose between a domestic producer and an importer: a GB 9417 model "
+    "code whose enterprise code the catalogue lacks (路虎牌SQJ6451K1) was announced in China, so "
+    "the vehicle is domestic.",
 }
 
 _PREFIX = re.compile(r"[A-Z]{1,4}(?:[0-9]{0,2}|-)")
+# A VIN standing alone in the text (17 characters without I, O, Q, letters and digits both):
+# some systems write it into the make/model field (``LSVNV2187J2123456``, ``车架号LVS…``).
+_VIN_IN_TEXT = re.compile(
+    r"(?<![A-Z0-9])(?=[A-Z0-9]*[0-9])(?=[A-Z0-9]*[A-Z])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])"
+)
 _WMI = re.compile(r"[A-Z0-9]{3}")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
@@ -718,6 +726,11 @@ class Classifier:
             match = self._search(spaced)
         codes = self._finder.find_from(spaced, match)
         if not codes:
+            if wmi is None:
+                vin = _VIN_IN_TEXT.search(spaced)
+                if vin is not None:  # a VIN written in the make/model field: read its WMI
+                    rest = f"{spaced[: vin.start()]} {spaced[vin.end() :]}".strip()
+                    return self._decided(rest, None, vin.group()[:3])
             return self._decided(spaced, None, wmi)
         prefix_of = self._index.code_prefix
         if len(codes) == 1:
@@ -782,8 +795,12 @@ class Classifier:
             reason = blank or ("unknown_model_code" if reading.coded else "no_match")
             return _unclassified(reason, brand=brand)
         if len(candidates) > 1:
-            if not marker and wmi is not None:
+            if marker:
+                marker_rule = "import_marker"
+            elif wmi is not None:
                 marker, marker_rule = ("domestic" if wmi[0] == "L" else "import"), "wmi_region"
+            elif prefix == "":  # a model code whose enterprise code the catalogue lacks
+                marker, marker_rule = "domestic", "domestic_code"
             else:
                 marker_rule = "import_marker"
             refined = self._refine(
