@@ -20,14 +20,16 @@ How a string is read (the lookup structures are built once per catalogue):
    placeholders (``不详``, ``无``, ``N/A``, only punctuation) stop here.
 2. The model code: a catalogue enterprise code followed by 4-6 digits and the maker's suffix, a
    stray space allowed (``HG71 35DM``, ``BYD7150 ST5HEV4``) unless the piece after it begins a
-   word (``TSL6480BEVBR0 MODEL Y``, or three characters naming a series of the code's producer:
-   ``CSA7150ACS MG5``); it may be glued to a series name (``AccordHG7201MT``). Its longest
-   catalogue prefix gives the producers (``CAM7`` before ``CA7``). A motorcycle code is its
+   word (``TSL6480BEVBR0 MODEL Y``, or three characters, or a letter and a digit, naming a
+   series of the code's producer: ``CSA7150ACS MG5``, ``CA7180AT6 H5``); it may be glued to a
+   series name (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7``
+   before ``CA7``). A motorcycle code is its
    enterprise code, a displacement of 2-3 digits, type letters, ``-`` and a sequence
    (``HJ125-7``, ``WH110T-2``). Other codes (2-4 letters, 4-6 digits) are reported but name no
    producer. A model year or a decimal number is not part of a code (``Golf 2019款``,
    ``BJ 212 1.5T``), nor is a year after a space or glued to a word (``Golf 2019``,
-   ``GOLF2019``: not ``LF2019``).
+   ``GOLF2019``: not ``LF2019``). A string without a model code may hold a VIN (17 VIN
+   characters), whose WMI is read as if the VIN had been given.
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
    ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
