@@ -129,6 +129,8 @@ def test_a_vin_in_the_text_gives_its_wmi(text: str, manufacturer: str, series: s
         "LSVNV2187J21234567",  # 18
         "LSVNV2187O2123456",  # O is never in a VIN
         "ABCDEFGHJKLMNPRST",  # no digit
+        "LSVNV2187J212345A",  # the last four are digits
+        "ZZZVN2187J2123456",  # no catalogue WMI
     ],
 )
 def test_only_a_vin_shaped_token_is_read_as_a_vin(text: str) -> None:
@@ -137,6 +139,12 @@ def test_only_a_vin_shaped_token_is_read_as_a_vin(text: str) -> None:
 
 def test_a_vin_in_the_text_and_a_vin_given_agree() -> None:
     assert classify("LSVNV2187J2123456 朗逸") == classify("朗逸", vin="LSVNV2187J2123456")
+
+
+def test_a_vin_shaped_word_of_no_catalogue_wmi_leaves_the_text_read() -> None:
+    # 路尊大霸王's pinyin and a model year are 17 VIN characters, of no known WMI.
+    result = classify("luzundabawang2023款")
+    assert (result.manufacturer, result.series) == ("哈飞汽车", "路尊大霸王")
 
 
 @pytest.mark.parametrize(

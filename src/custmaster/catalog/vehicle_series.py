@@ -29,7 +29,8 @@ How a string is read (the lookup structures are built once per catalogue):
    producer. A model year or a decimal number is not part of a code (``Golf 2019款``,
    ``BJ 212 1.5T``), nor is a year after a space or glued to a word (``Golf 2019``,
    ``GOLF2019``: not ``LF2019``). A string without a model code may hold a VIN (17 VIN
-   characters), whose WMI is read as if the VIN had been given.
+   characters, the last four digits), whose WMI, when it is a catalogue one, is read as if the
+   VIN had been given.
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
    ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
@@ -218,11 +219,10 @@ METHODS: dict[str, str] = {
 }
 
 _PREFIX = re.compile(r"[A-Z]{1,4}(?:[0-9]{0,2}|-)")
-# A VIN standing alone in the text (17 characters without I, O, Q, letters and digits both):
-# some systems write it into the make/model field (``LSVNV2187J2123456``, ``车架号LVS…``).
-_VIN_IN_TEXT = re.compile(
-    r"(?<![A-Z0-9])(?=[A-Z0-9]*[0-9])(?=[A-Z0-9]*[A-Z])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])"
-)
+# A VIN standing alone in the text (17 characters without I, O, Q, a letter among them, the
+# last four digits as ISO 3779 has them): some systems write it into the make/model field
+# (``LSVNV2187J2123456``, ``车架号LVS…``). Only a catalogue WMI makes it one (`_classify`).
+_VIN_IN_TEXT = re.compile(r"(?<![A-Z0-9])(?=[0-9]*[A-Z])[A-HJ-NPR-Z0-9]{13}[0-9]{4}(?![A-Z0-9])")
 _WMI = re.compile(r"[A-Z0-9]{3}")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
@@ -730,7 +730,9 @@ class Classifier:
         if not codes:
             if wmi is None:
                 vin = _VIN_IN_TEXT.search(spaced)
-                if vin is not None:  # a VIN written in the make/model field: read its WMI
+                # A VIN written in the make/model field, of a catalogue WMI (not a pinyin name
+                # and a year: LUZUNDABAWANG2023): read its WMI, and the rest of the text.
+                if vin is not None and vin.group()[:3] in self._index.wmi:
                     rest = f"{spaced[: vin.start()]} {spaced[vin.end() :]}".strip()
                     return self._decided(rest, None, vin.group()[:3])
             return self._decided(spaced, None, wmi)
