@@ -180,3 +180,30 @@ def test_rerunning_a_claim_file_is_idempotent_whatever_the_store_learnt_between(
             again = import_channel_file(service, claims, "claim_report")
             _rerun_is_idempotent(again, first)
             assert _state(service) == state
+
+
+def test_the_insured_s_name_is_read_without_building_customers(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a claim file naming no insured: the rule needs the name of whoever the plate finds, and
+    # reads it alone (BaseStore.names), once per plate, never building a customer
+    import_core_extract(service, _core(tmp_path, "张伟"))
+    asked: list[dict[str, str]] = []
+    names = type(service.store).names
+
+    def counted(store: Any, **criteria: str) -> dict[str, str | None]:
+        asked.append(criteria)
+        return names(store, **criteria)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a customer was built to learn a name")
+
+    monkeypatch.setattr(type(service.store), "names", counted)
+    monkeypatch.setattr(Service, "lookup", refused)
+    monkeypatch.setattr(Service, "find", refused)
+    summary = import_channel_file(service, _claims(tmp_path, *ROWS), "claim_report")
+    assert (summary.merged, summary.rejected) == (4, 0)
+    assert dict(summary.third_party_reasons) == {"organisation": 2, "name": 1}
+    # once per plate: RP1 to RP3 share one (an organisation is compared too: it may be the
+    # insured company itself)
+    assert asked == [{"plate": "闽D·12388"}, {"plate": "闽D66666"}]

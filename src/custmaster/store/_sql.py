@@ -2129,6 +2129,28 @@ class SQLStore(BaseStore):
                     continue
                 yield number, {cid: views[cid] for cid in ids if cid in views}
 
+    def _current_names(self, customer_ids: Sequence[str]) -> dict[str, str | None]:
+        """The names the customers' stored views hold, their summaries alone read (a view
+        of an older format, or a read inside a transaction, goes through the state)."""
+        if self._tx is not None:
+            return super()._current_names(customer_ids)
+        found: dict[str, str | None] = {}
+        older: list[str] = []
+        for ids in _chunks(list(customer_ids)):
+            condition, params = self._in_list("id", ids)
+            for customer_id, text in self._sql(
+                f"SELECT id, state FROM cm_customers WHERE {condition}", params
+            ):
+                view = decode_view(customer_id, text)
+                if view is None:
+                    older.append(customer_id)
+                    continue
+                name = view.summary.name
+                found[customer_id] = None if name is None else str(name)
+        if older:
+            found.update(super()._current_names(older))
+        return {cid: found[cid] for cid in customer_ids if cid in found}
+
     def _policy_holders(self, numbers: Sequence[str]) -> dict[str, list[str]]:
         if self._tx is not None:
             return super()._policy_holders(numbers)

@@ -32,9 +32,9 @@ reporter is a **third party** (`ThirdPartyContact`, the profile's row hook) when
   wrong); or
 - with no relation given, the reporter's name differs from the insured's: the row's 被保险人,
   or else the current name of the customers the row's resident ID, policy number, plate or
-  VIN find (a look-up, made only for such rows and remembered for the file). A form of
-  address (张先生) or a masked name (张*) differs only by its surname; a 报案人 of 本人 or 同上
-  is the insured.
+  VIN find (a look-up of their names alone, `custmaster.store.BaseStore.names`, made only
+  for such rows and remembered for the file). A form of address (张先生) or a masked name
+  (张*) differs only by its surname; a 报案人 of 本人 or 同上 is the insured.
 
 The phone of a third-party reporter is **kept, not offered**: it leaves the customer's phone
 fields and goes to the record's extra values ``reporter_phone`` (E.164, several numbers
@@ -99,7 +99,7 @@ from custmaster.errors import CustmasterError, UsageError, ValidationError
 from custmaster.model.provenance import Channel
 from custmaster.privacy.access import Permission
 from custmaster.service import Service
-from custmaster.store.base import Store
+from custmaster.store.base import BaseStore, Store
 from custmaster.validate import cn_name
 from custmaster.workflows.core_import import (
     CORE_SYSTEM,
@@ -413,22 +413,34 @@ class _ThirdPartyRows:
         return ()
 
     def _look_up(self, field: str, text: str) -> tuple[str, ...]:
+        """The current names of the customers ``field`` (a row's key) finds: their names
+        alone (`custmaster.store.BaseStore.names`, read from the stored views), or the
+        customers themselves for a policy several customers hold (its insured's first)."""
         key = (field, text)
         names = self.known.get(key)
         if names is None:
+            store = self.service.store
             try:
-                found = self.service.lookup(**{field: field_text(field, text)})
+                value = field_text(field, text)
+                found = store.names(**{field: value}) if isinstance(store, BaseStore) else None
+                if found is not None and (field != "policy_no" or len(found) < 2):
+                    names = tuple(name for name in found.values() if name)
+                else:
+                    names = self._insured_names(field, value, text)
             except (CustmasterError, ValueError):
-                found = []
-            if field == "policy_no":
-                number = "".join(text.split()).upper()
-                insured = [c for c in found if number in c.policy_numbers("insured")]
-                found = insured or found
-            names = tuple(c.name for c in found if c.name)
+                names = ()
             if len(self.known) >= _KNOWN_MAX:
                 self.known.clear()
             self.known[key] = names
         return names
+
+    def _insured_names(self, field: str, value: str, text: str) -> tuple[str, ...]:
+        found = self.service.lookup(**{field: value})
+        if field == "policy_no":
+            number = "".join(text.split()).upper()
+            insured = [c for c in found if number in c.policy_numbers("insured")]
+            found = insured or found
+        return tuple(c.name for c in found if c.name)
 
 
 #: Claim reports (报案): the report number and time, the reporter's phone.
