@@ -676,6 +676,7 @@ class _Importer:
         self.profile = profile
         self.channel = profile.channel
         self.columns = columns
+        self.path = path
         self.stem = path.stem
         self.observed_at = observed_at
         self.operator = operator
@@ -781,6 +782,30 @@ class _Importer:
         #: reading of the hook.
         self.third_party: dict[str, int] = {}
         self.earlier_readings = 0
+
+    #: What `__init__` derives from the columns: `relayout` takes it from another layout's.
+    _LAYOUT = (
+        "columns", "validator", "further", "plan", "line_plan", "meta", "meta_plan", "extra",
+        "width", "type_column", "has_role", "parties", "_hook", "_readings",
+    )  # fmt: skip
+
+    def relayout(self, columns: _Columns) -> None:
+        """Read the rows that follow by the columns of another layout (an export joined from
+        parts whose headers differ: `custmaster.workflows.reading.Table.layouts`); counts,
+        batch and caches of parsed texts go on."""
+        fresh = _Importer(
+            self.service,
+            self.path,
+            self.profile,
+            columns,
+            observed_at=self.observed_at,
+            operator=self.operator,
+            skip_bad_cells=self.skip_bad_cells,
+            rejects=self.rejects,
+            flagged=self.flagged,
+        )
+        for name in self._LAYOUT:
+            setattr(self, name, getattr(fresh, name))
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -1483,7 +1508,11 @@ def import_table(
         )
         rows = 0
         try:
+            layout = table.headers
             for row_number, row in table:
+                if table.headers is not layout:  # the header of another layout came
+                    layout = table.headers
+                    importer.relayout(_columns(layout, profile, mapping))
                 rows += 1
                 record = importer.record(row_number, row)
                 if record is not None:

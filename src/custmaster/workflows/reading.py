@@ -30,6 +30,13 @@ repeated header (``XX分公司续保清单 2026年12月``) and footer lines whos
 such as ``制表人：``, ``打印时间：``, ``审核：`` or a page number (``第 1 页``, ``共 3 页``) are no
 data either: they are skipped and their row numbers kept in `Table.skipped_rows`.
 
+A later header of **another layout** (parts joined end to end whose columns differ: reordered,
+spelt otherwise, one more or less) switches the table's headers from that line on: a row of
+short texts without a run of five digits, more than half of whose cells are headers of the
+current layout or recognised by ``header_score`` (at least two). It is skipped too, its title
+line with it, and listed in `Table.layouts`; `Table.headers` is the current layout's. When the
+first rows hold such headers, the first header wins over a better-scoring later one.
+
 A byte sequence of a CSV file that is no character in its encoding (a character cut in half by
 a system that exports a column by bytes) is read as U+FFFD, so that one damaged row does not
 stop a file: the imports and ``custmaster validate`` reject a cell holding it
@@ -316,6 +323,42 @@ def _header_texts(cells: Sequence[object]) -> tuple[str, ...]:
     return tuple(headers)
 
 
+#: A run of five digits: a cell holding one is data (a policy number, an ID, a phone, a
+#: date), never a header.
+_DIGIT_RUN = re.compile(r"\d{5}")
+
+
+def _may_be_header(cells: Sequence[object]) -> bool:
+    """A cheap test of whether a row may be a header line (`Table._layout` decides): at least
+    two cells, each blank or a short text without a run of five digits."""
+    first = cells[0] if cells else None
+    if type(first) is str and first[-5:].isdigit():  # a policy number, an ID: data
+        return False
+    given = 0
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is not str or len(cell) > 40 or _DIGIT_RUN.search(cell):
+            return False
+        given += 1
+    return given >= 2
+
+
+def _trimmed(headers: tuple[str, ...]) -> tuple[str, ...]:
+    """Headers without the blank ones on the right (a sheet's width beyond the table)."""
+    end = len(headers)
+    while end and headers[end - 1] == f"column_{end}":
+        end -= 1
+    return headers[:end]
+
+
+def _first_header(headers: tuple[str, ...]) -> tuple[int, str]:
+    """The column of the first header a file named, and its text."""
+    return next(
+        ((i, h) for i, h in enumerate(headers) if h != f"column_{i + 1}"), (len(headers), "")
+    )
+
+
 class Table:
     """An open table: its headers, how it was read, and its data rows when iterated.
 
@@ -325,6 +368,7 @@ class Table:
 
     __slots__ = (
         "_close",
+        "_header_score",
         "_position",
         "_rows",
         "delimiter",
@@ -332,6 +376,7 @@ class Table:
         "header_row",
         "headers",
         "kind",
+        "layouts",
         "path",
         "sheet",
         "skipped_rows",
@@ -351,6 +396,7 @@ class Table:
         encoding: str | None = None,
         delimiter: str | None = None,
         sheet: str | None = None,
+        header_score: Callable[[tuple[str, ...]], int] | None = None,
     ) -> None:
         #: The file read.
         self.path = path
@@ -372,6 +418,10 @@ class Table:
         #: exported in parts and joined), the title line just above it, footer lines
         #: (``制表人：…``, ``打印时间：…``).
         self.skipped_rows: list[int] = []
+        #: ``(row number, headers)`` of each header line of another layout met so far (an
+        #: export joined from parts whose columns differ): ``headers`` holds the current one.
+        self.layouts: list[tuple[int, tuple[str, ...]]] = []
+        self._header_score = header_score
         self._rows = rows
         self._close = close
         self._position = position
@@ -383,12 +433,23 @@ class Table:
         skipped = self.skipped_rows
         is_header = self._header_test()
         # The column whose text starts a repeated header (a cheap test before `is_header`).
-        at, text = next(
-            ((i, h) for i, h in enumerate(headers) if h != f"column_{i + 1}"), (width, "")
-        )
+        at, text = _first_header(headers)
         wide = width > 2  # a lone first cell is a title line only in a wider table
         held: tuple[int, list[Any]] | None = None  # a title line, until the next row says
         for number, cells in self._rows:
+            layout = self._layout(cells) if _may_be_header(cells) else None
+            if layout is not None:  # the header of another layout: read on by it
+                if held is not None:  # with its title line
+                    skipped.append(held[0])
+                    held = None
+                skipped.append(number)
+                self.layouts.append((number, layout))
+                self.headers = headers = layout
+                width = len(headers)
+                is_header = self._header_test()
+                at, text = _first_header(headers)
+                wide = width > 2
+                continue
             if held is not None:
                 if is_header(cells):  # a title line, then the header again: no data
                     skipped.extend((held[0], number))
@@ -432,6 +493,26 @@ class Table:
                 if cell is not None and cell != "":
                     row[f"column_{i + 1}"] = cell
         return number, row
+
+    def _layout(self, cells: list[Any]) -> tuple[str, ...] | None:
+        """The headers of a row that is the header of another layout, else None.
+
+        Such a row holds mostly header texts: more than half of its non-blank cells are
+        headers of the current layout (the same header reordered, a column more or less), or
+        recognised by the ``header_score`` given to `open_table` (the mapped headers it
+        counts: at least two, and more than half). The header repeated as it is is not
+        another layout (`_header_test` skips it)."""
+        texts = _trimmed(_header_texts(cells))
+        if texts == _trimmed(self.headers):
+            return None  # the header again: not a new layout
+        given = sum(1 for cell in cells if cell is not None and cell != "")
+        current = set(self.headers)
+        known = sum(1 for t in texts if t in current)
+        if known * 2 <= given and self._header_score is not None:
+            known = max(known, self._header_score(texts))
+        if known < 2 or known * 2 <= given:
+            return None
+        return texts
 
     def _header_test(self) -> Callable[[list[Any]], bool]:
         """A test of whether a row repeats the header row (as joined exports repeat it)."""
@@ -557,6 +638,13 @@ def _find_header(
         best = _first_best(scores)
         if scores[best] == 0:
             best = 0
+        # An export joined from parts may hold a later header of another layout scoring
+        # better: the first header wins (the later one switches the layout, `Table._layout`)
+        best = next(
+            i
+            for i in range(best + 1)
+            if i == best or (scores[i] >= 2 and 2 * scores[i] >= scores[best])
+        )
     number, cells = buffered[best]
     rest = buffered[best + 1 :]
 
@@ -622,6 +710,7 @@ def _open_csv(
         position=position,
         encoding=used,
         delimiter=used_delimiter,
+        header_score=header_score,
     )
 
 
@@ -749,6 +838,7 @@ def _open_xls(
         close=workbook.release_resources,
         position=position,
         sheet=worksheet.name,
+        header_score=header_score,
     )
 
 
@@ -856,6 +946,7 @@ def _open_html(
         close=lambda: None,
         position=lambda: None,
         encoding=used,
+        header_score=header_score,
     )
 
 
@@ -941,6 +1032,7 @@ def _open_xlsx(
         close=close,
         position=position,
         sheet=worksheet.title,
+        header_score=header_score,
     )
 
 

@@ -1405,10 +1405,22 @@ def validate_file(
         output_sink: _CsvSink | None = None
         rows = rows_rejected = conflicts = 0
         codes: dict[str, int] = {}
+        #: The column counts of the layouts read before the current one.
+        summaries: list[ColumnSummary] = []
         try:
             if output_path is not None:
                 output_sink = _CsvSink(output_path, _output_header(header_map))
+            layout = table.headers
             for row_number, row in table:
+                if table.headers is not layout:  # the header of another layout came
+                    layout = table.headers
+                    summaries.extend(validator.column_summaries())
+                    header_map = map_headers(layout, mapping, phone_aliases=phone_aliases)
+                    validator = RowValidator(header_map, all_columns=True)
+                    read = dict(header_map.read)
+                    read.update((header, field) for header, _, field in header_map.lines)
+                    if output_sink is not None:  # the output names the new columns
+                        output_sink.add(_output_header(header_map))
                 result = validator(row_number, row)
                 rows += 1
                 if result.rejects:
@@ -1440,7 +1452,7 @@ def validate_file(
             header_row=table.header_row,
             rows=rows,
             rows_rejected=rows_rejected,
-            columns=validator.column_summaries(),
+            columns=(*summaries, *validator.column_summaries()),
             unmapped=header_map.unread,
             duplicates=tuple(
                 header
