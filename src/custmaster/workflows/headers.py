@@ -35,6 +35,14 @@ unmapped, an extra value of its own.
 >>> map_headers(["客户地址", "通讯地址"]).fields
 ('address', None)
 
+Columns of one line's policy (``商业险保单号``, ``交强险终保日期``, ``保单号(交强险)``:
+`LINE_PREFIXES`) are in ``lines``, read by the imports into a policy of that line; a 证件类型 column
+(`DOCUMENT_TYPE`) is read by its code table (`DEFAULT_DOCUMENT_CODES`, `document_kind`).
+
+>>> map_headers(["商业险保单号", "交强险保单号", "交强险终保日期", "被保险人"]).lines
+(('商业险保单号', 'commercial', 'policy_no'), ('交强险保单号', 'compulsory', 'policy_no'),
+ ('交强险终保日期', 'compulsory', 'cover_end'))
+
 A user mapping (header → field, or ``None`` to ignore a column) wins over the defaults:
 
 >>> map_headers(["联系电话", "手机"], {"联系电话": "mobile", "手机": None}).fields
