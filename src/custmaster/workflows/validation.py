@@ -20,7 +20,8 @@ Cells holding only a placeholder (`EMPTY_MARKERS`: ``NULL``, ``无``, ``不详``
 ``#VALUE!`` …) count as empty, not invalid, and so do values a field's validator knows as a
 placeholder for "none" (`PLACEHOLDER_CODES`: 新车未上牌, an engine number of zeros …), and so
 do zeros alone in a phone, identity or vehicle column (``0``, ``00000000000``:
-`is_zero_placeholder`). Cells
+`is_zero_placeholder`), a 性别 of ``0`` or ``9`` (GB/T 2261.1's 未知的性别, 未说明的性别) and a
+plate of stars (``*-``, a new car's mark in core systems: `is_field_placeholder`). Cells
 as Excel mangles them are read as their value (`field_text`): a leading apostrophe or an
 ``="…"`` wrapper is dropped, and so is the ``.0`` a spreadsheet adds to a whole number
 (``361001.0``); a long number Excel has already rounded — in scientific notation
@@ -112,6 +113,7 @@ __all__ = [
     "holds_several",
     "identity_value",
     "is_empty_cell",
+    "is_field_placeholder",
     "is_zero_placeholder",
     "mask_field",
     "organisation_code",
@@ -457,6 +459,30 @@ def is_zero_placeholder(field: str, text: str) -> bool:
         return False
     compact = _ZERO_NOISE.sub("", text)
     return bool(compact) and not compact.strip("0")
+
+
+#: 性别 cells saying "not known" (GB/T 2261.1: 0 未知的性别, 9 未说明的性别).
+_GENDER_UNKNOWN = frozenset({"0", "9", "未知的性别", "未说明的性别", "未说明", "不明"})
+#: A plate cell of stars and dashes alone: a core system's mark of a car not yet registered
+#: (``*-``, ``*``); a masked plate keeps its province (``闽D***45``) and is refused.
+_PLATE_STARS = re.compile(r"[*＊][*＊\-—.·/]*")
+
+
+def is_field_placeholder(field: str, text: str) -> bool:
+    """Whether a cell of ``field`` holds a source's code for "none", read as an empty cell
+    rather than rejected: zeros alone (`is_zero_placeholder`), a 性别 of ``0`` or ``9``
+    (GB/T 2261.1 未知的性别, 未说明的性别), a plate of stars (``*-``: 新车未上牌).
+
+    >>> is_field_placeholder("gender", "9"), is_field_placeholder("plate", "*-")
+    (True, True)
+    >>> is_field_placeholder("plate", "闽D***45"), is_field_placeholder("gender", "1")
+    (False, False)
+    """
+    if field == "gender":
+        return "".join(text.split()) in _GENDER_UNKNOWN
+    if field == "plate" and _PLATE_STARS.fullmatch("".join(text.split())):
+        return True
+    return is_zero_placeholder(field, text)
 
 
 #: Opening brackets and their closing ones, around a marker (``（空）``).
@@ -1004,7 +1030,7 @@ class RowValidator:
                     except ValidationError as part_error:
                         failure = part_error
                 if failure is not None and (
-                    failure.code in PLACEHOLDER_CODES or is_zero_placeholder(field, text)
+                    failure.code in PLACEHOLDER_CODES or is_field_placeholder(field, text)
                 ):
                     count[2] += 1  # the source's way of saying "none" (新车未上牌, 0)
                     count[5] += 1
@@ -1084,7 +1110,7 @@ class RowValidator:
             try:
                 value = normalise(cell)
             except ValidationError as error:
-                if error.code in PLACEHOLDER_CODES or is_zero_placeholder(field, text):
+                if error.code in PLACEHOLDER_CODES or is_field_placeholder(field, text):
                     count[2] += 1
                     count[5] += 1
                     continue
@@ -1158,7 +1184,7 @@ class RowValidator:
                             raise
                         value, further = split_phone_cell(field_text(field, cell), phone_convert)
             except ValidationError as error:
-                if error.code in PLACEHOLDER_CODES or is_zero_placeholder(field, text):
+                if error.code in PLACEHOLDER_CODES or is_field_placeholder(field, text):
                     if count is not None:
                         count[2] += 1
                         count[5] += 1
