@@ -11,7 +11,8 @@
   the sheet ``sheet`` names, else, given a ``header_score``, the sheet whose header scores best
   (a workbook may open with a 说明 or 封面 sheet), else the first. openpyxl is the optional extra
   ``custmaster[excel]``; without it a `custmaster.UsageError` says what to install. Cells keep
-  their types (numbers, `datetime.datetime`, text).
+  their types (numbers, `datetime.datetime`, text). A merged range spanning rows gives its
+  value to each of its rows (in its first column), as Excel shows it.
 - **XLS**, the binary workbook of Excel 97-2003 that older core systems still export: read
   through xlrd (also in ``custmaster[excel]``), the sheet chosen as for XLSX; date cells
   become `datetime.datetime`, numbers `float`, as Excel holds them.
@@ -68,6 +69,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -855,7 +857,10 @@ def _is_html(path: Path) -> bool:
 
 
 class _TableParser(html.parser.HTMLParser):
-    """The rows of the first ``<table>`` of a page, as lists of cell texts."""
+    """The rows of the first ``<table>`` of a page, as lists of cell texts.
+
+    A cell spanning rows (``rowspan``: a customer's name over the rows of their policies)
+    gives its text to its column on each of those rows, as the page shows it."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -864,6 +869,9 @@ class _TableParser(html.parser.HTMLParser):
         self._done = False
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
+        self._span = self._rows_spanned = 1
+        #: column → (text, rows still to fill) of the cells spanning rows below theirs
+        self._below: dict[int, tuple[str, int]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._done:
@@ -874,8 +882,10 @@ class _TableParser(html.parser.HTMLParser):
             self._row = []
         elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
             self._cell = []
-            span = dict(attrs).get("colspan")
+            given = dict(attrs)
+            span, rows = given.get("colspan"), given.get("rowspan")
             self._span = int(span) if span and span.isdigit() else 1
+            self._rows_spanned = int(rows) if rows and rows.isdigit() else 1
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
 
@@ -890,11 +900,28 @@ class _TableParser(html.parser.HTMLParser):
             self._end_cell()
         elif self._depth == 1 and tag == "tr" and self._row is not None:
             self._end_cell()
+            for column in sorted(c for c in self._below if c >= len(self._row)):
+                self._row.extend([""] * (column - len(self._row)))
+                self._spanned(self._row)
             self.rows.append(self._row)
             self._row = None
 
+    def _spanned(self, row: list[str]) -> None:
+        """Put the texts of cells spanning from rows above into ``row`` at its end."""
+        while len(row) in self._below:
+            text, left = self._below.pop(len(row))
+            if left > 1:
+                self._below[len(row)] = (text, left - 1)
+            row.append(text)
+
     def _end_cell(self) -> None:
         if self._cell is not None and self._row is not None:
+            self._spanned(self._row)
+            if self._rows_spanned > 1:
+                self._below[len(self._row)] = (
+                    " ".join("".join(self._cell).split()),
+                    min(self._rows_spanned, 100_000) - 1,
+                )
             self._row.append(" ".join("".join(self._cell).split()))
             self._row.extend([""] * (min(self._span, 100) - 1))  # merged cells keep columns
         self._cell = None
@@ -950,6 +977,74 @@ def _open_html(
     )
 
 
+#: A merged range of a sheet's XML (``<mergeCell ref="B2:B4"/>``, any namespace prefix).
+_MERGE_CELL = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"'
+)
+
+
+def _column_index(letters: bytes) -> int:
+    """The 0-based index of a column's letters (``A`` 0, ``AA`` 26)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _merged_down(path: Path, member: str | None) -> dict[int, list[tuple[int, int]]]:
+    """The merged ranges of a sheet that span rows, as first row → ``(column, last row)``.
+
+    openpyxl's streaming reader gives a merged range's value to its first cell alone; a
+    report that merges a customer's name and ID over the rows of their policies leaves the
+    later rows without them. The ranges are read from the sheet's XML (after its rows), in
+    slices, never held whole. A sheet that cannot be read so has none (openpyxl reports it)."""
+    if not member:
+        return {}
+    found: dict[int, list[tuple[int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as sheet:
+            tail = b""
+            while chunk := sheet.read(1 << 20):
+                text = tail + chunk
+                for match in _MERGE_CELL.finditer(text) if b"mergeCell" in text else ():
+                    first, last = int(match.group(2)), int(match.group(4))
+                    if last > first:
+                        column = _column_index(match.group(1))
+                        found.setdefault(first, []).append((column, last))
+                cut = text.rfind(b"<")
+                tail = text[cut:] if cut >= 0 and len(text) - cut < 512 else b""
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError, zlib.error):
+        return {}
+    return found
+
+
+class _MergeFill:
+    """Fills the later rows of merged ranges with the range's value, in its first column: a
+    row of a sheet as Excel shows it (a row left blank but for the range stays blank)."""
+
+    __slots__ = ("_active", "_starts")
+
+    def __init__(self, starts: dict[int, list[tuple[int, int]]]) -> None:
+        self._starts = starts
+        #: ``(column, last row, value)`` of each range over the current row.
+        self._active: list[tuple[int, int, Any]] = []
+
+    def __call__(self, number: int, cells: list[Any]) -> None:
+        active = self._active
+        if active:
+            active[:] = [entry for entry in active if entry[1] >= number]
+            if active and not _is_blank(cells):
+                for column, _, value in active:
+                    if column >= len(cells):
+                        cells.extend([None] * (column + 1 - len(cells)))
+                    if cells[column] is None or cells[column] == "":
+                        cells[column] = value
+        for column, last in self._starts.get(number, ()):
+            value = cells[column] if column < len(cells) else None
+            if value is not None and value != "":
+                active.append((column, last, value))
+
+
 def _open_xlsx(
     path: Path,
     sheet: str | None,
@@ -1000,12 +1095,16 @@ def _open_xlsx(
         # Dimension records written by some exporters are wrong; read every cell there is.
         worksheet.reset_dimensions()
         state = {"row": 0}
+        merged = _merged_down(path, getattr(worksheet, "_worksheet_path", None))
 
         def numbered() -> Iterator[tuple[int, list[Any]]]:
+            fill = _MergeFill(merged) if merged else None
             try:
                 for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
                     state["row"] = number
                     cells = list(values)
+                    if fill is not None:
+                        fill(number, cells)
                     if not _is_blank(cells):
                         yield number, cells
             except (UsageError, TableFormatError):
