@@ -155,6 +155,8 @@ def test_a_vin_shaped_word_of_no_catalogue_wmi_leaves_the_text_read() -> None:
         ("奔驰GLE450 4MATIC", "奔驰(进口)", "奔驰GLE"),
         ("奔驰GLS", "奔驰(进口)", "奔驰GLS"),
         ("奔驰GLE AMG", "梅赛德斯-AMG", "奔驰GLE AMG"),
+        ("奥迪TT", "奥迪(进口)", "奥迪TT"),  # not Audi Sport's 奥迪TT RS
+        ("奥迪TT RS", "Audi Sport", "奥迪TT RS"),
         # The long-wheelbase L after a series ending in a digit is the same series ...
         ("AUDI A8L 55TFSI", "奥迪(进口)", "奥迪A8"),
         ("奥迪A8L", "奥迪(进口)", "奥迪A8"),
