@@ -213,3 +213,41 @@ def test_brand_words_of_makers_whose_codes_were_dropped(text: str, manufacturer:
 @pytest.mark.parametrize("code", ["DY150-5", "KLF5040XXY", "HTW5070GXW"])
 def test_dropped_codes_name_no_producer(code: str) -> None:
     assert classify(code).manufacturer is None
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "code"),
+    [
+        # A code cut short at the end after 牌 (a column cut to its width) names its producer.
+        ("本田牌HG71", "广汽本田", "HG71"),
+        ("本田牌 hg7", "广汽本田", "HG7"),
+        ("丰田牌TV7", "一汽丰田", "TV7"),
+    ],
+)
+def test_a_code_cut_short_after_pai_gives_its_prefix(
+    text: str, manufacturer: str, code: str
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.model_code, result.method) == (
+        manufacturer,
+        code,
+        "model_code_prefix",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "series"),
+    [
+        ("北京牌BJ40", "北京BJ40"),  # a series word, not a cut code (BJ4 is 福田's tractors)
+        ("吉利牌GC7", "吉利GC7"),
+    ],
+)
+def test_a_series_word_after_pai_is_no_cut_code(text: str, series: str) -> None:
+    result = classify(text)
+    assert (result.series, result.model_code) == (series, None)
+
+
+def test_a_cut_code_needs_pai_and_a_catalogue_prefix() -> None:
+    assert classify("HG71").manufacturer is None
+    assert classify("本田 HG71").reason == "ambiguous_brand"
+    assert classify("本田牌ZZ7").reason == "ambiguous_brand"  # ZZ7 is no prefix (ZZ1, ZZ4 …)

@@ -30,7 +30,8 @@ How a string is read (the lookup structures are built once per catalogue):
    ``BJ 212 1.5T``), nor is a year after a space or glued to a word (``Golf 2019``,
    ``GOLF2019``: not ``LF2019``). A string without a model code may hold a VIN (17 VIN
    characters, the last four digits), whose WMI, when it is a catalogue one, is read as if the
-   VIN had been given.
+   VIN had been given, or a code cut short at its end after 牌 (``本田牌HG71``), read by its
+   catalogue prefix unless it is a catalogue word (``北京牌BJ40``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
    ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
@@ -223,6 +224,9 @@ _PREFIX = re.compile(r"[A-Z]{1,4}(?:[0-9]{0,2}|-)")
 # last four digits as ISO 3779 has them): some systems write it into the make/model field
 # (``LSVNV2187J2123456``, ``车架号LVS…``). Only a catalogue WMI makes it one (`_classify`).
 _VIN_IN_TEXT = re.compile(r"(?<![A-Z0-9])(?=[0-9]*[A-Z])[A-HJ-NPR-Z0-9]{13}[0-9]{4}(?![A-Z0-9])")
+# A model code cut short at the end of the text after 牌 (a column cut to its width): letters
+# and one to three digits (``本田牌HG71``), read by its catalogue prefix when it is no word.
+_CUT_CODE = re.compile(r"牌 ?([A-Z]{2,4}[0-9]{1,3})$")
 _WMI = re.compile(r"[A-Z0-9]{3}")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
@@ -735,6 +739,13 @@ class Classifier:
                 if vin is not None and vin.group()[:3] in self._index.wmi:
                     rest = f"{spaced[: vin.start()]} {spaced[vin.end() :]}".strip()
                     return self._decided(rest, None, vin.group()[:3])
+            cut = _CUT_CODE.search(spaced)
+            if cut is not None:
+                fragment = cut.group(1)
+                prefix = self._index.prefix_of(fragment)
+                if prefix and fragment not in self._index.words:
+                    before = spaced[: cut.start(1)].rstrip()
+                    return _with_code(self._decided(f"{before}\x00", prefix, wmi), fragment)
             return self._decided(spaced, None, wmi)
         prefix_of = self._index.code_prefix
         if len(codes) == 1:
