@@ -21,6 +21,7 @@ from custmaster.workflows import core_import
 from custmaster.workflows.core_import import import_core_extract
 from custmaster.workflows.headers import map_headers
 from custmaster.workflows.renewals import renewal_rows
+from custmaster.workflows.validation import validate_file
 
 pytest_plugins = ["_workflow_fixtures"]
 
@@ -238,3 +239,30 @@ def test_the_trusted_path_makes_the_same_records(
     assert stores[0] == stores[1]
     assert stores[0][0]["customers"] == 4
     assert len(stores[0][2]) == 3 + 1 + 2  # three rows, a further policy, the holder twice
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["PDAA2026331/PDZA2026331", "PDAA2026331、PDZA2026331", "PDAA2026331\nPDZA2026331",
+     "PDAA2026331 PDZA2026331"],
+)  # fmt: skip
+def test_two_numbers_in_one_policy_cell_are_refused_not_joined(tmp_path: Path, cell: str) -> None:
+    """``PDAA…/PDZA…`` in one 保单号 cell was read as one number (``PDAA…PDZA…`` when spaces
+    or a line break split them): a policy no one has. The cell is refused instead."""
+    header = ("保单号", "被保险人", "身份证号", "终保日期")
+    rows = [(cell, "张伟", ID_ZHANG, "2027-01-05"), ("PDAA2026332", "李娜", ID_LI, "2027-01-06")]
+    path = write_csv(tmp_path / "cell.csv", header, rows)
+    service = Service.open("memory://")
+    rejects = tmp_path / "rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.rows, summary.new, summary.rejected) == (2, 1, 1)
+    assert [(r["column"], r["code"]) for r in read_csv(rejects)] == [
+        ("保单号", "cell.several_policies")
+    ]
+    assert service.find(resident_id=ID_ZHANG) == []
+    checked = validate_file(path)
+    assert dict(checked.codes) == {"cell.several_policies": 1}
+    kept = import_core_extract(service, path, skip_bad_cells=True)
+    assert kept.partial == 1
+    (zhang,) = service.find(resident_id=ID_ZHANG)
+    assert zhang.policies == ()

@@ -136,6 +136,10 @@ ERROR_CODES: dict[str, str] = {
         "A cell holds bytes that are no character in the file's encoding (a character cut in "
         "half by the exporting system): its value is lost."
     ),
+    "cell.several_policies": (
+        "A policy-number cell holds several numbers (PDAA…/PDZA…): each needs its own column "
+        "(商业险保单号, 交强险保单号) or row."
+    ),
     "row.conflicting_columns": (
         "Two columns of one field (姓名 twice, 身份证号 and 证件号码 …) hold different values on "
         "a row: validate warns and uses the first, an import rejects the row."
@@ -575,7 +579,40 @@ def field_text(field: str, cell: object) -> str:
             if len(digits.lstrip("0")) > 15:
                 raise _precision_error(stripped)
             return digits
+    if field == "policy_no" and _several_policies(text):
+        raise _cell_error(
+            "cell.several_policies",
+            text.strip(),
+            "The cell holds several policy numbers (商业险 and 交强险 in one cell?); give each its "
+            "own column (商业险保单号, 交强险保单号) or row. Read as one, they would make a number "
+            "that is no policy's.",
+            "单元格中有多个保单号（商业险与交强险写在同一格？）；请分列（商业险保单号、交强险保单号）"
+            "或分行填写，否则会被拼成一个不存在的保单号。",
+        )
     return text
+
+
+#: Parts of a policy-number cell between separators other than spaces (``/``, ``、``, a line
+#: break …), and parts between spaces.
+_POLICY_SEPARATORS = re.compile(r"\s*[/／、,，;；|\n\r]+\s*")
+_POLICY_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.]{7,}")
+
+
+def _several_policies(text: str) -> bool:
+    """Whether a policy-number cell holds two numbers or more: parts of at least 8 characters
+    with 4 digits or more each, split by ``/``, ``、``, a comma, a line break …, or by spaces
+    when each part starts with a letter (``PDAA2026001 PDZA2026001``; a number typed with
+    spaces inside, ``PDAA202635 0200000101``, is one number)."""
+    stripped = text.strip()
+    parts = [part for part in _POLICY_SEPARATORS.split(stripped) if part]
+    if len(parts) < 2:
+        parts = stripped.split()
+        if len(parts) < 2 or not all(part[:1].isalpha() for part in parts):
+            return False
+    return all(
+        _POLICY_PART.fullmatch(part) is not None and sum(c.isdigit() for c in part) >= 4
+        for part in parts
+    )
 
 
 def holds_several(text: str) -> bool:
@@ -704,6 +741,12 @@ def _normaliser(field: str) -> Callable[[object], Any]:
     if field in DATE_FIELDS:
         return _date_normaliser(field)
     convert = _model_converter(field)
+    if field == "policy_no":  # `field_text` refuses a cell of several numbers
+
+        def policy(value: object) -> Any:
+            return convert(field_text(field, value))
+
+        return policy
     if field in _CODE_FIELDS:
 
         def normalise(value: object) -> Any:
