@@ -185,25 +185,54 @@ def test_rerunning_a_claim_file_is_idempotent_whatever_the_store_learnt_between(
 def test_the_insured_s_name_is_read_without_building_customers(
     service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a claim file naming no insured: the rule needs the name of whoever the plate finds, and
-    # reads it alone (BaseStore.names), once per plate, never building a customer
+    # a claim file naming no insured: the rule needs the name of whoever the plate finds; it
+    # reads the names alone (BaseStore.names_by), for a batch of rows at once, and never
+    # builds a customer
     import_core_extract(service, _core(tmp_path, "张伟"))
-    asked: list[dict[str, str]] = []
-    names = type(service.store).names
+    asked: list[tuple[str, set[str]]] = []
+    names_by = type(service.store).names_by
 
-    def counted(store: Any, **criteria: str) -> dict[str, str | None]:
-        asked.append(criteria)
-        return names(store, **criteria)
+    def counted(store: Any, criterion: str, values: Any) -> dict[str, dict[str, str | None]]:
+        asked.append((criterion, set(values)))
+        return names_by(store, criterion, values)
 
     def refused(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a customer was built to learn a name")
+        raise AssertionError("a customer was built, or a name looked up alone")
 
-    monkeypatch.setattr(type(service.store), "names", counted)
+    monkeypatch.setattr(type(service.store), "names_by", counted)
+    monkeypatch.setattr(type(service.store), "names", refused)
     monkeypatch.setattr(Service, "lookup", refused)
     monkeypatch.setattr(Service, "find", refused)
-    summary = import_channel_file(service, _claims(tmp_path, *ROWS), "claim_report")
-    assert (summary.merged, summary.rejected) == (4, 0)
+    rows = [*ROWS, *([f"RQ{n}", "2026-06-05 09:30", "闽D66666", "李娜", "13500135000"]
+                     for n in range(3))]  # fmt: skip
+    summary = import_channel_file(service, _claims(tmp_path, *rows), "claim_report", batch_size=4)
+    assert (summary.merged, summary.rejected) == (7, 0)
     assert dict(summary.third_party_reasons) == {"organisation": 2, "name": 1}
-    # once per plate: RP1 to RP3 share one (an organisation is compared too: it may be the
-    # insured company itself)
-    assert asked == [{"plate": "闽D·12388"}, {"plate": "闽D66666"}]
+    # one look-up per batch of rows, each plate once (RP1 to RP3 share one; an organisation
+    # is compared too: it may be the insured company itself)
+    assert asked == [("plate", {"闽D·12388", "闽D66666"})]
+
+
+def test_a_telesales_log_looks_up_names_only_for_organisations(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the person who answered a call is often 张先生: only an organisation's name is compared
+    import_core_extract(service, _core(tmp_path, "张伟"))
+    asked: list[set[str]] = []
+    names_by = type(service.store).names_by
+
+    def counted(store: Any, criterion: str, values: Any) -> dict[str, dict[str, str | None]]:
+        asked.append(set(values))
+        return names_by(store, criterion, values)
+
+    monkeypatch.setattr(type(service.store), "names_by", counted)
+    header = ("通话编号", "通话时间", "车牌号", "客户姓名", "客户电话")
+    people = write_csv(tmp_path / "电销.csv", header, [
+        ["TS1", "2026-06-01 10:00", "闽D12388", "赵六", OTHER],
+        ["TS2", "2026-06-02 10:00", "闽D66666", "张先生", SECOND]])  # fmt: skip
+    assert import_channel_file(service, people, "telesales").third_party == 0
+    assert asked == []
+    garage = write_csv(tmp_path / "电销2.csv", header, [
+        ["TS3", "2026-06-03 10:00", "闽D66666", "鑫达汽修厂", GARAGE]])  # fmt: skip
+    assert import_channel_file(service, garage, "telesales").third_party == 1
+    assert asked == [{"闽D66666"}]

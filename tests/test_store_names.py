@@ -39,8 +39,20 @@ def _criteria(records: list[SourceRecord]) -> list[dict[str, str]]:
 
 
 def _same_as_find(store: Any, records: list[SourceRecord]) -> None:
+    every: dict[str, dict[str, str]] = {}
     for criteria in _criteria(records):
         assert store.names(**criteria) == {c.id: c.name for c in store.find(**criteria)}, criteria
+        if len(criteria) == 1:
+            ((criterion, value),) = criteria.items()
+            every.setdefault(criterion, {})[value] = value
+    # many values at once: the names of each, as one by one (a value that cannot be valid
+    # finds nobody)
+    for criterion, values in every.items():
+        asked = [*values, "not a valid one"]
+        assert store.names_by(criterion, asked) == {
+            **{value: store.names(**{criterion: value}) for value in values},
+            "not a valid one": {},
+        }
 
 
 def _book() -> list[SourceRecord]:

@@ -2129,6 +2129,23 @@ class SQLStore(BaseStore):
                     continue
                 yield number, {cid: views[cid] for cid in ids if cid in views}
 
+    def _index_find_many(self, kinds: Sequence[str], keys: Sequence[str]) -> dict[str, set[str]]:
+        """`_index_find` of many keys outside a transaction: one statement per kind and chunk
+        (inside one, the transaction's own entries count: key by key)."""
+        if self._tx is not None:
+            return super()._index_find_many(kinds, keys)
+        found: dict[str, set[str]] = {key: set() for key in keys}
+        for kind in kinds:
+            stored = {self._key(kind, key): key for key in keys}
+            for chunk in _chunks(list(stored)):
+                condition, params = self._in_list("key", chunk)
+                for key, customer_id in self._sql(
+                    f"SELECT key, customer_id FROM cm_index WHERE kind = ? AND {condition}",
+                    (kind, *params),
+                ):
+                    found[stored[key]].add(customer_id)
+        return found
+
     def _current_names(self, customer_ids: Sequence[str]) -> dict[str, str | None]:
         """The names the customers' stored views hold, their summaries alone read (a view
         of an older format, or a read inside a transaction, goes through the state)."""

@@ -940,6 +940,38 @@ class BaseStore(ABC):
         compared with the insured). The SQL stores read it from the stored views."""
         return self._current_names(self._matching(criteria))
 
+    @final
+    def names_by(self, criterion: str, values: Iterable[str]) -> dict[str, dict[str, str | None]]:
+        """`names` for many values of one criterion at once (an import asks for a batch's
+        plates in one go): for each value, ``names(**{criterion: value})``; a value that
+        cannot be valid finds nobody (where `names` raises its error)."""
+        if criterion not in _FINDERS:
+            raise TypeError(f"Unknown criterion: {criterion}.")
+        self._check_open()
+        kind, normalise = _FINDERS[criterion]
+        keys: dict[str, str | None] = {}
+        for value in values:
+            try:
+                keys[value] = normalise(value)
+            except (ValidationError, ValueError, TypeError, AttributeError):
+                keys[value] = None
+        kinds = (kind, f"orphan_{kind}") if kind in ("plate", "vin") else (kind,)
+        found = self._index_find_many(kinds, sorted({k for k in keys.values() if k is not None}))
+        names = self._current_names(sorted({cid for ids in found.values() for cid in ids}))
+        return {
+            value: {}
+            if key is None
+            else {cid: names[cid] for cid in sorted(found.get(key, ())) if cid in names}
+            for value, key in keys.items()
+        }
+
+    def _index_find_many(self, kinds: Sequence[str], keys: Sequence[str]) -> dict[str, set[str]]:
+        """The customers indexed under each of ``keys`` with any of ``kinds`` (`_index_find`
+        per key; adapters may read them at once)."""
+        return {
+            key: {cid for kind in kinds for cid, _ in self._index_find(kind, key)} for key in keys
+        }
+
     def _current_names(self, customer_ids: Sequence[str]) -> dict[str, str | None]:
         """The current names of the existing customers among ``customer_ids`` (from their
         states; adapters may read them at once)."""

@@ -32,9 +32,10 @@ reporter is a **third party** (`ThirdPartyContact`, the profile's row hook) when
   wrong); or
 - with no relation given, the reporter's name differs from the insured's: the row's 被保险人,
   or else the current name of the customers the row's resident ID, policy number, plate or
-  VIN find (a look-up of their names alone, `custmaster.store.BaseStore.names`, made only
-  for such rows and remembered for the file). A form of address (张先生) or a masked name
-  (张*) differs only by its surname; a 报案人 of 本人 or 同上 is the insured.
+  VIN find (their names alone, looked up for a batch of rows at once,
+  `custmaster.store.BaseStore.names_by`, and remembered for the file). A form of address
+  (张先生) or a masked name (张*) differs only by its surname; a 报案人 of 本人 or 同上 is the
+  insured.
 
 The phone of a third-party reporter is **kept, not offered**: it leaves the customer's phone
 fields and goes to the record's extra values ``reporter_phone`` (E.164, several numbers
@@ -88,8 +89,9 @@ number dialled apart (as ``answerer_phone``). The other channels read as before.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,8 +178,10 @@ class _Name:
     partial: bool
 
 
+@functools.lru_cache(maxsize=_KNOWN_MAX)
 def _person_name(text: str) -> _Name | None:
-    """The comparable form of a name, or None when it cannot be read as one."""
+    """The comparable form of a name, or None when it cannot be read as one (pure, so kept
+    for the names that repeat: an insured's on each of their claims, a garage's)."""
     try:
         name = _NOTE.sub("", cn_name.compact(text)).strip()
     except ValidationError:
@@ -224,6 +228,7 @@ def _folded(text: str) -> str:
         return text.strip().casefold()
 
 
+@functools.lru_cache(maxsize=_KNOWN_MAX)
 def _is_organisation(text: str) -> bool:
     """Whether a name is a business's (a garage, a rescue service, an agent …)."""
     folded = _folded(text)
@@ -411,6 +416,47 @@ class _ThirdPartyRows:
             if names:
                 return tuple(n for t in names if (n := _person_name(t)) is not None)
         return ()
+
+    def prepare(self, rows: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        """Look up at once the names that the rows' first keys find, for the rows that may
+        compare their reporter with the customer's name (`_names`): a few statements per batch
+        of rows (`custmaster.store.BaseStore.names_by`) instead of a few per plate."""
+        store = self.service.store
+        if not self.can_look_up or not isinstance(store, BaseStore):
+            return
+        wanted: dict[str, set[str]] = {}
+        for _, row in rows:
+            if not any(self._text(row, header) for header in self.phones):
+                continue
+            reporter = next((t for h in self.names if (t := self._text(row, h))), "")
+            if not reporter or _relation(_NOTE.sub("", reporter)) == "self":
+                continue
+            if any(self._text(row, header) for header in self.insured):
+                continue  # the row names the insured
+            if (
+                not self.rule.compare_names or any(self._text(row, h) for h in self.relations)
+            ) and not _is_organisation(reporter):
+                continue  # the relation decides, or only an organisation's name counts
+            for field, header in self.keys:
+                text = self._text(row, header)
+                if text:
+                    if (field, text) not in self.known:
+                        wanted.setdefault(field, set()).add(text)
+                    break
+        if len(self.known) + sum(map(len, wanted.values())) > _KNOWN_MAX:
+            self.known.clear()
+        for field, texts in wanted.items():
+            values: dict[str, str] = {}
+            for text in texts:
+                try:
+                    values[text] = field_text(field, text)
+                except (CustmasterError, ValueError):
+                    continue
+            found = store.names_by(field, set(values.values()))
+            for text, value in values.items():
+                names = found.get(value, {})
+                if field != "policy_no" or len(names) < 2:  # else its insured first: `_look_up`
+                    self.known[(field, text)] = tuple(name for name in names.values() if name)
 
     def _look_up(self, field: str, text: str) -> tuple[str, ...]:
         """The current names of the customers ``field`` (a row's key) finds: their names

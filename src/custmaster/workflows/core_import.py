@@ -92,7 +92,7 @@ import csv
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +125,7 @@ from custmaster.workflows.policies import (
     parse_flag,
     parse_status,
 )
-from custmaster.workflows.reading import Row, TableFormatError, open_table
+from custmaster.workflows.reading import Row, Table, TableFormatError, open_table
 from custmaster.workflows.validation import (
     DATE_FIELDS,
     REJECT_COLUMNS,
@@ -296,7 +296,9 @@ class RowChange:
 #: reading the hook could give the row (each a `RowChange`, or None for the row as it is)
 #: under other circumstances: another state of the store, the rules of an earlier release.
 #: A row whose reference is stored under one of those readings is then a duplicate on a
-#: re-run, not a conflict (see `ImportSummary.earlier_readings`).
+#: re-run, not a conflict (see `ImportSummary.earlier_readings`). And it may have a method
+#: ``prepare(rows)``, called with each batch's ``(row number, row)`` before their first is
+#: read (to look up what many rows need at once).
 RowHook = Callable[[ImportContext], Callable[[int, Mapping[str, Any]], RowChange | None] | None]
 
 
@@ -774,6 +776,8 @@ class _Importer:
         )
         self._change: RowChange | None = None
         self._raw: Row = {}
+        #: Rows read ahead for the hook to prepare for (`ahead`), until the first is read.
+        self._upcoming: list[tuple[int, Row]] = []
         self.batch_source: list[tuple[Row, RowChange | None] | None] = []
         #: Companion records of the batch held back until their row's outcome is known:
         #: ``(index of the row's record in the batch, row number, record)``.
@@ -808,6 +812,27 @@ class _Importer:
             setattr(self, name, getattr(fresh, name))
 
     # -- rows ------------------------------------------------------------------------------
+
+    def ahead(self, table: Table, size: int) -> Iterator[tuple[int, Row, tuple[str, ...]]]:
+        """The table's rows with the headers each was read by; for a profile with a row hook,
+        read up to ``size`` rows ahead, never across a change of layout, so that `record`
+        gives the hook's ``prepare`` (`RowHook`) the rows to come before the first is read."""
+        if self.profile.row_hook is None:
+            for number, row in table:
+                yield number, row, table.headers
+            return
+        chunk: list[tuple[int, Row]] = []
+        headers = table.headers
+        for number, row in table:
+            if chunk and (table.headers is not headers or len(chunk) >= size):
+                self._upcoming = chunk
+                yield from ((n, r, headers) for n, r in chunk)
+                chunk = []
+            headers = table.headers
+            chunk.append((number, row))
+        if chunk:
+            self._upcoming = chunk
+            yield from ((n, r, headers) for n, r in chunk)
 
     def _reject(self, reject: Reject) -> None:
         self.rejects.add(reject)
@@ -1069,6 +1094,11 @@ class _Importer:
         self._party_rejects.clear()
         self._line_records.clear()
         self._hook_extra = {}
+        if self._upcoming:  # the first of rows read ahead (`ahead`), by this layout's hook
+            prepare = getattr(self._hook, "prepare", None)
+            if prepare is not None:
+                prepare(self._upcoming)
+            self._upcoming = []
         if self._hook is not None:
             self._raw = row
             change = self._change = self._hook(row_number, row)
@@ -1509,9 +1539,9 @@ def import_table(
         rows = 0
         try:
             layout = table.headers
-            for row_number, row in table:
-                if table.headers is not layout:  # the header of another layout came
-                    layout = table.headers
+            for row_number, row, headers in importer.ahead(table, batch_size):
+                if headers is not layout:  # the header of another layout came
+                    layout = headers
                     importer.relayout(_columns(layout, profile, mapping))
                 rows += 1
                 record = importer.record(row_number, row)
