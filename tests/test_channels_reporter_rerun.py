@@ -236,3 +236,27 @@ def test_a_telesales_log_looks_up_names_only_for_organisations(
         ["TS3", "2026-06-03 10:00", "闽D66666", "鑫达汽修厂", GARAGE]])  # fmt: skip
     assert import_channel_file(service, garage, "telesales").third_party == 1
     assert asked == [{"闽D66666"}]
+
+
+def test_a_claim_file_joined_from_two_layouts_reads_each_part_by_its_own(
+    service: Service, tmp_path: Path
+) -> None:
+    # the rows read ahead for the rule's look-up never mix the parts: each is read by its
+    # layout's columns (the second part has the relation and the insured's name first)
+    import_core_extract(service, _core(tmp_path, "张伟"))
+    second = ("被保险人", "报案人与被保险人关系", "报案人", "报案人电话", "车牌号码", "报案号",
+              "报案时间")  # fmt: skip
+    rows = [
+        ["RP1", "2026-06-01 09:30", "闽D12388", "赵六", OTHER],
+        ["RP2", "2026-06-02 09:30", "闽D12388", "张伟", SECOND],
+        list(second),
+        ["张伟", "本人", "张卫", "13600136000", "闽D12388", "RP3", "2026-06-03 09:30"],
+        ["张伟", "配偶", "王芳", "13500135000", "闽D12388", "RP4", "2026-06-04 09:30"],
+    ]
+    path = write_csv(tmp_path / "报案.csv", CLAIM_HEADER, rows)
+    summary = import_channel_file(service, path, "claim_report", batch_size=3)
+    assert (summary.rows, summary.merged, summary.rejected) == (4, 4, 0), summary.codes
+    assert dict(summary.third_party_reasons) == {"name": 1, "relation": 1}
+    assert _numbers(service) == {"+86" + OWN, "+86" + SECOND, "+8613600136000"}
+    again = import_channel_file(service, path, "claim_report", batch_size=3)
+    assert (again.duplicates, again.rejected) == (4, 0)
