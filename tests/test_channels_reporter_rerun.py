@@ -260,3 +260,23 @@ def test_a_claim_file_joined_from_two_layouts_reads_each_part_by_its_own(
     assert _numbers(service) == {"+86" + OWN, "+86" + SECOND, "+8613600136000"}
     again = import_channel_file(service, path, "claim_report", batch_size=3)
     assert (again.duplicates, again.rejected) == (4, 0)
+
+
+def test_a_rerun_of_a_joined_file_whose_first_part_names_no_reporter(
+    service: Service, tmp_path: Path
+) -> None:
+    # the rule has nothing to read in the first part (no 报案人) and reads the second
+    import_core_extract(service, _core(tmp_path, "张伟"))
+    second = ("报案号", "报案时间", "车牌号码", "报案人", "报案人电话")
+    rows = [
+        ["RP1", "2026-06-01 09:30", "闽D12388", OTHER],
+        list(second),
+        ["RP2", "2026-06-02 09:30", "闽D12388", "鑫达汽修厂", GARAGE],
+        ["RP3", "2026-06-03 09:30", "闽D12388", "张伟", SECOND],
+    ]
+    path = write_csv(tmp_path / "报案.csv", ("报案号", "报案时间", "车牌号", "报案人电话"), rows)
+    first = import_channel_file(service, path, EARLIER)
+    assert (first.merged, first.rejected) == (3, 0), first.codes
+    again = import_channel_file(service, path, "claim_report")
+    _rerun_is_idempotent(again, first)
+    assert again.earlier_readings == 1

@@ -1099,8 +1099,8 @@ class _Importer:
             if prepare is not None:
                 prepare(self._upcoming)
             self._upcoming = []
+        self._raw, self._change = row, None
         if self._hook is not None:
-            self._raw = row
             change = self._change = self._hook(row_number, row)
             if change is not None:
                 if change.cleared:
@@ -1328,7 +1328,7 @@ class _Importer:
         self.batch.append(record)
         self.batch_rows.append(row_number)
         self.batch_companion.append(False)
-        hooked = self._hook is not None
+        hooked = self.profile.row_hook is not None  # the same for every layout of the file
         if hooked:
             self.batch_source.append((self._raw, self._change))
         if self._more or self._party_records or self._line_records:
@@ -1542,6 +1542,7 @@ def import_table(
             for row_number, row, headers in importer.ahead(table, batch_size):
                 if headers is not layout:  # the header of another layout came
                     layout = headers
+                    importer.flush()  # a batch's rows are re-read (`_earlier`) by one layout
                     importer.relayout(_columns(layout, profile, mapping))
                 rows += 1
                 record = importer.record(row_number, row)
