@@ -23,15 +23,14 @@ How a string is read (the lookup structures are built once per catalogue):
    word (``TSL6480BEVBR0 MODEL Y``, or three characters, or a letter and a digit, naming a
    series of the code's producer: ``CSA7150ACS MG5``, ``CA7180AT6 H5``); it may be glued to a
    series name (``AccordHG7201MT``). Its longest catalogue prefix gives the producers (``CAM7``
-   before ``CA7``). A motorcycle code is its
-   enterprise code, a displacement of 2-3 digits, type letters, ``-`` and a sequence
-   (``HJ125-7``, ``WH110T-2``). Other codes (2-4 letters, 4-6 digits) are reported but name no
-   producer. A model year or a decimal number is not part of a code (``Golf 2019款``,
-   ``BJ 212 1.5T``), nor is a year after a space or glued to a word (``Golf 2019``,
-   ``GOLF2019``: not ``LF2019``). A string without a model code may hold a VIN (17 VIN
-   characters, the last four digits), whose WMI, when it is a catalogue one, is read as if the
-   VIN had been given, or a code cut short at its end after 牌 (``本田牌HG71``), read by its
-   catalogue prefix unless it is a catalogue word (``北京牌BJ40``).
+   before ``CA7``). A motorcycle code is its enterprise code, a displacement of 2-3 digits, type
+   letters, ``-`` and a sequence (``HJ125-7``, ``WH110T-2``). Other codes (2-4 letters, 4-6
+   digits) are reported but name no producer. A model year or a decimal number is not part of a
+   code (``Golf 2019款``, ``BJ 212 1.5T``), nor is a year after a space or glued to a word
+   (``Golf 2019``, ``GOLF2019``: not ``LF2019``). A string without a model code may hold a VIN
+   (17 VIN characters, the last four digits), whose WMI, when it is a catalogue one, is read as
+   if the VIN had been given, or a code cut short at its end after 牌 (``本田牌HG71``), read by
+   its catalogue prefix unless it is a catalogue word (``北京牌BJ40``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
    ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
