@@ -150,7 +150,8 @@ def test_notes_are_stripped(note: str) -> None:
 #: Notes saying the number is bad (documented in the module): never dropped.
 BAD_NOTES = [
     "停机", "已停机", "欠费停机", "空号", "错号", "已销号", "号码错误", "号码有误", "非本人",
-    "不是本人", "已换号", "已停用", "号码不存在", "无效号码", "暂停服务", "注销",
+    "不是本人", "已换号", "已停用", "号码不存在", "无效号码", "暂停服务", "注销", "已不用",
+    "不用了",
 ]  # fmt: skip
 #: Notes about the person or about one call: dropped, the number stands.
 OTHER_NOTES = [

@@ -82,13 +82,15 @@ _LABEL_RE: Final = re.compile(
 )
 #: Notes saying the number itself is bad, as call-centre systems and spreadsheets write them:
 #: it does not exist (空号, 号码不存在, 无效), is suspended or cancelled (停机, 停用, 销号, 注销),
-#: or is not the customer's (错号, 号码错误, 非本人, 已换号). A number carrying one is refused
-#: with ``phone.status``. Transient results of one call (关机, 无人接听, 无法接通, 占线, 拒接)
+#: is no longer used (已不用, 不用了), or is not the customer's (错号, 号码错误, 非本人,
+#: 已换号). A number carrying one is refused with ``phone.status``. Transient results of one
+#: call (关机, 无人接听, 无法接通, 占线, 拒接)
 #: and 停机保号 (suspended at the customer's request, number kept) say nothing against the
 #: number: they are notes like any other, and dropped.
 _STATUS_RE: Final = re.compile(
     "空号|停机(?!保号)|停用|销号|销户|注销|错号|错误|有误|不对|无效|作废|不存在|非本人|不是本人"
-    "|非客户本人|暂停服务|换号|已换|已变更|打错|弃用|不再使用"
+    "|非客户本人|暂停服务|换号|已换|已变更|打错|弃用|不再使用|不再用|已不用|不用了|停止使用"
+    "|没在用"
 )
 # A note of Han characters before or after the number (张先生 13800138000, 13800138000本人).
 _HAN: Final = "\u3400-\u9fff"
