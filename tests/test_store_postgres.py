@@ -427,17 +427,6 @@ def test_a_full_lock_table_is_a_retryable_lock_space_error() -> None:
 
 
 @pytest.mark.postgres
-def test_the_lock_budget_is_half_the_server_lock_table(postgres_schemas: Schemas) -> None:
-    with PostgresStore(postgres_schemas.new()) as store:
-        (size,) = store._sql(
-            "SELECT current_setting('max_locks_per_transaction')::bigint * "
-            "(current_setting('max_connections')::bigint + "
-            "current_setting('max_prepared_transactions')::bigint)"
-        )[0]
-        assert store.max_locks == max(1000, size // 2)
-
-
-@pytest.mark.postgres
 def test_a_full_lock_table_halves_the_budget_and_loses_nothing(
     postgres_schemas: Schemas, monkeypatch: pytest.MonkeyPatch
 ) -> None:

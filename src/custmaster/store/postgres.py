@@ -4,24 +4,29 @@ Needs psycopg 3: ``pip install 'custmaster[postgres]'``. The tables are those of
 ``_migrations/postgresql`` in the connection's schema (``?schema=name`` in the URL selects,
 and creates if needed, another schema than the first of the ``search_path``).
 
-Many importers, on one host or many, may ingest into one database at once. Each batch takes
-transaction-scoped advisory locks on every key its records can be resolved by (resident ID,
-USCC, document, policy number, plate, VIN, phone, name with birth date; the record's own
-channel and source reference only for a record with none of them), in one sorted statement,
-so two importers that could decide about the same person take turns while all others
-proceed; customer rows are locked (``SELECT … FOR UPDATE``) before they change, and before
-a batch reads their index rows ahead. ``UNIQUE (channel, source_ref)`` makes a
-duplicate record impossible even for code that bypasses the locks; a deadlock or a unique
-violation rolls the batch back with ``store.conflict``, and `SQLStore.bulk_ingest` runs it
-again. Ids come from sequences (they may have gaps; they never repeat). One transaction
-locks at most ``max_locks`` keys, since the server's lock table is shared by all sessions:
-by default half that table (3,200 keys with the default settings, at least 1,000), or
-``?max_locks=`` in the URL. `SQLStore.bulk_ingest` cuts a batch that needs more into several
-transactions, and when the server runs out of lock space (``store.lock_space``: more
-importers than the budget allows for) it halves the budget and runs the batch again. A
-transaction that appends to the audit log (`custmaster.store.BaseStore.append_audit`) holds
-an advisory lock on the log's head from reading it until it ends, so that appends from many
-writers form one linear chain.
+Many importers, on one host or many, may ingest into one database at once. Each batch locks
+every key its records can be resolved by (resident ID, USCC, document, policy number, plate,
+VIN, phone, name with birth date; the record's own channel and source reference only for a
+record with none of them), in one sorted statement, so two importers that could decide about
+the same person take turns while all others proceed. A key's lock is a row lock on its row of
+``cm_key_locks`` (the key's 64-bit hash), taken by ``INSERT … ON CONFLICT DO UPDATE … WHERE
+false``: a key no transaction has locked before is inserted (another inserter of it waits for
+the commit), one locked before has its row locked and left unchanged. Row locks are kept in
+the rows, not in the server's shared lock table, so a transaction may lock as many keys as its
+batch needs: a whole `SQLStore.bulk_ingest` batch is one transaction. (Up to schema 4 the keys
+were advisory locks, which share a lock table of ``max_locks_per_transaction`` ×
+``max_connections`` entries with every session; a transaction then held at most half of it,
+about 870 records of a bulk load with the default settings.) Customer rows are locked
+(``SELECT … FOR UPDATE``) before they change, and before a batch reads their index rows
+ahead. ``UNIQUE (channel, source_ref)`` makes a duplicate record impossible even for code that
+bypasses the locks; a deadlock or a unique violation rolls the batch back with
+``store.conflict``, and `SQLStore.bulk_ingest` runs it again. Ids come from sequences (they
+may have gaps; they never repeat). ``?max_locks=`` in the URL (or ``max_locks=``) caps the
+keys one transaction locks: `SQLStore.bulk_ingest` then cuts a batch that needs more into
+several transactions (by default a million keys: a batch of the default 20,000 records
+locks about 50,000). A transaction that appends to the audit
+log (`custmaster.store.BaseStore.append_audit`) holds an advisory lock on the log's head from
+reading it until it ends, so that appends from many writers form one linear chain.
 
 Opening a schema made by an older custmaster migrates it in one transaction, under an advisory
 lock so that processes starting together do not race; a newer schema, or ``cm_`` tables that
@@ -91,10 +96,6 @@ _SEQUENCES = {
     "pair_saved": "cm_pair_saved_seq",
 }
 _ID_BLOCK = 128
-#: Keys one transaction locks at least (the budget is sized from the server, `_lock_budget`):
-#: four importers at once fit the lock table of a server with default settings
-#: (max_locks_per_transaction 64 × max_connections 100).
-_DEFAULT_MAX_LOCKS = 1000
 _ARRAY_MARK = re.compile(r"\?(?=::\w+\[\])")
 #: The tables whose lookups a bulk ingest plans; `PostgresStore._refresh_statistics`
 #: gathers a table's statistics again once it holds at least `_STALE_ROWS` rows and
@@ -182,10 +183,8 @@ class PostgresStore(SQLStore):
                 max_locks = max_locks if max_locks is not None else _positive(value, name)
             else:
                 query.append((name, value))
-        self.max_locks = (
-            _DEFAULT_MAX_LOCKS if max_locks is None else _positive(max_locks, "max_locks")
-        )
-        sized = max_locks is None
+        if max_locks is not None:
+            self.max_locks = _positive(max_locks, "max_locks")
         conninfo = urlunsplit(
             parts._replace(scheme="postgresql", query=urlencode(query, quote_via=quote))
         )
@@ -225,24 +224,11 @@ class PostgresStore(SQLStore):
             self._can_stage = bool(
                 self._sql("SELECT has_database_privilege(current_database(), 'TEMPORARY')")[0][0]
             )
-            if sized:
-                self.max_locks = self._lock_budget()
         except BaseException:
             self._connection.close()
             raise
 
     # ------------------------------------------------------------------ opening
-
-    def _lock_budget(self) -> int:
-        """Half the server's lock table (``max_locks_per_transaction`` × (``max_connections``
-        + ``max_prepared_transactions``)), so that two importers fit; more importers make the
-        server run short, and `SQLStore.bulk_ingest` then halves the budget and retries."""
-        rows = self._sql(
-            "SELECT current_setting('max_locks_per_transaction')::bigint * "
-            "(current_setting('max_connections')::bigint + "
-            "current_setting('max_prepared_transactions')::bigint)"
-        )
-        return max(_DEFAULT_MAX_LOCKS, int(rows[0][0]) // 2)
 
     def _where(self) -> str:
         return self._location
@@ -681,9 +667,13 @@ class PostgresStore(SQLStore):
         namespace = self._namespace
         wanted = sorted({lock_hash(namespace, family, key) for family, key in keys} - tx.locks)
         if wanted:
+            # a new key's row makes other inserters of it wait for this transaction; an
+            # existing row is locked (DO UPDATE locks the rows it meets even where WHERE is
+            # false) and left as it is
             self._sql(
-                "SELECT pg_advisory_xact_lock(h) FROM "
-                "unnest(string_to_array(?, ',')::bigint[]) AS t(h) ORDER BY h",
+                "INSERT INTO cm_key_locks (h) SELECT h FROM "
+                "unnest(string_to_array(?, ',')::bigint[]) AS t(h) ORDER BY h "
+                "ON CONFLICT (h) DO UPDATE SET h = excluded.h WHERE false",
                 (",".join(map(str, wanted)),),
             )
             tx.locks.update(wanted)
