@@ -19,6 +19,14 @@ each run uses its own schema, dropped afterwards. ``--write-docs`` writes the "s
 of docs/benchmarks.md.
 
     python benchmarks/store.py --n 100000 --write-docs
+
+``--ab OLD`` compares the PostgreSQL store of this checkout with that of the checkout at
+``OLD`` (``git worktree add --detach OLD <commit>``) on a machine whose speed changes: one
+importer ingests ``--n`` records, old and new code alternated ``--rounds`` times, and each run
+reports CPU per record of the importer and of its server backend (``/proc/PID/stat``: the
+server on this host, readable by this user), statements per 1,000 records and wall time.
+
+    CUSTMASTER_TEST_POSTGRES_URL=… python benchmarks/store.py --ab /work/old --n 100000
 """
 
 from __future__ import annotations
@@ -43,7 +51,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "src"))
+#: The custmaster measured: this checkout's, or another's (``--ab`` runs its old side so).
+sys.path.insert(0, os.environ.get("CUSTMASTER_BENCH_SRC") or str(HERE.parent / "src"))
 
 import _store_synth as synth  # noqa: E402
 from _report import machine, write_section  # noqa: E402
@@ -104,6 +113,93 @@ def work_ingest(url: str, n: int) -> dict[str, Any]:
         "counts": counts,
         "retries": retries,
     }
+
+
+def work_cpu(url: str, n: int) -> dict[str, Any]:
+    """Bulk ingest ``n`` records into PostgreSQL at ``url``: CPU per record of the importer
+    (``process_time``, its COPY thread included) and of its server backend, statements sent
+    per 1,000 records (``_sql``, ``_sql_many`` and ``COPY``), wall time; the records are made
+    before the clock starts."""
+    from custmaster.store import open_store
+    from custmaster.store.postgres import PostgresStore
+
+    sent = [0]
+    for name in ("_sql", "_sql_many", "_copy_now"):
+        method = getattr(PostgresStore, name)
+
+        def counted(self: Any, *args: Any, _method: Any = method) -> Any:
+            sent[0] += 1
+            return _method(self, *args)
+
+        setattr(PostgresStore, name, counted)
+    batches = list(_batches(n))
+    store: Any = open_store(url)
+    backend = int(store._sql("SELECT pg_backend_pid()")[0][0])
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def server_cpu() -> float:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+    sent[0] = 0
+    server0, cpu0, wall0 = server_cpu(), time.process_time(), time.perf_counter()
+    retries = 0
+    for batch in batches:
+        retries += store.bulk_ingest(batch, batch_size=BATCH).retries
+    wall, cpu, server = (
+        time.perf_counter() - wall0,
+        time.process_time() - cpu0,
+        server_cpu() - server0,
+    )
+    statements = sent[0]
+    counts = store.counts()
+    store.close()
+    return {
+        "importer_us": cpu / n * 1e6,
+        "server_us": server / n * 1e6,
+        "statements_per_1000": statements / n * 1000,
+        "seconds": wall,
+        "retries": retries,
+        "counts": counts,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def ab(old: str, url: str, n: int, rounds: int) -> None:
+    """Old and new PostgreSQL store alternated, ``rounds`` times (see the module docstring)."""
+    sides = {"old": str(Path(old).resolve() / "src"), "new": str(HERE.parent / "src")}
+    runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+    schemas = _Schemas(url)
+    worker = [sys.executable, __file__, "--batch", str(BATCH), "--worker", "cpu"]
+    print(f"{n:,} records, 1 importer, {rounds} rounds; {machine()}", flush=True)
+    try:
+        for _ in range(rounds):
+            for side, src in sides.items():
+                out = subprocess.run(
+                    [*worker, schemas.new(), str(n)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "CUSTMASTER_BENCH_SRC": src},
+                )
+                run = json.loads(out.stdout.strip().splitlines()[-1])
+                runs[side].append(run)
+                print(side, json.dumps(run), flush=True)
+    finally:
+        schemas.drop()
+    rows = (
+        ("importer + server CPU (µs)", lambda r: f"{r['importer_us'] + r['server_us']:.0f}"),
+        ("importer CPU (µs)", lambda r: f"{r['importer_us']:.0f}"),
+        ("server CPU (µs)", lambda r: f"{r['server_us']:.0f}"),
+        ("statements per 1,000 records", lambda r: f"{r['statements_per_1000']:.1f}"),
+        (f"wall clock for the {n:,} (s)", lambda r: f"{r['seconds']:.0f}"),
+        ("customers stored", lambda r: f"{r['counts']['customers']:,}"),
+    )
+    print(f"| per record, {n:,} records, 1 importer | old ({rounds} runs) | new ({rounds} runs) |")
+    print("| --- | ---: | ---: |")
+    for label, cell in rows:
+        old_cells, new_cells = ", ".join(map(cell, runs["old"])), ", ".join(map(cell, runs["new"]))
+        print(f"| {label} | {old_cells} | {new_cells} |")
 
 
 def work_plain(path: str, n: int) -> dict[str, Any]:
@@ -321,6 +417,10 @@ def main() -> None:
     )
     parser.add_argument("--worker", nargs=argparse.REMAINDER)
     parser.add_argument(
+        "--ab", metavar="OLD", help="compare PostgreSQL with the checkout at OLD (see above)"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="--ab rounds (default 2)")
+    parser.add_argument(
         "--encryption",
         action="store_true",
         help="only measure the cost of encryption at rest (section store-encryption)",
@@ -335,6 +435,8 @@ def main() -> None:
             result = work_plain(rest[0], int(rest[1]))
         elif kind == "shard":
             result = work_shard(rest[0], int(rest[1]), int(rest[2]), int(rest[3]), float(rest[4]))
+        elif kind == "cpu":
+            result = work_cpu(rest[0], int(rest[1]))
         elif kind == "lookups":
             result = work_lookups(rest[0], int(rest[1]), int(rest[2]))
         else:
@@ -344,6 +446,13 @@ def main() -> None:
 
     if args.encryption:
         encryption_overhead(args.n, args.postgres, args.write_docs)
+        return
+    if args.ab:
+        if not args.postgres:
+            parser.error(
+                "--ab needs a PostgreSQL server (--postgres or CUSTMASTER_TEST_POSTGRES_URL)"
+            )
+        ab(args.ab, args.postgres, args.n, args.rounds)
         return
     n = args.n
     folder = Path(tempfile.mkdtemp(prefix="cm-bench-"))
