@@ -36,7 +36,11 @@ Bulk writes go in with ``COPY``, the log's and the index's at commit from a thre
 store's own while the importer computes the customers' views (every other statement waits
 for it). Index rows of customers whose stored rows the transaction knows are sent only when
 missing; others that may be stored already go through a session staging table and
-``INSERT … ON CONFLICT DO NOTHING``. Writes of a few rows go in with ``INSERT``.
+``INSERT … ON CONFLICT DO NOTHING``. Writes of a few rows go in with ``INSERT``. Inside a
+transaction, statements that only write (``INSERT``, ``UPDATE``, ``DELETE`` without
+``RETURNING``; not the key locks) are queued and sent together in pipeline mode before the
+next statement that reads, a ``COPY`` or the commit: a merge's alias, decision and dropped
+customer cost one round trip, not one each.
 Between the transactions of `SQLStore.bulk_ingest` the store gathers the planner statistics
 (``ANALYZE``) of the log, the index and the customers when a table has outgrown them
 fourfold, since a batch's lookups are planned from them (autovacuum does it too, but late
@@ -45,6 +49,7 @@ in a bulk load into a new store, and never where it is off).
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -118,6 +123,10 @@ _STAGING = {
     ),
 }
 _BACKGROUND = frozenset({"cm_records", "cm_index"})
+#: Statements that only write (no rows come back): inside a transaction they are queued and
+#: sent together in pipeline mode before the next statement that reads, so that a merge's
+#: writes (its alias, decision, dropped customer, pairs) cost one round trip, not one each.
+_WRITE_ONLY = re.compile(r"\s*(?:INSERT|UPDATE|DELETE)\b(?!.*\bRETURNING\b)", re.DOTALL)
 _MIGRATION_LOCK = "cm_migration"
 _AUDIT_LOCK = "cm_audit_head"
 
@@ -210,6 +219,8 @@ class PostgresStore(SQLStore):
         #: goes on (`_copy`); every other use of the connection waits for them first.
         self._writer: ThreadPoolExecutor | None = None
         self._writes: list[Future[None]] = []
+        #: Write-only statements of the transaction not yet sent (`_WRITE_ONLY`).
+        self._queued: list[tuple[str, Sequence[Any]]] = []
         self._locked: set[tuple[str, str]] = set()
         self._staged: set[str] = set()
         #: Whether the role may create the staging tables (``TEMPORARY`` on the database).
@@ -390,8 +401,13 @@ class PostgresStore(SQLStore):
         return converted
 
     def _sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if self._tx is not None and _write_only(sql):
+            self._queued.append((sql, params))
+            return []
         if self._writes:
             self._await_writes()
+        if self._queued:
+            self._send_queued()
         try:
             if params:
                 cursor = self._connection.execute(self._prepare_sql(sql), params)
@@ -401,8 +417,26 @@ class PostgresStore(SQLStore):
         except Exception as error:
             self._raise(error)
 
+    def _send_queued(self) -> None:
+        """The queued write-only statements sent in one pipeline (one round trip); the first
+        that fails fails the transaction, as it would have failed alone."""
+        queued = self._queued
+        self._queued = []
+        connection = self._connection
+        try:
+            with connection.pipeline():
+                for sql, params in queued:
+                    if params:
+                        connection.execute(self._prepare_sql(sql), params)
+                    else:
+                        connection.execute(sql)
+        except Exception as error:
+            self._raise(error)
+
     def _sql_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._await_writes()
+        if self._queued:
+            self._send_queued()
         try:
             with self._connection.cursor() as cursor:
                 cursor.executemany(self._prepare_sql(sql), rows)
@@ -488,6 +522,9 @@ class PostgresStore(SQLStore):
     def _copy(
         self, table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]
     ) -> None:
+        if self._queued:  # sent before the rows: a queued DELETE must not meet them
+            self._await_writes()
+            self._send_queued()
         if self._tx is not None and len(rows) >= _BACKGROUND_ROWS and table in _BACKGROUND:
             if self._writer is None:
                 self._writer = ThreadPoolExecutor(1, thread_name_prefix="custmaster-copy")
@@ -555,7 +592,25 @@ class PostgresStore(SQLStore):
         return rows
 
     def _index_drop(self, customer_id: str) -> None:
-        super()._index_drop(customer_id)
+        """As `SQLStore._index_drop`, with one ``DELETE … RETURNING`` instead of a ``SELECT``
+        and a ``DELETE``; the keys are locked afterwards (the customer's row is locked
+        already, so no other writer changes its index rows meanwhile)."""
+        tx = self._require_tx()
+        rows = [
+            (kind, self._unseal(kind, key, sealed), group)
+            for kind, key, group, sealed in self._run(
+                "DELETE FROM cm_index WHERE customer_id = ? RETURNING kind, key, grp, sealed",
+                (customer_id,),
+            )
+        ]
+        self._lock_entries([(kind, key) for kind, key, _ in rows])
+        for kind, key, group in rows:
+            cached = tx.index.get((kind, key))
+            if cached is not None:
+                cached[:] = [item for item in cached if item[0] != customer_id]
+            tx.groups.pop((customer_id, group), None)
+        tx.keys[customer_id] = {}
+        tx.grouped.add(customer_id)
         self._stored[customer_id] = set()
 
     def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
@@ -633,6 +688,7 @@ class PostgresStore(SQLStore):
     # ------------------------------------------------------------------ transactions
 
     def _db_begin(self) -> None:
+        self._queued = []
         self._sql("BEGIN")
         self._stored = {}
         self._locked = set()
@@ -642,6 +698,7 @@ class PostgresStore(SQLStore):
         self._sql("COMMIT")
 
     def _db_rollback(self) -> None:
+        self._queued = []
         with suppress(Exception):  # a write that failed is rolled back with the rest
             self._await_writes()
         with suppress(Exception):  # a broken connection rolls back by itself
@@ -807,6 +864,13 @@ class PostgresStore(SQLStore):
             f"(SELECT * FROM unnest({firsts[0]}, {seconds[0]}))",
             [firsts[1], seconds[1]],
         )
+
+
+@functools.cache
+def _write_only(sql: str) -> bool:
+    """Whether ``sql`` only writes (`_WRITE_ONLY`); a key lock is not (it waits for the key,
+    and a transaction reads nothing until it holds it)."""
+    return _WRITE_ONLY.match(sql) is not None and "cm_key_locks" not in sql
 
 
 def _record_locks(record: SourceRecord) -> list[tuple[str, str]]:
