@@ -115,24 +115,35 @@ def work_ingest(url: str, n: int) -> dict[str, Any]:
     }
 
 
-def work_cpu(url: str, n: int) -> dict[str, Any]:
+def work_cpu(url: str, n: int, reverse: bool = False) -> dict[str, Any]:
     """Bulk ingest ``n`` records into PostgreSQL at ``url``: CPU per record of the importer
     (``process_time``, its COPY thread included) and of its server backend, statements sent
     per 1,000 records (``_sql``, ``_sql_many`` and ``COPY``), wall time; the records are made
-    before the clock starts."""
+    before the clock starts. ``reverse``: the batches in reverse order, so that claims come
+    before their policies across batches and customers are merged (about one a 16 records)."""
     from custmaster.store import open_store
     from custmaster.store.postgres import PostgresStore
 
-    sent = [0]
-    for name in ("_sql", "_sql_many", "_copy_now"):
-        method = getattr(PostgresStore, name)
+    sent = [0, 0]  # statements, round trips (a pipeline of queued statements is one)
+    for name in ("_sql", "_sql_many", "_copy_now", "_send_queued"):
+        method = getattr(PostgresStore, name, None)
+        if method is None:  # a store sending each statement alone
+            continue
 
-        def counted(self: Any, *args: Any, _method: Any = method) -> Any:
-            sent[0] += 1
-            return _method(self, *args)
+        def counted(self: Any, *args: Any, _method: Any = method, _name: str = name) -> Any:
+            queued = len(getattr(self, "_queued", ()))
+            result = _method(self, *args)
+            if _name == "_send_queued":
+                sent[1] += 1
+            else:
+                sent[0] += 1
+                sent[1] += len(getattr(self, "_queued", ())) <= queued
+            return result
 
         setattr(PostgresStore, name, counted)
     batches = list(_batches(n))
+    if reverse:
+        batches.reverse()
     store: Any = open_store(url)
     backend = int(store._sql("SELECT pg_backend_pid()")[0][0])
     tick = os.sysconf("SC_CLK_TCK")
@@ -141,7 +152,7 @@ def work_cpu(url: str, n: int) -> dict[str, Any]:
         fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
 
-    sent[0] = 0
+    sent[:] = [0, 0]
     server0, cpu0, wall0 = server_cpu(), time.process_time(), time.perf_counter()
     retries = 0
     for batch in batches:
@@ -151,13 +162,14 @@ def work_cpu(url: str, n: int) -> dict[str, Any]:
         time.process_time() - cpu0,
         server_cpu() - server0,
     )
-    statements = sent[0]
+    statements, round_trips = sent
     counts = store.counts()
     store.close()
     return {
         "importer_us": cpu / n * 1e6,
         "server_us": server / n * 1e6,
         "statements_per_1000": statements / n * 1000,
+        "round_trips_per_1000": round_trips / n * 1000,
         "seconds": wall,
         "retries": retries,
         "counts": counts,
@@ -165,18 +177,19 @@ def work_cpu(url: str, n: int) -> dict[str, Any]:
     }
 
 
-def ab(old: str, url: str, n: int, rounds: int) -> None:
+def ab(old: str, url: str, n: int, rounds: int, reverse: bool = False) -> None:
     """Old and new PostgreSQL store alternated, ``rounds`` times (see the module docstring)."""
     sides = {"old": str(Path(old).resolve() / "src"), "new": str(HERE.parent / "src")}
     runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
     schemas = _Schemas(url)
     worker = [sys.executable, __file__, "--batch", str(BATCH), "--worker", "cpu"]
-    print(f"{n:,} records, 1 importer, {rounds} rounds; {machine()}", flush=True)
+    order = "batches in reverse order" if reverse else "batches in order"
+    print(f"{n:,} records ({order}), 1 importer, {rounds} rounds; {machine()}", flush=True)
     try:
         for _ in range(rounds):
             for side, src in sides.items():
                 out = subprocess.run(
-                    [*worker, schemas.new(), str(n)],
+                    [*worker, schemas.new(), str(n), "reverse" if reverse else "stream"],
                     check=True,
                     capture_output=True,
                     text=True,
@@ -192,8 +205,10 @@ def ab(old: str, url: str, n: int, rounds: int) -> None:
         ("importer CPU (µs)", lambda r: f"{r['importer_us']:.0f}"),
         ("server CPU (µs)", lambda r: f"{r['server_us']:.0f}"),
         ("statements per 1,000 records", lambda r: f"{r['statements_per_1000']:.1f}"),
+        ("round trips per 1,000 records", lambda r: f"{r.get('round_trips_per_1000', 0):.1f}"),
         (f"wall clock for the {n:,} (s)", lambda r: f"{r['seconds']:.0f}"),
         ("customers stored", lambda r: f"{r['counts']['customers']:,}"),
+        ("merges (decisions)", lambda r: f"{r['counts']['decisions']:,}"),
     )
     print(f"| per record, {n:,} records, 1 importer | old ({rounds} runs) | new ({rounds} runs) |")
     print("| --- | ---: | ---: |")
@@ -421,6 +436,9 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=2, help="--ab rounds (default 2)")
     parser.add_argument(
+        "--reverse", action="store_true", help="--ab: batches in reverse order (merges)"
+    )
+    parser.add_argument(
         "--encryption",
         action="store_true",
         help="only measure the cost of encryption at rest (section store-encryption)",
@@ -436,7 +454,7 @@ def main() -> None:
         elif kind == "shard":
             result = work_shard(rest[0], int(rest[1]), int(rest[2]), int(rest[3]), float(rest[4]))
         elif kind == "cpu":
-            result = work_cpu(rest[0], int(rest[1]))
+            result = work_cpu(rest[0], int(rest[1]), rest[2:] == ["reverse"])
         elif kind == "lookups":
             result = work_lookups(rest[0], int(rest[1]), int(rest[2]))
         else:
@@ -452,7 +470,7 @@ def main() -> None:
             parser.error(
                 "--ab needs a PostgreSQL server (--postgres or CUSTMASTER_TEST_POSTGRES_URL)"
             )
-        ab(args.ab, args.postgres, args.n, args.rounds)
+        ab(args.ab, args.postgres, args.n, args.rounds, args.reverse)
         return
     n = args.n
     folder = Path(tempfile.mkdtemp(prefix="cm-bench-"))
