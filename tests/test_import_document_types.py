@@ -304,3 +304,13 @@ def test_cli_import_and_validate_with_codes_and_a_code_table(tmp_path: Path) -> 
 
     checked = CliRunner().invoke(cli, ["validate", str(path), "--mapping", str(mapping)])
     assert "document_type.unknown" in checked.output, checked.output
+
+
+def test_a_header_map_with_a_code_table_stays_hashable() -> None:
+    plain = map_headers(["证件类型", "证件号码"])
+    coded = map_headers(["证件类型", "证件号码"], {"document_type:31": "uscc"})
+    assert hash(plain) == hash(map_headers(["证件类型", "证件号码"]))
+    assert plain != coded  # the code table is part of what a map says
+    assert hash(coded) == hash(
+        map_headers(["证件类型", "证件号码"], {"document_type:31": "营业执照"})
+    )

@@ -686,7 +686,7 @@ class HeaderMap:
     sources: tuple[tuple[str, str], ...] = ()
     #: The code table of the `DOCUMENT_TYPE` column (code → kind, `document_kind`): the
     #: defaults (`DEFAULT_DOCUMENT_CODES`) with the user mapping's entries over them.
-    document_codes: Mapping[str, str] = DEFAULT_DOCUMENT_CODES
+    document_codes: Mapping[str, str] = attrs.field(default=DEFAULT_DOCUMENT_CODES, hash=False)
     #: ``(header, line, field)`` of each column of one line's policy (商业险保单号,
     #: 交强险终保日期: `LINE_PREFIXES`, `LINE_FIELDS`), the first column of each line and field;
     #: read by the imports into a policy of that line (and by ``custmaster validate``). In
