@@ -24,6 +24,7 @@ from custmaster.workflows.headers import (
     document_kind,
     map_headers,
 )
+from custmaster.workflows.parties import find_parties
 from custmaster.workflows.validation import identity_value, validate_file
 
 pytest_plugins = ["_workflow_fixtures"]
@@ -313,4 +314,25 @@ def test_a_header_map_with_a_code_table_stays_hashable() -> None:
     assert plain != coded  # the code table is part of what a map says
     assert hash(coded) == hash(
         map_headers(["证件类型", "证件号码"], {"document_type:31": "营业执照"})
+    )
+
+
+@pytest.mark.parametrize("header", ["证件类别", "证件类型代码", "身份证件类型", "客户证件类型"])
+def test_spellings_of_the_type_column(service: Service, tmp_path: Path, header: str) -> None:
+    path = write_csv(
+        tmp_path / "spelling.csv",
+        ("保单号", "被保险人", header, "证件号码", "终保日期"),
+        [("PDAA2026271", "John Smith", "03", "E12345678", "2027-01-20")],
+    )
+    summary = import_core_extract(service, path)
+    assert summary.rejected == 0
+    assert _key(service, "PDAA2026271") == ("id_document", ("passport", "", "E12345678"))
+
+
+def test_the_holders_type_column_spelt_otherwise() -> None:
+    (holder,) = find_parties(["投保人", "投保人证件类别", "投保人证件号码"])
+    assert holder.columns == (
+        ("投保人", "name"),
+        ("投保人证件类别", "document_type"),
+        ("投保人证件号码", "id"),
     )

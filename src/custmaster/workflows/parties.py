@@ -94,6 +94,8 @@ PARTY_FIELDS: Mapping[str, str] = {
     "统一社会信用代码": "id",
     "证件类型": "document_type",
     "证件种类": "document_type",
+    "证件类别": "document_type",
+    "证件类型代码": "document_type",
     "手机": "phone",
     "手机号": "phone",
     "手机号码": "phone",
