@@ -1546,16 +1546,27 @@ class SQLStore(BaseStore):
             ops[row] = True
         tx.groups[(customer_id, group)] = new
 
+    def _take_index_rows(self, customer_id: str) -> Sequence[Sequence[Any]]:
+        """Delete a customer's index rows and answer them (kind, key, group, sealed key).
+
+        The keys are locked afterwards (`_index_drop`): the customer's own row is locked
+        already, so no other writer changes its index rows meanwhile. PostgreSQL does it in
+        one ``DELETE … RETURNING``."""
+        rows = list(
+            self._run(
+                "SELECT kind, key, grp, sealed FROM cm_index WHERE customer_id = ?", (customer_id,)
+            )
+        )
+        self._run("DELETE FROM cm_index WHERE customer_id = ?", (customer_id,))
+        return rows
+
     def _index_drop(self, customer_id: str) -> None:
         tx = self._require_tx()
         rows = [
             (kind, self._unseal(kind, key, sealed), group)
-            for kind, key, group, sealed in self._run(
-                "SELECT kind, key, grp, sealed FROM cm_index WHERE customer_id = ?", (customer_id,)
-            )
+            for kind, key, group, sealed in self._take_index_rows(customer_id)
         ]
         self._lock_entries([(kind, key) for kind, key, _ in rows])
-        self._run("DELETE FROM cm_index WHERE customer_id = ?", (customer_id,))
         for kind, key, group in rows:
             cached = tx.index.get((kind, key))
             if cached is not None:

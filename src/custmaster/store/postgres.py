@@ -591,26 +591,17 @@ class PostgresStore(SQLStore):
             known[customer_id].add((kind, key, customer_id, payload, grp))
         return rows
 
-    def _index_drop(self, customer_id: str) -> None:
-        """As `SQLStore._index_drop`, with one ``DELETE … RETURNING`` instead of a ``SELECT``
-        and a ``DELETE``; the keys are locked afterwards (the customer's row is locked
-        already, so no other writer changes its index rows meanwhile)."""
-        tx = self._require_tx()
-        rows = [
-            (kind, self._unseal(kind, key, sealed), group)
-            for kind, key, group, sealed in self._run(
+    def _take_index_rows(self, customer_id: str) -> Sequence[Sequence[Any]]:
+        return list(
+            self._run(
                 "DELETE FROM cm_index WHERE customer_id = ? RETURNING kind, key, grp, sealed",
                 (customer_id,),
             )
-        ]
-        self._lock_entries([(kind, key) for kind, key, _ in rows])
-        for kind, key, group in rows:
-            cached = tx.index.get((kind, key))
-            if cached is not None:
-                cached[:] = [item for item in cached if item[0] != customer_id]
-            tx.groups.pop((customer_id, group), None)
-        tx.keys[customer_id] = {}
-        tx.grouped.add(customer_id)
+        )
+
+    def _index_drop(self, customer_id: str) -> None:
+        """As `SQLStore._index_drop`; none of the customer's index rows is stored any more."""
+        super()._index_drop(customer_id)
         self._stored[customer_id] = set()
 
     def _delete_index_rows(self, rows: Sequence[Sequence[Any]]) -> None:
