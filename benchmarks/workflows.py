@@ -13,9 +13,12 @@
 2. **Renewal export.** From the same store (opened afresh, nothing cached), the month in
    which most policies end: the store's month query alone (`expiring`), then the rows
    (`custmaster.workflows.renewals.renewal_rows`: the store's month query, the insured's
-   state, classification, callable contacts) and the masked file, CSV and XLSX. Reported per
-   policy row, and extrapolated to the month of a 1,000,000-policy book (a twelfth of it, as
-   policies renew yearly), which is the issue's target (under 5 s).
+   state, classification, callable contacts) and the masked file, CSV and XLSX: the rows once
+   as the first run of the process, then three times more, each on a freshly opened store
+   (median). Reported per policy row, and extrapolated to the month of a 1,000,000-policy
+   book (a twelfth of it, as policies renew yearly), which is the issue's target (under 5 s):
+   the first run's one-time cost once, plus the later runs' cost per policy. ``--rows
+   1000000`` measures such a month directly.
 
 ``--profile`` prints the top functions of the import. ``run()`` returns the figures.
 
@@ -187,6 +190,19 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         listed = renewal_rows(service, month)
         rows_time = time.perf_counter() - start
         rows_cpu = time.process_time() - cpu
+        # Again on freshly opened stores: what is loaded once per process (the vehicle
+        # catalogue's index, caches of masks and times) is then loaded, and the difference
+        # is that one-time cost, which a bigger month pays once, not per row.
+        warm, warm_cpu = [], []
+        for _ in range(3):
+            with Service.open(url) as fresh:
+                start = time.perf_counter()
+                cpu = time.process_time()
+                renewal_rows(fresh, month)
+                warm.append(time.perf_counter() - start)
+                warm_cpu.append(time.process_time() - cpu)
+        rows_warm = statistics.median(warm)
+        rows_warm_cpu = statistics.median(warm_cpu)
         openpyxl_time = _openpyxl(base / "o.xlsx", listed)
         csv_time = _best(lambda: export_renewals(service, month, base / "r.csv", rows=listed))
         xlsx_time = _best(lambda: export_renewals(service, month, base / "r.xlsx", rows=listed))
@@ -195,8 +211,10 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
             clock=time.process_time,
         )
         service.close()
-    per_row = (rows_time + xlsx_time) / max(len(listed), 1)
-    per_row_cpu = (rows_cpu + xlsx_cpu) / max(len(listed), 1)
+    per_row = (rows_warm + xlsx_time) / max(len(listed), 1)
+    per_row_cpu = (rows_warm_cpu + xlsx_cpu) / max(len(listed), 1)
+    once = max(rows_time - rows_warm, 0.0)
+    once_cpu = max(rows_cpu - rows_warm_cpu, 0.0)
     month_rows = TARGET_POLICIES / 12
     return {
         "rows": summary.rows,
@@ -216,16 +234,18 @@ def run(rows: int = 100_000, seed: int = 7) -> dict[str, Any]:
         "month": month,
         "month_rows": len(listed),
         "rows_s": rows_time,
+        "rows_warm_s": rows_warm,
+        "once_s": once,
         "query_s": query_time,
         "views_s": views_time,
         "openpyxl_s": openpyxl_time,
         "csv_s": csv_time,
         "xlsx_s": xlsx_time,
         "per_row_us": per_row * 1e6,
-        "extrapolated_s": per_row * month_rows,
+        "extrapolated_s": once + per_row * month_rows,
         "xlsx_cpu_s": xlsx_cpu,
         "per_row_cpu_us": per_row_cpu * 1e6,
-        "extrapolated_cpu_s": per_row_cpu * month_rows,
+        "extrapolated_cpu_s": once_cpu + per_row_cpu * month_rows,
     }
 
 
@@ -302,7 +322,10 @@ def _table(f: dict[str, Any]) -> str:
             + (f"{f['rss_peak_mb']:,.0f} MB |" if f["rss_peak_mb"] is not None else "unknown |"),
             f"| renewal month (most policies ending) | {f['month']} |",
             f"| policies in that month | {f['month_rows']:,} |",
-            f"| renewal rows (s; CPU s) | {f['rows_s']:.2f}; {f['rows_cpu_s']:.2f} |",
+            f"| renewal rows, first run of the process (s; CPU s) | {f['rows_s']:.2f}; "
+            f"{f['rows_cpu_s']:.2f} |",
+            f"| renewal rows, store opened afresh, median of 3 later runs (s) | "
+            f"{f['rows_warm_s']:.2f} |",
             f"| the month's stored views alone, `expiring_views` (s) | {f['views_s']:.2f} |",
             "| the month's `Policy` objects, `expiring` (states rebuilt from the log) (s) | "
             f"{f['query_s']:.2f} |",
@@ -311,11 +334,12 @@ def _table(f: dict[str, Any]) -> str:
             f"{f['xlsx_cpu_s']:.2f} |",
             "| the same XLSX with openpyxl's write-only mode (s) | "
             + (f"{f['openpyxl_s']:.2f} |" if f["openpyxl_s"] is not None else "not installed |"),
-            f"| rows + XLSX per policy (µs; CPU µs) | {f['per_row_us']:,.0f}; "
+            f"| rows (later runs) + XLSX per policy (µs; CPU µs) | {f['per_row_us']:,.0f}; "
             f"{f['per_row_cpu_us']:,.0f} |",
-            f"| **this month's rows + XLSX, measured (s)** | **{f['month_s']:,.1f}** |",
+            f"| **this month's rows + XLSX, measured, first run (s)** | **{f['month_s']:,.1f}** |",
             "| **extrapolated: a month of a 1,000,000-policy book (83,333 rows), rows + XLSX "
-            f"(s)** | **{f['extrapolated_s']:,.1f}** |",
+            f"(s)** (the first run's one-time cost once, then the cost per policy) | "
+            f"**{f['extrapolated_s']:,.1f}** |",
             "| the same from CPU seconds (what other processes' load does not inflate) (s) | "
             f"{f['extrapolated_cpu_s']:,.1f} |",
         ]
@@ -374,8 +398,12 @@ def main() -> None:
             "with the cyclic garbage collector paused. The "
             "XLSX is written by custmaster's own streaming writer (`custmaster.workflows.xlsx`); "
             "openpyxl's write-only mode is timed on the same rows for comparison. The "
-            "1,000,000-policy figure is extrapolated from the per-row cost measured here; "
-            "the month measured is the busiest month of this run's book.\n\n"
+            "1,000,000-policy figure is the first run's one-time cost (loading the vehicle "
+            "catalogue's index and filling caches: the first run less the median of the later "
+            "runs) once, plus the cost per policy of the later runs times 83,333; the month "
+            "measured is the busiest month of this run's book. With `--rows 1000000` that "
+            "month itself has about as many policies as the target's month, measured directly "
+            "in the first-run row.\n\n"
             "Memory: the resident set grows while the bounded caches fill (the SQLite page cache, "
             "64 MB; the cache of 5,000 customer states), then stays level.\n"
         )
