@@ -1,4 +1,5 @@
-"""Helpers shared by the storage tests: PostgreSQL schemas per test run, and the CI rule.
+"""Helpers shared by the storage tests: PostgreSQL schemas per test run, the CI rule,
+numbered resident IDs and importer subprocesses.
 
 PostgreSQL tests run against the server named by ``CUSTMASTER_TEST_POSTGRES_URL``, each store
 in a fresh schema (``cm_test_<random>``) dropped afterwards. Without the variable a local run
@@ -8,13 +9,21 @@ server is a failure, never a skip.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from custmaster.testing.strategies import resident_id_check_char
+
 ENV = "CUSTMASTER_TEST_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def in_ci() -> bool:
@@ -103,3 +112,37 @@ LOOKUPS = [
     "SELECT body FROM cm_events WHERE contact_value = '+8613800138000'",
     "SELECT id FROM cm_customers WHERE id > 'C1' ORDER BY id LIMIT 500",
 ]
+
+
+def numbered_resident_id(n: int, prefix: str = "350203198503") -> str:
+    """A valid resident ID, a different one for each ``n`` below 27,900: ``prefix`` (region,
+    birth year and month), then the day ``1 + n // 900`` and the sequence ``n % 900 + 100``."""
+    body = f"{prefix}{1 + n // 900:02d}{n % 900 + 100:03d}"
+    return body + resident_id_check_char(body)
+
+
+def run_workers(
+    script: str, argvs: Sequence[Sequence[str]], *, timeout: float = 300
+) -> list[dict[str, Any]]:
+    """Run ``python -c script`` once per argument list, all at once, each a real process
+    with this checkout's ``src`` and ``tests`` importable; the JSON each printed last.
+
+    A worker that fails fails the test with its standard error.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(ROOT / "src"), str(ROOT / "tests")))}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for argv in argvs
+    ]
+    reports = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=timeout)
+        assert worker.returncode == 0, err
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    return reports

@@ -10,19 +10,14 @@ nothing in common never wait for each other.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _store_helpers import Schemas, schemas
+from _store_helpers import Schemas, numbered_resident_id, run_workers, schemas
 from custmaster.errors import StoreError
 from custmaster.model import Provenance, SourceRecord
 from custmaster.store import Outcome, open_store
@@ -31,19 +26,10 @@ from custmaster.testing.contract import assert_consistent
 
 pytestmark = pytest.mark.postgres
 
-ROOT = Path(__file__).resolve().parent.parent
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
 
 @pytest.fixture
 def postgres_schemas() -> Iterator[Schemas]:
     yield from schemas()
-
-
-def _resident_id(n: int) -> str:
-    body = f"350203198503{1 + n // 900:02d}{n % 900 + 100:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
-    return body + "10X98765432"[total % 11]
 
 
 def _rec(ref: str, channel: str = "core_system", **fields: Any) -> SourceRecord:
@@ -66,7 +52,10 @@ def test_a_batch_locking_more_keys_than_advisory_locks_allowed_is_one_transactio
 ) -> None:
     # two keys a record (resident ID, mobile): 4,000 keys, more than the 3,200 advisory
     # locks the default server's lock table allowed one transaction
-    people = [_rec(f"R{n}", resident_id=_resident_id(n), mobile=f"138{n:08d}") for n in range(2000)]
+    people = [
+        _rec(f"R{n}", resident_id=numbered_resident_id(n), mobile=f"138{n:08d}")
+        for n in range(2000)
+    ]
     with PostgresStore(postgres_schemas.new()) as store:
         sizes: list[int] = []
         result = store.bulk_ingest(people, on_batch=lambda r: sizes.append(len(r)))
@@ -74,7 +63,7 @@ def test_a_batch_locking_more_keys_than_advisory_locks_allowed_is_one_transactio
         assert result.counts["new_customer"] == 2000
         assert store._sql("SELECT count(*) FROM cm_key_locks")[0][0] == 4000
         again = [
-            _rec(f"T{n}", "telesales", resident_id=_resident_id(n), mobile=f"138{n:08d}")
+            _rec(f"T{n}", "telesales", resident_id=numbered_resident_id(n), mobile=f"138{n:08d}")
             for n in range(2000)
         ]
         with store.transaction():
@@ -100,14 +89,16 @@ def test_key_locks_make_importers_of_the_same_person_take_turns(
         # R1: the key is new; R2: its row exists and is locked
         for ref, stranger in (("R1", 2), ("R2", 3)):
             with first.transaction():
-                made = first.ingest(_rec(ref, resident_id=_resident_id(1), name="张伟"))
+                made = first.ingest(_rec(ref, resident_id=numbered_resident_id(1), name="张伟"))
                 with pytest.raises(StoreError) as info:
-                    second.ingest(_rec(f"T{ref}", "telesales", resident_id=_resident_id(1)))
+                    second.ingest(_rec(f"T{ref}", "telesales", resident_id=numbered_resident_id(1)))
                 assert info.value.code == "store.busy"
                 # a person the first importer does not touch is not held up
-                other = second.ingest(_rec(f"O{ref}", resident_id=_resident_id(stranger)))
+                other = second.ingest(_rec(f"O{ref}", resident_id=numbered_resident_id(stranger)))
                 assert other.outcome is Outcome.NEW_CUSTOMER
-            result = second.ingest(_rec(f"T{ref}", "telesales", resident_id=_resident_id(1)))
+            result = second.ingest(
+                _rec(f"T{ref}", "telesales", resident_id=numbered_resident_id(1))
+            )
             assert result.outcome is Outcome.MERGED
             assert result.customer_id == made.customer_id
         assert second.counts()["customers"] == 3
@@ -125,8 +116,7 @@ _WORKER = textwrap.dedent(
     import json, random, sys, time
     from custmaster.model import Provenance, SourceRecord
     from custmaster.store import open_store
-    sys.path.insert(0, sys.argv[5])
-    from test_pg_key_locks import _resident_id
+    from _store_helpers import numbered_resident_id as rid
 
     url, worker, people, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 
@@ -138,11 +128,11 @@ _WORKER = textwrap.dedent(
     records = []
     for n in range(people):
         plate = f"闽D{n:05d}"
-        records.append(rec("core_system", f"core-{n}", resident_id=_resident_id(n), name="王芳",
+        records.append(rec("core_system", f"core-{n}", resident_id=rid(n), name="王芳",
                            policy_no=f"PDAA{n:06d}", line="交强险", plate=plate,
                            cover_start="2026-01-06", cover_end="2027-01-05",
                            mobile=f"137{n:08d}"))
-        records.append(rec("telesales", f"ts-{worker}-{n}", resident_id=_resident_id(n),
+        records.append(rec("telesales", f"ts-{worker}-{n}", resident_id=rid(n),
                            mobile=f"139{worker}{n:07d}"))
         if n % 4 == worker:
             records.append(rec("claim_report", f"claim-{n}", name="王芳", plate=plate,
@@ -168,32 +158,10 @@ def test_importers_locking_thousands_of_keys_each_lose_and_duplicate_nothing(
     is stored once, and each person is one customer holding all of their records."""
     url = postgres_schemas.new()
     open_store(url).close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.time() + 2.0
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                _WORKER,
-                url,
-                str(w),
-                str(PEOPLE),
-                str(start),
-                str(ROOT / "tests"),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for w in range(WORKERS)
-    ]
-    reports = []
-    for worker in workers:
-        out, err = worker.communicate(timeout=600)
-        assert worker.returncode == 0, err
-        reports.append(json.loads(out.strip().splitlines()[-1]))
+    reports = run_workers(
+        _WORKER, [(url, str(w), str(PEOPLE), str(start)) for w in range(WORKERS)], timeout=600
+    )
     assert [r["batches"] for r in reports] == [1] * WORKERS
     stored = sum(r["counts"][o] for r in reports for o in ("new_customer", "merged", "candidate"))
     distinct = PEOPLE + WORKERS * PEOPLE + PEOPLE  # core, telesales, one claim a person
@@ -203,7 +171,7 @@ def test_importers_locking_thousands_of_keys_each_lose_and_duplicate_nothing(
         assert counts["records"] == distinct
         assert counts["customers"] == PEOPLE
         for n in range(0, PEOPLE, 7):
-            (customer,) = store.find(resident_id=_resident_id(n))
+            (customer,) = store.find(resident_id=numbered_resident_id(n))
             refs = {r.provenance.source_ref for r in store.observations(customer.id)}
             assert refs == {f"core-{n}", f"claim-{n}", *(f"ts-{w}-{n}" for w in range(WORKERS))}
         duplicates = store._sql(

@@ -10,10 +10,6 @@ person, every resident ID finds exactly one customer), on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 import time
 from collections.abc import Iterator
@@ -21,27 +17,21 @@ from pathlib import Path
 
 import pytest
 
-from _store_helpers import Schemas, schemas
+from _store_helpers import Schemas, numbered_resident_id, run_workers, schemas
 from custmaster.store import open_store
 from custmaster.testing.contract import assert_consistent
 
-ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 90
 WORKERS = 3
 
 _WORKER = textwrap.dedent(
     """
     import json, random, sys, time
+    from _store_helpers import numbered_resident_id as resident_id
     from custmaster.model import Provenance, SourceRecord
     from custmaster.store import open_store
 
     url, worker, people, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
-    WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-    def resident_id(n):
-        body = f"350203198503{1 + n // 900:02d}{n % 900 + 100:03d}"
-        total = sum(int(d) * w for d, w in zip(body, WEIGHTS))
-        return body + "10X98765432"[total % 11]
 
     def rec(channel, ref, when, **fields):
         return SourceRecord(
@@ -72,31 +62,8 @@ _WORKER = textwrap.dedent(
 
 
 def _run_workers(url: str) -> list[dict[str, object]]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.time() + 2.0
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-c", _WORKER, url, str(w), str(PEOPLE), str(start)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for w in range(WORKERS)
-    ]
-    reports = []
-    for worker in workers:
-        out, err = worker.communicate(timeout=300)
-        assert worker.returncode == 0, err
-        reports.append(json.loads(out.strip().splitlines()[-1]))
-    return reports
-
-
-def _resident_id(n: int) -> str:
-    body = f"350203198503{1 + n // 900:02d}{n % 900 + 100:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
+    return run_workers(_WORKER, [(url, str(w), str(PEOPLE), str(start)) for w in range(WORKERS)])
 
 
 def _check(url: str, reports: list[dict[str, object]]) -> None:
@@ -114,7 +81,7 @@ def _check(url: str, reports: list[dict[str, object]]) -> None:
         counts = store.counts()
         assert counts["records"] == distinct
         for n in range(PEOPLE):
-            (customer,) = store.find(resident_id=_resident_id(n))
+            (customer,) = store.find(resident_id=numbered_resident_id(n))
             refs = {r.provenance.source_ref for r in store.observations(customer.id)}
             expected = {f"core-{n}", *(f"ts-{w}-{n}" for w in range(WORKERS))}
             if n % 3 == 0:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from _store_helpers import ENV, LOOKUPS, Schemas, in_ci, postgres_url, schemas
+from _store_helpers import ENV, LOOKUPS, Schemas, in_ci, numbered_resident_id, postgres_url, schemas
 from custmaster.errors import StoreError
 from custmaster.model import Provenance, SourceRecord
 from custmaster.privacy.crypto import Keyring
@@ -457,10 +457,7 @@ def test_a_full_lock_table_halves_the_budget_and_loses_nothing(
 
 
 def _resident_id(n: int) -> str:
-    body = f"110105198001{1 + n // 900:02d}{n % 900 + 100:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
+    return numbered_resident_id(n, "110105198001")
 
 
 # -- PIPL subject rights ---------------------------------------------------------------------
