@@ -26,6 +26,14 @@ __all__ = ["callbacks"]
     rejects_help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
 )
 @click.option("--operator", metavar="NAME", help="Operator of rows without an operator column.")
+@click.option(
+    "--outcome",
+    "outcome_map",
+    metavar="TEXT=OUTCOME",
+    multiple=True,
+    help="What an outcome text of the file means, e.g. 已回访=reached (repeatable). OUTCOME: "
+    "reached, wrong_number, invalid, no_answer, busy, refused, switched_off, suspended.",
+)
 def callbacks(
     *,
     file: Path,
@@ -37,15 +45,19 @@ def callbacks(
     mapping: Path | None,
     rejects: Path | None,
     operator: str | None,
+    outcome_map: tuple[str, ...],
 ) -> None:
     """Record the call-back results (回访) in FILE.
 
     Columns: 电话号码 number, 回访结果 outcome (接通 reached, 错号 wrong number, 空号 invalid,
-    无人接听 no answer, 拒接 refused, 关机, 停机 …), 回访时间 time, 回访人 operator, 备注 note,
-    optionally 保单号 and 回访编号. Each result is recorded for every customer who has the
-    number. A number found wrong is kept but flagged: it leaves every callable list and every
-    export, for all those customers, until a later call-back reaches someone on it. Flagging
-    needs the modify permission when a user is given.
+    无人接听 no answer, 拒接 refused, 关机, 停机 …; also a status with its detail or a remark,
+    such as 已接通-本人, 回访失败-空号, 接通，客户拒绝), 回访时间 time, 回访人 operator, 备注 note,
+    optionally 保单号 and 回访编号. An outcome text that says nothing about who answered
+    (已回访) or contradicts itself (接通-空号) is rejected unless --outcome maps it.
+    Each result is recorded for every customer who has the number. A number found wrong is
+    kept but flagged: it leaves every callable list and every export, for all those
+    customers, until a later call-back reaches someone on it. Flagging needs the modify
+    permission when a user is given.
 
     Exits 0 when the file was read (rejected rows are in the rejects file).
 
@@ -54,6 +66,14 @@ def callbacks(
         custmaster callbacks 回访结果.csv
     """
     out = console()
+    outcomes: dict[str, str] = {}
+    for item in outcome_map:
+        text, sep, outcome = item.rpartition("=")
+        if not sep or not text.strip() or not outcome.strip():
+            raise click.BadParameter(
+                f"{item!r}: use TEXT=OUTCOME, e.g. 已回访=reached.", param_hint="--outcome"
+            )
+        outcomes[text.strip()] = outcome.strip()
     rejects_path = rejects if rejects is not None else default_rejects_path(file)
     with open_service(store_url, user, roles) as service:
         summary = import_callbacks(
@@ -64,6 +84,7 @@ def callbacks(
             mapping=read_mapping(mapping),
             rejects=rejects_path,
             operator=operator,
+            outcomes=outcomes,
         )
     say(
         out,

@@ -52,7 +52,7 @@ from typing import Any
 
 import attrs
 
-from custmaster.errors import InvalidComponent, NotFoundError, ValidationError
+from custmaster.errors import InvalidComponent, NotFoundError, UsageError, ValidationError
 from custmaster.model.contact import (
     ContactEvent,
     ContactKind,
@@ -68,6 +68,7 @@ from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.core_import import parse_time, wrong_numbers
 from custmaster.workflows.headers import normalise_header
+from custmaster.workflows.outcomes import read_outcome
 from custmaster.workflows.reading import TableFormatError, open_table
 from custmaster.workflows.validation import REJECT_COLUMNS, Reject, cell_text
 
@@ -85,10 +86,10 @@ __all__ = [
 
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
-    "callback.outcome": "The call-back outcome (回访结果) is not one custmaster knows.",
     "callback.number": "A call-back row has no phone number.",
     "callback.time": "A call-back row has no time (回访时间).",
     "callback.id": "A call-back id is not 1-48 ASCII letters, digits or _ . / : -.",
+    "callback.outcome_map": "An outcome map names an outcome that is not one of ContactOutcome.",
     "callback.no_columns": "A call-back file lacks the number, outcome or time column.",
 }
 
@@ -129,27 +130,20 @@ CALLBACK_HEADERS: Mapping[str, tuple[str, ...]] = {
 _MOBILE_PREFIX = "+861"
 
 
-def parse_outcome(value: object) -> ContactOutcome:
-    """An outcome as call-back systems write it (接通, 错号, 空号, 无人接听 …: the aliases of
-    `custmaster.model.ContactOutcome`).
+def parse_outcome(
+    value: object, *, outcomes: Mapping[str, ContactOutcome | str] | None = None
+) -> ContactOutcome:
+    """An outcome as call-back systems write it: an alias of `custmaster.model.ContactOutcome`
+    (接通, 错号, 空号, 无人接听 …) or a status with its detail or a remark (``已接通-本人``,
+    ``回访失败-空号``, ``接通，客户拒绝``), read by `custmaster.workflows.outcomes.read_outcome`;
+    ``outcomes`` maps the caller's own texts first.
 
     >>> parse_outcome("错号").value, parse_outcome("号码不存在").value
     ('wrong_number', 'invalid')
+    >>> parse_outcome("未接通（关机）").value
+    'switched_off'
     """
-    if isinstance(value, ContactOutcome):
-        return value
-    text = str(value if value is not None else "").strip()
-    try:
-        return ContactOutcome(text)
-    except ValueError:
-        raise InvalidComponent(
-            "Unknown call-back outcome; use reached, wrong_number, invalid, no_answer, busy, "
-            "refused, switched_off, suspended (or 接通, 错号, 空号, 无人接听 …).",
-            code="callback.outcome",
-            field="outcome",
-            masked_value=mask_unknown(text),
-            message_zh="无法识别的回访结果。",
-        ) from None
+    return read_outcome(value, outcomes=outcomes)
 
 
 def _kind_for(number: str) -> ContactKind:
@@ -196,16 +190,18 @@ def record_callback(
     policy_no: str | None = None,
     event_id: str | None = None,
     method: ContactMethod | str = ContactMethod.CALL,
+    outcomes: Mapping[str, ContactOutcome | str] | None = None,
 ) -> CallbackResult:
     """Record one call-back result for every customer who has ``number`` (and the customers
-    of ``policy_no``), except customers whose processing is restricted. Raises
+    of ``policy_no``), except customers whose processing is restricted. ``outcome`` is read
+    by `parse_outcome` (``outcomes``: the caller's own texts). Raises
     `custmaster.ValidationError` for a bad number, outcome or time."""
     service = as_service(target)
     try:
         value = phone_module.validate(number)
     except ValidationError as error:
         raise error.for_field("number") from None
-    result = parse_outcome(outcome)
+    result = parse_outcome(outcome, outcomes=outcomes)
     service.require(Permission.ENTRY)
     if result.implied_status is ContactStatus.WRONG:
         service.require(Permission.MODIFY)
@@ -325,13 +321,26 @@ def import_callbacks(
     mapping: Mapping[str, object] | None = None,
     rejects: str | Path | None = None,
     operator: str | None = None,
+    outcomes: Mapping[str, ContactOutcome | str] | None = None,
 ) -> CallbackSummary:
     """Record every call-back result of a file (电话号码, 回访结果, 回访时间, 回访人, 备注,
     optionally 保单号 and 回访编号); bad rows go to ``rejects``.
 
     ``mapping`` maps headers to the column names of `CALLBACK_HEADERS` (``number``,
-    ``outcome``, ``at``, ``operator``, ``note``, ``policy_no``, ``id``, ``method``).
+    ``outcome``, ``at``, ``operator``, ``note``, ``policy_no``, ``id``, ``method``);
+    ``outcomes`` maps the file's own outcome texts to outcomes (`parse_outcome`).
     """
+    if outcomes:
+        for given, outcome in outcomes.items():
+            try:
+                ContactOutcome(outcome)
+            except ValueError:
+                raise UsageError(
+                    f"{outcome!r} (for {given!r}) is not a call-back outcome; use "
+                    f"{', '.join(o.value for o in ContactOutcome)}.",
+                    code="callback.outcome_map",
+                    message_zh=f"{outcome!r} 不是回访结果。",
+                ) from None
     service = as_service(target)
     path = Path(path)
     before = set(wrong_numbers(service))
@@ -401,6 +410,7 @@ def import_callbacks(
                             policy_no=text.get("policy_no") or None,
                             event_id=text.get("id") or None,
                             method=text.get("method") or ContactMethod.CALL,
+                            outcomes=outcomes,
                         )
                     except ValidationError as failure:
                         error = failure
