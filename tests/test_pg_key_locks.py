@@ -13,12 +13,13 @@ from __future__ import annotations
 import textwrap
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from _store_helpers import Schemas, numbered_resident_id, run_workers, schemas
-from custmaster.errors import StoreError
+from custmaster.errors import StoreError, UsageError
 from custmaster.model import Provenance, SourceRecord
 from custmaster.store import Outcome, open_store
 from custmaster.store.postgres import PostgresStore
@@ -108,6 +109,40 @@ def test_key_locks_make_importers_of_the_same_person_take_turns(
         second.close()
 
 
+def test_pruning_deletes_the_rows_no_one_holds_and_locking_goes_on(
+    postgres_schemas: Schemas,
+) -> None:
+    url = postgres_schemas.new()
+    first = PostgresStore(url)
+    second = PostgresStore(f"{url}&options=-c%20lock_timeout%3D300")
+    try:
+        first.bulk_ingest([_rec(f"R{n}", resident_id=numbered_resident_id(n)) for n in range(50)])
+        assert first._sql("SELECT count(*) FROM cm_key_locks")[0][0] == 50
+        with first.transaction():
+            first.ingest(_rec("T1", "telesales", resident_id=numbered_resident_id(1)))
+            # the row the open transaction holds stays; the others go, in chunks of 7
+            assert second.prune_key_locks(chunk=7) == 49
+            assert second._sql("SELECT count(*) FROM cm_key_locks")[0][0] == 1
+            with pytest.raises(StoreError) as info:  # still locked after the prune
+                second.ingest(_rec("T1b", "telesales", resident_id=numbered_resident_id(1)))
+            assert info.value.code == "store.busy"
+            with pytest.raises(UsageError) as refused:
+                first.prune_key_locks()
+            assert refused.value.code == "store.in_transaction"
+        # pruned keys lock again: their rows come back
+        again = second.ingest(_rec("T2", "telesales", resident_id=numbered_resident_id(2)))
+        assert again.outcome is Outcome.MERGED
+        (rows,) = second._sql("SELECT count(*) FROM cm_key_locks")[0]
+        assert rows >= 2  # T1's and T2's keys (and any their ingests locked besides)
+        assert second.prune_key_locks() == rows
+        assert second._sql("SELECT count(*) FROM cm_key_locks")[0][0] == 0
+        assert second.counts()["customers"] == 50
+        assert_consistent(second)
+    finally:
+        first.close()
+        second.close()
+
+
 PEOPLE = 800
 WORKERS = 4
 
@@ -119,6 +154,7 @@ _WORKER = textwrap.dedent(
     from _store_helpers import numbered_resident_id as rid
 
     url, worker, people, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    batch = {"batch_size": int(sys.argv[5])} if len(sys.argv) > 5 else {}
 
     def rec(channel, ref, **fields):
         return SourceRecord(
@@ -141,7 +177,7 @@ _WORKER = textwrap.dedent(
     store = open_store(url)
     while time.time() < start:
         time.sleep(0.005)
-    result = store.bulk_ingest(records)
+    result = store.bulk_ingest(records, **batch)
     store.close()
     print(json.dumps({"counts": result.counts, "batches": result.batches,
                       "retries": result.retries}))
@@ -163,6 +199,33 @@ def test_importers_locking_thousands_of_keys_each_lose_and_duplicate_nothing(
         _WORKER, [(url, str(w), str(PEOPLE), str(start)) for w in range(WORKERS)], timeout=600
     )
     assert [r["batches"] for r in reports] == [1] * WORKERS
+    _check_importers(url, reports)
+
+
+@pytest.mark.slow
+def test_pruning_while_importers_lock_loses_and_duplicates_nothing(
+    postgres_schemas: Schemas,
+) -> None:
+    """The same four importers in batches of 40 records (many lock statements each) while
+    the key-lock table is pruned again and again: a row deleted as an importer locks its key
+    is inserted afresh, so the importers still take turns on each person."""
+    url = postgres_schemas.new()
+    open_store(url).close()
+    start = time.time() + 2.0
+    argvs = [(url, str(w), str(PEOPLE), str(start), "40") for w in range(WORKERS)]
+    pruned = 0
+    with ThreadPoolExecutor(1) as pool, PostgresStore(url) as pruner:
+        running = pool.submit(run_workers, _WORKER, argvs, timeout=600)
+        while not running.done():
+            pruned += pruner.prune_key_locks(chunk=500)
+            time.sleep(0.01)
+        reports = running.result()
+    assert pruned > 0
+    _check_importers(url, reports)
+
+
+def _check_importers(url: str, reports: list[dict[str, Any]]) -> None:
+    """Every distinct record of the importers stored once; one customer per person."""
     stored = sum(r["counts"][o] for r in reports for o in ("new_customer", "merged", "candidate"))
     distinct = PEOPLE + WORKERS * PEOPLE + PEOPLE  # core, telesales, one claim a person
     assert stored == distinct  # each distinct record stored by exactly one importer

@@ -58,7 +58,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from custmaster.errors import StoreError
+from custmaster.errors import StoreError, UsageError
 from custmaster.merge.rules import MergePolicy
 from custmaster.model.source import SourceRecord
 from custmaster.privacy.crypto import Keyring
@@ -88,6 +88,7 @@ ERROR_CODES: dict[str, str] = {
     "store.option": "A store URL option or keyword argument is unknown or has a bad value.",
     "store.lock_space": "The server's lock table was full (many importers at once); the "
     "batch was rolled back and is run again with fewer keys locked at once.",
+    "store.in_transaction": "A maintenance call (prune_key_locks) was made inside a transaction.",
 }
 
 _MIGRATIONS = migrations("postgresql")
@@ -337,6 +338,38 @@ class PostgresStore(SQLStore):
     def schema_version(self) -> int:
         """The schema version recorded in ``cm_meta``."""
         return int(self._sql("SELECT value FROM cm_meta WHERE key = 'schema_version'")[0][0])
+
+    def prune_key_locks(self, *, chunk: int = 100_000) -> int:
+        """Delete the rows of ``cm_key_locks`` that no transaction holds now; how many.
+
+        A key's row stays after the transaction that locked it ends (see the module
+        description), so the table grows with every key ever locked. A row no one holds
+        locks nothing: deleting it loses nothing, and the next ingest of the key inserts it
+        again. Safe while importers run: rows they hold are skipped (``SKIP LOCKED``), and an
+        importer that meets a row being deleted inserts it afresh. Deletes in transactions of
+        ``chunk`` rows, so it never holds many locks itself. Run it from time to time (after
+        a big load, or nightly); it is not run by ingests, which would pay for deleting and
+        inserting again the rows of keys they lock repeatedly.
+        """
+        self._check_open()
+        if self._tx is not None:
+            raise UsageError(
+                "prune_key_locks runs outside a transaction.",
+                code="store.in_transaction",
+                message_zh="prune_key_locks 不能在事务中运行。",
+            )
+        size = _positive(chunk, "chunk")
+        removed = 0
+        while True:
+            rows = self._sql(
+                "WITH gone AS (DELETE FROM cm_key_locks WHERE h IN (SELECT h FROM cm_key_locks "
+                "LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING 1) SELECT count(*) FROM gone",
+                (size,),
+            )
+            count = int(rows[0][0])
+            removed += count
+            if count < size:
+                return removed
 
     # ------------------------------------------------------------------ planner statistics
 
