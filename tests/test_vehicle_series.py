@@ -812,3 +812,24 @@ def test_the_wmi_of_a_compact_vin_is_what_compacting_gives(text: str) -> None:
         ok = len(compact) == 17 and compact.isascii() and compact.isalnum()
         expected = compact[:3] if ok else None
     assert vehicle_series._wmi_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "producer"),
+    [
+        ("林肯牌CAF6450A6", "长安林肯"),  # 长安福特's code
+        ("英菲尼迪牌DFL6460VHD2", "东风英菲尼迪"),  # 东风日产's code
+        ("讴歌牌HG6441BAA5", "广汽讴歌"),  # 广汽本田's code
+    ],
+)
+def test_a_brands_code_of_another_producer_means_the_brands_domestic_producer(
+    text: str, producer: str
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.method) == (producer, "domestic_code")
+    assert result.confidence < 0.9  # the code's producer disagrees with the brand
+
+
+def test_a_code_of_another_producer_does_not_choose_between_two_domestic_producers() -> None:
+    result = classify("丰田牌SQR7200")  # 丰田 is built by 一汽丰田 and 广汽丰田
+    assert result.manufacturer is None

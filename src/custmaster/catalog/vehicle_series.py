@@ -214,8 +214,9 @@ METHODS: dict[str, str] = {
     "domestic_preference": "A series name under a domestic producer and an importer, nothing "
     "else deciding: the domestic producer is assumed.",
     "domestic_code": "To choose between a domestic producer and an importer: a GB 9417 model "
-    "code whose enterprise code the catalogue lacks (路虎牌SQJ6451K1) was announced in China, so "
-    "the vehicle is domestic.",
+    "code whose enterprise code the catalogue lacks (路虎牌SQJ6451K1), or of another producer "
+    "than the brand's (林肯牌CAF6450A6, built under licence), was announced in China, so the "
+    "vehicle is domestic.",
 }
 
 _PREFIX = re.compile(r"[A-Z]{1,4}(?:[0-9]{0,2}|-)")
@@ -813,7 +814,9 @@ class Classifier:
                 marker_rule = "import_marker"
             elif wmi is not None:
                 marker, marker_rule = ("domestic" if wmi[0] == "L" else "import"), "wmi_region"
-            elif prefix == "":  # a model code whose enterprise code the catalogue lacks
+            elif prefix == "" or "model_code_prefix" in conflicts:
+                # a model code whose enterprise code the catalogue lacks, or one of another
+                # producer than the text names (a brand built under licence): made in China
                 marker, marker_rule = "domestic", "domestic_code"
             else:
                 marker_rule = "import_marker"
