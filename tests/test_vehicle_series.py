@@ -833,3 +833,16 @@ def test_a_brands_code_of_another_producer_means_the_brands_domestic_producer(
 def test_a_code_of_another_producer_does_not_choose_between_two_domestic_producers() -> None:
     result = classify("丰田牌SQR7200")  # 丰田 is built by 一汽丰田 and 广汽丰田
     assert result.manufacturer is None
+
+
+def test_a_brand_marked_with_pai_is_not_read_as_its_namesake_importer() -> None:
+    # the source names the importer of Jaguars 捷豹, like the brand: 捷豹牌 and a domestic code
+    # is a car 奇瑞捷豹路虎 announced, not an import
+    made_here = classify("捷豹牌SQJ7200K4 XFL")
+    assert (made_here.manufacturer, made_here.series) == ("奇瑞捷豹路虎", "捷豹XFL")
+    assert classify("捷豹牌SQJ6451K4").manufacturer == "奇瑞捷豹路虎"
+    assert classify("捷豹XF").manufacturer == "捷豹"  # an imported series
+    bare = classify("捷豹牌")
+    assert (bare.manufacturer, bare.reason) == (None, "ambiguous_brand")
+    assert set(bare.candidates) == {"捷豹", "奇瑞捷豹路虎"}
+    assert classify("五十铃牌").manufacturer is None  # 庆铃, 江西五十铃 or the overseas D-MAX

@@ -255,9 +255,15 @@ NEW_ENERGY_WORDS = ("新能源", "纯电", "电动", "插电", "混动", "混合
 CONVENTIONAL = "-"
 
 
+#: Importers the catalogue's source names by their brand alone, not ``<brand>(进口)``: its
+#: 捷豹 rows are imported Jaguars (XF, F-PACE …; 奇瑞捷豹路虎 builds the domestic ones) and its
+#: 五十铃 row the overseas D-MAX (庆铃汽车 and 江西五十铃 build the domestic Isuzus).
+_IMPORTERS = frozenset({"捷豹", "五十铃"})
+
+
 def is_imported(manufacturer: str) -> bool:
-    """Whether the catalogue marks the producer as an importer (``本田(进口)``)."""
-    return manufacturer.endswith(IMPORTED)
+    """Whether the catalogue's producer is an importer (``本田(进口)``, and `_IMPORTERS`)."""
+    return manufacturer.endswith(IMPORTED) or manufacturer in _IMPORTERS
 
 
 class Word:

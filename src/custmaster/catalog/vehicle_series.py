@@ -897,12 +897,18 @@ class Classifier:
         compact, gaps = compact_gaps(drop_model_years(spaced))
         for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
-            if word.manufacturers:
-                sources.append(("manufacturer_name", word.manufacturers, word.manufacturers))
-            # 牌 marks a brand (捷达牌, 思铭牌): the same word is not read as a series then; a
-            # series name that is no brand word (瑞虎牌) still says whose brand it is.
+            # 牌 marks a brand (捷达牌, 思铭牌) of a vehicle announced in China: the same word is
+            # not read as a series then, nor as an importer that bears the brand's name (捷豹牌:
+            # 奇瑞捷豹路虎's, not the importer 捷豹's); a series name that is no brand word
+            # (瑞虎牌) still says whose brand it is.
+            branded = compact.startswith("牌", hit[0] + len(word.key))
+            makers = word.manufacturers
+            if branded and word.brands and makers:
+                makers = frozenset(m for m in makers if not is_imported(m))
+            if makers:
+                sources.append(("manufacturer_name", makers, makers))
             if word.series:
-                if not compact.startswith("牌", hit[0] + len(word.key)):
+                if not branded:
                     reading.series_hits.append(hit)
                     if word.allowed:
                         by_series.append(("series_alias", word.allowed, word.preferred))
