@@ -51,6 +51,10 @@ def test_each_text_of_the_corpus_reads_as_written_down(row: dict[str, str]) -> N
         ("不是本人", "wrong_number"),
         ("停机保号", "suspended"),
         ("未停机", ""),
+        ("不是空号", ""),  # says the number exists, nothing about the call
+        ("接通，不是空号", "reached"),
+        ("不是错号", ""),
+        ("未关机-无人接听", "no_answer"),
         ("还行", ""),
     ],
 )

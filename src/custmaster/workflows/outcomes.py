@@ -45,25 +45,27 @@ __all__ = ["ERROR_CODES", "read_outcome"]
 ERROR_CODES: dict[str, str] = {
     "callback.outcome": "The call-back outcome (回访结果) says nothing custmaster can read.",
     "callback.outcome_conflict": (
-        "The call-back outcome says both that someone answered and that the number does not "
-        "exist."
+        "The call-back outcome says both that someone answered and that the number does not exist."
     ),
 }
 
 # A phrase about the call, per outcome, strongest first. Negations come before the words
 # they negate (未接通 before 接通), as lookbehinds.
 _NOT = r"(?<!未)(?<!没)(?<!不)(?<!无法)(?<!无人)"
+#: Before a word for a bad number: "not" (不是空号 says the number exists).
+_NOT_IS = r"(?<!非)(?<!不是)(?<!并非)"
 _PHRASES: tuple[tuple[ContactOutcome, re.Pattern[str]], ...] = tuple(
     (outcome, re.compile(pattern))
     for outcome, pattern in (
-        (ContactOutcome.INVALID, r"空号|号码不存在|无效号码|号码无效|无此号码"),
+        (ContactOutcome.INVALID, _NOT_IS + r"空号|号码不存在|无效号码|号码无效|无此号码"),
         (
             ContactOutcome.WRONG_NUMBER,
-            r"非(客户)?本人|不是(客户)?本人|非机主|不是机主|错号|号码(错误|有误|不对)|错误号码"
+            r"非(客户)?本人|不是(客户)?本人|非机主|不是机主|" + _NOT_IS + r"错号"
+            r"|号码(错误|有误|不对)|错误号码"
             r"|打错|(已|已经)?换号|号码已(换|变更|更换)|查无此人|不认识(客户|此人|机主)",
         ),
         (ContactOutcome.SUSPENDED, r"(?<!未)(?<!没)停机|暂停服务|欠费"),
-        (ContactOutcome.SWITCHED_OFF, r"关机"),
+        (ContactOutcome.SWITCHED_OFF, r"(?<!未)(?<!没)关机"),
         (ContactOutcome.REFUSED, r"拒(接|访|绝|听)|挂(断|机)|不(愿|配合)"),
         (ContactOutcome.BUSY, r"占线|忙音|用户忙|对方忙|通话中"),
         (
