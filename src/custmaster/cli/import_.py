@@ -17,17 +17,25 @@ from custmaster.cli._common import (
     progress_bar,
     say,
     store_options,
-    table_options,
 )
 from custmaster.errors import UsageError
 from custmaster.workflows.channels import PROFILES, import_channel_file
 from custmaster.workflows.core_import import ImportSummary
+from custmaster.workflows.reading import SheetSummary
 from custmaster.workflows.validation import default_rejects_path
 
-__all__ = ["import_", "read_mapping", "render_import"]
+__all__ = ["how_read", "import_", "read_mapping", "render_import", "render_sheets", "sheet_lines"]
 
 #: How many row numbers of skipped lines the summary prints (the count is always printed).
 _ROWS_SHOWN = 20
+
+#: What the summary says of each reason a sheet was not read (`SKIP_REASONS`).
+_SKIPPED = {
+    "empty": "empty 空表",
+    "few_columns": "no data header 非数据表: cover, notes or pivot",
+    "chart": "chart 图表",
+    "not_judged": "not judged 未判断",
+}
 
 
 def _row_numbers(numbers: tuple[int, ...]) -> str:
@@ -36,19 +44,66 @@ def _row_numbers(numbers: tuple[int, ...]) -> str:
     return f"row {shown}{more}"
 
 
+def how_read(kind: str, encoding: str | None, sheets: tuple[SheetSummary, ...]) -> str:
+    """How a file was read, as the summaries say it: ``XLSX, sheet '1月', header on row 2``,
+    ``XLSX, 12 sheets`` (each on a line of its own: `render_sheets`), ``CSV, gb18030 …``."""
+    how = kind.upper()
+    if encoding:
+        how += f", {encoding}"
+    if len(sheets) > 1:
+        return f"{how}, {len(sheets)} sheets"
+    if sheets:
+        how += f", sheet {sheets[0].name!r}"
+    return how
+
+
+def render_sheets(
+    out: Console,
+    sheets: tuple[SheetSummary, ...],
+    skipped: tuple[tuple[str, str], ...],
+) -> None:
+    """Print the sheets of a workbook read (when several) and those skipped, with why."""
+    if len(sheets) > 1:
+        say(
+            out,
+            "Sheets read 已读工作表: "
+            + "; ".join(
+                f"{sheet.name!r} {sheet.rows} rows (header on row {sheet.header_row}"
+                + (", hidden 隐藏)" if sheet.hidden else ")")
+                for sheet in sheets
+            ),
+        )
+    if skipped:
+        say(
+            out,
+            "Sheets skipped 跳过工作表: "
+            + "; ".join(f"{name!r} ({_SKIPPED.get(why, why)})" for name, why in skipped),
+        )
+
+
+def sheet_lines(numbers: tuple[int, ...], sheets: tuple[SheetSummary, ...], attribute: str) -> str:
+    """Row numbers of skipped lines as the summaries print them: ``row 5, 9``, or by sheet,
+    ``'1月' row 30; '2月' row 28``, for a workbook of several sheets."""
+    if len(sheets) < 2:
+        return _row_numbers(numbers)
+    return "; ".join(
+        f"{sheet.name!r} {_row_numbers(rows)}"
+        for sheet in sheets
+        if (rows := getattr(sheet, attribute))
+    )
+
+
 def render_import(summary: ImportSummary, out: Console) -> None:
     """Print what an import did (counts, where the rejects went; no personal data)."""
-    how = summary.kind.upper()
-    if summary.encoding:
-        how += f", {summary.encoding}"
-    if summary.sheet:
-        how += f", sheet {summary.sheet!r}"
+    how = how_read(summary.kind, summary.encoding, summary.sheets)
+    if len(summary.sheets) < 2:
+        how += f", header on row {summary.header_row}"
     say(
         out,
-        f"{summary.path.name} → {summary.channel}: {summary.rows} rows read ({how}, header on "
-        f"row {summary.header_row}) in {summary.seconds:.1f} s "
-        f"({summary.rows_per_second:,.0f} rows/s).",
+        f"{summary.path.name} → {summary.channel}: {summary.rows} rows read ({how}) in "
+        f"{summary.seconds:.1f} s ({summary.rows_per_second:,.0f} rows/s).",
     )
+    render_sheets(out, summary.sheets, summary.skipped_sheets)
     say(
         out,
         f"Imported 已导入 {summary.imported}: new customers 新客户 {summary.new}, merged 合并 "
@@ -75,20 +130,25 @@ def render_import(summary: ImportSummary, out: Console) -> None:
             "extra value, not a contact point.",
         )
     if summary.summary_rows:
-        say(out, f"Summary rows skipped 跳过合计行: {_row_numbers(summary.summary_rows)}")
+        say(
+            out,
+            "Summary rows skipped 跳过合计行: "
+            + sheet_lines(summary.summary_rows, summary.sheets, "summary_rows"),
+        )
     if summary.skipped_rows:
         say(
             out,
             "Other lines skipped 跳过非数据行 (header repeated, title, footer): "
-            f"{_row_numbers(summary.skipped_rows)}",
+            + sheet_lines(summary.skipped_rows, summary.sheets, "skipped_rows"),
         )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
     if summary.rejects_path is not None:
+        sheet = ", sheet" if summary.sheets else ""
         say(
             out,
             f"Rejects 拒绝: {summary.rejects} lines written to {summary.rejects_path} "
-            "(row, column, code, message, masked value).",
+            f"(row, column, code, message, masked value{sheet}).",
         )
     if summary.flags_copied:
         say(out, f"Wrong-number flags copied 错号标记: {summary.flags_copied}.")
@@ -135,10 +195,28 @@ def read_mapping(path: Path | None) -> dict[str, object] | None:
     "face_to_face 面签, renewal_list 续保到期, underwriting 承保.",
 )
 @store_options
-@table_options(
-    mapping_help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
+@click.option("--encoding", metavar="NAME", help="CSV text encoding. Default: detected.")
+@click.option(
+    "--sheet",
+    "sheets",
+    multiple=True,
+    metavar="NAME",
+    help="Workbook sheet to read; repeat for several (read in that order). Default: every data "
+    "sheet, each by its own header (a 说明, 封面 or 汇总 sheet is skipped and listed).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.json",
+    help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
     "mobile …) or source columns (source_ref, observed_at, operator, phone, document_type …).",
-    rejects_help="Where to write rejected rows and cells. Default: FILE's stem + .rejects.csv.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="PATH",
+    help="Where to write rejected rows and cells (a workbook's name each row's sheet). "
+    "Default: FILE's stem + .rejects.csv.",
 )
 @click.option(
     "--observed-at",
@@ -174,7 +252,7 @@ def import_(
     user: str | None,
     roles: tuple[str, ...],
     encoding: str | None,
-    sheet: str | None,
+    sheets: tuple[str, ...],
     mapping: Path | None,
     rejects: Path | None,
     observed_at: str | None,
@@ -193,7 +271,8 @@ def import_(
     re-running the same file adds nothing twice. A bad row never stops the import: it goes to
     the rejects file. Prints what happened: imported (new, merged, conflicting), duplicates,
     rejected, rows whose reporter is a third party (phone kept apart), lines skipped (合计,
-    the header repeated, titles, footers); --json prints it as JSON.
+    the header repeated, titles, footers); --json prints it as JSON. Every data sheet of a
+    workbook is read (one per month, branch …); the sheets skipped are listed.
 
     Exits 0 when the file was read (see the rejects file for rejected rows), 65 when it cannot
     be read as a table, 64 on a usage error, 74 when the store fails, 77 without permission.
@@ -213,7 +292,7 @@ def import_(
             file,
             channel,
             encoding=encoding,
-            sheet=sheet,
+            sheet=sheets or None,
             mapping=read_mapping(mapping),
             rejects=rejects_path,
             observed_at=observed_at,

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from custmaster.cli.import_ import how_read, render_sheets, sheet_lines
 from custmaster.errors import UsageError
 from custmaster.workflows.channels import PROFILES
 from custmaster.workflows.headers import PHONE, load_mapping
@@ -63,18 +64,17 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
         )
     console.print(table)
 
-    how = summary.kind.upper()
-    if summary.encoding:
-        how += f", {summary.encoding}"
-    if summary.sheet:
-        how += f", sheet {summary.sheet!r}"
+    how = how_read(summary.kind, summary.encoding, summary.sheets)
+    if len(summary.sheets) < 2:
+        how += f", header on row {summary.header_row}"
     share = f" ({summary.rows_rejected / summary.rows:.1%})" if summary.rows else ""
     _say(
         console,
-        f"Rows 行: {summary.rows} read ({how}, header on row {summary.header_row}), "
+        f"Rows 行: {summary.rows} read ({how}), "
         f"{summary.rows_valid} without problems, "
         f"{summary.rows_rejected} with rejected cells{share}.",
     )
+    render_sheets(console, summary.sheets, summary.skipped_sheets)
     multiple = [c for c in summary.columns if c.multiple]
     if multiple:
         _say(
@@ -92,8 +92,14 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
     if summary.summary_rows:
         _say(
             console,
-            "Summary rows skipped 跳过合计行: row "
-            + ", ".join(str(number) for number in summary.summary_rows),
+            "Summary rows skipped 跳过合计行: "
+            + sheet_lines(summary.summary_rows, summary.sheets, "summary_rows"),
+        )
+    if summary.skipped_rows:
+        _say(
+            console,
+            "Other lines skipped 跳过非数据行 (header repeated, title, footer): "
+            + sheet_lines(summary.skipped_rows, summary.sheets, "skipped_rows"),
         )
     if summary.codes:
         codes = ", ".join(f"{code} {count}" for code, count in summary.codes)
@@ -107,10 +113,11 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
         )
     if summary.rejects_path is not None:
         warned = f" and {summary.conflicts} warnings" if summary.conflicts else ""
+        sheet = ", sheet" if summary.sheets else ""
         _say(
             console,
             f"Rejects 拒绝: {summary.rejects} cells{warned} written to {summary.rejects_path} "
-            "(row, column, code, message, masked value).",
+            f"(row, column, code, message, masked value{sheet}).",
         )
     if summary.output_path is not None:
         _say(console, f"Output 输出: normalised rows written to {summary.output_path}.")
@@ -141,7 +148,14 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
     metavar="NAME",
     help="CSV text encoding (utf-8, utf-8-sig, gb18030, gbk …). Default: detected.",
 )
-@click.option("--sheet", metavar="NAME", help="XLSX sheet to read. Default: the first sheet.")
+@click.option(
+    "--sheet",
+    "sheets",
+    multiple=True,
+    metavar="NAME",
+    help="Workbook sheet to read; repeat for several (read in that order). Default: every data "
+    "sheet, each by its own header (a 说明, 封面 or 汇总 sheet is skipped and listed).",
+)
 @click.option(
     "--mapping",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -184,7 +198,7 @@ def validate(
     *,
     file: Path,
     encoding: str | None,
-    sheet: str | None,
+    sheets: tuple[str, ...],
     mapping: Path | None,
     rejects: Path | None,
     output: Path | None,
@@ -199,7 +213,9 @@ def validate(
     移动电话 phone, 联系电话 phone of either kind, 车架号 VIN, 车牌号 plate, dates …; a repeated
     column such as 手机2 too). A bad cell never stops the run: it is written to the rejects
     file with its row number, column, error code, message and masked value. Prints a summary
-    per column (valid, invalid, empty, changed by normalisation).
+    per column (valid, invalid, empty, changed by normalisation). Every data sheet of a
+    workbook is read, each by its own header; the sheets skipped are listed, and the rejects
+    file names each row's sheet.
 
     Exits 0 when the file was read, even if some cells were rejected (see the rejects file
     and the summary); 65 when FILE cannot be read as a table; 64 on a usage error.
@@ -227,7 +243,7 @@ def validate(
         return validate_file(
             file,
             encoding=encoding,
-            sheet=sheet,
+            sheet=sheets or None,
             delimiter=delimiter,
             header_row=header_row,
             mapping=user_mapping,

@@ -8,7 +8,9 @@ its 报案号 and 报案时间 and the reporter's phone (报案人电话), a tel
 per channel with those headers; `import_channel_file` imports a file through one of them with
 the engine of `custmaster.workflows.core_import.import_table`, so every row is tagged with its
 channel and a source reference (the source's own number when the file has one, else
-``<file stem>:<row number>``; underwriting rows naming a policy use ``<policy>#<sequence>``).
+``<file stem>:<row number>``, or ``<file stem>:<sheet>:<row number>`` on a workbook's sheet
+other than its main one; underwriting rows naming a policy use ``<policy>#<sequence>``). A
+workbook's data sheets are all read, each by its own header.
 
 What arrives attaches to customers by the identity rules (`custmaster.resolve`): a resident ID
 first, then the policy number, then the plate or VIN of a policy in force on the day the row

@@ -5,7 +5,9 @@
 移动电话 …) as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX, turns each row into a
 `custmaster.SourceRecord` of the ``core_system`` channel and ingests it in batches, each batch
 one transaction. `import_table` is the same engine for any channel
-(`custmaster.workflows.channels` defines the others' profiles).
+(`custmaster.workflows.channels` defines the others' profiles). A workbook's data sheets are
+all read, each by its own header (one per month, branch or product line; a 说明, 封面 or
+汇总 sheet is skipped and listed: `custmaster.workflows.reading`, `ImportSummary.sheets`).
 
 **Rows to records.** Headers are mapped as ``custmaster validate`` maps them
 (`custmaster.workflows.headers`), plus the columns that say where a row comes from rather than
@@ -43,7 +45,11 @@ insured's row, which counts as partial.
 ``<policy number>#<endorsement sequence>`` (``#0`` without a 批改序号 column, plus ``#<role>``
 when the file has a role column), so the same policy state arriving again in a later extract is
 recognised; other rows are ``<file stem>:<row number>``, unless the profile's source has its
-own record number (报案号, 通话编号 …). A row already imported with the same content is counted
+own record number (报案号, 通话编号 …) — ``<file stem>:<sheet>:<row number>`` on a sheet of a
+workbook other than its main sheet (`custmaster.workflows.reading.Table.main_sheet`, the sheet
+an import read before it read every sheet), so that a workbook imported by an earlier release
+keeps its references and each sheet's rows have their own (a sheet's name holds no ``:``).
+A row already imported with the same content is counted
 as a duplicate and changes nothing; one whose reference was imported with *other* content is
 rejected as ``record.conflicting_duplicate`` (a changed record needs a new reference) — unless
 the profile's row hook may read the row so (`RowHook`: a claim's reporter taken for the
@@ -57,10 +63,10 @@ the same file gives the same records. Dates are China dates (midnight, UTC+8).
 **Bad rows** never stop an import: a row with an invalid cell is rejected whole (the store is
 unchanged by it), unless ``skip_bad_cells=True`` imports it without its bad cells. Every
 rejected cell is one line of the rejects CSV (`custmaster.workflows.validation.REJECT_COLUMNS`:
-row, column, field, code, message, message_zh, masked value), and so is a row the store
-refused. The `ImportSummary` counts rows read, new customers, rows merged into existing
-customers, conflicting rows (stored, and raising a candidate pair for review), duplicates and
-rejected rows.
+row, column, field, code, message, message_zh, masked value; a workbook's has a last column,
+``sheet``), and so is a row the store refused. The `ImportSummary` counts rows read, new
+customers, rows merged into existing customers, conflicting rows (stored, and raising a
+candidate pair for review), duplicates and rejected rows.
 
 Numbers already flagged wrong by a call-back (`custmaster.workflows.callbacks`) stay flagged
 for a customer who brings one of them in a later import: the flag is copied to that customer.
@@ -92,9 +98,9 @@ import csv
 import datetime as dt
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -125,7 +131,7 @@ from custmaster.workflows.policies import (
     parse_flag,
     parse_status,
 )
-from custmaster.workflows.reading import Row, Table, TableFormatError, open_table
+from custmaster.workflows.reading import Row, SheetSummary, Table, TableFormatError, open_table
 from custmaster.workflows.validation import (
     DATE_FIELDS,
     REJECT_COLUMNS,
@@ -341,13 +347,20 @@ class ImportSummary:
     ``duplicates``: rows already in the store (nothing changed); ``rejected``: rows not
     imported (invalid cells, or a reference already used for other content); ``partial``:
     rows imported without their bad cells (``skip_bad_cells``).
+
+    The columns (``mapped``, ``meta``, ``unmapped``, ``parties``) are those of every layout
+    met: a workbook's every sheet read and the parts of a file joined with another layout,
+    each once, in the order first met (a header read in one layout and kept in another, as
+    通讯地址 beside 客户地址 or alone, is in both).
     """
 
     path: Path
     channel: str
     kind: str
     encoding: str | None
+    #: The (first) sheet read of a workbook: ``sheets`` lists every one.
     sheet: str | None
+    #: The header's row (of the first sheet read).
     header_row: int
     rows: int
     new: int
@@ -375,11 +388,12 @@ class ImportSummary:
     parties: tuple[tuple[str, str], ...]
     rejects_path: Path | None
     seconds: float
-    #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data.
+    #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data
+    #: (of every sheet read, in order: ``sheets`` tells each sheet's).
     summary_rows: tuple[int, ...] = ()
     #: Row numbers of the other lines skipped as no data (`custmaster.workflows.reading`):
     #: the header repeated (parts of an export joined), a title line above it, footer lines
-    #: (制表人：…, 打印时间：…, 第 1 页).
+    #: (制表人：…, 打印时间：…, 第 1 页); of every sheet read, as ``summary_rows``.
     skipped_rows: tuple[int, ...] = ()
     #: Rows imported (or already stored) whose person is a third party: their phone kept as
     #: an extra value (``reporter_phone``), no contact point
@@ -390,6 +404,12 @@ class ImportSummary:
     #: too): imported by an earlier release, or read otherwise when the store knew another
     #: insured's name. What was stored stays (`RowHook`).
     earlier_readings: int = 0
+    #: Each sheet of a workbook read, in order: its header row, rows, lines skipped (none for
+    #: a CSV or HTML file).
+    sheets: tuple[SheetSummary, ...] = ()
+    #: ``(sheet, reason)`` of each sheet of a workbook not read
+    #: (`custmaster.workflows.reading.SKIP_REASONS`: ``empty``, ``few_columns`` …).
+    skipped_sheets: tuple[tuple[str, str], ...] = ()
 
     @property
     def imported(self) -> int:
@@ -413,8 +433,17 @@ class ImportSummary:
         data["imported"] = self.imported
         for name, value in data.items():
             if isinstance(value, tuple):
-                data[name] = [list(v) if isinstance(v, tuple) else v for v in value]
+                data[name] = [_plain(v) for v in value]
         return data
+
+
+def _plain(value: object) -> object:
+    """A summary's item as JSON-ready values: a tuple as a list, a sheet's summary as a dict."""
+    if isinstance(value, SheetSummary):
+        return {k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def parse_time(value: object, *, field: str = "observed_at") -> dt.datetime:
@@ -558,20 +587,26 @@ def _mtime(path: Path) -> dt.datetime:
 
 
 class _RejectSink:
-    def __init__(self, path: Path | None) -> None:
+    """The rejects file; a workbook's has a last column, ``sheet``, the sheet being read."""
+
+    def __init__(self, path: Path | None, *, sheets: bool = False) -> None:
         self.path = path
         self.count = 0
         self._file = None
         self._writer: Any = None
+        self._sheets = sheets
+        #: The sheet whose rows are read (a workbook's).
+        self.sheet: str | None = None
         if path is not None:
             self._file = path.open("w", encoding="utf-8-sig", newline="", buffering=1 << 16)
             self._writer = csv.writer(self._file, lineterminator="\r\n")
-            self._writer.writerow(REJECT_COLUMNS)
+            self._writer.writerow((*REJECT_COLUMNS, "sheet") if sheets else REJECT_COLUMNS)
 
     def add(self, reject: Reject) -> None:
         self.count += 1
         if self._writer is not None:
-            self._writer.writerow(reject.as_row())
+            row = reject.as_row()
+            self._writer.writerow((*row, self.sheet) if self._sheets else row)
 
     def close(self) -> None:
         if self._file is not None and not self._file.closed:
@@ -813,26 +848,31 @@ class _Importer:
 
     # -- rows ------------------------------------------------------------------------------
 
-    def ahead(self, table: Table, size: int) -> Iterator[tuple[int, Row, tuple[str, ...]]]:
-        """The table's rows with the headers each was read by; for a profile with a row hook,
-        read up to ``size`` rows ahead, never across a change of layout, so that `record`
-        gives the hook's ``prepare`` (`RowHook`) the rows to come before the first is read."""
+    def ahead(
+        self, table: Table, size: int
+    ) -> Iterator[tuple[int, Row, tuple[str, ...], str | None]]:
+        """The table's rows with the headers and the sheet each was read by; for a profile
+        with a row hook, read up to ``size`` rows ahead, never across a change of layout or
+        sheet, so that `record` gives the hook's ``prepare`` (`RowHook`) the rows to come
+        before the first is read. (A new sheet's headers are a new tuple: `Table`.)"""
+        headers, sheet = table.headers, table.sheet
         if self.profile.row_hook is None:
             for number, row in table:
-                yield number, row, table.headers
+                if table.headers is not headers:
+                    headers, sheet = table.headers, table.sheet
+                yield number, row, headers, sheet
             return
         chunk: list[tuple[int, Row]] = []
-        headers = table.headers
         for number, row in table:
             if chunk and (table.headers is not headers or len(chunk) >= size):
                 self._upcoming = chunk
-                yield from ((n, r, headers) for n, r in chunk)
+                yield from ((n, r, headers, sheet) for n, r in chunk)
                 chunk = []
-            headers = table.headers
+            headers, sheet = table.headers, table.sheet
             chunk.append((number, row))
         if chunk:
             self._upcoming = chunk
-            yield from ((n, r, headers) for n, r in chunk)
+            yield from ((n, r, headers, sheet) for n, r in chunk)
 
     def _reject(self, reject: Reject) -> None:
         self.rejects.add(reject)
@@ -1473,7 +1513,7 @@ def import_table(
     profile: ImportProfile = CORE_SYSTEM,
     *,
     encoding: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     delimiter: str | None = None,
     header_row: int | None = None,
     mapping: Mapping[str, object] | None = None,
@@ -1486,6 +1526,8 @@ def import_table(
 ) -> ImportSummary:
     """Import every row of a CSV or XLSX file through ``profile`` (see the module description).
 
+    ``sheet`` names the sheet of a workbook to read, or a sequence of names the sheets (in that
+    order); without it every data sheet is read (`custmaster.workflows.reading.open_table`).
     ``mapping`` maps headers to `custmaster.SourceRecord` fields, to `META_FIELDS` or to
     ``None`` (ignore the column). ``rejects`` is the path of the rejects CSV (none written
     when None). ``observed_at`` is the time of rows without a time column (default: the
@@ -1524,7 +1566,10 @@ def import_table(
                 code="import.no_known_columns",
                 message_zh=f"{path.name}：没有可识别的表头，请提供表头映射。",
             )
-        sink = _RejectSink(Path(rejects) if rejects is not None else None)
+        sink = _RejectSink(
+            Path(rejects) if rejects is not None else None, sheets=table.sheet is not None
+        )
+        sink.sheet = table.sheet
         importer = _Importer(
             service,
             path,
@@ -1536,14 +1581,26 @@ def import_table(
             rejects=sink,
             flagged=wrong_numbers(service) if service.counts().get("events") else {},
         )
-        rows = 0
+        importer.stem = _stem(path, table.sheet, table.main_sheet)
+        #: The columns of each layout met, with the holder's and owner's headers of each.
+        met = [(columns, importer.parties)]
+        #: The rows read of each sheet but the current one; the rows read before it.
+        sheet_rows: dict[str, int] = {}
+        before = rows = 0
         try:
-            layout = table.headers
-            for row_number, row, headers in importer.ahead(table, batch_size):
-                if headers is not layout:  # the header of another layout came
+            layout, current = table.headers, table.sheet
+            for row_number, row, headers, sheet_read in importer.ahead(table, batch_size):
+                if headers is not layout:  # another sheet or the header of another layout
+                    # a batch's rows are re-read (`_earlier`) by one layout, of one sheet
+                    importer.flush()
+                    if sheet_read != current and current is not None:
+                        sheet_rows[current], before = rows - before, rows
+                        current = sink.sheet = sheet_read
+                        importer.stem = _stem(path, current, table.main_sheet)
+                    if headers != importer.columns.header_map.headers:
+                        importer.relayout(_columns(headers, profile, mapping))
+                        met.append((importer.columns, importer.parties))
                     layout = headers
-                    importer.flush()  # a batch's rows are re-read (`_earlier`) by one layout
-                    importer.relayout(_columns(layout, profile, mapping))
                 rows += 1
                 record = importer.record(row_number, row)
                 if record is not None:
@@ -1555,15 +1612,16 @@ def import_table(
             sink.close()
         if progress is not None:
             progress(rows, 1.0)
+    if current is not None:
+        sheet_rows[current] = rows - before
     counts = importer.counts
-    party_headers = {header for party in importer.parties for header in party.headers}
     return ImportSummary(
         path=path,
         channel=profile.channel.code,
         kind=table.kind,
         encoding=table.encoding,
-        sheet=table.sheet,
-        header_row=table.header_row,
+        sheet=table.sheets[0].name if table.sheets else table.sheet,
+        header_row=table.sheets[0].header_row if table.sheets else table.header_row,
         rows=rows,
         new=counts[Outcome.NEW_CUSTOMER],
         merged=counts[Outcome.MERGED],
@@ -1575,24 +1633,58 @@ def import_table(
         codes=tuple(sorted(importer.codes.items(), key=lambda item: (-item[1], item[0]))),
         customers=importer.customers.count,
         flags_copied=importer.flags_copied,
-        mapped=tuple((h, f) for h, f in columns.header_map.read if f != PHONE),
-        meta=(*columns.meta.items(), *((h, PHONE) for h in columns.header_map.phones)),
-        unmapped=tuple(h for h in columns.extra if h not in party_headers),
-        parties=tuple(
+        mapped=_once((h, f) for c, _ in met for h, f in c.header_map.read if f != PHONE),
+        meta=_once(
+            pair
+            for c, _ in met
+            for pair in (*c.meta.items(), *((h, PHONE) for h in c.header_map.phones))
+        ),
+        unmapped=_once(
+            h
+            for c, parties in met
+            for h in c.extra
+            if not any(h in party.headers for party in parties)
+        ),
+        parties=_once(
             (header, f"{party.role.value}.{what}")
-            for party in importer.parties
+            for _, parties in met
+            for party in parties
             for header, what in party.columns
         ),
         rejects_path=sink.path,
         seconds=time.perf_counter() - started,
-        summary_rows=tuple(table.summary_rows),
-        skipped_rows=tuple(table.skipped_rows),
+        summary_rows=_every_sheet(table, "summary_rows"),
+        skipped_rows=_every_sheet(table, "skipped_rows"),
         third_party=sum(importer.third_party.values()),
         third_party_reasons=tuple(
             sorted(importer.third_party.items(), key=lambda item: (-item[1], item[0]))
         ),
         earlier_readings=importer.earlier_readings,
+        sheets=tuple(sheet.summary(sheet_rows.get(sheet.name, 0)) for sheet in table.sheets),
+        skipped_sheets=table.skipped_sheets,
     )
+
+
+_T = TypeVar("_T")
+
+
+def _once(items: Iterable[_T]) -> tuple[_T, ...]:
+    """Each item once, in the order first met."""
+    return tuple(dict.fromkeys(items))
+
+
+def _every_sheet(table: Table, name: str) -> tuple[int, ...]:
+    """The row numbers of a table's list ``name`` (``summary_rows``, ``skipped_rows``) in every
+    sheet read, in order (the table's own for a CSV or HTML file)."""
+    if not table.sheets:
+        return tuple(getattr(table, name))
+    return tuple(number for sheet in table.sheets for number in getattr(sheet, name))
+
+
+def _stem(path: Path, sheet: str | None, main: str | None) -> str:
+    """What a row's reference starts with when the row names no policy nor record number:
+    the file's stem, and the sheet's name on a workbook's sheet other than its main one."""
+    return path.stem if sheet is None or sheet == main else f"{path.stem}:{sheet}"
 
 
 def import_core_extract(

@@ -7,15 +7,15 @@
   strict UTF-8 on the first megabyte, else GB18030 (a superset of GBK and GB2312, which is what
   Chinese Excel and core systems write; ``gbk``, ``gb2312`` and ``cp936`` are read as GB18030).
   The delimiter (``,``, tab, ``;`` or ``|``) is detected from the first lines unless given.
-- **XLSX** (and XLSM): read through openpyxl in read-only streaming mode, cached formula values,
-  the sheet ``sheet`` names, else, given a ``header_score``, the sheet whose header scores best
-  (a workbook may open with a 说明 or 封面 sheet), else the first. openpyxl is the optional extra
-  ``custmaster[excel]``; without it a `custmaster.UsageError` says what to install. Cells keep
-  their types (numbers, `datetime.datetime`, text). A merged range spanning rows gives its
-  value to each of its rows (in its first column), as Excel shows it.
+- **XLSX** (and XLSM): read through openpyxl in read-only streaming mode, cached formula values:
+  given a ``header_score``, every data sheet of the workbook (below); else the sheet ``sheet``
+  names, or each of a sequence of names, in that order; else the first sheet. openpyxl is the
+  optional extra ``custmaster[excel]``; without it a `custmaster.UsageError` says what to
+  install. Cells keep their types (numbers, `datetime.datetime`, text). A merged range
+  spanning rows gives its value to each of its rows (in its first column), as Excel shows it.
 - **XLS**, the binary workbook of Excel 97-2003 that older core systems still export: read
-  through xlrd (also in ``custmaster[excel]``), the sheet chosen as for XLSX; date cells
-  become `datetime.datetime`, numbers `float`, as Excel holds them.
+  through xlrd (also in ``custmaster[excel]``), the sheets chosen as for XLSX, each released
+  once read; date cells become `datetime.datetime`, numbers `float`, as Excel holds them.
 - **HTML tables saved as .xls**: many web systems export "Excel" files that are an HTML page
   holding a ``<table>``; its first table is read, cell texts as the page shows them.
 
@@ -37,6 +37,22 @@ short texts without a run of five digits, more than half of whose cells are head
 current layout or recognised by ``header_score`` (at least two). It is skipped too, its title
 line with it, and listed in `Table.layouts`; `Table.headers` is the current layout's. When the
 first rows hold such headers, the first header wins over a better-scoring later one.
+
+**Workbooks of several sheets** (one per month, branch or product line, often beside a 说明,
+封面 or 汇总 sheet). Given a ``header_score`` and no ``sheet``, each sheet's header is scored
+as one sheet's is (the best of its first 20 non-blank rows, or the row ``header_row``). The
+**main sheet** is the one read alone before every sheet was read: the best-scoring, the first
+of equal ones (the first sheet given ``header_row``); `Table.main_sheet` names it, and the
+imports keep its rows' source references as they were. Every other sheet is a data sheet when
+its header scores at least 2 and at least half the main sheet's score: a month with a column
+more or less is read, a cover, notes or pivot sheet (whose best line maps a column or two) is
+not. Hidden sheets are judged alike, since workbooks hide old months whose rows are data, and
+marked (`Sheet.hidden`). Data sheets are read in workbook order, one after the other, each by
+its own header (its columns reordered, one more or less), each row numbered as its sheet
+shows it; `Table.sheet`, `Table.headers` and `Table.header_row` follow the sheet being read,
+and a sheet's headers are always a new tuple (``table.headers is not before`` tells a new
+sheet or layout). `Table.sheets` keeps each sheet's header and skipped lines; the sheets not
+read are in `Table.skipped_sheets` with the reason (`SKIP_REASONS`).
 
 A byte sequence of a CSV file that is no character in its encoding (a character cut in half by
 a system that exports a column by bytes) is read as U+FFFD, so that one damaged row does not
@@ -73,14 +89,19 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
+
+import attrs
 
 from custmaster.errors import InvalidFormat, UsageError
 
 __all__ = [
     "ERROR_CODES",
     "SAMPLE_SIZE",
+    "SKIP_REASONS",
     "Row",
+    "Sheet",
+    "SheetSummary",
     "Table",
     "TableFormatError",
     "detect_encoding",
@@ -103,7 +124,20 @@ ERROR_CODES: dict[str, str] = {
     "file.header_row": "The header row asked for lies beyond the end of the file.",
 }
 
-_Sheet = TypeVar("_Sheet")
+#: Why a sheet of a workbook was not read (`Table.skipped_sheets`), by reason.
+SKIP_REASONS: dict[str, str] = {
+    "empty": "The sheet holds no non-blank row (or nothing on the header row asked for).",
+    "few_columns": (
+        "Its header maps fewer columns than a data sheet's (at least 2, and half the main "
+        "sheet's): a cover, notes or pivot sheet (说明, 封面, 汇总)."
+    ),
+    "chart": "A chart sheet: it holds no cells.",
+    "not_judged": "Without a header_score only the first sheet is read: the others are not judged.",
+}
+
+#: The score a header needs for its sheet to be read beside the main sheet (and half the
+#: main sheet's): one known column is a notes or pivot sheet's line as often as a table's.
+_SHEET_MIN_SCORE = 2
 
 #: How many bytes of a CSV file are examined to detect its encoding and delimiter.
 SAMPLE_SIZE = 1 << 20
@@ -361,6 +395,80 @@ def _first_header(headers: tuple[str, ...]) -> tuple[int, str]:
     )
 
 
+@attrs.frozen
+class SheetSummary:
+    """What was read of one sheet of a workbook: its header row, its data rows, the lines
+    skipped (`custmaster.workflows.core_import.ImportSummary.sheets`,
+    `custmaster.workflows.validation.ValidationSummary.sheets`)."""
+
+    name: str
+    header_row: int
+    #: Data rows read (blank and skipped lines are not counted).
+    rows: int
+    #: Whether the workbook hides the sheet (read all the same: see the module description).
+    hidden: bool = False
+    #: Row numbers of the summary rows (合计, 总计, 小计) skipped.
+    summary_rows: tuple[int, ...] = ()
+    #: Row numbers of the other lines skipped as no data (`Table.skipped_rows`).
+    skipped_rows: tuple[int, ...] = ()
+    #: Row numbers of the header lines of another layout (`Table.layouts`).
+    layouts: tuple[int, ...] = ()
+
+
+class Sheet:
+    """One sheet of a workbook as a `Table` reads it: its name, its header and the lines it
+    skipped so far (`Table.sheets`)."""
+
+    __slots__ = (
+        "header_row",
+        "headers",
+        "hidden",
+        "layouts",
+        "name",
+        "skipped_rows",
+        "summary_rows",
+    )
+
+    def __init__(self, name: str, header_row: int, headers: tuple[str, ...], hidden: bool) -> None:
+        #: The sheet's name.
+        self.name = name
+        #: The row number of its header row.
+        self.header_row = header_row
+        #: Its header (the first layout's).
+        self.headers = headers
+        #: Whether the workbook hides it.
+        self.hidden = hidden
+        #: As `Table.summary_rows`, `Table.skipped_rows` and `Table.layouts`, for this sheet.
+        self.summary_rows: list[int] = []
+        self.skipped_rows: list[int] = []
+        self.layouts: list[tuple[int, tuple[str, ...]]] = []
+
+    def summary(self, rows: int) -> SheetSummary:
+        """What was read of the sheet, given how many data rows were (counted by the reader)."""
+        return SheetSummary(
+            name=self.name,
+            header_row=self.header_row,
+            rows=rows,
+            hidden=self.hidden,
+            summary_rows=tuple(self.summary_rows),
+            skipped_rows=tuple(self.skipped_rows),
+            layouts=tuple(number for number, _ in self.layouts),
+        )
+
+    def __repr__(self) -> str:
+        return f"Sheet(name={self.name!r}, header_row={self.header_row}, hidden={self.hidden})"
+
+
+class _SheetStart(NamedTuple):
+    """A sheet of a workbook opened at its header, its data rows to come."""
+
+    name: str
+    hidden: bool
+    header_row: int
+    headers: tuple[str, ...]
+    rows: Iterator[tuple[int, list[Any]]]
+
+
 class Table:
     """An open table: its headers, how it was read, and its data rows when iterated.
 
@@ -370,6 +478,7 @@ class Table:
 
     __slots__ = (
         "_close",
+        "_following",
         "_header_score",
         "_position",
         "_rows",
@@ -379,9 +488,13 @@ class Table:
         "headers",
         "kind",
         "layouts",
+        "main_sheet",
         "path",
         "sheet",
+        "sheet_names",
+        "sheets",
         "skipped_rows",
+        "skipped_sheets",
         "summary_rows",
     )
 
@@ -399,6 +512,11 @@ class Table:
         delimiter: str | None = None,
         sheet: str | None = None,
         header_score: Callable[[tuple[str, ...]], int] | None = None,
+        hidden: bool = False,
+        following: Iterator[_SheetStart] | None = None,
+        sheet_names: tuple[str, ...] = (),
+        skipped_sheets: tuple[tuple[str, str], ...] = (),
+        main_sheet: str | None = None,
     ) -> None:
         #: The file read.
         self.path = path
@@ -406,15 +524,24 @@ class Table:
         self.kind = kind
         #: The column headers, made unique (see the module description).
         self.headers = headers
-        #: The row number of the header row.
+        #: The row number of the header row (of the sheet being read).
         self.header_row = header_row
         #: The text encoding used (CSV only).
         self.encoding = encoding
         #: The field delimiter used (CSV only).
         self.delimiter = delimiter
-        #: The sheet read (XLSX and XLS only).
+        #: The sheet being read (XLSX and XLS only): the first to read until rows of the next
+        #: one come.
         self.sheet = sheet
-        #: Row numbers of the summary rows (合计, 总计, 小计) skipped so far.
+        #: The names of the sheets the table reads, in order (XLSX and XLS only).
+        self.sheet_names = sheet_names
+        #: ``(name, reason)`` of each sheet of the workbook not read, in workbook order
+        #: (`SKIP_REASONS`; sheets left out by naming others are not listed).
+        self.skipped_sheets = skipped_sheets
+        #: The sheet read alone before every data sheet was read (see the module description).
+        self.main_sheet = main_sheet
+        #: Row numbers of the summary rows (合计, 总计, 小计) skipped so far (in the sheet being
+        #: read: `sheets` holds each sheet's).
         self.summary_rows: list[int] = []
         #: Row numbers of the other rows skipped so far as no data: the header again (files
         #: exported in parts and joined), the title line just above it, footer lines
@@ -423,12 +550,44 @@ class Table:
         #: ``(row number, headers)`` of each header line of another layout met so far (an
         #: export joined from parts whose columns differ): ``headers`` holds the current one.
         self.layouts: list[tuple[int, tuple[str, ...]]] = []
+        #: Each sheet begun so far (XLSX and XLS only), with its header and skipped lines.
+        self.sheets: list[Sheet] = []
+        if sheet is not None:
+            first = Sheet(sheet, header_row, headers, hidden)
+            first.summary_rows, first.skipped_rows, first.layouts = (
+                self.summary_rows,
+                self.skipped_rows,
+                self.layouts,
+            )
+            self.sheets.append(first)
         self._header_score = header_score
         self._rows = rows
+        self._following = following
         self._close = close
         self._position = position
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
+        if self._following is None:  # one sheet (or a CSV or HTML table): its rows directly
+            return self._sheet_rows(self._rows)
+        return self._every_sheet(self._following)
+
+    def _every_sheet(self, following: Iterator[_SheetStart]) -> Iterator[tuple[int, Row]]:
+        """The data rows of each sheet to read, one sheet after the other."""
+        yield from self._sheet_rows(self._rows)
+        for start in following:
+            yield from self._sheet_rows(self._begin(start))
+
+    def _begin(self, start: _SheetStart) -> Iterator[tuple[int, list[Any]]]:
+        """Go on to the next sheet: its name, header and lists of skipped lines."""
+        sheet = Sheet(start.name, start.header_row, start.headers, start.hidden)
+        self.sheets.append(sheet)
+        self.sheet, self.header_row, self.headers = start.name, start.header_row, start.headers
+        self.summary_rows, self.skipped_rows = sheet.summary_rows, sheet.skipped_rows
+        self.layouts = sheet.layouts
+        return start.rows
+
+    def _sheet_rows(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, Row]]:
+        """The data rows of one sheet (of the file, for a CSV or HTML table)."""
         headers = self.headers
         width = len(headers)
         summaries = self.summary_rows
@@ -438,7 +597,7 @@ class Table:
         at, text = _first_header(headers)
         wide = width > 2  # a lone first cell is a title line only in a wider table
         held: tuple[int, list[Any]] | None = None  # a title line, until the next row says
-        for number, cells in self._rows:
+        for number, cells in rows:
             layout = self._layout(cells) if _may_be_header(cells) else None
             if layout is not None:  # the header of another layout: read on by it
                 if held is not None:  # with its title line
@@ -584,25 +743,106 @@ def _first_best(scores: Sequence[int]) -> int:
     return max(range(len(scores)), key=lambda i: (scores[i], -i))
 
 
-def _best_sheet(
-    sheets: Sequence[_Sheet],
-    rows_of: Callable[[_Sheet], Iterator[list[Any]]],
-    header_score: Callable[[tuple[str, ...]], int],
-) -> _Sheet:
-    """The sheet whose first non-blank rows hold the best-scoring header (the first sheet of
-    equal ones): a workbook may open with a notes or cover sheet (说明, 封面)."""
-    scores = []
-    for sheet in sheets:
-        best = seen = 0
-        for cells in rows_of(sheet):
-            if _is_blank(cells):
-                continue
-            best = max(best, header_score(_header_texts(cells)))
-            seen += 1
-            if seen >= _HEADER_SEARCH_ROWS:
-                break
-        scores.append(best)
-    return sheets[_first_best(scores)]
+class _Plan(NamedTuple):
+    """Which sheets of a workbook a table reads (indexes of its worksheets, in order), its main
+    sheet, and the sheets not read with the reason (`SKIP_REASONS`)."""
+
+    read: list[int]
+    main: int
+    skipped: tuple[tuple[str, str], ...]
+
+
+def _asked(path: Path, sheet: str | Sequence[str], names: Sequence[str]) -> list[int]:
+    """The indexes of the worksheets ``sheet`` names (one name or several, in that order)."""
+    asked = [sheet] if isinstance(sheet, str) else list(dict.fromkeys(sheet))
+    found: list[int] = []
+    for name in asked:
+        if name not in names:
+            raise UsageError(
+                f"{path.name} has no sheet {name!r} holding cells; its sheets: {', '.join(names)}.",
+                code="file.sheet",
+                message_zh=f"{path.name} 中没有工作表 {name!r}。",
+            )
+        found.append(names.index(name))
+    return found
+
+
+def _scan(
+    rows: Iterator[list[Any]],
+    header_row: int | None,
+    header_score: Callable[[tuple[str, ...]], int] | None,
+) -> tuple[int, bool]:
+    """The score of a sheet's header as `_find_header` finds it (the best of its first 20
+    non-blank rows, or the row ``header_row``), and whether it has one (a non-blank row)."""
+    best = seen = 0
+    for number, cells in enumerate(rows, 1):
+        if header_row is not None and number < header_row:
+            continue
+        if _is_blank(cells):
+            if header_row is not None:
+                return 0, False
+            continue
+        if header_score is None:
+            return 0, True
+        best = max(best, header_score(_header_texts(cells)))
+        seen += 1
+        if header_row is not None or seen >= _HEADER_SEARCH_ROWS:
+            break
+    return best, seen > 0
+
+
+def _plan_sheets(
+    path: Path,
+    names: Sequence[str],
+    order: Sequence[str],
+    *,
+    sheet: str | Sequence[str] | None,
+    header_row: int | None,
+    header_score: Callable[[tuple[str, ...]], int] | None,
+    rows_of: Callable[[int], Iterator[list[Any]]],
+) -> _Plan:
+    """Which of the worksheets ``names`` to read (see the module description); ``order`` names
+    every sheet of the workbook (chart sheets too), ``rows_of`` gives a worksheet's rows."""
+    asked = None if sheet is None else _asked(path, sheet, names) or None
+    if not names:
+        raise TableFormatError(
+            f"{path.name}: the workbook has no sheet.",
+            code="file.empty",
+            message_zh=f"{path.name}：工作簿中没有工作表。",
+        )
+    charts = tuple((name, "chart") for name in order if name not in names)
+    if asked is None and header_score is None:
+        others = dict.fromkeys(names[1:], "not_judged")
+        others.update(charts)
+        return _Plan([0], 0, tuple((name, others[name]) for name in order if name in others))
+    if len(names) == 1:
+        return _Plan([0], 0, () if asked else charts)
+    judged = header_score is not None and header_row is None
+    scans = (
+        [_scan(rows_of(i), header_row, header_score) for i in range(len(names))]
+        if judged or asked is None or len(asked) > 1
+        else []
+    )
+    main = _first_best([score for score, _ in scans]) if judged else 0
+    if asked is not None:
+        for i in asked[1:]:  # the first one raises as one sheet does (`_find_header`)
+            if not scans[i][1]:
+                raise TableFormatError(
+                    f"{path.name}: the sheet {names[i]!r} has no header row"
+                    + ("." if header_row is None else f" on row {header_row}."),
+                    code="file.empty" if header_row is None else "file.header_row",
+                    message_zh=f"{path.name}：工作表 {names[i]!r} 没有表头行。",
+                )
+        return _Plan(asked, main, ())
+    threshold = max(_SHEET_MIN_SCORE, -(-scans[main][0] // 2))
+    read: list[int] = []
+    reasons: dict[str, str] = dict(charts)
+    for i, (score, found) in enumerate(scans):
+        if i == main or (found and score >= threshold):
+            read.append(i)
+        else:
+            reasons[names[i]] = "empty" if not found else "few_columns"
+    return _Plan(read, main, tuple((name, reasons[name]) for name in order if name in reasons))
 
 
 def _find_header(
@@ -776,7 +1016,7 @@ def _xls_cell(cell: Any, xlrd: Any, datemode: int) -> Any:
 
 def _open_xls(
     path: Path,
-    sheet: str | None,
+    sheet: str | Sequence[str] | None,
     header_row: int | None,
     header_score: Callable[[tuple[str, ...]], int] | None,
 ) -> Table:
@@ -787,59 +1027,72 @@ def _open_xls(
         raise _xls_error(path, error) from None
     try:
         names = workbook.sheet_names()
-        if sheet is None:
-            if not names:
-                raise TableFormatError(
-                    f"{path.name}: the workbook has no sheet.",
-                    code="file.empty",
-                    message_zh=f"{path.name}：工作簿中没有工作表。",
-                )
-            worksheet = workbook.sheet_by_index(0)
-            if header_score is not None and header_row is None and len(names) > 1:
-                worksheet = _best_sheet(
-                    [workbook.sheet_by_index(i) for i in range(len(names))],
-                    lambda ws: (
-                        [_xls_cell(c, xlrd, workbook.datemode) for c in ws.row(i)]
-                        for i in range(ws.nrows)
-                    ),
-                    header_score,
-                )
-        elif sheet in names:
-            worksheet = workbook.sheet_by_name(sheet)
-        else:
-            raise UsageError(
-                f"{path.name} has no sheet {sheet!r}; its sheets: {', '.join(names)}.",
-                code="file.sheet",
-                message_zh=f"{path.name} 中没有工作表 {sheet!r}。",
-            )
-        total = worksheet.nrows
-        state = {"row": 0}
         datemode = workbook.datemode
 
-        def numbered() -> Iterator[tuple[int, list[Any]]]:
-            for index in range(total):
+        def rows_of(i: int) -> Iterator[list[Any]]:
+            """A sheet's rows, the sheet released after them unless it was loaded before."""
+            loaded = workbook.sheet_loaded(i)
+            worksheet = workbook.sheet_by_index(i)
+            try:
+                for index in range(worksheet.nrows):
+                    yield [_xls_cell(c, xlrd, datemode) for c in worksheet.row(index)]
+            finally:
+                if not loaded:
+                    workbook.unload_sheet(i)
+
+        plan = _plan_sheets(
+            path,
+            names,
+            names,
+            sheet=sheet,
+            header_row=header_row,
+            header_score=header_score,
+            rows_of=rows_of,
+        )
+        state = {"row": 0, "total": 0, "done": 0}
+
+        def numbered(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
+            state["row"], state["total"] = 0, worksheet.nrows
+            for index in range(worksheet.nrows):
                 state["row"] = index + 1
                 cells = [_xls_cell(c, xlrd, datemode) for c in worksheet.row(index)]
                 if not _is_blank(cells):
                     yield index + 1, cells
 
-        number, headers, rest = _find_header(path, numbered(), header_row, header_score)
+        def start(i: int) -> _SheetStart:
+            worksheet = workbook.sheet_by_index(i)
+            number, headers, rest = _find_header(
+                path, numbered(worksheet), header_row, header_score
+            )
+            hidden = bool(worksheet.visibility)
+            return _SheetStart(worksheet.name, hidden, number, headers, rest)
+
+        def following() -> Iterator[_SheetStart]:
+            for before, i in zip(plan.read, plan.read[1:], strict=False):
+                workbook.unload_sheet(before)  # one sheet in memory at a time
+                state["done"] += 1
+                yield start(i)
+
+        first = start(plan.read[0])
     except BaseException:
         workbook.release_resources()
         raise
 
     def position() -> float | None:
-        return min(state["row"] / total, 1.0) if total else None
+        if not state["total"]:
+            return None
+        share = min(state["row"] / state["total"], 1.0)
+        return (state["done"] + share) / len(plan.read)
 
-    return Table(
-        path=path,
-        kind="xls",
-        headers=headers,
-        header_row=number,
-        rows=rest,
+    return _workbook_table(
+        path,
+        "xls",
+        names=names,
+        first=first,
+        plan=plan,
+        following=following(),
         close=workbook.release_resources,
         position=position,
-        sheet=worksheet.name,
         header_score=header_score,
     )
 
@@ -1047,7 +1300,7 @@ class _MergeFill:
 
 def _open_xlsx(
     path: Path,
-    sheet: str | None,
+    sheet: str | Sequence[str] | None,
     header_row: int | None,
     header_score: Callable[[tuple[str, ...]], int] | None,
 ) -> Table:
@@ -1065,39 +1318,31 @@ def _open_xlsx(
         handle.close()
 
     try:
-        if sheet is None:
-            worksheet = workbook.worksheets[0] if workbook.worksheets else None
-            if header_score is not None and header_row is None and len(workbook.worksheets) > 1:
-                worksheet = _best_sheet(
-                    workbook.worksheets,
-                    lambda ws: (list(r) for r in ws.iter_rows(values_only=True)),
-                    header_score,
-                )
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise UsageError(
-                f"{path.name} has no sheet {sheet!r}; "
-                f"its sheets: {', '.join(workbook.sheetnames)}.",
-                code="file.sheet",
-                message_zh=f"{path.name} 中没有工作表 {sheet!r}。",
-            )
-        if worksheet is None:
-            raise TableFormatError(
-                f"{path.name}: the workbook has no sheet.",
-                code="file.empty",
-                message_zh=f"{path.name}：工作簿中没有工作表。",
-            )
-        try:
-            total = worksheet.max_row
-        except Exception:  # a missing or broken dimension record
-            total = None
-        # Dimension records written by some exporters are wrong; read every cell there is.
-        worksheet.reset_dimensions()
-        state = {"row": 0}
-        merged = _merged_down(path, getattr(worksheet, "_worksheet_path", None))
+        worksheets = workbook.worksheets
+        totals: list[int | None] = []
+        for worksheet in worksheets:
+            try:
+                total = worksheet.max_row
+            except Exception:  # a missing or broken dimension record
+                total = None
+            totals.append(total if isinstance(total, int) and total > 0 else None)
+            # Dimension records written by some exporters are wrong; read every cell there is.
+            worksheet.reset_dimensions()
+        plan = _plan_sheets(
+            path,
+            [worksheet.title for worksheet in worksheets],
+            workbook.sheetnames,
+            sheet=sheet,
+            header_row=header_row,
+            header_score=header_score,
+            rows_of=lambda i: (list(r) for r in worksheets[i].iter_rows(values_only=True)),
+        )
+        known = [totals[i] for i in plan.read]
+        grand = None if None in known else sum(t or 0 for t in known)
+        state = {"row": 0, "done": 0}
 
-        def numbered() -> Iterator[tuple[int, list[Any]]]:
+        def numbered(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
+            merged = _merged_down(path, getattr(worksheet, "_worksheet_path", None))
             fill = _MergeFill(merged) if merged else None
             try:
                 for number, values in enumerate(worksheet.iter_rows(values_only=True), 1):
@@ -1112,26 +1357,72 @@ def _open_xlsx(
             except Exception as error:  # openpyxl raises many types for a broken sheet
                 raise _xlsx_error(path, error) from None
 
-        number, headers, rest = _find_header(path, numbered(), header_row, header_score)
+        def start(i: int) -> _SheetStart:
+            worksheet = worksheets[i]
+            number, headers, rest = _find_header(
+                path, numbered(worksheet), header_row, header_score
+            )
+            hidden = worksheet.sheet_state != "visible"
+            return _SheetStart(worksheet.title, hidden, number, headers, rest)
+
+        def following() -> Iterator[_SheetStart]:
+            for before, i in zip(plan.read, plan.read[1:], strict=False):
+                state["done"] += totals[before] or 0
+                state["row"] = 0
+                yield start(i)
+
+        first = start(plan.read[0])
     except BaseException:
         close()
         raise
 
     def position() -> float | None:
-        if not isinstance(total, int) or total <= 0:
+        if not grand:
             return None
-        return min(state["row"] / total, 1.0)
+        return min((state["done"] + state["row"]) / grand, 1.0)
 
-    return Table(
-        path=path,
-        kind="xlsx",
-        headers=headers,
-        header_row=number,
-        rows=rest,
+    return _workbook_table(
+        path,
+        "xlsx",
+        names=[worksheet.title for worksheet in worksheets],
+        first=first,
+        plan=plan,
+        following=following(),
         close=close,
         position=position,
-        sheet=worksheet.title,
         header_score=header_score,
+    )
+
+
+def _workbook_table(
+    path: Path,
+    kind: str,
+    *,
+    names: Sequence[str],
+    first: _SheetStart,
+    plan: _Plan,
+    following: Iterator[_SheetStart],
+    close: Callable[[], None],
+    position: Callable[[], float | None],
+    header_score: Callable[[tuple[str, ...]], int] | None,
+) -> Table:
+    """The table of a workbook's sheets (``names``, the worksheets): ``first`` opened, the
+    others of ``plan`` to come."""
+    return Table(
+        path=path,
+        kind=kind,
+        headers=first.headers,
+        header_row=first.header_row,
+        rows=first.rows,
+        close=close,
+        position=position,
+        sheet=first.name,
+        header_score=header_score,
+        hidden=first.hidden,
+        following=following if len(plan.read) > 1 else None,
+        sheet_names=tuple(names[i] for i in plan.read),
+        skipped_sheets=plan.skipped,
+        main_sheet=names[plan.main],
     )
 
 
@@ -1139,7 +1430,7 @@ def open_table(
     path: str | Path,
     *,
     encoding: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     delimiter: str | None = None,
     header_row: int | None = None,
     header_score: Callable[[tuple[str, ...]], int] | None = None,
@@ -1147,9 +1438,11 @@ def open_table(
     """Open a CSV or XLSX file as a `Table` (see the module description).
 
     The kind is told by the file's first bytes, not its name (a workbook saved as ``.csv`` is
-    still read as a workbook). ``encoding`` and ``delimiter`` apply to CSV, ``sheet`` to XLSX.
-    ``header_row`` is the 1-based row of the headers; without it, the header is the first
-    non-blank row, or, given ``header_score`` (headers → number of recognised columns), the
+    still read as a workbook). ``encoding`` and ``delimiter`` apply to CSV; ``sheet`` to
+    XLSX and XLS: a sheet's name, or a sequence of names (read in that order); without it,
+    every data sheet given ``header_score``, else the first sheet. ``header_row`` is the
+    1-based row of the headers (of each sheet); without it, the header is the first non-blank
+    row, or, given ``header_score`` (headers → number of recognised columns), the
     best-scoring of the first 20 non-blank rows.
     """
     path = Path(path)

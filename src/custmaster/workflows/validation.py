@@ -69,7 +69,7 @@ import enum
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -92,7 +92,7 @@ from custmaster.workflows.headers import (
     document_kind,
     map_headers,
 )
-from custmaster.workflows.reading import Row, TableFormatError, open_table
+from custmaster.workflows.reading import Row, SheetSummary, TableFormatError, open_table
 
 __all__ = [
     "DATE_FIELDS",
@@ -343,17 +343,25 @@ class ColumnSummary:
 
 @attrs.frozen
 class ValidationSummary:
-    """What `validate_file` did: rows, counts per column, error codes and where output went."""
+    """What `validate_file` did: rows, counts per column, error codes and where output went.
+
+    The columns (``columns``, ``unmapped``, ``duplicates``, ``sources``) are those of every
+    layout met: a workbook's every sheet read and the parts of a file joined with another
+    layout, each once, in the order first met; a column's counts add up over them.
+    """
 
     path: Path
     kind: str
     encoding: str | None
+    #: The (first) sheet read of a workbook: ``sheets`` lists every one.
     sheet: str | None
+    #: The header's row (of the first sheet read).
     header_row: int
     #: Data rows read (blank rows are not counted).
     rows: int
     #: Rows with at least one rejected cell.
     rows_rejected: int
+    #: The counts of each column read, by header and field.
     columns: tuple[ColumnSummary, ...]
     #: Headers that map to no field (their cells are kept, unchecked, as extra columns).
     unmapped: tuple[str, ...]
@@ -365,7 +373,8 @@ class ValidationSummary:
     codes: tuple[tuple[str, int], ...]
     rejects_path: Path | None
     output_path: Path | None
-    #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data.
+    #: Row numbers of summary rows (合计, 总计, 小计) skipped: they are no customer's data
+    #: (of every sheet read, in order: ``sheets`` tells each sheet's).
     summary_rows: tuple[int, ...] = ()
     #: Warnings: a later column of a single-valued field holding another value than the
     #: first on a row (``row.conflicting_columns``; also lines of the rejects file). The
@@ -375,6 +384,16 @@ class ValidationSummary:
     #: (`custmaster.workflows.headers.SOURCE_COLUMNS`: observed_at, operator …): the imports
     #: read them; they are not checked here.
     sources: tuple[tuple[str, str], ...] = ()
+    #: Row numbers of the other lines skipped as no data, as the imports skip them
+    #: (`custmaster.workflows.reading`): the header repeated, a title line above it, footer
+    #: lines (制表人：…, 打印时间：…); of every sheet read, as ``summary_rows``.
+    skipped_rows: tuple[int, ...] = ()
+    #: Each sheet of a workbook read, in order: its header row, rows, lines skipped (none for
+    #: a CSV or HTML file).
+    sheets: tuple[SheetSummary, ...] = ()
+    #: ``(sheet, reason)`` of each sheet of a workbook not read
+    #: (`custmaster.workflows.reading.SKIP_REASONS`).
+    skipped_sheets: tuple[tuple[str, str], ...] = ()
 
     @property
     def rows_valid(self) -> int:
@@ -1362,14 +1381,35 @@ class _CsvSink:
             self._file.close()
 
 
-def _output_header(header_map: HeaderMap) -> list[str]:
+def _output_header(header_map: HeaderMap, sheets: bool = False) -> list[str]:
     return [
         "row",
         *(
             field or header
             for header, field in zip(header_map.headers, header_map.fields, strict=True)
         ),
+        *(("sheet",) if sheets else ()),
     ]
+
+
+def _read_columns(header_map: HeaderMap) -> dict[str, str]:
+    """The field (or `PHONE`) each column read gives, a line's policy columns too."""
+    read = dict(header_map.read)
+    read.update((header, field) for header, _, field in header_map.lines)
+    return read
+
+
+def _merged(columns: Iterable[ColumnSummary]) -> tuple[ColumnSummary, ...]:
+    """The counts of each ``(column, field)`` added up over layouts, in the order first met."""
+    merged: dict[tuple[str, str], ColumnSummary] = {}
+    for column in columns:
+        key = (column.column, column.field)
+        found = merged.get(key)
+        counts = attrs.astuple(column)[2:]
+        if found is not None:
+            counts = tuple(a + b for a, b in zip(attrs.astuple(found)[2:], counts, strict=True))
+        merged[key] = ColumnSummary(*key, *counts)
+    return tuple(merged.values())
 
 
 def _output_row(
@@ -1411,7 +1451,7 @@ def validate_file(
     path: str | Path,
     *,
     encoding: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     delimiter: str | None = None,
     header_row: int | None = None,
     mapping: Mapping[str, object] | None = None,
@@ -1431,6 +1471,12 @@ def validate_file(
     `custmaster.workflows.reading.open_table`; ``mapping`` and ``phone_aliases`` (a
     channel's own spellings of a phone column of unknown kind, such as a claim report's
     报案人电话) to `custmaster.workflows.headers.map_headers`.
+
+    A workbook's data sheets are all read unless ``sheet`` names one (or a sequence of names
+    several), each by its own header, as the imports read them; its rejects file and output
+    have a last column, ``sheet``. Lines skipped as no data are listed
+    (`ValidationSummary.summary_rows`, `ValidationSummary.skipped_rows`), and so are the
+    sheets not read (`ValidationSummary.skipped_sheets`).
 
     Every column an import reads is checked, as the import reads it (`RowValidator` with
     ``all_columns``): the phone columns of unknown kind (联系电话) and the repeated columns
@@ -1466,30 +1512,44 @@ def validate_file(
                 message_zh=f"{path.name}：没有可识别的表头，请提供表头映射。",
             )
         validator = RowValidator(header_map, all_columns=True)
-        read = dict(header_map.read)
-        read.update((header, field) for header, _, field in header_map.lines)
+        read = _read_columns(header_map)
+        #: Whether the file is a workbook, whose rejects and output name each row's sheet.
+        sheets = table.sheet is not None
+        current = table.sheet
         rejects_path = Path(rejects) if rejects is not None else None
         output_path = Path(output) if output is not None else None
-        reject_sink = _CsvSink(rejects_path, REJECT_COLUMNS) if rejects_path else None
+        reject_sink = (
+            _CsvSink(rejects_path, (*REJECT_COLUMNS, "sheet") if sheets else REJECT_COLUMNS)
+            if rejects_path
+            else None
+        )
         output_sink: _CsvSink | None = None
         rows = rows_rejected = conflicts = 0
         codes: dict[str, int] = {}
-        #: The column counts of the layouts read before the current one.
+        #: The column counts of the layouts read before the current one; each layout met.
         summaries: list[ColumnSummary] = []
+        maps = [header_map]
+        #: The rows read of each sheet but the current one; the rows read before it.
+        sheet_rows: dict[str, int] = {}
+        before = 0
         try:
             if output_path is not None:
-                output_sink = _CsvSink(output_path, _output_header(header_map))
+                output_sink = _CsvSink(output_path, _output_header(header_map, sheets))
             layout = table.headers
             for row_number, row in table:
-                if table.headers is not layout:  # the header of another layout came
+                if table.headers is not layout:  # another sheet, or the header of another layout
                     layout = table.headers
-                    summaries.extend(validator.column_summaries())
-                    header_map = map_headers(layout, mapping, phone_aliases=phone_aliases)
-                    validator = RowValidator(header_map, all_columns=True)
-                    read = dict(header_map.read)
-                    read.update((header, field) for header, _, field in header_map.lines)
-                    if output_sink is not None:  # the output names the new columns
-                        output_sink.add(_output_header(header_map))
+                    if table.sheet != current and current is not None:
+                        sheet_rows[current], before = rows - before, rows
+                        current = table.sheet
+                    if layout != header_map.headers:
+                        summaries.extend(validator.column_summaries())
+                        header_map = map_headers(layout, mapping, phone_aliases=phone_aliases)
+                        maps.append(header_map)
+                        validator = RowValidator(header_map, all_columns=True)
+                        read = _read_columns(header_map)
+                        if output_sink is not None:  # the output names the new columns
+                            output_sink.add(_output_header(header_map, sheets))
                 result = validator(row_number, row)
                 rows += 1
                 if result.rejects:
@@ -1497,13 +1557,18 @@ def validate_file(
                     for reject in result.rejects:
                         codes[reject.code] = codes.get(reject.code, 0) + 1
                         if reject_sink is not None:
-                            reject_sink.add(reject.as_row())
+                            line = reject.as_row()
+                            reject_sink.add((*line, current) if sheets else line)
                 for conflict in result.conflicts:
                     conflicts += 1
                     if reject_sink is not None:
-                        reject_sink.add(conflict.as_row())
+                        line = conflict.as_row()
+                        reject_sink.add((*line, current) if sheets else line)
                 if output_sink is not None:
-                    output_sink.add(_output_row(header_map, read, result, reveal))
+                    out = _output_row(header_map, read, result, reveal)
+                    if sheets:
+                        out.append(current)
+                    output_sink.add(out)
                 if progress is not None and rows % _BATCH == 0:
                     progress(rows, table.progress())
         finally:
@@ -1513,26 +1578,43 @@ def validate_file(
                 output_sink.close()
         if progress is not None:
             progress(rows, 1.0)
+        if current is not None:
+            sheet_rows[current] = rows - before
+        read_sheets = tuple(sheet.summary(sheet_rows.get(sheet.name, 0)) for sheet in table.sheets)
         return ValidationSummary(
             path=path,
             kind=table.kind,
             encoding=table.encoding,
-            sheet=table.sheet,
-            header_row=table.header_row,
+            sheet=read_sheets[0].name if read_sheets else None,
+            header_row=read_sheets[0].header_row if read_sheets else table.header_row,
             rows=rows,
             rows_rejected=rows_rejected,
-            columns=(*summaries, *validator.column_summaries()),
-            unmapped=header_map.unread,
+            columns=_merged((*summaries, *validator.column_summaries())),
+            unmapped=tuple(dict.fromkeys(h for m in maps for h in m.unread)),
             duplicates=tuple(
-                header
-                for header in header_map.headers
-                if header in header_map.duplicates or header in header_map.phones[1:]
+                dict.fromkeys(
+                    header
+                    for m in maps
+                    for header in m.headers
+                    if header in m.duplicates or header in m.phones[1:]
+                )
             ),
             rejects=sum(codes.values()),
             codes=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))),
             rejects_path=rejects_path,
             output_path=output_path,
-            summary_rows=tuple(table.summary_rows),
+            summary_rows=(
+                tuple(n for s in read_sheets for n in s.summary_rows)
+                if read_sheets
+                else tuple(table.summary_rows)
+            ),
             conflicts=conflicts,
-            sources=header_map.sources,
+            sources=tuple(dict.fromkeys(pair for m in maps for pair in m.sources)),
+            skipped_rows=(
+                tuple(n for s in read_sheets for n in s.skipped_rows)
+                if read_sheets
+                else tuple(table.skipped_rows)
+            ),
+            sheets=read_sheets,
+            skipped_sheets=table.skipped_sheets,
         )
