@@ -313,6 +313,31 @@ def test_a_claim_workbook_is_read_ahead_sheet_by_sheet(service: Service, tmp_pat
     )  # fmt: skip
 
 
+#: An Excel 97-2003 workbook of months, written by tools/make_xls_fixture.py: a 说明 sheet,
+#: 1月 hidden, 2月 in another layout (reordered, 车牌号 more), an empty sheet.
+MONTHS_XLS = Path(__file__).parent / "data" / "core-extract-months.xls"
+
+
+def test_an_excel_97_workbook_of_months(service: Service) -> None:
+    summary = import_core_extract(service, MONTHS_XLS)
+    assert (summary.kind, summary.rows, summary.new, summary.rejected) == ("xls", 3, 3, 0)
+    assert [(s.name, s.rows, s.hidden) for s in summary.sheets] == [
+        ("1月", 2, True), ("2月", 1, False)
+    ]  # fmt: skip
+    assert summary.skipped_sheets == (("说明", "few_columns"), ("空白", "empty"))
+    (zhou,) = service.find(policy_no="PDAA2026311")
+    assert zhou.contact_point("mobile", "13200132000") is not None  # a number cell
+    assert service.policy("PDAA2026311").cover_end == dt.date(2027, 1, 10)  # a date cell
+    assert service.policy("PDAA2026321").vehicle.plate == "闽D12345"
+    assert import_core_extract(service, MONTHS_XLS).duplicates == 3
+    with open_table(MONTHS_XLS, sheet=["2月", "1月"]) as table:
+        assert [(table.sheet, number) for number, _ in table] == [
+            ("2月", 2),
+            ("1月", 2),
+            ("1月", 3),
+        ]
+
+
 def test_a_csv_rejects_file_keeps_its_columns(service: Service, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "core.csv", HEADER, [["PDAA2026999", "张伟", "X", "", ""]])
     rejects = tmp_path / "rejects.csv"
