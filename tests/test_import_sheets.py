@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -336,6 +337,23 @@ def test_an_excel_97_workbook_of_months(service: Service) -> None:
             ("1月", 2),
             ("1月", 3),
         ]
+
+
+def test_a_damaged_sheet_refuses_the_workbook_before_any_row_is_stored(
+    service: Service, tmp_path: Path
+) -> None:
+    good = year_book(tmp_path / "good.xlsx")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet4.xml":  # 3月's XML, cut in half
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(TableFormatError) as info:
+        import_core_extract(service, damaged)
+    assert info.value.code == "file.xlsx"
+    assert service.counts()["customers"] == 0
 
 
 def test_a_csv_rejects_file_keeps_its_columns(service: Service, tmp_path: Path) -> None:

@@ -1014,6 +1014,14 @@ def _xls_cell(cell: Any, xlrd: Any, datemode: int) -> Any:
     return cell.value
 
 
+def _xls_sheet(path: Path, workbook: Any, index: int) -> Any:
+    """A sheet of an .xls workbook, loaded (xlrd reads a sheet whole when asked for it)."""
+    try:
+        return workbook.sheet_by_index(index)
+    except Exception as error:  # xlrd raises many types for a broken sheet
+        raise _xls_error(path, error) from None
+
+
 def _open_xls(
     path: Path,
     sheet: str | Sequence[str] | None,
@@ -1032,7 +1040,7 @@ def _open_xls(
         def rows_of(i: int) -> Iterator[list[Any]]:
             """A sheet's rows, the sheet released after them unless it was loaded before."""
             loaded = workbook.sheet_loaded(i)
-            worksheet = workbook.sheet_by_index(i)
+            worksheet = _xls_sheet(path, workbook, i)
             try:
                 for index in range(worksheet.nrows):
                     yield [_xls_cell(c, xlrd, datemode) for c in worksheet.row(index)]
@@ -1060,7 +1068,7 @@ def _open_xls(
                     yield index + 1, cells
 
         def start(i: int) -> _SheetStart:
-            worksheet = workbook.sheet_by_index(i)
+            worksheet = _xls_sheet(path, workbook, i)
             number, headers, rest = _find_header(
                 path, numbered(worksheet), header_row, header_score
             )
@@ -1328,6 +1336,14 @@ def _open_xlsx(
             totals.append(total if isinstance(total, int) and total > 0 else None)
             # Dimension records written by some exporters are wrong; read every cell there is.
             worksheet.reset_dimensions()
+
+        def rows_of(i: int) -> Iterator[list[Any]]:
+            try:
+                for values in worksheets[i].iter_rows(values_only=True):
+                    yield list(values)
+            except Exception as error:  # openpyxl raises many types for a broken sheet
+                raise _xlsx_error(path, error) from None
+
         plan = _plan_sheets(
             path,
             [worksheet.title for worksheet in worksheets],
@@ -1335,7 +1351,7 @@ def _open_xlsx(
             sheet=sheet,
             header_row=header_row,
             header_score=header_score,
-            rows_of=lambda i: (list(r) for r in worksheets[i].iter_rows(values_only=True)),
+            rows_of=rows_of,
         )
         known = [totals[i] for i in plan.read]
         grand = None if None in known else sum(t or 0 for t in known)
