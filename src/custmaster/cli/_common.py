@@ -66,9 +66,24 @@ def store_options(command: F) -> F:
     return command
 
 
-def table_options(*, mapping_help: str, rejects_help: str) -> Callable[[F], F]:
+#: ``--sheet``'s help where it may be repeated (`table_options`, ``several_sheets``).
+_SHEETS_HELP = (
+    "Workbook sheet to read; repeat for several (read in that order). Default: every data "
+    "sheet, each by its own header (a 说明, 封面 or 汇总 sheet is skipped and listed)."
+)
+
+
+def table_options(
+    *,
+    mapping_help: str,
+    rejects_help: str,
+    several_sheets: bool = False,
+    encoding_help: str = "CSV text encoding. Default: detected.",
+) -> Callable[[F], F]:
     """Add ``--encoding``, ``--sheet``, ``--mapping`` and ``--rejects`` to a command that
-    reads a CSV or XLSX file; ``mapping_help`` says what the mapping maps headers to."""
+    reads a CSV or XLSX file; ``mapping_help`` says what the mapping maps headers to. With
+    ``several_sheets`` ``--sheet`` may be repeated (parameter ``sheets``, a tuple) and every
+    data sheet is read by default; else it names one sheet (parameter ``sheet``)."""
 
     def add(command: F) -> F:
         command = click.option(
@@ -83,12 +98,15 @@ def table_options(*, mapping_help: str, rejects_help: str) -> Callable[[F], F]:
             metavar="FILE.json",
             help=mapping_help,
         )(command)
-        command = click.option(
-            "--sheet", metavar="NAME", help="XLSX sheet. Default: the first sheet."
-        )(command)
-        return click.option(
-            "--encoding", metavar="NAME", help="CSV text encoding. Default: detected."
-        )(command)
+        if several_sheets:
+            command = click.option(
+                "--sheet", "sheets", multiple=True, metavar="NAME", help=_SHEETS_HELP
+            )(command)
+        else:
+            command = click.option(
+                "--sheet", metavar="NAME", help="XLSX sheet. Default: the first sheet."
+            )(command)
+        return click.option("--encoding", metavar="NAME", help=encoding_help)(command)
 
     return add
 

@@ -17,6 +17,7 @@ from custmaster.cli._common import (
     progress_bar,
     say,
     store_options,
+    table_options,
 )
 from custmaster.errors import UsageError
 from custmaster.workflows.channels import PROFILES, import_channel_file
@@ -24,7 +25,15 @@ from custmaster.workflows.core_import import ImportSummary
 from custmaster.workflows.reading import SheetSummary
 from custmaster.workflows.validation import default_rejects_path
 
-__all__ = ["how_read", "import_", "read_mapping", "render_import", "render_sheets", "sheet_lines"]
+__all__ = [
+    "how_read",
+    "import_",
+    "read_mapping",
+    "render_import",
+    "render_sheets",
+    "sheet_lines",
+    "skipped_lines",
+]
 
 #: How many row numbers of skipped lines the summary prints (the count is always printed).
 _ROWS_SHOWN = 20
@@ -93,6 +102,24 @@ def sheet_lines(numbers: tuple[int, ...], sheets: tuple[SheetSummary, ...], attr
     )
 
 
+def skipped_lines(
+    summary_rows: tuple[int, ...], skipped_rows: tuple[int, ...], sheets: tuple[SheetSummary, ...]
+) -> list[str]:
+    """What the summaries print of the lines a file's reading skipped: summary rows (合计),
+    then the others (the header repeated, titles, footers), by sheet in a workbook."""
+    lines = []
+    if summary_rows:
+        lines.append(
+            "Summary rows skipped 跳过合计行: " + sheet_lines(summary_rows, sheets, "summary_rows")
+        )
+    if skipped_rows:
+        lines.append(
+            "Other lines skipped 跳过非数据行 (header repeated, title, footer): "
+            + sheet_lines(skipped_rows, sheets, "skipped_rows")
+        )
+    return lines
+
+
 def render_import(summary: ImportSummary, out: Console) -> None:
     """Print what an import did (counts, where the rejects went; no personal data)."""
     how = how_read(summary.kind, summary.encoding, summary.sheets)
@@ -129,18 +156,8 @@ def render_import(summary: ImportSummary, out: Console) -> None:
             f"Third parties 第三方 {summary.third_party} ({reasons}): their phone kept as an "
             "extra value, not a contact point.",
         )
-    if summary.summary_rows:
-        say(
-            out,
-            "Summary rows skipped 跳过合计行: "
-            + sheet_lines(summary.summary_rows, summary.sheets, "summary_rows"),
-        )
-    if summary.skipped_rows:
-        say(
-            out,
-            "Other lines skipped 跳过非数据行 (header repeated, title, footer): "
-            + sheet_lines(summary.skipped_rows, summary.sheets, "skipped_rows"),
-        )
+    for line in skipped_lines(summary.summary_rows, summary.skipped_rows, summary.sheets):
+        say(out, line)
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
     if summary.rejects_path is not None:
@@ -195,27 +212,11 @@ def read_mapping(path: Path | None) -> dict[str, object] | None:
     "face_to_face 面签, renewal_list 续保到期, underwriting 承保.",
 )
 @store_options
-@click.option("--encoding", metavar="NAME", help="CSV text encoding. Default: detected.")
-@click.option(
-    "--sheet",
-    "sheets",
-    multiple=True,
-    metavar="NAME",
-    help="Workbook sheet to read; repeat for several (read in that order). Default: every data "
-    "sheet, each by its own header (a 说明, 封面 or 汇总 sheet is skipped and listed).",
-)
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.json",
-    help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
+@table_options(
+    several_sheets=True,
+    mapping_help='Header mapping {"header": "field" or null}; fields are record fields (policy_no, '
     "mobile …) or source columns (source_ref, observed_at, operator, phone, document_type …).",
-)
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="PATH",
-    help="Where to write rejected rows and cells (a workbook's name each row's sheet). "
+    rejects_help="Where to write rejected rows and cells (a workbook's name each row's sheet). "
     "Default: FILE's stem + .rejects.csv.",
 )
 @click.option(

@@ -14,7 +14,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from custmaster.cli.import_ import how_read, render_sheets, sheet_lines
+from custmaster.cli._common import table_options
+from custmaster.cli.import_ import how_read, render_sheets, skipped_lines
 from custmaster.errors import UsageError
 from custmaster.workflows.channels import PROFILES
 from custmaster.workflows.headers import PHONE, load_mapping
@@ -89,18 +90,8 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
             "Placeholders read as empty 占位值按空处理 (新车未上牌 …): "
             + ", ".join(f"{c.column} {c.placeholders}" for c in placeholders),
         )
-    if summary.summary_rows:
-        _say(
-            console,
-            "Summary rows skipped 跳过合计行: "
-            + sheet_lines(summary.summary_rows, summary.sheets, "summary_rows"),
-        )
-    if summary.skipped_rows:
-        _say(
-            console,
-            "Other lines skipped 跳过非数据行 (header repeated, title, footer): "
-            + sheet_lines(summary.skipped_rows, summary.sheets, "skipped_rows"),
-        )
+    for line in skipped_lines(summary.summary_rows, summary.skipped_rows, summary.sheets):
+        _say(console, line)
     if summary.codes:
         codes = ", ".join(f"{code} {count}" for code, count in summary.codes)
         _say(console, f"Error codes 错误代码: {codes}")
@@ -143,31 +134,13 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
-@click.option(
-    "--encoding",
-    metavar="NAME",
-    help="CSV text encoding (utf-8, utf-8-sig, gb18030, gbk …). Default: detected.",
-)
-@click.option(
-    "--sheet",
-    "sheets",
-    multiple=True,
-    metavar="NAME",
-    help="Workbook sheet to read; repeat for several (read in that order). Default: every data "
-    "sheet, each by its own header (a 说明, 封面 or 汇总 sheet is skipped and listed).",
-)
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="FILE.json",
-    help='Header mapping, a JSON object {"header": "field" or null}, applied before the '
+@table_options(
+    several_sheets=True,
+    encoding_help="CSV text encoding (utf-8, utf-8-sig, gb18030, gbk …). Default: detected.",
+    mapping_help='Header mapping, a JSON object {"header": "field" or null}, applied before the '
     "built-in Chinese headers (保单号, 被保险人, 身份证号 …).",
-)
-@click.option(
-    "--rejects",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    metavar="PATH",
-    help="Where to write the rejected cells. Default: FILE's stem + .rejects.csv beside FILE.",
+    rejects_help="Where to write the rejected cells. Default: FILE's stem + .rejects.csv beside "
+    "FILE.",
 )
 @click.option(
     "--output",
