@@ -165,3 +165,31 @@ def test_the_cli_maps_outcome_texts(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["callbacks", str(path), "--store", url, "--outcome", "已回访"])
     assert bad.exit_code == 2
     assert "TEXT=OUTCOME" in bad.output
+
+
+def test_a_workbook_of_monthly_call_back_sheets_is_read_whole(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    service = Service.open("memory://")
+    _family(service)
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    notes.append(["本表为回访结果，按月分页"])
+    march = book.create_sheet("3月")
+    march.append(["XX分公司回访结果 2026年3月"])  # a title line above the header
+    march.append(["电话号码", "回访结果", "回访时间", "回访人"])
+    march.append([SHARED, "接通-非本人", "2026-03-01 10:00", "王芳"])
+    april = book.create_sheet("4月")  # another layout: the time first, one column more
+    april.append(["回访时间", "回访号码", "回访结果", "回访人", "备注"])
+    april.append(["2026-04-01 10:00", SHARED, "已接通（本人）", "李四", ""])
+    april.append(["2026-04-02 10:00", SHARED, "已回访", "李四", ""])
+    path = tmp_path / "回访.xlsx"
+    book.save(path)
+    rejects = tmp_path / "rejects.csv"
+    summary = import_callbacks(service, path, rejects=rejects)
+    assert (summary.rows, summary.events, summary.rejected) == (3, 4, 1)
+    assert not is_flagged(service, SHARED)  # April's reach came after March's wrong number
+    (line,) = read_csv(rejects)
+    assert (line["row"], line["code"], line["sheet"]) == ("3", "callback.outcome", "4月")
+    only_march = import_callbacks(Service.open("memory://"), path, sheet="3月")
+    assert only_march.rows == 1

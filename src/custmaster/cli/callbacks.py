@@ -21,6 +21,7 @@ __all__ = ["callbacks"]
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @store_options
 @table_options(
+    several_sheets=True,
     mapping_help='Header mapping {"header": "number" | "outcome" | "at" | "operator" | "note" | '
     '"policy_no" | "id" | "method"}.',
     rejects_help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
@@ -41,7 +42,7 @@ def callbacks(
     user: str | None,
     roles: tuple[str, ...],
     encoding: str | None,
-    sheet: str | None,
+    sheets: tuple[str, ...],
     mapping: Path | None,
     rejects: Path | None,
     operator: str | None,
@@ -80,7 +81,7 @@ def callbacks(
             service,
             file,
             encoding=encoding,
-            sheet=sheet,
+            sheet=list(sheets) or None,
             mapping=read_mapping(mapping),
             rejects=rejects_path,
             operator=operator,

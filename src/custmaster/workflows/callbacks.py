@@ -46,7 +46,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -310,12 +310,28 @@ def _columns(headers: tuple[str, ...], mapping: Mapping[str, object] | None) -> 
     return found
 
 
+def _needed_columns(
+    path: Path, headers: tuple[str, ...], mapping: Mapping[str, object] | None
+) -> dict[str, str]:
+    """The call-back columns of a file's first header; raises when the number, outcome or
+    time lacks (the file is then no call-back file)."""
+    columns = _columns(headers, mapping)
+    if not {"number", "outcome", "at"} <= set(columns.values()):
+        raise TableFormatError(
+            f"{path.name}: a call-back file needs a number (电话号码), an outcome (回访结果) "
+            "and a time (回访时间) column; pass a mapping for other headers.",
+            code="callback.no_columns",
+            message_zh=f"{path.name}：回访文件须有电话号码、回访结果和回访时间列。",
+        )
+    return columns
+
+
 def import_callbacks(
     target: Service | Store,
     path: str | Path,
     *,
     encoding: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     delimiter: str | None = None,
     header_row: int | None = None,
     mapping: Mapping[str, object] | None = None,
@@ -328,7 +344,10 @@ def import_callbacks(
 
     ``mapping`` maps headers to the column names of `CALLBACK_HEADERS` (``number``,
     ``outcome``, ``at``, ``operator``, ``note``, ``policy_no``, ``id``, ``method``);
-    ``outcomes`` maps the file's own outcome texts to outcomes (`parse_outcome`).
+    ``outcomes`` maps the file's own outcome texts to outcomes (`parse_outcome`). The header
+    is found below title lines; a workbook's every sheet of call-back results is read (a
+    month a sheet), each by its own header, unless ``sheet`` names one or several, and its
+    rejects file names each row's sheet in a last column.
     """
     if outcomes:
         for given, outcome in outcomes.items():
@@ -357,26 +376,32 @@ def import_callbacks(
         written += 1
         codes[item.code] = codes.get(item.code, 0) + 1
         if writer is not None:
-            writer.writerow(item.as_row())
+            line = item.as_row()
+            writer.writerow((*line, table.sheet) if table.sheet is not None else line)
 
     with open_table(
-        path, encoding=encoding, sheet=sheet, delimiter=delimiter, header_row=header_row
+        path,
+        encoding=encoding,
+        sheet=sheet,
+        delimiter=delimiter,
+        header_row=header_row,
+        header_score=lambda headers: len(_columns(headers, mapping)),
     ) as table:
-        columns = _columns(table.headers, mapping)
-        if not {"number", "outcome", "at"} <= set(columns.values()):
-            raise TableFormatError(
-                f"{path.name}: a call-back file needs a number (电话号码), an outcome (回访结果) "
-                "and a time (回访时间) column; pass a mapping for other headers.",
-                code="callback.no_columns",
-                message_zh=f"{path.name}：回访文件须有电话号码、回访结果和回访时间列。",
-            )
+        columns = _needed_columns(path, table.headers, mapping)
         header_of = {field: header for header, field in columns.items()}
+        workbook = table.sheet is not None
+        layout = table.headers
         try:
             if rejects_path is not None:
                 handle = rejects_path.open("w", encoding="utf-8-sig", newline="")
                 writer = csv.writer(handle, lineterminator="\r\n")
-                writer.writerow(REJECT_COLUMNS)
+                writer.writerow((*REJECT_COLUMNS, "sheet") if workbook else REJECT_COLUMNS)
             for row_number, row in table:
+                if table.headers is not layout:  # another sheet, or parts of another layout
+                    # (a column it lacks rejects each of its rows: callback.number, .time …)
+                    layout = table.headers
+                    columns = _columns(layout, mapping)
+                    header_of = {field: header for header, field in columns.items()}
                 rows += 1
                 cells: dict[str, Any] = {
                     field: row.get(header) for header, field in columns.items()
