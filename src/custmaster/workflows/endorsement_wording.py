@@ -102,11 +102,14 @@ _OTHER_PARTY = re.compile(
     r"(?:车主|所有人|驾驶人|驾驶员|联系人|业务员|经办人|代理人|受益人|收件人|法定代表人|法人代表|法人)$"
 )
 _PARTY_JOIN = "、和与及/"
+#: An item with a bracketed qualifier (被保险人地址(通讯地址)): the item before it.
+_QUALIFIER = re.compile(r"(.*?)\([^()]*\)")
 #: Words after an item that say it applies to several parties (投保人、被保险人均由…).
 _ALSO = re.compile(r"(?:均|都|也|亦|同时|一并)$")
 
 _VERB = re.compile(
-    r"变更为|更正为|更改为|修改为|批改为|调整为|更换为|更新为|变更成|改为|改成|变为|变成|换为|→|->|—>|=>"
+    r"变更为|更正为|更改为|修改为|批改为|调整为|更换为|更新为|变更成|更名为|改名为|改为|改成|变为|"
+    r"变成|换为|→|->|—>|=>"
 )
 _FROM = re.compile(r"[由从]")
 #: A marker opening a block of values before or after the change (批改前：, 变更后内容：).
@@ -131,14 +134,15 @@ _CHINESE_DATE = re.compile(
     r"\s*([一二三四五六七八九十]{1,3})\s*[日号]"
 )
 _CANCEL = re.compile(
-    r"退保(?!费|金|手续|保费)|注销|批退|解除(?:本|该)?(?:保险)?合同|(?:保险)?合同(?:解除|终止)"
-    r"|终止(?:本|该)?(?:保险)?合同"
+    r"退保(?!费|金|保费)|注销|批退|解除(?:本|该)?(?:保险)?合同|(?:保险)?合同(?:解除|终止)"
+    r"|终止(?:本|该)?(?:保险)?合同|保单(?:予以|即行)?(?:解除|终止)(?!日|时)"
 )
 _CLAUSE_SPLIT = re.compile(r"[,;。\n!?！？]+")
 _PAIR_SPLIT = re.compile(r"\s+(?=[^\s:]{1,14}:)")
 _QUOTES = " \t\"'“”‘’「」『』《》【】[]"
 _TRAILING = _QUOTES + ".。:：、!！?？"
 _BRACKETED = re.compile(r"\(([^():]{1,16}):([^()]*)\)\s*$")
+_BRACKETED_OLD = re.compile(r"\((原|旧)([^():]+)\)\s*$")
 _ENUMERATION = re.compile(r"^\s*\(?\d{1,2}[)、.]\s*")
 _WORDS_MAX = 24
 
@@ -222,11 +226,22 @@ class Vocabulary:
         key = normalise_header(words)
         return any(key.endswith(name) for name in self._ignored) if self._ignored else False
 
+    def leading(self, text: str) -> tuple[str, str, str, str] | None:
+        """``(field, item, party, rest)`` of the longest item name starting ``text``, or None."""
+        for end in range(min(len(text), _WORDS_MAX), 0, -1):
+            key = normalise_header(text[:end])
+            found = self._index.get(key)
+            if found is not None:
+                return found[0], key, found[1] or INSURED, text[end:]
+        return None
+
     def find(self, words: str, *, exact: bool = False) -> tuple[str, str, str] | None:
         """``(field, item, party)`` of the item ending ``words`` (the longest name found), or
         None; raises ``wording.party`` for another person's item or several parties'."""
-        key = normalise_header(words).rstrip("的")
-        key = _ALSO.sub("", key)
+        key = _ALSO.sub("", normalise_header(words).rstrip("的"))
+        qualified = _QUALIFIER.fullmatch(key)
+        if qualified is not None and qualified.group(1):  # 被保险人地址(通讯地址)
+            key = qualified.group(1)
         if not key:
             return None
         for start in range(len(key)):
@@ -328,7 +343,7 @@ def _effective_dates(text: str) -> tuple[str, set[dt.date]]:
 
 
 def _clean(value: str) -> str:
-    return value.strip().strip(_QUOTES).rstrip(_TRAILING).strip(_QUOTES).strip()
+    return value.strip().lstrip(":").strip(_QUOTES).rstrip(_TRAILING).strip(_QUOTES).strip()
 
 
 def _clauses(text: str) -> list[str]:
@@ -363,6 +378,8 @@ class _Reading:
     befores: dict[str, tuple[str, str]] = attrs.field(factory=dict)
     afters: dict[str, tuple[str, str]] = attrs.field(factory=dict)
     parties: set[str] = attrs.field(factory=set)
+    #: The side of the ``<item>:<value>`` pairs read now: ``前`` (批改前, 原…), ``后`` or None.
+    section: str | None = None
 
     def add(self, field: str, item: str, after: str, before: str | None) -> None:
         if not after:
@@ -401,14 +418,20 @@ class _Reading:
             if found is not None:
                 before = left[mark.end() :]
                 break
-        if found is None and ":" in left:
-            words, _, before = left.rpartition(":")
-            found = self.vocabulary.find(words)
-        elif found is None and _FROM.search(left) is None:
+        if found is None and ":" in left:  # <item>:<old>变更为<new>
+            head, _, old = left.rpartition(":")
+            found = self.vocabulary.find(head)
+            if found is not None:
+                words, before = head, old
+        if found is None and _FROM.search(left) is None:
+            words = left
             found = self.vocabulary.find(left)
         if found is None:
             if self.vocabulary.ignored(words):
                 return
+            named = _ALSO.sub("", normalise_header(words))
+            if _OTHER_PARTY.search(named):  # 行驶证车主由…变更为…, 被保险人及车主均…
+                _party(named, None, words)
             raise _error(
                 "wording.field",
                 _ENUMERATION.sub("", words)[-_WORDS_MAX:],
@@ -422,41 +445,78 @@ class _Reading:
         self.bracketed(field, item, after, before)
 
     def bracketed(self, field: str, item: str, after: str, before: str | None) -> None:
-        """Add a change whose values may end in ``(<item>:<value>)``: a change of its own."""
-        after_more = _BRACKETED.search(after)
-        before_more = _BRACKETED.search(before) if before else None
-        if after_more is not None:
-            inner = self.vocabulary.find(after_more.group(1))
-            if inner is not None:
-                after = after[: after_more.start()]
-                old = None
-                if (
-                    before_more is not None
-                    and before is not None
-                    and (self.vocabulary.find(before_more.group(1)) == inner)
-                ):
-                    old = _clean(before_more.group(2))
-                    before = before[: before_more.start()]
-                self.add(inner[0], inner[1], _clean(after_more.group(2)), old)
+        """Add a change whose values may end in ``(<item>:<value>)``: another change
+        (``李四(身份证号码:…)``), or the old value (``闽D54321(原车牌号:闽D12345)``)."""
+        after, inner = self.split(after)
+        old_inner = None
+        if before:
+            before, old_inner = self.split(before)
+        if inner is not None:
+            inner_field, inner_item, head, value = inner
+            if head.endswith(_BEFORE_WORDS):
+                if inner_field == field and not before:
+                    before = value
+            else:
+                old = old_inner[3] if old_inner and old_inner[0] == inner_field else None
+                self.add(inner_field, inner_item, value, old)
         self.add(field, item, _clean(after), _clean(before) if before else None)
 
-    def pair(self, clause: str, section: str | None) -> None:
+    def split(self, value: str) -> tuple[str, tuple[str, str, str, str] | None]:
+        """A value without its bracketed ``(<item>:<value>)`` ending, and that item's field,
+        words, the words before them (原) and value."""
+        found = _BRACKETED.search(value)
+        if found is not None:
+            inner = self.vocabulary.find(found.group(1))
+            if inner is not None:
+                key = normalise_header(found.group(1))
+                head = key[: len(key) - len(inner[1])] if key.endswith(inner[1]) else ""
+                return value[: found.start()], (inner[0], inner[1], head, _clean(found.group(2)))
+        found = _BRACKETED_OLD.search(value)  # 闽D54321(原号牌闽D12345)
+        if found is not None:
+            leading = self.vocabulary.leading(found.group(2))
+            if leading is not None:
+                field, item, _, old = leading
+                return value[: found.start()], (field, item, found.group(1), _clean(old))
+        return value, None
+
+    def bare_pair(self, clause: str) -> None:
+        """``原<item><value>``, ``现<item><value>``, or ``<item><value>`` after a 批改前/批改后
+        marker, without a colon between."""
+        rest = clause
+        for word in (*_BEFORE_WORDS, *_AFTER_WORDS):
+            if clause.startswith(word):
+                rest = clause[len(word) :]
+                self.section = "前" if word in _BEFORE_WORDS else "后"
+                break
+        else:
+            if self.section is None:
+                return
+        found = self.vocabulary.leading(rest)
+        if found is not None:
+            self.put(found[0], found[1], found[2], found[3])
+
+    def pair(self, clause: str) -> None:
+        """An ``<item>:<value>`` pair: a value before or after the change when a 批改前/批改后
+        marker, or 原/新 before the item (which then holds for the pairs after it), says
+        which; else no change."""
         words, _, value = clause.partition(":")
         found = self.vocabulary.find(words)
         if found is None:
             return
         field, item, party = found
         key = normalise_header(words)
-        side = section
-        head = key[: len(key) - len(item)]
+        head = key[: len(key) - len(item)] if key.endswith(item) else ""
         if head.endswith(_BEFORE_WORDS):
-            side = "前"
+            self.section = "前"
         elif head.endswith(_AFTER_WORDS):
-            side = "后"
-        if side is None:
+            self.section = "后"
+        self.put(field, item, party, value)
+
+    def put(self, field: str, item: str, party: str, value: str) -> None:
+        if self.section is None:
             return
         self.parties.add(party)
-        target = self.befores if side == "前" else self.afters
+        target = self.befores if self.section == "前" else self.afters
         target[field] = (item, _clean(value))
 
     def blocks(self) -> None:
@@ -474,12 +534,11 @@ def parse_wording(text: str, vocabulary: Vocabulary | None = None) -> Wording:
         raise _error("wording.unreadable", "", "The endorsement text is empty.", "批文为空。")
     reading = _Reading(vocabulary if vocabulary is not None else _DEFAULT)
     folded, dates = _effective_dates(_fold(text))
-    section: str | None = None
     for raw in _clauses(folded):
         clause = _ENUMERATION.sub("", raw).strip()
         marker = _SECTION.match(clause)
         if marker is not None:
-            section = marker.group(1)
+            reading.section = marker.group(1)
             clause = clause[marker.end() :].strip()
             if not clause:
                 continue
@@ -487,7 +546,9 @@ def parse_wording(text: str, vocabulary: Vocabulary | None = None) -> Wording:
         if verb is not None:
             reading.change(clause, verb)
         elif ":" in clause:
-            reading.pair(clause, section)
+            reading.pair(clause)
+        else:
+            reading.bare_pair(clause)
     reading.blocks()
     cancellation = _CANCEL.search(folded) is not None
     if reading.changes and cancellation:
