@@ -16,12 +16,20 @@ from custmaster.workflows.validation import default_rejects_path
 
 __all__ = ["endorse"]
 
+#: How the output names each file shape.
+_SHAPES = {
+    "wide": "wide 宽表: one row per endorsement",
+    "long": "long 长表: one row per changed item (批改项目, 批改前, 批改后)",
+    "wording": "wording 批文: changes read from the endorsement text",
+}
+
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @store_options
 @table_options(
-    mapping_help='Header mapping {"header": "field" or null} for the new values\' columns.',
+    mapping_help='Header mapping {"header": "field" or null} for the new values\' columns, '
+    "and for the changed items (批改项目) of a long file or a text.",
     rejects_help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
 )
 @click.option("--operator", metavar="NAME", help="Operator of rows without an operator column.")
@@ -39,14 +47,24 @@ def endorse(
 ) -> None:
     """Apply the endorsements (批改) in FILE: change of address, vehicle, insured, cancellation.
 
-    Columns: 保单号 policy number, 批单号 endorsement number, 批改类型 kind (地址变更, 换车,
-    过户, 投保人变更, 联系方式变更, 退保 …), 批改生效日期 effective date, and the new values
-    under their usual headers (客户地址, 车牌号, 车架号, 厂牌型号, 被保险人, 身份证号, 移动电话 …).
+    Three shapes, told apart by their columns (the output says which):
+
+    \b
+    - wide 宽表: 保单号, 批单号, 批改类型 (地址变更, 换车, 过户, 投保人变更, 退保 …), 批改生效日期
+      and the new values under their usual headers (客户地址, 车牌号, 车架号, 被保险人, 身份证号,
+      移动电话 …);
+    - long 长表: one row per changed item: 保单号, 批单号, 批改项目 (车牌号码, 被保险人名称,
+      联系电话 …), 批改前, 批改后, 批改生效日期; the rows of one 批单号 are one endorsement;
+    - wording 批文: 保单号, 批单号 and the text (批文, 批改内容: 车牌号由闽D12345变更为闽D54321,
+      自2026年9月1日零时起退保 …), its effective date read from 自…起 when there is no date column.
+
     Each endorsement counts from its effective date, whatever order the rows arrive in; a
-    cancellation sets the policy's status; re-applying a file changes nothing.
+    cancellation sets the policy's status; re-applying a file changes nothing. An endorsement
+    with a bad row or an unreadable text is rejected whole; a 批改前 value unlike the store's is
+    a warning in the rejects file.
 
     Exits 0 when the file was read (rejected rows are in the rejects file), 65 when it cannot
-    be read or lacks the policy number or effective date column.
+    be read or lacks the policy number column, or both the effective date and text columns.
 
     Example:
 
@@ -65,11 +83,21 @@ def endorse(
             operator=operator,
         )
     kinds = ", ".join(f"{k} {n}" for k, n in summary.kinds) or "none"
+    say(out, f"{file.name}: {_SHAPES.get(summary.shape, summary.shape)}.")
     say(
         out,
-        f"{file.name}: {summary.rows} rows; applied 已批改 {summary.applied} ({kinds}), "
-        f"duplicates 重复 {summary.duplicates}, rejected 拒绝 {summary.rejected}.",
+        f"{summary.rows} rows, {summary.endorsements} endorsements; applied 已批改 "
+        f"{summary.applied} ({kinds}), duplicates 重复 {summary.duplicates}, rejected 拒绝 "
+        f"{summary.rejected}.",
     )
+    if summary.from_wording:
+        say(out, f"Read from the text 批文: {summary.from_wording} endorsements.")
+    if summary.parts:
+        say(
+            out,
+            f"Completed 补全 {summary.parts}: rows of endorsements already in the store, added "
+            "as further parts.",
+        )
     if summary.out_of_order:
         say(
             out,
@@ -78,6 +106,12 @@ def endorse(
         )
     if summary.kept_apart:
         say(out, f"Insured changes 过户: {summary.kept_apart} candidate pairs decided keep-apart.")
+    if summary.warnings:
+        say(
+            out,
+            f"Warnings 警告 {summary.warnings}: 批改前 values unlike the store's (applied; see the "
+            "rejects file).",
+        )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
     say(out, f"Rejects 拒绝: {summary.rejects} lines written to {summary.rejects_path}.")
