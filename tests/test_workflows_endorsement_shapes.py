@@ -227,6 +227,28 @@ def test_an_item_column_of_kinds_is_the_kind_column(tmp_path: Path) -> None:
                       [[POLICY, "E1", "车牌号码", "2026-03-01"]])  # fmt: skip
     with pytest.raises(TableFormatError, match=r"endorsement\.no_new_value"):
         import_endorsements(service, names)
+    values = write_csv(tmp_path / "values.csv", ("保单号", "批单号", "批改后", "批改生效日期"),
+                       [[POLICY, "E1", "闽D66666", "2026-03-01"]])  # fmt: skip
+    with pytest.raises(TableFormatError, match=r"endorsement\.no_item_column"):
+        import_endorsements(service, values)
+
+
+def test_a_long_file_states_a_cancellation_by_its_kind_or_its_item(tmp_path: Path) -> None:
+    service = Service.open("memory://")
+    _book(service)
+    path = write_csv(
+        tmp_path / "退保.csv",
+        ("保单号", "批单号", "批改类型", "批改项目", "批改前", "批改后", "批改生效日期"),
+        [[POLICY, "E1", "", "全单退保", "", "", "2026-10-01"],
+         [OTHER, "F1", "退保", "", "", "", "2026-11-01"],
+         [OTHER, "F2", "", "", "", "", "2026-11-02"]],
+    )  # fmt: skip
+    rejects = tmp_path / "退保.rejects.csv"
+    summary = import_endorsements(service, path, rejects=rejects)
+    assert (summary.shape, summary.applied, dict(summary.kinds)) == ("long", 2, {"cancellation": 2})
+    assert policy_details(service, POLICY).status is PolicyStatus.CANCELLED
+    assert policy_details(service, OTHER).status is PolicyStatus.CANCELLED
+    assert [(r["row"], r["code"]) for r in read_csv(rejects)] == [("4", "endorsement.item")]
 
 
 def test_a_file_of_endorsement_texts(service: Service, tmp_path: Path) -> None:

@@ -131,6 +131,9 @@ ERROR_CODES: dict[str, str] = {
     "endorsement.no_new_value": (
         "A file names changed items (批改项目) but has no column of their new values (批改后)."
     ),
+    "endorsement.no_item_column": (
+        "A file has new values (批改后) but no column naming the changed item (批改项目)."
+    ),
     "endorsement.item": (
         "A changed item (批改项目) of a long endorsement file names no record field."
     ),
@@ -1204,6 +1207,13 @@ def _detect(
     ``long`` (``wording`` is told later, from the mapped columns); the rows peeked at."""
     roles = {role: header for header, role in own.items()}
     if "after" in roles:
+        if "item" not in roles:
+            raise TableFormatError(
+                f"{name}: the file has new values (批改后) but no column naming the changed item "
+                "(批改项目, 变更项目, 批改字段).",
+                code="endorsement.no_item_column",
+                message_zh=f"{name}：文件有批改后的值，但没有批改项目（变更项目、批改字段）列。",
+            )
         return "long", []
     if "item" not in roles:
         return "wide", []
@@ -1275,8 +1285,9 @@ def import_endorsements(
     endorsement is the later word.
 
     Raises `custmaster.workflows.reading.TableFormatError` when the file has no policy number
-    column, or neither an effective date nor a text column (``endorsement.no_columns``), or
-    names items without a column of their new values (``endorsement.no_new_value``).
+    column, or neither an effective date nor a text column (``endorsement.no_columns``), names
+    items without a column of their new values (``endorsement.no_new_value``) or has new values
+    without a column naming their items (``endorsement.no_item_column``).
     """
     service = as_service(target)
     path = Path(path)
