@@ -364,3 +364,18 @@ def test_cli_says_which_shape_it_read(tmp_path: Path) -> None:
     assert "2 rows, 1 endorsements; applied 已批改 1 (vehicle 1)" in result.output
     assert VIN_2 not in result.output
     assert "闽D66666" not in result.output
+
+
+def test_a_content_column_holds_new_values_or_whole_texts(tmp_path: Path) -> None:
+    service = Service.open("memory://")
+    _book(service)
+    path = write_csv(
+        tmp_path / "内容.csv",
+        ("保单号", "批单号", "批改项目", "批改内容", "批改生效日期"),
+        [[POLICY, "E1", "车牌号码", "闽D66666", "2026-05-01"],
+         [OTHER, "F1", "通讯地址", "本保单被保险人通讯地址由福建省厦门市思明区湖滨南路1号变更为"
+                                  "福建省厦门市集美区银江路3号。", "2026-06-01"]],
+    )  # fmt: skip
+    summary = import_endorsements(service, path)
+    assert (summary.shape, summary.applied, summary.from_wording) == ("long", 2, 1)
+    assert service.find(resident_id=ID_WANG)[0].address == "福建省厦门市集美区银江路3号"

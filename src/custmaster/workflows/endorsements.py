@@ -89,7 +89,7 @@ from custmaster.service import Service, as_service
 from custmaster.store.base import IngestResult, Outcome, Store
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.core_import import parse_time
-from custmaster.workflows.endorsement_wording import HOLDER, Vocabulary, parse_wording
+from custmaster.workflows.endorsement_wording import HOLDER, Vocabulary, Wording, parse_wording
 from custmaster.workflows.headers import PHONE, map_headers, normalise_header
 from custmaster.workflows.policies import (
     current_insured,
@@ -215,6 +215,7 @@ _CONTACT = frozenset({"mobile", "home_phone", "office_phone", "fax", "email"})
 #: The fields that find the new insured (a further part carries them to find the same person).
 _KEYS = ("resident_id", "uscc", "id_document")
 _CHINA = dt.timezone(dt.timedelta(hours=8))
+_TEXT_HEADERS = frozenset(normalise_header(name) for name in ENDORSEMENT_HEADERS["text"])
 #: Rows read before telling whether an item column names fields or kinds.
 _PEEK = 20
 _VALIDATORS_MAX = 256
@@ -789,6 +790,10 @@ class _Run:
         self.writer = writer
         self.validator = RowValidator(header_map, all_columns=True)
         self.policy_column = next((h for h, f in header_map.mapped if f == "policy_no"), "")
+        #: Whether the new values are in a text column (批改项目 + 批改内容).
+        self.after_is_text = any(
+            normalise_header(h) in _TEXT_HEADERS for h, role in own.items() if role == "after"
+        )
         self.open: collections.OrderedDict[tuple[str, str], _Pending] = collections.OrderedDict()
         self.validators: dict[tuple[str, ...], RowValidator] = {}
         self.counts = collections.Counter[str]()
@@ -896,6 +901,14 @@ class _Run:
         if empty_after:
             group.rejects.append(self.reject(row_number, after_header, field, "value"))
             return
+        if self.after_is_text:  # 批改内容 holding the whole 批文 rather than the new value
+            try:
+                wording = parse_wording(cell_text(after), self.vocabulary)
+            except ValidationError:
+                pass
+            else:
+                self.read_wording(group, row_number, cell_text(after), wording=wording)
+                return
         before_header = self.column.get("before", "")
         group.items.append(
             _Item(
@@ -909,13 +922,16 @@ class _Run:
             )
         )
 
-    def read_wording(self, group: _Pending, row_number: int, text: str) -> None:
-        column = self.column["text"]
-        try:
-            wording = parse_wording(text, self.vocabulary)
-        except ValidationError as error:
-            group.rejects.append(Reject.from_error(row_number, column, "wording", error))
-            return
+    def read_wording(
+        self, group: _Pending, row_number: int, text: str, *, wording: Wording | None = None
+    ) -> None:
+        column = self.column.get("text") or self.column["after"]
+        if wording is None:
+            try:
+                wording = parse_wording(text, self.vocabulary)
+            except ValidationError as error:
+                group.rejects.append(Reject.from_error(row_number, column, "wording", error))
+                return
         group.wording = True
         group.cancellation = group.cancellation or wording.cancellation
         if wording.effective is not None:
