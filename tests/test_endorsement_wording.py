@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custmaster.errors import ValidationError
 from custmaster.privacy.masking import scan_for_personal_data
@@ -155,3 +157,25 @@ def test_holder_items_are_the_holders() -> None:
     assert Vocabulary().item("投保人名称") == ("name", HOLDER)
     assert Vocabulary().item("被保险人证件号码") == ("resident_id", INSURED)
     assert Vocabulary().item("使用性质") is None
+
+
+_PIECES = st.sampled_from(
+    ["由", "变更为", "改为", "→", "：", "，", "。", "、", "（", "）", "\n", " ", "自", "起", "零时",
+     "2026年9月1日", "二〇二六年九月一日", "2026-13-45", "车牌号", "被保险人", "投保人", "车主",
+     "联系电话", "身份证号", "批改前", "批改后", "原", "现", "退保", "注销", "闽D12345", "张伟",
+     "13800138000", "(", ":", "均", "的"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.lists(_PIECES, max_size=25).map("".join)))
+def test_any_text_is_read_or_refused_with_a_wording_code(text: str) -> None:
+    try:
+        wording = parse_wording(text)
+    except ValidationError as error:
+        code = error.code
+    else:
+        code = None
+        assert wording.changes or wording.cancellation
+        assert all(change.after for change in wording.changes)
+    assert code is None or code in ERROR_CODES

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, VIN_1, VIN_2, read_csv, write_csv
 from custmaster.cli import cli
@@ -14,6 +17,7 @@ from custmaster.errors import ValidationError
 from custmaster.model import EndorsementKind, PolicyStatus, Provenance, SourceRecord
 from custmaster.service import Service
 from custmaster.store.base import Outcome
+from custmaster.testing.contract import assert_consistent
 from custmaster.workflows.endorsements import apply_endorsement, import_endorsements
 from custmaster.workflows.policies import policy_details
 from custmaster.workflows.reading import TableFormatError
@@ -379,3 +383,42 @@ def test_a_content_column_holds_new_values_or_whole_texts(tmp_path: Path) -> Non
     summary = import_endorsements(service, path)
     assert (summary.shape, summary.applied, summary.from_wording) == ("long", 2, 1)
     assert service.find(resident_id=ID_WANG)[0].address == "福建省厦门市集美区银江路3号"
+
+
+_LONG_CELLS = {
+    "保单号": st.sampled_from([POLICY, OTHER, "", "PDAA2026/PDZA2026", "NOSUCHPOLICY01"]),
+    "批单号": st.sampled_from(["E1", "E2", "E3", "", " e1 "]),
+    "批改项目": st.sampled_from(
+        ["车牌号码", "车架号", "被保险人名称", "被保险人证件号码", "联系电话", "通讯地址",
+         "投保人名称", "使用性质", "全单退保", "", "NULL", "手机号码"]
+    ),
+    "批改前": st.sampled_from(["", "闽D12388", VIN_1, "张伟", ID_ZHANG, "13800138000", "-"]),
+    "批改后": st.sampled_from(
+        ["", "闽D66666", VIN_2, "李娜", ID_LI, "13912345678", "138OO138OOO", "无",
+         "福建省厦门市湖里区嘉禾路9号", "本保单车牌号由闽D12388变更为闽D77777。", ID_ZHANG[:15]]
+    ),
+    "批改生效日期": st.sampled_from(["2026-05-01", "2026-06-01", "", "2026-02-30", "46143"]),
+}  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.fixed_dictionaries(_LONG_CELLS), max_size=12), window=st.integers(1, 4))
+def test_long_files_of_any_cells_apply_or_reject_each_endorsement_whole(
+    rows: list[dict[str, str]], window: int
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_csv(Path(folder) / "long.csv", LONG, [[r[h] for h in LONG] for r in rows])
+        rejects = Path(folder) / "long.rejects.csv"
+        service = Service.open("memory://")
+        _book(service)
+        summary = import_endorsements(service, path, rejects=rejects, window=window)
+        assert summary.rows == len(rows)
+        assert summary.applied + summary.duplicates + summary.rejected == summary.endorsements
+        lines = read_csv(rejects)
+        assert len(lines) == summary.rejects
+        assert all(line["code"] for line in lines)
+        assert_consistent(service.store)
+        records = _records(service)
+        again = import_endorsements(service, path, window=window)
+        assert again.applied == 0
+        assert _records(service) == records
