@@ -422,3 +422,17 @@ def test_long_files_of_any_cells_apply_or_reject_each_endorsement_whole(
         again = import_endorsements(service, path, window=window)
         assert again.applied == 0
         assert _records(service) == records
+
+
+def test_a_title_line_above_the_header_is_skipped(tmp_path: Path) -> None:
+    service = Service.open("memory://")
+    _book(service)
+    path = tmp_path / "titled.csv"
+    path.write_text(
+        "2026年5月批改明细（机构：厦门分公司）\n"
+        "保单号,批单号,批改项目,批改前,批改后,批改生效日期\n"
+        f"{POLICY},E1,车牌号码,闽D12388,闽D66666,2026-05-01\n",
+        encoding="utf-8-sig",
+    )
+    summary = import_endorsements(service, path)
+    assert (summary.shape, summary.applied, dict(summary.kinds)) == ("long", 1, {"vehicle": 1})

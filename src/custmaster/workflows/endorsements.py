@@ -1287,6 +1287,9 @@ def import_endorsements(
     empty. ``mapping`` maps the new values' headers, and the items of a long file or a text,
     to fields (``{"车主": "name"}``; ``{"使用性质": null}`` leaves an item out).
 
+    The header is the row of the first 20 with the most known columns (a title line above it
+    is skipped); of a workbook, the first sheet is read, or ``sheet``.
+
     The rows of one endorsement (policy and 批单号) are applied together, in the order their
     first rows come; they need not be adjacent: up to ``window`` endorsements are kept open
     while reading (bounded memory), and rows of one further apart complete it in the store
@@ -1310,8 +1313,20 @@ def import_endorsements(
     vocabulary = Vocabulary(mapping)
     handle = None
     rejects_path = Path(rejects) if rejects is not None else None
+
+    def score(headers: tuple[str, ...]) -> int:
+        return map_headers(headers, mapping).score() + len(_endorsement_columns(headers))
+
+    if header_row is None and sheet is None:  # one sheet, as ever: the first
+        with open_table(path, encoding=encoding, delimiter=delimiter) as first:
+            sheet = first.sheet
     with open_table(
-        path, encoding=encoding, sheet=sheet, delimiter=delimiter, header_row=header_row
+        path,
+        encoding=encoding,
+        sheet=sheet,
+        delimiter=delimiter,
+        header_row=header_row,
+        header_score=score if header_row is None else None,
     ) as table:
         own = _endorsement_columns(table.headers)
         rows = iter(table)
