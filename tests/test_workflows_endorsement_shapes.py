@@ -436,3 +436,31 @@ def test_a_title_line_above_the_header_is_skipped(tmp_path: Path) -> None:
     )
     summary = import_endorsements(service, path)
     assert (summary.shape, summary.applied, dict(summary.kinds)) == ("long", 1, {"vehicle": 1})
+
+
+def test_a_change_of_insured_without_an_id_is_refused_not_written_onto_the_former(
+    tmp_path: Path,
+) -> None:
+    service = Service.open("memory://")
+    _book(service)
+    records = _records(service)
+    with pytest.raises(ValidationError, match=r"endorsement\.insured_without_id"):
+        apply_endorsement(service, POLICY, number="E1", effective="2026-05-01", kind="过户",
+                          changes={"name": "李娜"})  # fmt: skip
+    assert _records(service) == records
+    assert service.find(resident_id=ID_ZHANG)[0].name == "张伟"  # the former insured's name
+    # a correction of the insured's name that gives their ID goes to them
+    corrected = {"name": "张玮", "resident_id": ID_ZHANG}
+    fixed = apply_endorsement(service, POLICY, number="E2", effective="2026-05-01",
+                              kind="被保险人变更", changes=corrected)  # fmt: skip
+    assert fixed.outcome is Outcome.MERGED
+    assert service.find(resident_id=ID_ZHANG)[0].name == "张玮"
+    path = write_csv(
+        tmp_path / "过户.csv",
+        ("保单号", "批单号", "批改类型", "批改生效日期", "被保险人"),
+        [[POLICY, "E3", "过户", "2026-06-01", "李娜"]],
+    )
+    rejects = tmp_path / "过户.rejects.csv"
+    summary = import_endorsements(service, path, rejects=rejects)
+    assert (summary.applied, summary.rejected) == (0, 1)
+    assert [r["code"] for r in read_csv(rejects)] == ["endorsement.insured_without_id"]

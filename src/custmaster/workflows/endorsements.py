@@ -86,7 +86,7 @@ from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import FIELDS, PHONE_FIELDS, SourceRecord
 from custmaster.resolve.candidates import PairStatus, Reason
 from custmaster.service import Service, as_service
-from custmaster.store.base import IngestResult, Outcome, Store
+from custmaster.store.base import BaseStore, IngestResult, Outcome, Store
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.core_import import parse_time
 from custmaster.workflows.endorsement_wording import HOLDER, Vocabulary, Wording, parse_wording
@@ -143,6 +143,9 @@ ERROR_CODES: dict[str, str] = {
         "dates or two kinds."
     ),
     "endorsement.party": "One endorsement changes both the holder's and the insured's items.",
+    "endorsement.insured_without_id": (
+        "A change of insured gives the new insured's name but no ID number."
+    ),
     "endorsement.split_identity": (
         "The new insured's identity came in two parts of one endorsement (a name here, the ID "
         "number there); it cannot be attached safely."
@@ -402,6 +405,25 @@ def apply_endorsement(
     except NotFoundError:
         before = None
     previous = current_insured(service, before) if before is not None else None
+    if (
+        endorsement_type is EndorsementKind.INSURED
+        and previous is not None
+        and values.keys() & _IDENTITY
+        and not values.keys() & set(_KEYS)
+        and _first_part(service, policy, endorsement.number)
+    ):
+        # resolved through the policy alone, the record would go to the former insured and
+        # give them the new insured's name (a later part of a number in the store is found
+        # by the new insured's key its first part gave)
+        raise InvalidComponent(
+            "A change of insured names the new insured without an ID number (身份证号, 统一社会"
+            "信用代码 or another document); give it, or the new name would be written onto the "
+            "former insured.",
+            code="endorsement.insured_without_id",
+            field="resident_id",
+            masked_value="",
+            message_zh="被保险人变更未提供新被保险人的证件号码，否则新姓名会写到原被保险人名下。",
+        )
     latest = _latest_effective(service, previous, policy)
     out_of_order = latest is not None and latest > day
     with service.transaction():
@@ -440,6 +462,14 @@ def apply_endorsement(
         error=result.error,
         part=part and result.outcome not in (Outcome.DUPLICATE, Outcome.REJECTED),
     )
+
+
+def _first_part(service: Service, policy: str, number: str) -> bool:
+    """Whether endorsement ``number`` of ``policy`` is not in the store yet."""
+    store = service.store
+    if not isinstance(store, BaseStore):  # a third-party store: assume it is
+        return True
+    return store.stored_record((Channel.CORE_SYSTEM.code, f"{policy}#{number}")) is None
 
 
 def _repeated(result: IngestResult) -> bool:
