@@ -32,6 +32,7 @@ IDS = [module.__name__.rsplit(".", 1)[1] for module in MODULES]
 SAMPLES: dict[str, str] = {
     "cn_resident_id": "11010519491231002X",
     "cn_uscc": "91110000600037341L",
+    "cn_org_code": "60003734-1",
     "phone": "13800138000",
     "vin": "LSVAU218XN2183294",
     "cn_plate": "闽D12345",

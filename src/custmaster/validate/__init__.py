@@ -24,6 +24,7 @@ __all__ = ["MODULE_NAMES", "Detection", "Validator", "detect", "get_modules"]
 MODULE_NAMES: tuple[str, ...] = (
     "cn_resident_id",
     "cn_uscc",
+    "cn_org_code",
     "phone",
     "vin",
     "cn_plate",

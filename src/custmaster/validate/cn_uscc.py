@@ -11,6 +11,8 @@ its business licence or registration certificate. It has 18 characters from the 
   national-level registration;
 * characters 9-17: the organisation code (主体标识码, GB 11714): eight characters and its
   own check character (``0``-``9`` or ``X``, MOD 11 with weights 3, 7, 9, 10, 5, 8, 4, 2);
+  an organisation registered before the USCC keeps its old code there
+  (`get_organisation_code`, `custmaster.validate.cn_org_code`);
 * character 18: the check character, MOD 31 over the first 17 (weights 3**i mod 31).
 
 Registration authorities and organisation types (GB 32100-2015 and the codes assigned since;
@@ -42,7 +44,9 @@ organisation type the table does not define for the authority, a region code mis
 the GB/T 2260 table; ``strict=True`` raises them as `InvalidComponent`. Whether the embedded
 organisation code passes its own GB 11714 check is reported by `parse` as
 ``organisation_code_valid``; it is neither an error nor a warning, since the USCC check
-character already protects the whole code.
+character already protects the whole code. `get_organisation_code` gives the embedded code
+when it is a valid one: the organisation's code before the USCC (组织机构代码), or the one
+assigned with the USCC.
 
 `mask` keeps the first 2 characters (authority and organisation type) and the last 4. A USCC
 names an organisation and is published in the national enterprise credit register, so it is
@@ -82,6 +86,8 @@ custmaster.errors.InvalidComponent: [cn_uscc.authority] value=B1************341J
 Traceback (most recent call last):
     ...
 custmaster.errors.InvalidFormat: [cn_uscc.format] value=91************34IL: ...
+>>> get_organisation_code('91110000600037341L')
+'600037341'
 >>> is_valid('12345'), is_valid(None)
 (False, False)
 """
@@ -100,6 +106,7 @@ from custmaster.errors import (
     ValidationError,
     ValidationWarning,
 )
+from custmaster.validate import cn_org_code
 from custmaster.validate._mask import keep_ends, mask_unknown
 from custmaster.validate.cn_resident_id import _clean, _region
 
@@ -113,6 +120,7 @@ __all__ = [
     "calc_organisation_check_digit",
     "compact",
     "format",
+    "get_organisation_code",
     "is_valid",
     "mask",
     "parse",
@@ -320,6 +328,25 @@ def format(value: str) -> str:
     '91110000600037341L'
     """
     return _number(value)
+
+
+def get_organisation_code(value: str) -> str:
+    """Return the organisation code (GB 11714) the USCC holds: its characters 9-17.
+
+    An organisation registered before the USCC carries its old code (组织机构代码) there, so
+    the code links the organisation's older records to the USCC. Raises the USCC's
+    `ValidationError` for an invalid USCC, and `custmaster.validate.cn_org_code`'s
+    (``cn_org_code.checksum``, ``cn_org_code.placeholder`` …) when the 9 characters are no
+    valid organisation code.
+
+    >>> get_organisation_code('9144 0300 1922 0382 16')
+    '192203821'
+    >>> get_organisation_code('913502001234567805')
+    Traceback (most recent call last):
+        ...
+    custmaster.errors.InvalidChecksum: [cn_org_code.checksum] value=1******80: ...
+    """
+    return cn_org_code.validate(_number(value)[8:17])
 
 
 def mask(value: object) -> str:
