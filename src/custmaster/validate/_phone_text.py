@@ -19,6 +19,7 @@ __all__ = [
     "Cleaned",
     "clean",
     "split_fields",
+    "status_note",
     "to_ascii",
 ]
 
@@ -175,6 +176,18 @@ def clean(value: str) -> Cleaned:
     if not groups or groups == ("+",):
         return Cleaned(error="phone.empty")
     return Cleaned(groups=groups, extension=extension)
+
+
+def status_note(text: str) -> str | None:
+    """The first note in ``text`` saying the number is bad (`_STATUS_RE`), or None.
+
+    The one list `clean` refuses numbers by (``phone.status``); the importers read cells
+    around notes by it too (`custmaster.validate.phone.has_status_note`).
+    """
+    if text.isascii():  # the notes are Han text
+        return None
+    found = _STATUS_RE.search(to_ascii(text))
+    return None if found is None else found.group()
 
 
 def split_fields(text: str) -> list[str]:

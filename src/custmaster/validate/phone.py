@@ -166,6 +166,7 @@ from custmaster.validate._phone_plan import TOO_LONG as _TOO_LONG
 from custmaster.validate._phone_plan import TOO_SHORT as _TOO_SHORT
 from custmaster.validate._phone_text import clean as _clean
 from custmaster.validate._phone_text import split_fields as _split_fields
+from custmaster.validate._phone_text import status_note as _status_note
 from custmaster.validate._phone_text import to_ascii as _to_ascii
 
 __all__ = [
@@ -177,6 +178,7 @@ __all__ = [
     "PhoneNumber",
     "compact",
     "format",
+    "has_status_note",
     "is_valid",
     "mask",
     "parse",
@@ -665,6 +667,19 @@ def is_valid(value: object, *, region: str = "CN", default_area_code: str | None
         )
     except ValidationError:
         return False
+
+
+def has_status_note(text: str) -> bool:
+    """Tell whether ``text`` holds a note saying a number is bad: one of the notes for which
+    `parse` refuses a number with ``phone.status`` (空号, 停机, 已销号, 非本人, 已不用 …), in
+    whatever width it is written. A note about the person or about one call (张先生, 关机,
+    打不通, 无人接听) and 停机保号 are not such notes. Readers of cells that hold numbers and
+    notes (the importers) ask this so that they refuse exactly what `parse` refuses.
+
+    >>> has_status_note("13800138000（空号）"), has_status_note("13800138000 打不通")
+    (True, False)
+    """
+    return isinstance(text, str) and _status_note(text) is not None
 
 
 def format(value: str | PhoneNumber) -> str:

@@ -225,10 +225,6 @@ _SEVERAL = re.compile(r"[/;,，；、|／\n]|\d{7}\D+\d{7}|\d{7}\s+\d|[\u3400-\u
 #: when the cell does not read otherwise; the extension words are kept (`_loose_numbers`).
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _EXTENSION_WORDS = frozenset({"转", "分机", "转分机", "内线", "分机号"})
-#: Notes saying a number is not good: a cell holding one is never read around them.
-_BAD_NUMBER_NOTE = re.compile(
-    r"空号|停机|错号|错误|不对|无效|作废|销号|不是|非本人|已换|不用|打不通"
-)
 #: Where the parts of a phone cell split (`_loose_numbers`).
 _PART_SPLIT = re.compile(r"[/;,，；、|／\n]+")
 #: Punctuation around a part of a phone cell once its notes are gone (``：``, brackets).
@@ -693,10 +689,11 @@ def _loose_numbers(text: str) -> tuple[phone_module.PhoneNumber, ...] | None:
 
     A note about the person (``张先生13800138000``, ``13800138000或13900139000``) separates the
     numbers; a part of zeros alone (``13800138000/0``) is no number. None when a part is
-    still no number, or when a note says a number is bad (空号, 停机 …): such a cell stays
-    rejected with its own code.
+    still no number, or when a note says a number is bad (空号, 停机, 已不用 …: the notes
+    `custmaster.validate.phone` refuses a number for, `phone.has_status_note`): such a cell
+    stays rejected with its own code. A note about one call (关机, 打不通) is no such note.
     """
-    if _BAD_NUMBER_NOTE.search(text):
+    if phone_module.has_status_note(text):
         return None
     cleaned = _HAN_RUN.sub(
         lambda run: run.group() if run.group() in _EXTENSION_WORDS else "/", text
