@@ -36,7 +36,7 @@ from custmaster.merge.rules import (
 )
 from custmaster.model import _trusted
 from custmaster.model.customer import Customer
-from custmaster.model.identity import CustomerKind
+from custmaster.model.identity import CustomerKind, DocumentType
 from custmaster.model.policy import Policy, PolicyLine
 from custmaster.model.provenance import Provenance
 from custmaster.model.vehicle import Vehicle
@@ -269,16 +269,20 @@ def to_customer(
     field, the observations that lost within that policy.
     """
     values = {name: _shown_value(state, name) for name in _SHOWN}
-    person = values["resident_id"] is not None or values["id_document"] is not None
-    kind = CustomerKind.PERSON if person or values["uscc"] is None else CustomerKind.ORGANISATION
+    document = values["id_document"]
+    # an organisation code (组织机构代码) is an organisation's document, not a person's
+    old_code = document is not None and document.type is DocumentType.ORG_CODE
+    person = values["resident_id"] is not None or (document is not None and not old_code)
+    organisation = values["uscc"] is not None or old_code
+    kind = CustomerKind.ORGANISATION if organisation and not person else CustomerKind.PERSON
     shown: dict[str, Any] = {}
     for name in _SHOWN:
         value = values[name]
         if value is None:
             continue
-        if kind is CustomerKind.PERSON and name == "uscc":
+        if kind is CustomerKind.PERSON and (name == "uscc" or (value is document and old_code)):
             continue
-        if kind is CustomerKind.ORGANISATION and name in _PERSON_ONLY:
+        if kind is CustomerKind.ORGANISATION and name in _PERSON_ONLY and value is not document:
             continue
         if values["resident_id"] is not None and name in _DERIVED_FROM_ID:
             continue

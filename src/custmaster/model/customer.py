@@ -2,7 +2,9 @@
 
 A customer is computed from observations by `custmaster.merge`; this module only says what a
 valid record looks like. A person is identified by the resident ID (gender and birth date are
-derived from it) or by another `IdentityDocument`; an organisation by its USCC. Single-valued
+derived from it) or by another `IdentityDocument`; an organisation by its USCC, or by the
+organisation code it had before (组织机构代码: an `IdentityDocument` of type ``org_code``), or
+both. Single-valued
 fields hold the current value; the values they held before are in ``histories``, each with the
 `Provenance` of the observation that brought it, newest first. Contact points accumulate.
 
@@ -56,7 +58,7 @@ from custmaster.model.contact import (
     ContactStatus,
     normalise_contact,
 )
-from custmaster.model.identity import CustomerKind, Gender, IdentityDocument
+from custmaster.model.identity import CustomerKind, DocumentType, Gender, IdentityDocument
 from custmaster.model.policy import PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import SourceRecord
@@ -69,7 +71,9 @@ __all__ = ["ERROR_CODES", "Customer", "HistoryEntry", "PolicyRoleLink"]
 
 #: Every error code this module raises (besides the shared ``model.*`` codes).
 ERROR_CODES: dict[str, str] = {
-    "customer.kind_field": "A person has a USCC, or an organisation has person fields.",
+    "customer.kind_field": (
+        "A person has a USCC or an organisation code, or an organisation has person fields."
+    ),
     "customer.gender_contradicts_id": "The gender given contradicts the resident ID.",
     "customer.birth_date_contradicts_id": "The birth date given contradicts the resident ID.",
     "customer.organisation_name": "An organisation name is longer than 200 characters.",
@@ -412,9 +416,11 @@ class Customer:
 
     A person has a ``resident_id`` (18-digit form) or an ``id_document``; ``gender`` and
     ``birth_date`` are derived from the resident ID when there is one (giving others is an
-    error), and may be given directly otherwise. An organisation has a ``uscc`` and none of
-    the person fields. ``name`` is validated as a person's name for persons and kept as written
-    (spaces folded) for organisations.
+    error), and may be given directly otherwise. An organisation has a ``uscc``, and may keep
+    its organisation code from before the USCC (组织机构代码) as an ``id_document`` of type
+    ``org_code`` (the only document an organisation has, and one a person never has); it has
+    none of the other person fields. ``name`` is validated as a person's name for persons and
+    kept as written (spaces folded) for organisations.
 
     Classification: ``level`` (the insurer's own grade, free text), ``key_customer`` (重点客户)
     and ``first_channel`` (the channel of first contact).
@@ -462,9 +468,11 @@ class Customer:
     )
 
     def __attrs_post_init__(self) -> None:
+        document = self.id_document
         if self.kind is CustomerKind.ORGANISATION:
+            old_code = document is not None and document.type is DocumentType.ORG_CODE
             for field in ("resident_id", "id_document", "gender", "birth_date"):
-                if getattr(self, field) is not None:
+                if getattr(self, field) is not None and not (field == "id_document" and old_code):
                     raise _kind_error(field, self.kind)
             if self.name is not None:
                 try:
@@ -474,6 +482,8 @@ class Customer:
             return
         if self.uscc is not None:
             raise _kind_error("uscc", self.kind)
+        if document is not None and document.type is DocumentType.ORG_CODE:
+            raise _kind_error("id_document", self.kind)
         if self.name is not None:
             try:
                 object.__setattr__(self, "name", _person_name(self.name))

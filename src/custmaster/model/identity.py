@@ -3,6 +3,9 @@
 A person is identified by the resident ID (`custmaster.validate.cn_resident_id`) where there is
 one; foreigners, residents of Hong Kong, Macao and Taiwan, and serving officers often present
 another document instead, kept as an `IdentityDocument` with its type and issuing country.
+An organisation is identified by its USCC; its organisation code from before the USCC
+(组织机构代码, `custmaster.validate.cn_org_code`) is kept as a document of type ``org_code``,
+whose number is validated and whose country is China.
 
 >>> doc = IdentityDocument(type="台胞证", country="twn", number=" 0123 4567 ")
 >>> doc.type, doc.country, doc.number
@@ -15,6 +18,8 @@ IdentityDocument(type=<DocumentType.TAIWAN_PERMIT: 'taiwan_permit'>, country='TW
 >>> IdentityDocument(type="passport", country="CN", number="E1").key == IdentityDocument(
 ...     type="护照", country="中国", number="e1").key
 True
+>>> IdentityDocument(type="组织机构代码", number="60003734-1").key
+('org_code', 'CHN', '600037341')
 >>> Gender("女"), Gender("M")
 (<Gender.FEMALE: 'female'>, <Gender.MALE: 'male'>)
 """
@@ -25,8 +30,9 @@ import re
 
 import attrs
 
-from custmaster.errors import InvalidFormat, ValidationError
+from custmaster.errors import InvalidComponent, InvalidFormat, ValidationError
 from custmaster.model import _convert, _mask
+from custmaster.validate import cn_org_code
 from custmaster.validate import country as _iso_country
 from custmaster.validate._mask import mask_unknown
 
@@ -36,6 +42,9 @@ __all__ = ["ERROR_CODES", "CustomerKind", "DocumentType", "Gender", "IdentityDoc
 ERROR_CODES: dict[str, str] = {
     "identity_document.country": "The country is not an ISO 3166-1 country code or name.",
     "identity_document.number": "A document number is not 1-40 characters without spaces.",
+    "identity_document.org_code_country": (
+        "An organisation code (组织机构代码) is given with a country other than China."
+    ),
 }
 
 _DOCUMENT_NUMBER = re.compile(r"[^\s]{1,40}")
@@ -83,6 +92,9 @@ class DocumentType(_convert.AliasEnum):
     HOUSEHOLD_REGISTER = "household_register"
     #: 出生医学证明 (for children without an ID card yet).
     BIRTH_CERTIFICATE = "birth_certificate"
+    #: 组织机构代码 (GB 11714-1997): an organisation's code before the USCC replaced it, the
+    #: one document an organisation may have (`custmaster.validate.cn_org_code`).
+    ORG_CODE = "org_code"
     OTHER = "other"
 
 
@@ -105,7 +117,10 @@ _convert.register_aliases(
      "外国人永久居留证": "foreign_permanent_resident", "军官证": "military_officer",
      "士兵证": "soldier", "警官证": "police_officer", "户口簿": "household_register",
      "户口本": "household_register", "出生证": "birth_certificate",
-     "出生医学证明": "birth_certificate", "其他": "other", "其它": "other"},
+     "出生医学证明": "birth_certificate", "组织机构代码": "org_code",
+     "组织机构代码证": "org_code", "组织机构代码证书": "org_code", "机构代码": "org_code",
+     "组织代码": "org_code", "organisation_code": "org_code",
+     "organization_code": "org_code", "其他": "other", "其它": "other"},
 )  # fmt: skip
 
 
@@ -156,6 +171,10 @@ class IdentityDocument:
     ``中国`` and ``China`` are all ``CHN``, so they make one key; `custmaster.validate.country`),
     or ``None`` when unknown. The number is kept without spaces, upper-cased. The triple
     (type, country, number) is a strong identity key (`key`).
+
+    An organisation code (type ``org_code``) is validated (`custmaster.validate.cn_org_code`:
+    check character, 9 characters without the hyphen) and its country is always ``CHN``: it is
+    the key the USCC holding the code gives too (`custmaster.resolve.keys.strong_keys`).
     """
 
     type: DocumentType = attrs.field(converter=_document_type)
@@ -165,7 +184,29 @@ class IdentityDocument:
         repr=_mask.document_number_repr,
     )
 
+    def __attrs_post_init__(self) -> None:
+        if self.type is DocumentType.ORG_CODE:
+            _org_code(self)
+
     @property
     def key(self) -> tuple[str, str, str]:
         """``(type, country or '', number)``: the document's identity key."""
         return (self.type.value, self.country or "", self.number)
+
+
+def _org_code(document: IdentityDocument) -> None:
+    """Validate an organisation code document in place: its number, and China as its country."""
+    if document.country not in (None, "CHN"):
+        raise InvalidComponent(
+            "An organisation code (组织机构代码) is a mainland Chinese code: its country is CHN.",
+            code="identity_document.org_code_country",
+            field="country",
+            masked_value=document.country,
+            message_zh="组织机构代码是中国大陆的代码，其国家只能是中国（CHN）。",
+        )
+    try:
+        number = cn_org_code.validate(document.number)
+    except ValidationError as error:
+        raise error.for_field("number") from None
+    object.__setattr__(document, "country", "CHN")
+    object.__setattr__(document, "number", number)

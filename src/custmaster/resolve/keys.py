@@ -4,6 +4,14 @@ Strong keys identify a customer on their own: the resident ID (`custmaster.valid
 cn_resident_id` already turns the 15-digit form into the 18-digit one, so both are one key),
 the USCC of an organisation, and another identity document by type, country and number.
 
+An organisation's code from before the USCC (组织机构代码, a document of type ``org_code``)
+is such a document key, and a USCC gives it too: characters 9-17 of a USCC are the
+organisation's code (`custmaster.validate.cn_uscc.get_organisation_code`), so a record of the
+USCC also carries the ``document`` key ``org_code|CHN|<code>`` (`org_code_key`) when they are
+a valid code. An organisation known by its old code and later by its USCC is then one
+customer. Two different USCCs holding one code are not: resolution pairs them for review
+(`custmaster.resolve.resolver`). A person's record computes nothing more.
+
 Link keys attach a record without a strong key: the policy number, then the plate or VIN of
 the vehicle insured by a policy in force on the day the record was observed. Names, birth
 dates and phone numbers are never keys; they only raise candidate pairs for review.
@@ -30,8 +38,8 @@ from typing import Any, NamedTuple
 
 from custmaster.merge._mask import mask_value
 from custmaster.merge.engine import DEFAULT_ROLE, POLICY_INDEXED, GoldenState, RecordLike
-from custmaster.model.identity import Gender, IdentityDocument
-from custmaster.validate import cn_resident_id
+from custmaster.model.identity import DocumentType, Gender, IdentityDocument
+from custmaster.validate import cn_org_code, cn_resident_id
 
 __all__ = [
     "INDEX_KINDS",
@@ -46,7 +54,9 @@ __all__ = [
     "cover_window",
     "document_of",
     "index_entries",
+    "is_org_code_key",
     "lone_policy_entries",
+    "org_code_key",
     "orphan_entries",
     "policy_entries",
     "role_of",
@@ -63,7 +73,10 @@ PHONE_FIELDS: tuple[str, ...] = ("mobile", "home_phone", "office_phone", "fax")
 INDEX_KINDS: dict[str, str] = {
     "resident_id": "18-digit resident ID; payload 'owner' or 'held' (contradicted record)",
     "uscc": "USCC; payload 'owner'",
-    "document": "'type|country|number' of another identity document; payload 'owner'",
+    "document": (
+        "'type|country|number' of another identity document, and 'org_code|CHN|<code>' of the "
+        "organisation code a USCC holds; payload 'owner'"
+    ),
     "policy_no": "policy number; payload: the customer's role on it",
     "plate": "plate of a policy's vehicle; payload: VehicleCover",
     "vin": "VIN of a policy's vehicle; payload: VehicleCover",
@@ -88,7 +101,7 @@ class StrongKey(NamedTuple):
     value: str
 
     def __repr__(self) -> str:
-        field = "document_number" if self.kind == "document" else self.kind
+        field = "id_document" if self.kind == "document" else self.kind
         shown = mask_value(field, self.value.rsplit("|", 1)[-1])
         return f"StrongKey(kind={self.kind!r}, value={shown!r})"
 
@@ -172,7 +185,7 @@ def _mask_index_key(kind: str, key: str) -> str:
         return f"{mask_value('name', name)}|{mask_value('birth_date', birth)}"
     if kind == "document":
         doc_type, country, number = [*key.split("|", 2), "", ""][:3]
-        return f"{doc_type}|{country}|{mask_value('document_number', number)}"
+        return f"{doc_type}|{country}|{mask_value('id_document', number)}"
     return mask_value(_KEY_FIELDS.get(kind, kind), key)
 
 
@@ -182,8 +195,34 @@ def document_of(record: RecordLike) -> IdentityDocument | None:
     return document if isinstance(document, IdentityDocument) else None
 
 
+#: The ``document`` keys of organisation codes start so (`org_code_key`).
+_ORG_CODE_PREFIX = f"{DocumentType.ORG_CODE.value}|CHN|"
+
+
+def org_code_key(code: str) -> str:
+    """The ``document`` key of an organisation code (9 characters, validated): the key of an
+    `IdentityDocument` of type ``org_code`` and of a USCC holding the code.
+
+    >>> org_code_key("600037341")
+    'org_code|CHN|600037341'
+    """
+    return _ORG_CODE_PREFIX + code
+
+
+def is_org_code_key(key: StrongKey) -> bool:
+    """Whether a strong key is an organisation code's (`org_code_key`)."""
+    return key.kind == "document" and key.value.startswith(_ORG_CODE_PREFIX)
+
+
+def _code_in(uscc: str) -> str | None:
+    """The organisation code a validated USCC holds (characters 9-17), when it is a valid one."""
+    code = uscc[8:17]
+    return code if cn_org_code.is_valid(code) else None
+
+
 def strong_keys(record: RecordLike) -> tuple[StrongKey, ...]:
-    """The strong keys of a record, most decisive first."""
+    """The strong keys of a record, most decisive first; a USCC is followed by the key of
+    the organisation code it holds (`org_code_key`), unless the record states that code."""
     resident_id = getattr(record, "resident_id", None)
     uscc = getattr(record, "uscc", None)
     document = document_of(record)
@@ -194,8 +233,14 @@ def strong_keys(record: RecordLike) -> tuple[StrongKey, ...]:
         keys.append(StrongKey("resident_id", resident_id))
     if uscc:
         keys.append(StrongKey("uscc", uscc))
+    stated = None
     if document is not None:
-        keys.append(StrongKey("document", "|".join(str(part or "") for part in document.key)))
+        stated = "|".join(str(part or "") for part in document.key)
+        keys.append(StrongKey("document", stated))
+    if uscc:
+        code = _code_in(uscc)
+        if code is not None and org_code_key(code) != stated:
+            keys.append(StrongKey("document", org_code_key(code)))
     return tuple(keys)
 
 

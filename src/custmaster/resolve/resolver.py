@@ -7,7 +7,11 @@
    that ID: it becomes a customer of its own, paired (``id_contradiction``) with the
    customer who owns the ID.
 2. Strong keys (resident ID, USCC, identity document): the customer owning the first key
-   found. Keys owned by two customers raise ``strong_key_conflict``.
+   found. Keys owned by two customers raise ``strong_key_conflict``. An organisation code
+   (组织机构代码, stated or held by the record's USCC: `custmaster.resolve.keys.org_code_key`)
+   does not attach a record with a USCC to a customer known by other USCCs only: one code in
+   two USCCs is a ``strong_key_conflict`` for review (a registration moved to another
+   authority, or a mistake), never a merge.
 3. The policy number: the customer in the record's role on that policy. With a strong key
    on both sides and different keys, ``policy_id_conflict`` is raised instead; a customer
    with no strong key is joined (recorded as an automatic decision).
@@ -45,6 +49,7 @@ from custmaster.resolve.keys import (
     birth_date_of,
     contradictions,
     cover_window,
+    is_org_code_key,
     role_of,
     strong_keys,
 )
@@ -126,7 +131,7 @@ def observed_day(record: RecordLike) -> dt.date:
 def _masked(field: str, value: str, note: str) -> Evidence:
     if field == "document":
         kind, country, number = value.split("|", 2)
-        shown = f"{kind}|{country}|{mask_value('document_number', number)}"
+        shown = f"{kind}|{country}|{mask_value('id_document', number)}"
     else:
         shown = mask_value(field, value)
     return Evidence(field, shown, shown, note)
@@ -135,7 +140,7 @@ def _masked(field: str, value: str, note: str) -> Evidence:
 def _mask_key(key: StrongKey) -> str:
     if key.kind == "document":
         kind, country, number = key.value.split("|", 2)
-        return f"{kind}|{country}|{mask_value('document_number', number)}"
+        return f"{kind}|{country}|{mask_value('id_document', number)}"
     return mask_value(key.kind, key.value)
 
 
@@ -240,6 +245,8 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
     for key in keys:
         for cid, payload in find(key.kind, key.value):
             if payload == "owner" and all(cid != c for c, _ in owners):
+                if key.kind == "document" and _other_usccs(cid, key, keys, b):
+                    continue
                 owners.append((cid, key))
             elif payload == "held":
                 b.pair(
@@ -263,6 +270,28 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
             Evidence(key.kind, _mask_key(key), "", f"owned by {first}"),
             Evidence(other_key.kind, "", _mask_key(other_key), f"owned by {other}"),
         )
+
+
+def _other_usccs(cid: str, key: StrongKey, keys: Sequence[StrongKey], b: _Builder) -> bool:
+    """Whether ``key`` is an organisation code (`is_org_code_key`) and its owner ``cid`` is
+    known by USCCs other than the one of the record (``keys``); if so, pair them: the record
+    must not attach to ``cid`` through the code."""
+    if not is_org_code_key(key):
+        return False
+    uscc = next((k.value for k in keys if k.kind == "uscc"), None)
+    if uscc is None:  # the code alone (组织机构代码): the organisation's, whatever its USCC
+        return False
+    theirs = b.lookups.keys_of(cid, "uscc")
+    if not theirs or uscc in theirs:
+        return False
+    shown = mask_value("uscc", sorted(theirs)[0])
+    b.pair(
+        cid,
+        Reason.STRONG_KEY_CONFLICT,
+        Evidence("document", _mask_key(key), _mask_key(key), "same organisation code"),
+        Evidence("uscc", mask_value("uscc", uscc), shown, "different USCCs holding it"),
+    )
+    return True
 
 
 def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b: _Builder) -> bool:

@@ -168,13 +168,17 @@ def provenances(channel: Channel | str | None = None) -> st.SearchStrategy[Prove
     return build()
 
 
+_PERSON_DOCUMENTS = [kind for kind in DocumentType if kind is not DocumentType.ORG_CODE]
+
+
 @functools.cache
 def identity_documents() -> st.SearchStrategy[IdentityDocument]:
-    """Passports, Hong Kong/Macao and Taiwan permits, officer cards … with plausible numbers."""
+    """Passports, Hong Kong/Macao and Taiwan permits, officer cards … with plausible numbers:
+    a person's documents (an organisation's old code, ``org_code``, is none of them)."""
 
     @st.composite
     def build(draw: st.DrawFn) -> IdentityDocument:
-        kind = draw(st.sampled_from(list(DocumentType)))
+        kind = draw(st.sampled_from(_PERSON_DOCUMENTS))
         country = {
             DocumentType.HK_MACAO_PERMIT: st.sampled_from(("HKG", "MAC")),
             DocumentType.TAIWAN_PERMIT: st.just("TWN"),

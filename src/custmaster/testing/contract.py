@@ -48,9 +48,9 @@ from hypothesis import strategies as st
 from custmaster.audit import GENESIS, Anchor, AuditEntry
 from custmaster.errors import NotFoundError, StoreError, UsageError, ValidationError
 from custmaster.merge import MergePolicy, build, to_customer
-from custmaster.model import ContactEvent, ContactStatus, PolicyLine, Provenance
+from custmaster.model import ContactEvent, ContactStatus, CustomerKind, PolicyLine, Provenance
 from custmaster.model.source import SourceRecord
-from custmaster.resolve.candidates import PairStatus
+from custmaster.resolve.candidates import PairStatus, Reason
 from custmaster.store import MemoryStore, Outcome, Store, open_store
 
 __all__ = [
@@ -107,6 +107,14 @@ TIMES = [
     "2026-02-01T00:00:00+00:00",
     "2026-03-01T12:00:00+08:00",
 ]
+
+
+#: A company's USCC, holding its organisation code from before (组织机构代码) 60003734-1; another
+#: company's; and a public institution's USCC holding the first company's code (one code in
+#: two registrations: never merged without a decision).
+_USCC = "91110000600037341L"
+_USCC_B = "914403001922038216"
+_USCC_SAME_CODE = "12110000600037341R"
 
 
 def rec(ref: str, when: str, channel: str = "core_system", **fields: Any) -> SourceRecord:
@@ -580,6 +588,40 @@ class StoreContract:
             rec("ORG1", "2026-01-05", uscc="91350100M000100Y43", name="厦门某某有限公司")
         )
         assert [c.id for c in store.find(uscc="91350100M000100Y43")] == [organisation.customer_id]
+
+    def test_an_organisation_code_and_the_uscc_holding_it_are_one_customer(
+        self, empty: Any
+    ) -> None:
+        # known by its old code (组织机构代码) first, by its USCC later: one customer
+        old = empty.ingest(
+            rec("ORG-OLD", "2014-06-01", name="某某有限公司",
+                id_document={"type": "组织机构代码", "number": "60003734-1"})
+        )  # fmt: skip
+        assert old.outcome is Outcome.NEW_CUSTOMER
+        new = empty.ingest(rec("ORG-NEW", "2026-01-05", uscc=_USCC, name="某某有限公司"))
+        assert (new.outcome, new.customer_id, new.via) == (
+            Outcome.MERGED,
+            old.customer_id,
+            "document",
+        )
+        customer = empty.get(old.customer_id)
+        assert customer.kind is CustomerKind.ORGANISATION
+        assert (customer.uscc, customer.id_document.number) == (_USCC, "600037341")
+        # the other way round: by its USCC first, by its old code later
+        first = empty.ingest(rec("B-NEW", "2026-01-05", uscc=_USCC_B))
+        later = empty.ingest(
+            rec("B-OLD", "2014-06-01", id_document={"type": "org_code", "number": _USCC_B[8:17]})
+        )
+        assert (later.outcome, later.customer_id) == (Outcome.MERGED, first.customer_id)
+        # another USCC holding the same code: a pair for review, never a merge
+        other = empty.ingest(rec("ORG-OTHER", "2026-02-01", uscc=_USCC_SAME_CODE))
+        assert other.outcome is Outcome.CANDIDATE
+        assert other.customer_id not in (None, old.customer_id)
+        assert [(p.reason, {p.a, p.b}) for p in other.pairs] == [
+            (Reason.STRONG_KEY_CONFLICT, {old.customer_id, other.customer_id})
+        ]
+        assert empty.count() == 3
+        assert_consistent(empty)
 
     def test_history_explain_and_as_of(self, store: Any) -> None:
         zhang = store.find(resident_id=ID_M)[0]
