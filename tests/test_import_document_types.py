@@ -248,7 +248,7 @@ def test_the_holders_type_column_reads_codes_too(service: Service, tmp_path: Pat
         ("99", "other"),
         ("其他法定有效证件", "other"),
         ("统一社会信用代码", "uscc"),
-        ("组织机构代码", "uscc"),
+        ("组织机构代码", "org_code"),
         ("营业执照", "uscc"),
         ("08", None),
         ("88", None),

@@ -160,6 +160,13 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         say(out, line)
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
+    if summary.warnings:
+        say(
+            out,
+            "Warnings 警告: "
+            + ", ".join(f"{c} {n}" for c, n in summary.warnings)
+            + " (rows imported as read; listed in the rejects file).",
+        )
     if summary.rejects_path is not None:
         sheet = ", sheet" if summary.sheets else ""
         say(

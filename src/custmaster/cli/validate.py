@@ -102,8 +102,16 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
             "holding different values on a row: the first is used here, custmaster import "
             "rejects the row; listed in the rejects file).",
         )
+    if summary.warnings:
+        _say(
+            console,
+            "Warnings 警告: "
+            + ", ".join(f"{code} {count}" for code, count in summary.warnings)
+            + " (valid rows an import takes as read; listed in the rejects file).",
+        )
     if summary.rejects_path is not None:
-        warned = f" and {summary.conflicts} warnings" if summary.conflicts else ""
+        warnings = summary.conflicts + sum(count for _, count in summary.warnings)
+        warned = f" and {warnings} warnings" if warnings else ""
         sheet = ", sheet" if summary.sheets else ""
         _say(
             console,

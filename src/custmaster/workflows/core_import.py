@@ -139,6 +139,7 @@ from custmaster.workflows.validation import (
     RowValidator,
     cell_text,
     date_cell,
+    document_warning,
     field_text,
     holds_several,
     identity_value,
@@ -410,6 +411,10 @@ class ImportSummary:
     #: ``(sheet, reason)`` of each sheet of a workbook not read
     #: (`custmaster.workflows.reading.SKIP_REASONS`: ``empty``, ``few_columns`` …).
     skipped_sheets: tuple[tuple[str, str], ...] = ()
+    #: Warnings per code, most frequent first: lines of the rejects file about rows imported
+    #: all the same, as read (a 护照 whose number is a resident ID:
+    #: ``document_type.resident_id``, `custmaster.workflows.validation.document_warning`).
+    warnings: tuple[tuple[str, int], ...] = ()
 
     @property
     def imported(self) -> int:
@@ -772,6 +777,10 @@ class _Importer:
         self.counts = dict.fromkeys(Outcome, 0)
         self.codes: dict[str, int] = {}
         self.partial = 0
+        #: Warnings written per code, and the current row's documents to warn about
+        #: (``(header, document)``, read by `_values`).
+        self.warned: dict[str, int] = {}
+        self._doubts: list[tuple[str, Any]] = []
         self.customers = _CustomerIds()
         self.flags_copied = 0
         self.batch: list[SourceRecord] = []
@@ -897,6 +906,8 @@ class _Importer:
                     # the type decides how the number is read (raises: the slow path rejects)
                     routed = identity_value(type_text, cell, self.columns.header_map.document_codes)
                     if routed is not None:
+                        if routed[0] == "id_document":
+                            self._doubts.append((header, routed[1]))
                         continue
             if type(cell) is str:
                 value = known.get(cell, _UNPARSED)
@@ -1154,6 +1165,7 @@ class _Importer:
 
     def _record(self, row_number: int, row: Row) -> SourceRecord | None:
         self._more.clear()
+        self._doubts.clear()
         self._row_lines = {}
         try:  # the quick path: a row without a bad cell
             values = self._values(row)
@@ -1167,7 +1179,13 @@ class _Importer:
                     )
                     self._more.extend(more)
                     meta.update(spill)
-                return self._build(row_number, row, values, meta)
+                record = self._build(row_number, row, values, meta)
+                if self._doubts:
+                    self._warn(
+                        document_warning(row_number, header, document)
+                        for header, document in self._doubts
+                    )
+                return record
         except ValidationError:
             pass
         # The slow path: every bad cell, with its column.
@@ -1184,11 +1202,13 @@ class _Importer:
         all_rejects = [*result.rejects, *result.conflicts, *meta_rejects]
         if not all_rejects:  # only the record as a whole failed (e.g. a policy reference)
             try:
-                return self._build(row_number, row, values, meta)
+                record = self._build(row_number, row, values, meta)
             except ValidationError as error:
                 all_rejects = [Reject.from_error(row_number, "", error.field or "", error)]
                 self._reject_all(all_rejects)
                 return None
+            self._warn(result.warnings)
+            return record
         self._reject_all(all_rejects)
         if not self.skip_bad_cells:
             return None
@@ -1197,7 +1217,15 @@ class _Importer:
         except ValidationError:
             return None
         self.partial += 1
+        self._warn(result.warnings)
         return record
+
+    def _warn(self, warnings: Iterable[Reject | None]) -> None:
+        """Write warnings about a row imported all the same to the rejects file."""
+        for warning in warnings:
+            if warning is not None:
+                self.rejects.add(warning)
+                self.warned[warning.code] = self.warned.get(warning.code, 0) + 1
 
     def _reject_all(self, rejects: Iterable[Reject]) -> None:
         for reject in rejects:
@@ -1464,8 +1492,9 @@ class _Importer:
             self.partial,
             self.rejects,
             self.codes,
+            self.warned,
         )
-        self.rejects, self.codes = _RejectSink(None), {}
+        self.rejects, self.codes, self.warned = _RejectSink(None), {}, {}
         self._hook_extra = {} if change is None else change.extra
         if change is not None and change.cleared:
             row = {**row, **dict.fromkeys(change.cleared, "")}
@@ -1475,7 +1504,7 @@ class _Importer:
             return None
         finally:
             self._more[:], self._party_records[:], self._party_rejects[:] = saved[:3]
-            self._hook_extra, self.partial, self.rejects, self.codes = saved[3:]
+            self._hook_extra, self.partial, self.rejects, self.codes, self.warned = saved[3:]
 
     def _count(
         self, row_number: int, record: SourceRecord, result: IngestResult, *, companion: bool
@@ -1662,6 +1691,7 @@ def import_table(
         earlier_readings=importer.earlier_readings,
         sheets=tuple(sheet.summary(sheet_rows.get(sheet.name, 0)) for sheet in table.sheets),
         skipped_sheets=table.skipped_sheets,
+        warnings=tuple(sorted(importer.warned.items(), key=lambda item: (-item[1], item[0]))),
     )
 
 

@@ -146,7 +146,9 @@ DOCUMENT_TYPE_ALIASES: tuple[str, ...] = (
 )
 
 #: What a `DOCUMENT_TYPE` cell can say the identity column holds (`document_kind`):
-#: ``resident_id``; ``uscc`` (an organisation's code); ``household_register`` and
+#: ``resident_id``; ``uscc`` and ``org_code`` (an organisation's code, today's USCC or the
+#: 组织机构代码 from before it: either is read in the column of both,
+#: `custmaster.workflows.validation.identity_value`); ``household_register`` and
 #: ``driving_licence``, documents numbered by their holder's 公民身份号码 (read as the resident
 #: ID when the number is one); or another document, a `custmaster.model.DocumentType` value.
 DOCUMENT_KINDS: tuple[str, ...] = (
@@ -189,9 +191,13 @@ _DOCUMENT_WORDS: dict[str, str] = {
     **dict.fromkeys(
         ("统一社会信用代码", "社会信用代码", "信用代码", "统一社会信用代码证",
          "统一社会信用代码证书", "营业执照", "企业营业执照", "工商营业执照",
-         "三证合一营业执照", "组织机构代码", "组织机构代码证", "组织机构代码证书",
-         "税务登记证", "uscc"),
+         "三证合一营业执照", "税务登记证", "uscc"),
         "uscc",
+    ),
+    **dict.fromkeys(
+        ("组织机构代码", "组织机构代码证", "组织机构代码证书", "机构代码", "机构代码证",
+         "组织代码", "组织机构代码证号", "org_code"),
+        "org_code",
     ),
     **dict.fromkeys(("户口簿", "户口本", "居民户口簿", "户籍簿"), "household_register"),
     **dict.fromkeys(
@@ -335,7 +341,24 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "身份证号码/统一社会信用代码",
             "证件号/统一社会信用代码",
         ),
-        "uscc": ("统一社会信用代码", "社会信用代码", "信用代码"),
+        # An organisation's code before the USCC (组织机构代码) is read in the USCC's column:
+        # a 9-character code there is kept as the organisation's ``org_code`` document
+        # (`custmaster.workflows.validation.RowValidator`). 机构代码 alone is not among them:
+        # in an insurer's extract it is the insurer's own branch (出单机构, 归属机构).
+        "uscc": (
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "组织机构代码",
+            "组织机构代码证",
+            "组织机构代码证号",
+            "组织机构代码证号码",
+            "组织代码",
+            "统一社会信用代码/组织机构代码",
+            "组织机构代码/统一社会信用代码",
+            "社会信用代码/组织机构代码",
+            "统一社会信用代码或组织机构代码",
+        ),
         "birth_date": ("出生日期", "生日"),
         "gender": ("性别", "被保险人性别", "被保人性别", "客户性别"),
         "mobile": (

@@ -80,7 +80,7 @@ from custmaster.model.identity import DocumentType, IdentityDocument
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
 from custmaster.privacy.sensitivity import FieldKind, policy_for
-from custmaster.validate import cn_resident_id, cn_uscc
+from custmaster.validate import cn_org_code, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date
@@ -109,6 +109,7 @@ __all__ = [
     "date_cell",
     "default_rejects_path",
     "display",
+    "document_warning",
     "field_text",
     "holds_several",
     "identity_value",
@@ -116,6 +117,7 @@ __all__ = [
     "is_field_placeholder",
     "is_zero_placeholder",
     "mask_field",
+    "old_code_document",
     "organisation_code",
     "place_phone",
     "split_phone_cell",
@@ -148,6 +150,11 @@ ERROR_CODES: dict[str, str] = {
         "The document type (证件类型) is no code of the code table and no known word: the ID "
         'number is not read (name the code in the mapping: "document_type:08": "护照").'
     ),
+    "document_type.resident_id": (
+        "A warning: the document type (证件类型) names another document (护照 …) but its number "
+        "is a valid 18-digit resident ID; the row is read as that document, a customer apart "
+        "from the one with the resident ID. Check the type."
+    ),
 }
 
 #: Fields that hold a date, parsed by `custmaster.workflows.dates.parse_date`.
@@ -173,7 +180,7 @@ EMPTY_MARKERS: frozenset[str] = frozenset(
 #: values are good.
 PLACEHOLDER_CODES: frozenset[str] = frozenset(
     {"cn_plate.unregistered", "engine_no.placeholder", "vin.placeholder", "cn_name.placeholder",
-     "phone.empty", "address.placeholder"}
+     "phone.empty", "address.placeholder", "cn_org_code.placeholder"}
 )  # fmt: skip
 
 #: Fields whose cell of zeros alone (``0``, ``00000000000``, ``0592-0000000`` is not one) is
@@ -301,12 +308,17 @@ class RowResult:
     #: left empty whose field another column filled.
     cells: dict[str, tuple[Any, ...]] = attrs.field(factory=dict, repr=False)
     #: ``(header, field, value)`` of the identity cell read as another field than its column's
-    #: (a USCC or another document in 身份证号: `identity_value`, `organisation_code`), and of
-    #: the document-type cell that decided it (field `DOCUMENT_TYPE`, its text).
+    #: (a USCC or another document in 身份证号: `identity_value`, `organisation_code`; an old
+    #: organisation code in the USCC's column: `old_code_document`), and of the document-type
+    #: cell that decided it (field `DOCUMENT_TYPE`, its text).
     routed: tuple[tuple[str, str, Any], ...] = attrs.field(default=(), repr=False)
     #: The values of the columns of one line's policy (`HeaderMap.lines`: 商业险保单号,
     #: 交强险终保日期), read with ``all_columns``: line code → field → value.
     lines: dict[str, dict[str, Any]] = attrs.field(factory=dict, repr=False)
+    #: Doubts about valid cells, which neither reject the row nor change its values: a 护照
+    #: whose number is a resident ID (``document_type.resident_id``, `document_warning`).
+    #: ``custmaster validate`` and the imports write them to the rejects file.
+    warnings: tuple[Reject, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -390,6 +402,9 @@ class ValidationSummary:
     #: ``(sheet, reason)`` of each sheet of a workbook not read
     #: (`custmaster.workflows.reading.SKIP_REASONS`).
     skipped_sheets: tuple[tuple[str, str], ...] = ()
+    #: Warnings about valid cells per code, most frequent first (`RowResult.warnings`, also
+    #: lines of the rejects file): the rows are valid and an import takes them, as read.
+    warnings: tuple[tuple[str, int], ...] = ()
 
     @property
     def rows_valid(self) -> int:
@@ -805,6 +820,88 @@ def organisation_code(cell: object) -> str | None:
         return None
 
 
+def _old_code(number: str) -> IdentityDocument:
+    return IdentityDocument(type=DocumentType.ORG_CODE, country="CHN", number=number)
+
+
+def old_code_document(cell: object) -> IdentityDocument | None:
+    """The organisation code (组织机构代码) in a cell where a USCC may be, or None.
+
+    A cell of 9 characters once its separators are gone (``60003734-1``, ``６０００３７３４－１``)
+    is read as an organisation's code from before the USCC (`custmaster.validate.cn_org_code`)
+    and returned as its ``org_code`` document; such a cell that is no valid code raises the
+    code's error (``cn_org_code.checksum`` …, field ``id_document``). None for any other
+    cell: a USCC, or anything the USCC's own check must judge.
+
+    >>> old_code_document("60003734-1").key
+    ('org_code', 'CHN', '600037341')
+    >>> old_code_document("91110000600037341L") is None
+    True
+    """
+    text = field_text("uscc", cell)
+    if len(cn_org_code.compact(text)) != 9:
+        return None
+    try:
+        return _old_code(cn_org_code.validate(text))
+    except ValidationError as error:
+        raise error.for_field("id_document") from None
+
+
+#: An organisation code as the certificate prints it, with the hyphen before the check
+#: character (``60003734-1``), after `unicodedata.normalize` (NFKC) and without spaces.
+_HYPHENATED = re.compile("[0-9A-Z]{8}[-\u2010-\u2015\u2212][0-9X]")
+
+
+def _hyphenated_old_code(cell: object) -> IdentityDocument | None:
+    """The organisation code of an identity cell holding one as the certificate prints it,
+    with its hyphen (``60003734-1``), or None. Without its hyphen a 9-character value in an
+    identity column may be another document (a passport: ``E12345678``): it is not guessed."""
+    try:
+        text = field_text("resident_id", cell)
+    except ValidationError:
+        return None
+    compact = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    if not _HYPHENATED.fullmatch(compact) or not cn_org_code.is_valid(compact):
+        return None
+    return _old_code(cn_org_code.validate(compact))
+
+
+def document_warning(row: int, column: str, document: IdentityDocument) -> Reject | None:
+    """The warning ``document_type.resident_id`` for a document that the row's type names (护照,
+    港澳通行证 …) whose number is a valid 18-digit resident ID, or None.
+
+    Such a row is read as the type says: a key of its own, so a customer apart from the one
+    who has that resident ID. It is not rejected (a passport may carry any number), but it is
+    reported: the typist most likely chose the wrong type for an ID card.
+
+    >>> doc = IdentityDocument(type="护照", number="110105198001010016")
+    >>> document_warning(2, "证件号码", doc).code
+    'document_type.resident_id'
+    >>> document_warning(2, "证件号码", IdentityDocument(type="护照", number="E12345678")) is None
+    True
+    """
+    number = document.number
+    if len(number) != 18 or not number[:17].isdigit() or not cn_resident_id.is_valid(number):
+        return None
+    kind = document.type.value
+    return Reject(
+        row=row,
+        column=column,
+        field="id_document",
+        code="document_type.resident_id",
+        message=(
+            f"A warning: the document type says {kind}, but the number is a valid 18-digit "
+            "resident ID; the row is read as that document, a customer apart from the one with "
+            "the resident ID. Check the document type (证件类型)."
+        ),
+        message_zh=(
+            "警告：证件类型不是身份证，但证件号码是有效的 18 位身份证号码；该行按所填证件类型读取，"
+            "与持此身份证号码的客户分开。请核对证件类型。"
+        ),
+        masked_value=mask("id_document", number),
+    )
+
+
 #: The issuing country of documents whose type says it.
 _DOCUMENT_COUNTRIES = {
     DocumentType.TAIWAN_PERMIT: "TWN",
@@ -849,7 +946,11 @@ def identity_value(
     Taiwan residents), a driving licence (驾驶证, numbered by the holder's 公民身份号码), or a
     household register (户口簿) or 其他 whose number is a valid resident ID.
     ``("uscc", code)`` for an organisation's code (统一社会信用代码, 营业执照 …, or 其他 with a
-    valid USCC); ``("id_document", document)`` for another document (护照, 台胞证, 港澳通行证,
+    valid USCC); an organisation type (these, and 组织机构代码) reads a 9-character number as
+    the organisation's old code, ``("id_document", document)`` of type ``org_code``
+    (`old_code_document`), and an 18-character one as its USCC: a system that kept the label
+    组织机构代码 after 2015 holds the USCC there. ``("id_document", document)`` for another
+    document (护照, 台胞证, 港澳通行证,
     军官证 …), an `IdentityDocument` whose country is the one the type implies (台胞证: TWN;
     回乡证: HKG or MAC by the number's letter; 军官证, 户口簿 …: CHN), else unknown. Raises
     the `ValidationError` of a code or number that is not valid, and
@@ -860,6 +961,8 @@ def identity_value(
     ('taiwan_permit', 'TWN', '01234567')
     >>> identity_value("营业执照", "91350200MA2Y12345E")
     ('uscc', '91350200MA2Y12345E')
+    >>> identity_value("组织机构代码证", "60003734-1")[1].key
+    ('org_code', 'CHN', '600037341')
     >>> identity_value("居民身份证", "11010519491231002X") is None
     True
     >>> identity_value("03", "E1234 5678")[1].key
@@ -874,8 +977,17 @@ def identity_value(
         raise unknown_document_type(type_text)
     if kind in ("resident_id", "driving_licence"):
         return None
-    if kind == "uscc":
-        return ("uscc", cn_uscc.validate(field_text("uscc", cell)))
+    if kind in ("uscc", "org_code"):
+        old = old_code_document(cell)
+        if old is not None:
+            return ("id_document", old)
+        text = field_text("uscc", cell)
+        if kind == "org_code" and len(cn_uscc.compact(text)) != 18:
+            try:  # neither form: the old code's error (its length)
+                cn_org_code.validate(text)
+            except ValidationError as error:
+                raise error.for_field("id_document") from None
+        return ("uscc", cn_uscc.validate(text))
     document = DocumentType(kind)
     if document in (DocumentType.HOUSEHOLD_REGISTER, DocumentType.OTHER):
         # a household register's number is its holder's 公民身份号码; 其他 often hides a
@@ -894,6 +1006,26 @@ def identity_value(
         return ("id_document", IdentityDocument(type=document, country=country, number=number))
     except ValidationError as error:
         raise error.for_field("id_document") from None
+
+
+#: The fields whose column may hold an organisation's other code: a USCC in the ID column, an
+#: old organisation code in the USCC's (`_organisation_cell`).
+_ORGANISATION_FIELDS = frozenset({"resident_id", "uscc"})
+
+
+def _organisation_cell(field: str, cell: object) -> tuple[str, Any] | None:
+    """``(field, value)`` of an organisation's code in a cell its column's field refused: a
+    USCC in the ID column (`organisation_code`) or an old code printed with its hyphen there
+    (``60003734-1``); an old code in the USCC's column (`old_code_document`, which raises
+    for 9 characters that are no valid code). None when the cell holds neither."""
+    if field == "uscc":
+        document = old_code_document(cell)
+        return None if document is None else ("id_document", document)
+    uscc = organisation_code(cell)
+    if uscc is not None:
+        return ("uscc", uscc)
+    document = _hyphenated_old_code(cell)
+    return None if document is None else ("id_document", document)
 
 
 def display(value: object) -> str:
@@ -1039,8 +1171,9 @@ class RowValidator:
         more: list[tuple[str, phone_module.PhoneNumber]] = []
         cells: dict[str, tuple[Any, ...]] = {}
         counts = self._counts
-        routed: tuple[str, Any] | None = None
-        routed_from = ""
+        #: ``(header, field, value)`` of each cell read as another field than its column's.
+        routes: list[tuple[str, str, Any]] = []
+        warnings: list[Reject] = []
         type_text = ""
         if self._type_column is not None:
             kind = row.get(self._type_column)
@@ -1069,18 +1202,25 @@ class RowValidator:
                 if other is not None:  # the row's type column names another document
                     count[0] += 1
                     count[3] += 1
-                    routed, routed_from = other, header
+                    routes.append((header, *other))
+                    if other[0] == "id_document":
+                        warning = document_warning(row_number, header, other[1])
+                        if warning is not None:
+                            warnings.append(warning)
                     continue
             try:
                 value = normalise(cell)
             except ValidationError as error:
                 failure: ValidationError | None = error
-                if field == "resident_id":
-                    uscc = organisation_code(cell)
-                    if uscc is not None:  # an organisation's USCC in the ID column
+                if field in _ORGANISATION_FIELDS:
+                    try:
+                        found = _organisation_cell(field, cell)
+                    except ValidationError as code_error:  # 9 characters, no valid old code
+                        found, failure = None, code_error
+                    if found is not None:  # a USCC in the ID column, an old code in the USCC's
                         count[0] += 1
                         count[3] += 1
-                        routed, routed_from = ("uscc", uscc), header
+                        routes.append((header, *found))
                         continue
                 if phone_convert is not None and holds_several(text):
                     try:  # a phone cell holding several numbers, each one valid?
@@ -1112,9 +1252,9 @@ class RowValidator:
                 count[3] += 1
             values[field] = value
         moved: list[tuple[str, str, Any]] = []
-        if routed is not None:
-            values.setdefault(*routed)
-            moved.append((routed_from, *routed))
+        for header, field, value in routes:
+            values.setdefault(field, value)
+            moved.append((header, field, value))
         if type_text and self._type_column is not None:
             moved.append((self._type_column, DOCUMENT_TYPE, type_text))
         extra: dict[str, str] = {}
@@ -1147,6 +1287,7 @@ class RowValidator:
             cells=cells,
             routed=tuple(moved),
             lines=lines,
+            warnings=tuple(warnings),
         )
 
     def _read_lines(
@@ -1221,7 +1362,8 @@ class RowValidator:
         more, extra = found
         quick = rejects is None
         given: dict[str, str] = {}
-        for header, field, normalise, phone_convert in self._further:
+        for header, column_field, normalise, phone_convert in self._further:
+            field = column_field  # an old code in a USCC column fills id_document instead
             cell = row.get(header)
             text = cell if isinstance(cell, str) else cell_text(cell)
             count = None if quick else self._counts[header]
@@ -1230,11 +1372,19 @@ class RowValidator:
                     count[2] += 1
                 continue
             further: tuple[phone_module.PhoneNumber, ...] = ()
+            value: Any
             try:
                 if normalise is None:  # a PHONE column: read as the mobile column would be
                     value, further = split_phone_cell(field_text("mobile", cell))
                 elif phone_convert is None:
-                    value = normalise(cell)
+                    try:
+                        value = normalise(cell)
+                    except ValidationError:
+                        # 组织机构代码 after 统一社会信用代码: an old code is the row's document
+                        document = old_code_document(cell) if field == "uscc" else None
+                        if document is None:
+                            raise
+                        field, value = "id_document", document
                 else:
                     try:
                         value = normalise(cell)
@@ -1421,7 +1571,16 @@ def _output_row(
         read_values = result.cells.get(header)
         if read_values is not None:  # a PHONE, repeated or several-number cell
             kind = read[header] if read[header] != PHONE else "mobile"
-            out.append("/".join(display(v) if reveal else mask_field(kind, v) for v in read_values))
+            out.append(
+                "/".join(
+                    _routed_text("id_document", v, reveal)
+                    if isinstance(v, IdentityDocument)  # an old code in a USCC column
+                    else display(v)
+                    if reveal
+                    else mask_field(kind, v)
+                    for v in read_values
+                )
+            )
             continue
         if field is None:
             text = result.extra.get(header, "")
@@ -1440,7 +1599,7 @@ def _routed_text(field: str, value: Any, reveal: bool) -> str:
     if field == DOCUMENT_TYPE:
         return str(value)  # 护照, 台胞证: no personal data
     if isinstance(value, IdentityDocument):
-        return value.number if reveal else mask("document_number", value.number)
+        return value.number if reveal else mask("id_document", value.number)
     return display(value) if reveal else mask_field(field, value)
 
 
@@ -1523,6 +1682,7 @@ def validate_file(
         output_sink: _CsvSink | None = None
         rows = rows_rejected = conflicts = 0
         codes: dict[str, int] = {}
+        warned: dict[str, int] = {}
         #: The column counts of the layouts read before the current one; each layout met.
         summaries: list[ColumnSummary] = []
         maps = [header_map]
@@ -1560,6 +1720,11 @@ def validate_file(
                     conflicts += 1
                     if reject_sink is not None:
                         line = conflict.as_row()
+                        reject_sink.add((*line, current) if sheets else line)
+                for warning in result.warnings:
+                    warned[warning.code] = warned.get(warning.code, 0) + 1
+                    if reject_sink is not None:
+                        line = warning.as_row()
                         reject_sink.add((*line, current) if sheets else line)
                 if output_sink is not None:
                     out = _output_row(header_map, read, result, reveal)
@@ -1614,4 +1779,5 @@ def validate_file(
             ),
             sheets=read_sheets,
             skipped_sheets=table.skipped_sheets,
+            warnings=tuple(sorted(warned.items(), key=lambda item: (-item[1], item[0]))),
         )
