@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from typing import Any
 
 import pytest
 
+from _resolve_helpers import DictLookups
 from custmaster.errors import ValidationError
 from custmaster.merge import build, to_customer
 from custmaster.model import Customer, CustomerKind, IdentityDocument, Provenance, SourceRecord
@@ -150,34 +150,8 @@ def test_the_old_code_and_the_uscc_resolve_to_one_customer_in_either_order(
     )
 
 
-class Lookups:
-    """A tiny index of customers' records, to resolve without a store."""
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-
-    def add(self, customer_id: str, record: SourceRecord) -> None:
-        for entry in index_entries(record):
-            self.entries.setdefault((entry.kind, entry.key), []).append(
-                (customer_id, entry.payload)
-            )
-
-    def find(self, kind: str, key: str) -> Sequence[tuple[str, Any]]:
-        return self.entries.get((kind, key), [])
-
-    def keys_of(self, customer_id: str, kind: str) -> Collection[str]:
-        return {
-            k
-            for (kd, k), found in self.entries.items()
-            if kd == kind and any(c == customer_id for c, _ in found)
-        }
-
-    def kept_apart(self, a: str, b: str) -> bool:
-        return False
-
-
 def test_the_resolution_through_the_old_code_explains_itself_masked() -> None:
-    lookups = Lookups()
+    lookups = DictLookups()
     lookups.add("C1", rec("OLD", "2014-06-01", id_document=org_doc()))
     resolution = resolve(rec("NEW", uscc=USCC), lookups)
     assert (resolution.customer_id, resolution.via, resolution.pairs) == ("C1", "document", ())

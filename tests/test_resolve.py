@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
 from typing import Any
 
 import pytest
 
+from _resolve_helpers import DictLookups
 from custmaster.errors import UsageError
 from custmaster.model import ContactEvent, IdentityDocument, Provenance, SourceRecord
 from custmaster.resolve import (
@@ -49,33 +49,6 @@ def core(ref: str, resident_id: str, policy_no: str, plate: str, **more: Any) ->
         cover_end="2027-01-05",
         **more,
     )
-
-
-class DictLookups:
-    """A tiny in-test index, to exercise `resolve` without a store."""
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-        self.apart: set[frozenset[str]] = set()
-
-    def add(self, customer_id: str, record: SourceRecord) -> None:
-        for entry in index_entries(record):
-            self.entries.setdefault((entry.kind, entry.key), []).append(
-                (customer_id, entry.payload)
-            )
-
-    def find(self, kind: str, key: str) -> Sequence[tuple[str, Any]]:
-        return self.entries.get((kind, key), [])
-
-    def keys_of(self, customer_id: str, kind: str) -> Collection[str]:
-        return {
-            key
-            for (k, key), found in self.entries.items()
-            if k == kind and any(c == customer_id and p != "held" for c, p in found)
-        }
-
-    def kept_apart(self, a: str, b: str) -> bool:
-        return frozenset((a, b)) in self.apart
 
 
 # -- keys ------------------------------------------------------------------------------------
