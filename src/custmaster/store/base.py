@@ -93,13 +93,14 @@ from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
 from custmaster.resolve.keys import (
     IndexEntry,
     index_entries,
+    org_code_key,
     orphan_entries,
     policy_entries,
 )
 from custmaster.resolve.resolver import Resolution, resolve
 from custmaster.serialize import to_dict
 from custmaster.store.subject import Restriction, Tombstone, redact_record
-from custmaster.validate import cn_name, cn_plate, cn_resident_id, cn_uscc, phone, vin
+from custmaster.validate import cn_name, cn_org_code, cn_plate, cn_resident_id, cn_uscc, phone, vin
 
 __all__ = [
     "COUNT_KINDS",
@@ -399,6 +400,11 @@ def _policy_no(value: str) -> str:
     return "".join(value.split()).upper()
 
 
+def _org_code(value: str) -> str:
+    """The ``document`` key an organisation code (组织机构代码) is indexed under."""
+    return org_code_key(cn_org_code.validate(value))
+
+
 def _birth(value: dt.date | str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -415,6 +421,7 @@ _FINDERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "vin": ("vin", functools.partial(vin.validate, check_digit=None)),
     "name": ("name", cn_name.validate),
     "birth_date": ("birth_date", _birth),
+    "org_code": ("document", _org_code),
 }
 
 
@@ -913,6 +920,7 @@ class BaseStore(ABC):
         vin: str | None = None,
         name: str | None = None,
         birth_date: dt.date | str | None = None,
+        org_code: str | None = None,
     ) -> list[Customer]:
         """The customers matching every given criterion, by id.
 
@@ -920,6 +928,8 @@ class BaseStore(ABC):
         ``'+8613800138000'``, a 15-digit resident ID finds its 18-digit form. A criterion
         that cannot be valid raises its `custmaster.ValidationError`. ``plate`` and ``vin``
         match the vehicles of the customers' policies and vehicles named without a policy.
+        ``org_code`` (组织机构代码, ``60003734-1``) finds the organisations known by it or by
+        a USCC holding it.
         """
         criteria = {
             "resident_id": resident_id,
@@ -930,6 +940,7 @@ class BaseStore(ABC):
             "vin": vin,
             "name": name,
             "birth_date": birth_date,
+            "org_code": org_code,
         }
         return [self.get(cid) for cid in self._matching(criteria)]
 

@@ -621,6 +621,15 @@ class StoreContract:
             (Reason.STRONG_KEY_CONFLICT, {old.customer_id, other.customer_id})
         ]
         assert empty.count() == 3
+        # found by the code, however written: the organisations known by it or by a USCC
+        # holding it
+        assert [c.id for c in empty.find(org_code="60003734-1")] == sorted(
+            [old.customer_id, other.customer_id]
+        )
+        assert [c.id for c in empty.find(org_code=_USCC_B[8:17].lower())] == [first.customer_id]
+        with pytest.raises(ValidationError) as info:
+            empty.find(org_code="600037342")
+        assert info.value.field == "org_code"
         assert_consistent(empty)
 
     def test_history_explain_and_as_of(self, store: Any) -> None:
