@@ -8,7 +8,7 @@ import pytest
 
 from _workflow_helpers import ID_LI, ID_ZHANG
 from custmaster.errors import NotFoundError, PermissionDenied, UsageError, ValidationError
-from custmaster.model import Provenance, SourceRecord
+from custmaster.model import IdentityDocument, Provenance, SourceRecord
 from custmaster.privacy.access import User
 from custmaster.privacy.masking import scan_for_personal_data
 from custmaster.service import Service
@@ -162,3 +162,27 @@ def test_entry_needs_the_entry_permission() -> None:
     result = enter_contacts(clerk, "PDAA2026001", mobile="13900139000")
     record = store.observations(result.customer_id or "")[-1]
     assert record.provenance.operator == "wang.fang"
+
+
+def test_entry_for_an_organisation_known_by_its_old_code_carries_that_code() -> None:
+    service = Service.open("memory://")
+    old_code = IdentityDocument(type="组织机构代码", number="60003734-1")
+    service.ingest_one(
+        SourceRecord(
+            provenance=Provenance(
+                channel="core_system", source_ref="PDAA2026009#0", observed_at="2026-01-05"
+            ),
+            policy_no="PDAA2026009", line="商业险", name="厦门某某有限公司",
+            id_document=old_code, cover_start="2026-01-05", cover_end="2027-01-04",
+            extra={"status@PDAA2026009": "in_force", "paid@PDAA2026009": "yes",
+                   "business_type@PDAA2026009": "new"},
+        )
+    )  # fmt: skip
+    result = enter_contacts(service, "PDAA2026009", operator="王芳", mobile="13900139000")
+    record = next(
+        r
+        for r in service.observations(result.customer_id or "")
+        if r.provenance.channel.code == "underwriting"
+    )
+    assert record.id_document == old_code  # resolved by the code, not by the policy alone
+    assert record.policy_no is None

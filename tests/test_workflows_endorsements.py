@@ -10,7 +10,13 @@ import pytest
 
 from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, read_csv, write_csv
 from custmaster.errors import ValidationError
-from custmaster.model import EndorsementKind, PolicyStatus, Provenance, SourceRecord
+from custmaster.model import (
+    EndorsementKind,
+    IdentityDocument,
+    PolicyStatus,
+    Provenance,
+    SourceRecord,
+)
 from custmaster.resolve.candidates import PairStatus
 from custmaster.service import Service
 from custmaster.store.base import Outcome
@@ -19,7 +25,7 @@ from custmaster.workflows.endorsements import (
     endorsement_kind,
     import_endorsements,
 )
-from custmaster.workflows.policies import policy_details
+from custmaster.workflows.policies import current_insured, meta_value, policy_details
 from custmaster.workflows.reading import TableFormatError
 
 pytest_plugins = ["_workflow_fixtures"]
@@ -237,3 +243,27 @@ def test_endorsement_file_needs_its_columns(service: Service, tmp_path: Path) ->
     path = write_csv(tmp_path / "x.csv", ("保单号", "客户地址"), [[POLICY, OLD_ADDRESS]])
     with pytest.raises(TableFormatError, match=r"endorsement\.no_columns"):
         import_endorsements(service, path)
+
+
+def test_a_former_insured_known_by_a_passport_is_marked_not_the_new_one() -> None:
+    service = Service.open("memory://")
+    passport = IdentityDocument(type="护照", country="USA", number="X1234567")
+    service.ingest_one(
+        SourceRecord(
+            provenance=Provenance(
+                channel="core_system", source_ref=f"{POLICY}#0", observed_at="2026-01-02"
+            ),
+            policy_no=POLICY, line="商业险", name="JOHN SMITH", id_document=passport,
+            cover_start="2026-01-05", cover_end="2027-01-04",
+        )
+    )  # fmt: skip
+    former = service.find(policy_no=POLICY)[0].id
+    new = {"name": "李娜", "resident_id": ID_LI}
+    result = apply_endorsement(service, POLICY, number="E1", effective="2026-05-01",
+                               kind="过户", changes=new)  # fmt: skip
+    assert result.customer_id != former
+    until = meta_value("insured_until", POLICY, customer=service.get(former))
+    assert until == "2026-05-01"
+    assert meta_value("insured_until", POLICY, customer=service.get(result.customer_id)) is None
+    assert policy_details(service, POLICY).customer_id("insured") in (former, result.customer_id)
+    assert current_insured(service, service.policy(POLICY)) == result.customer_id

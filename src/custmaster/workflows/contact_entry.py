@@ -250,6 +250,8 @@ def enter_contacts(
         keys["resident_id"] = customer.resident_id
     elif customer.uscc is not None:
         keys["uscc"] = customer.uscc
+    elif customer.id_document is not None:  # a passport, or an organisation's old code
+        keys["id_document"] = customer.id_document
     else:
         roles = [link.role for link in customer.policies if link.policy_no == card.policy.policy_no]
         keys["policy_no"] = card.policy.policy_no

@@ -641,6 +641,8 @@ def _mark_former_insured(
         values["resident_id"] = customer.resident_id
     elif customer.uscc is not None:
         values["uscc"] = customer.uscc
+    elif customer.id_document is not None:  # a passport, or an organisation's old code
+        values["id_document"] = customer.id_document
     facts = {meta_key("insured_until", policy): endorsement.effective.isoformat()}
     ref = f"{policy}#{endorsement.number}#former"
     record = _record(policy, ref, at=at, operator=operator, values=values, extra=facts)
