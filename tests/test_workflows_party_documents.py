@@ -99,3 +99,25 @@ def test_each_number_of_a_passport_holders_phone_cell_reaches_the_holder(
     assert len(records) == 2
     assert all(record.id_document is not None for record in records)
     assert service.counts()["customers"] == 2
+
+
+def test_a_holders_organisation_code_column_takes_the_old_code_or_the_uscc() -> None:
+    (holder,) = find_parties(["投保人", "投保人组织机构代码"])
+    assert holder.columns[1] == ("投保人组织机构代码", "org_code")
+    old = read_party(holder, {"投保人": "厦门某某有限公司", "投保人组织机构代码": "60003734-1"})
+    assert old.values is not None
+    document = old.values["id_document"]
+    assert (document.type, document.number) == (DocumentType.ORG_CODE, "600037341")
+    new = read_party(holder, {"投保人": "厦门某某有限公司", "投保人组织机构代码": USCC})
+    assert new.values is not None
+    assert new.values["uscc"] == USCC
+    bad = read_party(holder, {"投保人": "厦门某某有限公司", "投保人组织机构代码": "60003734-2"})
+    assert bad.values is None
+    ((header, field, error),) = bad.errors
+    assert (header, field, error.code) == (
+        "投保人组织机构代码",
+        "holder.id_document",
+        "cn_org_code.checksum",
+    )
+    assert "60003734" not in error.masked_value
+    assert read_party(holder, {"投保人": "某某", "投保人组织机构代码": "00000000-0"}).errors == ()

@@ -45,6 +45,7 @@ from custmaster.workflows.validation import (
     identity_value,
     is_empty_cell,
     is_zero_placeholder,
+    old_code_document,
     split_phone_cell,
 )
 
@@ -92,6 +93,10 @@ PARTY_FIELDS: Mapping[str, str] = {
     "身份证号码": "id",
     "身份证": "id",
     "统一社会信用代码": "id",
+    # an organisation's code from before the USCC: 9 characters, or the USCC itself
+    "组织机构代码": "org_code",
+    "组织机构代码证号": "org_code",
+    "组织代码": "org_code",
     "证件类型": "document_type",
     "证件种类": "document_type",
     "证件类别": "document_type",
@@ -195,6 +200,12 @@ def read_party(
                 text = field_text("resident_id" if what == "id" else "mobile", cell).strip()
             if what == "name":
                 values["name"] = cn_name.validate(text)
+            elif what == "org_code":
+                old = old_code_document(cell)
+                if old is not None:
+                    field, values[field] = "id_document", old
+                else:
+                    field, values[field] = "uscc", cn_uscc.validate(field_text("uscc", cell))
             elif what == "id":
                 routed = identity_value(kind, cell, codes) if kind.strip() else None
                 field, values[field] = routed if routed is not None else _identity(text)
@@ -215,7 +226,11 @@ def read_party(
                 name = f"{party.role.value}.document_type"
                 errors.append((kind_header, name, error.for_field(name)))
                 continue
-            name = f"{party.role.value}.{_id_field(error) if what == 'id' else what}"
+            if what == "org_code":
+                read_as = "uscc" if error.code.startswith("cn_uscc.") else "id_document"
+            else:
+                read_as = _id_field(error) if what == "id" else what
+            name = f"{party.role.value}.{read_as}"
             errors.append((header, name, error.for_field(name)))
     if not ({"resident_id", "uscc", "id_document"} & values.keys()):
         return PartyValues(None, tuple(errors))
