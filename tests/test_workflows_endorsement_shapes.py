@@ -464,3 +464,36 @@ def test_a_change_of_insured_without_an_id_is_refused_not_written_onto_the_forme
     summary = import_endorsements(service, path, rejects=rejects)
     assert (summary.applied, summary.rejected) == (0, 1)
     assert [r["code"] for r in read_csv(rejects)] == ["endorsement.insured_without_id"]
+
+
+def test_a_workbook_of_monthly_sheets_in_two_shapes_is_read_whole(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    service = Service.open("memory://")
+    _book(service)
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    notes.append(["批改清单，按月分页"])
+    may = book.create_sheet("5月")  # one row per endorsement
+    may.append(["保单号", "批单号", "批改类型", "批改生效日期", "客户地址"])
+    may.append([POLICY, "E1", "地址变更", "2026-05-01", "福建省厦门市湖里区嘉禾路9号"])
+    june = book.create_sheet("6月")  # one row per changed item, a title line above
+    june.append(["XX分公司批改明细 2026年6月"])
+    june.append(list(LONG))
+    june.append([POLICY, "E2", "车牌号码", "闽D12388", "闽D66666", "2026-06-01"])
+    june.append([POLICY, "E3", "车架号", "", "not a vin", "2026-06-02"])
+    path = tmp_path / "批改.xlsx"
+    book.save(path)
+    rejects = tmp_path / "批改.rejects.csv"
+    summary = import_endorsements(service, path, rejects=rejects)
+    assert (summary.shape, summary.sheets) == ("wide+long", ("5月", "6月"))
+    assert (summary.rows, summary.applied, summary.rejected) == (3, 2, 1)
+    zhang = service.find(resident_id=ID_ZHANG)[0]
+    assert zhang.address == "福建省厦门市湖里区嘉禾路9号"
+    assert service.find(plate="闽D66666")[0].id == zhang.id
+    (line,) = read_csv(rejects)
+    assert (line["row"], line["sheet"]) == ("4", "6月")
+    again = import_endorsements(service, path)
+    assert (again.applied, again.duplicates) == (0, 2)
+    only_may = import_endorsements(Service.open("memory://"), path, sheet="5月")
+    assert (only_may.sheets, only_may.rows) == (("5月",), 1)

@@ -28,6 +28,7 @@ _SHAPES = {
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @store_options
 @table_options(
+    several_sheets=True,
     mapping_help='Header mapping {"header": "field" or null} for the new values\' columns, '
     "and for the changed items (批改项目) of a long file or a text.",
     rejects_help="Where to write rejected rows. Default: FILE's stem + .rejects.csv.",
@@ -40,7 +41,7 @@ def endorse(
     user: str | None,
     roles: tuple[str, ...],
     encoding: str | None,
-    sheet: str | None,
+    sheets: tuple[str, ...],
     mapping: Path | None,
     rejects: Path | None,
     operator: str | None,
@@ -58,10 +59,11 @@ def endorse(
     - wording 批文: 保单号, 批单号 and the text (批文, 批改内容: 车牌号由闽D12345变更为闽D54321,
       自2026年9月1日零时起退保 …), its effective date read from 自…起 when there is no date column.
 
-    Each endorsement counts from its effective date, whatever order the rows arrive in; a
-    cancellation sets the policy's status; re-applying a file changes nothing. An endorsement
-    with a bad row or an unreadable text is rejected whole; a 批改前 value unlike the store's is
-    a warning in the rejects file.
+    A workbook's every sheet of endorsements is read (a month a sheet), each by its own header
+    and shape, unless --sheet names them. Each endorsement counts from its effective date,
+    whatever order the rows arrive in; a cancellation sets the policy's status; re-applying a
+    file changes nothing. An endorsement with a bad row or an unreadable text is rejected
+    whole; a 批改前 value unlike the store's is a warning in the rejects file.
 
     Exits 0 when the file was read (rejected rows are in the rejects file), 65 when it cannot
     be read or lacks the policy number column, or both the effective date and text columns.
@@ -77,13 +79,17 @@ def endorse(
             service,
             file,
             encoding=encoding,
-            sheet=sheet,
+            sheet=list(sheets) or None,
             mapping=read_mapping(mapping),
             rejects=rejects_path,
             operator=operator,
         )
     kinds = ", ".join(f"{k} {n}" for k, n in summary.kinds) or "none"
-    say(out, f"{file.name}: {_SHAPES.get(summary.shape, summary.shape)}.")
+    shapes = "; ".join(_SHAPES.get(shape, shape) for shape in summary.shape.split("+"))
+    say(out, f"{file.name}: {shapes}.")
+    if summary.sheets:
+        read = ", ".join(repr(name) for name in summary.sheets)
+        say(out, f"Sheets read 已读工作表: {read}.")
     say(
         out,
         f"{summary.rows} rows, {summary.endorsements} endorsements; applied 已批改 "

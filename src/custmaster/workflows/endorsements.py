@@ -74,7 +74,7 @@ from __future__ import annotations
 import collections
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ from custmaster.workflows.policies import (
     meta_value,
     parse_endorsement,
 )
-from custmaster.workflows.reading import Row, TableFormatError, open_table
+from custmaster.workflows.reading import Row, Table, TableFormatError, open_table
 from custmaster.workflows.validation import (
     REJECT_COLUMNS,
     Reject,
@@ -696,7 +696,8 @@ class EndorsementSummary:
     rejects: int
     codes: tuple[tuple[str, int], ...]
     rejects_path: Path | None
-    #: The file's shape: ``wide``, ``long`` or ``wording`` (`SHAPES`).
+    #: The file's shape: ``wide``, ``long`` or ``wording`` (`SHAPES`); for a workbook whose
+    #: sheets differ, their shapes joined by ``+`` in the order first read (``wide+long``).
     shape: str = "wide"
     #: Endorsements read (groups of rows of one 批单号).
     endorsements: int = 0
@@ -708,6 +709,8 @@ class EndorsementSummary:
     #: Endorsements that completed one already in the store (rows of its number in an
     #: earlier file, or further apart in this one than the window).
     parts: int = 0
+    #: The sheets read of a workbook, in order (empty for a CSV or HTML file).
+    sheets: tuple[str, ...] = ()
 
 
 def _endorsement_columns(headers: Iterable[str]) -> dict[str, str]:
@@ -808,9 +811,12 @@ class _Run:
         window: int,
         check_before: bool,
         writer: Any,
+        sheet: str | None = None,
     ) -> None:
         self.service = service
         self.path = path
+        #: The workbook's sheet the rows come from, written last in each rejects line.
+        self.sheet = sheet
         self.own = own
         self.column = {role: header for header, role in own.items()}
         self.header_map = header_map
@@ -1014,7 +1020,8 @@ class _Run:
         self.codes[item.code] += 1
         self.counts["written"] += 1
         if self.writer is not None:
-            self.writer.writerow(item.as_row())
+            line = item.as_row()
+            self.writer.writerow(line if self.sheet is None else (*line, self.sheet))
 
     # applying
 
@@ -1300,7 +1307,7 @@ def import_endorsements(
     path: str | Path,
     *,
     encoding: str | None = None,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     delimiter: str | None = None,
     header_row: int | None = None,
     mapping: Mapping[str, object] | None = None,
@@ -1320,7 +1327,11 @@ def import_endorsements(
     to fields (``{"车主": "name"}``; ``{"使用性质": null}`` leaves an item out).
 
     The header is the row of the first 20 with the most known columns (a title line above it
-    is skipped); of a workbook, the first sheet is read, or ``sheet``.
+    is skipped). A workbook's every sheet of endorsements is read (a month a sheet), each by
+    its own header and in its own shape, unless ``sheet`` names one or several; notes and
+    cover sheets are skipped (`custmaster.workflows.reading`). An endorsement whose rows are on
+    two sheets is completed as a further part, as rows further apart than ``window`` are. The
+    rejects file of a workbook has a last column, ``sheet``.
 
     The rows of one endorsement (policy and 批单号) are applied together, in the order their
     first rows come; they need not be adjacent: up to ``window`` endorsements are kept open
@@ -1349,77 +1360,122 @@ def import_endorsements(
     def score(headers: tuple[str, ...]) -> int:
         return map_headers(headers, mapping).score() + len(_endorsement_columns(headers))
 
-    if header_row is None and sheet is None:  # one sheet, as ever: the first
-        with open_table(path, encoding=encoding, delimiter=delimiter) as first:
-            sheet = first.sheet
-    with open_table(
-        path,
-        encoding=encoding,
-        sheet=sheet,
-        delimiter=delimiter,
-        header_row=header_row,
-        header_score=score if header_row is None else None,
-    ) as table:
-        own = _endorsement_columns(table.headers)
-        rows = iter(table)
-        shape, peeked = _detect(own, rows, vocabulary, path.name)
-        field_mapping: dict[str, object] = dict(mapping or {})
-        for header in own:
-            field_mapping[header] = None
-        header_map = map_headers(table.headers, field_mapping)
-        roles = set(own.values())
-        if "policy_no" not in header_map.fields or not roles & {"effective", "text"}:
-            raise TableFormatError(
-                f"{path.name}: an endorsement file needs a policy number (保单号) and an "
-                "effective date (批改生效日期) or endorsement text (批文) column.",
-                code="endorsement.no_columns",
-                message_zh=f"{path.name}：批改文件须有保单号列，以及批改生效日期列或批文列。",
-            )
-        changes = [f for f in header_map.fields if f not in (None, "policy_no")]
-        if shape == "wide" and "text" in roles and not changes and not header_map.phones:
-            shape = "wording"
-        try:
-            if rejects_path is not None:
-                handle = rejects_path.open("w", encoding="utf-8-sig", newline="")
-            writer = csv.writer(handle, lineterminator="\r\n") if handle is not None else None
-            if writer is not None:
-                writer.writerow(REJECT_COLUMNS)
-            run = _Run(
-                service,
+    if sheet is None or isinstance(sheet, str):
+        names: list[str | None] = [sheet]
+        if sheet is None and header_row is None:  # a workbook's every sheet of endorsements
+            with open_table(
+                path, encoding=encoding, delimiter=delimiter, header_score=score
+            ) as probe:
+                names = list(probe.sheet_names) or [probe.sheet]
+    else:
+        names = list(sheet)
+    runs: list[_Run] = []
+    shapes: list[str] = []
+    try:
+        if rejects_path is not None:
+            handle = rejects_path.open("w", encoding="utf-8-sig", newline="")
+        writer = csv.writer(handle, lineterminator="\r\n") if handle is not None else None
+        for name in names:
+            with open_table(
                 path,
-                own=own,
-                header_map=header_map,
-                shape=shape,
-                vocabulary=vocabulary,
-                operator=operator,
-                window=window,
-                check_before=check_before,
-                writer=writer,
-            )
-            for row_number, row in peeked:
-                run.read(row_number, row)
-            for row_number, row in rows:
-                run.read(row_number, row)
-            run.finish()
-        finally:
-            if handle is not None:
-                handle.close()
-    counts = run.counts
+                encoding=encoding,
+                sheet=name,
+                delimiter=delimiter,
+                header_row=header_row,
+                header_score=score if header_row is None else None,
+            ) as table:
+                if writer is not None and not runs:
+                    workbook = table.sheet is not None
+                    writer.writerow((*REJECT_COLUMNS, "sheet") if workbook else REJECT_COLUMNS)
+                run, shape = _read_sheet(
+                    service,
+                    path,
+                    table,
+                    mapping,
+                    vocabulary,
+                    operator=operator,
+                    window=window,
+                    check_before=check_before,
+                    writer=writer,
+                )
+                runs.append(run)
+                shapes.append(shape)
+    finally:
+        if handle is not None:
+            handle.close()
+    counts = sum((r.counts for r in runs), collections.Counter[str]())
+    kinds = sum((r.kinds for r in runs), collections.Counter[str]())
+    codes = sum((r.codes for r in runs), collections.Counter[str]())
     return EndorsementSummary(
         path=path,
-        rows=run.rows,
+        rows=sum(r.rows for r in runs),
         applied=counts["applied"],
         duplicates=counts["duplicates"],
         rejected=counts["rejected"],
         out_of_order=counts["out_of_order"],
-        kinds=tuple(sorted(run.kinds.items())),
+        kinds=tuple(sorted(kinds.items())),
         kept_apart=counts["kept"],
         rejects=counts["written"],
-        codes=tuple(sorted(run.codes.items(), key=lambda item: (-item[1], item[0]))),
+        codes=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))),
         rejects_path=rejects_path,
-        shape=shape,
+        shape="+".join(dict.fromkeys(shapes)),
         endorsements=counts["endorsements"],
         from_wording=counts["from_wording"],
         warnings=counts["warnings"],
         parts=counts["parts"],
+        sheets=tuple(r.sheet for r in runs if r.sheet is not None),
     )
+
+
+def _read_sheet(
+    service: Service,
+    path: Path,
+    table: Table,
+    mapping: Mapping[str, object] | None,
+    vocabulary: Vocabulary,
+    *,
+    operator: str | None,
+    window: int,
+    check_before: bool,
+    writer: Any,
+) -> tuple[_Run, str]:
+    """Apply the endorsements of one table (a CSV file, or one sheet of a workbook): its run
+    (counts) and the shape it was read in."""
+    own = _endorsement_columns(table.headers)
+    rows = iter(table)
+    shape, peeked = _detect(own, rows, vocabulary, path.name)
+    field_mapping: dict[str, object] = dict(mapping or {})
+    for header in own:
+        field_mapping[header] = None
+    header_map = map_headers(table.headers, field_mapping)
+    roles = set(own.values())
+    where = path.name if table.sheet is None else f"{path.name} ({table.sheet})"
+    if "policy_no" not in header_map.fields or not roles & {"effective", "text"}:
+        raise TableFormatError(
+            f"{where}: an endorsement file needs a policy number (保单号) and an "
+            "effective date (批改生效日期) or endorsement text (批文) column.",
+            code="endorsement.no_columns",
+            message_zh=f"{where}：批改文件须有保单号列，以及批改生效日期列或批文列。",
+        )
+    changes = [f for f in header_map.fields if f not in (None, "policy_no")]
+    if shape == "wide" and "text" in roles and not changes and not header_map.phones:
+        shape = "wording"
+    run = _Run(
+        service,
+        path,
+        own=own,
+        header_map=header_map,
+        shape=shape,
+        vocabulary=vocabulary,
+        operator=operator,
+        window=window,
+        check_before=check_before,
+        writer=writer,
+        sheet=table.sheet,
+    )
+    for row_number, row in peeked:
+        run.read(row_number, row)
+    for row_number, row in rows:
+        run.read(row_number, row)
+    run.finish()
+    return run, shape
