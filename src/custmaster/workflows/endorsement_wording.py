@@ -87,6 +87,7 @@ ERROR_CODES: dict[str, str] = {
     "wording.party": "An endorsement text changes another person's items (车主, 联系人) or both "
     "the holder's and the insured's.",
     "wording.mixed": "An endorsement text cancels the policy and also changes fields.",
+    "wording.joined": "An endorsement text gives two items joined by 和, 及 or 、 one change.",
 }
 
 #: The party whose items a change names: the insured (被保险人, the default) or the holder.
@@ -254,6 +255,10 @@ class Vocabulary:
                 return None
             return found[0], name, _party(prefix, found[1], words)
         return None
+
+
+#: A conjunction ending the words before an item: another item may stand before it.
+_JOINED = re.compile(r"(?:和|及|与|、|以及|,|，)$")
 
 
 def _party(prefix: str, own: str | None, words: str) -> str:
@@ -441,6 +446,17 @@ class _Reading:
                 "请在表头映射中指定其字段或设为忽略。",
             )
         field, item, party = found
+        key = normalise_header(words)
+        joined = _JOINED.search(key[: key.rfind(item)]) if item in key else None
+        if joined is not None and self.vocabulary.find(joined.string[: joined.start()]):
+            # 车牌号和车架号由A变更为B: one new value for two items cannot be told apart
+            raise _error(
+                "wording.joined",
+                _ENUMERATION.sub("", words)[-_WORDS_MAX:],
+                "The text gives two items (车牌号和车架号) one change; it cannot tell which new "
+                "value is whose.",
+                "批文对两个项目（如车牌号和车架号）只写了一处变更，无法区分各自的新值。",
+            )
         self.parties.add(party)
         self.bracketed(field, item, after, before)
 
