@@ -13,6 +13,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from custmaster.model import Provenance, SourceRecord
+from custmaster.service import Service
 from custmaster.validate import cn_resident_id
 from custmaster.validate import vin as vin_module
 
@@ -52,3 +54,28 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     """The rows of a UTF-8 (BOM) CSV file as dictionaries."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+#: The mobile number Zhang and Li share (a family phone) in `family_sharing_a_phone`.
+SHARED_MOBILE = "13800138000"
+
+
+def family_sharing_a_phone(service: Service) -> None:
+    """Zhang and Li share a mobile (`SHARED_MOBILE`, a family phone); Wang has his own. Each
+    is the insured of a policy of their own (P1, P2, P3)."""
+    for ref, rid, name, mobile in (
+        ("P1#0", ID_ZHANG, "张伟", SHARED_MOBILE),
+        ("P2#0", ID_LI, "李娜", SHARED_MOBILE),
+        ("P3#0", ID_WANG, "王强", "13900139000"),
+    ):
+        service.ingest_one(
+            SourceRecord(
+                provenance=Provenance(
+                    channel="core_system", source_ref=ref, observed_at="2026-01-02"
+                ),
+                policy_no=ref[:2],
+                resident_id=rid,
+                name=name,
+                mobile=mobile,
+            )
+        )

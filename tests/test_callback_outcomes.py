@@ -10,16 +10,16 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _workflow_helpers import ID_LI, ID_ZHANG, read_csv, write_csv
+from _workflow_helpers import SHARED_MOBILE, family_sharing_a_phone, read_csv, write_csv
 from custmaster.cli import cli
 from custmaster.errors import InvalidComponent, UsageError
-from custmaster.model import ContactOutcome, Provenance, SourceRecord
+from custmaster.model import ContactOutcome
 from custmaster.service import Service
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.callbacks import import_callbacks, is_flagged
 from custmaster.workflows.outcomes import read_outcome
 
-SHARED = "13800138000"
+SHARED = SHARED_MOBILE
 CORPUS = Path(__file__).parent / "data" / "callback-outcomes.csv"
 ROWS = list(csv.DictReader(CORPUS.open(encoding="utf-8")))
 
@@ -95,24 +95,9 @@ def test_any_text_reads_or_is_refused_with_a_code(text: str) -> None:
         assert error.masked_value == mask_unknown(text.strip())  # a remark may hold a number
 
 
-def _family(service: Service) -> None:
-    for ref, rid, name in (("P1#0", ID_ZHANG, "张伟"), ("P2#0", ID_LI, "李娜")):
-        service.ingest_one(
-            SourceRecord(
-                provenance=Provenance(
-                    channel="core_system", source_ref=ref, observed_at="2026-01-02"
-                ),
-                policy_no=ref[:2],
-                resident_id=rid,
-                name=name,
-                mobile=SHARED,
-            )
-        )
-
-
 def test_a_call_centre_file_flags_and_clears_by_its_compound_outcomes(tmp_path: Path) -> None:
     service = Service.open("memory://")
-    _family(service)
+    family_sharing_a_phone(service)
     flagged = write_csv(
         tmp_path / "回访.csv",
         ("电话号码", "回访结果", "回访时间", "回访人"),
@@ -147,7 +132,7 @@ def test_an_outcome_map_to_no_outcome_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_the_cli_maps_outcome_texts(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/s.db"
-    _family(Service.open(url))
+    family_sharing_a_phone(Service.open(url))
     path = write_csv(
         tmp_path / "回访.csv",
         ("电话号码", "回访结果", "回访时间", "回访人"),
@@ -170,7 +155,7 @@ def test_the_cli_maps_outcome_texts(tmp_path: Path) -> None:
 def test_a_workbook_of_monthly_call_back_sheets_is_read_whole(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     service = Service.open("memory://")
-    _family(service)
+    family_sharing_a_phone(service)
     book = openpyxl.Workbook()
     notes = book.active
     notes.title = "说明"

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, read_csv, write_csv
+from _workflow_helpers import (
+    ID_LI,
+    ID_WANG,
+    ID_ZHANG,
+    SHARED_MOBILE,
+    family_sharing_a_phone,
+    read_csv,
+    write_csv,
+)
 from custmaster.errors import PermissionDenied, ValidationError
-from custmaster.model import ContactOutcome, ContactStatus, Provenance, SourceRecord
+from custmaster.model import ContactOutcome, ContactStatus
 from custmaster.privacy.access import User
 from custmaster.service import Service
 from custmaster.workflows.callbacks import (
@@ -22,27 +30,7 @@ from custmaster.workflows.reading import TableFormatError
 
 pytest_plugins = ["_workflow_fixtures"]
 
-SHARED = "13800138000"
-
-
-def _family(service: Service) -> None:
-    """Zhang and Li share a mobile (a family phone); Wang has his own."""
-    for ref, rid, name, mobile in (
-        ("P1#0", ID_ZHANG, "张伟", SHARED),
-        ("P2#0", ID_LI, "李娜", SHARED),
-        ("P3#0", ID_WANG, "王强", "13900139000"),
-    ):
-        service.ingest_one(
-            SourceRecord(
-                provenance=Provenance(
-                    channel="core_system", source_ref=ref, observed_at="2026-01-02"
-                ),
-                policy_no=ref[:2],
-                resident_id=rid,
-                name=name,
-                mobile=mobile,
-            )
-        )
+SHARED = SHARED_MOBILE
 
 
 def _callable(service: Service, resident_id: str) -> list[str]:
@@ -50,7 +38,7 @@ def _callable(service: Service, resident_id: str) -> list[str]:
 
 
 def test_a_wrong_number_is_flagged_for_every_customer_who_has_it(service: Service) -> None:
-    _family(service)
+    family_sharing_a_phone(service)
     result = record_callback(
         service, "138 0013 8000", "错号", at="2026-03-01 10:00", operator="王芳"
     )
@@ -71,7 +59,7 @@ def test_a_wrong_number_is_flagged_for_every_customer_who_has_it(service: Servic
 def test_a_later_reach_clears_the_flag_for_everyone_an_earlier_one_does_not(
     service: Service,
 ) -> None:
-    _family(service)
+    family_sharing_a_phone(service)
     record_callback(service, SHARED, "wrong_number", at="2026-03-01 10:00", operator="王芳")
     earlier = record_callback(service, SHARED, "接通", at="2026-02-01 10:00", operator="王芳")
     assert earlier.status == "wrong"
@@ -84,7 +72,7 @@ def test_a_later_reach_clears_the_flag_for_everyone_an_earlier_one_does_not(
 
 
 def test_outcomes_that_prove_nothing_leave_the_status(service: Service) -> None:
-    _family(service)
+    family_sharing_a_phone(service)
     result = record_callback(service, SHARED, "无人接听", at="2026-03-01 10:00", operator="王芳")
     assert result.status == "unverified"
     assert result.added == 2
@@ -92,7 +80,7 @@ def test_outcomes_that_prove_nothing_leave_the_status(service: Service) -> None:
 
 
 def test_recording_twice_records_once(service: Service) -> None:
-    _family(service)
+    family_sharing_a_phone(service)
     record_callback(service, SHARED, "错号", at="2026-03-01 10:00", operator="王芳")
     again = record_callback(service, SHARED, "错号", at="2026-03-01 10:00", operator="王芳")
     assert again.added == 0
@@ -100,7 +88,7 @@ def test_recording_twice_records_once(service: Service) -> None:
 
 
 def test_the_policy_named_gets_the_event_even_without_the_number(service: Service) -> None:
-    _family(service)
+    family_sharing_a_phone(service)
     result = record_callback(
         service, "13700137000", "空号", at="2026-03-01 10:00", operator="王芳", policy_no="P3"
     )
@@ -139,7 +127,7 @@ def test_unknown_outcome_is_refused() -> None:
 
 def test_flagging_needs_modify_recording_needs_entry() -> None:
     service = Service.open("memory://")
-    _family(service)
+    family_sharing_a_phone(service)
     clerk = Service(service.store, User("wang.fang", roles=["operator"]))
     clerk.require("entry")
     record_callback(clerk, SHARED, "接通", at="2026-03-01 10:00")
@@ -151,7 +139,7 @@ def test_flagging_needs_modify_recording_needs_entry() -> None:
 
 
 def test_import_a_callback_file(service: Service, tmp_path: Path) -> None:
-    _family(service)
+    family_sharing_a_phone(service)
     path = write_csv(
         tmp_path / "回访结果.csv",
         ("电话号码", "回访结果", "回访时间", "回访人", "备注"),
@@ -185,7 +173,7 @@ def test_import_a_callback_file(service: Service, tmp_path: Path) -> None:
 
 def test_an_outbound_call_system_export_is_read(service: Service, tmp_path: Path) -> None:
     # a call centre's own layout: 外呼时间, 被叫号码, 呼叫结果, 坐席工号
-    _family(service)
+    family_sharing_a_phone(service)
     path = write_csv(
         tmp_path / "外呼结果.csv",
         ("外呼时间", "被叫号码", "呼叫结果", "坐席工号"),
