@@ -69,6 +69,12 @@ def test_answered_and_no_such_number_is_refused_not_guessed() -> None:
     assert caught.value.field == "outcome"
 
 
+def test_a_map_to_no_outcome_is_a_usage_error_when_used() -> None:
+    with pytest.raises(UsageError) as caught:
+        read_outcome("已回访", outcomes={"已回访": "done"})
+    assert caught.value.code == "callback.outcome_map"
+
+
 def test_the_callers_map_comes_first() -> None:
     assert read_outcome("已回访", outcomes={"已 回访": "reached"}).value == "reached"
     # the map overrides what the text would read as

@@ -52,7 +52,7 @@ from typing import Any
 
 import attrs
 
-from custmaster.errors import InvalidComponent, NotFoundError, UsageError, ValidationError
+from custmaster.errors import InvalidComponent, NotFoundError, ValidationError
 from custmaster.model.contact import (
     ContactEvent,
     ContactKind,
@@ -68,7 +68,7 @@ from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.core_import import parse_time, wrong_numbers
 from custmaster.workflows.headers import normalise_header
-from custmaster.workflows.outcomes import read_outcome
+from custmaster.workflows.outcomes import mapped_outcome, read_outcome
 from custmaster.workflows.reading import TableFormatError, open_table
 from custmaster.workflows.validation import REJECT_COLUMNS, Reject, cell_text
 
@@ -89,7 +89,6 @@ ERROR_CODES: dict[str, str] = {
     "callback.number": "A call-back row has no phone number.",
     "callback.time": "A call-back row has no time (回访时间).",
     "callback.id": "A call-back id is not 1-48 ASCII letters, digits or _ . / : -.",
-    "callback.outcome_map": "An outcome map names an outcome that is not one of ContactOutcome.",
     "callback.no_columns": "A call-back file lacks the number, outcome or time column.",
 }
 
@@ -349,17 +348,8 @@ def import_callbacks(
     month a sheet), each by its own header, unless ``sheet`` names one or several, and its
     rejects file names each row's sheet in a last column.
     """
-    if outcomes:
-        for given, outcome in outcomes.items():
-            try:
-                ContactOutcome(outcome)
-            except ValueError:
-                raise UsageError(
-                    f"{outcome!r} (for {given!r}) is not a call-back outcome; use "
-                    f"{', '.join(o.value for o in ContactOutcome)}.",
-                    code="callback.outcome_map",
-                    message_zh=f"{outcome!r} 不是回访结果。",
-                ) from None
+    for given, outcome in (outcomes or {}).items():  # a bad map fails before any row
+        mapped_outcome(given, outcome)
     service = as_service(target)
     path = Path(path)
     before = set(wrong_numbers(service))

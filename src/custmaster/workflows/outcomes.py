@@ -35,14 +35,15 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from custmaster.errors import InvalidComponent
+from custmaster.errors import InvalidComponent, UsageError
 from custmaster.model.contact import ContactOutcome
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["ERROR_CODES", "read_outcome"]
+__all__ = ["ERROR_CODES", "mapped_outcome", "read_outcome"]
 
 #: Every error code this module raises, with a one-line description.
 ERROR_CODES: dict[str, str] = {
+    "callback.outcome_map": "An outcome map names an outcome that is not one of ContactOutcome.",
     "callback.outcome": "The call-back outcome (回访结果) says nothing custmaster can read.",
     "callback.outcome_conflict": (
         "The call-back outcome says both that someone answered and that the number does not exist."
@@ -89,6 +90,20 @@ def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
+def mapped_outcome(text: str, outcome: ContactOutcome | str) -> ContactOutcome:
+    """The outcome a caller maps ``text`` to; raises `custmaster.UsageError`
+    (``callback.outcome_map``) when it is none of `ContactOutcome`'s."""
+    try:
+        return ContactOutcome(outcome)
+    except ValueError:
+        raise UsageError(
+            f"{outcome!r} (for {text!r}) is not a call-back outcome; use "
+            f"{', '.join(o.value for o in ContactOutcome)}.",
+            code="callback.outcome_map",
+            message_zh=f"{outcome!r} 不是回访结果。",
+        ) from None
+
+
 def read_outcome(
     value: object, *, outcomes: Mapping[str, ContactOutcome | str] | None = None
 ) -> ContactOutcome:
@@ -96,7 +111,8 @@ def read_outcome(
 
     ``outcomes`` maps whole texts (compared without spaces, full width folded, in any case)
     to outcomes, before anything else is tried. Raises `custmaster.InvalidComponent`
-    (``callback.outcome``, ``callback.outcome_conflict``; field ``outcome``).
+    (``callback.outcome``, ``callback.outcome_conflict``; field ``outcome``), and
+    `custmaster.UsageError` (``callback.outcome_map``) when the map names no outcome.
     """
     if isinstance(value, ContactOutcome):
         return value
@@ -105,7 +121,7 @@ def read_outcome(
     if outcomes:
         for given, outcome in outcomes.items():
             if _key(given) == key:
-                return ContactOutcome(outcome)
+                return mapped_outcome(given, outcome)
     for candidate in (text, key):
         try:
             return ContactOutcome(candidate)
