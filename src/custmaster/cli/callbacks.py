@@ -33,7 +33,8 @@ __all__ = ["callbacks"]
     metavar="TEXT=OUTCOME",
     multiple=True,
     help="What an outcome text of the file means, e.g. 已回访=reached (repeatable). OUTCOME: "
-    "reached, wrong_number, invalid, no_answer, busy, refused, switched_off, suspended.",
+    "reached, wrong_number, invalid, no_answer, busy, refused, switched_off, suspended, "
+    "do_not_call, consented.",
 )
 def callbacks(
     *,
@@ -57,8 +58,9 @@ def callbacks(
     (已回访) or contradicts itself (接通-空号) is rejected unless --outcome maps it.
     Each result is recorded for every customer who has the number. A number found wrong is
     kept but flagged: it leaves every callable list and every export, for all those
-    customers, until a later call-back reaches someone on it. Flagging needs the modify
-    permission when a user is given.
+    customers, until a later call-back reaches someone on it. A do-not-call request (勿扰,
+    拒绝营销, 要求不再来电) takes the number out of the same lists until its holder consents
+    again (同意来电). Flagging needs the modify permission when a user is given.
 
     Exits 0 when the file was read (rejected rows are in the rejects file).
 
@@ -96,7 +98,7 @@ def callbacks(
     say(
         out,
         f"Numbers of this file flagged wrong 错号 {summary.flagged}; wrong before and reached "
-        f"now 已恢复 {summary.cleared}.",
+        f"now 已恢复 {summary.cleared}; do not call 勿扰 {summary.do_not_call}.",
     )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))

@@ -48,6 +48,10 @@ REVEALED_FIELDS = (
 )  # fmt: skip
 
 
+#: What marks a contact point no list offers, after its status.
+_STATUS_MARKS = {"wrong": " ✗", "do_not_call": " 勿扰"}
+
+
 def _shown(field: str, value: Any, reveal: bool = False) -> str:
     if value is None:
         return "-"
@@ -129,7 +133,7 @@ def render_customer(
     for header in ("kind", "value", "status", "channels", "first seen", "last seen"):
         contacts.add_column(header)
     for point in customer.contact_points:
-        status = point.status.value + (" ✗" if point.status.value == "wrong" else "")
+        status = point.status.value + _STATUS_MARKS.get(point.status.value, "")
         contacts.add_row(
             point.kind.value,
             _contact(point.value, reveal),

@@ -55,12 +55,16 @@ __all__ = [
     "MISSING",
     "POLICY_FIELDS",
     "POLICY_INDEXED",
+    "UNCALLABLE_STATUSES",
     "ContactState",
     "EventLike",
     "GoldenState",
     "RecordLike",
     "Verdict",
     "build",
+    "combined_status",
+    "consent_key",
+    "event_consent",
     "event_status",
     "field_path",
     "journal_append",
@@ -106,6 +110,8 @@ DEFAULT_ROLE = "insured"
 _CONTACT_ONLY = frozenset(k for k in CONTACT_KINDS if k != "address")
 _PHONE_KINDS = frozenset({"mobile", "home", "office", "fax"})
 _VOICE = frozenset({"mobile", "home", "office"})
+#: Statuses that keep a number out of every callable list (`combined_status`).
+UNCALLABLE_STATUSES = frozenset({"wrong", "do_not_call"})
 
 _POLICY_PREFIX = "policy."
 _UTC = dt.timezone.utc
@@ -254,6 +260,15 @@ def event_status(event: EventLike) -> str | None:
     return None if implied is None else _code(implied)
 
 
+def event_consent(event: EventLike) -> str | None:
+    """What an event says of its holder's wish to be called on the number: ``"do_not_call"``
+    (a do-not-call request), ``"consented"`` (consent given again), or None."""
+    consent = getattr(event.outcome, "consent", None)
+    if consent is None:
+        return None
+    return "consented" if consent else "do_not_call"
+
+
 class ContactState(NamedTuple):
     """One contact point as the source records built it: when, how often, which channels.
 
@@ -337,6 +352,24 @@ class Verdict(NamedTuple):
 def verdict_key(kind: str, value: str) -> tuple[str, str]:
     """What a verdict is about: a phone number whatever its kind, else the kind and value."""
     return ("phone", value) if kind in _PHONE_KINDS else (kind, value)
+
+
+def consent_key(kind: str, value: str) -> tuple[str, str]:
+    """What a do-not-call request or consent is about: ``("consent:phone", number)`` for a
+    phone number whatever its kind, else ``("consent:<kind>", value)``."""
+    return ("consent:" + verdict_key(kind, value)[0], value)
+
+
+def combined_status(verdict: Verdict | None, wish: Verdict | None) -> Verdict | None:
+    """A contact point's status from its newest verdict and its newest do-not-call or consent
+    event: wrong when the newest verdict says so; else a standing do-not-call request; else
+    the verdict. A request outlives later calls that reach the number, so only a consent
+    lifts it; both are newest-wins, so the result does not depend on arrival order."""
+    if verdict is not None and verdict.status == "wrong":
+        return verdict
+    if wish is not None and wish.status == "do_not_call":
+        return wish
+    return verdict
 
 
 class _Slot:
@@ -693,19 +726,28 @@ class GoldenState:
         vkey = verdict_key(kind, event.contact_value)
         status = event_status(event)
         if status is not None:
-            key = (event.at, self.policy.channels.score(event.channel), event.id)
-            if self._verdicts is None:
-                if journal is not None:
-                    journal += (_ATTR, self, "_verdicts", None)
-                self._verdicts = {}
-            current = self._verdicts.get(vkey)
-            if current is None or key > current.key:
-                if journal is not None:
-                    journal += (_ITEM, self._verdicts, vkey, current or _MISSING)
-                self._verdicts[vkey] = Verdict(key, status, event.at, event.operator, event.id)
+            self._set_verdict(vkey, status, event, journal)
+        wish = event_consent(event)
+        if wish is not None:
+            self._set_verdict(consent_key(kind, event.contact_value), wish, event, journal)
         if vkey[0] == "phone":
             return any((k, vkey[1]) in self._contacts for k in _PHONE_KINDS)
         return (kind, event.contact_value) in self._contacts
+
+    def _set_verdict(
+        self, vkey: tuple[str, str], status: str, event: EventLike, journal: list[Any] | None
+    ) -> None:
+        """Keep ``status`` under ``vkey`` if ``event`` is newer than the verdict there."""
+        key = (event.at, self.policy.channels.score(event.channel), event.id)
+        if self._verdicts is None:
+            if journal is not None:
+                journal += (_ATTR, self, "_verdicts", None)
+            self._verdicts = {}
+        current = self._verdicts.get(vkey)
+        if current is None or key > current.key:
+            if journal is not None:
+                journal += (_ITEM, self._verdicts, vkey, current or _MISSING)
+            self._verdicts[vkey] = Verdict(key, status, event.at, event.operator, event.id)
 
     def copy(self) -> GoldenState:
         """An independent copy (the records it refers to are shared: they are immutable)."""
@@ -847,19 +889,23 @@ class GoldenState:
 
     @property
     def verdicts(self) -> Mapping[tuple[str, str], Verdict]:
-        """`verdict_key` -> the newest status-setting event about it."""
+        """`verdict_key` -> the newest status-setting event about it, and `consent_key` ->
+        the newest do-not-call or consent event."""
         return self._verdicts or {}
 
     def status(self, kind: str, value: str) -> Verdict | None:
-        """The newest verdict about a contact point, or None while it is unverified."""
-        if self._verdicts is None:
+        """The verdict that gives a contact point its status (``reached``, ``wrong`` or
+        ``do_not_call``: `combined_status`), or None while it is unverified."""
+        verdicts = self._verdicts
+        if verdicts is None:
             return None
-        return self._verdicts.get(verdict_key(kind, value))
+        vkey = verdict_key(kind, value)
+        return combined_status(verdicts.get(vkey), verdicts.get(("consent:" + vkey[0], value)))
 
     def is_callable(self, kind: str, value: str) -> bool:
-        """A voice number (mobile, home, office) whose newest verdict is not ``wrong``."""
+        """A voice number (mobile, home, office) neither ``wrong`` nor ``do_not_call``."""
         verdict = self.status(kind, value)
-        return kind in _VOICE and (verdict is None or verdict.status != "wrong")
+        return kind in _VOICE and (verdict is None or verdict.status not in UNCALLABLE_STATUSES)
 
     def current(self, path: str) -> Observed | None:
         """The winning observation of a field address, or None when never observed."""

@@ -4,7 +4,8 @@ A `ContactPoint` is one normalised phone number, e-mail or address of a customer
 everything known about it: when it was first and last seen, through which channels and how
 often, and whether a call has reached the customer on it or shown it to be wrong. A number
 reported wrong is kept (nothing is deleted) but flagged, so `Customer.callable_contacts`
-leaves it out.
+leaves it out. So is a number whose holder asked not to be called on it (勿扰, 拒绝营销:
+`ContactStatus.DO_NOT_CALL`), until they consent again (`ContactOutcome.CONSENTED`).
 
 A `ContactEvent` is one attempt to reach a customer (a call-back, a visit, an SMS) and its
 outcome; the merge rules derive contact point statuses from events, newest first.
@@ -55,7 +56,7 @@ ERROR_CODES: dict[str, str] = {
     "contact.address": "An address contact point is empty.",
     "contact_point.channel_count": "A channel count of a contact point is not a positive integer.",
     "contact_point.seen_order": "A contact point was last seen before it was first seen.",
-    "contact_point.status_at": "A reached or wrong contact point has no status time.",
+    "contact_point.status_at": "A reached, wrong or do-not-call contact point has no status time.",
 }
 
 
@@ -94,11 +95,15 @@ _convert.register_aliases(
 
 class ContactStatus(_convert.AliasEnum):
     """What is known about a contact point: nothing yet, that it reaches the customer, or that
-    it does not (wrong number, number does not exist)."""
+    it does not (wrong number, number does not exist); or that it reaches them but they asked
+    not to be called on it (a do-not-call request)."""
 
     UNVERIFIED = "unverified"
     REACHED = "reached"
     WRONG = "wrong"
+    #: The number reaches its holder, who asked not to be called on it (勿扰, 拒绝营销, 要求不再
+    #: 来电): not callable, in no list or export, until an event with outcome ``consented``.
+    DO_NOT_CALL = "do_not_call"
 
 
 class ContactMethod(_convert.AliasEnum):
@@ -136,6 +141,12 @@ class ContactOutcome(_convert.AliasEnum):
     SUSPENDED = "suspended"
     #: An SMS or e-mail could not be delivered.
     UNDELIVERED = "undelivered"
+    #: The customer was reached and asked not to be contacted on this number or address again
+    #: (勿扰, 拒绝营销, 要求不再来电): a do-not-call request (PIPL Art. 24; MIIT's 2023 rules on
+    #: commercial calls).
+    DO_NOT_CALL = "do_not_call"
+    #: The customer agreed to be contacted again, lifting a do-not-call request (同意来电).
+    CONSENTED = "consented"
 
     @property
     def implied_status(self) -> ContactStatus | None:
@@ -146,12 +157,31 @@ class ContactOutcome(_convert.AliasEnum):
         """
         return _IMPLIED_STATUS.get(self)
 
+    @property
+    def consent(self) -> bool | None:
+        """Whether this outcome gives (True) or withdraws (False) the holder's consent to be
+        contacted on the number, or ``None`` when it says nothing about it.
+
+        >>> ContactOutcome.DO_NOT_CALL.consent, ContactOutcome.REFUSED.consent
+        (False, None)
+        """
+        if self is ContactOutcome.DO_NOT_CALL:
+            return False
+        if self is ContactOutcome.CONSENTED:
+            return True
+        return None
+
+
+#: Statuses that keep a contact point out of every callable list.
+_NOT_CALLABLE = frozenset({ContactStatus.WRONG, ContactStatus.DO_NOT_CALL})
 
 _IMPLIED_STATUS: dict[ContactOutcome, ContactStatus] = {
     ContactOutcome.REACHED: ContactStatus.REACHED,
     ContactOutcome.REFUSED: ContactStatus.REACHED,
     ContactOutcome.WRONG_NUMBER: ContactStatus.WRONG,
     ContactOutcome.INVALID: ContactStatus.WRONG,
+    ContactOutcome.DO_NOT_CALL: ContactStatus.REACHED,
+    ContactOutcome.CONSENTED: ContactStatus.REACHED,
 }
 
 _convert.register_aliases(
@@ -171,7 +201,12 @@ _convert.register_aliases(
      "关机": "switched_off", "已关机": "switched_off",
      "空号": "invalid", "号码不存在": "invalid", "号码无效": "invalid", "空号或错号": "invalid",
      "停机": "suspended", "已停机": "suspended", "暂停服务": "suspended",
-     "欠费停机": "suspended"},
+     "欠费停机": "suspended",
+     "勿扰": "do_not_call", "免打扰": "do_not_call", "请勿打扰": "do_not_call",
+     "拒绝营销": "do_not_call", "拒绝推销": "do_not_call", "拒绝来电": "do_not_call",
+     "要求不再来电": "do_not_call", "不再来电": "do_not_call", "黑名单": "do_not_call",
+     "同意来电": "consented", "同意联系": "consented", "恢复联系": "consented",
+     "解除勿扰": "consented"},
 )  # fmt: skip
 
 # Normalising the same number again is common (every observation of a contact point rebuilds
@@ -348,11 +383,11 @@ class ContactPoint:
             )
         if self.status is not ContactStatus.UNVERIFIED and self.status_at is None:
             raise InvalidComponent(
-                "A reached or wrong status needs the time it was set (status_at).",
+                "A reached, wrong or do-not-call status needs the time it was set (status_at).",
                 code="contact_point.status_at",
                 field="status_at",
                 masked_value="",
-                message_zh="已接通或错号状态须有设置时间。",
+                message_zh="已接通、错号或勿扰状态须有设置时间。",
             )
 
     @property
@@ -367,8 +402,9 @@ class ContactPoint:
 
     @property
     def is_callable(self) -> bool:
-        """Whether one can call it: a voice kind (mobile, home, office) not flagged wrong."""
-        return self.kind in VOICE_KINDS and self.status is not ContactStatus.WRONG
+        """Whether one can call it: a voice kind (mobile, home, office) neither flagged wrong
+        nor under a do-not-call request."""
+        return self.kind in VOICE_KINDS and self.status not in _NOT_CALLABLE
 
     def seen(self, channel: Channel | str, at: dt.datetime, count: int = 1) -> ContactPoint:
         """This contact point observed again: seen times widened, the channel counted.

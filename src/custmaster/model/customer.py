@@ -279,6 +279,10 @@ def _contact_points(value: object) -> tuple[ContactPoint, ...]:
     return tuple(points)
 
 
+#: Statuses whose contact points `Customer.callable_contacts` leaves out.
+_NOT_TRIED = frozenset({ContactStatus.WRONG, ContactStatus.DO_NOT_CALL})
+
+
 def _best_first(point: ContactPoint) -> tuple[int, float, int, str]:
     return (
         0 if point.status is ContactStatus.REACHED else 1,
@@ -510,7 +514,8 @@ class Customer:
     def callable_contacts(
         self, kinds: Iterable[ContactKind | str] | None = None
     ) -> tuple[ContactPoint, ...]:
-        """The contact points worth trying, best first; those flagged wrong are left out.
+        """The contact points worth trying, best first; those flagged wrong, and those whose
+        holder asked not to be contacted on them (`ContactStatus.DO_NOT_CALL`), are left out.
 
         By default only numbers one can call (`VOICE_KINDS`: mobile, home, office); pass
         ``kinds`` to choose others (``kinds=ContactKind`` for every kind). Order: reached
@@ -520,7 +525,7 @@ class Customer:
         usable = [
             point
             for point in self.contact_points
-            if point.kind in wanted and point.status is not ContactStatus.WRONG
+            if point.kind in wanted and point.status not in _NOT_TRIED
         ]
         usable.sort(key=_best_first)
         return tuple(usable)

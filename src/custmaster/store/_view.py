@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from custmaster.merge.engine import GoldenState
+from custmaster.merge.engine import UNCALLABLE_STATUSES, GoldenState
 from custmaster.model.contact import VOICE_KINDS
 from custmaster.model.policy import PolicyLine
 from custmaster.model.provenance import Channel
@@ -128,7 +128,7 @@ def _summarize(data: Mapping[str, Any]) -> list[Any]:
     """
     ranked = []
     for kind, value, _, last, status in data["contacts"]:
-        if kind not in _VOICE or status == "wrong":
+        if kind not in _VOICE or status in UNCALLABLE_STATUSES:
             continue
         key = (0 if status == "reached" else 1, -_moment(last), _KIND_ORDER[kind], value)
         ranked.append((key, value))
@@ -230,8 +230,8 @@ class ViewSummary:
     ``name`` and ``address`` are the current values of those fields (as stored: normally
     text, or None); ``first_channel`` the channel code of the first observation;
     ``numbers`` the callable numbers (mobile, home, office; none whose status is
-    ``wrong``) best first: those a call reached, then the most recently seen, then mobile
-    before home before office, then by value; each number once. ``holdings`` is
+    ``wrong`` or ``do_not_call``) best first: those a call reached, then the most recently
+    seen, then mobile before home before office, then by value; each number once. ``holdings`` is
     ``(policies, years, lines, vehicles)``: how many policies, distinct start years and
     vehicles (VIN, else plate) the customer has, and the sorted codes of their lines (what
     `custmaster.workflows.classification.profile_of_view` grades). ``policies`` maps

@@ -222,7 +222,7 @@ def _status(
         st.none(),
     )
     verdict = st.tuples(
-        st.sampled_from((ContactStatus.REACHED, ContactStatus.WRONG)),
+        st.sampled_from((ContactStatus.REACHED, ContactStatus.WRONG, ContactStatus.DO_NOT_CALL)),
         times(first.replace(tzinfo=None), _LATEST),
         st.none() | st.sampled_from(_OPERATORS),
     )

@@ -48,7 +48,14 @@ from hypothesis import strategies as st
 from custmaster.audit import GENESIS, Anchor, AuditEntry
 from custmaster.errors import NotFoundError, StoreError, UsageError, ValidationError
 from custmaster.merge import MergePolicy, build, to_customer
-from custmaster.model import ContactEvent, ContactStatus, CustomerKind, PolicyLine, Provenance
+from custmaster.model import (
+    ContactEvent,
+    ContactPoint,
+    ContactStatus,
+    CustomerKind,
+    PolicyLine,
+    Provenance,
+)
 from custmaster.model.source import SourceRecord
 from custmaster.resolve.candidates import PairStatus, Reason
 from custmaster.store import MemoryStore, Outcome, Store, open_store
@@ -680,6 +687,25 @@ class StoreContract:
         assert store.counts()["events"] == 4
         with pytest.raises(NotFoundError):
             store.add_event("C99999999", call("CB9", "2026-06-01", "13800138000", "reached"))
+
+    def test_a_do_not_call_request_outlives_later_calls_until_consent(self, store: Any) -> None:
+        zhang = store.find(resident_id=ID_M)[0].id
+
+        def status() -> ContactStatus:
+            point: ContactPoint | None = store.get(zhang).contact_point("mobile", "13800138000")
+            assert point is not None
+            return point.status
+
+        request = call("DN1", "2026-05-02T10:00:00+08:00", "13800138000", "do_not_call")
+        assert store.add_event(zhang, request) is True
+        assert status() is ContactStatus.DO_NOT_CALL
+        assert store.get(zhang).callable_contacts() == ()
+        store.add_event(zhang, call("DN2", "2026-05-03T10:00:00+08:00", "13800138000", "reached"))
+        assert status() is ContactStatus.DO_NOT_CALL
+        consent = call("DN3", "2026-05-04T10:00:00+08:00", "13800138000", "consented")
+        store.add_event(zhang, consent)
+        assert status() is ContactStatus.REACHED
+        assert [p.value for p in store.get(zhang).callable_contacts()] == ["+8613800138000"]
 
     def test_policies_and_the_expiring_month(self, store: Any) -> None:
         policy = store.policy("pdaa1")

@@ -15,6 +15,12 @@ customer answered). Status is newest-wins per number, so results may arrive in a
 customer who brings a flagged number in a later import gets the flag too
 (`custmaster.workflows.core_import`).
 
+A do-not-call request (勿扰, 拒绝营销, 要求不再来电: outcome ``do_not_call``) keeps the number, and
+shows it reaches its holder, but takes it out of the same lists for everyone who has it — and
+a later call that reaches someone on it does not lift it: only an outcome ``consented``
+(同意来电) does (`custmaster.merge.engine.combined_status`). A number shown wrong later counts as
+wrong.
+
 Each event's id is the call's own id (回访编号) when the file has one, else a digest of the
 number, time, outcome and operator, plus ``#<customer id>``: importing the same results twice
 records nothing twice.
@@ -66,7 +72,12 @@ from custmaster.service import Service, as_service
 from custmaster.store.base import Store
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
-from custmaster.workflows.core_import import parse_time, wrong_numbers
+from custmaster.workflows.core_import import (
+    do_not_call_numbers,
+    number_statuses,
+    parse_time,
+    wrong_numbers,
+)
 from custmaster.workflows.headers import normalise_header
 from custmaster.workflows.outcomes import mapped_outcome, read_outcome
 from custmaster.workflows.reading import TableFormatError, open_table
@@ -245,8 +256,9 @@ def record_callback(
 
 
 def _status(service: Service, number: str, holders: tuple[str, ...] | None = None) -> str:
-    """The number's status: the newest verdict of the events of its first holder (every
-    holder gets the same events), or of all events about it when no holder is given."""
+    """The number's status (reached, wrong, do_not_call or unverified): as the state of its
+    first holder has it (every holder gets the same events), or from all events about it when
+    no holder is given."""
     if holders:
         state = service.state(holders[0])
         if state is not None:
@@ -257,15 +269,8 @@ def _status(service: Service, number: str, holders: tuple[str, ...] | None = Non
         events = service.events(contact=number)
     else:
         return "unverified"
-    newest: tuple[tuple[dt.datetime, str], str] | None = None
-    for event in events:
-        implied = event.outcome.implied_status
-        if implied is None:
-            continue
-        key = (event.at, event.id)
-        if newest is None or key > newest[0]:
-            newest = (key, implied.value)
-    return newest[1] if newest is not None else "unverified"
+    found = number_statuses(events).get(number)
+    return found[0] if found is not None else "unverified"
 
 
 def is_flagged(target: Service | Store, number: str) -> bool:
@@ -293,6 +298,8 @@ class CallbackSummary:
     rejects: int
     codes: tuple[tuple[str, int], ...]
     rejects_path: Path | None
+    #: Distinct numbers of the file under a do-not-call request (勿扰) after the import.
+    do_not_call: int = 0
 
 
 def _columns(headers: tuple[str, ...], mapping: Mapping[str, object] | None) -> dict[str, str]:
@@ -443,6 +450,7 @@ def import_callbacks(
             if handle is not None:
                 handle.close()
     after = wrong_numbers(service)
+    quiet = do_not_call_numbers(service)
     return CallbackSummary(
         path=path,
         rows=rows,
@@ -455,4 +463,5 @@ def import_callbacks(
         rejects=written,
         codes=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))),
         rejects_path=rejects_path,
+        do_not_call=sum(1 for n in numbers if n in quiet),
     )

@@ -105,7 +105,7 @@ from typing import Any, TypeVar
 import attrs
 
 from custmaster.errors import UsageError, ValidationError
-from custmaster.merge.engine import verdict_key
+from custmaster.merge.engine import UNCALLABLE_STATUSES, Verdict, combined_status, verdict_key
 from custmaster.model import _trusted
 from custmaster.model.contact import ContactEvent
 from custmaster.model.policy import PolicyLine, PolicyRole
@@ -159,9 +159,12 @@ __all__ = [
     "RowChange",
     "RowHook",
     "copied_event",
+    "do_not_call_numbers",
     "import_core_extract",
     "import_table",
+    "number_statuses",
     "parse_time",
+    "uncallable_numbers",
     "wrong_numbers",
 ]
 
@@ -624,22 +627,68 @@ def wrong_numbers(service: Service) -> dict[str, ContactEvent]:
     Maps each such number (E.164) to that event. A number counts as wrong for every
     customer who has it, until a later event reaches someone on it.
     """
-    newest: dict[str, tuple[tuple[dt.datetime, str], ContactEvent]] = {}
-    for event in service.events():
-        status = event.outcome.implied_status
-        if status is None or not event.contact_kind.is_phone:
+    return {
+        number: event
+        for number, event in uncallable_numbers(service).items()
+        if event.outcome.consent is None
+    }
+
+
+def do_not_call_numbers(service: Service) -> dict[str, ContactEvent]:
+    """Phone numbers under a do-not-call request (勿扰, 拒绝营销), mapped to the request.
+
+    A request holds for every customer who has the number, whoever answers it later, until
+    an event with outcome ``consented``; a number shown wrong after it counts as wrong.
+    """
+    return {
+        number: event
+        for number, event in uncallable_numbers(service).items()
+        if event.outcome.consent is False
+    }
+
+
+def uncallable_numbers(service: Service) -> dict[str, ContactEvent]:
+    """Phone numbers no list may offer, on any customer: wrong (`wrong_numbers`) or under a
+    do-not-call request (`do_not_call_numbers`), each mapped to the event that made it so."""
+    return {
+        number: event
+        for number, (status, event) in number_statuses(service.events()).items()
+        if status in UNCALLABLE_STATUSES
+    }
+
+
+def number_statuses(events: Iterable[ContactEvent]) -> dict[str, tuple[str, ContactEvent]]:
+    """The status of each phone number the events are about (``reached``, ``wrong`` or
+    ``do_not_call``, `custmaster.merge.engine.combined_status`), with the event that set it;
+    numbers no event proves anything about are left out."""
+    status: dict[str, Verdict] = {}
+    wishes: dict[str, Verdict] = {}
+    by_id: dict[str, ContactEvent] = {}
+    for event in events:
+        if not event.contact_kind.is_phone:
+            continue
+        implied = event.outcome.implied_status
+        consent = event.outcome.consent
+        if implied is None and consent is None:
             continue
         number = verdict_key(event.contact_kind.value, event.contact_value)[1]
         key = (event.at, event.id)
-        current = newest.get(number)
-        if current is None or key > current[0]:
-            newest[number] = (key, event)
-    return {
-        number: event
-        for number, (_, event) in newest.items()
-        if event.outcome.implied_status is not None
-        and event.outcome.implied_status.value == "wrong"
-    }
+        by_id[event.id] = event
+        for newest, text in (
+            (status, None if implied is None else implied.value),
+            (wishes, None if consent is None else ("consented" if consent else "do_not_call")),
+        ):
+            if text is None:
+                continue
+            current = newest.get(number)
+            if current is None or key > current.key:
+                newest[number] = Verdict(key, text, event.at, None, event.id)
+    found = {}
+    for number in {*status, *wishes}:
+        verdict = combined_status(status.get(number), wishes.get(number))
+        if verdict is not None:
+            found[number] = (verdict.status, by_id[verdict.event_id])
+    return found
 
 
 def copied_event(event: ContactEvent, customer_id: str) -> ContactEvent:
@@ -1608,7 +1657,7 @@ def import_table(
             operator=operator,
             skip_bad_cells=skip_bad_cells,
             rejects=sink,
-            flagged=wrong_numbers(service) if service.counts().get("events") else {},
+            flagged=uncallable_numbers(service) if service.counts().get("events") else {},
         )
         importer.stem = _stem(path, table.sheet, table.main_sheet)
         #: The columns of each layout met, with the holder's and owner's headers of each.

@@ -26,8 +26,9 @@ A masked personal column is text; revealed, ``birth_date`` holds dates. Several 
 cell (``callable_phones``, ``policy_nos`` …) are joined by ``"; "``.
 
 Numbers flagged wrong by a call-back count as wrong for every customer who has them
-(`custmaster.workflows.core_import.wrong_numbers`): they are never in ``best_phone`` or
-``callable_phones``, and their ``callable`` cell is false.
+(`custmaster.workflows.core_import.wrong_numbers`), and numbers under a do-not-call request
+(勿扰) as such for all of them (`custmaster.workflows.core_import.do_not_call_numbers`): they
+are never in ``best_phone`` or ``callable_phones``, and their ``callable`` cell is false.
 
 **Memory.** Customers are streamed from the store (`custmaster.store.BaseStore.iter_customers`)
 and each row's values are appended to one list per column at once; no list of rows or of
@@ -76,7 +77,6 @@ from custmaster.catalog.vehicle_series import Classifier, default_classifier
 from custmaster.errors import NotFoundError, UsageError
 from custmaster.merge.engine import verdict_key
 from custmaster.model.contact import (
-    VOICE_KINDS,
     ContactEvent,
     ContactKind,
     ContactPoint,
@@ -89,7 +89,7 @@ from custmaster.privacy.masking import mask
 from custmaster.service import Service, as_service
 from custmaster.store.base import Store
 from custmaster.workflows.classification import ClassificationRules, classify_customer
-from custmaster.workflows.core_import import wrong_numbers
+from custmaster.workflows.core_import import uncallable_numbers
 from custmaster.workflows.policies import policy_details
 
 __all__ = [
@@ -186,10 +186,10 @@ CONTACT_COLUMNS: tuple[Column, ...] = (
     _C("customer_id", "text", "The customer's id."),
     _C("kind", "text", "mobile, home, office, fax, email or address."),
     _C("value", "text", "The number (E.164), e-mail address or address.", "contact_value"),
-    _C("status", "text", "unverified, reached or wrong, as a call-back last proved."),
+    _C("status", "text", "unverified, reached, wrong or do_not_call, as call-backs proved."),
     _C("status_at", "datetime", "When the status was set."),
     _C("status_by", "text", "Who set it (the caller).", "status_by"),
-    _C("callable", "bool", "A voice number not flagged wrong (on anyone)."),
+    _C("callable", "bool", "A voice number neither wrong nor do-not-call (on anyone)."),
     _C("first_seen", "datetime", "First observation of the contact point."),
     _C("last_seen", "datetime", "Latest observation."),
     _C("observations", "int", "How many observations named it."),
@@ -287,17 +287,28 @@ def _code(value: object) -> str | None:
     return str(getattr(value, "value", value))
 
 
-def _flagged(service: Service) -> frozenset[str]:
-    """Numbers whose newest call-back says they are wrong, for every customer."""
+def _flagged(service: Service) -> dict[str, bool]:
+    """Numbers no list may offer, for every customer: number -> whether it is wrong (else it
+    is under a do-not-call request)."""
     if not service.counts().get("events"):
-        return frozenset()
-    return frozenset(wrong_numbers(service))
+        return {}
+    return {
+        number: event.outcome.consent is None
+        for number, event in uncallable_numbers(service).items()
+    }
 
 
-def _is_wrong(point: ContactPoint, flagged: frozenset[str]) -> bool:
+def _is_wrong(point: ContactPoint, flagged: Mapping[str, bool]) -> bool:
     if point.status is ContactStatus.WRONG:
         return True
-    return point.kind.is_phone and verdict_key(point.kind.value, point.value)[1] in flagged
+    return point.kind.is_phone and flagged.get(verdict_key(point.kind.value, point.value)[1], False)
+
+
+def _uncallable(point: ContactPoint, flagged: Mapping[str, bool]) -> bool:
+    """Wrong, or under a do-not-call request, on this customer or on anyone."""
+    if not point.is_callable:
+        return True
+    return verdict_key(point.kind.value, point.value)[1] in flagged
 
 
 def _contact(point: ContactPoint, reveal: bool) -> object:
@@ -318,12 +329,12 @@ def _customer_rows(
 def _customer_row(
     service: Service,
     customer: Customer,
-    flagged: frozenset[str],
+    flagged: Mapping[str, bool],
     reveal: bool,
     rules: ClassificationRules | None,
 ) -> _Row:
     profile = classify_customer(service, customer.id, rules)
-    phones = [p for p in customer.callable_contacts() if not _is_wrong(p, flagged)]
+    phones = [p for p in customer.callable_contacts() if not _uncallable(p, flagged)]
     emails = customer.callable_contacts(kinds=(ContactKind.EMAIL,))
     wrong = sum(1 for p in customer.contact_points if p.kind.is_phone and _is_wrong(p, flagged))
     document = customer.id_document
@@ -362,7 +373,6 @@ def _contact_rows(service: Service, reveal: bool) -> Iterator[_Row]:
     flagged = _flagged(service)
     for customer in service.iter_customers():
         for point in customer.contact_points:
-            wrong = _is_wrong(point, flagged)
             yield {
                 "customer_id": customer.id,
                 "kind": point.kind.value,
@@ -370,7 +380,7 @@ def _contact_rows(service: Service, reveal: bool) -> Iterator[_Row]:
                 "status": point.status.value,
                 "status_at": _utc(point.status_at),
                 "status_by": _shown("status_by", point.status_by, reveal),
-                "callable": point.kind in VOICE_KINDS and not wrong,
+                "callable": not _uncallable(point, flagged),
                 "first_seen": _utc(point.first_seen),
                 "last_seen": _utc(point.last_seen),
                 "observations": point.count,

@@ -11,14 +11,17 @@ A call-back system's 回访结果 is rarely one word. It is a status and a detai
    (negations read: ``未接通`` is no answer, ``未停机`` says nothing, ``非本人`` is not the
    customer);
 3. the strongest verdict wins, in this order: number does not exist, wrong number (someone
-   answered who is not the customer: ``接通-非本人``), suspended, switched off, refused (the
-   customer answered, then refused or hung up), busy, no answer, reached.
+   answered who is not the customer: ``接通-非本人``), do not call (the customer asked not to
+   be called again: ``接通，拒绝营销``, ``要求不再来电``, ``加入黑名单``), consented (``同意来电``,
+   ``解除勿扰``), suspended, switched off, refused (the customer answered, then refused or
+   hung up, this once), busy, no answer, reached.
 
 Only wrong number and number does not exist flag a number wrong, and only reached and refused
 clear the flag (`ContactOutcome.implied_status`), so those are read with care: a text that
-says both that someone answered and that the number does not exist (``接通-空号``) is refused
-as ``callback.outcome_conflict`` rather than guessed, and a text with no phrase about the call
-(``已回访``: done, but who answered?) as ``callback.outcome``. Either can be mapped by the
+says both that someone answered and that the number does not exist (``接通-空号``), or both
+do not call and consent, is refused as ``callback.outcome_conflict`` rather than guessed, and
+a text with no phrase about the call (``已回访``: done, but who answered?) as
+``callback.outcome``. Either can be mapped by the
 caller (``outcomes={"已回访": "reached"}``).
 
 >>> read_outcome("已接通-本人").value, read_outcome("接通-非本人").value
@@ -46,7 +49,8 @@ ERROR_CODES: dict[str, str] = {
     "callback.outcome_map": "An outcome map names an outcome that is not one of ContactOutcome.",
     "callback.outcome": "The call-back outcome (回访结果) says nothing custmaster can read.",
     "callback.outcome_conflict": (
-        "The call-back outcome says both that someone answered and that the number does not exist."
+        "The call-back outcome contradicts itself: someone answered and the number does not "
+        "exist, or the customer asked not to be called and agreed to be called."
     ),
 }
 
@@ -55,6 +59,8 @@ ERROR_CODES: dict[str, str] = {
 _NOT = r"(?<!未)(?<!没)(?<!不)(?<!无法)(?<!无人)"
 #: Before a word for a bad number: "not" (不是空号 says the number exists).
 _NOT_IS = r"(?<!非)(?<!不是)(?<!并非)"
+#: Before a do-not-call word: lifted (解除勿扰 is a consent).
+_NOT_LIFTED = r"(?<!解除)(?<!取消)(?<!移出)"
 _PHRASES: tuple[tuple[ContactOutcome, re.Pattern[str]], ...] = tuple(
     (outcome, re.compile(pattern))
     for outcome, pattern in (
@@ -64,6 +70,17 @@ _PHRASES: tuple[tuple[ContactOutcome, re.Pattern[str]], ...] = tuple(
             r"非(客户)?本人|不是(客户)?本人|非机主|不是机主|" + _NOT_IS + r"错号"
             r"|号码(错误|有误|不对)|错误号码"
             r"|打错|(已|已经)?换号|号码已(换|变更|更换)|查无此人|不认识(客户|此人|机主)",
+        ),
+        (
+            ContactOutcome.DO_NOT_CALL,
+            _NOT_LIFTED + r"(勿扰|免打扰|黑名单)|拉黑|骚扰"
+            r"|(拒绝|不要|不需要|不接受|不同意)(一切|任何|所有)?(营销|推销|推广|电销|来电)"
+            r"|(勿|不要|别)再?(来电|打|联系|致电|打扰)|不再(来电|打|联系|致电|打扰)",
+        ),
+        (
+            ContactOutcome.CONSENTED,
+            r"(?<!不)同意(再次|再)?(来电|联系|回访|致电|营销)|恢复(联系|来电)"
+            r"|(解除|取消|移出)(勿扰|免打扰|黑名单)",
         ),
         (ContactOutcome.SUSPENDED, r"(?<!未)(?<!没)停机|暂停服务|欠费"),
         (ContactOutcome.SWITCHED_OFF, r"(?<!未)(?<!没)关机"),
@@ -82,7 +99,14 @@ _PHRASES: tuple[tuple[ContactOutcome, re.Pattern[str]], ...] = tuple(
     )
 )
 #: Verdicts that say someone answered.
-_ANSWERED = frozenset({ContactOutcome.REACHED, ContactOutcome.REFUSED})
+_ANSWERED = frozenset(
+    {
+        ContactOutcome.REACHED,
+        ContactOutcome.REFUSED,
+        ContactOutcome.DO_NOT_CALL,
+        ContactOutcome.CONSENTED,
+    }
+)
 
 
 def _key(text: str) -> str:
@@ -137,10 +161,21 @@ def read_outcome(
             masked_value=mask_unknown(text),
             message_zh="回访结果既说已接通又说是空号，请指明其含义。",
         )
+    if ContactOutcome.DO_NOT_CALL in found and ContactOutcome.CONSENTED in found:
+        raise InvalidComponent(
+            "The call-back outcome says both that the customer asked not to be called and "
+            "that they agreed to be called; map it (outcomes=…, --outcome TEXT=OUTCOME) to "
+            "the outcome it means.",
+            code="callback.outcome_conflict",
+            field="outcome",
+            masked_value=mask_unknown(text),
+            message_zh="回访结果既说客户要求勿扰又说同意来电，请指明其含义。",
+        )
     if not found:
         raise InvalidComponent(
             "Unknown call-back outcome; use reached, wrong_number, invalid, no_answer, busy, "
-            "refused, switched_off, suspended (or 接通, 错号, 空号, 无人接听 …), or map it "
+            "refused, switched_off, suspended, do_not_call, consented (or 接通, 错号, 空号, "
+            "无人接听, 勿扰 …), or map it "
             "(outcomes=…, --outcome TEXT=OUTCOME).",
             code="callback.outcome",
             field="outcome",

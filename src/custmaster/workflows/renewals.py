@@ -10,6 +10,8 @@ best callable contacts:
 - only numbers one can call (mobile, home, office);
 - **never a number flagged wrong** — neither on this customer nor, by any later call-back,
   on anyone else who has it (`custmaster.workflows.callbacks`);
+- **never a number under a do-not-call request** (勿扰, 拒绝营销), on anyone who has it,
+  until its holder consents again (`custmaster.workflows.core_import.do_not_call_numbers`);
 - numbers a call reached first, then the most recently seen, then mobile before fixed lines.
 
 Cancelled policies are left out (they do not renew). Filters: ``line`` (``compulsory`` /
@@ -61,7 +63,7 @@ import attrs
 
 from custmaster.catalog.vehicle_series import Classifier, default_classifier
 from custmaster.errors import UsageError
-from custmaster.merge.engine import GoldenState
+from custmaster.merge.engine import UNCALLABLE_STATUSES, GoldenState
 from custmaster.merge.history import UNKNOWN_LINE
 from custmaster.model.contact import VOICE_KINDS, ContactStatus
 from custmaster.model.customer import Customer
@@ -78,7 +80,7 @@ from custmaster.workflows.classification import (
     profile_of,
     profile_of_view,
 )
-from custmaster.workflows.core_import import wrong_numbers
+from custmaster.workflows.core_import import uncallable_numbers
 from custmaster.workflows.policies import current_insured, meta_key, meta_value, parse_status
 from custmaster.workflows.xlsx import write_table
 
@@ -241,7 +243,7 @@ class _View:
             if kind not in _VOICE or value in flagged:
                 continue
             verdict = state.status(kind, value)
-            if verdict is not None and verdict.status == "wrong":
+            if verdict is not None and verdict.status in UNCALLABLE_STATUSES:
                 continue
             reached = verdict is not None and verdict.status == "reached"
             key = (0 if reached else 1, -point.last_seen.timestamp(), _KIND_ORDER[kind], value)
@@ -519,7 +521,7 @@ def renewal_rows(
     service.require(Permission.QUERY)
     month = checked_month(month)
     wanted_line = None if line is None else PolicyLine.get(line).code
-    flagged = frozenset(wrong_numbers(service))  # reads the events only: none, no cost
+    flagged = frozenset(uncallable_numbers(service))  # reads the events only: none, no cost
     vehicle_class = (classifier or default_classifier()).classify
     wanted_series = _fold(series)
     wanted_maker = _fold(manufacturer)
