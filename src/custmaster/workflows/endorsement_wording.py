@@ -52,6 +52,7 @@ from collections.abc import Mapping
 import attrs
 
 from custmaster.errors import InvalidComponent
+from custmaster.model.source import FIELDS
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.headers import (
     DEFAULT_ALIASES,
@@ -140,6 +141,9 @@ _CANCEL = re.compile(
 )
 _CLAUSE_SPLIT = re.compile(r"[,;。\n!?！？]+")
 _PAIR_SPLIT = re.compile(r"\s+(?=[^\s:]{1,14}:)")
+#: A clause of phone numbers alone, after a phone change (另 or 或 before them: "another").
+_NUMBERS_ONLY = re.compile(r"(?:另|或|及|和|备用)?((?:\+?[\d\s()\-/]){7,})")
+_PHONE_ITEMS = frozenset({PHONE, "mobile", "home_phone", "office_phone", "fax"})
 _QUOTES = " \t\"'“”‘’「」『』《》【】[]"
 _TRAILING = _QUOTES + ".。:：、!！?？"
 _BRACKETED = re.compile(r"\(([^():]{1,16}):([^()]*)\)\s*$")
@@ -182,6 +186,19 @@ class Wording:
         return {c.field: c.before for c in self.changes if c.before is not None}
 
 
+#: Item codes of core systems' endorsement tables: the model's own field names and the column
+#: names of common Chinese core systems (LicenseNo 号牌, FrameNo 车架号 …), in any case.
+_CODES: Mapping[str, str] = {
+    **{field: field for field in FIELDS if field not in ("policy_no", "line", "role")},
+    "licenseno": "plate", "plateno": "plate", "frameno": "vin", "vinno": "vin",
+    "engineno": "engine_no", "brandname": "make_model", "modelname": "make_model",
+    "enrolldate": "first_registered", "insuredname": "name", "identifynumber": "resident_id",
+    "idcardno": "resident_id", "insuredaddress": "address", "mobilephone": "mobile",
+    "phonenumber": PHONE, "phone": PHONE, "telephone": PHONE, "postcode": "postcode",
+    "zipcode": "postcode",
+}  # fmt: skip
+
+
 class Vocabulary:
     """The item names of endorsement texts and files: the header vocabulary of the imports
     (`custmaster.workflows.headers`), the holder's own names, and a user mapping over them
@@ -200,6 +217,8 @@ class Vocabulary:
             index.setdefault(normalise_header(name), (DOCUMENT_TYPE, None))
         for name in _HOLDER_NAMES:
             index[normalise_header(name)] = ("name", HOLDER)
+        for name, field in _CODES.items():
+            index.setdefault(normalise_header(name), (field, None))
         ignored: set[str] = set()
         for key, target in (check_mapping(mapping) if mapping else {}).items():
             if key.startswith("document_type:"):
@@ -385,6 +404,21 @@ class _Reading:
     parties: set[str] = attrs.field(factory=set)
     #: The side of the ``<item>:<value>`` pairs read now: ``前`` (批改前, 原…), ``后`` or None.
     section: str | None = None
+    #: The field of the change read last, if the clause before this one held it.
+    last: str | None = None
+
+    def further_number(self, clause: str) -> bool:
+        """Take a clause of phone numbers alone (``…变更为13800138000，13900139000``) as
+        further new numbers of the phone change just before it; whether it was one."""
+        field, self.last = self.last, None
+        match = _NUMBERS_ONLY.fullmatch(clause)
+        if match is None or field not in _PHONE_ITEMS:
+            return False
+        known = self.changes[field]
+        after = f"{known.after}/{match.group(1).strip()}"
+        self.changes[field] = attrs.evolve(known, after=after)
+        self.last = field
+        return True
 
     def add(self, field: str, item: str, after: str, before: str | None) -> None:
         if not after:
@@ -404,6 +438,7 @@ class _Reading:
             )
         if known is None or (known.before is None and before):
             self.changes[field] = WordingChange(field=field, item=item, after=after, before=before)
+        self.last = field
 
     def change(self, clause: str, verb: re.Match[str]) -> None:
         left, after = clause[: verb.start()], clause[verb.end() :]
@@ -558,6 +593,8 @@ def parse_wording(text: str, vocabulary: Vocabulary | None = None) -> Wording:
             clause = clause[marker.end() :].strip()
             if not clause:
                 continue
+        if reading.further_number(clause):
+            continue
         verb = _VERB.search(clause)
         if verb is not None:
             reading.change(clause, verb)

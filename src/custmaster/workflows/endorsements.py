@@ -87,7 +87,9 @@ from custmaster.model.source import FIELDS, PHONE_FIELDS, SourceRecord
 from custmaster.resolve.candidates import PairStatus, Reason
 from custmaster.service import Service, as_service
 from custmaster.store.base import BaseStore, IngestResult, Outcome, Store
+from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
+from custmaster.validate.phone import PhoneKind, PhoneNumber
 from custmaster.workflows.core_import import parse_time
 from custmaster.workflows.endorsement_wording import HOLDER, Vocabulary, Wording, parse_wording
 from custmaster.workflows.headers import PHONE, map_headers, normalise_header
@@ -106,6 +108,7 @@ from custmaster.workflows.validation import (
     cell_text,
     is_empty_cell,
     mask_field,
+    split_phone_cell,
 )
 
 __all__ = [
@@ -217,6 +220,7 @@ _IDENTITY = frozenset({"name", "resident_id", "uscc", "id_document", "birth_date
 _CONTACT = frozenset({"mobile", "home_phone", "office_phone", "fax", "email"})
 #: The fields that find the new insured (a further part carries them to find the same person).
 _KEYS = ("resident_id", "uscc", "id_document")
+_PHONE_SET = frozenset(PHONE_FIELDS)
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 _TEXT_HEADERS = frozenset(normalise_header(name) for name in ENDORSEMENT_HEADERS["text"])
 #: Rows read before telling whether an item column names fields or kinds.
@@ -369,7 +373,10 @@ def apply_endorsement(
     """Apply one endorsement of ``policy_no`` (see the module description).
 
     ``changes`` maps `custmaster.SourceRecord` field names to the new values (as text or
-    values; they are validated). ``kind`` defaults to what the changed fields suggest.
+    values; they are validated). A phone field may take several numbers, as a cell holds
+    them (``"13800138000/13900139000"``) or as a list: the first is the field's value, each
+    further one the customer's too (a record of its own, reference
+    ``<policy>#<number>~<field>.<n>``). ``kind`` defaults to what the changed fields suggest.
     Raises `custmaster.ValidationError` for a bad value or kind, and ``endorsement.conflict``
     when the number is in the store with another value of a field given here (nothing is
     applied then).
@@ -388,6 +395,7 @@ def apply_endorsement(
     day = _effective(effective)
     values = {k: v for k, v in (changes or {}).items() if v is not None and v != ""}
     unknown = [k for k in values if k not in FIELDS or k == "policy_no"]
+    values, more = _further_numbers(values) if not unknown else (values, [])
     if unknown:
         raise InvalidComponent(
             f"Not a field an endorsement can change: {unknown[0][:40]!r}.",
@@ -436,6 +444,7 @@ def apply_endorsement(
             previous=previous if endorsement_type is EndorsementKind.INSURED else None,
             operator=operator,
             extra=extra,
+            more=more,
         )
         part = False
         if _repeated(result):  # the number is in with other content: add what it lacks
@@ -449,6 +458,7 @@ def apply_endorsement(
                 previous=previous,
                 operator=operator,
                 extra=extra,
+                more=more,
             )
     return EndorsementResult(
         policy_no=policy,
@@ -462,6 +472,40 @@ def apply_endorsement(
         error=result.error,
         part=part and result.outcome not in (Outcome.DUPLICATE, Outcome.REJECTED),
     )
+
+
+def _further(item: tuple[str, PhoneNumber]) -> tuple[str, str]:
+    """``(field, E.164)`` of a further number of a cell, placed as the imports place it: a
+    联系电话 column's (`PHONE`), or a fixed line in a mobile column, goes to ``mobile`` when it
+    is a mobile number, else to ``home_phone``."""
+    field, number = item
+    if field in (PHONE, "mobile"):
+        field = "mobile" if number.kind is PhoneKind.MOBILE else "home_phone"
+    return field, number.canonical
+
+
+def _further_numbers(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """``values`` with one number per phone field, and the further numbers ``(field, E.164)``
+    of a phone field given several (a cell's ``138…/139…``, a list; `_further`); raises the
+    first bad number's error, for its field."""
+    single: dict[str, Any] = {}
+    more: dict[tuple[str, str], None] = {}
+    for field, value in values.items():
+        if field not in _PHONE_SET:
+            single[field] = value
+            continue
+        for part in value if isinstance(value, (list, tuple)) else (value,):
+            try:
+                first, further = split_phone_cell(cell_text(part))
+            except ValidationError as error:
+                raise error.for_field(field) from None
+            if field not in single:
+                single[field] = first
+            elif first != single[field]:
+                more[_further((field, phone_module.parse(first)))] = None
+            for number in further:
+                more[_further((field, number))] = None
+    return single, [item for item in more if item[1] != single.get(item[0])]
 
 
 def _first_part(service: Service, policy: str, number: str) -> bool:
@@ -491,9 +535,11 @@ def _write(
     operator: str | None,
     extra: Mapping[str, str] | None,
     new_insured: bool = True,
+    more: Sequence[tuple[str, str]] = (),
 ) -> tuple[IngestResult, list[str]]:
-    """Ingest an endorsement's record; for a change of insured (``new_insured``) mark the
-    former insured (``previous``) and keep the two apart."""
+    """Ingest an endorsement's record, and one record per further phone number (``more``)
+    carrying the keys that found the first; for a change of insured (``new_insured``) mark
+    the former insured (``previous``) and keep the two apart."""
     kind = endorsement.kind
     at = _midnight(endorsement.effective)
     facts = dict(extra or {})
@@ -510,6 +556,15 @@ def _write(
             facts[meta_key("insured_since", policy)] = endorsement.effective.isoformat()
     record = _record(policy, ref, at=at, operator=operator, values=fields, extra=facts)
     result = service.ingest_one(record)
+    if result.outcome is not Outcome.REJECTED and result.customer_id is not None:
+        keys = {k: fields[k] for k in (*_KEYS, "role") if k in fields}
+        for n, (field, number) in enumerate(more, 1):
+            values = {**keys, field: number}
+            service.ingest_one(
+                _record(
+                    policy, f"{ref}~{field}.{n}", at=at, operator=operator, values=values, extra={}
+                )
+            )
     kept: list[str] = []
     if insured_change and result.outcome is not Outcome.REJECTED:
         if previous is not None and previous != result.customer_id:
@@ -567,6 +622,7 @@ def _apply_part(
     previous: str | None,
     operator: str | None,
     extra: Mapping[str, str] | None,
+    more: Sequence[tuple[str, str]] = (),
 ) -> tuple[IngestResult, list[str], Endorsement]:
     """Apply the fields of ``values`` endorsement ``number`` lacks in the store, as a further
     part; a field it holds with another value is a conflict."""
@@ -621,6 +677,7 @@ def _apply_part(
         operator=operator,
         extra=extra,
         new_insured=bool(identity),
+        more=more,
     )
     return result, kept, merged
 
@@ -760,6 +817,8 @@ class _Pending:
     cancellation: bool = False
     wording: bool = False
     wording_dates: list[tuple[int, dt.date]] = attrs.field(factory=list)
+    #: Further numbers of phone cells holding several: ``(field, E.164)``.
+    more: list[tuple[str, str]] = attrs.field(factory=list)
 
 
 #: The messages of the rejects `import_endorsements` writes itself.
@@ -895,6 +954,7 @@ class _Run:
                 continue
             group.values[field] = value
             group.value_rows.setdefault(field, (row_number, self.mapped_column(field)))
+        group.more += map(_further, checked.more)
 
     def mapped_column(self, field: str) -> str:
         return next((h for h, f in self.header_map.read if f == field), "")
@@ -1053,6 +1113,12 @@ class _Run:
         rejects.extend(attrs.evolve(r, column=self.policy_column) for r in checked.rejects)
         policy = checked.values.get("policy_no", policy)
         befores = self.read_items(group, values, rejects)
+        for field, number in group.more:  # apply_endorsement takes a field's numbers together
+            known = values.get(field)
+            values[field] = (
+                *(known if isinstance(known, tuple) else (known,) * bool(known)),
+                number,
+            )
         kind = self.kind(group, rejects)
         effective = self.effective_of(group, rejects)
         if rejects:
@@ -1122,6 +1188,7 @@ class _Run:
         for bad in checked.rejects:
             item = by_field.get(bad.column) or by_field[headers[0]]
             rejects.append(attrs.evolve(bad, row=item.row, column=item.column))
+        group.more += map(_further, checked.more)
         for field, value in checked.values.items():
             known_value = values.get(field)
             if known_value is not None and known_value != value:
