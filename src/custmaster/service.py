@@ -57,8 +57,10 @@ import itertools
 import operator
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, TextIO, cast
 
 from custmaster.audit import Anchor, AuditChain, AuditEntry, VerifyResult, holds_personal_data
 from custmaster.errors import PermissionDenied, UsageError
@@ -81,6 +83,8 @@ __all__ = ["ENTRIES_KEPT", "ERROR_CODES", "PROGRAM", "Service", "as_service"]
 ERROR_CODES: dict[str, str] = {
     "service.target": "A service was given something that is not a store.",
     "service.user": "An operation that records who did it has no user or operator name.",
+    "store.no_backup": "The store has no file backup (SQLite's); export it instead.",
+    "store.no_jsonl": "The store cannot be exported or imported whole (no export_jsonl).",
 }
 
 #: The name audit entries carry when the service acts without a user.
@@ -645,11 +649,20 @@ class Service:
 
     def _audit_subject(self, operation: str, customer_id: str, reason: str) -> None:
         """Audit a subject-rights operation in the store's log (and the service's chain)."""
-        detail: dict[str, str | int | bool | None] = {"reason": reason.strip()[:200]}
+        self._audit_kept(operation, {"reason": reason.strip()[:200]}, customer_id=customer_id)
+
+    def _audit_kept(
+        self,
+        operation: str,
+        detail: Mapping[str, str | int | bool | None],
+        *,
+        customer_id: str | None = None,
+    ) -> None:
+        """Audit an operation in the store's log whatever the service's own auditing (a
+        chain, or none), and in the service's chain."""
         if self._to_store:
             self.record(operation, customer_id=customer_id, detail=detail)
             return
-        # kept in the store's log whatever the service's own auditing (a chain, or none)
         if isinstance(self.store, BaseStore):
             self.store.append_audit(
                 self.user if self.user is not None else PROGRAM,
@@ -658,6 +671,90 @@ class Service:
                 detail=detail,
             )
         self.record(operation, customer_id=customer_id, detail=detail)
+
+    # -- the store as a whole ------------------------------------------------------------
+
+    def backup(self, path: str | os.PathLike[str]) -> Path:
+        """Copy the store to a new file while writers continue (SQLite's online backup,
+        `custmaster.store.SQLiteStore.backup`): needs ``administer``; audited as
+        ``store.backup``. Raises `custmaster.UsageError` (``store.no_backup``) for a store
+        without file backups (PostgreSQL has its own tools: pg_dump)."""
+        self.require(Permission.ADMINISTER)
+        backup = getattr(self.store, "backup", None)
+        if backup is None:
+            raise UsageError(
+                f"A {self._scheme()} store has no file backup; use export_jsonl (custmaster "
+                "export-store), or the database's own tools (pg_dump).",
+                code="store.no_backup",
+                message_zh="该存储不支持文件备份；请用 export-store 或数据库自带工具（pg_dump）。",
+            )
+        target = Path(backup(path))
+        self._audit_kept("store.backup", {"file": target.name})
+        return target
+
+    def export_jsonl(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Write the whole store, unmasked, to a JSON Lines file
+        (`custmaster.store.SQLStore.export_jsonl`): needs ``administer``, ``export`` and
+        ``reveal`` (full values leave the store); audited as ``store.export``. Returns the
+        lines written by kind."""
+        self.require(Permission.ADMINISTER)
+        self.require(Permission.EXPORT)
+        self.require(Permission.REVEAL)
+        counts: dict[str, int] = self._whole("export_jsonl")(path)
+        self._audit_kept("store.export", {"file": Path(path).name, "lines": sum(counts.values())})
+        return counts
+
+    def import_jsonl(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Read a file `export_jsonl` wrote into this store, which must be empty: needs
+        ``administer``; audited as ``store.import`` (after the copied audit log)."""
+        self.require(Permission.ADMINISTER)
+        counts: dict[str, int] = self._whole("import_jsonl")(path)
+        self._audit_kept("store.import", {"file": Path(path).name, "lines": sum(counts.values())})
+        return counts
+
+    def copy_to(self, url: str) -> dict[str, int]:
+        """Copy the whole store into the empty store at ``url`` (SQLite to PostgreSQL and
+        back: the same customers, records, decisions, events and audit log), through a JSON
+        Lines file in a private temporary folder: needs ``administer``; audited as
+        ``store.copy`` here and ``store.import`` there. Returns the lines copied by kind."""
+        self.require(Permission.ADMINISTER)
+        export = self._whole("export_jsonl")
+        target = open_store(url)
+        try:
+            load = getattr(target, "import_jsonl", None)
+            if load is None:
+                raise UsageError(
+                    f"A {url.partition(':')[0]} store cannot take a copy (no import_jsonl).",
+                    code="store.no_jsonl",
+                    message_zh="目标存储不支持整库导入。",
+                )
+            with tempfile.TemporaryDirectory(prefix="custmaster-copy-") as folder:
+                file = Path(folder) / "store.jsonl"
+                export(file)
+                counts: dict[str, int] = load(file)
+            copied = Service(target, user=self.user)
+            copied._audit_kept(
+                "store.import", {"from": self._scheme(), "lines": sum(counts.values())}
+            )
+        finally:
+            target.close()
+        self._audit_kept("store.copy", {"to": url.partition(":")[0], "lines": sum(counts.values())})
+        return counts
+
+    def _scheme(self) -> str:
+        return self.url.partition(":")[0]
+
+    def _whole(self, name: str) -> Callable[..., Any]:
+        """The store's whole-store method ``name``; `custmaster.UsageError` (``store.no_jsonl``)
+        when the adapter has none."""
+        method = getattr(self.store, name, None)
+        if method is None:
+            raise UsageError(
+                f"A {self._scheme()} store cannot be exported or imported whole (no {name}).",
+                code="store.no_jsonl",
+                message_zh="该存储不支持整库导出或导入。",
+            )
+        return cast("Callable[..., Any]", method)
 
     def to_pandas(self, kind: str = "customers", *, reveal: bool = False) -> Any:
         """One table as a ``pandas.DataFrame``: ``customers``, ``contacts``, ``policies`` or
