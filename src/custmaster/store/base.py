@@ -41,6 +41,7 @@ import gc
 import json
 import os
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -155,7 +156,8 @@ COUNT_KINDS: tuple[str, ...] = (
     "restricted",
 )
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+#: A month: ``2027-01``, ``2027-1``, ``2027/1``, ``2027.1``, ``202701``, ``2027年1月``.
+_MONTH = re.compile(r"(\d{4})(?:\s*[-/.]\s*(\d{1,2})|(\d{2})|\s*年\s*(\d{1,2})\s*月?)")
 #: Policies `BaseStore.expiring_states` reads the holders of at once.
 _POLICY_CHUNK = 2000
 _ALIAS_DEPTH = 64
@@ -196,15 +198,24 @@ class IngestResult:
 
 
 def checked_month(month: object) -> str:
-    """``month`` as ``YYYY-MM`` (surrounding spaces removed); `UsageError` when it is not."""
-    match = _MONTH.fullmatch(month.strip()) if isinstance(month, str) else None
-    if match is None or not 1 <= int(match.group(2)) <= 12:
+    """``month`` as ``YYYY-MM``; `UsageError` when it names no month.
+
+    Written as people write months: ``2027-01``, ``2027-1``, ``2027/01``, ``2027.1``,
+    ``202701``, ``2027年1月``, full-width digits, spaces around.
+
+    >>> [checked_month(m) for m in ("2027-01", "2027-1", "202701", "2027年1月", "２０２７／１")]
+    ['2027-01', '2027-01', '2027-01', '2027-01', '2027-01']
+    """
+    text = unicodedata.normalize("NFKC", month).strip() if isinstance(month, str) else ""
+    match = _MONTH.fullmatch(text)
+    number = int(next(g for g in match.groups()[1:] if g)) if match is not None else 0
+    if match is None or not 1 <= number <= 12:
         raise UsageError(
-            "A month is written YYYY-MM, e.g. 2027-01.",
+            "A month is written YYYY-MM, e.g. 2027-01 (or 2027年1月, 202701).",
             code="store.month",
-            message_zh="月份格式应为 YYYY-MM，例如 2027-01。",
+            message_zh="月份格式应为 YYYY-MM，例如 2027-01（或 2027年1月、202701）。",
         )
-    return match.group(0)
+    return f"{match.group(1)}-{number:02d}"
 
 
 def same_content(a: SourceRecord, b: SourceRecord) -> bool:
