@@ -218,3 +218,11 @@ def test_a_call_back_file_counts_its_requests_and_the_cli_shows_them(tmp_path: P
     assert shown.exit_code == 0, shown.output
     assert "do_not_call 勿扰" in shown.output
     assert SHARED_MOBILE not in shown.output  # masked
+    counted = runner.invoke(cli, ["stats", "--store", url])
+    assert counted.exit_code == 0, counted.output
+    lines = {
+        line.split()[-2]: line.split()[-1]
+        for line in counted.output.splitlines()
+        if "numbers" in line
+    }
+    assert (lines["勿扰"], lines["错号"]) == ("1", "0")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from custmaster.cli._common import console, open_service, say, store_options
 from custmaster.workflows.classification import classify_customers, load_rules, summarise
-from custmaster.workflows.core_import import wrong_numbers
+from custmaster.workflows.core_import import uncallable_numbers
 
 __all__ = ["stats"]
 
@@ -40,9 +40,10 @@ _COUNT_LABELS = {
 def stats(*, store_url: str, user: str | None, roles: tuple[str, ...], rules: Path | None) -> None:
     """Show what the store holds and its customers by source channel 来源渠道 and level 等级.
 
-    Counts customers, source records, policies, contact events, numbers flagged wrong, open
-    candidate pairs and decisions; then a table of customers per source channel and level
-    with the key customers (重点客户) under the classification rules (--rules).
+    Counts customers, source records, policies, contact events, numbers flagged wrong and
+    numbers under a do-not-call request (勿扰), open candidate pairs and decisions; then a
+    table of customers per source channel and level with the key customers (重点客户) under
+    the classification rules (--rules).
 
     Example:
 
@@ -52,13 +53,16 @@ def stats(*, store_url: str, user: str | None, roles: tuple[str, ...], rules: Pa
     chosen = load_rules(rules) if rules is not None else None
     with open_service(store_url, user, roles) as service:
         counts = service.counts()
-        wrong = len(wrong_numbers(service)) if counts.get("events") else 0
+        flagged = uncallable_numbers(service) if counts.get("events") else {}
+        quiet = sum(1 for event in flagged.values() if event.outcome.consent is False)
+        wrong = len(flagged) - quiet
         summary = summarise(classify_customers(service, chosen))
     say(out, f"Store 存储: {store_url}")
     for kind, label in _COUNT_LABELS.items():
         if kind in counts:
             say(out, f"  {label:<28} {counts[kind]:>12,}")
     say(out, f"  {'numbers flagged wrong 错号':<28} {wrong:>12,}")
+    say(out, f"  {'numbers not to call 勿扰':<28} {quiet:>12,}")
     table = Table(title="Customers by source channel and level 客户分类", title_justify="left")
     table.add_column("source channel 来源渠道")
     for level in summary.levels:
