@@ -267,12 +267,14 @@ def test_branch_workbook_with_a_two_level_header(tmp_path: Path) -> None:
     assert _phones(zhang) == {("mobile", "+8613800138000")}
     policy = service.policy("10501003900123456789")
     assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    assert policy.vehicle is not None and policy.vehicle.vin == VIN_1
+    assert policy.vehicle is not None
+    assert policy.vehicle.vin == VIN_1
     wang = _customer(service, ID_WANG)
     assert _phones(wang) == {("mobile", "+8613600136000")}
     policy = service.policy("10501003900123456791")
     assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 5), dt.date(2027, 1, 4))
-    assert policy.vehicle is not None and policy.vehicle.plate == "闽DA8866"
+    assert policy.vehicle is not None
+    assert policy.vehicle.plate == "闽DA8866"
 
 
 def test_validate_reads_the_branch_workbook_as_the_import_does(tmp_path: Path) -> None:
