@@ -117,12 +117,14 @@ from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.dates import parse_date, parse_moment
 from custmaster.workflows.headers import (
+    DOCUMENT_TYPE,
     PHONE,
     PHONE_ALIASES,
     SOURCE_COLUMNS,
     HeaderMap,
     map_headers,
     normalise_header,
+    qualified_name,
 )
 from custmaster.workflows.parties import Party, PartyValues, find_parties, read_party
 from custmaster.workflows.policies import (
@@ -581,7 +583,7 @@ def _columns(
         key = normalise_header(header)
         if key in user_keys:
             continue
-        field = _DEFAULT_META_INDEX.get(key)
+        field = _DEFAULT_META_INDEX.get(key) or _DEFAULT_META_INDEX.get(qualified_name(key))
         if field is not None and field not in taken:
             meta[header] = field
             taken.add(field)
@@ -840,7 +842,7 @@ class _Importer:
         self._more: list[tuple[str, phone_module.PhoneNumber]] = []
         #: The holder and owner columns (`custmaster.workflows.parties`), and the current
         #: row's records of them with its rejected party cells.
-        self.parties = find_parties(columns.extra)
+        self.parties = find_parties(columns.extra, columns.header_map.party_columns)
         self._party_records: list[SourceRecord] = []
         self._party_rejects: list[Reject] = []
         # Parsed forms of the meta cells that repeat row after row (times, policy facts):
@@ -1421,13 +1423,19 @@ class _Importer:
         the row's plus ``~<field>.<n>``, so a re-run adds nothing twice. (`_build` keeps the
         further numbers of a row without any of those keys as extra text instead.)
         """
-        if not self._more:
+        numbers = list(self._more)
+        spilt = record.extra.get(_SPILL)
+        if spilt and spilt not in {n.canonical for _, n in numbers}:
+            # a 联系电话 number whose slot the row's own number took: the extra value it has
+            # always been, and a contact point too, after the others (their references stay)
+            numbers.append((PHONE, phone_module.parse(spilt)))
+        if not numbers:
             return []
         kept = {name: getattr(record, name) for name in _COMPANION_FIELDS}
         if not any(kept[name] for name in _LINK_FIELDS):
             return []
         made: list[SourceRecord] = []
-        for n, (field, number) in enumerate(self._more, start=2):
+        for n, (field, number) in enumerate(numbers, start=2):
             if number.kind is phone_module.PhoneKind.MOBILE:
                 slot = "mobile"
             elif field in ("mobile", "phone"):  # a fixed line in a mobile or 联系电话 column
@@ -1448,7 +1456,7 @@ class _Importer:
         hooked = self.profile.row_hook is not None  # the same for every layout of the file
         if hooked:
             self.batch_source.append((self._raw, self._change))
-        if self._more or self._party_records or self._line_records:
+        if self._more or self._party_records or self._line_records or _SPILL in record.extra:
             more = self.companions(record)
             if self._readings is not None:
                 # a further number of a row stored under another reading is not added
@@ -1715,7 +1723,11 @@ def import_table(
         meta=_once(
             pair
             for c, _ in met
-            for pair in (*c.meta.items(), *((h, PHONE) for h in c.header_map.phones))
+            for pair in (
+                *c.meta.items(),
+                *((h, PHONE) for h in c.header_map.phones),
+                *((h, DOCUMENT_TYPE) for h in c.header_map.document_types[:1]),
+            )
         ),
         unmapped=_once(
             h

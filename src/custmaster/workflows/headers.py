@@ -722,6 +722,11 @@ class HeaderMap:
     #: read by the imports into a policy of that line (and by ``custmaster validate``). In
     #: ``unmapped``, not in ``unread``.
     lines: tuple[tuple[str, str, str], ...] = ()
+    #: ``(header, party, what)`` of each bare column that belongs to the holder or the owner by
+    #: its place (`party_columns`): ``投保人 | 证件号码 | 被保险人 | 证件号码`` gives the first
+    #: 证件号码 to ``("证件号码", "投保人", "id")``. In ``unmapped``, read as that party's by
+    #: `custmaster.workflows.parties.find_parties`.
+    party_columns: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def mapped(self) -> tuple[tuple[str, str], ...]:
@@ -773,12 +778,128 @@ def _numbered_base(key: str, known: Callable[[str], bool]) -> str | None:
     return None
 
 
+def _matching_key(
+    texts: Sequence[str],
+    i: int,
+    known: Callable[[str], bool],
+    field_of: Callable[[str], str | None],
+) -> str:
+    """The key column ``i`` is matched by: its own, or the known name it repeats, numbers,
+    qualifies or prefixes (as `map_headers` reads it)."""
+    key = normalise_header(texts[i])
+    if known(key):
+        return key
+    repeat = _REPEAT.fullmatch(texts[i])
+    if repeat is not None and repeat.group(1) in texts[:i]:
+        return normalise_header(repeat.group(1))
+    base = _numbered_base(key, known)
+    if base is not None and field_of(base) in _NUMBERED_FIELDS:
+        return base
+    base = _qualified_base(key, known)
+    if base is None:
+        base = _prefixed_base(key, field_of)
+    return key if base is None else base
+
+
+def qualified_name(key: str) -> str:
+    """The name of a header with a bracketed qualifier, in matching form (``签单日期(yyyy-mm-dd)``
+    → ``签单日期``), or ``""``: none, a number (``手机(2)``) or another party's
+    (``证件号码(投保人)``).
+
+    >>> qualified_name("签单日期(yyyy-mm-dd)"), qualified_name("证件号码(投保人)")
+    ('签单日期', '')
+    """
+    found = _QUALIFIED.fullmatch(key)
+    if found is None or found.group(2).isdigit() or _OTHER_PARTY.search(found.group(2)):
+        return ""
+    return found.group(1)
+
+
 def _qualified_base(key: str, known: Callable[[str], bool]) -> str | None:
     """The known name of a header with a bracketed qualifier (``起保日期(起)``), if any."""
     found = _QUALIFIED.fullmatch(key)
     if found is None or found.group(2).isdigit() or _OTHER_PARTY.search(found.group(2)):
         return None
     return found.group(1) if known(found.group(1)) else None
+
+
+#: A header naming the holder or the owner themselves (投保人, 投保人名称, 车主姓名 …; the
+#: prefixes of `custmaster.workflows.parties.PARTY_ROLES`).
+_PARTY_NAME = re.compile(r"(投保人|投保单位|行驶证车主|车辆所有人|车主)(?:姓名|名称)?")
+#: What a bare column of each field holds for a party (`HeaderMap.party_columns`), as
+#: `custmaster.workflows.parties.PARTY_FIELDS` names it.
+_PARTY_WHAT: Mapping[str, str] = MappingProxyType(
+    {
+        "resident_id": "id",
+        "uscc": "id",
+        DOCUMENT_TYPE: "document_type",
+        "mobile": "phone",
+        "home_phone": "phone",
+        "office_phone": "phone",
+        PHONE: "phone",
+        "address": "address",
+    }
+)
+#: Fields of the person a group of columns describes: they do not end a party's group.
+_PERSON_FIELDS = frozenset({"gender", "birth_date", "email", "postcode"})
+#: Prefixes of a header of the insured's own (``被保险人邮箱``, ``客户出生日期``) and of a
+#: vehicle's (``车辆初次登记日期``): with the prefix taken off, the rest names the field.
+_INSURED_PREFIXES = ("被保险人", "被保人", "客户")
+_INSURED_FIELDS = frozenset(
+    {"name", "resident_id", "uscc", "birth_date", "gender", "mobile", "home_phone",
+     "office_phone", "fax", "email", "address", "postcode", PHONE, DOCUMENT_TYPE}
+)  # fmt: skip
+_VEHICLE_PREFIXES = ("车辆",)
+_VEHICLE_FIELDS = frozenset({"plate", "vin", "engine_no", "make_model", "first_registered"})
+
+
+def _prefixed_base(key: str, field_of: Callable[[str], str | None]) -> str | None:
+    """The known name in a header of the insured's or the vehicle's own with its prefix
+    (``被保险人证件类型``, ``车辆初次登记日期``), if any."""
+    for prefixes, fields in (
+        (_INSURED_PREFIXES, _INSURED_FIELDS),
+        (_VEHICLE_PREFIXES, _VEHICLE_FIELDS),
+    ):
+        for prefix in prefixes:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                rest = key[len(prefix) :]
+                if field_of(rest) in fields:
+                    return rest
+    return None
+
+
+def _by_place(
+    keys: Sequence[str], field_of: Callable[[str], str | None]
+) -> dict[int, tuple[str, str]]:
+    """``{index: (party, what)}`` of the bare columns that belong to the holder or the owner
+    by their place, given each column's matching ``keys``.
+
+    Extracts list each party's columns as a group under bare headers: ``投保人 | 证件号码 |
+    被保险人 | 证件号码 | 联系电话``. A bare column belongs to the party named by the closest
+    name column before it in its group (a group ends at a column of another kind: a policy
+    or vehicle column). It is read so only where the same kind of column (an ID, a phone,
+    an address, a document type) also stands in another party's group or the insured's:
+    a lone 证件号码 after 投保人 stays the insured's, as extracts that list the holder's name
+    alone among the insured's columns mean it.
+    """
+    owner = ""  # "": the insured
+    seen: list[tuple[int, str, str]] = []
+    for i, key in enumerate(keys):
+        party = _PARTY_NAME.fullmatch(key)
+        if party is not None:
+            owner = party.group(1)
+            continue
+        field = field_of(key)
+        if field == "name":
+            owner = ""
+        elif field is not None and field in _PARTY_WHAT:
+            seen.append((i, _PARTY_WHAT[field], owner))
+        elif field is not None and field not in _PERSON_FIELDS:
+            owner = ""
+    owners: dict[str, set[str]] = {}
+    for _, what, owner in seen:
+        owners.setdefault(what, set()).add(owner)
+    return {i: (owner, what) for i, what, owner in seen if owner and len(owners[what]) > 1}
 
 
 def map_headers(
@@ -828,7 +949,20 @@ def map_headers(
     lines: list[tuple[str, str, str]] = []
     lines_taken: set[tuple[str, str]] = set()
     texts = tuple("" if h is None else str(h) for h in headers)
+    keys = [_matching_key(texts, i, known, field_of) for i in range(len(texts))]
+    by_place = _by_place(
+        [
+            "" if normalise_header(text) in user or key in user else key
+            for text, key in zip(texts, keys, strict=True)
+        ],
+        field_of,
+    )
+    placed: list[tuple[str, str, str]] = []
     for i, text in enumerate(texts):
+        if i in by_place:  # 投保人 | 证件号码: the holder's, by its place
+            placed.append((text, *by_place[i]))
+            fields.append(None)
+            continue
         key = normalise_header(text)
         line = None if key in user else _line_of(key, field_of)
         if line is not None:  # 商业险保单号, 交强险终保日期: a line's own policy column
@@ -837,18 +971,8 @@ def map_headers(
                 lines.append((text, *line))
             fields.append(None)
             continue
-        if not known(key):
-            repeat = _REPEAT.fullmatch(text)
-            if repeat is not None and repeat.group(1) in texts[:i]:
-                key = normalise_header(repeat.group(1))  # the same header again
-            else:
-                base = _numbered_base(key, known)
-                if base is not None and field_of(base) in _NUMBERED_FIELDS:
-                    key = base
-                else:
-                    base = _qualified_base(key, known)
-                    if base is not None:
-                        key = base
+        if not known(key):  # the same header again, numbered, qualified or prefixed
+            key = keys[i]
         field = field_of(key)
         if field == PHONE:
             phones.append(text)
@@ -877,6 +1001,7 @@ def map_headers(
         document_types=tuple(document_types),
         sources=tuple(sources),
         lines=tuple(lines),
+        party_columns=tuple(placed),
         document_codes=(
             MappingProxyType({**DEFAULT_DOCUMENT_CODES, **codes})
             if codes

@@ -142,16 +142,29 @@ class PartyValues:
     more: tuple[tuple[str, str], ...] = ()
 
 
-def find_parties(headers: Iterable[str]) -> tuple[Party, ...]:
+def find_parties(
+    headers: Iterable[str], placed: Iterable[tuple[str, str, str]] = ()
+) -> tuple[Party, ...]:
     """The holder and owner columns among ``headers`` (the first column of each kind counts).
+
+    ``placed`` gives the bare columns that are a party's by their place
+    (`custmaster.workflows.headers.HeaderMap.party_columns`: ``(header, party, what)``, the
+    party as its prefix, 投保人 or 车主): ``投保人 | 证件号码 | 被保险人 | 证件号码``.
 
     >>> find_parties(["车主姓名", "车主电话", "车主地址"])[0].columns
     (('车主姓名', 'name'), ('车主电话', 'phone'), ('车主地址', 'address'))
     >>> find_parties(["投保日期", "被保险人"])
     ()
+    >>> find_parties(["投保人", "证件号码"], [("证件号码", "投保人", "id")])[0].columns
+    (('投保人', 'name'), ('证件号码', 'id'))
     """
     found: dict[PolicyRole, dict[str, str]] = {}
+    by_place = {header: (party, what) for header, party, what in placed}
     for header in headers:
+        if header in by_place:
+            party, placed_what = by_place[header]
+            found.setdefault(PARTY_ROLES[party], {}).setdefault(placed_what, header)
+            continue
         key = normalise_header(header)
         for prefix in _PREFIXES:
             if key.startswith(prefix):

@@ -87,6 +87,7 @@ from custmaster.workflows.dates import parse_date
 from custmaster.workflows.headers import (
     DEFAULT_DOCUMENT_CODES,
     DOCUMENT_TYPE,
+    LINE_PREFIXES,
     PHONE,
     HeaderMap,
     document_kind,
@@ -778,6 +779,13 @@ def _normaliser(field: str) -> Callable[[object], Any]:
             return convert(field_text(field, value))
 
         return policy
+    if field == "line":  # 商业保险, 交强保险: the words a line's own columns are named by
+
+        def line(value: object) -> Any:
+            text = field_text(field, value)
+            return convert(LINE_PREFIXES.get("".join(text.split()), text))
+
+        return line
     if field in _CODE_FIELDS:
 
         def normalise(value: object) -> Any:
