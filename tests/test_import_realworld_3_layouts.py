@@ -1,0 +1,126 @@
+"""Layouts of real extracts around the header: a two-level header in a CSV, a title line of
+``key：value`` pairs naming known columns, totals not in the first column, a 联系方式 cell
+whose numbers carry labels, and a workbook whose header repeats 联系电话.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG
+from custmaster.model import Customer
+from custmaster.service import Service
+from custmaster.workflows.core_import import import_core_extract
+
+
+def _write(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb18030") -> Path:
+    width = max(len(row) for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([*row, *[""] * (width - len(row))])
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def _customer(service: Service, resident: str) -> Customer:
+    found = service.find(resident_id=resident)
+    assert len(found) == 1, resident
+    return found[0]
+
+
+def _phones(customer: Customer) -> set[str]:
+    return {p.value for p in customer.contact_points if p.kind.is_phone}
+
+
+def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
+    """Excel's CSV of a sheet whose header has a group line (merged cells: the group's name in
+    its first column, the others empty)."""
+    path = _write(
+        tmp_path / "清单.csv",
+        [
+            ("2026年1月到期清单",),
+            ("保单信息", "", "", "被保险人信息", "", "", "车辆信息", ""),
+            ("保单号", "险种", "终保日期", "被保险人", "身份证号", "手机号码", "车牌号码",
+             "车架号"),
+            ("PDAA202635020000000601", "商业险", "2027-01-05", "张伟", ID_ZHANG, "13800138000",
+             "闽D12345", ""),
+            ("合计", "", "", "", "", "", "", ""),
+        ],
+    )  # fmt: skip
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.header_row, summary.rows, summary.new, summary.rejected) == (3, 1, 1, 0)
+    assert summary.summary_rows == (5,)
+    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000"}
+
+
+def test_a_title_line_of_key_value_pairs(tmp_path: Path) -> None:
+    """险种：交强险  机构：厦门分公司  起保日期：2026-01-01至2026-01-31 above the header: its cells
+    name known columns, but hold values; it is no header."""
+    path = _write(
+        tmp_path / "清单.csv",
+        [
+            ("险种：交强险", "机构：厦门分公司", "起保日期：2026-01-01至2026-01-31"),
+            ("保单号", "被保险人", "身份证号", "起保日期", "终保日期", "联系电话"),
+            ("PDZA202635020000000611", "李娜", ID_LI, "2026-01-05", "2027-01-04", "13900139000"),
+        ],
+    )  # fmt: skip
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path)
+    assert (summary.header_row, summary.rows, summary.new, summary.rejected) == (2, 1, 1, 0)
+    policy = service.policy("PDZA202635020000000611")
+    assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 5), dt.date(2027, 1, 4))
+
+
+def test_totals_in_the_second_column(tmp_path: Path) -> None:
+    """序号 first: the totals line leaves it empty and says 合计 in the next column."""
+    path = _write(
+        tmp_path / "清单.csv",
+        [
+            ("序号", "保单号", "被保险人", "身份证号", "终保日期", "保费"),
+            ("1", "PDAA202635020000000621", "王芳", ID_WANG, "2027-01-05", "950.00"),
+            ("", "合计", "", "", "", "950.00"),
+        ],
+    )
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
+    assert summary.summary_rows == (3,)
+
+
+def test_a_contact_cell_whose_numbers_carry_labels(tmp_path: Path) -> None:
+    """联系方式 as a CRM's note field: 手机：… 电话：…"""
+    path = _write(
+        tmp_path / "清单.csv",
+        [
+            ("保单号", "被保险人", "身份证号", "联系方式", "终保日期"),
+            ("PDAA202635020000000631", "张伟", ID_ZHANG, "手机：13800138000 电话：0592-5123456",
+             "2027-01-05"),
+        ],
+    )  # fmt: skip
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
+    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
+
+
+def test_a_workbook_whose_header_repeats_a_phone_column(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["保单号", "被保险人", "身份证号码", "联系电话", "联系电话", "保险止期"])
+    sheet.append(["PDAA202635020000000641", "李娜", ID_LI, 13900139000, "0592-5123456",
+                  "2026-12-31 24:00"])  # fmt: skip
+    book.save(tmp_path / "清单.xlsx")
+    service = Service.open("memory://")
+    summary = import_core_extract(service, tmp_path / "清单.xlsx", rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
+    assert _phones(_customer(service, ID_LI)) == {"+8613900139000", "+865925123456"}
+    assert service.policy("PDAA202635020000000641").cover_end == dt.date(2026, 12, 31)
