@@ -73,11 +73,16 @@ _TIME = (
     rf"(?:\s*{_HALF_DAY})?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?"
 )
 _SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME)
-_CHINESE = re.compile(
-    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
+#: What may follow a date's day: 日 or 号, and a time, as ``15:05`` or in words (``15时05分``,
+#: ``零时``, ``24时止``).
+_CHINESE_TAIL = (
+    r"\s*[日号]?"
     rf"(?:\s*(?:{_HALF_DAY}\s*)?(?:(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
     r"|(\d{1,2}|零|二十四)\s*[时点](?:\s*(\d{1,2})\s*分)?(?:\s*(\d{1,2})\s*秒)?[起止整]?))?"
 )
+_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})" + _CHINESE_TAIL)
+#: A separated date followed by 日 or a time in words (``2026.1.5日``, ``2026-01-05 0时``).
+_SEPARATED_CHINESE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _CHINESE_TAIL)
 #: The half of the day of a 12-hour time: afternoon and evening add twelve hours to 1-11,
 #: noon to 1-10; morning makes 12 midnight.
 _AFTERNOON = re.compile(r"下午|晚上")
@@ -194,6 +199,14 @@ def _build(value: object, field: str | None, parts: tuple[str | None, ...]) -> _
 _Moment = tuple[dt.date, dt.timedelta | None]
 
 
+def _chinese_moment(text: str, field: str | None, g: tuple[str | None, ...]) -> _Moment:
+    """The moment of a `_CHINESE_TAIL` date's ``(year, month, day, hour, minute, second, hour,
+    minute, second)`` texts: the time as ``15:05`` or in words (``15时05分``, 零时, 二十四时)."""
+    if g[6] is not None:
+        g = (*g[:3], _CHINESE_HOURS.get(g[6], g[6]), g[7], g[8])
+    return _build(text, field, g[:6])
+
+
 def _parse_text(text: str, field: str | None) -> _Moment:
     stripped = text.strip()
     if not stripped.isascii():
@@ -207,10 +220,11 @@ def _parse_text(text: str, field: str | None) -> _Moment:
         return _build(text, field, match.groups())
     match = _CHINESE.fullmatch(stripped)
     if match is not None:
+        return _chinese_moment(text, field, match.groups())
+    match = _SEPARATED_CHINESE.fullmatch(stripped)
+    if match is not None:
         g = match.groups()
-        if g[6] is not None:  # 15时05分, 零时, 二十四时
-            g = (*g[:3], _CHINESE_HOURS.get(g[6], g[6]), g[7], g[8])
-        return _build(text, field, g[:6])
+        return _chinese_moment(text, field, (g[0], *g[2:]))
     if _SERIAL.fullmatch(stripped):
         return _serial_moment(float(stripped), field)
     named = _named_month(text, stripped, field)
