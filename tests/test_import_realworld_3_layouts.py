@@ -124,3 +124,29 @@ def test_a_workbook_whose_header_repeats_a_phone_column(tmp_path: Path) -> None:
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
     assert _phones(_customer(service, ID_LI)) == {"+8613900139000", "+865925123456"}
     assert service.policy("PDAA202635020000000641").cover_end == dt.date(2026, 12, 31)
+
+
+def test_a_web_systems_export_with_its_query_and_record_count(tmp_path: Path) -> None:
+    """A web system's export: the query above the header in one cell, headers typed with a
+    line break in the cell (Alt+Enter), a name with the middle dot of a transcribed name, and
+    the count of records below the rows."""
+    path = _write(
+        tmp_path / "查询结果.csv",
+        [
+            ("查询条件：起保日期 2026-01-01 至 2026-01-31；险种：全部；机构：厦门分公司",),
+            ("保单号", "被保险人\n名称", "身份证\n号码", "保险\n起期", "保险\n止期", "手机"),
+            ("PDAA202635020000000651", "阿卜杜·热合曼", ID_WANG, "2026-01-05", "2027-01-04",
+             "13600136000"),
+            ("共 1 条记录",),
+        ],
+    )  # fmt: skip
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.header_row, summary.rows, summary.new, summary.rejected) == (2, 1, 1, 0), (
+        summary.codes
+    )
+    assert 4 in (*summary.summary_rows, *summary.skipped_rows)
+    wang = _customer(service, ID_WANG)
+    assert wang.name == "阿卜杜·热合曼"
+    policy = service.policy("PDAA202635020000000651")
+    assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 5), dt.date(2027, 1, 4))
