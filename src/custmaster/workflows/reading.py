@@ -161,12 +161,14 @@ _REPLACED = "\ufffd"
 #: A sample with at most one such sequence per this many bytes is still of its encoding.
 _BYTES_PER_BAD_CHARACTER = 10_000
 #: A footer line's cell under a table: who made it, checked it, when it was printed.
+#: A web system's count of the records under its rows (``共 3 条记录``, ``记录数：3``) is one too.
 _FOOTER_LABEL = re.compile(
     r"\s*(?:(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
-    r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]|[第共]\s*\d+\s*页)"
+    r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]|[第共]\s*\d+\s*页"
+    r"|共\s*[\d,]+\s*[条笔行项](?:记录|数据)?|总?记录(?:总?数)?\s*[:：]|总条数\s*[:：])"
 )
 #: The first characters of `_FOOTER_LABEL`, and leading space (a cheap test before it).
-_FOOTER_FIRST = frozenset("制打导审复填编经查统报第共 \u3000")
+_FOOTER_FIRST = frozenset("制打导审复填编经查统报第共总记 \u3000")
 
 
 class TableFormatError(InvalidFormat):
