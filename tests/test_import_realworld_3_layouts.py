@@ -150,3 +150,27 @@ def test_a_web_systems_export_with_its_query_and_record_count(tmp_path: Path) ->
     assert wang.name == "阿卜杜·热合曼"
     policy = service.policy("PDAA202635020000000651")
     assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 5), dt.date(2027, 1, 4))
+
+
+def test_workbook_cells_of_a_branch_list(tmp_path: Path) -> None:
+    """A branch's workbook: dates as date cells (with and without a time) and as text with
+    24:00, a 15-digit all-digit policy number in a number cell (exact), an ID with a trailing
+    space, a lower-case plate, an unnamed column holding notes."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["保单号", "被保险人", "身份证号码", "号牌号码", "初次登记日期", "保险起期",
+                  "保险止期", None])  # fmt: skip
+    sheet.append([105010039001234, "张伟", ID_ZHANG + " ", "闽d12345", dt.date(2022, 3, 18),
+                  dt.datetime(2026, 1, 1, 0, 0), "2026-12-31 24:00:00", "老客户"])  # fmt: skip
+    book.save(tmp_path / "清单.xlsx")
+    service = Service.open("memory://")
+    summary = import_core_extract(service, tmp_path / "清单.xlsx", rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
+    policy = service.policy("105010039001234")
+    assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert policy.vehicle is not None
+    assert policy.vehicle.plate == "闽D12345"
+    assert policy.vehicle.first_registered == dt.date(2022, 3, 18)
+    zhang = _customer(service, ID_ZHANG)
+    assert any("老客户" in record.extra.values() for record in service.observations(zhang.id))
