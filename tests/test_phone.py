@@ -332,6 +332,17 @@ def test_spreadsheet_renderings(value: str) -> None:
     assert phone.validate(value) == MOBILE
 
 
+@pytest.mark.parametrize("value", ["1.38001E+10", "1.38E+10", "1.38001e10", "8.61380E+12"])
+def test_scientific_rendering_that_lost_digits_is_refused(value: str) -> None:
+    """Excel's General format keeps 6 significant digits; the others are not zeros."""
+    assert _code(value) == "phone.length"
+
+
+def test_scientific_rendering_with_every_digit_is_read() -> None:
+    assert phone.validate("1.3912345678E+10") == "+8613912345678"
+    assert phone.validate("5.925123456E9") == "+865925123456"  # 0592-5123456 without its 0
+
+
 def test_spreadsheet_rendering_of_a_fraction_is_refused() -> None:
     assert not phone.is_valid("1.38001385E9")
     assert not phone.is_valid("13800138000.5")
@@ -834,3 +845,44 @@ def test_long_input_is_refused_quickly() -> None:
     )
     assert len(phone.parse_many("13800138000 " * 100).numbers) == 1
     assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize(
+    "value", ["021-50123456（转8001）", "021-50123456 (ext. 8001)", "021-50123456【分机8001】"]
+)
+def test_bracketed_extension(value: str) -> None:
+    assert phone.validate(value) == "+862150123456;ext=8001"
+
+
+def test_a_bracketed_number_is_no_extension() -> None:
+    assert not phone.is_valid("021-50123456（13800138000）")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["手机：13800138000 座机：0592-5123456", "电话：021-50123456 传真：021-50123457"],
+)
+def test_labelled_numbers_side_by_side_are_several(value: str) -> None:
+    assert _code(value) == "phone.multiple"
+    assert len(phone.parse_many(value).numbers) == 2
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000/13800138000", "13800138000；138-0013-8000", "13800138000/无"]
+)
+def test_one_number_written_twice_is_one_number(value: str) -> None:
+    assert phone.validate(value) == MOBILE
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000/13800138000 空号", "13800138000/1380013800", "13800138000/abc"]
+)
+def test_one_number_beside_a_reject_is_not_read(value: str) -> None:
+    assert not phone.is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000 号码已更换", "13800138000(无此号码)", "13800138000 已改号"]
+)
+def test_more_status_notes(value: str) -> None:
+    assert _code(value) == "phone.status"

@@ -90,8 +90,8 @@ _LABEL_RE: Final = re.compile(
 #: number: they are notes like any other, and dropped.
 _STATUS_RE: Final = re.compile(
     "空号|停机(?!保号)|停用|销号|销户|注销|错号|错误|有误|不对|无效|作废|不存在|非本人|不是本人"
-    "|非客户本人|暂停服务|换号|已换|已变更|打错|弃用|不再使用|不再用|已不用|不用了|停止使用"
-    "|没在用"
+    "|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|打错|弃用|不再使用|不再用|已不用"
+    "|不用了|停止使用|没在用"
 )
 # A note of Han characters before or after the number (张先生 13800138000, 13800138000本人).
 _HAN: Final = "\u3400-\u9fff"
@@ -104,10 +104,18 @@ _PLACEHOLDERS: Final = frozenset(
 # A spreadsheet rendering of an integer: 13800138000.0, 1.3800138E10, 1.3800138e+10.
 _FLOAT_RE: Final = re.compile(r"(\+?\d+)\.0+")
 _SCIENTIFIC_RE: Final = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}")
+# Excel's General format shows at most 6 significant digits in scientific form (1.38001E+10):
+# a mantissa that short stands for a longer number whose other digits are lost. Programs that
+# print the shortest exact form (Java's 1.3800138E10) show 7 or more for a phone number.
+_EXCEL_SIGNIFICANT: Final = 6
 # An explicit extension at the end: 转801, 转 801, 分机801, 分机号801, ext 801, ext.801, x801, #801.
+_EXTENSION_MARKER: Final = r"(?:;\s*ext=|转\s*分机号?|转|分机号?|内线|ext(?:ension)?\.?|x|#)"
 _EXTENSION_RE: Final = re.compile(
-    r"\s*(?:;\s*ext=|转\s*分机号?|转|分机号?|内线|ext(?:ension)?\.?|x|#)\s*[:.]?\s*(\d+)\s*#?\Z",
-    re.IGNORECASE,
+    r"\s*" + _EXTENSION_MARKER + r"\s*[:.]?\s*(\d+)\s*#?\Z", re.IGNORECASE
+)
+# The same in brackets: 0592-5123456（转801）.
+_BRACKETED_EXTENSION_RE: Final = re.compile(
+    r"[(\[]\s*(" + _EXTENSION_MARKER + r"\s*[:.]?\s*\d+)\s*[)\]]\s*\Z", re.IGNORECASE
 )
 _BODY_RE: Final = re.compile(r"[\s\-.()]*\+?[\d\s\-.()]*")
 _GROUP_SPLIT_RE: Final = re.compile(r"[\s\-.()]+")
@@ -141,6 +149,7 @@ def clean(value: str) -> Cleaned:
     text = to_ascii(value)
     if not text.isascii() and _STATUS_RE.search(text) is not None:
         return Cleaned(error="phone.status")
+    text = _BRACKETED_EXTENSION_RE.sub(r" \1", text)
     text = _NOTE_RE.sub(" ", text)
     text = _LABEL_RE.sub(" ", text).strip().strip("'\"").strip()
     if text.lower() in _PLACEHOLDERS:
@@ -158,6 +167,8 @@ def clean(value: str) -> Cleaned:
         except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
             number = Decimal("NaN")
         if number.is_finite() and number == number.to_integral_value():
+            if _lost_digits(text, number):
+                return Cleaned(error="phone.length")
             text = str(int(number))
     extension = None
     match = _EXTENSION_RE.search(text)
@@ -176,6 +187,16 @@ def clean(value: str) -> Cleaned:
     if not groups or groups == ("+",):
         return Cleaned(error="phone.empty")
     return Cleaned(groups=groups, extension=extension)
+
+
+def _lost_digits(text: str, number: Decimal) -> bool:
+    """Whether a scientific rendering (``1.38001E+10``) has dropped digits of the number.
+
+    The digits Excel did not show cannot be told from zeros, so such a value is refused
+    rather than read as ``13800100000``.
+    """
+    shown = sum(c.isdigit() for c in text.lower().partition("e")[0])
+    return shown <= _EXCEL_SIGNIFICANT and shown < len(str(int(number)))
 
 
 def status_note(text: str) -> str | None:

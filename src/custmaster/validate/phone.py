@@ -19,7 +19,12 @@ calling codes of Hong Kong, Macao and Taiwan written without ``+`` (``852-912345
 when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
 ``17911``, ``17909``, ``10193``), spreadsheet renderings (``13800138000.0``,
 ``1.3800138E10``) and extensions (``转801``, ``分机号801``, ``ext. 801``, ``x801``,
-``#801``, or a short group after a complete fixed line: ``0592-5123456-801``).
+``#801``, the same in brackets, ``（转801）``, or a short group after a complete fixed line:
+``0592-5123456-801``). A scientific rendering with at most 6 significant digits
+(``1.38001E+10``, Excel's General format) has lost the others and is refused with
+``phone.length`` rather than read as ``13800100000``. Several numbers in one value
+(``13800138000/13900139000``, ``手机：13800138000 座机：0592-5123456``) are
+``phone.multiple``; one number written twice (``13800138000/13800138000``) is that number.
 Letters are never read as digits (``138OO138OOO`` is ``phone.vanity``). A local number
 without its area code (``5123456``) is ``phone.area_code_missing`` unless the caller names
 the area: ``parse("5123456", default_area_code="0592")``. Numbers of other countries are
@@ -36,7 +41,7 @@ dropped. A note saying the *number* is bad is never dropped: the value is refuse
 `parse_many` rejects the fragment that carries it. Bad means the number does not exist
 (空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用, 已销号, 注销,
 暂停服务), is no longer used (已不用, 不用了) or is not the customer's (错号, 号码错误,
-号码有误, 非本人, 已换号). Transient results of one call (关机, 无人接听, 无法接通, 占线,
+号码有误, 非本人, 已换号, 号码已更换, 改号, 无此号码). Transient results of one call (关机, 无人接听, 无法接通, 占线,
 拒接) say nothing against the number, nor does 停机保号 (suspended at the customer's request,
 the number kept); they are dropped like any note. Negations are not read (``未停机`` counts
 as 停机). Han text between the digits is no note (``phone.format``).
@@ -476,9 +481,8 @@ def _resolve(
 # -- parsing ----------------------------------------------------------------------------------
 
 _MAX_FAST: Final = 24
-# A separator between numbers, or two runs of 7+ digits (13800138000 0592-5123456).
+# A separator between numbers, or digits enough for two numbers (13800138000 0592-5123456).
 _SEPARATOR_RE: Final = re.compile(r"[/,;|、，；／\n]")
-_TWO_RUNS_RE: Final = re.compile(r"\d{7}\D+\d{7}")
 _TWO_RUNS: Final = 15
 _AREA_CODE_RE: Final = re.compile(r"0?(10|2\d|[3-9]\d\d)")
 
@@ -619,12 +623,12 @@ def parse(value: str, *, region: str = "CN", default_area_code: str | None = Non
         result = _parse_text(value, region, area)
         if isinstance(result, PhoneNumber):
             return result
-    if (
-        result != "phone.empty"
-        and _may_hold_several(value)
-        and len(_parse_many(value, region, area).numbers) > 1
-    ):
-        result = "phone.multiple"
+    if result != "phone.empty" and _may_hold_several(value):
+        several = _parse_many(value, region, area)
+        if len(several.numbers) > 1:
+            result = "phone.multiple"
+        elif several.numbers and not several.rejects:  # one number, written twice
+            return several.numbers[0]
     raise _error(result, value)  # type: ignore[arg-type]
 
 
@@ -634,7 +638,8 @@ def _may_hold_several(value: object) -> bool:
         return False
     if _SEPARATOR_RE.search(value) is not None:
         return True
-    return len(value) >= _TWO_RUNS and _TWO_RUNS_RE.search(value) is not None
+    # Two numbers side by side, labelled or not (手机：13800138000 座机：0592-5123456).
+    return len(value) >= _TWO_RUNS and sum(c.isdigit() for c in value) >= _TWO_RUNS
 
 
 def compact(value: str) -> str:
