@@ -537,3 +537,22 @@ def test_agrees_with_stdnum_where_stdnum_is_right(number: str) -> None:
         assert is_valid(number)  # every number stdnum accepts (all birth dates are past here)
     if ours_strict and number[:2] not in {"81", "82", "83"}:
         assert theirs, number  # every number we accept without doubt, stdnum accepts
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["110105491231002.0", " 110105491231002.00 ", "1.10105491231002E+14", "1.10105491231002e14"],
+)
+def test_a_15_digit_number_read_as_a_number_is_read_back(value: str) -> None:
+    assert cn_resident_id.validate(value) == "11010519491231002X"
+    assert cn_resident_id.compact(value) == "110105491231002"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1.10101199001011E+17", "1.10105E+14", "1.1010549123100E+14", "110105491231002.5"],
+)
+def test_a_spreadsheet_number_that_lost_digits_is_refused(value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        cn_resident_id.validate(value)
+    assert caught.value.code == "cn_resident_id.length"

@@ -22,7 +22,10 @@ Input is compacted first, as python-stdnum's ``util.clean`` does: Unicode dashes
 full-width digits are mapped to ASCII, full-width ``Ｘ``, lower-case ``x`` and what Chinese
 input methods give for it (the multiplication sign ``×``, the Roman numeral ``Ⅹ``) become
 ``X``, and spaces, hyphens, dots, slashes, a spreadsheet's leading apostrophe and zero-width
-characters are removed.
+characters are removed. A 15-digit number that a spreadsheet read as a number is read back
+when every digit is there (``110105491231002.0``, ``1.10105491231002E+14``); an 18-digit one
+never is (a spreadsheet keeps 15 significant digits: ``1.10101199001011E+17`` has lost the
+last three), and is refused with ``cn_resident_id.length``.
 
 Checks are graded. Errors (the value is refused): wrong length, characters other than digits
 and a final ``X``, a wrong check character, a birth date that is not a real date, lies in the
@@ -226,6 +229,10 @@ _CHECK_CHARS = "0123456789X"
 _DIGITS17 = re.compile(r"[0-9]{17}")
 _DIGITS15 = re.compile(r"[0-9]{15}")
 _SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+# Spreadsheet renderings of a 15-digit number: 110105491231002.0, 1.10105491231002E+14.
+_FLOAT15 = re.compile(r"'?([0-9]{15})\.0+")
+_SCIENTIFIC15 = re.compile(r"([1-9])\.([0-9]{14})[eE]\+?14")
+_SCIENTIFIC = re.compile(r"[0-9]+[eE]\+?[0-9]{1,2}")  # once the dot is removed
 _SEPARATORS = re.compile(r"[\s\-./:,'_\u200b\u200c\u200d\u2060\ufeff]+")
 # The full-width forms of printable ASCII (U+FF01-U+FF5E) map to ASCII by a fixed offset.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -286,7 +293,27 @@ def _check_char(body: str) -> str:
     return _CHECK_CHARS[(1 - 2 * int(body, 13)) % 11]
 
 
+def _from_spreadsheet(value: str) -> str | None:
+    """The 15 digits of a first-generation number that a spreadsheet read as a number.
+
+    A float holds 15 digits exactly, so ``110105491231002.0`` and ``1.10105491231002E+14``
+    are the number. An 18-digit number is never exact as a float (Excel keeps 15 significant
+    digits: ``1.10105194912310E+17``), and neither is a shorter mantissa; both are left to
+    fail on their length.
+    """
+    text = value.strip()
+    match = _FLOAT15.fullmatch(text)
+    if match is not None:
+        return match.group(1)
+    match = _SCIENTIFIC15.fullmatch(text)
+    if match is not None:
+        return match.group(1) + match.group(2)
+    return None
+
+
 def _clean(value: str) -> str:
+    if "." in value and (number := _from_spreadsheet(value)) is not None:
+        return number
     if not value.isascii():
         from stdnum.util import clean
 
@@ -320,6 +347,8 @@ def _number(value: object) -> tuple[str, bool]:
         if not isinstance(value, str):
             raise _error("cn_resident_id.format", value)
         number = _clean(value)
+        if _SCIENTIFIC.fullmatch(number):  # digits lost: 1.10101199001011E+17
+            raise _error("cn_resident_id.length", number)
         length = len(number)
         if length == 15:
             if not _DIGITS15.fullmatch(number):
