@@ -44,7 +44,8 @@ dropped. A note saying the *number* is bad is never dropped: the value is refuse
 号码有误, 非本人, 已换号, 号码已更换, 改号, 无此号码). Transient results of one call
 (关机, 无人接听, 无法接通, 占线, 拒接) say nothing against the number, nor does 停机保号
 (suspended at the customer's request, the number kept); they are dropped like any note.
-Negations are not read (``未停机`` counts as 停机). Han text between the digits is no note (``phone.format``).
+Negations are not read (``未停机`` counts as 停机). Han text between the digits is no note
+(``phone.format``).
 
 The canonical form (`validate`) is E.164, with ``;ext=801`` (RFC 3966) when there is an
 extension, or the bare digits of a service number. `format` gives the national display form:
