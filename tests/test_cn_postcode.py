@@ -128,3 +128,12 @@ def test_parse_parts() -> None:
 @pytest.mark.parametrize("value", ["'361001", " '361001", "\u2018010010"])
 def test_a_spreadsheets_leading_apostrophe_is_removed(value: str) -> None:
     assert cn_postcode.validate(value) == value.strip(" '\u2018")
+
+
+def test_a_float_rendering_is_read_back_unless_it_lost_a_digit() -> None:
+    assert cn_postcode.validate("100000.0") == "100000"
+    assert cn_postcode.validate("361001.00") == "361001"
+    with pytest.raises(ValidationError) as caught:
+        cn_postcode.validate("10010.0")  # 010010 read as a number
+    assert caught.value.code == "cn_postcode.length"
+    assert not cn_postcode.is_valid("361001.5")

@@ -164,3 +164,10 @@ def test_format_round_trips(local: str, domain: str) -> None:
 )
 def test_an_address_as_forms_and_mail_clients_write_it(value: str, address: str) -> None:
     assert email.validate(value) == address
+
+
+@pytest.mark.parametrize(
+    "value", ["zhang\u200bwei@qq.com", "\ufeffzhangwei@qq.com", "zhangwei@qq\u200d.com"]
+)
+def test_zero_width_characters_are_removed(value: str) -> None:
+    assert email.validate(value) == "zhangwei@qq.com"

@@ -24,7 +24,8 @@ A postcode names an area shared by thousands of households; it is not personal i
 its own, so `mask` returns it unchanged (an address is masked as a whole by the address rules).
 
 `compact` folds full-width digits and removes spaces, hyphens and a spreadsheet's leading
-apostrophe; other Unicode digits
+apostrophe, and reads back a float rendering (``100000.0``; ``10010.0`` has lost the leading
+``0`` of ``010010`` and is refused on its length); other Unicode digits
 (``'٣'``, ``'③'``) are refused.
 
 More information:
@@ -135,6 +136,9 @@ _SPECIAL: dict[str, str] = {"999077": "香港特别行政区", "999078": "澳门
 _SEPARATORS = re.compile(r"[\s\-]+")
 _QUOTES = " '\u2018\u2019"
 _DIGITS = re.compile(r"[0-9]+")
+# A spreadsheet's rendering of the postcode read as a number: 100000.0 (exact; a postcode
+# starting with 0 has lost it, 10010.0, and is refused on its length).
+_FLOAT = re.compile(r"([0-9]+)\.0+")
 
 
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
@@ -164,14 +168,18 @@ def compact(value: str) -> str:
 
     A leading apostrophe (a spreadsheet's text mark) is removed.
 
-    >>> compact(' ３６１-００１ '), compact("'010010")
-    ('361001', '010010')
+    A spreadsheet's float rendering of a six-digit postcode (``100000.0``) is read back.
+
+    >>> compact(' ３６１-００１ '), compact("'010010"), compact('100000.0')
+    ('361001', '010010', '100000')
     """
     if not isinstance(value, str):
         raise _error(InvalidFormat, value, code="cn_postcode.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_postcode.length")
-    return _SEPARATORS.sub("", fold_width(value).lstrip(_QUOTES))
+    code = _SEPARATORS.sub("", fold_width(value).lstrip(_QUOTES))
+    match = _FLOAT.fullmatch(code)
+    return code if match is None else match.group(1)
 
 
 def validate(value: str) -> str:

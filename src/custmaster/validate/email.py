@@ -15,8 +15,8 @@ RFC 5321/5322:
   (``user@[192.0.2.1]``) are refused.
 
 `compact` folds full-width characters (``ｚｈａｎｇ＠ｑｑ．ｃｏｍ``) and the ideographic full
-stop ``。`` in the domain, strips surrounding spaces and a ``mailto:`` prefix and lower-cases the
-domain. The local part keeps its case (RFC 5321 lets the receiving server decide); spaces inside
+stop ``。`` in the domain, strips surrounding spaces, zero-width characters (invisible
+leftovers of copy and paste) and a ``mailto:`` prefix and lower-cases the domain. The local part keeps its case (RFC 5321 lets the receiving server decide); spaces inside
 the address are not removed but refused.
 
 Common typing mistakes in the domain (``qq.con``, ``163.cm``, ``gmial.com``) are *not*
@@ -228,6 +228,8 @@ class EmailAddress:
 
 
 _AROUND_AT = re.compile(r"\s*@\s*")
+# Invisible characters copy and paste leaves (zero-width space, joiners, word joiner, BOM).
+_INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF))
 
 
 def compact(value: str) -> str:
@@ -235,7 +237,8 @@ def compact(value: str) -> str:
     ``Name <address>``, lower-case the domain. No validation.
 
     Spaces around the ``@`` (``zhang @ 163.com``, as typed into a form) are removed: an
-    address without quotes holds none.
+    address without quotes holds none. So are zero-width characters, which copy and paste
+    leaves invisibly inside an address.
 
     >>> compact('mailto:Li.Na＠Example。COM'), compact('张伟 <zhang@163.com>')
     ('Li.Na@example.com', 'zhang@163.com')
@@ -246,7 +249,7 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="email.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="email.length")
-    text = fold_width(value).strip()
+    text = fold_width(value).translate(_INVISIBLE).strip()
     if text.endswith(">") and "<" in text:
         text = text[text.rindex("<") + 1 : -1].strip()
     if _MAILTO.match(text):
