@@ -393,3 +393,37 @@ def test_fast_path_over_every_unified_ideograph() -> None:
         for value in (char + "伟", "张" + char, char + "·" + char):
             fast = _outcome(cn_name._check, value, None)
             assert fast == _outcome(cn_name._check, value, None, fast=False)
+
+
+@pytest.mark.parametrize("value", ["阿依古丽。买买提", "阿依古丽 。 买买提"])
+def test_ideographic_full_stop_between_han_parts_is_the_dot(value: str) -> None:
+    assert cn_name.validate(value) == "阿依古丽·买买提"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "张伟（车主本人）",
+        "张伟（投保人/被保险人）",
+        "张伟(投保人兼被保险人)",
+        "张伟（车主、联系人）",
+    ],
+)
+def test_joined_roles_are_a_role_note(value: str) -> None:
+    parsed = cn_name.parse(value)
+    assert parsed.name == "张伟"
+    assert [w.code for w in parsed.warnings] == ["cn_name.note"]
+
+
+@pytest.mark.parametrize("value", ["张伟（车主已故）", "张伟（本人儿子）"])
+def test_a_role_joined_to_another_note_is_still_refused(value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        cn_name.validate(value)
+    assert caught.value.code == "cn_name.note_unknown"
+
+
+@pytest.mark.parametrize("value", ["车主", "投保人", "被保险人", "未知客户", "（车主）"])
+def test_a_role_alone_is_a_placeholder(value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        cn_name.validate(value)
+    assert caught.value.code == "cn_name.placeholder"

@@ -12,8 +12,8 @@ characters with full-width parentheses.
   zero-width spaces and joiners (left by copy and paste) are removed;
 * runs of white space become one space and are stripped; a space between two Han characters
   (``张 伟``) or next to a middle dot is removed, spaces between Latin words are kept;
-* the middle-dot look-alikes ``• ・ ･ ‧ ∙ ⋅`` become ``·``, and so does ``.`` (or ``．``) between
-  two Han characters (``买买提.艾力``);
+* the middle-dot look-alikes ``• ・ ･ ‧ ∙ ⋅`` become ``·``, and so do ``.``, ``．`` and the
+  ideographic full stop ``。`` between two Han characters (``买买提.艾力``, ``买买提。艾力``);
 * parentheses become full-width ``（）`` in names with Han characters, ASCII ``()`` otherwise;
 * the text is put in Unicode normal form C (accents composed; a CJK compatibility ideograph
   becomes its unified ideograph).
@@ -25,8 +25,9 @@ Latin letters keep their case. `validate` refuses:
   characters: use the standard Unicode character) or unassigned characters, and scripts other
   than Han and Latin;
 * names with fewer than 2 or more than 60 characters (organisations: 100);
-* placeholders: ``无``, ``不详``, ``未知``, ``测试…``, ``test``, ``先生`` or ``女士`` alone, and a
-  surname with only ``某`` or ``X`` (``张某``, ``李XX``);
+* placeholders: ``无``, ``不详``, ``未知``, ``客户``, ``测试…``, ``test``, ``先生`` or ``女士``
+  alone, a role alone (``车主``, ``投保人``), and a surname with only ``某`` or ``X``
+  (``张某``, ``李XX``);
 * already-masked values (``张*``).
 
 Forms of address (``先生 女士 小姐 太太 夫人 老师 师傅 经理 总经理 董事长 主任 老板 阿姨 同志``,
@@ -41,7 +42,8 @@ are read the same way (``张伟（先生）`` as ``张伟先生``):
   an incomplete name rather than a placeholder. It carries the warning ``cn_name.honorific``.
 
 ``strict=True`` refuses both. The role a spreadsheet notes in brackets after a person's name
-(``张三（车主）``, ``李四(投保人)``) is removed, with the warning ``cn_name.note``; any other
+(``张三（车主）``, ``李四(投保人)``, several joined: ``张三（车主本人）``,
+``李四（投保人/被保险人）``) is removed, with the warning ``cn_name.note``; any other
 bracketed note on a person's name (``张伟（已故）``, ``王小明（儿子）``) is refused with
 ``cn_name.note_unknown``, since it may matter to whoever calls, and a note alone (``（先生）``)
 is a placeholder.
@@ -176,6 +178,12 @@ _ROLE_NOTES = (
     "联系人", "经办人", "代办人", "业务员", "户主", "owner", "self", "holder", "insured",
 )  # fmt: skip
 _ROLES = frozenset(note.casefold() for note in _ROLE_NOTES)
+# Roles joined in one note: 车主本人, 投保人/被保险人, 投保人兼被保险人.
+_JOINED_ROLES = re.compile(
+    "(?:{0})(?:[/、,，&兼及和 ]*(?:{0}))+".format(
+        "|".join(sorted(map(re.escape, _ROLES), key=len, reverse=True))
+    )
+)
 _NOTE = re.compile(r"(?P<name>[^（）()]*?) ?[（(] ?(?P<note>[^（）()]+?) ?[）)]")
 
 #: Two-character surnames recognised when a Han name has at least 3 characters.
@@ -208,7 +216,9 @@ _PLACEHOLDERS = frozenset(
     {
         "无", "没有", "暂无", "空", "不详", "未知", "不知道", "待定", "待补", "待补充", "未填",
         "未填写", "匿名", "无名氏", "客户", "姓名", "名称", "本人", "某某", "某人", "测试",
-        "先生", "女士", "小姐", "太太", "老板", "师傅", "test", "tester", "none", "null", "nil",
+        "先生", "女士", "小姐", "太太", "老板", "师傅", "未知客户", "客户姓名", "客户名称",
+        "车主", "投保人", "被保险人", "被保人", "驾驶员", "驾驶人", "联系人", "法人",
+        "test", "tester", "none", "null", "nil",
         "na", "n/a", "unknown", "anonymous", "tbd", "name", "x", "xx", "xxx", "xxxx",
     }
 )  # fmt: skip
@@ -245,7 +255,7 @@ _HAN_CLASS = "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _HAN_RANGE
 _HAN = re.compile(_HAN_CLASS)
 _ALL_HAN = re.compile(_HAN_CLASS + "+")
 _DOT = "·"
-_DOT_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?\. ?(?={_HAN_CLASS})")
+_DOT_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?[.。] ?(?={_HAN_CLASS})")
 _DOT_LIKE_CHARS = "•・･‧∙⋅\u0387\u2e31"
 _DOT_LIKE = str.maketrans({**dict.fromkeys(_DOT_LIKE_CHARS, _DOT), **dict.fromkeys(_ZERO_WIDTH)})
 # Any character that fold_width or _DOT_LIKE changes (both tables are skipped when none occurs).
@@ -367,7 +377,7 @@ def compact(value: str) -> str:
     has_han = not text.isascii() and _HAN.search(text) is not None
     if has_han:
         text = text.replace("(", "（").replace(")", "）")
-        if "." in text:
+        if "." in text or "。" in text:
             text = _DOT_BETWEEN_HAN.sub(r"\1" + _DOT, text)
         text = _drop_spaces(text)
     else:
@@ -471,7 +481,7 @@ def _without_notes(name: str) -> tuple[str, bool, str | None]:
         text = note.group("note")
         if not note.group("name"):
             raise _error(InvalidComponent, name, code="cn_name.placeholder")
-        if text.casefold() in _ROLES:
+        if text.casefold() in _ROLES or _JOINED_ROLES.fullmatch(text.casefold()):
             name, noted = note.group("name"), True
         elif text in _HONORIFICS:
             name = note.group("name") + text

@@ -16,8 +16,9 @@ RFC 5321/5322:
 
 `compact` folds full-width characters (``ｚｈａｎｇ＠ｑｑ．ｃｏｍ``) and the ideographic full
 stop ``。`` in the domain, strips surrounding spaces, zero-width characters (invisible
-leftovers of copy and paste) and a ``mailto:`` prefix and lower-cases the domain. The local part keeps its case (RFC 5321 lets the receiving server decide); spaces inside
-the address are not removed but refused.
+leftovers of copy and paste) and a ``mailto:`` prefix and lower-cases the domain. The local
+part keeps its case (RFC 5321 lets the receiving server decide); spaces inside the address are
+not removed but refused.
 
 Common typing mistakes in the domain (``qq.con``, ``163.cm``, ``gmial.com``) are *not*
 corrected: the address is accepted with the warning ``email.suspected_typo``, `parse` reports
