@@ -886,3 +886,25 @@ def test_one_number_beside_a_reject_is_not_read(value: str) -> None:
 )
 def test_more_status_notes(value: str) -> None:
     assert _code(value) == "phone.status"
+
+
+def test_a_local_number_after_a_fixed_line_takes_its_area_code() -> None:
+    result = phone.parse_many("0592-5123456、5123457")
+    assert [n.canonical for n in result.numbers] == ["+865925123456", "+865925123457"]
+    assert _code("0592-5123456、5123457") == "phone.multiple"
+    # after a mobile, a local number has no area code to take
+    assert phone.parse_many("13800138000、5123457").rejects == (
+        ("5*****7", "phone.area_code_missing"),
+    )
+
+
+def test_last_digits_after_a_fixed_line_stand_for_the_next_line() -> None:
+    result = phone.parse_many("0592-5123456/7/8")
+    assert [n.canonical for n in result.numbers] == [
+        "+865925123456", "+865925123457", "+865925123458"
+    ]  # fmt: skip
+    assert _code("0592-5123456/7") == "phone.multiple"
+    # three digits could be an extension: not read as a shorthand
+    assert len(phone.parse_many("0592-5123456/801").numbers) == 1
+    # after a mobile, nothing is completed
+    assert len(phone.parse_many("13800138000/9").numbers) == 1

@@ -89,7 +89,7 @@ _LABEL_RE: Final = re.compile(
 #: and 停机保号 (suspended at the customer's request, number kept) say nothing against the
 #: number: they are notes like any other, and dropped.
 _STATUS_RE: Final = re.compile(
-    "空号|停机(?!保号)|停用|销号|销户|注销|错号|错误|有误|不对|无效|作废|不存在|非本人|不是本人"
+    "空号|停机(?!保号)|停用|销号|销户|注销|错号|号码错|号错|错误|有误|不对|无效|作废|不存在|非本人|不是本人"
     "|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|打错|弃用|不再使用|不再用|已不用"
     "|不用了|停止使用|没在用"
 )

@@ -24,7 +24,9 @@ when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
 (``1.38001E+10``, Excel's General format) has lost the others and is refused with
 ``phone.length`` rather than read as ``13800100000``. Several numbers in one value
 (``13800138000/13900139000``, ``手机：13800138000 座机：0592-5123456``) are
-``phone.multiple``; one number written twice (``13800138000/13800138000``) is that number.
+``phone.multiple``, and so are the area code written once (``0592-5123456、5123457``) and
+consecutive lines written by their last digits (``0592-5123456/7``), which `parse_many`
+completes; one number written twice (``13800138000/13800138000``) is that number.
 Letters are never read as digits (``138OO138OOO`` is ``phone.vanity``). A local number
 without its area code (``5123456``) is ``phone.area_code_missing`` unless the caller names
 the area: ``parse("5123456", default_area_code="0592")``. Numbers of other countries are
@@ -41,7 +43,7 @@ dropped. A note saying the *number* is bad is never dropped: the value is refuse
 `parse_many` rejects the fragment that carries it. Bad means the number does not exist
 (空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用, 已销号, 注销,
 暂停服务), is no longer used (已不用, 不用了) or is not the customer's (错号, 号码错误,
-号码有误, 非本人, 已换号, 号码已更换, 改号, 无此号码). Transient results of one call
+号码有误, 号码错, 非本人, 已换号, 号码已更换, 改号, 无此号码). Transient results of one call
 (关机, 无人接听, 无法接通, 占线, 拒接) say nothing against the number, nor does 停机保号
 (suspended at the customer's request, the number kept); they are dropped like any note.
 Negations are not read (``未停机`` counts as 停机). Han text between the digits is no note
@@ -752,6 +754,32 @@ def mask(value: str | PhoneNumber) -> str:
 # -- several numbers in one field -------------------------------------------------------------
 
 
+_SHORTHAND: Final = 2  # at most this many digits stand for the end of the previous number
+
+
+def _continued(fragment: str, code: str, previous: PhoneNumber, region: str) -> PhoneNumber | str:
+    """A fragment written as the continuation of the Chinese fixed line before it.
+
+    Business cards and forms write the area code once (``0592-5123456、5123457``) and
+    consecutive lines by their last digits (``0592-5123456/7``): a local number takes the
+    area code of the number before it, and one or two digits replace its last ones. Anything
+    else keeps its error ``code``.
+    """
+    if (
+        previous.region != "CN"
+        or previous.kind is not PhoneKind.FIXED_LINE
+        or previous.area_code is None
+        or previous.extension is not None
+    ):
+        return code
+    if code == "phone.area_code_missing":
+        return _parse_text(fragment, region, previous.area_code[1:])
+    digits = fragment.strip()
+    if digits.isdigit() and digits.isascii() and len(digits) <= _SHORTHAND:
+        return _parse_text("0" + previous.national[: -len(digits)] + digits, region, None)
+    return code
+
+
 def _parse_many(text: str, region: str, area: str | None) -> ParsedPhones:
     numbers: list[PhoneNumber] = []
     rejects: list[tuple[str, str]] = []
@@ -760,11 +788,16 @@ def _parse_many(text: str, region: str, area: str | None) -> ParsedPhones:
         if code != "phone.empty":
             rejects.append((mask_unknown(fragment), code))
 
+    previous: PhoneNumber | None = None
     for fragment in _split_fields(text):
         result = _parse_text(fragment, region, area)
+        if isinstance(result, str) and previous is not None:
+            result = _continued(fragment, result, previous, region)
         if isinstance(result, PhoneNumber):
             numbers.append(result)
+            previous = result
             continue
+        previous = None
         tokens = fragment.split()
         # A bad-number note (空号) may belong to any number of its fragment: none is read.
         if len(tokens) < 2 or result == "phone.status":
@@ -804,6 +837,9 @@ def parse_many(
     Numbers may be separated by ``/``, ``;``, ``,``, ``、``, ``|``, line breaks, labels
     (``手机13800138000 办公0592-5123456``) or spaces between complete numbers; spaces inside
     one number (``0592 5123456``, ``138 0013 8000``) keep it whole. Duplicates are dropped.
+    After a Chinese fixed line, a local number takes its area code
+    (``0592-5123456、5123457``) and one or two digits replace its last ones
+    (``0592-5123456/7``: ``0592-5123457``), as business cards write consecutive lines.
 
     >>> result = parse_many("手机13800138000 办公0592-5123456，1380013800")
     >>> [format(n) for n in result.numbers], result.rejects
