@@ -232,7 +232,7 @@ _SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 # Spreadsheet renderings of a 15-digit number: 110105491231002.0, 1.10105491231002E+14.
 _FLOAT15 = re.compile(r"'?([0-9]{15})\.0+")
 _SCIENTIFIC15 = re.compile(r"([1-9])\.([0-9]{14})[eE]\+?14")
-_SCIENTIFIC = re.compile(r"[0-9]+[eE]\+?[0-9]{1,2}")  # once the dot is removed
+_SCIENTIFIC = re.compile(r"'?[0-9]\.[0-9]+[eE]\+?[0-9]{1,2}")
 _SEPARATORS = re.compile(r"[\s\-./:,'_\u200b\u200c\u200d\u2060\ufeff]+")
 # The full-width forms of printable ASCII (U+FF01-U+FF5E) map to ASCII by a fixed offset.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -346,9 +346,11 @@ def _number(value: object) -> tuple[str, bool]:
     else:
         if not isinstance(value, str):
             raise _error("cn_resident_id.format", value)
+        if "." in value and _SCIENTIFIC.fullmatch(value.strip()):
+            # 1.10101199001011E+17: digits lost (15-digit forms are read back by `_clean`)
+            if _from_spreadsheet(value) is None:
+                raise _error("cn_resident_id.length", value)
         number = _clean(value)
-        if _SCIENTIFIC.fullmatch(number):  # digits lost: 1.10101199001011E+17
-            raise _error("cn_resident_id.length", number)
         length = len(number)
         if length == 15:
             if not _DIGITS15.fullmatch(number):
