@@ -346,10 +346,13 @@ def _number(value: object) -> tuple[str, bool]:
     else:
         if not isinstance(value, str):
             raise _error("cn_resident_id.format", value)
-        if "." in value and _SCIENTIFIC.fullmatch(value.strip()):
-            # 1.10101199001011E+17: digits lost (15-digit forms are read back by `_clean`)
-            if _from_spreadsheet(value) is None:
-                raise _error("cn_resident_id.length", value)
+        # 1.10101199001011E+17: digits lost (15-digit forms are read back by `_clean`)
+        if (
+            "." in value
+            and _SCIENTIFIC.fullmatch(value.strip())
+            and _from_spreadsheet(value) is None
+        ):
+            raise _error("cn_resident_id.length", value)
         number = _clean(value)
         length = len(number)
         if length == 15:
