@@ -908,3 +908,14 @@ def test_last_digits_after_a_fixed_line_stand_for_the_next_line() -> None:
     assert len(phone.parse_many("0592-5123456/801").numbers) == 1
     # after a mobile, nothing is completed
     assert len(phone.parse_many("13800138000/9").numbers) == 1
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000 QQ同号", "13800138000（qq同号）", "13800138000 同QQ"]
+)
+def test_qq_same_number_is_a_label(value: str) -> None:
+    assert phone.validate(value) == MOBILE
+
+
+def test_a_qq_number_is_no_phone_number() -> None:
+    assert not phone.is_valid("QQ：12345678")

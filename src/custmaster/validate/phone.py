@@ -14,7 +14,7 @@ A Chinese number is one of:
 
 `parse` accepts what people and spreadsheets write: ``+86``/``0086``/``86`` prefixes,
 spaces, ``-``, ``.``, brackets, full-width digits and punctuation, labels (``手机：``,
-``Tel:``, ``传真：``, ``电话/传真：``, ``（微信同号）``, ``办公``…), notes (below), the
+``Tel:``, ``传真：``, ``电话/传真：``, ``（微信同号）``, ``QQ同号``, ``办公``…), notes (below), the
 calling codes of Hong Kong, Macao and Taiwan written without ``+`` (``852-91234567``, only
 when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
 ``17911``, ``17909``, ``10193``), spreadsheet renderings (``13800138000.0``,
