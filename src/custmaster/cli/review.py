@@ -32,8 +32,9 @@ def candidates(
     """List candidate pairs: two customers that may be one person, for review.
 
     Each pair has an id, the two customer ids, the reasons (policy_id_conflict 同一保单不同证件,
-    shared_phone 共用电话, same_name_birth_date 同名同生日 …), its priority and the evidence,
-    masked. Highest priority first. Decide with ``custmaster decide``.
+    name_conflict 同一保单或车辆不同姓名, shared_phone 共用电话, same_name_birth_date 同名同生日 …),
+    its priority and the evidence, masked. Highest priority first. Decide with
+    ``custmaster decide``.
 
     Example:
 

@@ -63,6 +63,8 @@ class Reason(str, enum.Enum):
     SAME_NAME_PHONE = "same_name_phone"
     #: One phone number on different customers (families share phones).
     SHARED_PHONE = "shared_phone"
+    #: A record without ID names a policy or vehicle of a customer known by another name.
+    NAME_CONFLICT = "name_conflict"
 
     @property
     def description(self) -> str:
@@ -79,6 +81,7 @@ _DESCRIPTIONS = {
     Reason.SAME_NAME_BIRTH_DATE: "same name and birth date, without an ID on one side",
     Reason.SAME_NAME_PHONE: "same name and phone number, without an ID on one side",
     Reason.SHARED_PHONE: "one phone number on different customers",
+    Reason.NAME_CONFLICT: "the policy or vehicle is another person's, by name",
 }
 
 
@@ -107,6 +110,7 @@ PRIORITY_OF: dict[Reason, Priority] = {
     Reason.SAME_NAME_BIRTH_DATE: Priority.MEDIUM,
     Reason.SAME_NAME_PHONE: Priority.MEDIUM,
     Reason.SHARED_PHONE: Priority.LOW,
+    Reason.NAME_CONFLICT: Priority.HIGH,
 }
 
 

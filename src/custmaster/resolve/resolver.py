@@ -22,6 +22,10 @@
    records with no strong key and no policy that named that vehicle on a day it covers.
 6. Otherwise a new customer.
 
+Steps 3 to 5 attach or join only when the names agree: a record whose name is not one the
+other customer is known by (`custmaster.resolve.names.names_agree`: 张先生 agrees with 张伟,
+李娜 does not) raises ``name_conflict`` instead, and the two stay apart until reviewed.
+
 Names and phone numbers never attach: they raise pairs for review (``same_name_birth_date``,
 ``same_name_phone``, ``shared_phone``), never merges. Customers kept apart by a decision are
 never paired or joined again.
@@ -53,6 +57,7 @@ from custmaster.resolve.keys import (
     role_of,
     strong_keys,
 )
+from custmaster.resolve.names import name_agrees
 
 __all__ = [
     "CHINA_TZ",
@@ -307,7 +312,11 @@ def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b:
         others = [c for c in on_policy if c != b.target]
         if b.target in on_policy:
             return True
+        if len(others) > 1:
+            others = _likeliest(record, others, b)
         if len(others) == 1:
+            if _name_conflict(record, others[0], why, b):
+                return True
             b.attach(others[0], "policy_no", why)
             return True
         for other in others:
@@ -330,6 +339,8 @@ def _by_policy(record: RecordLike, policy_no: str, keys: Sequence[StrongKey], b:
             )
         elif not theirs:
             if b.target is not None and b.lookups.kept_apart(b.target, other):
+                continue
+            if _name_conflict(record, other, why, b):
                 continue
             if b.target is None:
                 b.attach(other, "policy_no", why)
@@ -363,7 +374,8 @@ def _by_vehicle(record: RecordLike, b: _Builder) -> None:
             continue
         why = (field, value, f"insured vehicle of a policy in force on {day}")
         if len(found) == 1:
-            b.attach(found[0], field, why)
+            if not _name_conflict(record, found[0], why, b):
+                b.attach(found[0], field, why)
             return
         for other in found:
             b.pair(other, Reason.AMBIGUOUS_VEHICLE, _masked(*why))
@@ -405,10 +417,47 @@ def _join_orphans(record: RecordLike, b: _Builder) -> None:
             why = (field, value, f"observed on {day}, within the cover")
             if others:
                 b.pair(cid, Reason.AMBIGUOUS_VEHICLE, _masked(*why))
+            elif _name_conflict(record, cid, why, b):
+                continue
             elif b.target is None:
                 b.attach(cid, "orphan", why)
             else:
                 b.join(cid, why)
+
+
+def _likeliest(record: RecordLike, customers: list[str], b: _Builder) -> list[str]:
+    """Of several customers on a policy in a record's role (one of them there by a name
+    conflict, say), those the record most likely belongs to: the ones whose names agree with
+    its name, then of those the ones with an ID (the core system's insured)."""
+    name = getattr(record, "name", None)
+    if name:
+        agreeing = [c for c in customers if name_agrees(name, b.lookups.keys_of(c, "name"))]
+        if agreeing:
+            customers = agreeing
+    if len(customers) > 1:
+        known = [c for c in customers if b.strong_of(c)]
+        if len(known) == 1:
+            return known
+    return customers
+
+
+def _name_conflict(record: RecordLike, other: str, why: tuple[str, str, str], b: _Builder) -> bool:
+    """Whether ``record`` names someone else than customer ``other``, which a policy or
+    vehicle would attach it to or join (`custmaster.resolve.names.name_agrees`); if so, pair
+    them (``name_conflict``) instead."""
+    name = getattr(record, "name", None)
+    if not name:
+        return False
+    known = b.lookups.keys_of(other, "name")
+    if name_agrees(name, known):
+        return False
+    b.pair(
+        other,
+        Reason.NAME_CONFLICT,
+        _masked(*why),
+        Evidence("name", mask_value("name", name), mask_value("name", min(known)), "different"),
+    )
+    return True
 
 
 # What `_soft_pairs` reads of a record, all at once.
