@@ -98,7 +98,7 @@ def test_x_look_alikes_count_only_as_the_check_character() -> None:
 
 
 def test_masked_value_is_refused() -> None:
-    assert raised_code("110***********002X") == "cn_resident_id.format"
+    assert raised_code("110***********002X") == "cn_resident_id.masked"
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,7 @@ UNREADABLE = [
     ((ID_ZHAO, "13700137000", "", "25/12/2026"), "起保日期", "date.ambiguous"),
     ((ID_WANG, "13600136000", "", "26-12-04"), "起保日期", "date.two_digit_year"),
     ((ID_ZHANG[:3] + "*" * 11 + ID_ZHANG[-4:], "", "", "2026-12-04"), "身份证号",
-     "cn_resident_id.format"),
+     "cn_resident_id.masked"),
     # A note saying the number is dead: never read around it.
     ((resident_id("44030519751122004"), "空号13500135000", "", "2026-12-04"), "手机",
      "phone.status"),

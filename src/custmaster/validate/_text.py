@@ -13,7 +13,7 @@ from typing import TypeVar
 from custmaster.errors import ValidationError
 from custmaster.validate._mask import mask_unknown
 
-__all__ = ["FULLWIDTH_CLASS", "MAX_INPUT", "error", "fold_width"]
+__all__ = ["FULLWIDTH_CLASS", "MAX_INPUT", "error", "fold_width", "label_pattern", "without_label"]
 
 #: Inputs longer than this are refused before any other work (they cannot be any of our formats).
 MAX_INPUT = 4096
@@ -52,3 +52,29 @@ def error(cls: type[_E], value: object, *, code: str, codes: dict[str, str], zh:
     '[vin.length] value=L****3: A VIN has exactly 17 characters. / 位数错误。'
     """
     return cls(codes[code], code=code, message_zh=zh, masked_value=mask_unknown(value))
+
+
+def label_pattern(chinese: str, latin: str = "") -> re.Pattern[str]:
+    """The label a person writes before a value in a cell (``身份证号：``, ``VIN: ``): one of the
+    ``chinese`` words (a regular-expression alternation), then a colon, 为 or nothing; or one
+    of the ``latin`` words, then a colon or a space (a Latin label must be set apart from a
+    value that may start with letters)."""
+    pattern = rf"\s*(?:{chinese})\s*(?:[:：]|为|是)?\s*"
+    if latin:
+        pattern += rf"|\s*(?:{latin})\s*[:：]\s*|\s*(?:{latin})\s+"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def without_label(text: str, label: re.Pattern[str]) -> str:
+    """``text`` without the label (`label_pattern`) it starts with, when a value follows.
+
+    >>> label = label_pattern("身份证号码?|身份证", "ID")
+    >>> without_label("身份证号：11010519491231002X", label), without_label("ID 12345", label)
+    ('11010519491231002X', '12345')
+    >>> without_label("身份证号", label)
+    '身份证号'
+    """
+    match = label.match(text)
+    if match is None or match.end() == len(text):
+        return text
+    return text[match.end() :]

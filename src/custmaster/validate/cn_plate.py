@@ -84,7 +84,7 @@ from custmaster.errors import (
     ValidationWarning,
 )
 from custmaster.validate._mask import mask_unknown
-from custmaster.validate._text import MAX_INPUT, error, fold_width
+from custmaster.validate._text import MAX_INPUT, error, fold_width, label_pattern, without_label
 
 __all__ = [
     "ERROR_CODES",
@@ -213,6 +213,10 @@ _LARGE_NEV = re.compile(r"[0-9]{5}[DF]")
 _PURE_ELECTRIC = frozenset("ABCDE")
 
 
+#: A label before the plate in a cell: 车牌号：, 号牌号码 … (`without_label`).
+_LABEL = label_pattern("车牌号码|车牌号|车牌|号牌号码|号牌号|号牌|牌照号码|牌照号|牌照")
+
+
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
     return error(cls, value, code=code, codes=ERROR_CODES, zh=_ZH[code])
 
@@ -260,7 +264,8 @@ def compact(value: str) -> str:
     upper-case; no validation.
 
     Some systems write the plate's colour with it (``闽D12345(蓝)``, ``闽D12345 黄牌``); the
-    colour is no part of the number (GA 36 gives it by the plate's kind).
+    colour is no part of the number (GA 36 gives it by the plate's kind). A label before it
+    (``车牌号：``, ``号牌号码``) is removed too.
 
     >>> compact(' 京a·ｆ0236 ')
     '京AF0236'
@@ -271,7 +276,7 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="cn_plate.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_plate.length")
-    plate = _SEPARATORS.sub("", fold_width(value)).upper()
+    plate = _SEPARATORS.sub("", without_label(fold_width(value), _LABEL)).upper()
     if len(plate) > _NOTED_MIN:
         plate = _COLOUR_NOTE.sub("", plate)
     return plate

@@ -25,7 +25,10 @@ input methods give for it (the multiplication sign ``×``, the Roman numeral ``�
 characters are removed. A 15-digit number that a spreadsheet read as a number is read back
 when every digit is there (``110105491231002.0``, ``1.10105491231002E+14``); an 18-digit one
 never is (a spreadsheet keeps 15 significant digits: ``1.10101199001011E+17`` has lost the
-last three), and is refused with ``cn_resident_id.length``.
+last three), and is refused with ``cn_resident_id.length``. A label written before the number
+in the cell (``身份证号：``, ``证件号码:``, ``公民身份号码``, ``ID:``) is removed; a masked
+number pasted back from a display (``110***********002X``) is refused with
+``cn_resident_id.masked``.
 
 Checks are graded. Errors (the value is refused): wrong length, characters other than digits
 and a final ``X``, a wrong check character, a birth date that is not a real date, lies in the
@@ -108,6 +111,7 @@ from custmaster.errors import (
     ValidationWarning,
 )
 from custmaster.validate._mask import keep_ends, mask_unknown
+from custmaster.validate._text import label_pattern, without_label
 
 __all__ = [
     "ERROR_CODES",
@@ -132,6 +136,11 @@ _MESSAGES: dict[str, tuple[type[ValidationError], str, str]] = {
         InvalidFormat,
         "The resident ID has characters other than digits and a final X.",
         "身份证号码含有数字和末位 X 以外的字符。",
+    ),
+    "cn_resident_id.masked": (
+        InvalidFormat,
+        "The resident ID is masked ('*'): a display copy; the full number is needed.",
+        "身份证号码已脱敏（含 *），需要完整号码。",
     ),
     "cn_resident_id.length": (
         InvalidLength,
@@ -234,6 +243,12 @@ _FLOAT15 = re.compile(r"'?([0-9]{15})\.0+")
 _SCIENTIFIC15 = re.compile(r"([1-9])\.([0-9]{14})[eE]\+?14")
 _SCIENTIFIC = re.compile(r"'?[0-9]\.[0-9]+[eE]\+?[0-9]{1,2}")
 _SEPARATORS = re.compile(r"[\s\-./:,'_\u200b\u200c\u200d\u2060\ufeff]+")
+#: A label before the number in a cell: 身份证号：, 证件号码:, 公民身份号码, ID: (`without_label`).
+_LABEL = label_pattern(
+    "公民身份号码|居民身份证号码|居民身份证号|居民身份证|身份证件号码|身份证号码|身份证号|身份证"
+    "|证件号码|证件号",
+    "ID\\s*number|ID\\s*No\\.?|ID",
+)
 # The full-width forms of printable ASCII (U+FF01-U+FF5E) map to ASCII by a fixed offset.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 # Characters typed for the check character X with Chinese input methods: the multiplication
@@ -331,7 +346,7 @@ def compact(value: str) -> str:
     """
     if not isinstance(value, str):
         raise _error("cn_resident_id.format", value)
-    return _clean(value)
+    return _clean(without_label(value, _LABEL))
 
 
 def _number(value: object) -> tuple[str, bool]:
@@ -346,6 +361,8 @@ def _number(value: object) -> tuple[str, bool]:
     else:
         if not isinstance(value, str):
             raise _error("cn_resident_id.format", value)
+        if not value[:1].isdigit():
+            value = without_label(value, _LABEL)
         # 1.10101199001011E+17: digits lost (15-digit forms are read back by `_clean`)
         if (
             "." in value
@@ -354,6 +371,8 @@ def _number(value: object) -> tuple[str, bool]:
         ):
             raise _error("cn_resident_id.length", value)
         number = _clean(value)
+        if "*" in number:
+            raise _error("cn_resident_id.masked", number)
         length = len(number)
         if length == 15:
             if not _DIGITS15.fullmatch(number):

@@ -108,6 +108,7 @@ from custmaster.errors import (
 )
 from custmaster.validate import cn_org_code
 from custmaster.validate._mask import keep_ends, mask_unknown
+from custmaster.validate._text import label_pattern, without_label
 from custmaster.validate.cn_resident_id import _clean, _region
 
 __all__ = [
@@ -213,6 +214,10 @@ _SHAPE = re.compile(r"[0-9A-Z][0-9]{7}[0-9A-HJ-NP-RTUW-Y]{10}")
 _NATIONAL_REGION = "100000"
 
 
+#: A label before the code in a cell: 统一社会信用代码：, 税号 … (`without_label`).
+_LABEL = label_pattern("统一社会信用代码|社会信用代码|信用代码|纳税人识别号|税号", "USCC")
+
+
 def _error(code: str, value: object) -> ValidationError:
     cls, message_en, message_zh = _MESSAGES[code]
     return cls(message_en, code=code, masked_value=mask(value), message_zh=message_zh)
@@ -231,7 +236,7 @@ def compact(value: str) -> str:
     """
     if not isinstance(value, str):
         raise _error("cn_uscc.format", value)
-    return _clean(value)
+    return _clean(without_label(value, _LABEL))
 
 
 def _check_char(body: str) -> str:
@@ -274,7 +279,7 @@ def calc_organisation_check_digit(value: str) -> str:
 def _number(value: object) -> str:
     if not isinstance(value, str):
         raise _error("cn_uscc.format", value)
-    number = _clean(value)
+    number = _clean(without_label(value, _LABEL))
     if len(number) != 18:
         raise _error("cn_uscc.length", number)
     if not _SHAPE.fullmatch(number):

@@ -27,6 +27,7 @@ when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
 ``phone.multiple``, and so are the area code written once (``0592-5123456、5123457``) and
 consecutive lines written by their last digits (``0592-5123456/7``), which `parse_many`
 completes; one number written twice (``13800138000/13800138000``) is that number.
+A masked number pasted back from a display (``138****8000``) is ``phone.masked``.
 Letters are never read as digits (``138OO138OOO`` is ``phone.vanity``). A local number
 without its area code (``5123456``) is ``phone.area_code_missing`` unless the caller names
 the area: ``parse("5123456", default_area_code="0592")``. Numbers of other countries are
@@ -205,6 +206,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "phone.country_code": "The country calling code after '+' or '00' is not known.",
     "phone.extension": "The extension is longer than 6 digits or the number takes none.",
     "phone.multiple": "The value holds several numbers; parse_many() splits them.",
+    "phone.masked": "The number is masked ('*'): a display copy; the full number is needed.",
     "phone.status": "A note with the number says it is bad (空号, 停机, 错号, 已销号 …).",
     "phone.region": "The region argument is not a region phonenumbers knows (UsageError).",
     "phone.default_area_code": "default_area_code is not an area code such as '0592' (UsageError).",
@@ -235,6 +237,11 @@ _MESSAGES: Final[dict[str, tuple[type[ValidationError], str, str]]] = {
         InvalidFormat,
         "The value holds several phone numbers.",
         "包含多个电话号码。",
+    ),
+    "phone.masked": (
+        InvalidFormat,
+        "The number is masked ('*'); the full number is needed.",
+        "电话号码已脱敏（含 *），需要完整号码。",
     ),
     "phone.status": (
         InvalidComponent,
@@ -603,6 +610,10 @@ def _check_arguments(region: str, default_area_code: str | None) -> str | None:
     return match.group(1)
 
 
+#: A masked number (138****8000, 0592-***3456): stars between digits, as displays print them.
+_MASKED = re.compile(r"\d[\s\-]*[*＊●]{2,}[\s\-]*\d")
+
+
 def _error(code: str, value: object) -> ValidationError:
     cls, message_en, message_zh = _MESSAGES[code]
     return cls(message_en, code=code, masked_value=mask_unknown(value), message_zh=message_zh)
@@ -632,6 +643,8 @@ def parse(value: str, *, region: str = "CN", default_area_code: str | None = Non
             result = "phone.multiple"
         elif several.numbers and not several.rejects:  # one number, written twice
             return several.numbers[0]
+    if result != "phone.multiple" and isinstance(value, str) and _MASKED.search(value):
+        result = "phone.masked"
     raise _error(result, value)  # type: ignore[arg-type]
 
 

@@ -82,7 +82,7 @@ from custmaster.errors import (
     ValidationError,
 )
 from custmaster.validate._mask import keep_ends, mask_unknown
-from custmaster.validate._text import MAX_INPUT, error, fold_width
+from custmaster.validate._text import MAX_INPUT, error, fold_width, label_pattern, without_label
 from custmaster.validate._wmi import WMI
 
 __all__ = [
@@ -135,6 +135,11 @@ _TRANSLITERATION = dict(
 )
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = re.compile(r"[\s\-._·]+")
+#: A label before the VIN in a cell: 车架号：, 车辆识别代号, VIN: … (`without_label`).
+_LABEL = label_pattern(
+    "车架号码|车架号|车辆识别代号|车辆识别代码|车辆识别号|识别代号|底盘号|VIN码",
+    "VIN\\s*No\\.?|VIN",
+)
 _QUOTES = " '\u2018\u2019"
 _VALID = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _ASCII_ALNUM = re.compile(r"[A-Z0-9]{17}")
@@ -200,8 +205,9 @@ class Vin:
 def compact(value: str) -> str:
     """Upper-case, fold full-width forms and remove separators; no validation.
 
-    The stars printed on both ends of a VIN on certificates (``*LSVAU2180N2183294*``) are
-    removed; a star inside it, or on one end only, means it was masked. A leading apostrophe
+    A label before it (``车架号：``, ``VIN:``) is removed. The stars printed on both ends of a
+    VIN on certificates (``*LSVAU2180N2183294*``) are removed; a star inside it, or on one end
+    only, means it was masked. A leading apostrophe
     (a spreadsheet's text mark) is removed, as `custmaster.validate.cn_resident_id` does.
 
     >>> compact('ｌｓｖ-au2180 n2183294'), compact('*LSVAU2180N2183294*')
@@ -211,7 +217,7 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="vin.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="vin.length")
-    vin = _SEPARATORS.sub("", fold_width(value).lstrip(_QUOTES)).upper()
+    vin = _SEPARATORS.sub("", without_label(fold_width(value).lstrip(_QUOTES), _LABEL)).upper()
     inner = vin.strip("*")
     if vin[:1] == "*" and vin[-1:] == "*" and inner and "*" not in inner:
         return inner
