@@ -7,11 +7,13 @@
    that ID: it becomes a customer of its own, paired (``id_contradiction``) with the
    customer who owns the ID.
 2. Strong keys (resident ID, USCC, identity document): the customer owning the first key
-   found. Keys owned by two customers raise ``strong_key_conflict``. An organisation code
-   (组织机构代码, stated or held by the record's USCC: `custmaster.resolve.keys.org_code_key`)
-   does not attach a record with a USCC to a customer known by other USCCs only: one code in
-   two USCCs is a ``strong_key_conflict`` for review (a registration moved to another
-   authority, or a mistake), never a merge.
+   found. Keys owned by two customers raise ``strong_key_conflict``, and so does a customer
+   owning one of the record's keys but another resident ID or USCC than the record's (two
+   people whose rows share an employer's USCC): the record does not attach to it. An
+   organisation code (组织机构代码, stated or held by the record's USCC:
+   `custmaster.resolve.keys.org_code_key`) does not attach a record with a USCC to a
+   customer known by other USCCs only: one code in two USCCs is a ``strong_key_conflict``
+   for review (a registration moved to another authority, or a mistake), never a merge.
 3. The policy number: the customer in the record's role on that policy. With a strong key
    on both sides and different keys, ``policy_id_conflict`` is raised instead; a customer
    with no strong key is joined (recorded as an automatic decision).
@@ -267,6 +269,19 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
     if not owners:
         return
     first, key = owners[0]
+    clash = _clashing_key(first, keys, b)
+    if clash is not None:  # one key shared, another differing: two people (or two bodies)
+        mine, theirs = clash
+        b.pair(
+            first,
+            Reason.STRONG_KEY_CONFLICT,
+            Evidence(key.kind, _mask_key(key), _mask_key(key), "same key"),
+            Evidence(mine.kind, _mask_key(mine), _mask_key(theirs), "different"),
+        )
+        owners = owners[1:]
+        if not owners:
+            return
+        first, key = owners[0]
     b.attach(first, key.kind, (key.kind, key.value, "same key"))
     for other, other_key in owners[1:]:
         b.pair(
@@ -275,6 +290,26 @@ def _by_strong_keys(keys: Sequence[StrongKey], b: _Builder) -> None:
             Evidence(key.kind, _mask_key(key), "", f"owned by {first}"),
             Evidence(other_key.kind, "", _mask_key(other_key), f"owned by {other}"),
         )
+
+
+#: Key kinds one customer has one value of: a person's resident ID, an organisation's USCC.
+_SINGLE_KINDS = ("resident_id", "uscc")
+
+
+def _clashing_key(
+    cid: str, keys: Sequence[StrongKey], b: _Builder
+) -> tuple[StrongKey, StrongKey] | None:
+    """``(the record's key, the customer's)`` of a kind a customer has one value of
+    (`_SINGLE_KINDS`) where customer ``cid`` has another: a record with its own resident ID
+    that shares a USCC (an employer's, wrongly in the row) is not that customer's."""
+    for kind in _SINGLE_KINDS:
+        mine = [k for k in keys if k.kind == kind]
+        if not mine:
+            continue
+        theirs = b.lookups.keys_of(cid, kind)
+        if theirs and not any(k.value in theirs for k in mine):
+            return mine[0], StrongKey(kind, min(theirs))
+    return None
 
 
 def _other_usccs(cid: str, key: StrongKey, keys: Sequence[StrongKey], b: _Builder) -> bool:
