@@ -47,6 +47,7 @@ from custmaster.validate import (
 )
 from custmaster.validate._wmi import WMI
 from custmaster.workflows.dates import parse_date
+from custmaster.workflows.outcomes import read_outcome
 
 _PHONE_COLUMNS = (
     "移动电话",
@@ -502,8 +503,19 @@ def test_source_records_are_the_rows_with_their_true_keys(sample: Sample) -> Non
     assert len(keys) == len(set(keys))
     assert set(keys) <= set(sample.owner)
     callbacks = sample.rows["callback"]
-    unreached = sum(row["回访结果"] != "接通" for row in callbacks)
+    unreached = sum(
+        read_outcome(row["回访结果"]) is not ContactOutcome.REACHED for row in callbacks
+    )
     assert len(keys) == sum(len(rows) for rows in sample.rows.values()) - unreached
+
+
+def test_call_back_outcomes_are_written_as_call_centres_write_them(sample: Sample) -> None:
+    texts = Counter(row["回访结果"] for row in sample.rows["callback"])
+    read = {text: read_outcome(text) for text in texts}  # every spelling reads
+    assert {"接通", "已接通-本人", "回访失败-空号", "接通-非本人"} <= set(texts)
+    assert read["接通-非本人"] is ContactOutcome.WRONG_NUMBER
+    plain = sum(n for text, n in texts.items() if text in ("接通", "无人接听", "拒访", "错号"))
+    assert 0.3 < plain / sum(texts.values()) < 0.8  # about half keep the plain word
 
 
 def test_truth_round_trips_through_jsonl_and_hides_personal_data(tmp_path: Path) -> None:

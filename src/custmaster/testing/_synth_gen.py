@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import itertools
 import random
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -1244,7 +1245,7 @@ class _Generator:
             policy.no,
             self._name_cell("客户姓名", 2.0, True),
             self._mobile_cell(on_file, day, "回访号码"),
-            outcome,
+            _spelling(outcome, self.ref),
             note,
         )
         self._add(when, values)
@@ -1402,3 +1403,24 @@ def units(
     generator = _Generator(seed, people, organisations, as_of=as_of, years=years, rates=rates)
     generator.with_rows = rows
     return generator.units()
+
+
+#: How call centres write each outcome: a status with its detail, a phrase (see
+#: `custmaster.workflows.outcomes`); the plain word first, which half of the rows keep.
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "接通": ("接通", "已接通", "已接通-本人", "接通（本人）", "回访成功", "通话成功，客户满意"),
+    "无人接听": ("无人接听", "未接通（无人接听）", "无人接听（3次）", "回访失败-无人接听"),
+    "拒访": ("拒访", "客户拒绝回访", "接通后挂断"),
+    "错号": ("错号", "接通-非本人", "号码错误（非本人）", "接听人不认识客户"),
+    "空号": ("空号", "回访失败-空号", "未接通-空号", "号码是空号"),
+    "停机": ("停机", "未接通（停机）", "号码已停机"),
+}
+
+
+def _spelling(outcome: str, ref: str) -> str:
+    """How the call-back of reference ``ref`` writes ``outcome``: the word itself for half of
+    the rows, else one of its other spellings, chosen by the reference (the book's random
+    stream is not drawn from, so the rest of the book does not change with the spellings)."""
+    spellings = _SPELLINGS[outcome]
+    pick = zlib.crc32(ref.encode()) % (2 * (len(spellings) - 1))
+    return spellings[1 + pick] if pick < len(spellings) - 1 else outcome

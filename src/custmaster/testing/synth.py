@@ -75,13 +75,14 @@ from typing import Any, NamedTuple
 import attrs
 
 from custmaster.errors import ValidationError
-from custmaster.model.contact import ContactEvent, ContactStatus
+from custmaster.model.contact import ContactEvent, ContactOutcome, ContactStatus
 from custmaster.model.provenance import Provenance
 from custmaster.model.source import SourceRecord
 from custmaster.testing import _synth_gen
 from custmaster.testing._synth_gen import FILES, Layout, Row, Who, when_datetime
 from custmaster.validate._mask import keep_ends
 from custmaster.workflows.dates import parse_date
+from custmaster.workflows.outcomes import read_outcome
 
 __all__ = [
     "CHANNELS",
@@ -123,7 +124,6 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "utf-8", "gb18030", "gbk")
 
 _LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in FILES}
 _DATE_FIELDS = frozenset({"cover_start", "cover_end", "first_registered"})
-_REACHED = "接通"
 
 
 @attrs.frozen(kw_only=True)
@@ -435,7 +435,7 @@ class Book:
                         method="call",
                         contact_kind="mobile",
                         contact_value=number,
-                        outcome=outcome,
+                        outcome=read_outcome(outcome),
                         note=note or None,
                     )
                 except ValidationError:
@@ -453,7 +453,7 @@ def _layout(file: str) -> Layout:
 def _record(row: Row) -> SourceRecord | None:
     layout = FILES[row.file]
     values = dict(zip(layout.headers, row.values, strict=True))
-    if layout.name == "callback" and values["回访结果"] != _REACHED:
+    if layout.name == "callback" and read_outcome(values["回访结果"]) is not ContactOutcome.REACHED:
         return None
     fields: dict[str, Any] = {}
     extra: dict[str, str] = {}
