@@ -33,6 +33,8 @@ pytest_plugins = ["_workflow_fixtures"]
         ("张伟", "张玮"),
         ("ZHANG Wei", "Wei Zhang"),
         ("zhang wei", "ZHANG  WEI"),
+        ("厦门鹭江汽车服务有限公司", "鹭江汽车服务公司"),
+        ("厦门鹭江汽车服务有限公司", "厦门鹭江汽车服务有限公司（普通合伙）"),
     ],
 )
 def test_names_that_agree(a: str, b: str) -> None:
@@ -50,6 +52,8 @@ def test_names_that_agree(a: str, b: str) -> None:
         ("张建国", "张国庆"),  # two characters differ
         ("Zhang Wei", "Zhang Min"),
         ("厦门某某汽修厂", "张伟"),
+        ("厦门鹭江汽车服务有限公司", "厦门海沧物流有限公司"),
+        ("江公司", "鹭江汽车服务公司"),  # one character left: too little to tell
     ],
 )
 def test_names_that_do_not(a: str, b: str) -> None:
