@@ -24,6 +24,12 @@ columns, tagged ``commercial:curated``). There a row may leave ``series_cn`` emp
 gives a producer's brand word, enterprise-code prefixes (``ZZ4`` 中国重汽 tractor) and WMI only,
 one row per producer and brand. Its codes are never inherited: each is written out.
 
+WMI codes of importers and foreign makers (``WDD`` Mercedes-Benz, ``WBA`` BMW, ``JTJ`` Lexus),
+which the source's WMI list lacks, are appended to every row of their producer from
+``tools/vehicle-series-wmi.csv`` (``manufacturer_cn``, ``wmi``, ``why``), tagged ``wmi:curated``;
+an import's model code is the start of its VIN (``奔驰牌WDDWF4HB``). A producer without a
+catalogue row adds nothing (a test checks that each has one in the shipped catalogue).
+
 | tag | meaning |
 | --- | --- |
 | ``autohome2019`` | huqiji/Car_Model_for_Autohome ``sql/<brand>.sql`` (9f9348e, 2019-11-05) |
@@ -34,6 +40,7 @@ one row per producer and brand. Its codes are never inherited: each is written o
 | ``wmi:vininfo`` | WMI codes from idlesign/vininfo ``src/vininfo/dicts/wmi.py`` (release 1.11.0) |
 | ``supplement:curated`` | a series of ``tools/vehicle-series-supplement.csv`` |
 | ``commercial:curated`` | a row of ``tools/vehicle-series-commercial.csv`` |
+| ``wmi:curated`` | WMI codes from ``tools/vehicle-series-wmi.csv`` |
 
 ``--check`` exits 1 when the shipped file differs from what the source gives (CI's clone has
 ``../shared``; the test suite runs the same check when the source is present).
@@ -53,6 +60,7 @@ TARGET = ROOT / "src" / "custmaster" / "catalog" / "data" / "vehicle_series.csv"
 CURATED = ROOT / "tools" / "vehicle-series-aliases.csv"
 SUPPLEMENT = ROOT / "tools" / "vehicle-series-supplement.csv"
 COMMERCIAL = ROOT / "tools" / "vehicle-series-commercial.csv"
+WMI = ROOT / "tools" / "vehicle-series-wmi.csv"
 COLUMNS = (
     "brand_cn",
     "manufacturer_cn",
@@ -150,6 +158,18 @@ def commercial_rows(rows: list[dict[str, str]], path: Path = COMMERCIAL) -> list
     return records
 
 
+def curated_wmi(path: Path = WMI) -> dict[str, list[str]]:
+    """``manufacturer_cn`` -> the curated WMI codes of that producer."""
+    found: dict[str, list[str]] = {}
+    if not path.exists():
+        return found
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            codes = [w.strip() for w in row["wmi"].split("|") if w.strip()]
+            found.setdefault(row["manufacturer_cn"].strip(), []).extend(codes)
+    return found
+
+
 def _key(row: dict[str, str]) -> tuple[str, ...]:
     """A row's identity in the catalogue: producer and series, or producer and brand for a row
     without series (as ``VehicleCatalog`` keeps them)."""
@@ -163,12 +183,14 @@ def render(
     curated: Path = CURATED,
     supplement: Path = SUPPLEMENT,
     commercial: Path = COMMERCIAL,
+    wmi: Path = WMI,
 ) -> str:
-    """The shipped catalogue's text for the given source file, curated aliases, supplement and
-    commercial-vehicle rows."""
+    """The shipped catalogue's text for the given source file, curated aliases, supplement,
+    commercial-vehicle rows and curated WMI codes."""
     with source_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     extra = curated_aliases(curated)
+    codes = curated_wmi(wmi)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -183,6 +205,11 @@ def render(
             aliases = [a for a in record["series_aliases"].split("|") if a]
             record["series_aliases"] = "|".join(dict.fromkeys([*aliases, *more]))
             record["source"] += "; aliases:curated"
+        more_wmi = codes.get(record["manufacturer_cn"])
+        if more_wmi:
+            known = [w for w in record["wmi"].split("|") if w]
+            record["wmi"] = "|".join(dict.fromkeys([*known, *more_wmi]))
+            record["source"] += "; wmi:curated"
         writer.writerow(record)
     if extra:
         raise SystemExit(f"{curated}: no catalogue row for {sorted(extra)}")
