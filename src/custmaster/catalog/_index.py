@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONVENTIONAL",
     "IMPORTED",
+    "NEW_ENERGY_SIGN",
     "NEW_ENERGY_WORDS",
     "P_ALIAS",
     "P_DERIVED",
@@ -180,6 +182,48 @@ _LATIN_BRANDS: dict[str, str] = {
     "LUXEED": "智界",
     "ONVO": "乐道",
     "STELATO": "享界",
+    # Export badges of Chinese makers seen on English-language lists and imports' paperwork.
+    "BESTUNE": "奔腾",
+    "BORGWARD": "宝沃",
+    "DFSK": "东风小康",
+    "FORTHING": "东风风行",
+    "HAIMA": "海马",
+    "KAIYI": "凯翼",
+    "LANDWIND": "陆风",
+    "QOROS": "观致",
+    "SOUEAST": "东南",
+    "VENUCIA": "启辰",
+    "ZOTYE": "众泰",
+    # Trucks, buses and motorcycles (HOWO T7H, SHACMAN X3000, HAOJUE HJ125-8).
+    "ANKAI": "安凯",
+    "AUMAN": "欧曼",
+    "CIMC": "中集",
+    "CFMOTO": "春风",
+    "DAYUN": "大运",
+    "HAOJUE": "豪爵",
+    "HIGER": "海格",
+    "HONGYAN": "红岩",
+    "HOWO": "豪沃",
+    "JIALING": "嘉陵",
+    "KYMCO": "光阳",
+    "LONCIN": "隆鑫",
+    "QIANJIANG": "钱江",
+    "SANY": "三一",
+    "SHACMAN": "陕汽",
+    "SINOTRUK": "中国重汽",
+    "SITRAK": "汕德卡",
+    "SUNDIRO": "新大洲",
+    "WUYANG": "五羊",
+    "YUTONG": "宇通",
+    "ZONGSHEN": "宗申",
+    "ZOOMLION": "中联",
+    # Electric two-wheelers.
+    "AIMA": "爱玛",
+    "LUYUAN": "绿源",
+    "NINEBOT": "九号",
+    "SUNRA": "新日",
+    "TAILG": "台铃",
+    "YADEA": "雅迪",
 }
 # Vehicle-type and trim words of 厂牌型号 strings: consumed by the scan so that no series name
 # is read inside them.
@@ -251,6 +295,12 @@ NEW_ENERGY = "新能源"
 #: Signs of a new-energy vehicle in a model code's rest (BEV, PHEV, HEV, EV) or in the text.
 _NEW_ENERGY_CODE = "EV"
 NEW_ENERGY_WORDS = ("新能源", "纯电", "电动", "插电", "混动", "混合动力", "增程", "EV", "DM")
+#: A new-energy sign in the text that names the 新能源 series of a series named beside it
+#: (宋 DM, 途观L PHEV, 帝豪EV, 坦克500 Hi4-T, 帕萨特 插电混动); a hybrid (混动, 双擎, HEV) is none.
+NEW_ENERGY_SIGN = re.compile(
+    r"(?<![A-Z])(?:PHEV|BEV|EV|DM(?:-?[IP])?|HI4(?:-[TZ])?|EM-?[IP]|E-TRON)(?![A-Z])"
+    r"|纯电|插电|插混|增程|新能源"
+)
 #: Appended to a shared prefix for a code without a new-energy sign (`Index.code_prefix`).
 CONVENTIONAL = "-"
 
@@ -404,6 +454,57 @@ def _long_wheelbase(key: str, text: str, end: int, gaps: frozenset[int]) -> bool
     return after == len(text) or after in gaps or text[after] not in ASCII_ALNUM
 
 
+def _folded(key: str) -> str:
+    """``key`` without the accents of its Latin letters (``HURACÁN`` -> ``HURACAN``), or ``""``
+    when it has none."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+    return folded if folded != key and len(folded) == len(key) else ""
+
+
+# Latin words of two-part names that say nothing alone (豪情SUV, 福克斯Active, 奥迪e-tron).
+_GENERIC_LATIN = frozenset(
+    {"SUV", "MPV", "CUV", "ACTIVE", "COOL", "LOVE", "FREE", "SPYDER", "E-TRON"}
+)
+_TWO_PARTS = re.compile(
+    r"(?P<cjk1>[\u3400-\u4dbf\u4e00-\u9fff]{2,})(?P<latin1>[A-Z][A-Z-]*[A-Z])"
+    r"|(?P<latin2>[A-Z][A-Z-]*[A-Z])(?P<cjk2>[\u3400-\u4dbf\u4e00-\u9fff]{2,})"
+)
+
+
+def _two_parts(key: str) -> tuple[str, ...]:
+    """The parts of a series key made of two or more CJK characters and a Latin word of three
+    letters or more, in either order and nothing else (凌放HARRIER, T-ROC探歌, YARISL致炫, 劲炫ASX),
+    else ``()``: the CJK part, and the Latin part when it has four letters or more. A generic
+    Latin word (``SUV``, ``PLUS``, ``E-TRON``) or a Roman numeral (赛豹III) makes no parts.
+
+    >>> _two_parts('凌放HARRIER'), _two_parts('T-ROC探歌'), _two_parts('劲炫ASX')
+    (('凌放', 'HARRIER'), ('T-ROC', '探歌'), ('劲炫',))
+    >>> _two_parts('哈弗H6'), _two_parts('FJ酷路泽'), _two_parts('豪情SUV'), _two_parts('MG4EV')
+    ((), (), (), ())
+    """
+    found = _TWO_PARTS.fullmatch(key)
+    if found is None:
+        return ()
+    cjk = found.group("cjk1") or found.group("cjk2")
+    latin = found.group("latin1") or found.group("latin2")
+    letters = len(latin.replace("-", ""))
+    generic = latin in _GENERIC_PARTS or latin in _GENERIC_LATIN or not latin.strip("IVX")
+    if letters < 3 or generic or cjk == NEW_ENERGY:
+        return ()
+    if letters < 4:
+        return (cjk,)
+    return (cjk, latin) if found.group("cjk1") else (latin, cjk)
+
+
+def _overlap(brand: str, key: str) -> int:
+    """How many characters (two or more, fewer than both) end ``brand`` and begin ``key``: a
+    brand and a series name sharing them are written once (长安跨越 and 跨越王X5: 2)."""
+    for length in range(min(len(brand), len(key)) - 1, 1, -1):
+        if brand.endswith(key[:length]):
+            return length
+    return 0
+
+
 def _brand_rest(name: str, brand_forms: tuple[str, ...]) -> str:
     """What follows the brand a series key starts with (极氪001 -> 001), or ``""``."""
     for brand in brand_forms:
@@ -467,7 +568,9 @@ class Index:
         "coded",
         "conventional",
         "enterprise",
+        "foreign_wmi",
         "manufacturer_brands",
+        "new_energy",
         "pairs",
         "prefix_lengths",
         "prefixes",
@@ -495,6 +598,7 @@ class Index:
         # of its brand is a part of a two-part name (奔驰GLE of 奔驰GLE AMG, 哈弗H6 of 哈弗H6
         # Coupe): it names that other series only.
         named = {(entry.brand, key_of(entry.series)) for entry in entries if entry.series}
+        parts: list[tuple[str, SeriesEntry]] = []
         latin_forms: dict[str, list[str]] = defaultdict(list)
         for latin_name, latin_brand in _LATIN_BRANDS.items():
             latin_forms[latin_brand].append(key_of(latin_name))
@@ -517,15 +621,22 @@ class Index:
                 if key != name and name.startswith(key) and (entry.brand, key) in named:
                     continue
                 spellings.append((key, P_WEAK if _is_weak_alias(key, name) else P_ALIAS))
+            # An accented name is also typed without its accents (Huracán: HURACAN).
+            spellings += [(_folded(k), p) for k, p in spellings if not k.isascii() and _folded(k)]
+            parts.extend((part, entry) for part in _two_parts(name))
             latins = latin_forms.get(entry.brand, ())
             for key, priority in spellings:
                 add_series(key, entry, priority)
                 # The brand written before a name or alias (丰田RAV4, 本田Fit, TOYOTA CAMRY):
-                # never weak.
+                # never weak; a brand ending as the name begins is written once (长安跨越 and
+                # 跨越王X5: 长安跨越王X5).
                 qualified = P_ALIAS if priority == P_WEAK else priority
                 for brand in (*brand_forms, *latins) if key.isascii() else brand_forms:
                     if key and not key.startswith(brand):
                         add_series(brand + key, entry, qualified)
+                        overlap = _overlap(brand, key)
+                        if overlap:
+                            add_series(brand + key[overlap:], entry, qualified)
             # The rest of a name after its brand, after another spelling of the brand: 哪吒U for
             # 哪吒汽车U, MAZDA 6 for 马自达6, LYNK&CO 01 for 领克01 (alone, such a rest is too
             # short to be read).
@@ -563,6 +674,22 @@ class Index:
                 if derived and not taken and derived not in brand_words:
                     brand_words[derived].add(brand)
 
+        # Each part of a name made of a Chinese and a Latin part (凌放HARRIER, T-ROC探歌, YARiS L
+        # 致炫) is written alone and names the series, unless it is another name, brand or
+        # producer.
+        spoken = {*names, *brand_words, *manufacturer_words}
+        brands_of_part: dict[str, set[str]] = defaultdict(set)
+        for part, entry in parts:
+            brands_of_part[part].add(entry.brand)
+        for part, entry in parts:
+            rivals = series.get(part, {}).keys() - {entry}
+            if part in spoken or rivals or len(brands_of_part[part]) > 1:
+                continue
+            # a CJK part that another name starts with (新豹 of 新豹MINI, 新豹T3) says too little
+            if is_cjk(part[-1]) and _extended(part, key_of(entry.series), names):
+                continue
+            add_series(part, entry, P_DERIVED)
+
         words: dict[str, Word] = {}
 
         def word(key: str) -> Word:
@@ -579,7 +706,12 @@ class Index:
         for key, brands in brand_words.items():
             word(key).brands = tuple(sorted(brands))
         for key, mfrs in manufacturer_words.items():
-            word(key).manufacturers = frozenset(mfrs)
+            # An importer named like a brand that has other producers (五十铃, 捷豹) is read as
+            # that brand: 五十铃 alone may be 庆铃汽车's or 江西五十铃's, 庆铃五十铃 is 庆铃's.
+            brand_makers = {m for b in brand_words.get(key, ()) for m in brand_mfrs[b]}
+            kept = {m for m in mfrs if not (is_imported(m) and brand_makers - {m})}
+            if kept:
+                word(key).manufacturers = frozenset(kept)
         for key, marker in _MARKERS.items():
             if key not in words:
                 word(key).marker = marker
@@ -631,6 +763,15 @@ class Index:
                 if group != own:
                     self.enterprise[key] = group
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
+        #: WMI codes assigned outside China: an import's model code starts with one (奔驰牌WDD…).
+        self.foreign_wmi = frozenset(w for w in wmi if w[0] != "L")
+        #: (producer, series) -> the producer's series of the same name and 新能源 (宋 -> 宋新能源).
+        self.new_energy: dict[tuple[str, str], str] = {}
+        series_of = {(e.manufacturer, e.series) for e in entries if e.series}
+        for producer, name in series_of:
+            base = name[: -len(NEW_ENERGY)].rstrip()
+            if name.endswith(NEW_ENERGY) and (producer, base) in series_of:
+                self.new_energy[producer, base] = name
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
         self.code_finder = CodeFinder(prefixes, words, self.tail_word)
 
@@ -640,16 +781,16 @@ class Index:
         of more than three characters (``MODEL Y``), or a series word of three characters of
         the code's producer (``MG5`` after a 上汽乘用车 ``CSA7`` code), not a piece of the
         maker's suffix (``HG7203B BV``, ``BYD7150 ST5HEV4``); a piece of two characters is
-        the suffix's unless it is a letter and a digit naming a series of the code's producer
-        (``CA7180AT6 H5``, ``YQZ7164E K3``: a stray space splits a code in its digits or before
-        its suffix far more often than two characters before its end).
+        the suffix's unless it opens with a letter and names a series of the code's producer
+        (``CA7180AT6 H5``, ``YQZ7164E K3``, ``CSA6452SCAA ZS``: a stray space splits a code in
+        its digits or before its suffix far more often than two characters before its end).
 
         >>> from custmaster.catalog.vehicle_series import VehicleCatalog
         >>> index = Index(VehicleCatalog.load())
         >>> [index.tail_word(*case) for case in (('CSA7150ACS', 'MG5', ''),
         ...     ('TSL6480BEVBR0', 'MODEL', ' Y'), ('HG7203B', 'BV', ''), ('BYD7150', 'ST5', ''),
-        ...     ('CA7180AT6', 'H5', ''), ('HG7203B', 'H5', ''))]
-        [True, True, False, False, True, False]
+        ...     ('CA7180AT6', 'H5', ''), ('HG7203B', 'H5', ''), ('CSA6452SCAA', 'ZS', ''))]
+        [True, True, False, False, True, False, True]
         """
         text, gaps = compact_gaps((tail + rest)[:32])
         for length in self.pairs.get(text[:2], ()):
@@ -663,12 +804,34 @@ class Index:
             if length > 3:
                 return True
             # A piece of two characters is the maker's suffix (HG7203B BV) unless it is a
-            # letter and a digit naming a series of the code's producer (CA7180AT6 H5).
-            if length < 3 and not (tail[0] in ASCII_LETTERS and tail[1:] in _DIGITS):
+            # letter and a digit naming a series of the code's producer (CA7180AT6 H5), or two
+            # letters that are such a series' name without its brand (CSA6452SCAA ZS: 名爵ZS;
+            # not KX, a part of KX CROSS).
+            letters = tail[1:] in ASCII_LETTERS
+            if length < 3 and (
+                tail[0] not in ASCII_LETTERS or (not letters and tail[1:] not in _DIGITS)
+            ):
                 return False
             producers = self.prefixes.get(self.prefix_of(head.replace(" ", "")), frozenset())
-            return any(entry.manufacturer in producers for _, entry in found.series)
+            return any(
+                entry.manufacturer in producers
+                and not (
+                    length < 3
+                    and letters
+                    and _brand_rest(key_of(entry.series), _brand_forms(entry.brand)) != tail
+                )
+                for _, entry in found.series
+            )
         return False
+
+    def importer_namesakes(self, brands: Iterable[str]) -> frozenset[str]:
+        """Importers named after one of ``brands`` (奔驰 -> 奔驰(进口), not 梅赛德斯-AMG)."""
+        return frozenset(
+            m
+            for brand in brands
+            for m in self.brand_manufacturers.get(brand, ())
+            if key_of(m) == key_of(brand) + IMPORTED
+        )
 
     def namesakes(self, brands: Iterable[str]) -> frozenset[str]:
         """Domestic producers named after one of ``brands`` (奇瑞 -> 奇瑞汽车, 东风 -> 东风汽车)."""

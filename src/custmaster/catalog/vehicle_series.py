@@ -120,7 +120,14 @@ from typing import Any, Final, TypeVar, cast
 
 import attrs
 
-from custmaster.catalog._index import NEW_ENERGY_WORDS, P_NAME, Index, Word, is_imported
+from custmaster.catalog._index import (
+    NEW_ENERGY_SIGN,
+    NEW_ENERGY_WORDS,
+    P_NAME,
+    Index,
+    Word,
+    is_imported,
+)
 from custmaster.catalog._text import (
     ASCII_ALNUM,
     DOTS,
@@ -227,6 +234,9 @@ _VIN_IN_TEXT = re.compile(r"(?<![A-Z0-9])(?=[0-9]*[A-Z])[A-HJ-NPR-Z0-9]{13}[0-9]
 # A model code cut short at the end of the text after 牌 (a column cut to its width): letters
 # and one to three digits (``本田牌HG71``), read by its catalogue prefix when it is no word.
 _CUT_CODE = re.compile(r"牌 ?([A-Z]{2,4}[0-9]{1,3})$")
+# An import's model code: the first 8-10 characters of its VIN, as licences print it
+# (奔驰牌WDDWF4HB, 宝马WBAFR7104); only a catalogue WMI assigned outside China makes it one.
+_IMPORT_CODE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{8,10}(?![A-Z0-9])")
 _WMI = re.compile(r"[A-Z0-9]{3}")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
@@ -237,6 +247,8 @@ _AMBIGUOUS = {
     "brand": "ambiguous_brand",
 }
 _TEXT = frozenset({"manufacturer_name", "series_alias", "brand"})
+# Brand words that are a group's name and cover several of its producers' brands (一汽X80).
+_GROUP_WORDS = frozenset({"一汽", "上汽", "东风", "广汽", "北汽", "长安"})
 _NAMES = frozenset({"manufacturer_name", "brand"})
 _REGION = frozenset({"import", "domestic"})
 _nfkc = unicodedata.normalize
@@ -739,6 +751,9 @@ class Classifier:
                 if vin is not None and vin.group()[:3] in self._index.wmi:
                     rest = f"{spaced[: vin.start()]} {spaced[vin.end() :]}".strip()
                     return self._decided(rest, None, vin.group()[:3])
+                imported = self._import_code(spaced)
+                if imported is not None:
+                    return imported
             cut = _CUT_CODE.search(spaced)
             if cut is not None:
                 fragment = cut.group(1)
@@ -750,6 +765,10 @@ class Classifier:
         prefix_of = self._index.code_prefix
         if len(codes) == 1:
             start, end, code = codes[0]
+            if wmi is None and code[:3] in self._index.foreign_wmi and not prefix_of(code):
+                # an import's model code (the start of its VIN: 奔驰WDD2221), no GB 9417 code
+                rest = f"{spaced[:start]} {spaced[end:]}".strip()
+                return _with_code(self._decided(rest, None, code[:3]), code)
             return _with_code(
                 self._decided(f"{spaced[:start]}\x00{spaced[end:]}", prefix_of(code), wmi), code
             )
@@ -760,6 +779,19 @@ class Classifier:
             (cut for cut in cuts if self._read(cut[0], cut[1], wmi).agrees), cuts[0]
         )
         return _with_code(self._decided(skeleton, prefix, wmi), code)
+
+    def _import_code(self, spaced: str) -> VehicleClass | None:
+        """The classification of a string holding an import's model code, which licences print
+        as the first 8-10 characters of its VIN (``奔驰牌WDDWF4HB``, ``雷克萨斯JTJBARBZ``): the
+        code's WMI, when it is a catalogue WMI assigned outside China, is read as if the VIN had
+        been given. ``None`` when there is no such code."""
+        foreign = self._index.foreign_wmi
+        for found in _IMPORT_CODE.finditer(spaced):
+            code = found.group()
+            if code[:3] in foreign and code not in self._index.words:
+                rest = f"{spaced[: found.start()]} {spaced[found.end() :]}".strip()
+                return _with_code(self._decided(rest, None, code[:3]), code)
+        return None
 
     def _decide(self, spaced: str, prefix: str | None, wmi: str | None) -> VehicleClass:
         """The classification of a normalised string whose model code, if any, is cut out.
@@ -844,6 +876,11 @@ class Classifier:
         series, series_priority, series_brand = (
             self._series(series_hits, manufacturer) if series_hits else (None, None, None)
         )
+        if series is not None:
+            # 宋 DM, 途观L PHEV: the producer's 新能源 series of that name
+            new_energy = self._index.new_energy.get((manufacturer, series))
+            if new_energy is not None and NEW_ENERGY_SIGN.search(spaced):
+                series = new_energy
         if method == "domestic_preference":
             confidence = 0.6
         elif "brand_namesake" in used or "powertrain" in used:
@@ -895,8 +932,26 @@ class Classifier:
             # hot path need not look for them.
             spaced = join_cjk(spaced.translate(DOTS))
         compact, gaps = compact_gaps(drop_model_years(spaced))
+        previous: Word | None = None
+        previous_end = -1
         for hit in index.scan(compact, gaps) if compact else ():
             word = hit[1]
+            # A Latin alias glued to a brand word of other producers is that brand's model
+            # (江淮帅铃H330 is no 中华H330), unless the brand is a group's (一汽X80 is 奔腾X80);
+            # after a space it may be a name (福特野马 Mustang: 野马 is also a brand).
+            glued = (
+                previous is not None
+                and previous_end == hit[0]
+                and hit[0] not in gaps
+                and previous.brands
+                and word.allowed
+                and word.key.isascii()
+                and previous.key not in _GROUP_WORDS
+                and previous.brand_manufacturers.isdisjoint(word.allowed)
+            )
+            previous, previous_end = word, hit[0] + len(word.key)
+            if glued:
+                continue
             # 牌 marks a brand (捷达牌, 思铭牌) of a vehicle announced in China: the same word is
             # not read as a series then, nor as an importer that bears the brand's name (捷豹牌:
             # 奇瑞捷豹路虎's, not the importer 捷豹's); a series name that is no brand word
@@ -1028,6 +1083,9 @@ class Classifier:
                 if len(candidates) == 1:
                     return candidates
         namesakes = self._index.namesakes(brands) & candidates
+        if not namesakes and all(map(is_imported, candidates)):
+            # importers only (进口, a foreign WMI): the brand's own (奔驰(进口), not 梅赛德斯-AMG)
+            namesakes = self._index.importer_namesakes(brands) & candidates
         if len(namesakes) == 1:
             used.append("brand_namesake")
             return namesakes
