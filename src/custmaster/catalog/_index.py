@@ -21,6 +21,7 @@ from custmaster.catalog._text import (
     MOTORCYCLE,
     CodeFinder,
     compact_gaps,
+    import_code_pattern,
     is_cjk,
     key_of,
     motorcycle_letters,
@@ -296,10 +297,11 @@ NEW_ENERGY = "新能源"
 _NEW_ENERGY_CODE = "EV"
 NEW_ENERGY_WORDS = ("新能源", "纯电", "电动", "插电", "混动", "混合动力", "增程", "EV", "DM")
 #: A new-energy sign in the text that names the 新能源 series of a series named beside it
-#: (宋 DM, 途观L PHEV, 帝豪EV, 坦克500 Hi4-T, 帕萨特 插电混动); a hybrid (混动, 双擎, HEV) is none.
+#: (宋 DM, 途观L PHEV, 帝豪EV, 坦克500 Hi4-T, 帕萨特 插电混动, CR-V 锐·混动e+); a hybrid (混动,
+#: 双擎, HEV) is none.
 NEW_ENERGY_SIGN = re.compile(
     r"(?<![A-Z])(?:PHEV|BEV|EV|DM(?:-?[IP])?|HI4(?:-[TZ])?|EM-?[IP]|E-TRON)(?![A-Z])"
-    r"|纯电|插电|插混|增程|新能源"
+    r"|纯电|插电|插混|增程|新能源|混动E\+"
 )
 #: Appended to a shared prefix for a code without a new-energy sign (`Index.code_prefix`).
 CONVENTIONAL = "-"
@@ -569,6 +571,7 @@ class Index:
         "conventional",
         "enterprise",
         "foreign_wmi",
+        "import_code",
         "manufacturer_brands",
         "new_energy",
         "pairs",
@@ -679,11 +682,14 @@ class Index:
         # producer.
         spoken = {*names, *brand_words, *manufacturer_words}
         brands_of_part: dict[str, set[str]] = defaultdict(set)
+        branded = set()  # names whose CJK part is a brand: 摩根Aero is the brand and a model
         for part, entry in parts:
             brands_of_part[part].add(entry.brand)
+            if part in brand_words:
+                branded.add(entry)
         for part, entry in parts:
             rivals = series.get(part, {}).keys() - {entry}
-            if part in spoken or rivals or len(brands_of_part[part]) > 1:
+            if part in spoken or rivals or len(brands_of_part[part]) > 1 or entry in branded:
                 continue
             # a CJK part that another name starts with (新豹 of 新豹MINI, 新豹T3) says too little
             if is_cjk(part[-1]) and _extended(part, key_of(entry.series), names):
@@ -765,6 +771,8 @@ class Index:
         self.wmi = {w: frozenset(m) for w, m in wmi.items()}
         #: WMI codes assigned outside China: an import's model code starts with one (奔驰牌WDD…).
         self.foreign_wmi = frozenset(w for w in wmi if w[0] != "L")
+        #: Finds an import's model code: 7-10 VIN characters opening with a `foreign_wmi`.
+        self.import_code = import_code_pattern(self.foreign_wmi)
         #: (producer, series) -> the producer's series of the same name and 新能源 (宋 -> 宋新能源).
         self.new_energy: dict[tuple[str, str], str] = {}
         series_of = {(e.manufacturer, e.series) for e in entries if e.series}

@@ -18,6 +18,7 @@ __all__ = [
     "CodeFinder",
     "compact_gaps",
     "drop_model_years",
+    "import_code_pattern",
     "is_cjk",
     "is_year_code",
     "join_cjk",
@@ -255,6 +256,20 @@ def _alternatives(letters: Iterable[str]) -> str:
     if ends:  # "?" is greedy: the longer codes are tried first, then the code that ends here
         return f"(?:{'|'.join(branches)})?"
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+def import_code_pattern(wmis: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding an import's model code, which licences print as the first 7-10
+    characters of its VIN: a token opening with one of ``wmis`` (``WDDWF4HB``, ``JTJBARBZ``).
+    The codes are a trie as in `CodeFinder`, so that a string holding none fails fast.
+
+    >>> import_code_pattern(['WDD', 'JTJ']).findall('奔驰牌WDDWF4HB JTJ12 WDDX')
+    ['WDDWF4HB']
+    """
+    codes = sorted(set(wmis))
+    if not codes:
+        return _NOTHING
+    return re.compile(rf"(?<![A-Z0-9])(?:{_alternatives(codes)})[A-HJ-NPR-Z0-9]{{4,7}}(?![A-Z0-9])")
 
 
 class CodeFinder:

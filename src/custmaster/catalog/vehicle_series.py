@@ -234,9 +234,6 @@ _VIN_IN_TEXT = re.compile(r"(?<![A-Z0-9])(?=[0-9]*[A-Z])[A-HJ-NPR-Z0-9]{13}[0-9]
 # A model code cut short at the end of the text after 牌 (a column cut to its width): letters
 # and one to three digits (``本田牌HG71``), read by its catalogue prefix when it is no word.
 _CUT_CODE = re.compile(r"牌 ?([A-Z]{2,4}[0-9]{1,3})$")
-# An import's model code: the first 8-10 characters of its VIN, as licences print it
-# (奔驰牌WDDWF4HB, 宝马WBAFR7104); only a catalogue WMI assigned outside China makes it one.
-_IMPORT_CODE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{8,10}(?![A-Z0-9])")
 _WMI = re.compile(r"[A-Z0-9]{3}")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
@@ -603,6 +600,7 @@ class Classifier:
         "_finder",
         "_head",
         "_heads",
+        "_imports",
         "_index",
         "_search",
         "_split",
@@ -614,6 +612,7 @@ class Classifier:
         index = self._index = Index(self._catalog.entries)
         self._finder = index.code_finder
         self._search = index.code_finder.search
+        self._imports = index.import_code.search
         self._split = index.code_finder.split
         self._split_prefixes = index.split_prefixes
         # The prefix of a code depends on its first few characters only: cache by those.
@@ -731,9 +730,14 @@ class Classifier:
             prefix, alone = facts
             if prefix in self._split_prefixes:
                 prefix = self._index.code_prefix(code, prefix)
-            # Glued to a word on the left, a code may have others inside its letters, or be a
-            # model year ending the word (GOLF2019).
-            if not (before and before[-1] in ASCII_ALNUM) or (alone and not is_year_code(code)):
+            # Glued to a word on the left, a code may have others inside its letters, be a
+            # model year ending the word (GOLF2019) or a piece of an import's code (WDD2221).
+            glued = before and before[-1] in ASCII_ALNUM
+            if glued and wmi is None:
+                imported = self._import_code(spaced)
+                if imported is not None:
+                    return imported
+            if not glued or (alone and not is_year_code(code)):
                 if wmi is None:
                     found = self._decisions.get(f"{prefix}\x00{before}\x00{after}")
                     if found is None:
@@ -751,9 +755,10 @@ class Classifier:
                 if vin is not None and vin.group()[:3] in self._index.wmi:
                     rest = f"{spaced[: vin.start()]} {spaced[vin.end() :]}".strip()
                     return self._decided(rest, None, vin.group()[:3])
-                imported = self._import_code(spaced)
-                if imported is not None:
-                    return imported
+                if self._imports(spaced) is not None:
+                    imported = self._import_code(spaced)
+                    if imported is not None:
+                        return imported
             cut = _CUT_CODE.search(spaced)
             if cut is not None:
                 fragment = cut.group(1)
@@ -766,9 +771,10 @@ class Classifier:
         if len(codes) == 1:
             start, end, code = codes[0]
             if wmi is None and code[:3] in self._index.foreign_wmi and not prefix_of(code):
-                # an import's model code (the start of its VIN: 奔驰WDD2221), no GB 9417 code
-                rest = f"{spaced[:start]} {spaced[end:]}".strip()
-                return _with_code(self._decided(rest, None, code[:3]), code)
+                # an import's model code (the start of its VIN: 奔驰 WDD2221), no GB 9417 code
+                imported = self._import_code(spaced)
+                if imported is not None:
+                    return imported
             return _with_code(
                 self._decided(f"{spaced[:start]}\x00{spaced[end:]}", prefix_of(code), wmi), code
             )
@@ -782,15 +788,17 @@ class Classifier:
 
     def _import_code(self, spaced: str) -> VehicleClass | None:
         """The classification of a string holding an import's model code, which licences print
-        as the first 8-10 characters of its VIN (``奔驰牌WDDWF4HB``, ``雷克萨斯JTJBARBZ``): the
-        code's WMI, when it is a catalogue WMI assigned outside China, is read as if the VIN had
-        been given. ``None`` when there is no such code."""
-        foreign = self._index.foreign_wmi
-        for found in _IMPORT_CODE.finditer(spaced):
+        as the first 7-10 characters of its VIN (``奔驰牌WDDWF4HB``, ``雷克萨斯JTJBARBZ``): the
+        code's WMI, a catalogue WMI assigned outside China, is read as if the VIN had been
+        given. ``None`` when there is no such code (a catalogue word is none)."""
+        search = self._imports
+        found = search(spaced)
+        while found is not None:
             code = found.group()
-            if code[:3] in foreign and code not in self._index.words:
+            if code not in self._index.words:
                 rest = f"{spaced[: found.start()]} {spaced[found.end() :]}".strip()
                 return _with_code(self._decided(rest, None, code[:3]), code)
+            found = search(spaced, found.end())
         return None
 
     def _decide(self, spaced: str, prefix: str | None, wmi: str | None) -> VehicleClass:
@@ -940,16 +948,17 @@ class Classifier:
             # (江淮帅铃H330 is no 中华H330), unless the brand is a group's (一汽X80 is 奔腾X80);
             # after a space it may be a name (福特野马 Mustang: 野马 is also a brand).
             glued = (
-                previous is not None
-                and previous_end == hit[0]
-                and hit[0] not in gaps
+                previous_end == hit[0]
+                and previous is not None
                 and previous.brands
                 and word.allowed
+                and hit[0] not in gaps
                 and word.key.isascii()
                 and previous.key not in _GROUP_WORDS
                 and previous.brand_manufacturers.isdisjoint(word.allowed)
             )
-            previous, previous_end = word, hit[0] + len(word.key)
+            previous = word
+            previous_end = hit[0] + len(word.key)
             if glued:
                 continue
             # 牌 marks a brand (捷达牌, 思铭牌) of a vehicle announced in China: the same word is
