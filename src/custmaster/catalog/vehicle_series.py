@@ -7,7 +7,7 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,497 series of 303 producers (autohome's 2019 series
+The catalogue (`VehicleCatalog`) lists 2,518 series of 305 producers (autohome's 2019 series
 list, the 2024 best-sellers, a curated supplement of 2020-2026 series and curated commercial
 vehicles and motorcycles), with aliases, brand words, model-code prefixes (enterprise code +
 class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor; a motorcycle
@@ -29,8 +29,10 @@ How a string is read (the lookup structures are built once per catalogue):
    code (``Golf 2019款``, ``BJ 212 1.5T``), nor is a year after a space or glued to a word
    (``Golf 2019``, ``GOLF2019``: not ``LF2019``). A string without a model code may hold a VIN
    (17 VIN characters, the last four digits), whose WMI, when it is a catalogue one, is read as
-   if the VIN had been given, or a code cut short at its end after 牌 (``本田牌HG71``), read by
-   its catalogue prefix unless it is a catalogue word (``北京牌BJ40``).
+   if the VIN had been given, an import's model code (the start of its VIN: 7-10 characters
+   opening with a catalogue WMI assigned outside China, ``奔驰牌WDDWF4HB``), read as its WMI, or
+   a code cut short at its end after 牌 (``本田牌HG71``), read by its catalogue prefix unless it
+   is a catalogue word (``北京牌BJ40``).
 3. Words, leftmost and longest first, outside the model code: series names and aliases (also
    after any spelling of their brand, ``丰田RAV4``, ``TOYOTA CAMRY``, ``Mazda 6``; also without
    ``新能源``, ``宋PLUS``, or without their brand when three characters or more remain that
@@ -56,14 +58,17 @@ How a string is read (the lookup structures are built once per catalogue):
    东风日产's).
 5. Several producers left are narrowed, in turn, by the word 进口/国产 or the VIN's region, the
    short aliases, the best-ranked spelling of a series (a name before an alias), the brand's
-   namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源), the powertrain (a code and
+   namesake producer (``奇瑞牌`` -> 奇瑞汽车 rather than 奇瑞新能源; among importers, ``奔驰 进口``
+   -> 奔驰(进口)), the powertrain (a code and
    text without a new-energy sign are not those of a producer of new-energy vehicles only:
    ``捷途牌SQR6460J2`` -> 奇瑞汽车, method ``powertrain``) and, when a series name
    exists under one domestic producer and importers (``Model Y``: 特斯拉中国, 特斯拉(进口)), the
    domestic producer at confidence 0.6 (method ``domestic_preference``). Otherwise the string
    stays unclassified with the candidates listed.
 6. A series is reported only when its name or alias is in the text and belongs to the chosen
-   producer; several series tying (``City``: 锋范, 锋范经典, 思迪) give none.
+   producer; several series tying (``City``: 锋范, 锋范经典, 思迪) give none. A new-energy sign
+   in the text (``DM``, ``PHEV``, ``EV``, ``插电``, ``纯电`` …) gives the producer's 新能源 series
+   of that name (``宋 DM``: 宋新能源).
 
 Confidence scale:
 
@@ -213,7 +218,8 @@ METHODS: dict[str, str] = {
     "series_alias": "A series name or alias in the text (雅阁, Accord, yage).",
     "brand": "A brand word in the text (本田牌, 大众汽车牌, 吉利牌).",
     "brand_namesake": "A brand word leaving several producers, one of which bears the brand's "
-    "name (奇瑞牌 -> 奇瑞汽车 rather than 奇瑞新能源).",
+    "name (奇瑞牌 -> 奇瑞汽车 rather than 奇瑞新能源; among importers only, 奔驰 进口 -> "
+    "奔驰(进口) rather than 梅赛德斯-AMG).",
     "import_marker": "The word 进口 or 国产 in the text.",
     "powertrain": "A shared model-code prefix and a brand, producer or series word leaving a "
     "producer of new-energy vehicles only (奇瑞新能源) and another: a code and text without a "
