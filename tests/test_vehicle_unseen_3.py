@@ -312,6 +312,25 @@ def test_curated_aliases_and_series(text: str, manufacturer: str, series: str) -
     assert (result.manufacturer, result.series) == (manufacturer, series)
 
 
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "series"),
+    [
+        # A Latin or numbered model in brackets after its brand or family reads as after a space
+        # (probing beyond the file: 小米(SU7) is how some systems write a new-energy model) ...
+        ("腾势(D9)", "腾势汽车", "腾势D9"),  # not the brand's first series, 腾势
+        ("小米（SU7 Max）", "小米汽车", "小米SU7"),
+        ("风光(580)", "东风小康", "风光580"),
+        ("MINI(COUNTRYMAN)", "MINI", "MINI COUNTRYMAN"),
+        # ... while names with their own brackets keep them.
+        ("欧蓝德(进口)", "三菱(进口)", "欧蓝德(进口)"),
+        ("Aion S(埃安S)", "广汽埃安", "Aion S(埃安S)"),
+    ],
+)
+def test_a_model_in_brackets(text: str, manufacturer: str, series: str) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series) == (manufacturer, series)
+
+
 # --- the build tool's curated WMI codes ---------------------------------------------------------
 
 

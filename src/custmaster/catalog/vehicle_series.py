@@ -241,6 +241,8 @@ _VIN_IN_TEXT = re.compile(r"(?<![A-Z0-9])(?=[0-9]*[A-Z])[A-HJ-NPR-Z0-9]{13}[0-9]
 # and one to three digits (``本田牌HG71``), read by its catalogue prefix when it is no word.
 _CUT_CODE = re.compile(r"牌 ?([A-Z]{2,4}[0-9]{1,3})$")
 _WMI = re.compile(r"[A-Z0-9]{3}")
+# A Latin or numbered model in brackets (full-width ones are ASCII after NFKC): 腾势(D9).
+_LATIN_IN_BRACKETS = re.compile(r"[(\[]([A-Z0-9][A-Z0-9 .+-]*)[)\]]")
 _HARD = ("model_code_prefix", "wmi")
 _AMBIGUOUS = {
     "model_code_prefix": "ambiguous_prefix",
@@ -945,6 +947,10 @@ class Classifier:
             # VIN-style dots: after the model code is cut out (no code has one), so that the
             # hot path need not look for them.
             spaced = join_cjk(spaced.translate(DOTS))
+        if "(" in spaced or "[" in spaced:
+            # brackets around a Latin or numbered model part words as spaces do (小米(SU7),
+            # 腾势(D9): 腾势D9, 风光(580)); 飞度(进口) and Aion S(埃安S) keep theirs, as names do
+            spaced = _LATIN_IN_BRACKETS.sub(r" \1 ", spaced)
         compact, gaps = compact_gaps(drop_model_years(spaced))
         previous: Word | None = None
         previous_end = -1
