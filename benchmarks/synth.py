@@ -199,9 +199,10 @@ def main() -> None:
             "",
             _quality_table(measured),
             "",
-            "The few customers mixing people come from records whose ID cell was mistyped and so "
-            "left out: without their ID they attach by policy number to the customer the "
-            "policy's other records name (an insured before an insured change). Recall is "
+            "No customer mixes people: a record whose ID cell was mistyped (and so left out) "
+            "used to attach by policy number to the customer the policy's other records name "
+            "(an insured before an insured change); since its name must now agree with that "
+            "customer's, it raises a `name_conflict` pair instead. Recall is "
             "lost on records that carry no key: telesales calls naming neither a policy nor a "
             "plate (a name and a phone number never merge; they raise candidate pairs), rows of "
             "a policy whose insured changed (two insureds on one policy: ambiguous, so a new "
