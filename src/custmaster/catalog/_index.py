@@ -410,7 +410,9 @@ def _derived(name: str, brand_forms: tuple[str, ...], names: list[str]) -> list[
 
     A spelling ending in a CJK character, which no token boundary ends, is left out when
     another series name (``names``, sorted) starts with it: 域虎 (from 域虎新能源) would also be
-    read in 域虎9, a series the catalogue lacks.
+    read in 域虎9, a series the catalogue lacks; unless it is a series name itself (欧蓝德 of
+    欧蓝德(进口) beside 欧蓝德经典), read anyway, where it adds the import as a candidate that
+    进口 in the text then picks.
     """
     found: list[tuple[str, int]] = []
     if name.endswith(IMPORTED):
@@ -428,7 +430,10 @@ def _derived(name: str, brand_forms: tuple[str, ...], names: list[str]) -> list[
     return [
         (key, priority)
         for key, priority in found
-        if key.endswith(")") or not is_cjk(key[-1]) or not _extended(key, name, names)
+        if key.endswith(")")
+        or not is_cjk(key[-1])
+        or not _extended(key, name, names)
+        or _is_name(key, names)
     ]
 
 
@@ -514,6 +519,13 @@ def _brand_rest(name: str, brand_forms: tuple[str, ...]) -> str:
         if name.startswith(brand) and rest and rest[0] not in "(·-":
             return rest
     return ""
+
+
+def _is_name(key: str, names: list[str]) -> bool:
+    """Whether ``key`` is a series name of ``names`` (sorted): a spelling that is a word anyway
+    (欧蓝德, of 欧蓝德(进口), is 广汽三菱's 欧蓝德), so deriving it adds no new reading."""
+    at = bisect.bisect_left(names, key)
+    return at < len(names) and names[at] == key
 
 
 def _extended(key: str, own: str, names: list[str]) -> bool:
