@@ -34,6 +34,7 @@ from custmaster.workflows.core_import import (
     wrong_numbers,
 )
 from custmaster.workflows.outcomes import read_outcome
+from custmaster.workflows.reading import TableFormatError
 from custmaster.workflows.renewals import renewal_rows
 
 pytest_plugins = ["_workflow_fixtures"]
@@ -226,3 +227,42 @@ def test_a_call_back_file_counts_its_requests_and_the_cli_shows_them(tmp_path: P
         if "numbers" in line
     }
     assert (lines["勿扰"], lines["错号"]) == ("1", "0")
+
+
+def test_a_do_not_call_list_of_numbers_alone(service: Service, tmp_path: Path) -> None:
+    """A 勿扰名单 holds numbers only: the outcome and the list's date are given for all rows."""
+    _renewal_book(service)
+    path = write_csv(tmp_path / "勿扰名单.csv", ("勿扰号码",), [[SHARED_MOBILE], ["13700137000"]])
+    with pytest.raises(TableFormatError):  # without the outcome, no call-back file
+        import_callbacks(service, path)
+    summary = import_callbacks(service, path, outcome="do_not_call", at="2026-12-01")
+    assert (summary.rows, summary.rejected, summary.unmatched, summary.do_not_call) == (2, 0, 1, 1)
+    assert _contacts(service) == {"P1": ("+865925123456",), "P2": ()}
+    # a time column's empty cell takes the list's date; a cell with a time keeps it
+    dated = write_csv(
+        tmp_path / "黑名单.csv",
+        ("电话号码", "登记日期"),
+        [["0592-5123456", "2026-11-30"], ["13900139000", ""]],
+    )
+    again = import_callbacks(service, dated, outcome="勿扰", at="2026-12-02")
+    assert (again.rows, again.rejected) == (2, 0)
+    assert _contacts(service) == {"P1": (), "P2": ()}
+    times = sorted(e.at.date().isoformat() for e in service.events(contact="0592-5123456"))
+    assert times[-1] == "2026-11-30"
+
+
+def test_the_cli_reads_a_do_not_call_list(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/s.db"
+    with Service.open(url) as service:
+        family_sharing_a_phone(service)
+    path = write_csv(tmp_path / "勿扰名单.csv", ("勿扰号码",), [[SHARED_MOBILE]])
+    runner = CliRunner()
+    bare = runner.invoke(cli, ["callbacks", str(path), "--store", url])
+    assert bare.exit_code != 0
+    result = runner.invoke(
+        cli,
+        ["callbacks", str(path), "--store", url, "--default-outcome", "do_not_call",
+         "--default-at", "2026-12-01"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "勿扰 1" in result.output

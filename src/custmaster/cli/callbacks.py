@@ -36,6 +36,17 @@ __all__ = ["callbacks"]
     "reached, wrong_number, invalid, no_answer, busy, refused, switched_off, suspended, "
     "do_not_call, consented.",
 )
+@click.option(
+    "--default-outcome",
+    metavar="OUTCOME",
+    help="Outcome of rows without one (no outcome column, or an empty cell): for a list of "
+    "numbers of one meaning, e.g. a do-not-call list (勿扰名单): --default-outcome do_not_call.",
+)
+@click.option(
+    "--default-at",
+    metavar="TIME",
+    help="Time of rows without one (no time column, or an empty cell), e.g. the list's date.",
+)
 def callbacks(
     *,
     file: Path,
@@ -48,6 +59,8 @@ def callbacks(
     rejects: Path | None,
     operator: str | None,
     outcome_map: tuple[str, ...],
+    default_outcome: str | None,
+    default_at: str | None,
 ) -> None:
     """Record the call-back results (回访) in FILE.
 
@@ -62,11 +75,16 @@ def callbacks(
     拒绝营销, 要求不再来电) takes the number out of the same lists until its holder consents
     again (同意来电). Flagging needs the modify permission when a user is given.
 
+    A list of numbers that all mean one thing — a do-not-call list (勿扰名单, 黑名单) with a
+    勿扰号码 or 电话号码 column — is read with --default-outcome (and --default-at for its
+    date when it has no time column).
+
     Exits 0 when the file was read (rejected rows are in the rejects file).
 
     Example:
 
         custmaster callbacks 回访结果.csv
+        custmaster callbacks 勿扰名单.csv --default-outcome do_not_call --default-at 2026-12-01
     """
     out = console()
     outcomes: dict[str, str] = {}
@@ -88,6 +106,8 @@ def callbacks(
             rejects=rejects_path,
             operator=operator,
             outcomes=outcomes,
+            outcome=default_outcome,
+            at=default_at,
         )
     say(
         out,

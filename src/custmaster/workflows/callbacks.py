@@ -108,6 +108,8 @@ CALLBACK_HEADERS: Mapping[str, tuple[str, ...]] = {
     "number": (
         "电话号码",
         "回访号码",
+        "勿扰号码",
+        "黑名单号码",
         "回访电话",
         "号码",
         "联系电话",
@@ -129,7 +131,18 @@ CALLBACK_HEADERS: Mapping[str, tuple[str, ...]] = {
         "接通情况",
         "outcome",
     ),
-    "at": ("回访时间", "通话时间", "回访日期", "时间", "呼叫时间", "外呼时间", "拨打时间", "at"),
+    "at": (
+        "回访时间",
+        "通话时间",
+        "回访日期",
+        "时间",
+        "呼叫时间",
+        "外呼时间",
+        "拨打时间",
+        "登记时间",
+        "登记日期",
+        "at",
+    ),
     "operator": ("回访人", "回访员", "坐席", "操作员", "坐席工号", "座席", "回访坐席", "operator"),
     "note": ("备注", "回访备注", "说明", "note"),
     "policy_no": ("保单号", "保单号码", "policy_no"),
@@ -317,12 +330,16 @@ def _columns(headers: tuple[str, ...], mapping: Mapping[str, object] | None) -> 
 
 
 def _needed_columns(
-    path: Path, headers: tuple[str, ...], mapping: Mapping[str, object] | None
+    path: Path,
+    headers: tuple[str, ...],
+    mapping: Mapping[str, object] | None,
+    given: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """The call-back columns of a file's first header; raises when the number, outcome or
-    time lacks (the file is then no call-back file)."""
+    time lacks and the caller gives no value for all rows (``given``: ``outcome``, ``at``):
+    the file is then no call-back file."""
     columns = _columns(headers, mapping)
-    if not {"number", "outcome", "at"} <= set(columns.values()):
+    if not {"number", "outcome", "at"} - given <= set(columns.values()):
         raise TableFormatError(
             f"{path.name}: a call-back file needs a number (电话号码), an outcome (回访结果) "
             "and a time (回访时间) column; pass a mapping for other headers.",
@@ -344,9 +361,15 @@ def import_callbacks(
     rejects: str | Path | None = None,
     operator: str | None = None,
     outcomes: Mapping[str, ContactOutcome | str] | None = None,
+    outcome: ContactOutcome | str | None = None,
+    at: dt.datetime | dt.date | str | None = None,
 ) -> CallbackSummary:
     """Record every call-back result of a file (电话号码, 回访结果, 回访时间, 回访人, 备注,
     optionally 保单号 and 回访编号); bad rows go to ``rejects``.
+
+    ``outcome`` and ``at`` are the outcome and time of rows without one (no such column, or
+    an empty cell): a list of numbers that all mean one thing, such as a do-not-call list
+    (勿扰名单, 黑名单: ``outcome="do_not_call"``, ``at`` the list's date), is recorded so.
 
     ``mapping`` maps headers to the column names of `CALLBACK_HEADERS` (``number``,
     ``outcome``, ``at``, ``operator``, ``note``, ``policy_no``, ``id``, ``method``);
@@ -355,8 +378,13 @@ def import_callbacks(
     month a sheet), each by its own header, unless ``sheet`` names one or several, and its
     rejects file names each row's sheet in a last column.
     """
-    for given, outcome in (outcomes or {}).items():  # a bad map fails before any row
-        mapped_outcome(given, outcome)
+    for given, meant in (outcomes or {}).items():  # a bad map fails before any row
+        mapped_outcome(given, meant)
+    default_outcome = None if outcome is None else parse_outcome(outcome, outcomes=outcomes)
+    default_at = None if at is None else parse_time(at, field="at")
+    defaults = frozenset(
+        name for name, value in (("outcome", default_outcome), ("at", default_at)) if value
+    )
     service = as_service(target)
     path = Path(path)
     before = set(wrong_numbers(service))
@@ -384,7 +412,7 @@ def import_callbacks(
         header_row=header_row,
         header_score=lambda headers: len(_columns(headers, mapping)),
     ) as table:
-        columns = _needed_columns(path, table.headers, mapping)
+        columns = _needed_columns(path, table.headers, mapping, defaults)
         header_of = {field: header for header, field in columns.items()}
         workbook = table.sheet is not None
         layout = table.headers
@@ -404,6 +432,8 @@ def import_callbacks(
                     field: row.get(header) for header, field in columns.items()
                 }
                 text = {f: cell_text(v).strip() for f, v in cells.items()}
+                if default_at is not None and not text.get("at"):
+                    cells["at"], text["at"] = default_at, default_at.isoformat()
                 if not text.get("number"):
                     error: ValidationError = InvalidComponent(
                         "A call-back row needs the number called.",
@@ -425,7 +455,7 @@ def import_callbacks(
                         result = record_callback(
                             service,
                             text["number"],
-                            text.get("outcome", ""),
+                            text.get("outcome") or default_outcome or "",
                             at=cells["at"],
                             operator=text.get("operator") or operator,
                             note=text.get("note") or None,
