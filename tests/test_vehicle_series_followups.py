@@ -1,7 +1,8 @@
 """Readings found after the third held-out set: 进口 written apart from a series name (欧蓝德 进口,
 进口欧蓝德) picks the imported series of that name, as 欧蓝德(进口) does, even where another series
 name extends it (欧蓝德经典), while without the word the domestic series stays the reading; and
-the Iveco Daily is 南京依维柯's 依维柯得意, not the conversion builder's 车驰Daily."""
+the Iveco Daily is 南京依维柯's 依维柯得意, not the conversion builder's 车驰Daily; and 酷路泽 alone
+is no longer the FJ Cruiser only (it names the Land Cruiser more often)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,19 @@ def test_the_import_word_picks_the_imported_series(
 def test_the_iveco_daily_is_nanjing_ivecos(text: str, manufacturer: str, series: str) -> None:
     result = classify(text)
     assert (result.manufacturer, result.series) == (manufacturer, series)
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "series"),
+    [
+        ("酷路泽", "一汽丰田", "兰德酷路泽"),  # the domestic one, at a lower confidence
+        ("FJ酷路泽", "丰田(进口)", "FJ 酷路泽"),
+        ("兰德酷路泽(进口)", "丰田(进口)", "兰德酷路泽(进口)"),
+        ("丰田酷路泽 进口", "丰田(进口)", None),  # imported: the FJ or the Land Cruiser
+    ],
+)
+def test_kuluze_alone_is_not_the_fj_cruiser(text: str, manufacturer: str, series: str) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series) == (manufacturer, series)
+    if text == "酷路泽":
+        assert result.confidence < 0.9
