@@ -46,7 +46,8 @@ E164 = "+86" + SHARED_MOBILE
 
 @pytest.mark.parametrize("row", ROWS, ids=[row["text"] for row in ROWS])
 def test_each_text_of_the_corpus_reads_as_written_down(row: dict[str, str]) -> None:
-    """The corpus was written before the reader learnt these phrases (11 of 29 read right)."""
+    """The corpus was written after the one-word aliases (勿扰, 同意来电 …) and before the
+    reader learnt the phrases (11 of 29 read right then)."""
     if row["expected"] == "conflict":
         with pytest.raises(InvalidComponent) as caught:
             read_outcome(row["text"])
