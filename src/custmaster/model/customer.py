@@ -52,6 +52,7 @@ import attrs
 from custmaster.errors import InvalidComponent, InvalidFormat, ValidationError
 from custmaster.model import _convert, _mask
 from custmaster.model.contact import (
+    _NOT_CALLABLE,
     VOICE_KINDS,
     ContactKind,
     ContactPoint,
@@ -277,10 +278,6 @@ def _contact_points(value: object) -> tuple[ContactPoint, ...]:
                 message_zh="同一联系方式出现两次，应合并其渠道与时间。",
             )
     return tuple(points)
-
-
-#: Statuses whose contact points `Customer.callable_contacts` leaves out.
-_NOT_TRIED = frozenset({ContactStatus.WRONG, ContactStatus.DO_NOT_CALL})
 
 
 def _best_first(point: ContactPoint) -> tuple[int, float, int, str]:
@@ -525,7 +522,7 @@ class Customer:
         usable = [
             point
             for point in self.contact_points
-            if point.kind in wanted and point.status not in _NOT_TRIED
+            if point.kind in wanted and point.status not in _NOT_CALLABLE
         ]
         usable.sort(key=_best_first)
         return tuple(usable)

@@ -73,9 +73,9 @@ from custmaster.store.base import Store
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.workflows.core_import import (
-    do_not_call_numbers,
     number_statuses,
     parse_time,
+    uncallable_numbers,
     wrong_numbers,
 )
 from custmaster.workflows.headers import normalise_header
@@ -479,19 +479,19 @@ def import_callbacks(
         finally:
             if handle is not None:
                 handle.close()
-    after = wrong_numbers(service)
-    quiet = do_not_call_numbers(service)
+    # one reading of the events for both: number -> whether it is wrong (else do not call)
+    after = {n: e.outcome.consent is None for n, e in uncallable_numbers(service).items()}
     return CallbackSummary(
         path=path,
         rows=rows,
         events=events,
         unmatched=unmatched,
         rejected=rejected,
-        flagged=sum(1 for n in numbers if n in after),
-        cleared=sum(1 for n in numbers if n in before and n not in after),
+        flagged=sum(1 for n in numbers if after.get(n) is True),
+        cleared=sum(1 for n in numbers if n in before and not after.get(n)),
         customers=len(customers),
         rejects=written,
         codes=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))),
         rejects_path=rejects_path,
-        do_not_call=sum(1 for n in numbers if n in quiet),
+        do_not_call=sum(1 for n in numbers if after.get(n) is False),
     )
