@@ -168,6 +168,8 @@ def test_masked_csv_export(service: Service, tmp_path: Path) -> None:
     assert rows[0]["联系电话2"] == "0592-*****56"
     assert rows[0]["险种"] == "商业险"
     assert rows[1]["重点客户"] == "是"
+    # the source channel by its Chinese name; the filter still takes the code
+    assert (rows[0]["来源渠道"], rows[1]["来源渠道"]) == ("电销", "核心系统")
     text = out.read_text(encoding="utf-8-sig")
     assert not scan_for_personal_data(text, list(NAMES.values()))
     assert ID_ZHANG not in text

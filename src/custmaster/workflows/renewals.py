@@ -68,6 +68,7 @@ from custmaster.merge.history import UNKNOWN_LINE
 from custmaster.model.contact import VOICE_KINDS, ContactStatus
 from custmaster.model.customer import Customer
 from custmaster.model.policy import Policy, PolicyLine, PolicyRole, PolicyStatus
+from custmaster.model.provenance import Channel
 from custmaster.privacy.access import Permission
 from custmaster.privacy.masking import mask, masker
 from custmaster.service import Service, as_service
@@ -121,6 +122,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 _LINE_NAMES = {"compulsory": "交强险", "commercial": "商业险"}
+#: The Chinese name a built-in channel shows in an export (电销, 报案 …); other codes show as
+#: they are. Filters still take the code.
+_CHANNEL_NAMES = {channel.code: channel.label.split(" ", 1)[0] for channel in Channel.builtins()}
 _KIND_ORDER = {"mobile": 0, "home": 1, "office": 2}
 #: Customer views kept while rows are made (a customer's policies of a month are usually in one
 #: chunk of `custmaster.store.base.BaseStore.expiring_states`); bounded so memory stays flat.
@@ -182,7 +186,7 @@ class RenewalRow:
             "manufacturer": self.manufacturer or "",
             "series": self.series or "",
             "address": shown("address", self.address),
-            "source_channel": self.source_channel or "",
+            "source_channel": _channel_name(self.source_channel),
             "level": self.level or "",
             "key_customer": "是" if self.key_customer else "否",
             "contacts": "; ".join(texts),
@@ -198,6 +202,11 @@ class RenewalRow:
     def revealed(self, contacts: int = 3) -> dict[str, str]:
         """The row as texts with full values (only for a permitted, audited export)."""
         return self._values(True, contacts)
+
+
+def _channel_name(code: str | None) -> str:
+    """The export cell of a source channel: a built-in channel's Chinese name, else the code."""
+    return _CHANNEL_NAMES.get(code, code) if code else ""
 
 
 def _no_fact(kind: str, number: str) -> None:
@@ -724,7 +733,7 @@ class _Line:
             row.series or "",
             *phones,
             self.addresses[row.address],
-            row.source_channel or "",
+            _channel_name(row.source_channel),
             row.level or "",
             "是" if row.key_customer else "否",
         ]
