@@ -176,6 +176,12 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         )
     if summary.flags_copied:
         say(out, f"Wrong-number flags copied 错号标记: {summary.flags_copied}.")
+    if summary.numbers_noted:
+        say(
+            out,
+            f"Numbers noted bad in their cells 备注错号/空号: {summary.numbers_noted} contact "
+            "events recorded (custmaster show CUSTOMER_ID).",
+        )
     if summary.meta:
         say(out, "Source columns 来源列: " + ", ".join(f"{h} → {f}" for h, f in summary.meta))
     if summary.parties:

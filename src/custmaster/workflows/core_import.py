@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -107,7 +108,13 @@ import attrs
 from custmaster.errors import UsageError, ValidationError
 from custmaster.merge.engine import UNCALLABLE_STATUSES, Verdict, combined_status, verdict_key
 from custmaster.model import _trusted
-from custmaster.model.contact import ContactEvent
+from custmaster.model.contact import (
+    ContactEvent,
+    ContactKind,
+    ContactMethod,
+    ContactOutcome,
+    ContactStatus,
+)
 from custmaster.model.policy import PolicyLine, PolicyRole
 from custmaster.model.provenance import Channel, Provenance
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
@@ -420,6 +427,10 @@ class ImportSummary:
     #: all the same, as read (a 护照 whose number is a resident ID:
     #: ``document_type.resident_id``, `custmaster.workflows.validation.document_warning`).
     warnings: tuple[tuple[str, int], ...] = ()
+    #: Contact events recorded from notes in phone cells saying a number is bad
+    #: (``13800138000（空号）``: the number kept, the event says ``invalid``; warning
+    #: ``phone.noted``, `custmaster.workflows.validation.noted_numbers`).
+    numbers_noted: int = 0
 
     @property
     def imported(self) -> int:
@@ -621,6 +632,15 @@ class _RejectSink:
     def close(self) -> None:
         if self._file is not None and not self._file.closed:
             self._file.close()
+
+
+#: The contact kind of a number by the record field it came in.
+_NOTED_KINDS = {
+    "mobile": ContactKind.MOBILE,
+    "home_phone": ContactKind.HOME,
+    "office_phone": ContactKind.OFFICE,
+    "fax": ContactKind.FAX,
+}
 
 
 def wrong_numbers(service: Service) -> dict[str, ContactEvent]:
@@ -834,6 +854,9 @@ class _Importer:
         self._doubts: list[tuple[str, Any]] = []
         self.customers = _CustomerIds()
         self.flags_copied = 0
+        #: The numbers of each row of the batch whose cell noted them bad: outcome and note.
+        self._noted: dict[int, dict[str, tuple[ContactOutcome, str]]] = {}
+        self.numbers_noted = 0
         self.batch: list[SourceRecord] = []
         self.batch_rows: list[int] = []
         #: Which records of the batch are companions (not rows of their own; not counted).
@@ -1244,6 +1267,8 @@ class _Importer:
         self._party_records.clear()
         self._party_rejects.clear()
         result = self.validator(row_number, row)
+        if result.noted:
+            self._noted[row_number] = {number: (o, note) for _, number, o, note in result.noted}
         values = dict(result.values)
         self._row_lines = result.lines
         self._more.extend(result.more)
@@ -1515,6 +1540,7 @@ class _Importer:
                     kept, self.service.ingest([r for _, r in kept]), strict=True
                 ):
                     self._count(row_number, record, result, companion=True)
+        self._noted.clear()
 
     def _earlier(
         self, row_number: int, record: SourceRecord, source: tuple[Row, RowChange | None]
@@ -1576,8 +1602,48 @@ class _Importer:
         if result.customer_id is None:
             return
         self.customers.add(result.customer_id)
+        if self._noted:
+            self._note_events(row_number, result.customer_id, record)
         if self.flagged:
             self._copy_flags(result.customer_id, record)
+
+    def _note_events(self, row_number: int, customer_id: str, record: SourceRecord) -> None:
+        """Record what the row's cells noted of its numbers (空号, 停机, 错号) as contact events
+        of the customer each number went to, at the record's time; once per source reference,
+        so a re-run adds none. A number shown wrong is then flagged for later holders too."""
+        notes = self._noted.get(row_number)
+        if not notes:
+            return
+        provenance = record.provenance
+        known: set[str] | None = None
+        for field in PHONE_FIELDS:
+            number = getattr(record, field)
+            found = notes.get(number) if number is not None else None
+            if found is None:
+                continue
+            outcome, note = found
+            reference = f"{provenance.channel.code}|{provenance.source_ref}|{number}"
+            digest = hashlib.sha1(reference.encode()).hexdigest()[:20]
+            event = ContactEvent(
+                id=f"NOTE-{digest}#{customer_id}",
+                at=provenance.observed_at,
+                channel=provenance.channel,
+                method=ContactMethod.CALL,
+                contact_kind=_NOTED_KINDS[field],
+                contact_value=number,
+                outcome=outcome,
+                operator=self.operator or None,
+                note=note,
+            )
+            if known is None:
+                known = {e.id for e in self.service.events(customer_id)}
+            if event.id in known:
+                continue
+            self.service.add_event(customer_id, event)
+            known.add(event.id)
+            self.numbers_noted += 1
+            if outcome.implied_status is ContactStatus.WRONG:
+                self.flagged.setdefault(number, event)
 
     def _copy_flags(self, customer_id: str, record: SourceRecord) -> None:
         for field in PHONE_FIELDS:
@@ -1719,6 +1785,7 @@ def import_table(
         codes=tuple(sorted(importer.codes.items(), key=lambda item: (-item[1], item[0]))),
         customers=importer.customers.count,
         flags_copied=importer.flags_copied,
+        numbers_noted=importer.numbers_noted,
         mapped=_once((h, f) for c, _ in met for h, f in c.header_map.read if f != PHONE),
         meta=_once(
             pair

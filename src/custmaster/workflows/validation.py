@@ -76,6 +76,7 @@ from typing import Any, cast
 import attrs
 
 from custmaster.errors import InvalidFormat, ValidationError
+from custmaster.model.contact import ContactOutcome
 from custmaster.model.identity import DocumentType, IdentityDocument
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
@@ -83,6 +84,7 @@ from custmaster.privacy.sensitivity import FieldKind, policy_for
 from custmaster.validate import cn_org_code, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
+from custmaster.validate._phone_text import status_note
 from custmaster.workflows.dates import parse_date
 from custmaster.workflows.headers import (
     DEFAULT_DOCUMENT_CODES,
@@ -93,6 +95,7 @@ from custmaster.workflows.headers import (
     document_kind,
     map_headers,
 )
+from custmaster.workflows.outcomes import read_outcome
 from custmaster.workflows.reading import Row, SheetSummary, TableFormatError, open_table
 
 __all__ = [
@@ -118,6 +121,8 @@ __all__ = [
     "is_field_placeholder",
     "is_zero_placeholder",
     "mask_field",
+    "note_outcome",
+    "noted_numbers",
     "old_code_document",
     "organisation_code",
     "place_phone",
@@ -142,6 +147,10 @@ ERROR_CODES: dict[str, str] = {
     "cell.several_policies": (
         "A policy-number cell holds several numbers (PDAA…/PDZA…): each needs its own column "
         "(商业险保单号, 交强险保单号) or row."
+    ),
+    "phone.noted": (
+        "A warning: a note in a phone cell says the number is bad (13800138000（空号）); the "
+        "number is kept with a contact event of what the note says, and the row is imported."
     ),
     "row.conflicting_columns": (
         "Two columns of one field (姓名 twice, 身份证号 and 证件号码 …) hold different values on "
@@ -316,6 +325,10 @@ class RowResult:
     #: The values of the columns of one line's policy (`HeaderMap.lines`: 商业险保单号,
     #: 交强险终保日期), read with ``all_columns``: line code → field → value.
     lines: dict[str, dict[str, Any]] = attrs.field(factory=dict, repr=False)
+    #: ``(field, number, outcome, note)`` of each number of a phone cell whose note says it is
+    #: bad (``13800138000（空号）``, `noted_numbers`): the number is in ``values`` or ``more``
+    #: as any other, and the importers record a contact event of ``outcome`` for it.
+    noted: tuple[tuple[str, str, ContactOutcome, str], ...] = attrs.field(default=(), repr=False)
     #: Doubts about valid cells, which neither reject the row nor change its values: a 护照
     #: whose number is a resident ID (``document_type.resident_id``, `document_warning`).
     #: ``custmaster validate`` and the imports write them to the rejects file.
@@ -698,6 +711,105 @@ def split_phone_cell(
             raise error from None
         first = found.numbers[0]
         return convert(first.canonical), found.numbers[1:]
+
+
+#: A run of Han characters in a phone cell, with the brackets around it (a note or a label).
+_NOTE_SPAN = re.compile(r"[（(【\[]?\s*[\u3400-\u9fff]+\s*[)）】\]]?")
+#: The outcomes a note that a number is bad is recorded as.
+_NOTE_VERDICTS = frozenset(
+    {ContactOutcome.INVALID, ContactOutcome.WRONG_NUMBER, ContactOutcome.SUSPENDED}
+)
+#: Notes no call-back phrase reads (`custmaster.workflows.outcomes`): a cancelled number no
+#: longer exists; a line stopped (停用) is suspended. Any other bad-number note (错, 已不用,
+#: 已换号, 非本人 …) says the number is not the customer's: a wrong number.
+_NOTE_OUTCOMES: tuple[tuple[re.Pattern[str], ContactOutcome], ...] = (
+    (re.compile("空号|不存在|无此号|无效|作废|销号|销户|注销"), ContactOutcome.INVALID),
+    (re.compile("停机|停用|暂停服务"), ContactOutcome.SUSPENDED),
+)
+
+
+def note_outcome(note: str) -> ContactOutcome:
+    """The contact outcome a note saying a number is bad means: ``invalid`` (空号, 已销号),
+    ``suspended`` (停机) or ``wrong_number`` (错号, 非本人, 已不用 …).
+
+    >>> [note_outcome(n).value for n in ("空号", "停机", "非本人", "已不用")]
+    ['invalid', 'suspended', 'wrong_number', 'wrong_number']
+    """
+    try:
+        outcome: ContactOutcome | None = read_outcome(note)
+    except ValidationError:
+        outcome = None
+    if outcome is not None and outcome in _NOTE_VERDICTS:
+        return outcome
+    for pattern, found in _NOTE_OUTCOMES:
+        if pattern.search(note):
+            return found
+    return ContactOutcome.WRONG_NUMBER
+
+
+def noted_numbers(
+    text: str,
+) -> tuple[tuple[phone_module.PhoneNumber, ContactOutcome | None, str], ...] | None:
+    """The numbers of a phone cell that carries a note saying a number is bad, each with the
+    outcome of its note (`note_outcome`) and the note, or ``None`` and ``""``.
+
+    Spreadsheets mark numbers found bad in the cell itself (``13800138000（空号）``,
+    ``13800138000 停机/13900139000``). The number is still the customer's record of it, so the
+    importers keep it and record what the note says, rather than lose the row. A note belongs to
+    the number just before it, or, first in the cell, to the number after it. Returns ``None``
+    when the cell has no such note, holds no number, or has a part that is no number (the
+    cell stays rejected with its own code).
+
+    >>> [(n.canonical, o and o.value, note) for n, o, note in
+    ...  noted_numbers("13800138000（空号）/13900139000")]
+    [('+8613800138000', 'invalid', '空号'), ('+8613900139000', None, '')]
+    >>> noted_numbers("空号") is None, noted_numbers("13800138000") is None
+    (True, True)
+    """
+    if not phone_module.has_status_note(text):
+        return None
+    items: list[tuple[phone_module.PhoneNumber | None, str]] = []
+    start = 0
+    parts: list[tuple[str, str]] = []
+    for span in _NOTE_SPAN.finditer(text):
+        run = "".join(_HAN_RUN.findall(span.group()))
+        if run in _EXTENSION_WORDS:
+            continue  # 转, 分机: part of the number
+        parts.append((text[start : span.start()], run))
+        start = span.end()
+    parts.append((text[start:], ""))
+    for digits, note in parts:
+        for raw in _PART_SPLIT.split(digits):
+            part = raw.strip(_PART_PUNCTUATION)
+            if not part or is_empty_cell(part) or is_zero_placeholder("phone", part):
+                continue
+            try:
+                items.append((phone_module.parse(part), ""))
+            except ValidationError:
+                found = phone_module.parse_many(part)
+                if found.rejects or not found.numbers:
+                    return None
+                items.extend((number, "") for number in found.numbers)
+        said = status_note(note) if note else None
+        if said:  # the words about the number only, never a name beside them (王先生空号)
+            items.append((None, said))
+    numbers = [number for number, _ in items if number is not None]
+    if not numbers:
+        return None
+    notes: dict[str, str] = {}
+    for at, (number, note) in enumerate(items):
+        if number is not None:
+            continue
+        before = [n for n, _ in items[:at] if n is not None]
+        target = before[-1] if before else next(n for n, _ in items[at:] if n is not None)
+        notes.setdefault(target.canonical, note)
+    unique: dict[str, phone_module.PhoneNumber] = {}
+    for number in numbers:
+        unique.setdefault(number.canonical, number)
+    return tuple(
+        (number, note_outcome(notes[key]) if key in notes else None, notes.get(key, ""))
+        for key, number in unique.items()
+    )
 
 
 def _loose_numbers(text: str) -> tuple[phone_module.PhoneNumber, ...] | None:
@@ -1182,6 +1294,7 @@ class RowValidator:
         #: ``(header, field, value)`` of each cell read as another field than its column's.
         routes: list[tuple[str, str, Any]] = []
         warnings: list[Reject] = []
+        noted: list[tuple[str, str, ContactOutcome, str]] = []
         type_text = ""
         if self._type_column is not None:
             kind = row.get(self._type_column)
@@ -1236,6 +1349,17 @@ class RowValidator:
                         failure = None
                     except ValidationError as part_error:
                         failure = part_error
+                if (
+                    failure is not None
+                    and failure.code == "phone.status"
+                    and phone_convert is not None
+                ):
+                    read = self._noted(row_number, header, field, text, phone_convert)
+                    if read is not None:
+                        value, further, found_notes, found_warnings = read
+                        noted.extend(found_notes)
+                        warnings.extend(found_warnings)
+                        failure = None
                 if failure is not None and (
                     failure.code in PLACEHOLDER_CODES or is_field_placeholder(field, text)
                 ):
@@ -1295,8 +1419,58 @@ class RowValidator:
             cells=cells,
             routed=tuple(moved),
             lines=lines,
+            noted=tuple(noted),
             warnings=tuple(warnings),
         )
+
+    @staticmethod
+    def _noted(
+        row_number: int,
+        header: str,
+        field: str,
+        text: str,
+        convert: Callable[[str], Any],
+    ) -> (
+        tuple[
+            Any,
+            tuple[phone_module.PhoneNumber, ...],
+            list[tuple[str, str, ContactOutcome, str]],
+            list[Reject],
+        ]
+        | None
+    ):
+        """A phone cell refused for a note that a number is bad, read as its numbers
+        (`noted_numbers`): the first number converted for the field, the others, the noted
+        ones and a ``phone.noted`` warning for each; None when it stays refused."""
+        found = noted_numbers(text)
+        if found is None:
+            return None
+        try:
+            value = convert(found[0][0].canonical)
+        except ValidationError:
+            return None
+        noted: list[tuple[str, str, ContactOutcome, str]] = []
+        warnings: list[Reject] = []
+        for number, outcome, note in found:
+            if outcome is None:
+                continue
+            noted.append((field, number.canonical, outcome, note))
+            warnings.append(
+                Reject(
+                    row=row_number,
+                    column=header,
+                    field=field,
+                    code="phone.noted",
+                    message=(
+                        f"A warning: a note says the number is bad ({note}: {outcome.value}); the "
+                        "number is kept with a contact event saying so, and the row is "
+                        "imported."
+                    ),
+                    message_zh=f"警告：备注说明该号码有问题（{note}）；号码保留并记录联系结果，该行照常导入。",
+                    masked_value=mask_field(field, number.canonical),
+                )
+            )
+        return value, tuple(number for number, _, _ in found[1:]), noted, warnings
 
     def _read_lines(
         self,
