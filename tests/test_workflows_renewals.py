@@ -175,6 +175,17 @@ def test_masked_csv_export(service: Service, tmp_path: Path) -> None:
     assert ID_ZHANG not in text
 
 
+def test_a_policy_of_no_stated_line_shows_as_unknown_in_chinese(
+    service: Service, tmp_path: Path
+) -> None:
+    _record(service, "P7#0", policy_no="P7", resident_id=ID_ZHAO, name="赵敏",
+            cover_start="2026-01-01", cover_end="2026-12-31")  # fmt: skip
+    (row,) = renewal_rows(service, "2026-12")
+    assert (row.line, row.masked()["line"]) == ("unknown", "未知")
+    export_renewals(service, "2026-12", tmp_path / "r.csv")
+    assert read_csv(tmp_path / "r.csv")[0]["险种"] == "未知"
+
+
 def test_xlsx_export_is_streamed_and_readable(service: Service, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     _book(service)

@@ -121,7 +121,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("key_customer", "重点客户"),
 )
 
-_LINE_NAMES = {"compulsory": "交强险", "commercial": "商业险"}
+_LINE_NAMES = {"compulsory": "交强险", "commercial": "商业险", UNKNOWN_LINE.code: "未知"}
 #: The Chinese name a built-in channel shows in an export (电销, 报案 …); other codes show as
 #: they are. Filters still take the code.
 _CHANNEL_NAMES = {channel.code: channel.label.split(" ", 1)[0] for channel in Channel.builtins()}
