@@ -26,6 +26,12 @@ def test_all_is_sorted_and_unique() -> None:
     assert list(custmaster.__all__) == sorted(set(custmaster.__all__))
 
 
+def test_dir_lists_the_public_api_not_helper_names() -> None:
+    public = {name for name in dir(custmaster) if not name.startswith("__")}
+    assert public == set(custmaster.__all__)
+    assert "__version__" in dir(custmaster)
+
+
 def test_py_typed_is_shipped() -> None:
     assert (ROOT / "src" / "custmaster" / "py.typed").is_file()
 

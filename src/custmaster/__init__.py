@@ -246,4 +246,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public API (`__all__`) and the module's dunders, not its helpers' names."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
