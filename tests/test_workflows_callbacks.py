@@ -183,6 +183,22 @@ def test_an_outbound_call_system_export_is_read(service: Service, tmp_path: Path
     assert (summary.rows, summary.rejected, summary.flagged) == (1, 0, 1)
 
 
+def test_a_templates_numbered_empty_lines_are_no_rows(service: Service, tmp_path: Path) -> None:
+    """A call-back template's lines with only their 序号 filled are skipped, not rejected."""
+    family_sharing_a_phone(service)
+    path = write_csv(
+        tmp_path / "回访.csv",
+        ("序号", "电话号码", "回访结果", "回访时间", "回访人"),
+        [["1", SHARED, "错号", "2026-03-01 10:00", "王芳"],
+         ["2", "", "", "", ""],
+         ["3", "", " ", "", ""],
+         ["4", "", "接通", "2026-03-01 10:05", "王芳"]],
+    )  # fmt: skip
+    summary = import_callbacks(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.rejected, summary.flagged) == (2, 1, 1)
+    assert [r["row"] for r in read_csv(tmp_path / "r.csv")] == ["5"]  # a result, no number
+
+
 def test_callback_file_needs_its_columns(service: Service, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ("电话号码", "备注"), [[SHARED, "x"]])
     with pytest.raises(TableFormatError, match=r"callback\.no_columns"):

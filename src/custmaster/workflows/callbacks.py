@@ -427,11 +427,13 @@ def import_callbacks(
                     layout = table.headers
                     columns = _columns(layout, mapping)
                     header_of = {field: header for header, field in columns.items()}
-                rows += 1
                 cells: dict[str, Any] = {
                     field: row.get(header) for header, field in columns.items()
                 }
                 text = {f: cell_text(v).strip() for f, v in cells.items()}
+                if not any(text.values()):  # a template's numbered empty line (序号 only)
+                    continue
+                rows += 1
                 if default_at is not None and not text.get("at"):
                     cells["at"], text["at"] = default_at, default_at.isoformat()
                 if not text.get("number"):
