@@ -298,10 +298,14 @@ _NEW_ENERGY_CODE = "EV"
 NEW_ENERGY_WORDS = ("新能源", "纯电", "电动", "插电", "混动", "混合动力", "增程", "EV", "DM")
 #: A new-energy sign in the text that names the 新能源 series of a series named beside it
 #: (宋 DM, 途观L PHEV, 帝豪EV, 坦克500 Hi4-T, 帕萨特 插电混动, CR-V 锐·混动e+); a hybrid (混动,
-#: 双擎, HEV) is none.
+#: 双擎, HEV) is none. German plug-ins name their trims by a number and ``e`` (宝马530Le,
+#: X5 xDrive45e, X1 25Le, 奔驰C350eL, GLE350e, 揽胜 P400e), ``TFSI e`` (奥迪A6L 55TFSI e) or
+#: ``E-Hybrid`` (保时捷), and Volvo's by ``E驱混动``; a decimal before the ``e`` is an engine's
+#: size and a trim letter (凯美瑞 2.0E), no sign.
 NEW_ENERGY_SIGN = re.compile(
-    r"(?<![A-Z])(?:PHEV|BEV|EV|DM(?:-?[IP])?|HI4(?:-[TZ])?|EM-?[IP]|E-TRON)(?![A-Z])"
-    r"|纯电|插电|插混|增程|新能源|混动E\+"
+    r"(?<![A-Z])(?:PHEV|BEV|EV|DM(?:-?[IP])?|HI4(?:-[TZ])?|EM-?[IP]|E-TRON|E-HYBRID)(?![A-Z])"
+    r"|(?<![.0-9])[0-9]{2,3}L?EL?(?![A-Z0-9])|TFSI ?E(?![A-Z0-9])"
+    r"|纯电|插电|插混|增程|新能源|混动E\+|E驱混动"
 )
 #: Appended to a shared prefix for a code without a new-energy sign (`Index.code_prefix`).
 CONVENTIONAL = "-"
@@ -309,8 +313,11 @@ CONVENTIONAL = "-"
 
 #: Importers the catalogue's source names by their brand alone, not ``<brand>(进口)``: its
 #: 捷豹 rows are imported Jaguars (XF, F-PACE …; 奇瑞捷豹路虎 builds the domestic ones) and its
-#: 五十铃 row the overseas D-MAX (庆铃汽车 and 江西五十铃 build the domestic Isuzus).
-_IMPORTERS = frozenset({"捷豹", "五十铃"})
+#: 五十铃 row the overseas D-MAX (庆铃汽车 and 江西五十铃 build the domestic Isuzus); and the
+#: performance and luxury divisions of brands with a domestic producer, all of whose vehicles are
+#: imported (梅赛德斯-AMG beside 北京奔驰, which builds the A 35 L AMG; 宝马M beside 华晨宝马), so
+#: that 进口, a foreign WMI and the domestic preference count them as importers.
+_IMPORTERS = frozenset({"捷豹", "五十铃", "梅赛德斯-AMG", "梅赛德斯-迈巴赫", "宝马M", "Audi Sport"})
 
 
 def is_imported(manufacturer: str) -> bool:

@@ -7,7 +7,7 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,518 series of 305 producers (autohome's 2019 series
+The catalogue (`VehicleCatalog`) lists 2,520 series of 306 producers (autohome's 2019 series
 list, the 2024 best-sellers, a curated supplement of 2020-2026 series and curated commercial
 vehicles and motorcycles), with aliases, brand words, model-code prefixes (enterprise code +
 class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor; a motorcycle
@@ -63,12 +63,15 @@ How a string is read (the lookup structures are built once per catalogue):
    text without a new-energy sign are not those of a producer of new-energy vehicles only:
    ``捷途牌SQR6460J2`` -> 奇瑞汽车, method ``powertrain``) and, when a series name
    exists under one domestic producer and importers (``Model Y``: 特斯拉中国, 特斯拉(进口)), the
-   domestic producer at confidence 0.6 (method ``domestic_preference``). Otherwise the string
-   stays unclassified with the candidates listed.
+   domestic producer at confidence 0.6 (method ``domestic_preference``). Importers are the
+   producers named ``…(进口)`` and the brands' divisions whose vehicles are all imported
+   (梅赛德斯-AMG, 梅赛德斯-迈巴赫, 宝马M, Audi Sport). Otherwise the string stays unclassified
+   with the candidates listed.
 6. A series is reported only when its name or alias is in the text and belongs to the chosen
    producer; several series tying (``City``: 锋范, 锋范经典, 思迪) give none. A new-energy sign
-   in the text (``DM``, ``PHEV``, ``EV``, ``插电``, ``纯电`` …) gives the producer's 新能源 series
-   of that name (``宋 DM``: 宋新能源).
+   in the text (``DM``, ``PHEV``, ``EV``, ``插电``, ``纯电``, a plug-in trim such as ``45e``,
+   ``530Le``, ``P400e``, ``TFSI e``, ``E-Hybrid`` …) gives the producer's 新能源 series of that
+   name (``宋 DM``: 宋新能源; ``宝马X5 xDrive45e``: 宝马X5新能源).
 
 Confidence scale:
 
