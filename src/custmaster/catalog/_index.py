@@ -148,6 +148,8 @@ _LATIN_BRANDS: dict[str, str] = {
     "DEEPAL": "深蓝汽车",
     "DENZA": "腾势",
     "DONGFENG": "东风",
+    # FAW is the group's badge (FAW J6P trucks of 一汽解放, FAW VITA of 天津一汽): the group word.
+    "FAW": "一汽",
     "EXEED": "星途",
     "FOTON": "福田",
     "GREATWALL": "长城",
@@ -289,6 +291,9 @@ _DESCRIPTORS = (
     "普通二轮摩托车",
     "电动两轮摩托车",
     "轻便摩托车",
+    # Sales alliances that name no producer (鸿蒙智行: 问界, 智界, 享界 …; not 北京汽车's 智行).
+    "鸿蒙智行",
+    "HIMA",
 )
 _MARKERS = {"进口": "import", "国产": "domestic"}
 #: A producer with this in its name builds only new-energy vehicles (奇瑞新能源, 北汽新能源).

@@ -7,7 +7,7 @@ and returns a `VehicleClass`: the producer (厂商, ``广汽本田``), the serie
 its name or an alias is in the text, the brand, the model code (车辆型号) in upper-case ASCII,
 a confidence between 0 and 1, the rule that decided and, when nothing decides, a reason code.
 
-The catalogue (`VehicleCatalog`) lists 2,520 series of 306 producers (autohome's 2019 series
+The catalogue (`VehicleCatalog`) lists 2,528 series of 306 producers (autohome's 2019 series
 list, the 2024 best-sellers, a curated supplement of 2020-2026 series and curated commercial
 vehicles and motorcycles), with aliases, brand words, model-code prefixes (enterprise code +
 class digit, GB 9417: ``HG7`` is a 广汽本田 car, ``CA4`` a 一汽解放 tractor; a motorcycle
