@@ -157,12 +157,16 @@ def test_ingesting_a_record_twice_equals_once(
     assert golden([*records, *again], [], MergePolicy()) == golden(records, [], MergePolicy())
     store = MemoryStore()
     first = store.ingest(records)
-    ids = {r.customer_id for r in first}
+    # a record of no value is refused (record.empty), every time
+    assert [r.outcome.value == "rejected" for r in first] == [not r.has_values() for r in records]
+    ids = {r.customer_id for r in first if r.customer_id is not None}
     before = [store.get(cid) for cid in sorted(ids)]
     rerun = store.ingest([*again, *records])
-    assert {r.outcome.value for r in rerun} == {"duplicate"}
+    assert [r.outcome.value for r in rerun] == [
+        "duplicate" if record.has_values() else "rejected" for record in [*again, *records]
+    ]
     assert [store.get(cid) for cid in sorted(ids)] == before
-    assert store.counts()["records"] == len(records)
+    assert store.counts()["records"] == sum(record.has_values() for record in records)
 
 
 def _is_current(customer: Customer, name: str, value: Any, policy_no: str | None) -> bool:

@@ -268,6 +268,18 @@ class SourceRecord:
     first_registered: dt.date | None = attrs.field(default=None, converter=_first_registered)
     extra: Mapping[str, str] = attrs.field(default=_EMPTY, converter=_extra, repr=_extra_repr)
 
+    def has_values(self) -> bool:
+        """Whether any canonical field holds a value (``extra`` aside): a record of none says
+        nothing about a customer (a template's numbered empty line, 序号 alone).
+
+        >>> p = Provenance(channel="core_system", source_ref="R1", observed_at="2026-01-02")
+        >>> SourceRecord(provenance=p, extra={"序号": "2"}).has_values()
+        False
+        >>> SourceRecord(provenance=p, name="张伟").has_values()
+        True
+        """
+        return any(value is not None for value in _ALL(self))
+
     def values(self) -> Iterator[tuple[str, Any]]:
         """Each canonical field that holds a value, as ``(name, value)``, in field order, then
         each extra column as ``("extra.<name>", text)``."""

@@ -121,6 +121,10 @@ ERROR_CODES: dict[str, str] = {
         "A channel and source reference already ingested arrived again with other content."
     ),
     "record.unknown_field": "A source record mapping names a field SourceRecord does not have.",
+    "record.empty": (
+        "A source record holds no value of any field (only extra columns, or nothing): it "
+        "would make a customer of nothing."
+    ),
     "record.type": "Something other than a SourceRecord or a mapping was given to ingest.",
     "store.closed": "The store was used after close().",
     "store.inconsistent": "An index names a customer that does not exist.",
@@ -646,6 +650,8 @@ class BaseStore(ABC):
             )
             return IngestResult(Outcome.REJECTED, key, error=conflict, index=index)
         resolution = resolve(record, self._lookups)
+        if resolution.customer_id is None and not resolution.absorb and not record.has_values():
+            return IngestResult(Outcome.REJECTED, key, error=_empty_record(record), index=index)
         restricted = self._subject_ids()[1]
         if restricted:
             touched = resolution.customer_id in restricted or any(
@@ -2039,3 +2045,15 @@ def _normalise_contact(value: str) -> str:
         return normalise_contact(ContactKind.MOBILE, value)
     except ValidationError:
         return normalise_contact(ContactKind.ADDRESS, value)
+
+
+def _empty_record(record: SourceRecord) -> InvalidComponent:
+    """The error of a record that holds no field's value (``record.empty``)."""
+    return InvalidComponent(
+        "The source record holds no value of any field (only extra columns): it says nothing "
+        "about a customer, and is not stored.",
+        code="record.empty",
+        field="source_ref",
+        masked_value=record.provenance.source_ref[:40],
+        message_zh="该来源记录没有任何字段的值（只有附加列），不涉及任何客户，未存储。",
+    )

@@ -594,7 +594,8 @@ def _fixed_line_text() -> st.SearchStrategy[str | None]:
 def source_records(channel: Channel | str | None = None) -> st.SearchStrategy[SourceRecord]:
     """Source records as channels deliver them: messy phone formats, a person or company,
     sometimes a policy with its vehicle; gender and birth date agree with the resident ID
-    when both are given. ``channel`` fixes the provenance's channel."""
+    when both are given; always a value of some field (a store refuses a record of none,
+    ``record.empty``). ``channel`` fixes the provenance's channel."""
 
     @st.composite
     def build(draw: st.DrawFn) -> SourceRecord:
@@ -639,6 +640,9 @@ def source_records(channel: Channel | str | None = None) -> st.SearchStrategy[So
                 ),
                 first_registered=draw(st.none() | _dates(dt.date(2005, 1, 1), start)),
             )
+        if all(value is None for key, value in fields.items() if key != "provenance"):
+            # a record of no value is no customer's: stores refuse it (record.empty)
+            fields["name"] = draw(_names_of("person", None))
         fields["extra"] = draw(
             st.dictionaries(
                 st.sampled_from(("车队", "业务员工号", "备注", "branch")),

@@ -471,6 +471,17 @@ class StoreContract:
         )
         assert store.ingest(rebuilt).outcome is Outcome.DUPLICATE
 
+    def test_a_record_of_no_values_is_rejected(self, store: Any) -> None:
+        # a template's numbered empty line: extra columns only, no customer to make
+        before = snapshot(store)
+        result = store.ingest(rec("EMPTY1", "2026-03-01", extra={"序号": "7"}))
+        assert result.outcome is Outcome.REJECTED
+        assert result.error is not None
+        assert result.error.code == "record.empty"
+        assert snapshot(store) == before
+        kept = store.ingest(rec("EMPTY2", "2026-03-01", name="张伟", extra={"序号": "8"}))
+        assert kept.outcome is not Outcome.REJECTED
+
     @_SETTINGS
     @given(
         junk=st.lists(
