@@ -239,6 +239,23 @@ def test_import_an_endorsement_file_out_of_order(service: Service, tmp_path: Pat
     assert (again.applied, again.duplicates) == (0, 3)
 
 
+def test_a_templates_numbered_empty_lines_are_no_endorsements(
+    service: Service, tmp_path: Path
+) -> None:
+    _book(service)
+    path = write_csv(
+        tmp_path / "批改.csv",
+        ("序号", "保单号", "批单号", "批改类型", "批改生效日期", "客户地址"),
+        [["1", POLICY, "E1", "地址变更", "2026-03-01", ADDRESSES["E1"][1]],
+         ["2", "", "", "", "", ""],
+         ["3", "", "", " ", "", ""],
+         ["4", "", "E9", "地址变更", "2026-03-02", ""]],
+    )  # fmt: skip
+    summary = import_endorsements(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.applied, summary.rejected) == (2, 1, 1)
+    assert [r["row"] for r in read_csv(tmp_path / "r.csv")] == ["5"]  # a change, no policy
+
+
 def test_endorsement_file_needs_its_columns(service: Service, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ("保单号", "客户地址"), [[POLICY, OLD_ADDRESS]])
     with pytest.raises(TableFormatError, match=r"endorsement\.no_columns"):

@@ -74,6 +74,7 @@ from __future__ import annotations
 import collections
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -1540,9 +1541,10 @@ def _read_sheet(
         writer=writer,
         sheet=table.sheet,
     )
-    for row_number, row in peeked:
-        run.read(row_number, row)
-    for row_number, row in rows:
-        run.read(row_number, row)
+    read = {*own, *(h for h, f in zip(header_map.headers, header_map.fields, strict=True) if f)}
+    for row_number, row in itertools.chain(peeked, rows):
+        if any(not is_empty_cell(cell_text(row.get(h)).strip()) for h in read if h in row):
+            run.read(row_number, row)
+        # else a template's numbered empty line (序号 alone): no endorsement, nothing to reject
     run.finish()
     return run, shape
