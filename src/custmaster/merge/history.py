@@ -395,7 +395,7 @@ def policy_view(
     }
     return Policy(
         policy_no=policy_no,
-        line=chosen.get("line", UNKNOWN_LINE),
+        line=chosen.get("line") or PolicyLine.of_number(policy_no) or UNKNOWN_LINE,
         roles=roles,
         cover_start=chosen.get("cover_start"),
         cover_end=chosen.get("cover_end"),

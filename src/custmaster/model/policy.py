@@ -116,6 +116,24 @@ class PolicyLine:
         """The lines custmaster knows."""
         return (cls.COMPULSORY, cls.COMMERCIAL)
 
+    @classmethod
+    def of_number(cls, policy_no: object) -> PolicyLine | None:
+        """The line a policy number names by its product code, or None.
+
+        Read where no source states a policy's line (a core extract without 险种 column):
+        numbers of the 人保财险 form, ``P`` and the product code (``DZA`` 交强险, ``DAA`` 商业险)
+        then the year, name their line. Other numbering schemes name none; their line comes
+        from a 险种 column.
+
+        >>> PolicyLine.of_number("PDZA202635020000000102"), PolicyLine.of_number("PDAA2026001")
+        (PolicyLine('compulsory'), PolicyLine('commercial'))
+        >>> PolicyLine.of_number("10501003900170983727") is None
+        True
+        """
+        if not isinstance(policy_no, str) or len(policy_no) < 8 or not policy_no[4:8].isdigit():
+            return None
+        return _NUMBER_LINES.get(policy_no[:4].upper())
+
     def __repr__(self) -> str:
         return f"PolicyLine({self.code!r})"
 
@@ -154,6 +172,10 @@ for _attr, _code, _label, _names in (
     _LINES[_code] = _builtin
     for _name in _names:
         _LINES[_name] = _builtin
+
+
+#: Product codes at the head of a policy number (人保财险's form) and the line each names.
+_NUMBER_LINES = {"PDZA": PolicyLine.COMPULSORY, "PDAA": PolicyLine.COMMERCIAL}
 
 
 class PolicyRole(_convert.AliasEnum):

@@ -146,6 +146,10 @@ def _summarize(data: Mapping[str, Any]) -> list[Any]:
         line = known.get("line")
         if isinstance(line, str):
             lines.add(line)
+        else:  # no source stated it: the number's product code may (PolicyLine.of_number)
+            named = PolicyLine.of_number(number)
+            if named is not None:
+                lines.add(named.code)
         vehicle = known.get("vin") or known.get("plate")
         if isinstance(vehicle, str):
             vehicles.add(vehicle)

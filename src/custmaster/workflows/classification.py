@@ -265,7 +265,9 @@ def profile_of(
         if start is not None:
             years.add(start.year)
         line = state.value(field_path("line", number))
-        if isinstance(line, PolicyLine):
+        if not isinstance(line, PolicyLine):
+            line = PolicyLine.of_number(number)
+        if line is not None:
             lines.add(line.code)
         vehicle = state.value(field_path("vin", number)) or state.value(field_path("plate", number))
         if isinstance(vehicle, str):

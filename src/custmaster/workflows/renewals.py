@@ -204,6 +204,13 @@ class RenewalRow:
         return self._values(True, contacts)
 
 
+def _line_of(number: str) -> str:
+    """The line code of a policy no source stated a line for: its number's (`PolicyLine.of_number`),
+    else ``unknown``."""
+    line = PolicyLine.of_number(number)
+    return UNKNOWN_LINE.code if line is None else line.code
+
+
 def _channel_name(code: str | None) -> str:
     """The export cell of a source channel: a built-in channel's Chinese name, else the code."""
     return _CHANNEL_NAMES.get(code, code) if code else ""
@@ -441,7 +448,7 @@ class _Terms:
             holder = roles.get("owner")
         return cls(
             number,
-            UNKNOWN_LINE.code if line is None else line,
+            _line_of(number) if line is None else line,
             None if start is None else _date(start, dates),
             _date(end, dates),
             plate,
