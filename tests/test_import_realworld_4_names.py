@@ -9,8 +9,8 @@ differ (平安养老, 太平 beside 太平洋, another branch), and a person's n
 Each case was written with its expected answer before it was run against the code; of the 35
 cases here, 25 were right before the changes of this set: the eight insurers' short names that
 should agree did not (a ``name_conflict`` pair each), a person's name agreed with a branch
-named after it (张伟 and 张伟厦门分公司), and the telesales log's short names joined the
-company both, 平安养老 included.
+named after it (张伟 and 张伟厦门分公司), and a renewal list's short name of the insured
+company raised a ``name_conflict`` instead of joining it.
 """
 
 from __future__ import annotations
@@ -109,8 +109,10 @@ def _phones(customer: Customer) -> set[str]:
 
 
 def test_a_short_name_joins_the_organisation_of_its_policy(tmp_path: Path) -> None:
-    """The core system names the insured company in full with its USCC; a telesales log
-    names it 平安财险厦门分公司 with the policy number and a new number: one customer."""
+    """The core system names the insured company in full with its USCC; a branch's renewal
+    list names it 平安财险厦门分公司 with the policy number and a new number: one customer.
+    (Written first for a telesales log, whose 客户姓名 is only kept, by that channel's
+    documented rule: the list's 被保险人 is what resolution compares.)"""
     _write(
         tmp_path / "core.csv",
         [
@@ -120,18 +122,18 @@ def test_a_short_name_joins_the_organisation_of_its_policy(tmp_path: Path) -> No
         ],
     )  # fmt: skip
     _write(
-        tmp_path / "tele.csv",
+        tmp_path / "renewals.csv",
         [
-            ("通话编号", "通话时间", "保单号", "客户姓名", "联系电话"),
-            ("T0001", "2026-03-02 10:00", "PDAA202635020000000801", "平安财险厦门分公司",
-             "13800138000"),
-            ("T0002", "2026-03-02 10:05", "PDAA202635020000000801", "平安养老保险厦门分公司",
-             "13900139000"),
+            ("清单日期", "保单号", "被保险人", "联系电话", "终保日期"),
+            ("2026-12-01", "PDAA202635020000000801", "平安财险厦门分公司", "13800138000",
+             "2027-01-04"),
+            ("2026-12-01", "PDAA202635020000000801", "平安养老保险厦门分公司", "13900139000",
+             "2027-01-04"),
         ],
     )  # fmt: skip
     service = Service.open("memory://")
     import_core_extract(service, tmp_path / "core.csv")
-    summary = import_channel_file(service, tmp_path / "tele.csv", "telesales")
+    summary = import_channel_file(service, tmp_path / "renewals.csv", "renewal_list")
     assert (summary.merged, summary.conflicting, summary.rejected) == (1, 1, 0), summary.codes
     (company,) = service.find(uscc=USCC)
     assert _phones(company) == {"+865925123456", "+8613800138000"}
