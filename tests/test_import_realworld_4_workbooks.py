@@ -94,7 +94,7 @@ def test_months_and_a_summary_sheet_repeating_them(tmp_path: Path) -> None:
     assert service.counts()["customers"] == 3
     assert _phones(_customer(service, ID_LI)) == {"+8613900139000"}
     union = next(sheet for sheet in summary.sheets if sheet.name == "汇总")
-    assert union.rows == 0 and len(union.skipped_rows) == 3
+    assert (union.rows, len(union.skipped_rows)) == (0, 3)
 
 
 def test_a_total_sheet_first_with_a_row_the_months_lack(tmp_path: Path) -> None:

@@ -11,18 +11,19 @@ first character, that differ in one character at most — the typo a call centre
 (李娜 and 李那, 张伟 and 张玮).
 
 An organisation's names agree when one holds the other once their legal forms and bracketed
-words are left out (厦门鹭江汽车服务有限公司, 鹭江汽车服务公司, 厦门鹭江汽车服务有限公司（普通合伙）),
-with at least two characters left. A short name of an insurer is read as its full name first:
-财险 and 产险 are 财产保险, 寿险 人寿保险, and before them 人保, 太保 and 国寿 are 中国人民,
-中国太平洋 and 中国人寿 (平安财险 is 中国平安财产保险股份有限公司, 太保产险 中国太平洋财产保险);
-a leading 中国 may be left out. So the distinctive words must be the same: 平安财险 is not
-平安养老保险 nor 平安银行, 太平财险 is not 太平洋财产保险, 国寿财险 is not 中国人寿保险股份有限公司 (the
-life company). A branch (分公司, 支公司, 营业部 …) is part of the name: the organisations must
-agree and so must the branches each names, the nearest last (太保产险思明支公司 is the 思明支公司 of
-中国太平洋财产保险股份有限公司厦门分公司; the 福州分公司 is another organisation); a name without a
-branch agrees with its organisation's branches (the branch it does not say is no other one).
-A name of at most four characters without an organisation's word is read as a person's: it
-agrees with no organisation (张伟 is not 张伟厦门分公司, 平安 not 平安财险).
+words are left out (厦门鹭江汽车服务有限公司, 鹭江汽车服务公司,
+厦门鹭江汽车服务有限公司（普通合伙）), with at least two characters left. A short name of an
+insurer is read as its full name first: 财险 and 产险 are 财产保险, 寿险 人寿保险, and before
+them 人保, 太保 and 国寿 are 中国人民, 中国太平洋 and 中国人寿 (平安财险 is
+中国平安财产保险股份有限公司, 太保产险 中国太平洋财产保险); a leading 中国 may be left out.
+So the distinctive words must be the same: 平安财险 is not 平安养老保险 nor 平安银行, 太平财险
+is not 太平洋财产保险, 国寿财险 is not 中国人寿保险股份有限公司 (the life company). A branch
+(分公司, 支公司, 营业部 …) is part of the name: the organisations must agree and so must the
+branches each names, the nearest last (太保产险思明支公司 is the 思明支公司 of
+中国太平洋财产保险股份有限公司厦门分公司; the 福州分公司 is another organisation); a name
+without a branch agrees with its organisation's branches (the branch it does not say is no
+other one). A name of at most four characters without an organisation's word is read as a
+person's: it agrees with no organisation (张伟 is not 张伟厦门分公司, 平安 not 平安财险).
 
 Anything else — another surname (a spouse, a driver, a garage), a name of another length,
 another organisation — does not agree: such a record raises ``name_conflict`` for a reviewer
