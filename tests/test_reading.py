@@ -344,8 +344,10 @@ def test_xls_keeps_cell_types_title_rows_and_summary_rows() -> None:
     with open_table(XLS, header_score=_known) as table:
         assert (table.kind, table.sheet, table.header_row) == ("xls", "客户清单", 2)
         rows = list(table)
-        assert table.summary_rows == [6]
-    assert [number for number, _ in rows] == [3, 4]
+        assert table.sheets[0].summary_rows == [6]
+        # the 续保 sheet, one column of policy numbers, is a list: read after it
+        assert [sheet.name for sheet in table.sheets] == ["客户清单", "续保"]
+    assert [number for number, _ in rows] == [3, 4, 2]
     first = rows[0][1]
     assert first["身份证号"] == "11010519491231002X"
     assert first["移动电话"] == 13800138000.0

@@ -289,7 +289,9 @@ def test_an_excel_97_workbook_is_imported(service: Service, tmp_path: Path) -> N
     # exports, with a title row, a phone stored as a number and date cells
     source = Path(__file__).parent / "data" / "core-extract.xls"
     summary = import_core_extract(service, source, rejects=tmp_path / "rejects.csv")
-    assert (summary.kind, summary.header_row, summary.rows) == ("xls", 2, 2)
+    # its 续保 sheet, one column of policy numbers, is read too (a list, not a cover sheet)
+    assert (summary.kind, summary.header_row, summary.rows) == ("xls", 2, 3)
+    assert [(sheet.name, sheet.rows) for sheet in summary.sheets] == [("客户清单", 2), ("续保", 1)]
     assert summary.summary_rows == (6,)
     (zhang,) = service.find(policy_no="PDAA2026301")
     assert zhang.contact_point("mobile", "13800138000") is not None

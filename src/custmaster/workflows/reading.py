@@ -24,7 +24,8 @@ and blank rows are skipped but counted. Title lines above the header are skipped
 ``header_score`` function is given (the row that maps most columns wins), or ``header_row``
 names the header's row. Blank headers become ``column_<n>``; a repeated header gets
 `` (2)``, `` (3)`` … so no column is lost. Summary rows — a first cell of ``合计``, ``总计`` or
-``小计`` (``合计：12笔``) and nothing but numbers after it — are no data: they are skipped and
+``小计`` (``合计：12笔``, or after the name of the group it sums: ``思明支公司小计``) and nothing
+but numbers after it — are no data: they are skipped and
 their row numbers kept in `Table.summary_rows`. Rows that repeat the header (extracts
 exported in parts and joined end to end), a title line standing alone just above such a
 repeated header (``XX分公司续保清单 2026年12月``) and footer lines whose every cell is a label
@@ -80,6 +81,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import html.parser
 import io
 import re
@@ -139,6 +141,11 @@ SKIP_REASONS: dict[str, str] = {
 #: main sheet's): one known column is a notes or pivot sheet's line as often as a table's.
 _SHEET_MIN_SCORE = 2
 
+#: A sheet whose name says it sums the workbook's other sheets: its rows repeat theirs.
+_UNION_NAME = re.compile(r"汇总|合计|总计|总表|全部|合并|总清单|全年")
+#: Headers of a row's number in its sheet (序号): a sheet summing others renumbers its rows.
+_ROW_NUMBER_HEADER = re.compile(r"序号|行号|顺序号|编号|no\.?|#|column_\d+", re.IGNORECASE)
+
 #: How many bytes of a CSV file are examined to detect its encoding and delimiter.
 SAMPLE_SIZE = 1 << 20
 
@@ -151,8 +158,12 @@ Row = dict[str, Any]
 _GB_FAMILY = frozenset({"gbk", "gb2312", "cp936", "gb18030", "euc_cn", "hz"})
 _DELIMITERS = (",", "\t", ";", "|")
 _ZIP_MAGIC = b"PK\x03\x04"
-#: The first cell of a summary row: 合计, 总计 or 小计, maybe a count (``合计：12笔``).
-_SUMMARY_LABEL = re.compile(r"(?:合计|总计|小计|共计)[:：]?(?:共?[\d,.]+[条笔件行人户单辆]?)?")
+#: The first cell of a summary row: 合计, 总计 or 小计, maybe a count (``合计：12笔``), maybe
+#: after the name of the group it sums (``思明支公司小计``, ``张三 合计``).
+_SUMMARY_LABEL = re.compile(
+    r"(?:[\u4e00-\u9fffA-Za-z（）()·]{1,20}?[-—_:：]?)?"
+    r"(?:合计|总计|小计|共计)[:：]?(?:共?[\d,.]+[条笔件行人户单辆]?)?"
+)
 #: The other cells of a summary row: numbers (totals, counts), as text or as numbers.
 _SUMMARY_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?|共?[\d,]+[条笔件行人户单辆]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -291,11 +302,13 @@ def _compact(text: str) -> str:
 
 def is_summary_row(cells: Sequence[object]) -> bool:
     """Whether a row is a table's summary (合计, 总计, 小计), not data: its first non-blank
-    cell is such a label (``合计``, ``总 计：``, ``合计：12笔``) and every other cell is blank or
-    a number.
+    cell is such a label (``合计``, ``总 计：``, ``合计：12笔``, ``思明支公司小计``) and every
+    other cell is blank or a number.
 
     >>> is_summary_row(["合计", None, "", 12, "3,456.00"]), is_summary_row(["", "总计：12笔"])
     (True, True)
+    >>> is_summary_row(["", "思明支公司小计", "2笔", 2150]), is_summary_row(["张伟小计", "张伟"])
+    (True, False)
     >>> is_summary_row(["合计", "张伟"]), is_summary_row(["PDAA2026001", "合计"])
     (False, False)
     """
@@ -461,6 +474,19 @@ class Sheet:
         return f"Sheet(name={self.name!r}, header_row={self.header_row}, hidden={self.hidden})"
 
 
+def _fingerprint(row: Row) -> bytes:
+    """What a row says, whatever its columns' order and its number in its sheet (序号): a
+    digest of its non-blank cells by header."""
+    items = sorted(
+        (_compact(header), _compact(str(value)))
+        for header, value in row.items()
+        if value is not None
+        and not (isinstance(value, str) and not value.strip())
+        and not _ROW_NUMBER_HEADER.fullmatch(_compact(header))
+    )
+    return hashlib.blake2b(repr(items).encode(), digest_size=16).digest()
+
+
 class _SheetStart(NamedTuple):
     """A sheet of a workbook opened at its header, its data rows to come."""
 
@@ -484,6 +510,8 @@ class Table:
         "_header_score",
         "_position",
         "_rows",
+        "_seen",
+        "_unions",
         "delimiter",
         "encoding",
         "header_row",
@@ -519,6 +547,7 @@ class Table:
         sheet_names: tuple[str, ...] = (),
         skipped_sheets: tuple[tuple[str, str], ...] = (),
         main_sheet: str | None = None,
+        unions: frozenset[str] = frozenset(),
     ) -> None:
         #: The file read.
         self.path = path
@@ -565,6 +594,9 @@ class Table:
         self._header_score = header_score
         self._rows = rows
         self._following = following
+        #: The sheets summing the others (汇总, 总表), and the rows the others gave.
+        self._unions = unions
+        self._seen: set[bytes] = set()
         self._close = close
         self._position = position
 
@@ -575,9 +607,32 @@ class Table:
 
     def _every_sheet(self, following: Iterator[_SheetStart]) -> Iterator[tuple[int, Row]]:
         """The data rows of each sheet to read, one sheet after the other."""
-        yield from self._sheet_rows(self._rows)
+        if not self._unions:
+            yield from self._sheet_rows(self._rows)
+            for start in following:
+                yield from self._sheet_rows(self._begin(start))
+            return
+        seen = self._seen
+        yield from self._remembered(self._sheet_rows(self._rows), seen)
         for start in following:
-            yield from self._sheet_rows(self._begin(start))
+            rows = self._sheet_rows(self._begin(start))
+            if start.name not in self._unions:
+                yield from self._remembered(rows, seen)
+                continue
+            for number, row in rows:  # a 汇总 sheet: the rows the others gave are skipped
+                if _fingerprint(row) in seen:
+                    self.skipped_rows.append(number)
+                else:
+                    yield number, row
+
+    @staticmethod
+    def _remembered(
+        rows: Iterator[tuple[int, Row]], seen: set[bytes]
+    ) -> Iterator[tuple[int, Row]]:
+        """``rows``, each one's fingerprint kept in ``seen``."""
+        for number, row in rows:
+            seen.add(_fingerprint(row))
+            yield number, row
 
     def _begin(self, start: _SheetStart) -> Iterator[tuple[int, list[Any]]]:
         """Go on to the next sheet: its name, header and lists of skipped lines."""
@@ -752,6 +807,8 @@ class _Plan(NamedTuple):
     read: list[int]
     main: int
     skipped: tuple[tuple[str, str], ...]
+    #: The names of the sheets read whose name says they sum the others (汇总, 总表).
+    unions: frozenset[str] = frozenset()
 
 
 def _asked(path: Path, sheet: str | Sequence[str], names: Sequence[str]) -> list[int]:
@@ -773,24 +830,38 @@ def _scan(
     rows: Iterator[list[Any]],
     header_row: int | None,
     header_score: Callable[[tuple[str, ...]], int] | None,
-) -> tuple[int, bool]:
+) -> tuple[int, bool, bool]:
     """The score of a sheet's header as `_find_header` finds it (the best of its first 20
-    non-blank rows, or the row ``header_row``), and whether it has one (a non-blank row)."""
+    non-blank rows, or the row ``header_row``), whether it has one (a non-blank row), and
+    whether it is a list of one column: its best row one cell alone, with rows under it."""
     best = seen = 0
+    single = listed = False
     for number, cells in enumerate(rows, 1):
         if header_row is not None and number < header_row:
             continue
         if _is_blank(cells):
             if header_row is not None:
-                return 0, False
+                return 0, False, False
             continue
         if header_score is None:
-            return 0, True
-        best = max(best, header_score(_header_texts(cells)))
+            return 0, True, False
+        score = header_score(_header_texts(cells))
+        if score > best:
+            best, single, listed = score, _is_lone(_trimmed_cells(cells)), False
+        elif seen:
+            listed = True
         seen += 1
         if header_row is not None or seen >= _HEADER_SEARCH_ROWS:
             break
-    return best, seen > 0
+    return best, seen > 0, single and listed
+
+
+def _trimmed_cells(cells: Sequence[object]) -> list[object]:
+    """A row's cells from its first non-blank one on (a list in column B is one column)."""
+    for i, cell in enumerate(cells):
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return list(cells[i:])
+    return []
 
 
 def _plan_sheets(
@@ -825,7 +896,7 @@ def _plan_sheets(
         if judged or asked is None or len(asked) > 1
         else []
     )
-    main = _first_best([score for score, _ in scans]) if judged else 0
+    main = _first_best([scan[0] for scan in scans]) if judged else 0
     if asked is not None:
         for i in asked[1:]:  # the first one raises as one sheet does (`_find_header`)
             if not scans[i][1]:
@@ -839,12 +910,22 @@ def _plan_sheets(
     threshold = max(_SHEET_MIN_SCORE, -(-scans[main][0] // 2))
     read: list[int] = []
     reasons: dict[str, str] = dict(charts)
-    for i, (score, found) in enumerate(scans):
-        if i == main or (found and score >= threshold):
+    for i, (score, found, listed) in enumerate(scans):
+        if i == main or (found and (score >= threshold or (score >= 1 and listed))):
             read.append(i)
         else:
             reasons[names[i]] = "empty" if not found else "few_columns"
-    return _Plan(read, main, tuple((name, reasons[name]) for name in order if name in reasons))
+    unions = frozenset(i for i in read if _UNION_NAME.search(names[i]))
+    if unions and len(unions) < len(read):  # a 汇总 sheet read after the sheets it repeats
+        read = [i for i in read if i not in unions] + [i for i in read if i in unions]
+    else:
+        unions = frozenset()
+    return _Plan(
+        read,
+        main,
+        tuple((name, reasons[name]) for name in order if name in reasons),
+        frozenset(names[i] for i in unions),
+    )
 
 
 def _find_header(
@@ -1441,6 +1522,7 @@ def _workbook_table(
         sheet_names=tuple(names[i] for i in plan.read),
         skipped_sheets=plan.skipped,
         main_sheet=names[plan.main],
+        unions=plan.unions,
     )
 
 
