@@ -167,7 +167,8 @@ def test_a_sheet_of_policy_numbers_alone_is_read(tmp_path: Path) -> None:
     assert [s.rows for s in summary.sheets if s.name == "补录保单"] == [2]
     assert summary.new == 2
     rejects = read_csv(tmp_path / "r.csv")
-    assert ("补录保单", "3", "cell.precision") in [(r["sheet"], r["row"], r["code"]) for r in rejects]
+    found = [(r["sheet"], r["row"], r["code"]) for r in rejects]
+    assert ("补录保单", "3", "cell.precision") in found
     assert service.counts()["customers"] == 2
 
 

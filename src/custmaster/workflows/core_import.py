@@ -7,7 +7,8 @@
 one transaction. `import_table` is the same engine for any channel
 (`custmaster.workflows.channels` defines the others' profiles). A workbook's data sheets are
 all read, each by its own header (one per month, branch or product line; a 说明, 封面 or
-汇总 sheet is skipped and listed: `custmaster.workflows.reading`, `ImportSummary.sheets`).
+pivot sheet is skipped and listed, a 汇总 or 总表 sheet repeating the others' rows adds only
+the rows they lack: `custmaster.workflows.reading`, `ImportSummary.sheets`).
 
 **Rows to records.** Headers are mapped as ``custmaster validate`` maps them
 (`custmaster.workflows.headers`), plus the columns that say where a row comes from rather than

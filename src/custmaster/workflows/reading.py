@@ -32,6 +32,13 @@ repeated header (``XX分公司续保清单 2026年12月``) and footer lines whos
 such as ``制表人：``, ``打印时间：``, ``审核：`` or a page number (``第 1 页``, ``共 3 页``) are no
 data either: they are skipped and their row numbers kept in `Table.skipped_rows`.
 
+A **two-row header** whose group line names the holder or the vehicle owner
+(``投保人信息`` merged over ``姓名 | 证件号码 | 联系电话``, ``被保险人信息`` over the same bare
+headers) gives each bare header below a group its party's name (``投保人姓名``,
+``被保险人证件号码``), so that each party's columns are read as theirs
+(`custmaster.workflows.headers`). A group line naming only the insured's and other groups
+(保单信息, 车辆信息) changes nothing.
+
 A later header of **another layout** (parts joined end to end whose columns differ: reordered,
 spelt otherwise, one more or less) switches the table's headers from that line on: a row of
 short texts without a run of five digits, more than half of whose cells are headers of the
@@ -47,8 +54,17 @@ of equal ones (the first sheet given ``header_row``); `Table.main_sheet` names i
 imports keep its rows' source references as they were. Every other sheet is a data sheet when
 its header scores at least 2 and at least half the main sheet's score: a month with a column
 more or less is read, a cover, notes or pivot sheet (whose best line maps a column or two) is
-not. Hidden sheets are judged alike, since workbooks hide old months whose rows are data, and
-marked (`Sheet.hidden`). Data sheets are read in workbook order, one after the other, each by
+not. A **list of one column** under a header the import knows (a 补录 sheet of 保单号, a sheet
+of 手机号码) is a data sheet too: its one cell is alone on its line and rows follow it. Hidden
+sheets are judged alike, since workbooks hide old months whose rows are data, and marked
+(`Sheet.hidden`). A sheet whose name says it **sums the others** (汇总, 合计, 总计, 总表, 全部,
+合并, 总清单, 全年) is read after them, whatever its place, and its rows that say what a row of
+theirs said (the same cells by header, in any column order, whatever their 序号) are skipped
+and listed in its `Sheet.skipped_rows`: a branch's 汇总 repeats its months, renumbered, and is
+imported once. Its other rows (a late policy, a corrected number) are read: nothing is skipped
+that another sheet does not hold. The digests of the other sheets' rows (16 bytes a row) are
+kept only when such a sheet is to come. Data sheets are read in workbook order (sheets summing
+the others last), one after the other, each by
 its own header (its columns reordered, one more or less), each row numbered as its sheet
 shows it; `Table.sheet`, `Table.headers` and `Table.header_row` follow the sheet being read,
 and a sheet's headers are always a new tuple (``table.headers is not before`` tells a new
@@ -626,9 +642,7 @@ class Table:
                     yield number, row
 
     @staticmethod
-    def _remembered(
-        rows: Iterator[tuple[int, Row]], seen: set[bytes]
-    ) -> Iterator[tuple[int, Row]]:
+    def _remembered(rows: Iterator[tuple[int, Row]], seen: set[bytes]) -> Iterator[tuple[int, Row]]:
         """``rows``, each one's fingerprint kept in ``seen``."""
         for number, row in rows:
             seen.add(_fingerprint(row))
@@ -928,6 +942,39 @@ def _plan_sheets(
     )
 
 
+#: A group line's cell naming a party over the bare columns below it (投保人信息).
+_GROUP_PARTY = re.compile(r"(投保人|被保险人|被保人|行驶证车主|车辆所有人|车主)(?:信息|资料)?")
+#: The parties whose group makes its bare columns theirs: the insured's stay as they are.
+_OTHER_PARTIES = frozenset({"投保人", "行驶证车主", "车辆所有人", "车主"})
+
+
+def _grouped(group: Sequence[object], cells: list[Any]) -> list[Any]:
+    """A header row's cells, each bare one under a group of the holder's or the owner's in
+    the line above (``投保人信息`` merged over ``姓名 | 证件号码 | 联系电话``) named with that
+    party (``投保人姓名``), and under a group of the insured's with theirs, so that a
+    two-row header's repeated bare columns are each their party's. A group runs from its
+    cell to the next non-blank one (a merged cell's value is in its first column). Without a
+    group of the holder's or the owner's the row is as it was."""
+    parties: list[str | None] = []
+    current: str | None = None
+    for cell in group:
+        text = _compact(cell) if isinstance(cell, str) else ("" if cell is None else "-")
+        if text:
+            match = _GROUP_PARTY.fullmatch(text)
+            current = match.group(1) if match is not None else None
+        parties.append(current)
+    if not _OTHER_PARTIES.intersection(p for p in parties if p is not None):
+        return cells
+    named = list(cells)
+    for i, party in enumerate(parties[: len(named)]):
+        cell = named[i]
+        if party is None or not isinstance(cell, str) or not cell.strip():
+            continue
+        if _GROUP_PARTY.match(_compact(cell)) is None:
+            named[i] = party + cell.strip()
+    return named
+
+
 def _find_header(
     path: Path,
     rows: Iterator[tuple[int, list[Any]]],
@@ -971,6 +1018,8 @@ def _find_header(
             if i == best or (scores[i] >= 2 and 2 * scores[i] >= scores[best])
         )
     number, cells = buffered[best]
+    if best > 0:
+        cells = _grouped(buffered[best - 1][1], cells)
     rest = buffered[best + 1 :]
 
     def remaining() -> Iterator[tuple[int, list[Any]]]:
