@@ -193,3 +193,31 @@ def test_a_holders_group_with_its_own_id_and_bare_phone(tmp_path: Path) -> None:
     (li,) = service.find(resident_id=ID_LI)
     (zhang,) = service.find(resident_id=ID_ZHANG)
     assert (_phones(li), _phones(zhang)) == ({"+8613900139000"}, {"+8613800138000"})
+
+
+def test_a_company_reporting_its_own_claim_by_its_short_name(tmp_path: Path) -> None:
+    """Added with the channel change (not in the count above): a claim reported by the
+    insured company under its short name keeps the number as the company's; a garage with
+    the same place name in its own is still a third party."""
+    _write(
+        tmp_path / "core.csv",
+        [
+            ("保单号", "被保险人", "统一社会信用代码", "车牌号", "起保日期", "终保日期"),
+            ("PDAA202635020000000821", "厦门鹭江物流有限公司", USCC, "闽D88888", "2026-01-05",
+             "2027-01-04"),
+        ],
+    )  # fmt: skip
+    _write(
+        tmp_path / "claims.csv",
+        [
+            ("报案号", "报案时间", "车牌号", "报案人", "报案人电话"),
+            ("RP2026000821", "2026-06-01 09:30", "闽D88888", "鹭江物流公司", "13800138000"),
+            ("RP2026000822", "2026-07-01 10:00", "闽D88888", "厦门鹭江汽修厂", "13900139000"),
+        ],
+    )
+    service = Service.open("memory://")
+    import_core_extract(service, tmp_path / "core.csv")
+    summary = import_channel_file(service, tmp_path / "claims.csv", "claim_report")
+    assert (summary.merged, summary.rejected) == (2, 0), summary.codes
+    (company,) = service.find(uscc=USCC)
+    assert _phones(company) == {"+8613800138000"}

@@ -351,3 +351,18 @@ def test_a_channel_workbook_with_a_union_sheet(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_channel_file(service, path, "telesales")
     assert (summary.rows, summary.new, summary.merged, summary.rejected) == (2, 2, 0, 0)
+
+
+def test_a_notes_sheet_naming_the_fields_one_a_line_is_no_list(tmp_path: Path) -> None:
+    """Added after the one-column rule (not in the count above): a 说明 sheet naming the
+    columns one a line is still a notes sheet, not a list of policy numbers."""
+    path = _book(
+        tmp_path / "清单.xlsx",
+        [
+            ("说明", [("保单号",), ("被保险人",), ("身份证号",), ("手机号码",)]),
+            ("清单", _numbered(ZHANG, LI)),
+        ],
+    )
+    summary = import_core_extract(Service.open("memory://"), path)
+    assert (summary.new, summary.rejected) == (2, 0)
+    assert ("说明", "few_columns") in summary.skipped_sheets

@@ -27,7 +27,9 @@ reporter is a **third party** (`ThirdPartyContact`, the profile's row hook) when
 - the reporter is an organisation: a name with a keyword of `THIRD_PARTY_WORDS` (修理, 汽修,
   4S, 救援, 拖车, 保险, 代理 …), a final 厂 or 店, or an organisation's name by
   `custmaster.validate.cn_name` (公司, 有限 …) — unless it is the insured's own name (a
-  company reporting its own car's claim); or
+  company reporting its own car's claim), written in full or short as
+  `custmaster.resolve.names.names_agree` reads an organisation's names (鹭江物流公司 for
+  厦门鹭江物流有限公司, 平安财险厦门分公司 for 中国平安财产保险股份有限公司厦门分公司); or
 - a relation column (报案人与被保险人关系, 与被保险人关系 …) says anything but 本人 (配偶,
   驾驶员, 修理厂, 其他 …; empty or 不详 says nothing); a relation of 本人 decides the other
   way, whatever the names (a reporter's name is misspelt more often than a relation is
@@ -102,6 +104,7 @@ import attrs
 from custmaster.errors import CustmasterError, UsageError, ValidationError
 from custmaster.model.provenance import Channel
 from custmaster.privacy.access import Permission
+from custmaster.resolve.names import names_agree
 from custmaster.service import Service
 from custmaster.store.base import BaseStore, Store
 from custmaster.validate import cn_name
@@ -178,6 +181,9 @@ class _Name:
     text: str
     surname: str | None
     partial: bool
+    #: Whether it is an organisation's name (compared by `names_agree`: 鹭江物流公司 is
+    #: 厦门鹭江物流有限公司).
+    organisation: bool = False
 
 
 @functools.lru_cache(maxsize=_KNOWN_MAX)
@@ -201,12 +207,16 @@ def _person_name(text: str) -> _Name | None:
         parsed.name.replace(" ", "").casefold(),
         parsed.surname,
         parsed.kind == "person" and parsed.given_name == "",
+        parsed.kind == "organisation",
     )
 
 
 def _same(a: _Name, b: _Name) -> bool | None:
-    """Whether two names are the same person's (None: cannot tell)."""
+    """Whether two names are the same person's or organisation's (None: cannot tell); an
+    organisation's short name is its full name's as `names_agree` reads it."""
     if not a.partial and not b.partial:
+        if a.organisation or b.organisation:
+            return a.text == b.text or names_agree(a.text, b.text)
         return a.text == b.text
     if a.surname is None or b.surname is None:
         return None

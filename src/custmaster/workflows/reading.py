@@ -55,7 +55,8 @@ imports keep its rows' source references as they were. Every other sheet is a da
 its header scores at least 2 and at least half the main sheet's score: a month with a column
 more or less is read, a cover, notes or pivot sheet (whose best line maps a column or two) is
 not. A **list of one column** under a header the import knows (a 补录 sheet of 保单号, a sheet
-of 手机号码) is a data sheet too: its one cell is alone on its line and rows follow it. Hidden
+of 手机号码) is a data sheet too: its one cell is alone on its line, rows follow it and none of
+its first lines is another known header (a notes sheet naming the fields one a line). Hidden
 sheets are judged alike, since workbooks hide old months whose rows are data, and marked
 (`Sheet.hidden`). A sheet whose name says it **sums the others** (汇总, 合计, 总计, 总表, 全部,
 合并, 总清单, 全年) is read after them, whatever its place, and its rows that say what a row of
@@ -847,7 +848,8 @@ def _scan(
 ) -> tuple[int, bool, bool]:
     """The score of a sheet's header as `_find_header` finds it (the best of its first 20
     non-blank rows, or the row ``header_row``), whether it has one (a non-blank row), and
-    whether it is a list of one column: its best row one cell alone, with rows under it."""
+    whether it is a list of one column: its best row one cell alone, with rows under it and
+    no other line of known headers (a notes sheet naming the fields one a line is none)."""
     best = seen = 0
     single = listed = False
     for number, cells in enumerate(rows, 1):
@@ -862,6 +864,8 @@ def _scan(
         score = header_score(_header_texts(cells))
         if score > best:
             best, single, listed = score, _is_lone(_trimmed_cells(cells)), False
+        elif score:  # another line of known headers: a notes sheet listing the fields
+            single = False
         elif seen:
             listed = True
         seen += 1
