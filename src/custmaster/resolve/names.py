@@ -15,7 +15,7 @@ words are left out (厦门鹭江汽车服务有限公司, 鹭江汽车服务公�
 厦门鹭江汽车服务有限公司（普通合伙）), with at least two characters left. A short name of an
 insurer is read as its full name first: 财险 and 产险 are 财产保险, 寿险 人寿保险, and before
 them 人保, 太保 and 国寿 are 中国人民, 中国太平洋 and 中国人寿 (平安财险 is
-中国平安财产保险股份有限公司, 太保产险 中国太平洋财产保险); a leading 中国 may be left out.
+中国平安财产保险股份有限公司, 太保产险 中国太平洋财产保险), a leading 中国 left out or not.
 So the distinctive words must be the same: 平安财险 is not 平安养老保险 nor 平安银行, 太平财险
 is not 太平洋财产保险, 国寿财险 is not 中国人寿保险股份有限公司 (the life company). A branch
 (分公司, 支公司, 营业部 …) is part of the name: the organisations must agree and so must the
@@ -23,7 +23,8 @@ branches each names, the nearest last (太保产险思明支公司 is the 思明
 中国太平洋财产保险股份有限公司厦门分公司; the 福州分公司 is another organisation); a name
 without a branch agrees with its organisation's branches (the branch it does not say is no
 other one). A name of at most four characters without an organisation's word is read as a
-person's: it agrees with no organisation (张伟 is not 张伟厦门分公司, 平安 not 平安财险).
+person's, unless it begins with 中国 (中国人寿): it agrees with no organisation (张伟 is not
+张伟厦门分公司, 平安 not 平安财险).
 
 Anything else — another surname (a spouse, a driver, a garage), a name of another length,
 another organisation — does not agree: such a record raises ``name_conflict`` for a reviewer
@@ -92,11 +93,10 @@ def _latin_words(name: str) -> tuple[str, ...] | None:
 
 def _core(name: str) -> str:
     """An organisation's name without its legal form and bracketed words, an insurer's short
-    name written out (人保财险 → 中国人民财产保险), without a leading 中国."""
+    name written out (人保财险 → 中国人民财产保险)."""
     core = _LEGAL_FORM.sub("", name)
     core = _SHORT_BRAND.sub(lambda m: _BRANDS[m.group(1)], core)
-    core = _SHORT_KIND.sub(lambda m: _KINDS[m.group(0)], core)
-    return core.removeprefix("中国")
+    return _SHORT_KIND.sub(lambda m: _KINDS[m.group(0)], core)
 
 
 def _branches(name: str) -> tuple[str, tuple[str, ...]]:
@@ -119,8 +119,9 @@ def _branches(name: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _is_person_like(name: str) -> bool:
-    """Whether a name reads as a person's: at most four characters, no organisation's word."""
-    return len(name) <= 4 and _ORGANISATION.search(name) is None
+    """Whether a name reads as a person's: at most four characters, no organisation's word,
+    not beginning with 中国 (中国人寿 is a company's short name)."""
+    return len(name) <= 4 and _ORGANISATION.search(name) is None and not name.startswith("中国")
 
 
 def _organisations_agree(a: str, b: str) -> bool:
