@@ -60,11 +60,13 @@ its first lines is another known header (a notes sheet naming the fields one a l
 sheets are judged alike, since workbooks hide old months whose rows are data, and marked
 (`Sheet.hidden`). A sheet whose name says it **sums the others** (汇总, 合计, 总计, 总表, 全部,
 合并, 总清单, 全年) is read after them, whatever its place, and its rows that say what a row of
-theirs said (the same cells by header, in any column order, whatever their 序号) are skipped
-and listed in its `Sheet.skipped_rows`: a branch's 汇总 repeats its months, renumbered, and is
-imported once. Its other rows (a late policy, a corrected number) are read: nothing is skipped
-that another sheet does not hold. The digests of the other sheets' rows (16 bytes a row) are
-kept only when such a sheet is to come. Data sheets are read in workbook order (sheets summing
+theirs said are skipped and listed in its `Sheet.skipped_rows`: a branch's 汇总 repeats its
+months, renumbered, and is imported once. A row says what another said when it has the same
+cells under the other's headers, in any column order, whatever their 序号, and nothing in a
+further column that ``header_score`` knows (a 月份 or 机构 column the 汇总 adds is not
+compared, and its cells are not read for the rows skipped; a further 车牌号 is). Its other
+rows (a late policy, a corrected number) are read. The digests of the other sheets' rows (16
+bytes a row) are kept only when such a sheet is to come. Data sheets are read in workbook order (sheets summing
 the others last), one after the other, each by
 its own header (its columns reordered, one more or less), each row numbered as its sheet
 shows it; `Table.sheet`, `Table.headers` and `Table.header_row` follow the sheet being read,
@@ -491,17 +493,25 @@ class Sheet:
         return f"Sheet(name={self.name!r}, header_row={self.header_row}, hidden={self.hidden})"
 
 
-def _fingerprint(row: Row) -> bytes:
-    """What a row says, whatever its columns' order and its number in its sheet (序号): a
-    digest of its non-blank cells by header."""
-    items = sorted(
-        (_compact(header), _compact(str(value)))
-        for header, value in row.items()
-        if value is not None
-        and not (isinstance(value, str) and not value.strip())
-        and not _ROW_NUMBER_HEADER.fullmatch(_compact(header))
+def _said(row: Row) -> dict[str, str]:
+    """What a row says: its non-blank cells by header (compacted), without its number in its
+    sheet (序号) and the cells beyond the header."""
+    said: dict[str, str] = {}
+    for header, value in row.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        key = _compact(header)
+        if not _ROW_NUMBER_HEADER.fullmatch(key):
+            said[key] = _compact(str(value))
+    return said
+
+
+def _digest(items: dict[str, str], within: frozenset[str] | None = None) -> bytes:
+    """A digest of a row's cells (those of the headers ``within``), whatever their order."""
+    kept = sorted(
+        items.items() if within is None else ((h, v) for h, v in items.items() if h in within)
     )
-    return hashlib.blake2b(repr(items).encode(), digest_size=16).digest()
+    return hashlib.blake2b(repr(kept).encode(), digest_size=16).digest()
 
 
 class _SheetStart(NamedTuple):
@@ -525,6 +535,7 @@ class Table:
         "_close",
         "_following",
         "_header_score",
+        "_layouts_seen",
         "_position",
         "_rows",
         "_seen",
@@ -613,7 +624,8 @@ class Table:
         self._following = following
         #: The sheets summing the others (汇总, 总表), and the rows the others gave.
         self._unions = unions
-        self._seen: set[bytes] = set()
+        self._seen: dict[frozenset[str], set[bytes]] = {}
+        self._layouts_seen: dict[tuple[str, ...], frozenset[str]] = {}
         self._close = close
         self._position = position
 
@@ -629,25 +641,51 @@ class Table:
             for start in following:
                 yield from self._sheet_rows(self._begin(start))
             return
-        seen = self._seen
-        yield from self._remembered(self._sheet_rows(self._rows), seen)
+        yield from self._remembered(self._sheet_rows(self._rows))
         for start in following:
             rows = self._sheet_rows(self._begin(start))
             if start.name not in self._unions:
-                yield from self._remembered(rows, seen)
+                yield from self._remembered(rows)
                 continue
             for number, row in rows:  # a 汇总 sheet: the rows the others gave are skipped
-                if _fingerprint(row) in seen:
+                if self._repeats(row):
                     self.skipped_rows.append(number)
                 else:
                     yield number, row
 
-    @staticmethod
-    def _remembered(rows: Iterator[tuple[int, Row]], seen: set[bytes]) -> Iterator[tuple[int, Row]]:
-        """``rows``, each one's fingerprint kept in ``seen``."""
+    def _remembered(self, rows: Iterator[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
+        """``rows``, each one's digest kept under the headers it was read by."""
         for number, row in rows:
-            seen.add(_fingerprint(row))
+            headers = self._columns(self.headers)
+            self._seen.setdefault(headers, set()).add(_digest(_said(row)))
             yield number, row
+
+    def _columns(self, headers: tuple[str, ...]) -> frozenset[str]:
+        """The headers of a sheet or layout as rows are compared by them (compacted, no 序号)."""
+        found = self._layouts_seen.get(headers)
+        if found is None:
+            found = frozenset(
+                key for h in headers if not _ROW_NUMBER_HEADER.fullmatch(key := _compact(h))
+            )
+            self._layouts_seen[headers] = found
+        return found
+
+    def _repeats(self, row: Row) -> bool:
+        """Whether a row of a 汇总 sheet says what a row of another sheet said: the same cells
+        under that sheet's headers, and nothing more in a column the import reads (a 月份 or
+        机构 column is no more)."""
+        said = _said(row)
+        for headers, digests in self._seen.items():
+            if any(h not in headers and self._known(h) for h in said):
+                continue
+            if _digest(said, headers) in digests:
+                return True
+        return False
+
+    def _known(self, header: str) -> bool:
+        """Whether the import reads a column of this header (any, without a ``header_score``)."""
+        score = self._header_score
+        return score is None or score((header,)) > 0
 
     def _begin(self, start: _SheetStart) -> Iterator[tuple[int, list[Any]]]:
         """Go on to the next sheet: its name, header and lists of skipped lines."""
