@@ -66,13 +66,13 @@ cells under the other's headers, in any column order, whatever their 序号, and
 further column that ``header_score`` knows (a 月份 or 机构 column the 汇总 adds is not
 compared, and its cells are not read for the rows skipped; a further 车牌号 is). Its other
 rows (a late policy, a corrected number) are read. The digests of the other sheets' rows (16
-bytes a row) are kept only when such a sheet is to come. Data sheets are read in workbook order (sheets summing
-the others last), one after the other, each by
-its own header (its columns reordered, one more or less), each row numbered as its sheet
-shows it; `Table.sheet`, `Table.headers` and `Table.header_row` follow the sheet being read,
-and a sheet's headers are always a new tuple (``table.headers is not before`` tells a new
-sheet or layout). `Table.sheets` keeps each sheet's header and skipped lines; the sheets not
-read are in `Table.skipped_sheets` with the reason (`SKIP_REASONS`).
+bytes a row) are kept only when such a sheet is to come. Data sheets are read in workbook
+order (sheets summing the others last), one after the other, each by its own header (its
+columns reordered, one more or less), each row numbered as its sheet shows it; `Table.sheet`,
+`Table.headers` and `Table.header_row` follow the sheet being read, and a sheet's headers are
+always a new tuple (``table.headers is not before`` tells a new sheet or layout).
+`Table.sheets` keeps each sheet's header and skipped lines; the sheets not read are in
+`Table.skipped_sheets` with the reason (`SKIP_REASONS`).
 
 A byte sequence of a CSV file that is no character in its encoding (a character cut in half by
 a system that exports a column by bytes) is read as U+FFFD, so that one damaged row does not
