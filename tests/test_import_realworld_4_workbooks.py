@@ -12,6 +12,11 @@ tests here, 5 passed before the changes of this set (the union sheets of a core 
 of a telesales workbook, the late row of a 总表, the 合计 sheet of other values, the two
 one-column sheets, the party groups of a two-row header and the 小计 lines named after their
 branch failed).
+
+Later rounds, each written before the change that makes it pass: a 汇总 sheet adding 月份 and
+机构 or a known column (2 cases, 1 right before), a header split over two rows in a workbook
+and in a CSV file (2 cases, 1 right before: the workbook's). Tests added after a change as
+guards say so in their docstring and are not counted.
 """
 
 from __future__ import annotations
@@ -400,3 +405,43 @@ def test_a_summary_sheet_adding_a_known_column_is_read(tmp_path: Path) -> None:
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     total = next(sheet for sheet in summary.sheets if sheet.name == "汇总")
     assert (total.rows, len(total.skipped_rows)) == (1, 1)
+
+
+def _two_row_contact_header() -> list[list[Any]]:
+    return [
+        ["保单号", "被保险人", "身份证号", "联系方式", None, "终保日期"],
+        [None, None, None, "手机", "固定电话", None],
+        [ZHANG[0], "张伟", ID_ZHANG, "13800138000", "0592-5123456", "2027-01-05"],
+    ]
+
+
+def test_a_header_split_over_two_rows_in_a_workbook(tmp_path: Path) -> None:
+    """Written before the change (third round of this set): 联系方式 merged over 手机 and 固定
+    电话 in the row below, the other headers merged down over both rows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in _two_row_contact_header():
+        sheet.append(row)
+    for column in "ABCF":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("D1:E1")
+    book.save(tmp_path / "清单.xlsx")
+    service = Service.open("memory://")
+    summary = import_core_extract(service, tmp_path / "清单.xlsx", rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
+    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
+    assert service.policy(ZHANG[0]).cover_end.isoformat() == "2027-01-05"
+
+
+def test_a_header_split_over_two_rows_in_a_csv(tmp_path: Path) -> None:
+    """The same sheet saved as CSV by Excel: a merged cell's text is in its first cell only,
+    so the second header row holds 手机 and 固定电话 alone."""
+    rows = [
+        ["" if cell is None else str(cell) for cell in row] for row in _two_row_contact_header()
+    ]
+    path = _write(tmp_path / "清单.csv", rows)
+    service = Service.open("memory://")
+    summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
+    assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
+    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
+    assert service.policy(ZHANG[0]).cover_end.isoformat() == "2027-01-05"

@@ -37,7 +37,10 @@ A **two-row header** whose group line names the holder or the vehicle owner
 headers) gives each bare header below a group its party's name (``投保人姓名``,
 ``被保险人证件号码``), so that each party's columns are read as theirs
 (`custmaster.workflows.headers`). A group line naming only the insured's and other groups
-(保单信息, 车辆信息) changes nothing.
+(保单信息, 车辆信息) changes nothing. A header whose **second row** names the columns of a group
+(``联系方式`` merged over ``手机 | 固定电话``, the other headers merged down over both rows, or
+left blank below them in a CSV file Excel saved) ends on that row: each of its texts takes the
+place of the header above it, and the header row is the second one.
 
 A later header of **another layout** (parts joined end to end whose columns differ: reordered,
 spelt otherwise, one more or less) switches the table's headers from that line on: a row of
@@ -1017,6 +1020,49 @@ def _grouped(group: Sequence[object], cells: list[Any]) -> list[Any]:
     return named
 
 
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _lower_header(
+    upper: Sequence[object],
+    lower: list[Any],
+    header_score: Callable[[tuple[str, ...]], int],
+) -> list[Any] | None:
+    """The header of two rows, when ``lower`` is the second row of ``upper``'s header: its
+    texts stand only under a group of ``upper`` (a cell followed by blank ones: 联系方式 merged
+    over 手机 | 固定电话) or under a blank header cell, and the import knows one of them. Each
+    of its texts takes the place of the header above it; else None.
+
+    A sheet whose merged cells Excel saved as CSV gives a merged cell's text to its first cell
+    only: read alone, the first row would leave the second's 手机 and 固定电话 unread, and the
+    second would be taken for the header of another layout."""
+    if not _may_be_header(lower) or _header_texts(lower) == _header_texts(upper):
+        return None
+    owner: list[int | None] = []  # the column of the group each column is under
+    current: int | None = None
+    for i in range(len(lower)):
+        if i < len(upper) and not _blank(upper[i]):
+            current = i
+        owner.append(current)
+    width: dict[int | None, int] = {}
+    for column in owner:
+        width[column] = width.get(column, 0) + 1
+    texts: list[str] = []
+    for i, cell in enumerate(lower):
+        if _blank(cell):
+            continue
+        if owner[i] is not None and width[owner[i]] < 2 and owner[i] == i:
+            return None  # under a header of one column: a line of its own
+        texts.append(str(cell))
+    if not texts or header_score(tuple(texts)) < 1:
+        return None
+    return [
+        cell if not _blank(cell) else (upper[i] if i < len(upper) else None)
+        for i, cell in enumerate([*lower, *[None] * (len(upper) - len(lower))])
+    ]
+
+
 def _find_header(
     path: Path,
     rows: Iterator[tuple[int, list[Any]]],
@@ -1062,7 +1108,13 @@ def _find_header(
     number, cells = buffered[best]
     if best > 0:
         cells = _grouped(buffered[best - 1][1], cells)
-    rest = buffered[best + 1 :]
+    after = best + 1
+    if header_score is not None and after < len(buffered):
+        lower = _lower_header(cells, buffered[after][1], header_score)
+        if lower is not None:  # 联系方式 over 手机 | 固定电话: the header ends a row lower
+            number, cells = buffered[after][0], lower
+            after += 1
+    rest = buffered[after:]
 
     def remaining() -> Iterator[tuple[int, list[Any]]]:
         yield from rest
