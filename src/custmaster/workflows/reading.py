@@ -538,6 +538,7 @@ class Table:
         "_close",
         "_following",
         "_header_score",
+        "_known_headers",
         "_layouts_seen",
         "_position",
         "_rows",
@@ -629,6 +630,7 @@ class Table:
         self._unions = unions
         self._seen: dict[frozenset[str], set[bytes]] = {}
         self._layouts_seen: dict[tuple[str, ...], frozenset[str]] = {}
+        self._known_headers: dict[str, bool] = {}
         self._close = close
         self._position = position
 
@@ -687,8 +689,11 @@ class Table:
 
     def _known(self, header: str) -> bool:
         """Whether the import reads a column of this header (any, without a ``header_score``)."""
-        score = self._header_score
-        return score is None or score((header,)) > 0
+        known = self._known_headers.get(header)
+        if known is None:
+            score = self._header_score
+            known = self._known_headers[header] = score is None or score((header,)) > 0
+        return known
 
     def _begin(self, start: _SheetStart) -> Iterator[tuple[int, list[Any]]]:
         """Go on to the next sheet: its name, header and lists of skipped lines."""
