@@ -158,6 +158,14 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         )
     for line in skipped_lines(summary.summary_rows, summary.skipped_rows, summary.sheets):
         say(out, line)
+    if summary.empty_rows:
+        shown = ", ".join(map(str, summary.empty_rows[:10]))
+        more = " …" if len(summary.empty_rows) > 10 else ""
+        say(
+            out,
+            f"Empty lines skipped 跳过空行 (序号 only): {len(summary.empty_rows)} "
+            f"(rows {shown}{more}).",
+        )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
     if summary.warnings:

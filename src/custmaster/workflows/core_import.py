@@ -428,6 +428,9 @@ class ImportSummary:
     #: all the same, as read (a 护照 whose number is a resident ID:
     #: ``document_type.resident_id``, `custmaster.workflows.validation.document_warning`).
     warnings: tuple[tuple[str, int], ...] = ()
+    #: Row numbers of lines holding nothing but their line number (序号, 行号: a template's
+    #: numbered empty lines), skipped: no customer's data (every sheet's, in order).
+    empty_rows: tuple[int, ...] = ()
     #: Contact events recorded from notes in phone cells saying a number is bad
     #: (``13800138000（空号）``: the number kept, the event says ``invalid``; warning
     #: ``phone.noted``, `custmaster.workflows.validation.noted_numbers`).
@@ -634,6 +637,9 @@ class _RejectSink:
         if self._file is not None and not self._file.closed:
             self._file.close()
 
+
+#: Headers of a column that numbers a sheet's lines.
+_ROW_NUMBER = re.compile(r"序号|行号|序|(?i:no\.?|#)")
 
 #: The contact kind of a number by the record field it came in.
 _NOTED_KINDS = {
@@ -1608,6 +1614,13 @@ class _Importer:
         if self.flagged:
             self._copy_flags(result.customer_id, record)
 
+    def numbered_blank(self, record: SourceRecord) -> bool:
+        """Whether the row's record holds nothing but its line number (序号 2 of a template's
+        empty lines): no field's value, no other party or policy line, no other column."""
+        if record.has_values() or self._more or self._party_records or self._line_records:
+            return False
+        return all(_ROW_NUMBER.fullmatch(key.strip()) for key in record.extra)
+
     def _note_events(self, row_number: int, customer_id: str, record: SourceRecord) -> None:
         """Record what the row's cells noted of its numbers (空号, 停机, 错号) as contact events
         of the customer each number went to, at the record's time; once per source reference,
@@ -1739,6 +1752,7 @@ def import_table(
         met = [(columns, importer.parties)]
         #: The rows read of each sheet but the current one; the rows read before it.
         sheet_rows: dict[str, int] = {}
+        empty_rows: list[int] = []
         before = rows = 0
         try:
             layout, current = table.headers, table.sheet
@@ -1757,7 +1771,10 @@ def import_table(
                 rows += 1
                 record = importer.record(row_number, row)
                 if record is not None:
-                    importer.add(row_number, record, batch_size)
+                    if importer.numbered_blank(record):
+                        empty_rows.append(row_number)
+                    else:
+                        importer.add(row_number, record, batch_size)
                 if progress is not None and rows % batch_size == 0:
                     progress(rows, table.progress())
             importer.flush()
@@ -1780,7 +1797,9 @@ def import_table(
         merged=counts[Outcome.MERGED],
         conflicting=counts[Outcome.CANDIDATE],
         duplicates=counts[Outcome.DUPLICATE],
-        rejected=rows - sum(counts[o] for o in Outcome if o is not Outcome.REJECTED),
+        rejected=rows
+        - len(empty_rows)
+        - sum(counts[o] for o in Outcome if o is not Outcome.REJECTED),
         partial=importer.partial,
         rejects=sink.count,
         codes=tuple(sorted(importer.codes.items(), key=lambda item: (-item[1], item[0]))),
@@ -1813,6 +1832,7 @@ def import_table(
         seconds=time.perf_counter() - started,
         summary_rows=_every_sheet(table, "summary_rows"),
         skipped_rows=_every_sheet(table, "skipped_rows"),
+        empty_rows=tuple(empty_rows),
         third_party=sum(importer.third_party.values()),
         third_party_reasons=tuple(
             sorted(importer.third_party.items(), key=lambda item: (-item[1], item[0]))
