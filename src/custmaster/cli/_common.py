@@ -69,7 +69,9 @@ def store_options(command: F) -> F:
 #: ``--sheet``'s help where it may be repeated (`table_options`, ``several_sheets``).
 _SHEETS_HELP = (
     "Workbook sheet to read; repeat for several (read in that order). Default: every data "
-    "sheet, each by its own header (a 说明, 封面 or 汇总 sheet is skipped and listed)."
+    "sheet, each by its own header (a 说明 or 封面 sheet, and a 汇总 sheet of totals, is "
+    "skipped and listed; a 汇总 sheet repeating the others' rows is read after them, its "
+    "repeated rows skipped)."
 )
 
 
