@@ -39,6 +39,7 @@ import enum
 import functools
 import gc
 import json
+import operator
 import os
 import re
 import unicodedata
@@ -87,7 +88,7 @@ from custmaster.model.contact import ContactEvent, ContactKind, normalise_contac
 from custmaster.model.customer import Customer, HistoryEntry
 from custmaster.model.policy import Policy, PolicyLine
 from custmaster.model.provenance import Provenance, utc_now
-from custmaster.model.source import SourceRecord
+from custmaster.model.source import FIELDS, SourceRecord
 from custmaster.privacy.access import User
 from custmaster.resolve.candidates import CandidatePair, Evidence, PairStatus, pair_key
 from custmaster.resolve.decisions import AUTOMATIC, Action, Decision
@@ -222,14 +223,14 @@ def checked_month(month: object) -> str:
     return f"{match.group(1)}-{number:02d}"
 
 
+#: Reads every canonical field of a record at once (`same_values`).
+_FIELD_VALUES = operator.attrgetter(*FIELDS)
+
+
 def same_content(a: SourceRecord, b: SourceRecord) -> bool:
     """Whether two records with one key say the same (``recorded_at`` may differ)."""
     pa, pb = a.provenance, b.provenance
-    return (
-        pa.observed_at == pb.observed_at
-        and pa.operator == pb.operator
-        and list(a.values()) == list(b.values())
-    )
+    return pa.observed_at == pb.observed_at and pa.operator == pb.operator and same_values(a, b)
 
 
 def same_values(a: SourceRecord, b: SourceRecord) -> bool:
@@ -237,8 +238,9 @@ def same_values(a: SourceRecord, b: SourceRecord) -> bool:
 
     A record arriving again under its key with the same values is a duplicate whenever it
     was observed: re-exporting an extract stamps its rows with a new time and says nothing new.
+    The extra values are compared as a mapping: their order is not content.
     """
-    return list(a.values()) == list(b.values())
+    return _FIELD_VALUES(a) == _FIELD_VALUES(b) and dict(a.extra) == dict(b.extra)
 
 
 @runtime_checkable

@@ -58,6 +58,13 @@ may change (an endorsement of 被保险人). A re-run counts a row stored under 
 rule (`ThirdPartyContact` gives them all to the import) as a duplicate and keeps what was
 stored, so it adds nothing and rejects nothing it accepted before.
 
+**The driver.** A claim report's driver (驾驶员, 出险驾驶员) is read by the same rule, with
+their phone (驾驶员电话, 驾驶人手机 …): the insured's own number when the driver is the insured
+(the same name, 本人, or no driver's name given), else kept apart as ``driver_phone`` with
+``driver_third_party`` (`ThirdPartyRules` puts the reporter's and the driver's rules together).
+Releases before session 12 kept 驾驶员电话 as an extra value under its header; a re-run
+recognises rows stored so (`ThirdPartyContact.legacy`).
+
 A telesales log uses the same hook with the person who answered (客户姓名, 接听人): their
 name is often 张先生, so a different name does not count there; only a relation column that
 says anything but 本人, or an organisation's name that differs from the customer's, keeps the
@@ -94,6 +101,7 @@ number dialled apart (as ``answerer_phone``). The other channels read as before.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -114,6 +122,7 @@ from custmaster.workflows.core_import import (
     ImportProfile,
     ImportSummary,
     RowChange,
+    RowHook,
     import_table,
 )
 from custmaster.workflows.headers import normalise_header
@@ -136,6 +145,7 @@ __all__ = [
     "THIRD_PARTY_WORDS",
     "UNDERWRITING",
     "ThirdPartyContact",
+    "ThirdPartyRules",
     "import_channel_file",
     "profile_for",
 ]
@@ -291,6 +301,10 @@ class ThirdPartyContact:
     phone_key: str = "reporter_phone"
     reason_key: str = "reporter_third_party"
     compare_names: bool = True
+    #: Whether an earlier release kept these phone columns as extra values under their
+    #: header (unread): `readings` then also gives that reading, so a re-run of a file
+    #: imported then adds nothing (a claim report's 驾驶员电话).
+    legacy: bool = False
 
     def __call__(
         self, context: ImportContext
@@ -300,9 +314,63 @@ class ThirdPartyContact:
         phones = _headers(context.headers, self.phones)
         names = _headers(context.headers, self.names)
         relations = _headers(context.headers, self.relations)
-        if not phones or not (names or relations):
+        if not phones or not (names or relations or self.legacy):
             return None
         return _ThirdPartyRows(self, context, names, relations, phones)
+
+
+@attrs.frozen
+class ThirdPartyRules:
+    """A row hook made of several `ThirdPartyContact` rules, one per person a row names (a
+    claim report's reporter and driver): each rule reads its own columns; a row's changes are
+    put together (the first rule's reason is the row's)."""
+
+    rules: tuple[RowHook, ...]
+
+    def __call__(
+        self, context: ImportContext
+    ) -> Callable[[int, Mapping[str, Any]], RowChange | None] | None:
+        """The hook of one file: None when no rule applies to it."""
+        parts = [rows for rule in self.rules if (rows := rule(context)) is not None]
+        if len(parts) < 2:
+            return parts[0] if parts else None
+        return _RulesRows(tuple(parts))
+
+
+class _RulesRows:
+    """`ThirdPartyRules` for the rows of one file."""
+
+    def __init__(self, parts: tuple[Callable[[int, Mapping[str, Any]], RowChange | None], ...]):
+        self.parts = parts
+
+    def __call__(self, row_number: int, row: Mapping[str, Any]) -> RowChange | None:
+        return _joined([part(row_number, row) for part in self.parts])
+
+    def readings(self, row_number: int, row: Mapping[str, Any]) -> tuple[RowChange | None, ...]:
+        """Every combination of the rules' readings of the row."""
+        each = []
+        for part in self.parts:
+            readings = getattr(part, "readings", None)
+            each.append(readings(row_number, row) if readings else (part(row_number, row),))
+        return tuple(_joined(list(combination)) for combination in itertools.product(*each))
+
+    def prepare(self, rows: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        for part in self.parts:
+            prepare = getattr(part, "prepare", None)
+            if prepare is not None:
+                prepare(rows)
+
+
+def _joined(changes: list[RowChange | None]) -> RowChange | None:
+    """The changes of several rules to one row as one."""
+    found = [change for change in changes if change is not None]
+    if len(found) < 2:
+        return found[0] if found else None
+    return RowChange(
+        cleared=tuple(header for change in found for header in change.cleared),
+        extra={key: value for change in found for key, value in change.extra.items()},
+        reason=next((change.reason for change in found if change.reason), ""),
+    )
 
 
 class _ThirdPartyRows:
@@ -347,10 +415,23 @@ class _ThirdPartyRows:
         of `THIRD_PARTY_REASONS` applies: as it is (the insured's own phone, as before the
         rule), and with the phone kept apart for each reason. A re-run recognises the row
         stored under any of them (`custmaster.workflows.core_import.RowHook`)."""
+        earlier = self._unread(row) if self.rule.legacy else None
         if not any(self._text(row, header) for header in self.phones):
-            return (None,)
+            return (None,) if earlier is None else (None, earlier)
         kept = [self._change(row, reason) for reason in THIRD_PARTY_REASONS]
-        return (None, *(change for change in kept if change is not None))
+        return (None, *(change for change in kept if change is not None), earlier)
+
+    def _unread(self, row: Mapping[str, Any]) -> RowChange | None:
+        """The row as an earlier release read it, its phone columns kept as extra values
+        under their header (`ThirdPartyContact.legacy`)."""
+        kept = {}
+        for header in self.phones:
+            cell = row.get(header)
+            if cell is not None and cell != "":
+                text = cell_text(cell)
+                if text.strip():
+                    kept[header[:64]] = text
+        return RowChange(cleared=tuple(kept), extra=kept) if kept else None
 
     def _change(self, row: Mapping[str, Any], reason: str) -> RowChange | None:
         """The row's phone cells kept apart as a third party's, for ``reason``."""
@@ -501,28 +582,55 @@ class _ThirdPartyRows:
         return tuple(c.name for c in found if c.name)
 
 
-#: Claim reports (报案): the report number and time, the reporter's phone.
+_REPORTER_PHONES = ("报案人电话", "报案电话", "报案人手机", "联系人电话", "报案人联系电话")
+_DRIVER_PHONES = (
+    "驾驶员电话",
+    "驾驶人电话",
+    "驾驶员手机",
+    "驾驶人手机",
+    "驾驶员联系电话",
+    "驾驶人联系电话",
+    "出险驾驶员电话",
+    "出险驾驶人电话",
+)
+
+#: Claim reports (报案): the report number and time, the reporter's and the driver's phones.
 CLAIM_REPORT = ImportProfile(
     channel=Channel.CLAIM_REPORT,
     meta_aliases={
         "source_ref": ("报案号", "报案编号", "报案号码", "赔案号"),
         "observed_at": ("报案时间", "报案日期"),
-        "phone": ("报案人电话", "报案电话", "报案人手机", "联系人电话", "报案人联系电话"),
+        "phone": (*_REPORTER_PHONES, *_DRIVER_PHONES),
         "operator": ("接报案人", "受理人"),
     },
     description="claim reports (报案)",
-    row_hook=ThirdPartyContact(
-        names=("报案人", "报案人姓名", "报案人名称", "联系人", "联系人姓名"),
-        relations=(
-            "报案人与被保险人关系",
-            "与被保险人关系",
-            "报案人关系",
-            "与被保人关系",
-            "报案人与被保人关系",
-            "联系人与被保险人关系",
-            "关系",
-        ),
-        phones=("报案人电话", "报案电话", "报案人手机", "联系人电话", "报案人联系电话"),
+    row_hook=ThirdPartyRules(
+        (
+            ThirdPartyContact(
+                names=("报案人", "报案人姓名", "报案人名称", "联系人", "联系人姓名"),
+                relations=(
+                    "报案人与被保险人关系",
+                    "与被保险人关系",
+                    "报案人关系",
+                    "与被保人关系",
+                    "报案人与被保人关系",
+                    "联系人与被保险人关系",
+                    "关系",
+                ),
+                phones=_REPORTER_PHONES,
+            ),
+            # The driver (出险驾驶员) is the insured more often than not; another person's
+            # phone is kept apart as the reporter's is. Read since session 12: before, the
+            # column was kept as an extra value, a reading re-runs still recognise.
+            ThirdPartyContact(
+                names=("驾驶员", "驾驶人", "驾驶员姓名", "驾驶人姓名", "出险驾驶员", "出险驾驶人"),
+                relations=("驾驶员与被保险人关系", "驾驶人与被保险人关系", "驾驶员关系"),
+                phones=_DRIVER_PHONES,
+                phone_key="driver_phone",
+                reason_key="driver_third_party",
+                legacy=True,
+            ),
+        )
     ),
 )
 
