@@ -920,3 +920,96 @@ def test_qq_same_number_is_a_label(value: str) -> None:
 
 def test_a_qq_number_is_no_phone_number() -> None:
     assert not phone.is_valid("QQ：12345678")
+
+
+# -- session 12: validators-realworld-3.csv ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["14957321234", "149 5732 1234", "+86 149 5732 1234", "0086-14957321234", "8614957321234"],
+)
+def test_the_149_block_is_a_mobile_on_the_fast_path(value: str) -> None:
+    number = phone._fast(value)
+    assert isinstance(number, PhoneNumber)
+    assert number.canonical == "+8614957321234"
+    assert number.kind is PhoneKind.MOBILE
+    assert phone.format(value) == "149 5732 1234"
+    assert phone.mask(value) == "149****1234"
+
+
+@pytest.mark.parametrize("value", ["1495732123", "149573212345", "1485732123456", "14857321234"])
+def test_the_149_block_keeps_its_length_and_its_neighbours_stay_refused(value: str) -> None:
+    assert not phone.is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "13800138000（错）",
+        "13800138000(错)",
+        "13800138000 错",
+        "错 13800138000",
+        "13800138000【错号】",
+        "13800138000 号码不正确",
+        "13800138000（号码已失效）",
+        "13800138000 打错了",
+    ],
+)
+def test_wrong_alone_says_the_number_is_bad(value: str) -> None:
+    assert _code(value) == "phone.status"
+    assert phone.has_status_note(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000（号码没错）", "13800138000 不错", "13800138000（错过来电）"]
+)
+def test_right_and_missed_calls_are_no_bad_number_notes(value: str) -> None:
+    assert phone.validate(value) == MOBILE
+    assert not phone.has_status_note(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000或13900139000", "13800138000及13900139000", "13800138000和0592-5123456"]
+)
+def test_or_and_and_between_two_numbers_separate_them(value: str) -> None:
+    assert _code(value) == "phone.multiple"
+    assert len(phone.parse_many(value).numbers) == 2
+
+
+def test_or_between_a_number_and_a_note_is_no_separator() -> None:
+    assert phone.validate("张先生和13800138000") == MOBILE
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("[0592]5123456", FIXED),
+        ("［0592］5123456", FIXED),
+        ("13800138000[本人]", MOBILE),
+        ('="13800138000"', MOBILE),
+        (' ="0592-5123456"', FIXED),
+    ],
+)
+def test_square_brackets_and_formula_text(value: str, expected: str) -> None:
+    assert phone.validate(value) == expected
+
+
+def test_a_formula_without_quotes_is_no_number() -> None:
+    assert _code("=13800138000+1") == "phone.format"
+
+
+@pytest.mark.parametrize(
+    "value", ["未提供", "客户未留", "拒绝提供", "未填写", "没有留电话", "不愿告知"]
+)
+def test_a_phrase_saying_no_number_was_given_is_empty(value: str) -> None:
+    assert _code(value) == "phone.empty"
+
+
+def test_a_name_alone_is_still_no_placeholder() -> None:
+    assert _code("张先生") == "phone.format"
+
+
+def test_an_e_mail_address_is_no_vanity_number() -> None:
+    assert _code("13800138000@qq.com") == "phone.format"
+    assert _code("138OO138OOO") == "phone.vanity"

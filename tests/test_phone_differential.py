@@ -8,6 +8,7 @@ that it decides exactly as ``phonenumbers.parse`` + ``is_valid_number`` + ``form
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -17,7 +18,7 @@ from phonenumbers import shortnumberinfo
 
 from custmaster.errors import ValidationError
 from custmaster.validate import phone
-from custmaster.validate._phone_plan import CN, FOREIGN
+from custmaster.validate._phone_plan import CN, FOREIGN, SUPPLEMENT
 
 _SEED = 86
 _TYPE_NAMES = {
@@ -126,6 +127,13 @@ def _explain(value: str, ours: Result, reference: Result) -> str | None:
         and _reference("+" + value) == ours
     ):
         return "neighbour_code"  # 852-91234567: Hong Kong, Macao or Taiwan without its '+'
+    if (
+        reference is None
+        and ours is not None
+        and ours[1] == "mobile"
+        and re.fullmatch(SUPPLEMENT["mobile"], (ours[0] or "")[3:]) is not None
+    ):
+        return "supplement"  # 149…: a block the MIIT assigned that the metadata lacks
     digits = "".join(c for c in value if c.isdigit())
     if (
         ours is None
@@ -163,6 +171,7 @@ def test_agrees_with_phonenumbers_except_documented_differences() -> None:
     # Both documented differences occur in the corpus, so the comparison exercised them.
     assert explained["service"] > 50
     assert explained["ip_dial_prefix"] > 10
+    assert explained["supplement"] > 5
 
 
 def test_national_significant_number_and_area_code_agree() -> None:
@@ -226,15 +235,32 @@ def test_lookup_agrees_with_national_and_kind() -> None:
 
 
 def test_every_mobile_prefix_of_the_metadata_is_accepted() -> None:
-    """All 3-digit blocks phonenumbers accepts, incl. 19x and 16x, and no others."""
+    """All 3-digit blocks phonenumbers accepts, incl. 19x and 16x, and no others but 149."""
     accepted = set()
     for prefix in range(130, 200):
         for tail in ("00000000", "12345678", "99999999", "40012345", "05123456"):
-            if _reference(f"{prefix}{tail}") is not None:
+            number = f"{prefix}{tail}"
+            if _reference(number) is not None:
                 accepted.add(prefix)
-            assert _ours(f"{prefix}{tail}") == _reference(f"{prefix}{tail}")
+            if prefix == 149:  # the supplement: phonenumbers refuses it, custmaster accepts it
+                assert _reference(number) is None
+                assert _ours(number) == (f"+86{number}", "mobile")
+            else:
+                assert _ours(number) == _reference(number)
     assert {190, 191, 192, 196, 197, 199, 162, 165, 166, 167, 145, 147} <= accepted
     assert 154 not in accepted
+    assert 149 not in accepted
+
+
+def test_the_supplement_is_all_the_plan_adds() -> None:
+    """Without its supplement the plan is phonenumbers' exactly: 149 is the only block added,
+    as 11-digit mobiles (the 13-digit IoT numbers of the same block stay refused)."""
+    assert SUPPLEMENT == {"mobile": r"149\d{8}"}
+    assert CN.lookup("14957321234") == ("14957321234", "mobile")
+    assert CN.lookup("+8614957321234") == ("14957321234", "mobile")
+    assert CN.lookup("1495732123456") is None
+    assert CN.lookup("1485732123") is None
+    assert CN.kind_by_regex("14957321234") == "mobile"
 
 
 # Each row of the module docstring's table: input, phonenumbers' result, ours.
@@ -254,6 +280,7 @@ DOCUMENTED_DIFFERENCES = [
     ("13800138000.0", ("+86138001380000", False), "+8613800138000"),
     ("5123456", ("+865123456", False), "phone.area_code_missing"),
     ("852-91234567", ("+8685291234567", False), "+85291234567"),
+    ("14957321234", ("+8614957321234", False), "+8614957321234"),
 ]
 
 

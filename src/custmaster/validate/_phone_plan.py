@@ -1,10 +1,12 @@
 """China's numbering plan as compiled tables, derived from phonenumbers' CN metadata.
 
 Private to `custmaster.validate.phone`. `CN` is built once, at import, from the metadata
-phonenumbers ships (no numbers or prefixes are typed in here), so a phonenumbers upgrade
-updates the plan. It reproduces what ``phonenumbers.parse(digits, "CN")`` followed by
-``is_valid_number`` and ``number_type`` decide for a plain digit string (an optional
-leading ``+``), step for step:
+phonenumbers ships, so a phonenumbers upgrade updates the plan. The only numbers typed in
+here are `SUPPLEMENT`: blocks the MIIT has assigned that the metadata lacks (149, China
+Telecom's mobile block), added to that type's pattern before anything is compiled, so they
+cost nothing per number. Apart from them it reproduces what ``phonenumbers.parse(digits,
+"CN")`` followed by ``is_valid_number`` and ``number_type`` decide for a plain digit string
+(an optional leading ``+``), step for step:
 
 1. the international prefix (``+``, ``00`` …) and the country calling code 86, or ``86``
    written without ``+`` when the number only makes sense without it;
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Final
 
 import phonenumbers
@@ -38,6 +41,7 @@ from custmaster.validate._phone_dfa import DigitDFA, UnsupportedPatternError
 __all__ = [
     "CN",
     "FOREIGN",
+    "SUPPLEMENT",
     "TOO_LONG",
     "TOO_SHORT",
     "CNPlan",
@@ -73,6 +77,26 @@ _SPECIAL_TYPES: Final = (
     "uan",
     "voicemail",
 )
+
+
+#: Number blocks the metadata lacks, by number type: a regular expression of national numbers
+#: (the type's possible lengths apply). 149 is China Telecom's mobile block (MIIT, first
+#: issued for data SIMs, now for any mobile line; 145 and 147 of the other operators are in
+#: the metadata). The 13-digit IoT blocks (140, 141, 144, 146, 148) are not personal numbers
+#: and stay out.
+SUPPLEMENT: Final[dict[str, str]] = {"mobile": r"149\d{8}"}
+
+
+def _supplemented(name: str, desc: object) -> object:
+    """``desc`` with the `SUPPLEMENT` block of type ``name`` added to its pattern."""
+    extra = SUPPLEMENT.get(name)
+    pattern = _pattern(desc)
+    if extra is None or pattern is None:
+        return desc
+    return SimpleNamespace(
+        national_number_pattern=f"(?:{pattern})|{extra}",
+        possible_length=getattr(desc, "possible_length", ()),
+    )
 
 
 def _pattern(desc: object) -> str | None:
@@ -132,6 +156,9 @@ class CNPlan:
         if general_desc is None or general is None or md.country_code is None:
             message = f"phonenumbers has no general pattern for {region}"
             raise LookupError(message)  # pragma: no cover
+        # The supplement's numbers must pass the general pattern too (phonenumbers' viability
+        # tests read it); 149… already does (1\d{10}), the alternation keeps that true.
+        general = "|".join((f"(?:{general})", *SUPPLEMENT.values()))
         self.region = region
         self.country_code: int = md.country_code
         self._cc = str(md.country_code)
@@ -148,15 +175,18 @@ class CNPlan:
         )
         self._transform: str | None = md.national_prefix_transform_rule or None
         self._same_fixed_mobile = bool(md.same_mobile_and_fixed_line_pattern)
-        mobile = _pattern(md.mobile)
+        mobile_desc = _supplemented("mobile", md.mobile)
+        mobile = _pattern(mobile_desc)
         self._mobile = re.compile(mobile) if mobile else None
-        self._mobile_lengths = _lengths(md.mobile, lengths)
+        self._mobile_lengths = _lengths(mobile_desc, lengths)
         # One alternation per possible length; the first alternative that matches in full
         # names the type (fullmatch backtracks through alternatives in order).
-        descs: list[tuple[str, object]] = [(name, getattr(md, name)) for name in _SPECIAL_TYPES]
-        descs.append(("fixed_line", md.fixed_line))
+        descs: list[tuple[str, object]] = [
+            (name, _supplemented(name, getattr(md, name))) for name in _SPECIAL_TYPES
+        ]
+        descs.append(("fixed_line", _supplemented("fixed_line", md.fixed_line)))
         if not self._same_fixed_mobile:
-            descs.append(("mobile", md.mobile))
+            descs.append(("mobile", mobile_desc))
         self._by_length: dict[int, re.Pattern[str]] = {}
         for length in lengths:
             alternatives = []

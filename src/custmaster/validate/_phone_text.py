@@ -32,6 +32,8 @@ _TRANSLATE.update(
 )
 _TRANSLATE.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)))
 _TRANSLATE.update({0x3001: ord(","), 0x3002: ord("."), 0x3010: ord("("), 0x3011: ord(")")})
+# Square brackets ([0592]5123456, ［办］) read as round ones.
+_TRANSLATE.update(dict.fromkeys((0x5B, 0xFF3B), ord("(")) | dict.fromkeys((0x5D, 0xFF3D), ord(")")))
 
 # Words that label a number or its owner. Longest first so that 手机号码 wins over 手机.
 _LABEL_WORDS: Final = (
@@ -85,15 +87,16 @@ _LABEL_RE: Final = re.compile(
 )
 #: Notes saying the number itself is bad, as call-centre systems and spreadsheets write them:
 #: it does not exist (空号, 号码不存在, 无效), is suspended or cancelled (停机, 停用, 销号, 注销),
-#: is no longer used (已不用, 不用了), or is not the customer's (错号, 号码错误, 非本人,
-#: 已换号). A number carrying one is refused with ``phone.status``. Transient results of one
-#: call (关机, 无人接听, 无法接通, 占线, 拒接)
-#: and 停机保号 (suspended at the customer's request, number kept) say nothing against the
-#: number: they are notes like any other, and dropped.
+#: is no longer used (已不用, 不用了, 失效), or is not the customer's (错, 错号, 号码错误,
+#: 不正确, 非本人, 已换号). A number carrying one is refused with ``phone.status``. Transient
+#: results of one call (关机, 无人接听, 无法接通, 占线, 拒接) and 停机保号 (suspended at the
+#: customer's request, number kept) say nothing against the number: they are notes like any
+#: other, and dropped. 错 alone (``13800138000（错）``) is the shortest such note; 没错 and 不错
+#: (right, not bad) and 错过 (a missed call) are not.
 _STATUS_RE: Final = re.compile(
-    "空号|停机(?!保号)|停用|销号|销户|注销|错号|号码错|号错|错误|有误|不对|无效|作废|不存在|非本人|不是本人"
-    "|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|打错|弃用|不再使用|不再用|已不用"
-    "|不用了|停止使用|没在用"
+    "空号|停机(?!保号)|停用|销号|销户|注销|(?<![没不])错(?!过)|有误|不对|不正确|无效|作废|失效"
+    "|不存在|非本人|不是本人|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|弃用|不再使用"
+    "|不再用|已不用|不用了|停止使用|没在用"
 )
 # A note of Han characters before or after the number (张先生 13800138000, 13800138000本人).
 _HAN: Final = "\u3400-\u9fff"
@@ -103,6 +106,13 @@ _NOTE_RE: Final = re.compile(r"[(\[][^()\[\]0-9]*[)\]]")
 _PLACEHOLDERS: Final = frozenset(
     {"", "无", "暂无", "没有", "不详", "未知", "空", "null", "none", "n/a", "na", "-", "--", "/"}
 )
+# A phrase saying no number was given (未提供, 客户未留, 拒绝提供): empty, as a placeholder is.
+_NOT_GIVEN_RE: Final = re.compile(
+    "(?:客户|本人|对方)?(?:暂)?(?:未|没有?|不|拒绝|不愿)(?:提供|留|填写?|告知|登记)"
+    "(?:电话|号码|联系方式)?"
+)
+# A cell exported as a spreadsheet formula to keep it text: ="13800138000".
+_FORMULA_TEXT_RE: Final = re.compile(r'\s*="(.*)"\s*')
 # A spreadsheet rendering of an integer: 13800138000.0, 1.3800138E10, 1.3800138e+10.
 _FLOAT_RE: Final = re.compile(r"(\+?\d+)\.0+")
 _SCIENTIFIC_RE: Final = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}")
@@ -125,7 +135,7 @@ _LETTER_RE: Final = re.compile(r"[A-Za-z]")
 _DIGIT_RE: Final = re.compile(r"\d")
 # Separators between numbers: '/', ';', ',', '|', '、', line breaks (full-width ones are
 # translated first). ';ext=' is an extension, not a separator.
-_FIELD_SPLIT_RE: Final = re.compile(r"[/,|\n\r\t]+|;(?!\s*ext=)")
+_FIELD_SPLIT_RE: Final = re.compile(r"[/,|\n\r\t]+|;(?!\s*ext=)|(?<=\d)\s*[或及和]\s*(?=[+(\d])")
 # Start a new fragment where a label follows a digit: 手机13800138000办公0592-5123456.
 _LABEL_AFTER_DIGIT_RE: Final = re.compile(
     r"(?<=[\d\s)])(?=" + _LABEL_RE.pattern + ")", re.IGNORECASE
@@ -151,10 +161,16 @@ def clean(value: str) -> Cleaned:
     text = to_ascii(value)
     if not text.isascii() and _STATUS_RE.search(text) is not None:
         return Cleaned(error="phone.status")
+    if text.lstrip()[:2] == '="':
+        formula = _FORMULA_TEXT_RE.fullmatch(text)
+        if formula is not None:
+            text = formula.group(1)
     text = _BRACKETED_EXTENSION_RE.sub(r" \1", text)
     text = _NOTE_RE.sub(" ", text)
     text = _LABEL_RE.sub(" ", text).strip().strip("'\"").strip()
-    if text.lower() in _PLACEHOLDERS:
+    if text.lower() in _PLACEHOLDERS or (
+        not text.isascii() and _NOT_GIVEN_RE.fullmatch(text) is not None
+    ):
         return Cleaned(error="phone.empty")
     if not text.isascii():
         bare = _EDGE_NOTE_RE.sub("", text)
@@ -182,8 +198,8 @@ def clean(value: str) -> Cleaned:
             if _DIGIT_RE.search(bare) is not None:
                 text = bare.strip()
     if _BODY_RE.fullmatch(text) is None:
-        if _LETTER_RE.search(text) and _DIGIT_RE.search(text):
-            return Cleaned(error="phone.vanity")
+        if _LETTER_RE.search(text) and _DIGIT_RE.search(text) and "@" not in text:
+            return Cleaned(error="phone.vanity")  # letters for digits, not an e-mail address
         return Cleaned(error="phone.format")
     groups = tuple(g for g in _GROUP_SPLIT_RE.split(text) if g)
     if not groups or groups == ("+",):

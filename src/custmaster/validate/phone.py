@@ -3,7 +3,8 @@
 A Chinese number is one of:
 
 * a **mobile** number, 11 digits starting with ``1`` (``138 0013 8000``; the valid prefixes,
-  19x and 16x included, are those of phonenumbers' metadata);
+  19x and 16x included, are those of phonenumbers' metadata, plus China Telecom's 149 block,
+  which it lacks);
 * a **fixed line**: trunk prefix ``0``, area code (``10``, ``2x`` or three digits) and a
   7- or 8-digit local number (``0592-5123456``, ``021-12345678``); a fax number is a
   fixed line too, ``fax`` is only the caller's label for the field;
@@ -13,7 +14,8 @@ A Chinese number is one of:
   metadata (``shortnumberinfo``).
 
 `parse` accepts what people and spreadsheets write: ``+86``/``0086``/``86`` prefixes,
-spaces, ``-``, ``.``, brackets, full-width digits and punctuation, labels (``手机：``,
+spaces, ``-``, ``.``, brackets (square ones too), full-width digits and punctuation, the
+formula text of a CSV export (``="13800138000"``), labels (``手机：``,
 ``Tel:``, ``传真：``, ``电话/传真：``, ``（微信同号）``, ``QQ同号``, ``办公``…), notes (below), the
 calling codes of Hong Kong, Macao and Taiwan written without ``+`` (``852-91234567``, only
 when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
@@ -23,11 +25,13 @@ when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
 ``0592-5123456-801``). A scientific rendering with at most 6 significant digits
 (``1.38001E+10``, Excel's General format) has lost the others and is refused with
 ``phone.length`` rather than read as ``13800100000``. Several numbers in one value
-(``13800138000/13900139000``, ``手机：13800138000 座机：0592-5123456``) are
-``phone.multiple``, and so are the area code written once (``0592-5123456、5123457``) and
-consecutive lines written by their last digits (``0592-5123456/7``), which `parse_many`
-completes; one number written twice (``13800138000/13800138000``) is that number.
-A masked number pasted back from a display (``138****8000``) is ``phone.masked``.
+(``13800138000/13900139000``, ``13800138000或13900139000``,
+``手机：13800138000 座机：0592-5123456``) are ``phone.multiple``, and so are the area code
+written once (``0592-5123456、5123457``) and consecutive lines written by their last digits
+(``0592-5123456/7``), which `parse_many` completes; one number written twice
+(``13800138000/13800138000``) is that number.
+A masked number pasted back from a display (``138****8000``) is ``phone.masked``; a
+phrase saying none was given (``未提供``, ``客户未留``) is ``phone.empty``.
 Letters are never read as digits (``138OO138OOO`` is ``phone.vanity``). A local number
 without its area code (``5123456``) is ``phone.area_code_missing`` unless the caller names
 the area: ``parse("5123456", default_area_code="0592")``. Numbers of other countries are
@@ -43,8 +47,9 @@ dropped. A note saying the *number* is bad is never dropped: the value is refuse
 (``13800138000(停机)``, ``13800138000 空号``, ``已销号 13800138000``, ``空号``);
 `parse_many` rejects the fragment that carries it. Bad means the number does not exist
 (空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用, 已销号, 注销,
-暂停服务), is no longer used (已不用, 不用了) or is not the customer's (错号, 号码错误,
-号码有误, 号码错, 非本人, 已换号, 号码已更换, 改号, 无此号码). Transient results of one call
+暂停服务), is no longer used (已不用, 不用了, 失效) or is not the customer's (错 alone,
+错号, 号码错误, 号码有误, 不正确, 非本人, 已换号, 号码已更换, 改号, 无此号码; not 没错, 不错,
+错过). Transient results of one call
 (关机, 无人接听, 无法接通, 占线, 拒接) say nothing against the number, nor does 停机保号
 (suspended at the customer's request, the number kept); they are dropped like any note.
 Negations are not read (``未停机`` counts as 停机). Han text between the digits is no note
@@ -98,6 +103,9 @@ CN; each is asserted in ``tests/test_phone_differential.py``):
 * ``852-91234567``: phonenumbers reads ``+8685291234567`` (invalid); custmaster reads the
   calling code of Hong Kong, Macao or Taiwan (`NEIGHBOUR_CODES`) written without ``+``:
   ``+85291234567``, when the digits are no Chinese number.
+* ``14957321234``: invalid for phonenumbers, whose metadata lacks the 149 block the MIIT
+  assigned to China Telecom; custmaster adds it (``_phone_plan.SUPPLEMENT``) and gives
+  ``+8614957321234``, a mobile.
 * ``07621238`` (area code and a short local number): phonenumbers' area code is ``076``
   (from its display format ``076 21238``); custmaster's is ``0762``.
 
@@ -847,9 +855,10 @@ def parse_many(
 ) -> ParsedPhones:
     """Split a field holding several numbers and parse each; never raises on bad numbers.
 
-    Numbers may be separated by ``/``, ``;``, ``,``, ``、``, ``|``, line breaks, labels
-    (``手机13800138000 办公0592-5123456``) or spaces between complete numbers; spaces inside
-    one number (``0592 5123456``, ``138 0013 8000``) keep it whole. Duplicates are dropped.
+    Numbers may be separated by ``/``, ``;``, ``,``, ``、``, ``|``, line breaks, 或, 及 or 和
+    between two numbers, labels (``手机13800138000 办公0592-5123456``) or spaces between
+    complete numbers; spaces inside one number (``0592 5123456``, ``138 0013 8000``) keep it
+    whole. Duplicates are dropped.
     After a Chinese fixed line, a local number takes its area code
     (``0592-5123456、5123457``) and one or two digits replace its last ones
     (``0592-5123456/7``: ``0592-5123457``), as business cards write consecutive lines.
