@@ -210,3 +210,75 @@ def test_format_round_trips(value: str) -> None:
 )
 def test_a_colour_noted_with_the_plate_is_no_part_of_it(value: str, plate: str) -> None:
     assert cn_plate.validate(value) == plate
+
+
+# -- session 12: 应急, temporary and 超 plates (validators-realworld-3.csv) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "compact", "team", "formatted", "masked"),
+    [
+        ("粤X·1234应急", "粤X1234应急", "X", "粤·X1234应急", "粤·***34应急"),
+        ("京·X2345应急", "京X2345应急", "X", "京·X2345应急", "京·***45应急"),
+        ("川s 0123 应急", "川S0123应急", "S", "川·S0123应急", "川·***23应急"),
+    ],
+)
+def test_emergency_plates(raw: str, compact: str, team: str, formatted: str, masked: str) -> None:
+    plate = cn_plate.parse(raw)
+    assert (plate.plate, plate.kind, plate.authority) == (compact, "emergency", team)
+    assert plate.serial == compact[2:6]
+    assert plate.province_name == cn_plate.PROVINCES[compact[0]]
+    assert cn_plate.format(raw) == formatted
+    assert cn_plate.mask(raw) == masked
+    assert cn_plate.validate(formatted) == compact
+
+
+@pytest.mark.parametrize(
+    "value", ["粤A·1234应急", "粤X·12345应急", "粤X·123应急", "粤X·12A4应急", "粤·应急"]
+)
+def test_other_emergency_plates_are_refused(value: str) -> None:
+    with pytest.raises(InvalidFormat) as info:
+        cn_plate.validate(value)
+    assert info.value.code in {"cn_plate.emergency", "cn_plate.length"}
+    assert not cn_plate.is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "粤B123456",
+        "粤B·123456",
+        "粤B123456（临时）",
+        "粤B123456(临时号牌)",
+        "临时号牌：粤B123456",
+        "临时牌照 粤B·123456",
+        "临 粤B·123456",
+        "粤B123456临",
+        "【临】粤B123456",
+    ],
+)
+def test_temporary_plates(value: str) -> None:
+    plate = cn_plate.parse(value)
+    assert (plate.plate, plate.kind, plate.energy) == ("粤B123456", "temporary", None)
+    assert cn_plate.format(value) == "粤B·123456"
+    assert cn_plate.validate(cn_plate.format(value)) == "粤B123456"
+
+
+@pytest.mark.parametrize("value", ["临时号牌", "临时牌照", "已办临牌", "临牌待上", "新车(临牌)"])
+def test_temporary_wording_without_a_number_is_unregistered(value: str) -> None:
+    with pytest.raises(InvalidComponent) as info:
+        cn_plate.validate(value)
+    assert info.value.code == "cn_plate.unregistered"
+
+
+def test_temporary_wording_does_not_make_a_bad_serial_good() -> None:
+    for value in ("粤B·D1234A（临时）", "临时号牌：粤B1234567", "临 粤B·12345A"):
+        assert not cn_plate.is_valid(value), value
+    assert cn_plate.parse("粤B·12345（临时）").kind == "standard"  # the number is as written
+
+
+def test_oversize_plates() -> None:
+    plate = cn_plate.parse("苏A·1234超")
+    assert (plate.plate, plate.kind, plate.serial) == ("苏A1234超", "oversize", "1234")
+    assert cn_plate.format("苏a1234超") == "苏A·1234超"
+    assert cn_plate.mask("苏A1234超") == "苏A·**34超"

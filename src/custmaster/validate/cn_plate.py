@@ -21,14 +21,23 @@ Kinds recognised (``Plate.kind``):
 * ``new_energy_large``: 5 digits then ``D`` or ``F`` on the yellow-green plate of large
   new-energy vehicles: ``粤B·12345D``;
 * 4 serial characters and a suffix: ``police`` (``京A·0001警``), ``learner`` (教练车,
-  ``苏A·1234学``), ``trailer`` (``鲁B·1234挂``), ``test`` (``沪A·1234试``), ``consulate``
-  (``沪A·0012领``) and ``hk_macau`` (Hong Kong and Macao vehicles registered in Guangdong,
-  always ``粤Z``: ``粤Z·1234港``, ``粤Z·1234澳``);
+  ``苏A·1234学``), ``trailer`` (``鲁B·1234挂``), ``test`` (``沪A·1234试``), ``oversize``
+  (特型机动车, ``苏A·1234超``; secondary sources), ``consulate`` (``沪A·0012领``) and
+  ``hk_macau`` (Hong Kong and Macao vehicles registered in Guangdong, always ``粤Z``:
+  ``粤Z·1234港``, ``粤Z·1234澳``);
 * ``embassy``: ``使`` and 6 digits, the embassy's 3-digit code and a 3-digit serial:
-  ``使014·578``.
+  ``使014·578``;
+* ``emergency``: the 应急救援专用号牌 of the national fire and rescue teams (国办发〔2018〕114号):
+  the province, the team letter ``X`` (消防救援) or ``S`` (森林消防), 4 digits and ``应急``:
+  ``京·X2345应急``. Any other 应急 plate (``粤A·1234应急``: an office letter where the team
+  letter belongs) is refused with ``cn_plate.emergency``;
+* ``temporary``: the paper 临时行驶车号牌 of a vehicle not yet registered, an office letter and
+  6 digits (GA 36-2018; secondary sources): ``粤B·123456``. The wording spreadsheets write
+  with it, before or after (``临时号牌：``, ``临``, ``（临时）``, ``(临牌)``), is removed; a
+  6-digit serial is no other kind of plate, so the number alone is read the same.
 
 Not recognised: military (``VA·12345``) and armed-police (``WJ``) plates, which the traffic
-police do not issue, 应急 and 民航 plates, and temporary paper plates.
+police do not issue, and 民航 plates.
 
 GA 36-2018 allows at most two letters in a standard serial; older plates may have more, so more
 letters are accepted with the warning ``cn_plate.serial_letters`` (an error with
@@ -111,6 +120,7 @@ ERROR_CODES: dict[str, str] = {
     "cn_plate.new_energy": "An 8-character plate is not a valid new-energy plate number.",
     "cn_plate.hk_macau": "港/澳 plates are issued only as 粤Z.",
     "cn_plate.embassy": "An embassy plate is 使 followed by 6 digits.",
+    "cn_plate.emergency": "An 应急 plate is a province, X or S, 4 digits and 应急.",
     "cn_plate.serial_letters": "The serial has more than the two letters GA 36-2018 allows.",
 }
 
@@ -125,6 +135,7 @@ _ZH: dict[str, str] = {
     "cn_plate.new_energy": "8 位车牌号不是有效的新能源号牌号码。",
     "cn_plate.hk_macau": "港、澳号牌只用于粤Z。",
     "cn_plate.embassy": "使馆号牌为“使”加 6 位数字。",
+    "cn_plate.emergency": "应急号牌为省份简称、X 或 S、4 位数字加“应急”。",
     "cn_plate.serial_letters": "序号中的字母多于 GA 36-2018 允许的两位。",
 }
 
@@ -174,9 +185,12 @@ PlateKind = Literal[
     "learner",
     "trailer",
     "test",
+    "oversize",
     "consulate",
     "hk_macau",
     "embassy",
+    "emergency",
+    "temporary",
 ]
 Energy = Literal["pure_electric", "non_pure_electric"]
 
@@ -185,6 +199,7 @@ _SUFFIXES: dict[str, PlateKind] = {
     "学": "learner",
     "挂": "trailer",
     "试": "test",
+    "超": "oversize",
     "领": "consulate",
     "港": "hk_macau",
     "澳": "hk_macau",
@@ -210,6 +225,16 @@ _AUTHORITY = re.compile(r"[A-HJ-Z]")
 _EMBASSY = re.compile(r"使[0-9]{6}")
 _SMALL_NEV = re.compile(r"[ABCDEFGHJK][A-HJ-NP-Z0-9][0-9]{4}")
 _LARGE_NEV = re.compile(r"[0-9]{5}[DF]")
+_TEMPORARY = re.compile(r"[0-9]{6}")
+#: The suffix of 应急 plates and the plate after the province: team letter and 4 digits.
+_EMERGENCY = "应急"
+_EMERGENCY_BODY = re.compile(r"[XS][0-9]{4}")
+#: The wording of a temporary plate before or after its number (临时号牌：, 临, （临时）, (临牌)),
+#: removed from entries with a digit (without one, the entry says there is no plate yet).
+_TEMPORARY_WORDS = re.compile(
+    r"^[(\[【]?临(?:时)?(?:行驶车)?(?:号牌|牌照|牌)?(?:号码|号)?[)\]】]?:?"
+    r"|[(\[【]?临(?:时)?(?:号牌|牌照|牌)?[)\]】]?$"
+)
 _PURE_ELECTRIC = frozenset("ABCDE")
 
 
@@ -241,7 +266,8 @@ class Plate:
     province: str
     #: The province-level division (``'福建省'``); ``None`` for embassy plates.
     province_name: str | None
-    #: Issuing-office letter; for embassy plates the embassy's 3-digit code.
+    #: Issuing-office letter; for embassy plates the embassy's 3-digit code, for 应急 plates
+    #: the team letter (``X`` 消防救援, ``S`` 森林消防).
     authority: str
     #: The serial without the suffix character.
     serial: str = attrs.field(repr=False)
@@ -279,6 +305,8 @@ def compact(value: str) -> str:
     plate = _SEPARATORS.sub("", without_label(fold_width(value), _LABEL)).upper()
     if len(plate) > _NOTED_MIN:
         plate = _COLOUR_NOTE.sub("", plate)
+        if "临" in plate and any(c.isdigit() for c in plate):
+            plate = _TEMPORARY_WORDS.sub("", plate)
     return plate
 
 
@@ -286,6 +314,8 @@ def _split(plate: str) -> tuple[str, str, str]:
     """(head, serial, suffix) of a valid compact plate: head is 闽D or 使014."""
     if plate[0] == "使":
         return plate[:4], plate[4:], ""
+    if plate.endswith(_EMERGENCY):
+        return plate[:1], plate[1:-2], _EMERGENCY
     if plate[-1] in _SUFFIXES:
         return plate[:2], plate[2:-1], plate[-1]
     return plate[:2], plate[2:], ""
@@ -317,6 +347,10 @@ def _check(value: object) -> tuple[str, PlateKind, Energy | None, tuple[Validati
         return plate, "embassy", None, ()
     if plate[0] not in PROVINCES:
         raise _error(InvalidComponent, plate, code="cn_plate.province")
+    if plate.endswith(_EMERGENCY):
+        if not _EMERGENCY_BODY.fullmatch(plate[1:-2]):
+            raise _error(InvalidFormat, plate, code="cn_plate.emergency")
+        return plate, "emergency", None, ()
     if not _AUTHORITY.fullmatch(plate[1]):
         raise _error(InvalidComponent, plate, code="cn_plate.authority")
     rest = plate[2:]
@@ -343,6 +377,8 @@ def _check(value: object) -> tuple[str, PlateKind, Energy | None, tuple[Validati
         if _LARGE_NEV.fullmatch(rest):
             energy = "pure_electric" if rest[-1] == "D" else "non_pure_electric"
             return plate, "new_energy_large", energy, ()
+        if _TEMPORARY.fullmatch(rest):
+            return plate, "temporary", None, ()
         if not _SERIAL.fullmatch(rest):
             raise _error(InvalidFormat, plate, code="cn_plate.serial")
         raise _error(InvalidFormat, plate, code="cn_plate.new_energy")
@@ -429,4 +465,6 @@ def parse(value: str, *, strict: bool = False) -> Plate:
     head, serial, _ = _split(plate)
     if kind == "embassy":
         return Plate(plate, kind, "使", None, head[1:], serial, None, warnings)
+    if kind == "emergency":  # the team letter (X, S) stands where the office letter is
+        return Plate(plate, kind, head, PROVINCES[head], serial[0], serial[1:], None, warnings)
     return Plate(plate, kind, head[0], PROVINCES[head[0]], head[1], serial, energy, warnings)
