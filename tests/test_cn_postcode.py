@@ -137,3 +137,27 @@ def test_a_float_rendering_is_read_back_unless_it_lost_a_digit() -> None:
         cn_postcode.validate("10010.0")  # 010010 read as a number
     assert caught.value.code == "cn_postcode.length"
     assert not cn_postcode.is_valid("361001.5")
+
+
+# -- session 12: validators-realworld-3.csv ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw", ["邮编：361001", "邮编361001", "邮政编码 361001", "361001（思明）", "邮编:361001(厦门)"]
+)
+def test_a_label_and_a_place_note_are_no_part_of_the_postcode(raw: str) -> None:
+    assert cn_postcode.validate(raw) == "361001"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("邮编：36100", "cn_postcode.length"),
+        ("361001（2号楼）", "cn_postcode.format"),
+        ("邮编", "cn_postcode.format"),
+    ],
+)
+def test_what_is_left_is_still_checked(raw: str, code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        cn_postcode.validate(raw)
+    assert info.value.code == code

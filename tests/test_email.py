@@ -63,7 +63,6 @@ def test_parse_gives_both_domain_forms() -> None:
         ("zhang@", InvalidComponent, "email.domain"),
         ("zhang@qq", InvalidComponent, "email.domain"),
         ("zhang@qq..com", InvalidComponent, "email.domain"),
-        ("zhang@qq.com.", InvalidComponent, "email.domain"),
         ("zhang@-qq.com", InvalidComponent, "email.domain_label"),
         ("zhang@qq_mail.com", InvalidComponent, "email.domain_label"),
         ("zhang@[192.0.2.1]", InvalidComponent, "email.domain_label"),
@@ -171,3 +170,58 @@ def test_an_address_as_forms_and_mail_clients_write_it(value: str, address: str)
 )
 def test_zero_width_characters_are_removed(value: str) -> None:
     assert email.validate(value) == "zhangwei@qq.com"
+
+
+# -- session 12: validators-realworld-3.csv ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "zhangwei@qq.com。",
+        "zhangwei@qq.com.",
+        "zhangwei@qq.com，",
+        "zhangwei@qq.com；",
+        "zhangwei@qq.com;",
+        "zhangwei@qq.com、",
+        "zhangwei@qq.com！",
+        "“zhangwei@qq.com”",
+        "'zhangwei@qq.com'",
+        "「zhangwei@qq.com」。",
+        "邮箱：zhangwei@qq.com",
+        "电子邮件 zhangwei@qq.com",
+        "E-mail: zhangwei@qq.com",
+        "EMAIL：zhangwei@qq.com。",
+        "zhangwei@qq.com（常用）",
+        "zhangwei@qq.com (工作)。",
+        "zhangwei@qq.com【本人】",
+        "zhangwei@qq.com 本人",
+        "张伟 <zhangwei@qq.com>。",
+    ],
+)
+def test_the_sentence_around_an_address_is_no_part_of_it(raw: str) -> None:
+    assert email.validate(raw) == "zhangwei@qq.com"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("zhangwei@qq.com；lisi@163.com", "email.at"),
+        ("zhangwei@qq..com。", "email.domain"),
+        ("zhangwei.@qq.com。", "email.local_format"),
+        ("zhang@[192.0.2.1]", "email.domain_label"),  # no bracketed note after the @
+        ("邮箱：", "email.at"),
+        ("zhang@a、b.com", "email.domain_label"),
+        ("zhang@例子、公司.cn", "email.domain_label"),
+        ("zhang@例子★.cn", "email.domain_label"),
+    ],
+)
+def test_what_is_left_is_still_checked(raw: str, code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        email.validate(raw)
+    assert info.value.code == code
+
+
+def test_chinese_domains_with_hyphens_and_chinese_tlds() -> None:
+    assert email.validate("info@中国-移动.中国") == "info@中国-移动.中国"
+    assert email.validate("service@例子.公司。") == "service@例子.公司"

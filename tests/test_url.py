@@ -143,3 +143,33 @@ def test_format_round_trips(scheme: str, host: str, port: int | None, path: str)
     assert url.validate(url.format(value)) == url.validate(value)
     upper = f"{scheme.upper()}://{host.upper()}{'' if port is None else f':{port}'}{path}"
     assert url.validate(upper) == url.validate(value)
+
+
+# -- session 12: validators-realworld-3.csv ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://www.pingan.com，",
+        "https://www.pingan.com。",
+        "https://www.pingan.com；",
+        "网址：https://www.pingan.com",
+        "官网 https://www.pingan.com。",
+        "URL: https://www.pingan.com",
+        "Website：https://www.pingan.com",
+    ],
+)
+def test_the_sentence_around_a_url_is_no_part_of_it(raw: str) -> None:
+    assert url.validate(raw) == "https://www.pingan.com/"
+
+
+def test_punctuation_inside_a_url_is_kept_or_refused() -> None:
+    assert url.validate("https://www.example.com/a，b") == "https://www.example.com/a，b"
+    assert url.validate("https://www.example.com/a.") == "https://www.example.com/a."
+    with pytest.raises(ValidationError) as info:
+        url.validate("https://www.例子、公司.cn/")
+    assert info.value.code == "url.domain_label"
+    with pytest.raises(ValidationError) as info:
+        url.validate("网址：")
+    assert info.value.code == "url.scheme"

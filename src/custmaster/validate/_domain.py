@@ -7,6 +7,7 @@ Private. Internationalised labels are converted with the standard library's IDNA
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import attrs
 
@@ -40,6 +41,10 @@ def _ascii_label(label: str) -> str:
     if label.isascii():
         ascii_label = label
     else:
+        # IDNA 2003 lets punctuation and symbols through (例子、公司 encodes); IDNA 2008 and
+        # every registry refuse them, so do we (the ASCII hyphen is checked below).
+        if any(not c.isascii() and unicodedata.category(c)[0] in "PSZC" for c in label):
+            raise DomainError("domain_label")
         try:
             ascii_label = label.encode("idna").decode("ascii")
         except UnicodeError:

@@ -23,10 +23,11 @@ Hong Kong and Macao have no postcodes; mainland forms use ``999077`` (香港) an
 A postcode names an area shared by thousands of households; it is not personal information on
 its own, so `mask` returns it unchanged (an address is masked as a whole by the address rules).
 
-`compact` folds full-width digits and removes spaces, hyphens and a spreadsheet's leading
-apostrophe, and reads back a float rendering (``100000.0``; ``10010.0`` has lost the leading
-``0`` of ``010010`` and is refused on its length); other Unicode digits
-(``'٣'``, ``'③'``) are refused.
+`compact` folds full-width digits and removes spaces, hyphens, a spreadsheet's leading
+apostrophe, a label (``邮编：``, ``邮政编码``) and a bracketed place note after the digits
+(``361001（思明）``), and reads back a float rendering (``100000.0``; ``10010.0`` has lost
+the leading ``0`` of ``010010`` and is refused on its length); other Unicode digits (``'٣'``,
+``'③'``) are refused.
 
 More information:
 
@@ -58,7 +59,7 @@ import attrs
 
 from custmaster.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from custmaster.validate._mask import mask_unknown
-from custmaster.validate._text import MAX_INPUT, error, fold_width
+from custmaster.validate._text import MAX_INPUT, error, fold_width, label_pattern, without_label
 
 __all__ = [
     "ERROR_CODES",
@@ -139,6 +140,10 @@ _DIGITS = re.compile(r"[0-9]+")
 # A spreadsheet's rendering of the postcode read as a number: 100000.0 (exact; a postcode
 # starting with 0 has lost it, 10010.0, and is refused on its length).
 _FLOAT = re.compile(r"([0-9]+)\.0+")
+#: A label before the postcode in a cell: 邮编：, 邮政编码 ….
+_LABEL = label_pattern("邮政编码|邮编|邮码")
+#: A place written in brackets after the postcode: 361001（思明）, 361001(厦门).
+_PLACE_NOTE = re.compile(r"\s*[(\[【][\u3400-\u9fff\s]+[)\]】]\s*$")
 
 
 def _error(cls: type[ValidationError], value: object, code: str) -> ValidationError:
@@ -177,7 +182,10 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="cn_postcode.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_postcode.length")
-    code = _SEPARATORS.sub("", fold_width(value).lstrip(_QUOTES))
+    text = fold_width(value)
+    if not text.isascii():
+        text = _PLACE_NOTE.sub("", without_label(text.strip(), _LABEL))
+    code = _SEPARATORS.sub("", text.lstrip(_QUOTES))
     match = _FLOAT.fullmatch(code)
     return code if match is None else match.group(1)
 

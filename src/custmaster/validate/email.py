@@ -15,8 +15,10 @@ RFC 5321/5322:
   (``user@[192.0.2.1]``) are refused.
 
 `compact` folds full-width characters (``ｚｈａｎｇ＠ｑｑ．ｃｏｍ``) and the ideographic full
-stop ``。`` in the domain, strips surrounding spaces, zero-width characters (invisible
-leftovers of copy and paste) and a ``mailto:`` prefix and lower-cases the domain. The local
+stop ``。`` in the domain, strips surrounding spaces and quotation marks, zero-width characters
+(invisible leftovers of copy and paste), a label (``邮箱：``, ``E-mail:``), a ``mailto:``
+prefix, the punctuation of the sentence the address ended (``zhang@qq.com。``, ``…，``,
+``…；``) and a note after it (``zhang@qq.com（常用）``), and lower-cases the domain. The local
 part keeps its case (RFC 5321 lets the receiving server decide); spaces inside the address are
 not removed but refused.
 
@@ -69,7 +71,7 @@ from custmaster.errors import (
 )
 from custmaster.validate._domain import DomainError, check_domain, normalize_dots
 from custmaster.validate._mask import mask_unknown
-from custmaster.validate._text import MAX_INPUT, error, fold_width
+from custmaster.validate._text import MAX_INPUT, error, fold_width, label_pattern, without_label
 
 __all__ = [
     "ERROR_CODES",
@@ -229,6 +231,16 @@ class EmailAddress:
 
 
 _AROUND_AT = re.compile(r"\s*@\s*")
+#: A label before the address in a cell: 邮箱：, 电子邮件 …, E-mail:.
+_LABEL = label_pattern(
+    "电子邮箱地址|电子邮箱|电子邮件地址|电子邮件|邮箱地址|邮箱|邮件地址|邮件|Email地址", "e-?mail"
+)
+#: Quotation marks around the address, and the punctuation of the sentence after it (folded:
+#: ，；：！？ are ASCII by then). No address ends with any of them.
+_QUOTES = "\"'“”‘’「」『』"
+_TRAILING = ".,;:!?。、" + _QUOTES
+#: A note after the address: bracketed (（常用）, [工作]) or Han words after a space (本人).
+_NOTE = re.compile(r"(?<!@)\s*(?:[(\[【][^()\[\]【】@]*[)\]】]|\s[\u3400-\u9fff]+)$")
 # Invisible characters copy and paste leaves (zero-width space, joiners, word joiner, BOM).
 _INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF))
 
@@ -251,6 +263,11 @@ def compact(value: str) -> str:
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="email.length")
     text = fold_width(value).translate(_INVISIBLE).strip()
+    if not text.isascii() or ":" in text:
+        text = without_label(text, _LABEL)
+    if text and (text[-1] in _TRAILING or text[-1] in ")]】" or not text[-1].isascii()):
+        text = _NOTE.sub("", text.rstrip(_TRAILING).rstrip()).rstrip(_TRAILING).rstrip()
+    text = text.lstrip(_QUOTES).lstrip()
     if text.endswith(">") and "<" in text:
         text = text[text.rindex("<") + 1 : -1].strip()
     if _MAILTO.match(text):

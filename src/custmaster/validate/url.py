@@ -14,7 +14,9 @@ in the URL (``https://user:pw@example.com``: credentials must never be stored in
 record), spaces, control characters and ``< > " \\``, ports outside 1-65535, and URLs longer
 than 2,048 characters.
 
-`compact` strips surrounding spaces, folds full-width characters in the scheme and host
+`compact` strips surrounding spaces, a label (``网址：``, ``官网``, ``URL:``) and the full-width
+punctuation of the sentence the URL ended (``https://www.example.com，``, ``…。``), which no
+URL ends with, folds full-width characters in the scheme and host
 (``ｈｔｔｐｓ：／／例子。中国``) and lower-cases them; the path, query and fragment are kept as
 written. `validate` also drops a default port (``:80`` for http, ``:443`` for https) and writes
 an empty path as ``/``, so that equal URLs compare equal.
@@ -57,7 +59,7 @@ import attrs
 from custmaster.errors import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from custmaster.validate._domain import DomainError, check_domain, normalize_dots
 from custmaster.validate._mask import mask_unknown
-from custmaster.validate._text import MAX_INPUT, error, fold_width
+from custmaster.validate._text import MAX_INPUT, error, fold_width, label_pattern, without_label
 
 __all__ = [
     "DEFAULT_SCHEMES",
@@ -115,6 +117,10 @@ _BAD = re.compile(
     r"\ud800-\udfff]"
 )
 _IPV4_SHAPE = re.compile(r"[0-9.]+")
+#: A label before the URL in a cell: 网址：, 官网, 网站地址 …, URL:.
+_LABEL = label_pattern("网站地址|网址|网站|官网|主页|链接", "url|website|homepage")
+#: Full-width punctuation of the sentence after a URL (a URL holds none unencoded).
+_TRAILING = "，。；、！？：）」』”’"
 
 
 class _AnyScheme(Collection[str]):
@@ -187,6 +193,10 @@ def compact(value: str) -> str:
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="url.length")
     text = value.strip()
+    if not text.isascii():
+        text = without_label(text, _LABEL).rstrip(_TRAILING).rstrip()
+    elif text[:1] in "UuWwHh" and ":" in text:
+        text = without_label(text, _LABEL)
     folded = fold_width(text)  # one character for one, so positions agree with ``text``
     scheme = _SCHEME.match(folded)
     if scheme is None:
