@@ -94,7 +94,7 @@ _LABEL_RE: Final = re.compile(
 #: other, and dropped. 错 alone (``13800138000（错）``) is the shortest such note; 没错 and 不错
 #: (right, not bad) and 错过 (a missed call) are not.
 _STATUS_RE: Final = re.compile(
-    "空号|停机(?!保号)|停用|销号|销户|注销|(?<![没不])错(?!过)|有误|不对|不正确|无效|作废|失效"
+    "空号|停机(?!保号)|停用|销号|销户|注销|错(?<!没错)(?<!不错)(?!过)|有误|不对|不正确|无效|作废|失效"
     "|不存在|非本人|不是本人|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|弃用|不再使用"
     "|不再用|已不用|不用了|停止使用|没在用"
 )
