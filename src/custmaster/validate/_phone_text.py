@@ -91,12 +91,13 @@ _LABEL_RE: Final = re.compile(
 #: 不正确, 非本人, 已换号). A number carrying one is refused with ``phone.status``. Transient
 #: results of one call (关机, 无人接听, 无法接通, 占线, 拒接) and 停机保号 (suspended at the
 #: customer's request, number kept) say nothing against the number: they are notes like any
-#: other, and dropped. 错 alone (``13800138000（错）``) is the shortest such note; 没错 and 不错
-#: (right, not bad) and 错过 (a missed call) are not.
+#: other, and dropped. 错 alone (``13800138000（错）``) is the shortest such note, tried last so
+#: that the longer ones name the note (错号, 号码错); 没错 and 不错 (right, not bad) and 错过
+#: (a missed call) are not.
 _STATUS_RE: Final = re.compile(
-    "空号|停机(?!保号)|停用|销号|销户|注销|错(?<!没错)(?<!不错)(?!过)|有误|不对|不正确|无效|作废|失效"
-    "|不存在|非本人|不是本人|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|弃用|不再使用"
-    "|不再用|已不用|不用了|停止使用|没在用"
+    "空号|停机(?!保号)|停用|销号|销户|注销|错号|号码错|号错|错误|有误|不对|不正确|无效|作废|失效"
+    "|不存在|非本人|不是本人|非客户本人|暂停服务|换号|已换|已变更|更换|改号|无此号|打错|弃用"
+    "|不再使用|不再用|已不用|不用了|停止使用|没在用|错(?<!没错)(?<!不错)(?!过)"
 )
 # A note of Han characters before or after the number (张先生 13800138000, 13800138000本人).
 _HAN: Final = "\u3400-\u9fff"
