@@ -88,7 +88,7 @@ def _check(service: Service, summary: ImportSummary, rejects: Path) -> None:
     counted = (
         summary.new + summary.merged + summary.conflicting + summary.duplicates + summary.rejected
     )
-    assert counted == summary.rows
+    assert counted + len(summary.empty_rows) == summary.rows
     with rejects.open(encoding="utf-8-sig", newline="") as handle:
         lines = list(csv.DictReader(handle))
     assert len(lines) == summary.rejects

@@ -163,8 +163,8 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         more = " …" if len(summary.empty_rows) > 10 else ""
         say(
             out,
-            f"Empty lines skipped 跳过空行 (序号 only): {len(summary.empty_rows)} "
-            f"(rows {shown}{more}).",
+            "Empty lines skipped 跳过空行 (a 序号 or placeholders only): "
+            f"{len(summary.empty_rows)} (rows {shown}{more}).",
         )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))

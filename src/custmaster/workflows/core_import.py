@@ -429,7 +429,8 @@ class ImportSummary:
     #: ``document_type.resident_id``, `custmaster.workflows.validation.document_warning`).
     warnings: tuple[tuple[str, int], ...] = ()
     #: Row numbers of lines holding nothing but their line number (序号, 行号: a template's
-    #: numbered empty lines), skipped: no customer's data (every sheet's, in order).
+    #: numbered empty lines) or placeholders (无, -), skipped: no customer's data (every
+    #: sheet's, in order). ``rows`` counts them; new, merged … and rejected do not.
     empty_rows: tuple[int, ...] = ()
     #: Contact events recorded from notes in phone cells saying a number is bad
     #: (``13800138000（空号）``: the number kept, the event says ``invalid``; warning
@@ -1616,7 +1617,8 @@ class _Importer:
 
     def numbered_blank(self, record: SourceRecord) -> bool:
         """Whether the row's record holds nothing but its line number (序号 2 of a template's
-        empty lines): no field's value, no other party or policy line, no other column."""
+        empty lines): no field's value (placeholders read as none), no other party or policy
+        line, no other column."""
         if record.has_values() or self._more or self._party_records or self._line_records:
             return False
         return all(_ROW_NUMBER.fullmatch(key.strip()) for key in record.extra)
