@@ -3,6 +3,7 @@ checks every hold-out set of 厂牌型号 strings goes through."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import sys
 from collections.abc import Callable, Sequence
@@ -12,6 +13,29 @@ from types import ModuleType
 from custmaster.catalog.vehicle_series import VehicleCatalog, VehicleClass
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def corpus_rows(name: str) -> list[dict[str, str]]:
+    """The rows of the test corpus ``tests/data/<name>``."""
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def assert_held_out_set_is_new(name: str, rows: Sequence[dict[str, str]], size: int) -> None:
+    """A hold-out set has ``size`` strings or more, each once, none of another corpus, and
+    expects only producers and series of the shipped catalogue."""
+    assert len(rows) >= size
+    inputs = [row["input"] for row in rows]
+    assert len(set(inputs)) == len(inputs)
+    others = {
+        (row.get("input") or row.get("observed_string") or "").strip()
+        for path in DATA.glob("*.csv")
+        if path.name != name
+        for row in corpus_rows(path.name)
+    }
+    assert not {text.strip() for text in inputs} & others
+    assert_expectations_are_catalogue_rows(rows)
 
 
 def catalog_builder() -> ModuleType:

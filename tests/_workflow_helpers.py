@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from custmaster.model import Provenance, SourceRecord
+from custmaster.model import Customer, Provenance, SourceRecord
 from custmaster.service import Service
 from custmaster.validate import cn_resident_id
 from custmaster.validate import vin as vin_module
@@ -46,6 +46,30 @@ def write_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def only_customer(service: Service, resident: str) -> Customer:
+    """The one customer holding resident ID ``resident`` (the test fails on none or several)."""
+    found = service.find(resident_id=resident)
+    assert len(found) == 1, resident
+    return found[0]
+
+
+def phone_values(customer: Customer) -> set[str]:
+    """The customer's phone numbers (E.164), of every kind."""
+    return {p.value for p in customer.contact_points if p.kind.is_phone}
+
+
+def write_padded(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb18030") -> Path:
+    """Write ``rows`` (header lines included) as Excel exports a sheet: every row padded with
+    empty cells to the widest, CRLF, in ``encoding``."""
+    width = max(len(row) for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([*row, *[""] * (width - len(row))])
     path.write_bytes(out.getvalue().encode(encoding))
     return path
 

@@ -18,7 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO, VIN_1, VIN_2, read_csv
+from _workflow_helpers import (
+    ID_LI,
+    ID_WANG,
+    ID_ZHANG,
+    ID_ZHAO,
+    VIN_1,
+    VIN_2,
+    only_customer,
+    read_csv,
+)
 from custmaster.errors import ValidationError
 from custmaster.model import Customer
 from custmaster.service import Service
@@ -36,12 +45,6 @@ def _csv(rows: Sequence[Sequence[object]], width: int) -> str:
     for row in rows:
         writer.writerow([*row, *[""] * (width - len(row))])
     return out.getvalue()
-
-
-def _customer(service: Service, resident: str) -> Customer:
-    found = service.find(resident_id=resident)
-    assert len(found) == 1, resident
-    return found[0]
 
 
 def _phones(customer: Customer) -> set[tuple[str, str]]:
@@ -90,7 +93,7 @@ def test_branch_renewal_list_in_gbk(tmp_path: Path, encoding: str) -> None:
     assert 10 in summary.skipped_rows  # 制表人
     assert ("签单日期", "observed_at") in summary.meta
 
-    zhang = _customer(service, ID_ZHANG)
+    zhang = only_customer(service, ID_ZHANG)
     assert zhang.name == "张伟"
     assert _phones(zhang) == {("mobile", "+8613800138000")}
     assert zhang.address == "福建省厦门市思明区湖滨南路1号"
@@ -112,7 +115,7 @@ def test_branch_renewal_list_in_gbk(tmp_path: Path, encoding: str) -> None:
         assert vehicle.make_model == "本田牌HG7203ABCVT"
         assert vehicle.first_registered == dt.date(2022, 3, 18)
 
-    li = _customer(service, ID_LI)
+    li = only_customer(service, ID_LI)
     assert _phones(li) == {("home", "+865925123456"), ("mobile", "+8613900139000")}
     policy = service.policy("PDAA202635020000000103")
     assert policy.line.code == "commercial"
@@ -152,7 +155,7 @@ def test_core_export_with_a_repeated_phone_column(tmp_path: Path) -> None:
     assert mapped["证件号码"] == "resident_id"
     assert mapped["起保日期(yyyy-mm-dd)"] == "cover_start"
     assert mapped["终保日期(yyyy-mm-dd)"] == "cover_end"
-    assert _phones(_customer(service, ID_WANG)) == {
+    assert _phones(only_customer(service, ID_WANG)) == {
         ("mobile", "+8613600136000"),
         ("mobile", "+8613700137000"),
         ("mobile", "+8613500135000"),
@@ -160,7 +163,7 @@ def test_core_export_with_a_repeated_phone_column(tmp_path: Path) -> None:
         ("office", "+865925550001;ext=8001"),
         ("home", "+865925550002"),
     }
-    assert _phones(_customer(service, ID_ZHAO)) == {
+    assert _phones(only_customer(service, ID_ZHAO)) == {
         ("mobile", "+8613800138001"),
         ("mobile", "+8613900139001"),
         ("mobile", "+8613300133001"),
@@ -263,13 +266,13 @@ def test_branch_workbook_with_a_two_level_header(tmp_path: Path) -> None:
     assert "10501003900123456790" not in rejects[0]["masked_value"]
     assert service.find(resident_id=ID_LI) == []
 
-    zhang = _customer(service, ID_ZHANG)
+    zhang = only_customer(service, ID_ZHANG)
     assert _phones(zhang) == {("mobile", "+8613800138000")}
     policy = service.policy("10501003900123456789")
     assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert policy.vehicle is not None
     assert policy.vehicle.vin == VIN_1
-    wang = _customer(service, ID_WANG)
+    wang = only_customer(service, ID_WANG)
     assert _phones(wang) == {("mobile", "+8613600136000")}
     policy = service.policy("10501003900123456791")
     assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 5), dt.date(2027, 1, 4))
@@ -307,7 +310,7 @@ def test_bare_id_columns_after_each_party_name(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.rejected) == (1, 0), summary.codes
-    zhang = _customer(service, ID_ZHANG)
+    zhang = only_customer(service, ID_ZHANG)
     assert zhang.name == "张伟"
     roles = service.policy("PDAA202635020000000301").roles
     kinds = sorted((role.value, service.get(cid).kind.value) for role, cid in roles.items())

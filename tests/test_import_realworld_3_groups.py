@@ -14,8 +14,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO
-from custmaster.model import Customer
+from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO, only_customer, phone_values
 from custmaster.service import Service
 from custmaster.workflows.core_import import import_core_extract
 from custmaster.workflows.validation import validate_file
@@ -28,16 +27,6 @@ def _write(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb18030")
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     path.write_bytes(out.getvalue().encode(encoding))
     return path
-
-
-def _customer(service: Service, resident: str) -> Customer:
-    found = service.find(resident_id=resident)
-    assert len(found) == 1, resident
-    return found[0]
-
-
-def _phones(customer: Customer) -> set[str]:
-    return {p.value for p in customer.contact_points if p.kind.is_phone}
 
 
 def _roles(service: Service, policy_no: str) -> dict[str, str]:
@@ -59,14 +48,14 @@ def test_a_company_insuring_its_staff_is_no_staff_member(tmp_path: Path) -> None
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.rejected) == (2, 0), summary.codes
-    zhang, li = _customer(service, ID_ZHANG), _customer(service, ID_LI)
+    zhang, li = only_customer(service, ID_ZHANG), only_customer(service, ID_LI)
     assert zhang.id != li.id
-    assert _phones(zhang) == {"+8613800138000"}
-    assert _phones(li) == {"+8613900139000"}
+    assert phone_values(zhang) == {"+8613800138000"}
+    assert phone_values(li) == {"+8613900139000"}
     company = service.find(uscc=USCC)
     assert len(company) == 1
     assert company[0].kind.value == "organisation"
-    assert _phones(company[0]) == {"+865925550001"}
+    assert phone_values(company[0]) == {"+865925550001"}
     for policy_no, insured in (("PDAA202635020000000501", zhang), ("PDAA202635020000000502", li)):
         assert _roles(service, policy_no) == {"holder": company[0].id, "insured": insured.id}
     assert ("证件号码", "holder.id") in summary.parties
@@ -86,11 +75,11 @@ def test_holder_insured_and_owner_groups(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.rejected) == (1, 0), summary.codes
-    wang, zhao = _customer(service, ID_WANG), _customer(service, ID_ZHAO)
+    wang, zhao = only_customer(service, ID_WANG), only_customer(service, ID_ZHAO)
     assert wang.name == "王芳"
     assert zhao.name == "赵敏"
-    assert _phones(wang) == {"+8613600136000"}
-    assert _phones(zhao) == {"+8613700137000"}
+    assert phone_values(wang) == {"+8613600136000"}
+    assert phone_values(zhao) == {"+8613700137000"}
     assert _roles(service, "PDAA202635020000000511") == {"insured": wang.id, "owner": zhao.id}
 
 
@@ -106,7 +95,7 @@ def test_the_holder_being_the_insured(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, path)
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
-    zhang = _customer(service, ID_ZHANG)
+    zhang = only_customer(service, ID_ZHANG)
     assert _roles(service, "PDAA202635020000000521") == {"holder": zhang.id, "insured": zhang.id}
 
 
@@ -122,7 +111,7 @@ def test_a_lone_id_column_after_the_holder_stays_the_insureds(tmp_path: Path) ->
     service = Service.open("memory://")
     summary = import_core_extract(service, path)
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
-    assert _customer(service, ID_ZHANG).name == "张伟"
+    assert only_customer(service, ID_ZHANG).name == "张伟"
 
 
 def test_validate_checks_the_insureds_group_only(tmp_path: Path) -> None:
@@ -155,7 +144,7 @@ def test_a_rerun_of_a_file_with_a_spilt_phone_adds_nothing(tmp_path: Path) -> No
     service = Service.open("memory://")
     first = import_core_extract(service, path)
     assert (first.new, first.rejected) == (1, 0)
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+8613900139000"}
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000", "+8613900139000"}
     again = import_core_extract(service, path)
     assert (again.duplicates, again.new, again.merged, again.rejected) == (1, 0, 0, 0)
 
@@ -180,9 +169,9 @@ def test_cells_a_core_system_protects_from_excel(tmp_path: Path) -> None:
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert summary.encoding == "gb18030"
     assert (summary.rows, summary.new, summary.rejected) == (2, 2, 0), summary.codes
-    wang = _customer(service, ID_WANG)
+    wang = only_customer(service, ID_WANG)
     assert wang.name == "王䶮"
-    assert _phones(wang) == {"+8613800138000", "+865925123456"}
-    li = _customer(service, ID_LI)
-    assert _phones(li) == {"+8613900139000", "+865925550001"}
+    assert phone_values(wang) == {"+8613800138000", "+865925123456"}
+    li = only_customer(service, ID_LI)
+    assert phone_values(li) == {"+8613900139000", "+865925550001"}
     assert service.find(policy_no="PDAA202635020000000562")[0].id == li.id

@@ -5,44 +5,20 @@ whose numbers carry labels, and a workbook whose header repeats 联系电话.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG
-from custmaster.model import Customer
+from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, only_customer, phone_values, write_padded
 from custmaster.service import Service
 from custmaster.workflows.core_import import import_core_extract
-
-
-def _write(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb18030") -> Path:
-    width = max(len(row) for row in rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([*row, *[""] * (width - len(row))])
-    path.write_bytes(out.getvalue().encode(encoding))
-    return path
-
-
-def _customer(service: Service, resident: str) -> Customer:
-    found = service.find(resident_id=resident)
-    assert len(found) == 1, resident
-    return found[0]
-
-
-def _phones(customer: Customer) -> set[str]:
-    return {p.value for p in customer.contact_points if p.kind.is_phone}
 
 
 def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
     """Excel's CSV of a sheet whose header has a group line (merged cells: the group's name in
     its first column, the others empty)."""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("2026年1月到期清单",),
@@ -58,13 +34,13 @@ def test_a_two_level_header_in_csv(tmp_path: Path) -> None:
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.header_row, summary.rows, summary.new, summary.rejected) == (3, 1, 1, 0)
     assert summary.summary_rows == (5,)
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000"}
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000"}
 
 
 def test_a_title_line_of_key_value_pairs(tmp_path: Path) -> None:
     """险种：交强险  机构：厦门分公司  起保日期：2026-01-01至2026-01-31 above the header: its cells
     name known columns, but hold values; it is no header."""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("险种：交强险", "机构：厦门分公司", "起保日期：2026-01-01至2026-01-31"),
@@ -81,7 +57,7 @@ def test_a_title_line_of_key_value_pairs(tmp_path: Path) -> None:
 
 def test_totals_in_the_second_column(tmp_path: Path) -> None:
     """序号 first: the totals line leaves it empty and says 合计 in the next column."""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("序号", "保单号", "被保险人", "身份证号", "终保日期", "保费"),
@@ -97,7 +73,7 @@ def test_totals_in_the_second_column(tmp_path: Path) -> None:
 
 def test_a_contact_cell_whose_numbers_carry_labels(tmp_path: Path) -> None:
     """联系方式 as a CRM's note field: 手机：… 电话：…"""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("保单号", "被保险人", "身份证号", "联系方式", "终保日期"),
@@ -108,7 +84,7 @@ def test_a_contact_cell_whose_numbers_carry_labels(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
 
 
 def test_a_workbook_whose_header_repeats_a_phone_column(tmp_path: Path) -> None:
@@ -122,7 +98,7 @@ def test_a_workbook_whose_header_repeats_a_phone_column(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, tmp_path / "清单.xlsx", rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
-    assert _phones(_customer(service, ID_LI)) == {"+8613900139000", "+865925123456"}
+    assert phone_values(only_customer(service, ID_LI)) == {"+8613900139000", "+865925123456"}
     assert service.policy("PDAA202635020000000641").cover_end == dt.date(2026, 12, 31)
 
 
@@ -130,7 +106,7 @@ def test_a_web_systems_export_with_its_query_and_record_count(tmp_path: Path) ->
     """A web system's export: the query above the header in one cell, headers typed with a
     line break in the cell (Alt+Enter), a name with the middle dot of a transcribed name, and
     the count of records below the rows."""
-    path = _write(
+    path = write_padded(
         tmp_path / "查询结果.csv",
         [
             ("查询条件：起保日期 2026-01-01 至 2026-01-31；险种：全部；机构：厦门分公司",),
@@ -146,7 +122,7 @@ def test_a_web_systems_export_with_its_query_and_record_count(tmp_path: Path) ->
         summary.codes
     )
     assert 4 in (*summary.summary_rows, *summary.skipped_rows)
-    wang = _customer(service, ID_WANG)
+    wang = only_customer(service, ID_WANG)
     assert wang.name == "阿卜杜·热合曼"
     policy = service.policy("PDAA202635020000000651")
     assert (policy.cover_start, policy.cover_end) == (dt.date(2026, 1, 5), dt.date(2027, 1, 4))
@@ -172,5 +148,5 @@ def test_workbook_cells_of_a_branch_list(tmp_path: Path) -> None:
     assert policy.vehicle is not None
     assert policy.vehicle.plate == "闽D12345"
     assert policy.vehicle.first_registered == dt.date(2022, 3, 18)
-    zhang = _customer(service, ID_ZHANG)
+    zhang = only_customer(service, ID_ZHANG)
     assert any("老客户" in record.extra.values() for record in service.observations(zhang.id))

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG
-from custmaster.model import Customer
+from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, phone_values
 from custmaster.resolve.candidates import Reason
 from custmaster.resolve.names import names_agree
 from custmaster.service import Service
@@ -120,10 +119,6 @@ def _write(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb18030")
     return path
 
 
-def _phones(customer: Customer) -> set[str]:
-    return {p.value for p in customer.contact_points if p.kind.is_phone}
-
-
 def test_a_short_name_joins_the_organisation_of_its_policy(tmp_path: Path) -> None:
     """The core system names the insured company in full with its USCC; a branch's renewal
     list names it 平安财险厦门分公司 with the policy number and a new number: one customer.
@@ -152,7 +147,7 @@ def test_a_short_name_joins_the_organisation_of_its_policy(tmp_path: Path) -> No
     summary = import_channel_file(service, tmp_path / "renewals.csv", "renewal_list")
     assert (summary.merged, summary.conflicting, summary.rejected) == (1, 1, 0), summary.codes
     (company,) = service.find(uscc=USCC)
-    assert _phones(company) == {"+865925123456", "+8613800138000"}
+    assert phone_values(company) == {"+865925123456", "+8613800138000"}
     assert [p.reason for p in service.store.candidates()] == [Reason.NAME_CONFLICT]
 
 
@@ -171,7 +166,7 @@ def test_a_bare_phone_after_the_holder_when_the_insured_has_one(tmp_path: Path) 
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.rejected) == (1, 0), summary.codes
     (li,) = service.find(resident_id=ID_LI)
-    assert _phones(li) == {"+8613900139000"}
+    assert phone_values(li) == {"+8613900139000"}
 
 
 def test_a_bare_phone_after_the_holder_when_the_insured_has_none(tmp_path: Path) -> None:
@@ -188,7 +183,7 @@ def test_a_bare_phone_after_the_holder_when_the_insured_has_none(tmp_path: Path)
     summary = import_core_extract(service, path)
     assert (summary.rows, summary.rejected) == (1, 0), summary.codes
     (wang,) = service.find(resident_id=ID_WANG)
-    assert _phones(wang) == {"+8613700137000"}
+    assert phone_values(wang) == {"+8613700137000"}
 
 
 def test_a_holders_group_with_its_own_id_and_bare_phone(tmp_path: Path) -> None:
@@ -208,7 +203,7 @@ def test_a_holders_group_with_its_own_id_and_bare_phone(tmp_path: Path) -> None:
     assert (summary.rows, summary.rejected) == (1, 0), summary.codes
     (li,) = service.find(resident_id=ID_LI)
     (zhang,) = service.find(resident_id=ID_ZHANG)
-    assert (_phones(li), _phones(zhang)) == ({"+8613900139000"}, {"+8613800138000"})
+    assert (phone_values(li), phone_values(zhang)) == ({"+8613900139000"}, {"+8613800138000"})
 
 
 def test_a_company_reporting_its_own_claim_by_its_short_name(tmp_path: Path) -> None:
@@ -236,4 +231,4 @@ def test_a_company_reporting_its_own_claim_by_its_short_name(tmp_path: Path) -> 
     summary = import_channel_file(service, tmp_path / "claims.csv", "claim_report")
     assert (summary.merged, summary.rejected) == (2, 0), summary.codes
     (company,) = service.find(uscc=USCC)
-    assert _phones(company) == {"+8613800138000"}
+    assert phone_values(company) == {"+8613800138000"}

@@ -21,16 +21,22 @@ guards say so in their docstring and are not counted.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from _workflow_helpers import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO, read_csv
-from custmaster.model import Customer
+from _workflow_helpers import (
+    ID_LI,
+    ID_WANG,
+    ID_ZHANG,
+    ID_ZHAO,
+    only_customer,
+    phone_values,
+    read_csv,
+    write_padded,
+)
 from custmaster.service import Service
 from custmaster.workflows.channels import import_channel_file
 from custmaster.workflows.core_import import import_core_extract
@@ -60,26 +66,6 @@ def _numbered(*rows: tuple[str, ...]) -> list[list[Any]]:
     return [HEADER, *([i, *row] for i, row in enumerate(rows, 1))]
 
 
-def _write(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb18030") -> Path:
-    width = max(len(row) for row in rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([*row, *[""] * (width - len(row))])
-    path.write_bytes(out.getvalue().encode(encoding))
-    return path
-
-
-def _customer(service: Service, resident: str) -> Customer:
-    found = service.find(resident_id=resident)
-    assert len(found) == 1, resident
-    return found[0]
-
-
-def _phones(customer: Customer) -> set[str]:
-    return {p.value for p in customer.contact_points if p.kind.is_phone}
-
-
 def test_months_and_a_summary_sheet_repeating_them(tmp_path: Path) -> None:
     """1月 | 2月 | 汇总: the 汇总 sheet lists every month's rows again, renumbered. Its rows
     are recognised as the months' and not imported a second time (nor rejected)."""
@@ -97,7 +83,7 @@ def test_months_and_a_summary_sheet_repeating_them(tmp_path: Path) -> None:
         summary.codes
     )
     assert service.counts()["customers"] == 3
-    assert _phones(_customer(service, ID_LI)) == {"+8613900139000"}
+    assert phone_values(only_customer(service, ID_LI)) == {"+8613900139000"}
     union = next(sheet for sheet in summary.sheets if sheet.name == "汇总")
     assert (union.rows, len(union.skipped_rows)) == (0, 3)
 
@@ -229,17 +215,17 @@ def test_group_line_names_the_party_of_bare_columns(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, tmp_path / "承保清单.xlsx", rejects=tmp_path / "r.csv")
     assert (summary.header_row, summary.rows, summary.rejected) == (3, 1, 0), summary.codes
-    wang = _customer(service, ID_WANG)
-    assert (wang.name, _phones(wang)) == ("王芳", {"+8613700137000"})
-    zhang = _customer(service, ID_ZHANG)
-    assert (zhang.name, _phones(zhang)) == ("张伟", {"+8613800138000"})
+    wang = only_customer(service, ID_WANG)
+    assert (wang.name, phone_values(wang)) == ("王芳", {"+8613700137000"})
+    zhang = only_customer(service, ID_ZHANG)
+    assert (zhang.name, phone_values(zhang)) == ("张伟", {"+8613800138000"})
     assert service.policy(WANG[0]).customer_id("holder") == zhang.id
 
 
 def test_subtotal_lines_named_after_a_branch(tmp_path: Path) -> None:
     """GBK, a title line, 序号, a 小计 line after each branch's rows naming the branch, and the
     合计 at the end: only the data rows are read."""
-    path = _write(
+    path = write_padded(
         tmp_path / "续保清单.csv",
         [
             ("厦门分公司2026年1月续保清单",),
@@ -263,7 +249,7 @@ def test_subtotal_lines_named_after_a_branch(tmp_path: Path) -> None:
 def test_a_notes_column_gives_no_phone(tmp_path: Path) -> None:
     """备注 holds what the agent wrote: another person's number, a spare one. It stays a note
     (an extra value): a number in a note is not known to be the customer's."""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("保单号", "被保险人", "身份证号", "手机号码", "终保日期", "备注"),
@@ -275,8 +261,8 @@ def test_a_notes_column_gives_no_phone(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.new, summary.rejected) == (2, 0), summary.codes
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000"}
-    assert _phones(_customer(service, ID_LI)) == {"+8613900139000"}
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000"}
+    assert phone_values(only_customer(service, ID_LI)) == {"+8613900139000"}
 
 
 def test_blank_and_hidden_columns(tmp_path: Path) -> None:
@@ -292,13 +278,13 @@ def test_blank_and_hidden_columns(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, tmp_path / "清单.xlsx", rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.new, summary.rejected) == (2, 2, 0), summary.codes
-    assert _phones(_customer(service, ID_LI)) == {"+8613900139000"}
+    assert phone_values(only_customer(service, ID_LI)) == {"+8613900139000"}
 
 
 def test_cells_kept_as_text_by_apostrophe_or_formula(tmp_path: Path) -> None:
     """Cells an export wrote to keep Excel off them: ``'`` before an ID, ``="…"`` around a
     policy number and a phone."""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("保单号", "被保险人", "身份证号", "手机号码", "终保日期"),
@@ -311,14 +297,14 @@ def test_cells_kept_as_text_by_apostrophe_or_formula(tmp_path: Path) -> None:
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.new, summary.rejected) == (2, 0), summary.codes
     assert service.policy(ZHANG[0]).policy_no == ZHANG[0]
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000"}
-    assert _customer(service, ID_LI).name == "李娜"
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000"}
+    assert only_customer(service, ID_LI).name == "李娜"
 
 
 def test_policy_numbers_in_scientific_notation_are_refused(tmp_path: Path) -> None:
     """A CSV saved from Excel after an all-digit policy number became 8.05022E+20: refused
     (``cell.scientific``), never imported as a number that is no policy's."""
-    path = _write(
+    path = write_padded(
         tmp_path / "清单.csv",
         [
             ("保单号", "被保险人", "身份证号", "手机号码", "终保日期"),
@@ -429,7 +415,7 @@ def test_a_header_split_over_two_rows_in_a_workbook(tmp_path: Path) -> None:
     service = Service.open("memory://")
     summary = import_core_extract(service, tmp_path / "清单.xlsx", rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
     assert service.policy(ZHANG[0]).cover_end.isoformat() == "2027-01-05"
 
 
@@ -439,9 +425,9 @@ def test_a_header_split_over_two_rows_in_a_csv(tmp_path: Path) -> None:
     rows = [
         ["" if cell is None else str(cell) for cell in row] for row in _two_row_contact_header()
     ]
-    path = _write(tmp_path / "清单.csv", rows)
+    path = write_padded(tmp_path / "清单.csv", rows)
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     assert (summary.rows, summary.new, summary.rejected) == (1, 1, 0), summary.codes
-    assert _phones(_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000", "+865925123456"}
     assert service.policy(ZHANG[0]).cover_end.isoformat() == "2027-01-05"

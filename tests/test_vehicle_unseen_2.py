@@ -15,39 +15,24 @@ producers (95.6 %) and 168 of the 177 named series (94.9 %).
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
-from _vehicle_helpers import assert_acceptance_thresholds, assert_expectations_are_catalogue_rows
+from _vehicle_helpers import (
+    assert_acceptance_thresholds,
+    assert_held_out_set_is_new,
+    corpus_rows,
+)
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog.vehicle_series import classify
 
-DATA = Path(__file__).resolve().parent / "data"
 NAME = "vehicle-unseen-2.csv"
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-ROWS = _rows(NAME)
+ROWS = corpus_rows(NAME)
 
 
 def test_the_set_is_new_and_its_expectations_are_catalogue_rows() -> None:
-    assert len(ROWS) >= 200
-    inputs = [row["input"] for row in ROWS]
-    assert len(set(inputs)) == len(inputs)
-    others = {
-        (row.get("input") or row.get("observed_string") or "").strip()
-        for path in DATA.glob("*.csv")
-        if path.name != NAME
-        for row in _rows(path.name)
-    }
-    assert not {text.strip() for text in inputs} & others
-    assert_expectations_are_catalogue_rows(ROWS)
+    assert_held_out_set_is_new(NAME, ROWS, 200)
 
 
 def test_accuracy_meets_the_acceptance_thresholds() -> None:

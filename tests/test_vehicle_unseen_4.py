@@ -27,26 +27,17 @@ DONGFENG KL and 东风奕派 as 东风汽车, and series the catalogue lacked re
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
-from _vehicle_helpers import assert_expectations_are_catalogue_rows
+from _vehicle_helpers import assert_held_out_set_is_new, corpus_rows
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog._index import is_imported
 from custmaster.catalog.vehicle_series import VehicleClass, classify
 
-DATA = Path(__file__).resolve().parent / "data"
 NAME = "vehicle-unseen-4.csv"
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-ROWS = _rows(NAME)
+ROWS = corpus_rows(NAME)
 
 
 def _classify(row: dict[str, str]) -> VehicleClass:
@@ -54,17 +45,7 @@ def _classify(row: dict[str, str]) -> VehicleClass:
 
 
 def test_the_set_is_new_and_its_expectations_are_catalogue_rows() -> None:
-    assert len(ROWS) >= 250
-    inputs = [row["input"] for row in ROWS]
-    assert len(set(inputs)) == len(inputs)
-    others = {
-        (row.get("input") or row.get("observed_string") or "").strip()
-        for path in DATA.glob("*.csv")
-        if path.name != NAME
-        for row in _rows(path.name)
-    }
-    assert not {text.strip() for text in inputs} & others
-    assert_expectations_are_catalogue_rows(ROWS)
+    assert_held_out_set_is_new(NAME, ROWS, 250)
     assert {row["set"] for row in ROWS} == {"part1", "part2"}
 
 
