@@ -135,3 +135,28 @@ def test_the_json_summary_holds_no_long_float() -> None:
     data = summary.as_dict()
     assert data["seconds"] == 0.007
     assert not scan_for_personal_data(json.dumps(data), [])
+
+
+def test_numbered_empty_lines_and_noted_numbers_are_reported(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path}/cli.db"
+    core = write_csv(
+        tmp_path / "core.csv",
+        ("序号", "保单号", "被保险人", "身份证号", "终保日期", "移动电话"),
+        [["1", "PDAA2026001", "张伟", ID_ZHANG, "2027-01-04", "13800138000（空号）"],
+         ["2", "", "", "", "", ""],
+         ["3", "", "", "", "", ""]],
+    )  # fmt: skip
+    result = run("import", str(core), "--store", store)
+    assert result.exit_code == 0, result.output
+    assert "Empty lines skipped 跳过空行 (a 序号 or placeholders only): 2 (rows 3, 4)." in (
+        result.output
+    )
+    assert "Warnings 警告: phone.noted 1" in result.output
+    assert "Numbers noted bad in their cells 备注错号/空号: 1 contact events" in result.output
+    assert "13800138000" not in result.output
+    summary = json.loads(run("import", str(core), "--store", store, "--json").output)
+    assert (summary["empty_rows"], summary["duplicates"], summary["numbers_noted"]) == (
+        [3, 4],
+        1,
+        0,
+    )

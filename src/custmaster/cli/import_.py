@@ -164,7 +164,8 @@ def render_import(summary: ImportSummary, out: Console) -> None:
         say(
             out,
             "Empty lines skipped 跳过空行 (a 序号 or placeholders only): "
-            f"{len(summary.empty_rows)} (rows {shown}{more}).",
+            f"{len(summary.empty_rows)} "
+            f"({'row' if len(summary.empty_rows) == 1 else 'rows'} {shown}{more}).",
         )
     if summary.codes:
         say(out, "Error codes 错误代码: " + ", ".join(f"{c} {n}" for c, n in summary.codes))
