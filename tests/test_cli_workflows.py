@@ -243,6 +243,7 @@ def test_enter_contact(loaded: str) -> None:
     assert card.exit_code == 0, card.output
     assert "张*" in card.output
     assert "PDAA2026001" in card.output
+    assert "商业险 commercial motor" in card.output  # the line's label, not its code
     _masked(card)
     entered = run("enter-contact", "PDAA2026001", "--mobile", "13500135000", "--operator",
                   "王芳", "--store", loaded)  # fmt: skip

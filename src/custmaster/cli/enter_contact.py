@@ -33,6 +33,7 @@ _LABELS = (
 def render_card(card: PolicyCard, out: Console) -> None:
     """Print a policy card, masked."""
     shown = card.masked()
+    shown["line"] = card.policy.line.label or shown["line"]  # 商业险 commercial motor
     width = max(len(label) for _, label in _LABELS)
     for field, label in _LABELS:
         say(out, f"{label:<{width}}  {shown[field] or '-'}")
