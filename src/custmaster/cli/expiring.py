@@ -119,7 +119,7 @@ def expiring(
             return
     title = f"Renewal list 续保清单 {month}: {len(rows)} policies"
     table = Table(title=title, title_justify="left")
-    for header in ("保单号", "险种", "终保日期", "被保险人", "车系", "联系电话", "等级"):
+    for header in ("保单号", "险种", "终保日期", "被保险人", "厂商 车系", "联系电话", "等级"):
         table.add_column(header, no_wrap=header in ("保单号", "终保日期", "险种", "等级"))
     for row in rows[:limit]:
         values = row.masked(contacts)
@@ -128,7 +128,7 @@ def expiring(
             values["line"],
             values["cover_end"],
             values["name"],
-            values["series"] or values["manufacturer"],
+            " ".join(v for v in (values["manufacturer"], values["series"]) if v),
             " ".join(v for v in (values[f"contact_{i + 1}"] for i in range(contacts)) if v),
             values["level"] + ("★" if row.key_customer else ""),
         )
