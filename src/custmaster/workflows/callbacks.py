@@ -81,7 +81,7 @@ from custmaster.workflows.core_import import (
 from custmaster.workflows.headers import normalise_header
 from custmaster.workflows.outcomes import mapped_outcome, read_outcome
 from custmaster.workflows.reading import TableFormatError, open_table
-from custmaster.workflows.validation import REJECT_COLUMNS, Reject, cell_text
+from custmaster.workflows.validation import REJECT_COLUMNS, Reject, cell_text, is_numbered_blank
 
 __all__ = [
     "CALLBACK_HEADERS",
@@ -430,9 +430,9 @@ def import_callbacks(
                 cells: dict[str, Any] = {
                     field: row.get(header) for header, field in columns.items()
                 }
-                text = {f: cell_text(v).strip() for f, v in cells.items()}
-                if not any(text.values()):  # a template's numbered empty line (序号 only)
+                if is_numbered_blank(row):  # a template's numbered empty line (序号 only)
                     continue
+                text = {f: cell_text(v).strip() for f, v in cells.items()}
                 rows += 1
                 if default_at is not None and not text.get("at"):
                     cells["at"], text["at"] = default_at, default_at.isoformat()

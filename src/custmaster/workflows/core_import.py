@@ -154,6 +154,7 @@ from custmaster.workflows.validation import (
     holds_several,
     identity_value,
     is_empty_cell,
+    is_row_number_header,
     split_phone_cell,
 )
 
@@ -638,9 +639,6 @@ class _RejectSink:
         if self._file is not None and not self._file.closed:
             self._file.close()
 
-
-#: Headers of a column that numbers a sheet's lines.
-_ROW_NUMBER = re.compile(r"序号|行号|序|(?i:no\.?|#)")
 
 #: The contact kind of a number by the record field it came in.
 _NOTED_KINDS = {
@@ -1621,7 +1619,7 @@ class _Importer:
         line, no other column."""
         if record.has_values() or self._more or self._party_records or self._line_records:
             return False
-        return all(_ROW_NUMBER.fullmatch(key.strip()) for key in record.extra)
+        return all(is_row_number_header(key) for key in record.extra)
 
     def _note_events(self, row_number: int, customer_id: str, record: SourceRecord) -> None:
         """Record what the row's cells noted of its numbers (空号, 停机, 错号) as contact events

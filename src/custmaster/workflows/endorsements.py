@@ -108,6 +108,7 @@ from custmaster.workflows.validation import (
     RowValidator,
     cell_text,
     is_empty_cell,
+    is_numbered_blank,
     mask_field,
     split_phone_cell,
 )
@@ -1541,10 +1542,8 @@ def _read_sheet(
         writer=writer,
         sheet=table.sheet,
     )
-    read = {*own, *(h for h, f in zip(header_map.headers, header_map.fields, strict=True) if f)}
     for row_number, row in itertools.chain(peeked, rows):
-        if any(not is_empty_cell(cell_text(row.get(h)).strip()) for h in read if h in row):
+        if not is_numbered_blank(row):  # a template's numbered empty line: no endorsement
             run.read(row_number, row)
-        # else a template's numbered empty line (序号 alone): no endorsement, nothing to reject
     run.finish()
     return run, shape

@@ -119,6 +119,8 @@ __all__ = [
     "identity_value",
     "is_empty_cell",
     "is_field_placeholder",
+    "is_numbered_blank",
+    "is_row_number_header",
     "is_zero_placeholder",
     "mask_field",
     "note_outcome",
@@ -466,6 +468,35 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+#: Headers of a column that numbers a sheet's lines (序号, 行号, No.).
+_ROW_NUMBER_HEADER = re.compile(r"序号|行号|序|(?i:no\.?|#)")
+
+
+def is_row_number_header(header: str) -> bool:
+    """Whether a column only numbers the sheet's lines (序号, 行号, No.): no customer's data.
+
+    >>> is_row_number_header(" 序号"), is_row_number_header("No."), is_row_number_header("编号")
+    (True, True, False)
+    """
+    return _ROW_NUMBER_HEADER.fullmatch(header.strip()) is not None
+
+
+def is_numbered_blank(row: Mapping[str, object]) -> bool:
+    """Whether a row holds nothing but its line number (a template's numbered empty line): every
+    cell outside the `is_row_number_header` columns is empty (`is_empty_cell`).
+
+    >>> is_numbered_blank({"序号": "2", "电话号码": "", "备注": "无"})
+    True
+    >>> is_numbered_blank({"序号": "3", "电话号码": "", "备注": "待补充"})
+    False
+    """
+    return all(
+        is_row_number_header(header) or is_empty_cell(cell_text(cell))
+        for header, cell in row.items()
+        if cell is not None
+    )
+
+
 def is_empty_cell(text: str) -> bool:
     """Whether a cell's text means "no value": blank, or one of the `EMPTY_MARKERS`, also in
     brackets (``（空）``, ``【无】``, ``[NULL]``).
@@ -779,17 +810,10 @@ def noted_numbers(
         start = span.end()
     parts.append((text[start:], ""))
     for digits, note in parts:
-        for raw in _PART_SPLIT.split(digits):
-            part = raw.strip(_PART_PUNCTUATION)
-            if not part or is_empty_cell(part) or is_zero_placeholder("phone", part):
-                continue
-            try:
-                items.append((phone_module.parse(part), ""))
-            except ValidationError:
-                found = phone_module.parse_many(part)
-                if found.rejects or not found.numbers:
-                    return None
-                items.extend((number, "") for number in found.numbers)
+        read = _part_numbers(digits)
+        if read is None:
+            return None
+        items.extend((number, "") for number in read)
         said = status_note(note) if note else None
         if said:  # the words about the number only, never a name beside them (王先生空号)
             items.append((None, said))
@@ -812,6 +836,24 @@ def noted_numbers(
     )
 
 
+def _part_numbers(text: str) -> list[phone_module.PhoneNumber] | None:
+    """The numbers of a phone cell's text cut at its separators (``/``, ``；``, ``、`` …), parts
+    of placeholders or zeros alone left out; None when a part is no number."""
+    numbers: list[phone_module.PhoneNumber] = []
+    for raw in _PART_SPLIT.split(text):
+        part = raw.strip(_PART_PUNCTUATION)
+        if not part or is_empty_cell(part) or is_zero_placeholder("phone", part):
+            continue
+        try:
+            numbers.append(phone_module.parse(part))
+        except ValidationError:
+            found = phone_module.parse_many(part)
+            if found.rejects or not found.numbers:
+                return None
+            numbers.extend(found.numbers)
+    return numbers
+
+
 def _loose_numbers(text: str) -> tuple[phone_module.PhoneNumber, ...] | None:
     """The numbers of a phone cell read around its notes and placeholders, or None.
 
@@ -826,20 +868,9 @@ def _loose_numbers(text: str) -> tuple[phone_module.PhoneNumber, ...] | None:
     cleaned = _HAN_RUN.sub(
         lambda run: run.group() if run.group() in _EXTENSION_WORDS else "/", text
     )
-    numbers: list[phone_module.PhoneNumber] = []
-    for raw in _PART_SPLIT.split(cleaned):
-        part = raw.strip(_PART_PUNCTUATION)
-        if not part or is_empty_cell(part) or is_zero_placeholder("phone", part):
-            continue
-        try:
-            number = phone_module.parse(part)
-        except ValidationError:
-            found = phone_module.parse_many(part)
-            if found.rejects or not found.numbers:
-                return None
-            numbers.extend(found.numbers)
-            continue
-        numbers.append(number)
+    numbers = _part_numbers(cleaned)
+    if numbers is None:
+        return None
     unique = tuple({number.canonical: number for number in reversed(numbers)}.values())
     return unique[::-1] or None
 
