@@ -79,8 +79,36 @@ def test_newest_wins_and_ties_go_to_the_more_trusted_channel_then_the_reference(
     assert choose(NEWEST, [new, old]) is new
     tie_core = obs("address", "X路1号", "2026-03-01", "core_system", "c")
     assert choose(NEWEST, [new, tie_core]) is tie_core  # core_system ranks above telesales
-    same_channel = obs("address", "Y路2号", "2026-03-01", "telesales", "z")
+    same_channel = obs("address", "上海市徐汇区漕溪北路99号", "2026-03-01", "telesales", "z")
     assert choose(NEWEST, [new, same_channel]) is same_channel  # then the greater reference
+    shorter = obs("address", "徐汇区漕溪北路88号", "2026-03-01", "telesales", "zz")
+    assert choose(NEWEST, [new, shorter]) is new  # (an address: after the longer one)
+    name = obs("name", "张伟", "2026-03-01", "telesales", "zz")
+    assert choose(NEWEST, [obs("name", "欧阳张伟", "2026-03-01", "telesales", "b"), name]) is name
+
+
+def test_the_more_detailed_address_wins_a_tie_of_time_and_channel() -> None:
+    short = obs("address", "厦门市思明区湖滨南路100号", "2026-03-01", "core_system", "x#9")
+    full = obs("address", "福建省厦门市思明区湖滨南路100号", "2026-03-01", "core_system", "x#10")
+    room = obs("address", "厦门市思明区湖滨南路100号501室", "2026-03-01", "core_system", "x#8")
+    assert choose(NEWEST, [short, full]) is full
+    assert choose(NEWEST, [full, short]) is full
+    assert choose(NEWEST, [short, room, full]) is room  # 18 characters against 17
+    assert choose(NEWEST, [room, short]) is room
+    later = obs("address", "厦门市湖里区1号", "2026-03-02", "core_system", "x#1")
+    assert choose(NEWEST, [full, later]) is later  # newest still wins first
+    tele = obs("address", "福建省厦门市思明区湖滨南路100号501室", "2026-03-01", "telesales", "t")
+    assert choose(NEWEST, [short, tele]) is short  # and the more trusted channel next
+    state_a, state_b = GoldenState(), GoldenState()
+    records = [
+        rec("x#9", "2026-03-01", name="张伟", address="厦门市思明区湖滨南路100号"),
+        rec("x#10", "2026-03-01", name="张伟", address="福建省厦门市思明区湖滨南路100号"),
+    ]
+    for record in records:
+        state_a.add(record)
+    for record in reversed(records):
+        state_b.add(record)
+    assert state_a.value("address") == state_b.value("address") == "福建省厦门市思明区湖滨南路100号"
 
 
 def test_configured_channel_order_changes_the_tie_break() -> None:

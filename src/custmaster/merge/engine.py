@@ -321,6 +321,15 @@ def _earlier(p: Provenance, score: tuple[int, str], q: Provenance, channels: Cha
     return (score, p.source_ref) > (channels.score(q.channel), q.source_ref)
 
 
+def _more_detailed(value: Any, key: tuple[Any, ...], held: _Entry) -> bool:
+    """On a tie of time and channel, the longer address wins, then the greater reference
+    (`custmaster.merge.rules.tie_break`)."""
+    held_key = held[0]
+    assert held_key is not None
+    held_value = record_value(held[1], "address")
+    return (len(value), key[2], value) > (len(held_value), held_key[2], held_value)
+
+
 def _seen_again(seen: _Seen, at: dt.datetime, channel: str) -> _Seen:
     first, last, channels = seen
     for i, (code, n) in enumerate(channels):
@@ -632,7 +641,11 @@ class GoldenState:
                 touched = touched or route[3]
                 if journal is not None:
                     journal += (_ITEM, target, name, _MISSING)
-            elif key > current[0]:  # type: ignore[operator]  # a NEWEST key is never None
+            elif (
+                key > current[0]  # type: ignore[operator]  # a NEWEST key is never None
+                if name != "address" or key[:2] != current[0][:2]  # type: ignore[index]
+                else _more_detailed(value, key, current)
+            ):
                 target[name] = entry
                 if route[3] and not touched:
                     touched = record_value(current[1], name) != value
