@@ -67,6 +67,17 @@ def test_lookup_shows_masked_base_info(service: Service) -> None:
     assert not scan_for_personal_data(" ".join(shown.values()), ["张伟"])
 
 
+def test_a_policy_number_typed_in_full_width_is_found(service: Service) -> None:
+    """A Chinese input method left in full-width mode types ＰＤＡＡ２０２６００１."""
+    _policy(service, "ＰＤＡＡ２０２６００１")
+    assert service.policy("PDAA2026001").policy_no == "PDAA2026001"
+    card = lookup_policy(service, "ＰＤＡＡ２０２６００１")
+    assert card.policy.policy_no == "PDAA2026001"
+    enter_contacts(service, "ｐｄａａ　２０２６００１", operator="王芳", mobile="13900139000")
+    assert card.customer.id == lookup_policy(service, "PDAA2026001").customer.id
+    assert "+8613900139000" in {p.value for p in service.get(card.customer.id).contact_points}
+
+
 @pytest.mark.parametrize(
     ("status", "paid", "code"),
     [

@@ -160,6 +160,21 @@ def test_an_imported_vehicle_without_check_digit_is_imported(
     assert service.find(vin=imported)[0].name == "赵磊"
 
 
+def test_a_policy_number_typed_in_full_width_is_imported(service: Service, tmp_path: Path) -> None:
+    # Typed with a Chinese input method in full-width mode; before, the whole row was
+    # rejected as `model.reference`.
+    rows = [
+        ["ＰＤＡＡ２０２６３５０２０００００００００９", "商业险", "赵磊", ID_ZHANG, "闽D·99999",
+         "2026-03-01", "2027-02-28", "", "", "", "", "", "", "", "13800138000", "2026-02-20",
+         "有效", "新保", "是", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "全角.csv", HEADER, rows, encoding="gb18030")
+    summary = import_core_extract(service, path)
+    assert (summary.imported, summary.rejected) == (1, 0)
+    assert service.policy("PDAA202635020000000009").cover_end == dt.date(2027, 2, 28)
+    assert service.find(policy_no="ＰＤＡＡ２０２６３５０２０００００００００９")[0].name == "赵磊"
+
+
 def test_an_organisations_uscc_in_the_id_column_is_read_as_its_uscc(
     service: Service, tmp_path: Path
 ) -> None:

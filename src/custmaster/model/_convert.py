@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import unicodedata
 from collections.abc import (
     Callable,
     Hashable,
@@ -39,6 +40,7 @@ __all__ = [
     "optional_datetime",
     "optional_enum",
     "ref",
+    "reference_text",
     "register_aliases",
     "required",
     "required_date",
@@ -238,9 +240,22 @@ def address(value: str) -> str:
     return folded
 
 
+def reference_text(value: str) -> str:
+    """`upper_ref` without the check: what a look-up by reference compares."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return _SPACES.sub("", value).upper()
+
+
 def upper_ref(value: str) -> str:
-    """A reference (policy or endorsement number): spaces removed, upper case, checked."""
-    ref = _SPACES.sub("", value.replace("\u3000", "")).upper()
+    """A reference (policy or endorsement number): full-width letters and digits made ASCII
+    (an operator typing with a Chinese input method in full-width mode gives
+    ``ＰＤＡＡ２０２６…``), spaces removed, upper case, checked.
+
+    >>> upper_ref("ＰＤＡＡ２０２６００１"), upper_ref(" pdaa 2026 001 ")
+    ('PDAA2026001', 'PDAA2026001')
+    """
+    ref = reference_text(value)
     if not _REF.fullmatch(ref):
         raise InvalidFormat(
             "A reference is 1-64 ASCII letters, digits or _ . / : # -, starting with a letter "

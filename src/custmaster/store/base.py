@@ -84,6 +84,7 @@ from custmaster.merge.history import (
     to_customer,
 )
 from custmaster.merge.rules import MergePolicy
+from custmaster.model import _convert
 from custmaster.model.contact import ContactEvent, ContactKind, normalise_contact
 from custmaster.model.customer import Customer, HistoryEntry
 from custmaster.model.policy import Policy, PolicyLine
@@ -414,7 +415,7 @@ class _StoreLookups:
 
 
 def _policy_no(value: str) -> str:
-    return "".join(value.split()).upper()
+    return _convert.reference_text(value)
 
 
 def _org_code(value: str) -> str:
