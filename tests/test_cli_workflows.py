@@ -80,7 +80,7 @@ def test_import_channel_with_mapping_and_options(loaded: str, tmp_path: Path) ->
         json.dumps({"呼叫号": "source_ref", "时间": "observed_at", "号码": "mobile"}),
         encoding="utf-8",
     )
-    result = run("import", str(path), "--channel", "telesales", "--mapping", str(mapping),
+    result = run("import", str(path), "--channel", "电销", "--mapping", str(mapping),
                  "--store", loaded, "--operator", "王芳")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "merged 合并 1" in result.output
@@ -109,6 +109,9 @@ def test_import_errors_and_exit_codes(store: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     result = CliRunner().invoke(cli, ["import", str(unknown), "--channel", "fax"])
     assert result.exit_code == 2
+    result = CliRunner().invoke(cli, ["import", str(unknown), "--channel", "回访"])
+    assert result.exit_code == 2  # call-backs have their own command
+    assert "telesales 电销" in result.output
     result = CliRunner().invoke(cli, ["import", str(unknown), "--store", "nosuch://x"])
     assert result.exit_code == 74
     assert "store.unknown_scheme" in result.output

@@ -428,6 +428,29 @@ def test_policy_lines_and_channels_are_open() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("电销", "telesales"), ("电话销售", "telesales"), ("TELESALES", "telesales"),
+        ("报案", "claim_report"), ("claim-report", "claim_report"),
+        ("Claim Report", "claim_report"),
+        ("核心系统", "core_system"), ("核心", "core_system"), ("core system", "core_system"),
+        ("续保到期", "renewal_list"), ("续保清单", "renewal_list"), ("面签", "face_to_face"),
+        ("face-to-face signing", "face_to_face"), ("承保", "underwriting"),
+        ("回访", "callback"), ("call-back", "callback"), ("手工录入", "manual"),
+    ],
+)  # fmt: skip
+def test_a_builtin_channel_is_found_by_its_names(typed: str, code: str) -> None:
+    assert Channel.get(typed) is Channel.get(code)
+    assert Provenance(channel=typed, source_ref="R1", observed_at="2026-01-05").channel.code == code
+
+
+def test_a_channel_name_that_is_no_builtin_is_still_a_code_or_an_error() -> None:
+    assert Channel.get("wechat_mini").code == "wechat_mini"
+    with pytest.raises(ValidationError, match=r"channel\.format"):
+        Channel.get("传真")
+
+
+@pytest.mark.parametrize(
     ("name", "line"),
     [
         ("机动车交通事故责任强制保险", "compulsory"),

@@ -110,6 +110,32 @@ def test_series_filter(service: Service) -> None:
     ]
 
 
+def test_filters_as_people_type_them(service: Service) -> None:
+    """Channels by their Chinese names, producers without their hyphen or by their brand,
+    series by an alias: what the catalogue makes of the filter, not its spelling alone."""
+    _book(service)
+    _record(service, "P9#0", policy_no="P9", line="商业险", resident_id=ID_ZHAO, name="赵敏",
+            make_model="一汽-大众牌FV7147FBDBG", cover_start="2026-01-12",
+            cover_end="2027-01-11")  # fmt: skip
+    _record(service, "P7#0", policy_no="P7", line="商业险", resident_id=ID_WANG, name="王强",
+            make_model="雪佛兰创酷SGM7144", cover_start="2026-01-13",
+            cover_end="2027-01-12")  # fmt: skip
+
+    def numbers(**filters: str) -> list[str]:
+        return [r.policy_no for r in renewal_rows(service, "2027-01", **filters)]
+
+    zhang = ["PDAA001", "PDZA001"]
+    assert numbers(channel="电销") == numbers(channel="Telesales") == zhang
+    assert numbers(channel="报案") == []
+    assert numbers(manufacturer="一汽大众") == numbers(manufacturer="一汽-大众") == ["P9"]
+    assert numbers(manufacturer="上海大众") == ["PDAA2026L", "PDZA2026L"]  # 上汽大众's old name
+    assert numbers(manufacturer="大众") == ["P9", "PDAA2026L", "PDZA2026L"]  # the brand
+    assert numbers(manufacturer="本田") == zhang
+    assert numbers(manufacturer="东风本田") == []  # a producer is not its brand
+    assert numbers(series="Trax") == numbers(series="创酷") == ["P7"]
+    assert numbers(series="宋") == []
+
+
 def test_contacts_best_first_and_never_a_wrong_number(service: Service) -> None:
     _book(service)
     zhang = renewal_rows(service, "2027-01")[0]

@@ -11,10 +11,10 @@ everything but revealing full values is allowed (`custmaster.service.Service`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -34,6 +34,36 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+if TYPE_CHECKING:  # generic in click's stubs since 8.2; plain at run time in 8.1
+    _ParamType = click.ParamType[str]
+else:
+    _ParamType = click.ParamType
+
+
+class ChannelType(_ParamType):
+    """A channel as people type it: its code or name (电销, 报案, Core-System …,
+    `custmaster.Channel.get`), given as its code; with ``allowed``, only those codes."""
+
+    name = "channel"
+
+    def __init__(self, allowed: Iterable[str] | None = None) -> None:
+        self.allowed = None if allowed is None else tuple(sorted(allowed))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from custmaster.errors import ValidationError
+        from custmaster.model.provenance import Channel
+
+        try:
+            code = Channel.get(str(value)).code
+        except ValidationError:
+            code = None
+        if code is None or (self.allowed is not None and code not in self.allowed):
+            known = self.allowed or tuple(c.code for c in Channel.builtins())
+            names = ", ".join(f"{c} {Channel.get(c).label.split(' ', 1)[0]}" for c in known)
+            self.fail(f"{value!r} is not a channel here; one of: {names}.", param, ctx)
+        return code
 
 
 def store_options(command: F) -> F:

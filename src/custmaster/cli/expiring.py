@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from custmaster.cli._common import console, open_service, say, store_options
+from custmaster.cli._common import ChannelType, console, open_service, say, store_options
 from custmaster.errors import UsageError
 from custmaster.workflows.classification import load_rules
 from custmaster.workflows.renewals import export_renewals, renewal_rows
@@ -26,7 +26,12 @@ __all__ = ["expiring"]
     metavar="LINE",
     help="Only this line: compulsory (交强险) or commercial (商业险).",
 )
-@click.option("--channel", metavar="CODE", help="Only customers of this source channel.")
+@click.option(
+    "--channel",
+    type=ChannelType(),
+    metavar="CHANNEL",
+    help="Only customers of this source channel 来源渠道 (code or name: telesales or 电销 …).",
+)
 @click.option("--series", metavar="NAME", help="Only vehicles of this series 车系 (e.g. 雅阁).")
 @click.option("--manufacturer", metavar="NAME", help="Only vehicles of this manufacturer 厂商.")
 @click.option(

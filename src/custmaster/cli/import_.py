@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from custmaster.cli._common import (
+    ChannelType,
     console,
     open_service,
     progress_bar,
@@ -226,12 +227,12 @@ def read_mapping(path: Path | None) -> dict[str, object] | None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option(
     "--channel",
-    type=click.Choice(sorted(PROFILES)),
+    type=ChannelType(PROFILES),
     default="core_system",
     metavar="CHANNEL",
     show_default=True,
-    help="Where the file comes from: core_system 核心系统, claim_report 报案, telesales 电销, "
-    "face_to_face 面签, renewal_list 续保到期, underwriting 承保.",
+    help="Where the file comes from, by code or name: core_system 核心系统, claim_report 报案, "
+    "telesales 电销, face_to_face 面签, renewal_list 续保到期, underwriting 承保.",
 )
 @store_options
 @table_options(

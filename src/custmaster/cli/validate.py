@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from custmaster.cli._common import table_options
+from custmaster.cli._common import ChannelType, table_options
 from custmaster.cli.import_ import how_read, render_sheets, skipped_lines
 from custmaster.errors import UsageError
 from custmaster.workflows.channels import PROFILES
@@ -164,7 +164,7 @@ def render_summary(summary: ValidationSummary, console: Console) -> None:
 @click.option("--delimiter", metavar="CHAR", help="CSV field delimiter. Default: detected.")
 @click.option(
     "--channel",
-    type=click.Choice(sorted(PROFILES)),
+    type=ChannelType(PROFILES),
     metavar="CHANNEL",
     help="Also check the phone columns this channel's import reads (claim_report: 报案人电话 …), "
     "as custmaster import --channel does. Default: the columns every import reads.",

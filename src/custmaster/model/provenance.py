@@ -73,10 +73,22 @@ class Channel:
 
     @classmethod
     def get(cls, code: str | Channel) -> Channel:
-        """The built-in channel with this code, or a new user channel with that code."""
+        """The built-in channel with this code or name, or a new user channel with that code.
+
+        A built-in channel is also found by its Chinese name and common synonyms (电销,
+        电话销售, 报案, 核心系统, 回访结果 …) and by its code or English label in another case
+        or with hyphens or spaces (``Core-System``, ``call-back``), as people type them on a
+        command line or in a mapping file.
+
+        >>> Channel.get("电销"), Channel.get("续保清单"), Channel.get(" Core-System ")
+        (Channel('telesales'), Channel('renewal_list'), Channel('core_system'))
+        """
         if isinstance(code, Channel):
             return code
-        return _BUILTIN.get(code) or cls(code)
+        found = _BUILTIN.get(code)
+        if found is None and isinstance(code, str):
+            found = _BY_NAME.get(_folded(code))
+        return found or cls(code)
 
     @classmethod
     def builtins(cls) -> tuple[Channel, ...]:
@@ -103,6 +115,31 @@ for _attr, _code, _label in (
 ):
     _BUILTIN[_code] = Channel(_code, _label)
     setattr(Channel, _attr, _BUILTIN[_code])
+
+
+def _folded(text: str) -> str:
+    """A channel's name as `Channel.get` compares it: trimmed, case-folded, runs of spaces,
+    hyphens and underscores as one ``_``."""
+    return _SEPARATORS.sub("_", text.strip().casefold())
+
+
+_SEPARATORS = re.compile(r"[\s_\-－—]+")
+#: Further names of the built-in channels, beside their code and label (`Channel.get`).
+_SYNONYMS = {
+    "core_system": ("核心", "核心业务系统", "核心系统导出", "core"),
+    "underwriting": ("核保", "承保系统", "出单"),
+    "face_to_face": ("面谈", "面签资料", "f2f"),
+    "callback": ("回访结果", "电话回访", "回访记录", "call back"),
+    "claim_report": ("报案记录", "理赔报案", "报案清单", "claim", "claims"),
+    "telesales": ("电话销售", "电销中心", "电销清单", "telemarketing"),
+    "renewal_list": ("续保清单", "续保名单", "到期清单", "续保到期清单", "renewal", "renewals"),
+    "manual": ("手工", "人工录入", "手工录入"),
+}
+_BY_NAME: dict[str, Channel] = {}
+for _channel in _BUILTIN.values():
+    _zh, _, _en = _channel.label.partition(" ")
+    for _name in (_channel.code, _zh, _en, *_SYNONYMS.get(_channel.code, ())):
+        _BY_NAME[_folded(_name)] = _channel
 
 
 def _to_channel(value: str | Channel) -> Channel:

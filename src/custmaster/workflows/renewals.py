@@ -54,6 +54,7 @@ import contextlib
 import csv
 import datetime as dt
 import gc
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -523,9 +524,12 @@ def renewal_rows(
 ) -> list[RenewalRow]:
     """The renewal list of ``month`` (``"YYYY-MM"``), filtered (see the module description).
 
-    ``series`` and ``manufacturer`` match the classified vehicle (case and spaces ignored);
-    ``channel`` the customer's source channel code; ``key_customer`` the key flag under
-    ``rules`` (default `custmaster.workflows.classification.DEFAULT_RULES`).
+    ``series`` and ``manufacturer`` match the classified vehicle (case, spaces and hyphens
+    ignored), also through the catalogue: a series alias (``Trax``), a producer's other name
+    (``一汽大众``), a brand for each of its producers (``大众``); ``channel`` the customer's
+    source channel, by code or name (``telesales``, ``电销``, `custmaster.Channel.get`);
+    ``key_customer`` the key flag under ``rules`` (default
+    `custmaster.workflows.classification.DEFAULT_RULES`).
 
     A SQL store gives each policy with its holders' stored views
     (`custmaster.store.sqlite.SQLiteStore.expiring_views`), so a month is read without
@@ -539,8 +543,11 @@ def renewal_rows(
     wanted_line = None if line is None else PolicyLine.get(line).code
     flagged = frozenset(uncallable_numbers(service))  # reads the events only: none, no cost
     vehicle_class = (classifier or default_classifier()).classify
-    wanted_series = _fold(series)
-    wanted_maker = _fold(manufacturer)
+    wanted_series, wanted_maker = _vehicle_filters(
+        series, manufacturer, classifier or default_classifier()
+    )
+    if channel is not None:
+        channel = Channel.get(channel).code
     views: dict[str, _View] = {}
     rows: list[RenewalRow] = []
     grades: dict[Any, tuple[str | None, str, bool]] = {}
@@ -581,9 +588,9 @@ def renewal_rows(
                 found = _keep(vehicles, vehicle, vehicle_class(terms.make_model, terms.vin))
         maker = found.manufacturer if found is not None else None
         kind = found.series if found is not None else None
-        if wanted_series is not None and _fold(kind) != wanted_series:
+        if wanted_series is not None and _fold(kind) not in wanted_series:
             return
-        if wanted_maker is not None and _fold(maker) != wanted_maker:
+        if wanted_maker is not None and _fold(maker) not in wanted_maker:
             return
         rows.append(
             RenewalRow(
@@ -671,7 +678,39 @@ def renewal_rows(
 
 
 def _fold(text: str | None) -> str | None:
-    return None if text is None else "".join(text.split()).casefold()
+    return None if text is None else _FOLDED.sub("", text).casefold()
+
+
+_FOLDED = re.compile(r"[\s\-－—·・.]+")
+
+
+def _vehicle_filters(
+    series: str | None, manufacturer: str | None, classifier: Classifier
+) -> tuple[frozenset[str | None] | None, frozenset[str | None] | None]:
+    """The series and producers (folded) a renewal list's vehicle filters stand for.
+
+    A filter matches its own spelling (case, spaces, hyphens and dots ignored), and what the
+    catalogue makes of it: a series alias (``Trax`` is 创酷, ``E-QM5`` 红旗E-QM5), a
+    producer's other name (``一汽大众``, ``上海大众``), or a brand standing for each of its
+    producers (``大众``: 一汽-大众, 上汽大众, 大众(进口) …).
+    """
+    wanted_series = wanted_makers = None
+    if series is not None:
+        found = classifier.classify(series)
+        wanted_series = frozenset({_fold(series), _fold(found.series)} - {None})
+    if manufacturer is not None:
+        found = classifier.classify(manufacturer)
+        makers = {_fold(manufacturer)}
+        if found.series is None and found.manufacturer is not None:
+            makers.add(_fold(found.manufacturer))
+        if found.brand and found.manufacturer is None:  # a brand of several producers
+            makers.update(
+                _fold(entry.manufacturer)
+                for entry in classifier.catalog
+                if entry.brand == found.brand
+            )
+        wanted_makers = frozenset(makers - {None})
+    return wanted_series, wanted_makers
 
 
 def _cancelled(view: _View, policy_no: str) -> bool:
