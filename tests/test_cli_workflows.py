@@ -315,7 +315,7 @@ def test_stats(loaded: str, tmp_path: Path) -> None:
     result = run("stats", "--store", loaded)
     assert result.exit_code == 0, result.output
     assert "customers 客户" in result.output
-    assert "core_system" in result.output
+    assert "core_system 核心系统" in result.output  # the channel's code and its Chinese name
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"levels": [{"level": "VIP", "min_policies": 2}],
                                  "default_level": "普通"}), encoding="utf-8")  # fmt: skip

@@ -11,6 +11,7 @@ import click
 from rich.table import Table
 
 from custmaster.cli._common import console, open_service, say, store_options
+from custmaster.model.provenance import Channel
 from custmaster.workflows.classification import classify_customers, load_rules, summarise
 from custmaster.workflows.core_import import uncallable_numbers
 
@@ -70,6 +71,8 @@ def stats(*, store_url: str, user: str | None, roles: tuple[str, ...], rules: Pa
     table.add_column("total", justify="right")
     for channel in summary.channels:
         cells = [summary.count(channel, level) for level in summary.levels]
-        table.add_row(channel, *(str(n) for n in cells), str(sum(cells)))
+        label = Channel.get(channel).label.split(" ", 1)[0] if channel else ""
+        shown = f"{channel} {label}" if label else (channel or "-")
+        table.add_row(shown, *(str(n) for n in cells), str(sum(cells)))
     out.print(table)
     say(out, f"Key customers 重点客户: {summary.key_customers} of {summary.customers}.")
