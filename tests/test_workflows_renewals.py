@@ -20,7 +20,13 @@ from custmaster.service import Service
 from custmaster.workflows.callbacks import record_callback
 from custmaster.workflows.classification import ClassificationRules, Condition, LevelRule
 from custmaster.workflows.endorsements import apply_endorsement
-from custmaster.workflows.renewals import COLUMNS, RenewalRow, export_renewals, renewal_rows
+from custmaster.workflows.renewals import (
+    COLUMNS,
+    SHARED_HOLDERS,
+    RenewalRow,
+    export_renewals,
+    renewal_rows,
+)
 
 pytest_plugins = ["_workflow_fixtures"]
 
@@ -108,6 +114,35 @@ def test_series_filter(service: Service) -> None:
         "飞度",
         "雅阁",
     ]
+
+
+def test_a_number_many_customers_of_the_month_share_comes_after_their_own(
+    service: Service,
+) -> None:
+    """A car dealer's office number entered as three customers' own: offered last."""
+    dealer, family = "0592-5888888", "0592-6123456"
+    people = [(ID_ZHANG, "张伟", "13800138000"), (ID_LI, "李娜", "13900139000"),
+              (ID_WANG, "王强", "13700137000")]  # fmt: skip
+    for at, (resident_id, name, mobile) in enumerate(people):
+        number = f"PDAA00{at}"
+        _record(service, f"{number}#0", when="2026-01-02", policy_no=number, line="商业险",
+                resident_id=resident_id, name=name, mobile=mobile, cover_start="2026-01-05",
+                cover_end="2027-01-04")  # fmt: skip
+        # the dealer's number, seen last: it would rank first
+        _record(service, f"D-{at}", "telesales", "2026-06-01", resident_id=resident_id,
+                office_phone=dealer, home_phone=family if at < 2 else None)  # fmt: skip
+    rows = renewal_rows(service, "2027-01")
+    assert [r.contacts[-1] for r in rows] == ["+865925888888"] * 3
+    # a number two customers share (a family's home phone) keeps its place: seen last, first
+    assert [r.contacts[0] for r in rows] == ["+865926123456", "+865926123456", "+8613700137000"]
+    assert [len(r.contacts) for r in rows] == [3, 3, 2]
+    # a month where fewer than SHARED_HOLDERS customers have it: the usual order
+    assert SHARED_HOLDERS == 3
+    _record(service, "PDAA009#0", policy_no="PDAA009", line="商业险", resident_id=ID_ZHAO,
+            name="赵敏", mobile="13600136000", cover_start="2026-02-05",
+            cover_end="2027-02-04")  # fmt: skip
+    _record(service, "D-9", "telesales", "2026-06-01", resident_id=ID_ZHAO, office_phone=dealer)
+    assert renewal_rows(service, "2027-02")[0].contacts == ("+865925888888", "+8613600136000")
 
 
 def test_filters_as_people_type_them(service: Service) -> None:

@@ -83,7 +83,8 @@ def expiring(
 
     Each row has the policy (保单号, 险种, 起保/终保日期), the insured (被保险人), the vehicle
     (车牌号, 厂牌型号 with its 厂商 and 车系), the best callable numbers (联系电话: reached first,
-    then the most recently seen; never a number flagged wrong), the address, the source
+    then the most recently seen, a number three customers of the list share last; never a
+    number flagged wrong), the address, the source
     channel, the level and the key-customer flag (★ on screen). Cancelled policies are left
     out. Values are masked; --reveal writes them in full to --output.
 

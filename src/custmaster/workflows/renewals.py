@@ -12,7 +12,10 @@ best callable contacts:
   on anyone else who has it (`custmaster.workflows.callbacks`);
 - **never a number under a do-not-call request** (勿扰, 拒绝营销), on anyone who has it,
   until its holder consents again (`custmaster.workflows.core_import.do_not_call_numbers`);
-- numbers a call reached first, then the most recently seen, then mobile before fixed lines.
+- numbers a call reached first, then the most recently seen, then mobile before fixed lines;
+- a number that `SHARED_HOLDERS` (3) or more customers of the month's list have — a car
+  dealer's, an agent's, a fleet office's, entered as each customer's own — after the
+  customer's own numbers (still offered: it may be the only way to reach them).
 
 Cancelled policies are left out (they do not renew). Filters: ``line`` (``compulsory`` /
 交强险, ``commercial`` / 商业险), ``channel`` (the customer's source channel), ``series`` and
@@ -89,6 +92,7 @@ from custmaster.workflows.xlsx import write_table
 __all__ = [
     "COLUMNS",
     "ERROR_CODES",
+    "SHARED_HOLDERS",
     "RenewalExport",
     "RenewalRow",
     "export_renewals",
@@ -674,6 +678,39 @@ def renewal_rows(
         for policy in service.expiring(month):
             from_policy(policy, {})
     rows.sort(key=lambda row: (row.cover_end, row.policy_no))
+    return _shared_numbers_last(rows)
+
+
+#: A number on this many customers of one month's renewal list, or more, is taken for an
+#: intermediary's (`renewal_rows`); two may well be a family's.
+SHARED_HOLDERS = 3
+
+
+def _shared_numbers_last(rows: list[RenewalRow]) -> list[RenewalRow]:
+    """The rows with each number `SHARED_HOLDERS` customers of the list have moved after the
+    customer's own numbers (the order among each kind kept)."""
+    first: dict[str, str] = {}
+    more: dict[str, set[str]] = {}
+    for row in rows:
+        customer_id = row.customer_id
+        for number in row.contacts:
+            seen = first.setdefault(number, customer_id)
+            if seen != customer_id:
+                more.setdefault(number, {seen}).add(customer_id)
+    shared = {number for number, holders in more.items() if len(holders) >= SHARED_HOLDERS}
+    if not shared:
+        return rows
+    reordered: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for at, row in enumerate(rows):
+        contacts = row.contacts
+        if len(contacts) < 2 or shared.isdisjoint(contacts):
+            continue
+        moved = reordered.get(contacts)
+        if moved is None:
+            own = tuple(n for n in contacts if n not in shared)
+            moved = reordered[contacts] = own + tuple(n for n in contacts if n in shared)
+        if moved != contacts:
+            rows[at] = attrs.evolve(row, contacts=moved)
     return rows
 
 
