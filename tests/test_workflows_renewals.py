@@ -279,7 +279,8 @@ def test_reveal_needs_a_user_with_the_permission_and_is_audited(tmp_path: Path) 
     assert result.revealed
     rows = read_csv(out)
     assert rows[0]["被保险人"] == "张伟"
-    assert rows[0]["联系电话1"] == "+8613800138000"
+    assert rows[0]["联系电话1"] == "13800138000"  # as call lists write it (`dialable`)
+    assert rows[0]["联系电话2"] == "0592-5123456"
     reveal = [e for e in admin.audit_entries if e.operation == "reveal"]
     assert len(reveal) == 1
     assert reveal[0].user == "zhao.liu"

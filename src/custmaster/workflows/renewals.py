@@ -66,7 +66,7 @@ from typing import Any, TypeVar
 import attrs
 
 from custmaster.catalog.vehicle_series import Classifier, default_classifier
-from custmaster.errors import UsageError
+from custmaster.errors import UsageError, ValidationError
 from custmaster.merge.engine import UNCALLABLE_STATUSES, GoldenState
 from custmaster.merge.history import UNKNOWN_LINE
 from custmaster.model.contact import VOICE_KINDS, ContactStatus
@@ -78,6 +78,7 @@ from custmaster.privacy.masking import mask, masker
 from custmaster.service import Service, as_service
 from custmaster.store import StoredView
 from custmaster.store.base import Store, checked_month
+from custmaster.validate import phone
 from custmaster.workflows.classification import (
     ClassificationRules,
     CustomerProfile,
@@ -95,6 +96,7 @@ __all__ = [
     "SHARED_HOLDERS",
     "RenewalExport",
     "RenewalRow",
+    "dialable",
     "export_renewals",
     "renewal_rows",
 ]
@@ -144,6 +146,23 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
+def dialable(number: str) -> str:
+    """A number as a revealed renewal list writes it, the way Chinese call lists and dialers
+    take it: ``13800138000``, ``0592-5123456``, ``0592-5123456转8001``, ``4008001234``; a
+    number of another country or region with its code, ``+852 9876 5432``. (E.164's
+    ``+8613800138000`` is what `RenewalRow.contacts` holds; Excel reads it as a number and
+    shows ``8.61E+12``.)
+
+    >>> dialable("+8613800138000"), dialable("+865925123456;ext=8001"), dialable("+85298765432")
+    ('13800138000', '0592-5123456转8001', '+852 9876 5432')
+    """
+    try:
+        text = phone.format(number)
+    except ValidationError:
+        return number
+    return text if text.startswith("+") else text.replace(" ", "")
+
+
 def _contacts_repr(contacts: tuple[str, ...]) -> str:
     return repr(tuple(mask("mobile", c) for c in contacts))
 
@@ -178,7 +197,7 @@ class RenewalRow:
             return str(value) if reveal else mask(field, value)
 
         numbers = list(self.contacts[:width])
-        texts = [str(n) if reveal else mask("mobile", n) for n in numbers]
+        texts = [dialable(n) if reveal else mask("mobile", n) for n in numbers]
         values = {
             "policy_no": self.policy_no,
             "line": _LINE_NAMES.get(self.line, self.line),
@@ -792,7 +811,7 @@ class _Line:
         self.names = _Shown(str if reveal else masker("name"))
         self.plates = _Shown(str if reveal else masker("plate"))
         self.addresses = _Shown(str if reveal else masker("address"))
-        self.numbers = _Shown(str if reveal else masker("mobile"), blank=False)
+        self.numbers = _Shown(dialable if reveal else masker("mobile"), blank=False)
         self.dates = _Shown(dt.date.isoformat)
         self.blank = [""] * contacts
 
