@@ -241,7 +241,7 @@ def test_expiring_filters_and_exports(loaded: str, tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["expiring", "2027-01", "--reveal"]).exit_code == 64
 
 
-def test_enter_contact(loaded: str) -> None:
+def test_enter_contact(loaded: str, tmp_path: Path) -> None:
     card = run("enter-contact", "PDAA2026001", "--store", loaded)
     assert card.exit_code == 0, card.output
     assert "张*" in card.output
@@ -253,6 +253,15 @@ def test_enter_contact(loaded: str) -> None:
     assert entered.exit_code == 0, entered.output
     assert "Recorded 已录入: mobile" in entered.output
     assert "135****5000" in entered.output
+    assert "注意" not in entered.output
+    calls = write_csv(tmp_path / "cb.csv", ("电话号码", "回访结果", "回访时间"),
+                      [["13500135000", "空号", "2026-12-01 10:00"]])  # fmt: skip
+    assert run("callbacks", str(calls), "--store", loaded).exit_code == 0
+    again = run("enter-contact", "PDAA2026001", "--mobile", "135 0013 5000", "--operator",
+                "王芳", "--store", loaded)  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "Note 注意: mobile 135****5000 is flagged wrong" in again.output
+    assert "13500135000" not in again.output
     unpaid = CliRunner().invoke(cli, ["enter-contact", "PDAA2026002", "--store", loaded])
     assert unpaid.exit_code == 64
     assert "contact_entry.not_paid" in unpaid.output

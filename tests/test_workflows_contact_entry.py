@@ -8,7 +8,7 @@ import pytest
 
 from _workflow_helpers import ID_LI, ID_ZHANG
 from custmaster.errors import NotFoundError, PermissionDenied, UsageError, ValidationError
-from custmaster.model import IdentityDocument, Provenance, SourceRecord
+from custmaster.model import ContactEvent, IdentityDocument, Provenance, SourceRecord
 from custmaster.privacy.access import User
 from custmaster.privacy.masking import scan_for_personal_data
 from custmaster.service import Service
@@ -16,6 +16,7 @@ from custmaster.workflows.contact_entry import (
     PolicyNotReadyError,
     enter_contacts,
     lookup_policy,
+    not_offered,
 )
 from custmaster.workflows.endorsements import apply_endorsement
 
@@ -148,6 +149,28 @@ def test_enter_contacts_records_an_underwriting_observation_with_the_operator(
     )
     assert record.provenance.operator == "王芳"
     assert record.provenance.source_ref.startswith("PDAA2026001#entry#")
+
+
+def test_a_number_flagged_wrong_stays_flagged_when_entered_and_is_reported(
+    service: Service,
+) -> None:
+    _policy(service, "PDAA2026001")
+    first = enter_contacts(service, "PDAA2026001", operator="王芳", mobile="13900139000",
+                           home_phone="0592-5123456", at="2026-01-06")  # fmt: skip
+    customer_id = first.customer_id or ""
+    service.add_event(
+        customer_id,
+        ContactEvent(id="CB-1", at="2026-02-01T10:00:00+08:00", channel="callback",
+                     method="call", contact_kind="mobile", contact_value="13900139000",
+                     outcome="wrong_number"),
+    )  # fmt: skip
+    again = {"mobile": "139 0013 9000", "home_phone": "0592-5123456", "email": "z@163.com"}
+    enter_contacts(service, "PDAA2026001", operator="王芳", at="2026-03-01", **again)
+    held = not_offered(service, customer_id, **again)
+    assert list(held) == ["mobile"]
+    assert held["mobile"].status.value == "wrong"
+    assert not service.get(customer_id).contact_point("mobile", "13900139000").is_callable
+    assert not_offered(service, customer_id, mobile="13800138000", office_phone="") == {}
 
 
 def test_entry_validates_and_needs_something_and_someone(service: Service) -> None:

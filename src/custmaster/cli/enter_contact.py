@@ -9,7 +9,13 @@ import click
 from rich.console import Console
 
 from custmaster.cli._common import console, open_service, say, store_options
-from custmaster.workflows.contact_entry import PolicyCard, enter_contacts, lookup_policy
+from custmaster.privacy.masking import mask_contact
+from custmaster.workflows.contact_entry import (
+    PolicyCard,
+    enter_contacts,
+    lookup_policy,
+    not_offered,
+)
 
 __all__ = ["enter_contact", "render_card"]
 
@@ -74,6 +80,9 @@ def enter_contact(
     holding the first-year commercial policy (新保 商业险). Contacts given with --mobile,
     --home-phone, --office-phone, --email or --address are recorded as an observation of the
     underwriting channel (承保) with the operator's name; without them the card is only shown.
+    A number entered that a call-back flagged wrong (or that is under a do-not-call request)
+    is recorded and reported with a note: it stays out of call lists until a call reaches
+    someone on it.
 
     Exits 0 on success, 64 when the policy is not underwritten and paid (or no operator is
     named), 65 for an invalid phone number, 66 for an unknown policy.
@@ -110,5 +119,15 @@ def enter_contact(
                 f"Recorded 已录入: {', '.join(sorted(given))} for customer {result.customer_id} "
                 f"(underwriting 承保, operator {service.by(operator)[:1]}*).",
             )
+            held = not_offered(service, result.customer_id, **given) if result.customer_id else {}
+            for field, point in held.items():
+                status = point.status.value
+                reason = "flagged wrong 已标记错号" if status == "wrong" else "do not call 勿扰"
+                say(
+                    out,
+                    f"Note 注意: {field} {mask_contact(point.value)} is {reason}: recorded, "
+                    "but no call list offers it until a call reaches someone on it "
+                    "(已录入，但在回访接通前不会列入外呼名单).",
+                )
         else:
             render_card(lookup_policy(service, policy_no), out)

@@ -46,7 +46,8 @@ from typing import Any
 
 import attrs
 
-from custmaster.errors import NotFoundError, UsageError
+from custmaster.errors import NotFoundError, UsageError, ValidationError
+from custmaster.model.contact import ContactKind, ContactPoint
 from custmaster.model.customer import Customer
 from custmaster.model.policy import BusinessType, Policy, PolicyLine, PolicyRole, PolicyStatus
 from custmaster.model.provenance import Channel, Provenance, utc_now
@@ -63,6 +64,7 @@ __all__ = [
     "PolicyNotReadyError",
     "enter_contacts",
     "lookup_policy",
+    "not_offered",
 ]
 
 #: Every error code this module raises, with a one-line description.
@@ -76,6 +78,12 @@ ERROR_CODES: dict[str, str] = {
 
 #: The contact fields an operator can enter.
 CONTACT_FIELDS: tuple[str, ...] = ("mobile", "home_phone", "office_phone", "email", "address")
+#: The contact kind of each phone field of `CONTACT_FIELDS`.
+_PHONE_KINDS = {
+    "mobile": ContactKind.MOBILE,
+    "home_phone": ContactKind.HOME,
+    "office_phone": ContactKind.OFFICE,
+}
 
 
 class PolicyNotReadyError(UsageError):
@@ -267,3 +275,28 @@ def enter_contacts(
         **values,
     )
     return service.ingest_one(record)
+
+
+def not_offered(
+    target: Service | Store, customer_id: str, **contacts: Any
+) -> dict[str, ContactPoint]:
+    """The entered phone numbers (``mobile=…`` as for `enter_contacts`) that the customer
+    holds but no call list offers — flagged wrong by an earlier call-back, or under a
+    do-not-call request — by field: what the operator should be told while the caller is on
+    the line. Entering a number does not clear its flag; only a later call that reaches
+    someone on it does (`custmaster.workflows.callbacks`).
+    """
+    service = as_service(target)
+    customer = service.get(customer_id)
+    found: dict[str, ContactPoint] = {}
+    for field, kind in _PHONE_KINDS.items():
+        value = contacts.get(field)
+        if value is None or not str(value).strip():
+            continue
+        try:
+            point = customer.contact_point(kind, str(value))
+        except ValidationError:
+            continue
+        if point is not None and not point.is_callable:
+            found[field] = point
+    return found
