@@ -45,8 +45,8 @@ def test_cli_claim_import_keeps_a_garage_s_number_off_the_renewal_list(tmp_path:
     assert listed.exit_code == 0, listed.output
     (row,) = read_csv(out)
     assert (row["联系电话1"], row["联系电话2"], row["联系电话3"]) == (
-        "+8613900139000",
-        "+8613800138000",
+        "13900139000",
+        "13800138000",
         "",
     )
     with Service.open(store) as service:
