@@ -90,7 +90,7 @@ def test_energy_type(value: str, energy: str | None) -> None:
         ("京Z1234澳", InvalidComponent, "cn_plate.hk_macau"),
         ("京A12345警", InvalidLength, "cn_plate.length"),
         ("京A12O4警", InvalidFormat, "cn_plate.serial"),
-        ("使01457", InvalidLength, "cn_plate.length"),
+        ("使01457", InvalidFormat, "cn_plate.embassy"),  # 使 and 6 digits (session 13)
         ("使A12345", InvalidFormat, "cn_plate.embassy"),
         ("闽D***88", InvalidFormat, "cn_plate.masked"),
         ("新车未上牌", InvalidComponent, "cn_plate.unregistered"),

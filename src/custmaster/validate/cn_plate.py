@@ -210,9 +210,14 @@ _UNREGISTERED = frozenset(
 #: Words of an entry saying the vehicle has no plate yet, in any arrangement (新车(待上牌),
 #: 暂未上牌, 临时牌照): checked only in entries without a digit, which no plate is.
 _UNREGISTERED_WORDS = re.compile(
-    r"新车|[未待]上[牌户]|[未待](?:挂|领|办)牌|无(?:车|号)?牌|临时?(?:号)?牌"
+    r"新车|[未待]上[牌户]|[未待](?:挂|领|办)牌|无(?:车|号)?牌|临时?(?:号|车)?牌"
 )
-_SEPARATORS = re.compile(r"[\s\-·•.・‧∙_]+")
+_SEPARATORS = re.compile(r"[\s\-·•.・‧∙_。‐‑‒–—―−\u200b-\u200d\u2060\ufeff]+")
+#: What a cell adds around the plate: quotation marks, a spreadsheet's leading apostrophe and
+#: the punctuation of a list or sentence after it (``粤B12345；``).
+_WRAPPING = re.compile(r"^['\"“”‘’]+|[\"“”‘’,;，；、。]+$")
+#: A suffix written in brackets (``冀A1234(挂)``) or as a word (``冀A1234挂车``).
+_BRACKETED_SUFFIX = re.compile(r"[(\[【]([警学挂试超领港澳])[)\]】]$|(挂)车$")
 #: A plate colour written before or after the number, bracketed or not (蓝, 黄牌, (渐变绿)).
 _COLOUR_NOTE = re.compile(
     r"[(（\[【]?(?:渐变绿|黄绿|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=$)"
@@ -232,9 +237,11 @@ _EMERGENCY_BODY = re.compile(r"[XS][0-9]{4}")
 #: The wording of a temporary plate before or after its number (临时号牌：, 临, （临时）, (临牌)),
 #: removed from entries with a digit (without one, the entry says there is no plate yet).
 _TEMPORARY_WORDS = re.compile(
-    r"^[(\[【]?临(?:时)?(?:行驶车)?(?:号牌|牌照|牌)?(?:号码|号)?[)\]】]?:?"
-    r"|[(\[【]?临(?:时)?(?:号牌|牌照|牌)?[)\]】]?$"
+    r"^[(\[【]?临(?:时)?(?:行驶车)?(?:号牌|车牌|牌照|牌)?(?:号码|号)?[)\]】]?:?"
+    r"|[(\[【]?临(?:时)?(?:号牌|车牌|牌照|牌)?[)\]】]?$"
 )
+#: The number in brackets after the wording was removed: ``临时号牌(粤B654321)``.
+_IN_BRACKETS = re.compile(r"[(\[【](.+)[)\]】]")
 _PURE_ELECTRIC = frozenset("ABCDE")
 
 
@@ -303,10 +310,14 @@ def compact(value: str) -> str:
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_plate.length")
     plate = _SEPARATORS.sub("", without_label(fold_width(value), _LABEL)).upper()
+    plate = _WRAPPING.sub("", plate)
     if len(plate) > _NOTED_MIN:
         plate = _COLOUR_NOTE.sub("", plate)
         if "临" in plate and any(c.isdigit() for c in plate):
             plate = _TEMPORARY_WORDS.sub("", plate)
+            if (inner := _IN_BRACKETS.fullmatch(plate)) is not None:
+                plate = inner.group(1)
+        plate = _BRACKETED_SUFFIX.sub(lambda m: m.group(1) or m.group(2), plate)
     return plate
 
 
@@ -339,12 +350,12 @@ def _check(value: object) -> tuple[str, PlateKind, Energy | None, tuple[Validati
         _UNREGISTERED_WORDS.search(plate) and not any(c.isdigit() for c in plate)
     ):
         raise _error(InvalidComponent, plate, code="cn_plate.unregistered")
-    if len(plate) < 7:
-        raise _error(InvalidLength, plate, code="cn_plate.length")
-    if plate[0] == "使":
+    if plate[:1] == "使":
         if not _EMBASSY.fullmatch(plate):
             raise _error(InvalidFormat, plate, code="cn_plate.embassy")
         return plate, "embassy", None, ()
+    if len(plate) < 7:
+        raise _error(InvalidLength, plate, code="cn_plate.length")
     if plate[0] not in PROVINCES:
         raise _error(InvalidComponent, plate, code="cn_plate.province")
     if plate.endswith(_EMERGENCY):

@@ -246,7 +246,7 @@ _SEPARATORS = re.compile(r"[\s\-./:,'_\u200b\u200c\u200d\u2060\ufeff]+")
 #: A label before the number in a cell: 身份证号：, 证件号码:, 公民身份号码, ID: (`without_label`).
 _LABEL = label_pattern(
     "公民身份号码|居民身份证号码|居民身份证号|居民身份证|身份证件号码|身份证号码|身份证号|身份证"
-    "|证件号码|证件号",
+    "|港澳台居民居住证号码|港澳台居民居住证|居住证号码|居住证号|居住证|证件号码|证件号",
     "ID\\s*number|ID\\s*No\\.?|ID",
 )
 # The full-width forms of printable ASCII (U+FF01-U+FF5E) map to ASCII by a fixed offset.
