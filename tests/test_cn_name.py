@@ -427,3 +427,32 @@ def test_a_role_alone_is_a_placeholder(value: str) -> None:
     with pytest.raises(ValidationError) as caught:
         cn_name.validate(value)
     assert caught.value.code == "cn_name.placeholder"
+
+
+# -- session 13 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["阿依古丽-买买提", "阿依古丽－买买提", "阿依古丽—买买提", "阿依古丽–买买提",
+     "阿依古丽 - 买买提"],
+)  # fmt: skip
+def test_a_hyphen_or_dash_between_han_characters_is_the_dot(value: str) -> None:
+    assert cn_name.validate(value) == "阿依古丽·买买提"
+    assert cn_name.parse(value).parts == ("阿依古丽", "买买提")
+
+
+def test_a_hyphen_in_an_organisation_name_stays() -> None:
+    assert cn_name.validate("中国-东盟博览会有限公司") == "中国-东盟博览会有限公司"
+
+
+def test_a_hyphen_in_a_latin_name_stays() -> None:
+    assert cn_name.validate("Mary-Jane Watson") == "Mary-Jane Watson"
+
+
+@pytest.mark.parametrize("value", ["某先生", "某女士", "某小姐", "某总", "某（先生）"])
+def test_mou_with_a_form_of_address_is_a_placeholder(value: str) -> None:
+    with pytest.raises(InvalidComponent) as info:
+        cn_name.validate(value)
+    assert info.value.code == "cn_name.placeholder"
+    assert cn_name.validate("某丽") == "某丽"  # 某 is no surname-only filler after a name

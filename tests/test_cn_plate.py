@@ -282,3 +282,77 @@ def test_oversize_plates() -> None:
     assert (plate.plate, plate.kind, plate.serial) == ("苏A1234超", "oversize", "1234")
     assert cn_plate.format("苏a1234超") == "苏A·1234超"
     assert cn_plate.mask("苏A1234超") == "苏A·**34超"
+
+
+# -- session 13 ---------------------------------------------------------------------------
+
+
+def _code(value: str) -> str:
+    with pytest.raises(ValidationError) as info:
+        cn_plate.validate(value)
+    return info.value.code
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "kind"),
+    [
+        ("冀A1234(挂)", "冀A1234挂", "trailer"),
+        ("冀A·1234【挂】", "冀A1234挂", "trailer"),
+        ("鲁H·1234挂车", "鲁H1234挂", "trailer"),
+        ("京A0235（警）", "京A0235警", "police"),
+        ("鄂A·1234(学)", "鄂A1234学", "learner"),
+        ("粤Z·3568（澳）", "粤Z3568澳", "hk_macau"),
+        ("沪A·1234(试)", "沪A1234试", "test"),
+    ],
+)
+def test_a_suffix_in_brackets_or_as_a_word_is_the_suffix(
+    value: str, expected: str, kind: str
+) -> None:
+    plate = cn_plate.parse(value)
+    assert (plate.plate, plate.kind) == (expected, kind)
+
+
+def test_a_bracketed_suffix_is_checked_like_any_suffix() -> None:
+    assert _code("粤B3568（港）") == "cn_plate.hk_macau"
+    assert _code("冀A12345(挂)") == "cn_plate.length"
+    assert not cn_plate.is_valid("冀A1234(车)")  # 车 is no suffix
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "粤B。D12345", "粤B‐D12345", "粤B‑D12345", "粤B–D12345", "粤B—D12345", "粤B―D12345",
+        "粤B−D12345", "粤B\u200bD12345", "\ufeff粤BD12345", "粤BD12345\u2060", '"粤BD12345"',
+        "“粤BD12345”", "'粤BD12345", "粤BD12345；", "粤BD12345,", "粤BD12345、",
+    ],
+)  # fmt: skip
+def test_separators_quotes_and_list_punctuation(value: str) -> None:
+    assert cn_plate.validate(value) == "粤BD12345"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["临时车牌粤B654321", "粤B654321(临时车牌)", "临时号牌(粤B654321)", "临时号牌【粤B·654321】"],
+)
+def test_temporary_wording_with_the_number_in_brackets(value: str) -> None:
+    plate = cn_plate.parse(value)
+    assert (plate.plate, plate.kind) == ("粤B654321", "temporary")
+
+
+def test_temporary_wording_without_a_number_is_unregistered_also_as_chepai() -> None:
+    assert _code("临时车牌") == "cn_plate.unregistered"
+    assert _code("已办临时车牌") == "cn_plate.unregistered"
+
+
+@pytest.mark.parametrize("value", ["使15601", "使1560123", "使"])
+def test_an_embassy_plate_of_the_wrong_length_is_an_embassy_error(value: str) -> None:
+    assert _code(value) == "cn_plate.embassy"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["WJ京12345", "WJ琼·1234X", "WJ01-12345", "WJ31-消0010", "北K·12345", "空A·12345",
+     "沈A12345", "KA12345", "民航·A1234"],
+)  # fmt: skip
+def test_plates_the_traffic_police_do_not_issue_are_refused_as_documented(value: str) -> None:
+    assert _code(value) == "cn_plate.province"

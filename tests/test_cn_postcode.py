@@ -161,3 +161,20 @@ def test_what_is_left_is_still_checked(raw: str, code: str) -> None:
     with pytest.raises(ValidationError) as info:
         cn_postcode.validate(raw)
     assert info.value.code == code
+
+
+# -- session 13 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["361001 厦门", "361001厦门思明", "361001,", "361001；", "361001、", "ZIP: 361001",
+     "Zip code 361001", "P.C. 361001", "Postcode: 361001", "postal code 361001", "PC 361001"],
+)  # fmt: skip
+def test_places_list_punctuation_and_english_labels(value: str) -> None:
+    assert cn_postcode.validate(value) == "361001"
+
+
+def test_a_place_before_the_digits_is_still_refused() -> None:
+    with pytest.raises(ValidationError):
+        cn_postcode.validate("厦门 361001 思明")

@@ -21,7 +21,7 @@ from custmaster.errors import (
     ValidationWarning,
 )
 from custmaster.testing.strategies import resident_ids
-from custmaster.validate import cn_resident_id
+from custmaster.validate import cn_foreign_permanent_id, cn_resident_id
 from custmaster.validate.cn_resident_id import (
     ERROR_CODES,
     WARNING_CODES,
@@ -556,3 +556,87 @@ def test_a_spreadsheet_number_that_lost_digits_is_refused(value: str) -> None:
     with pytest.raises(ValidationError) as caught:
         cn_resident_id.validate(value)
     assert caught.value.code == "cn_resident_id.length"
+
+
+# -- session 13: residence permits and the foreigner's permanent residence ID ----------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("居住证号码：810000199408230021", "810000199408230021"),
+        ("港澳台居民居住证 820000197512100035", "820000197512100035"),
+        ("居住证：83000020010315002x", "83000020010315002X"),
+    ],
+)
+def test_residence_permit_labels(value: str, expected: str) -> None:
+    assert cn_resident_id.validate(value) == expected
+
+
+def test_a_foreign_permanent_residence_id_is_no_resident_id() -> None:
+    with pytest.raises(InvalidComponent) as info:
+        cn_resident_id.validate("931392197903200025")
+    assert info.value.code == "cn_resident_id.province"
+    assert cn_foreign_permanent_id.validate("931392197903200025") == "931392197903200025"
+
+
+def _foreign_id(province: str, nationality: str, born: str, order: str) -> str:
+    body = "9" + province + nationality + born + order
+    return body + cn_resident_id.calc_check_digit(body)
+
+
+@given(
+    province=st.sampled_from(["11", "31", "35", "44", "65"]),
+    nationality=st.sampled_from(["840", "392", "410", "826", "250", "276", "036", "124", "702"]),
+    born=st.dates(dt.date(1900, 1, 1), dt.date(2020, 12, 31)),
+    order=st.integers(0, 999),
+)
+@settings(max_examples=100)
+def test_foreign_permanent_ids_of_every_shape_are_valid(
+    province: str, nationality: str, born: dt.date, order: int
+) -> None:
+    number = _foreign_id(province, nationality, born.strftime("%Y%m%d"), f"{order:03d}")
+    parsed = cn_foreign_permanent_id.parse(number)
+    assert (parsed.number, parsed.province, parsed.birth_date) == (number, province, born)
+    assert parsed.gender == ("M" if order % 2 else "F")
+    assert cn_foreign_permanent_id.validate(number.lower()) == number
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert cn_foreign_permanent_id.validate(wide) == number
+    assert cn_foreign_permanent_id.mask(number) == number[:3] + "*" * 11 + number[-4:]
+    assert number[3:] not in repr(parsed)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (_foreign_id("11", "156", "19850615", "001"), "cn_foreign_permanent_id.nationality"),
+        (_foreign_id("11", "344", "19850615", "001"), "cn_foreign_permanent_id.nationality"),
+        (_foreign_id("11", "446", "19850615", "001"), "cn_foreign_permanent_id.nationality"),
+        (_foreign_id("11", "158", "19850615", "001"), "cn_foreign_permanent_id.nationality"),
+        (_foreign_id("11", "999", "19850615", "001"), "cn_foreign_permanent_id.nationality"),
+        (_foreign_id("81", "840", "19850615", "001"), "cn_foreign_permanent_id.province"),
+        (_foreign_id("99", "840", "19850615", "001"), "cn_foreign_permanent_id.province"),
+        (_foreign_id("11", "840", "19850230", "001"), "cn_foreign_permanent_id.birth_date"),
+        (_foreign_id("11", "840", "18991231", "001"), "cn_foreign_permanent_id.birth_date"),
+        (_foreign_id("11", "840", "20991231", "001"), "cn_foreign_permanent_id.birth_date"),
+        ("911840198506150012", "cn_foreign_permanent_id.checksum"),
+        ("11010519491231002X", "cn_foreign_permanent_id.prefix"),
+        ("91184019850615001", "cn_foreign_permanent_id.length"),
+        ("USA110085061501", "cn_foreign_permanent_id.length"),
+        ("USA110085061501234", "cn_foreign_permanent_id.format"),
+        ("911***********0011", "cn_foreign_permanent_id.masked"),
+    ],
+)
+def test_foreign_permanent_id_refusals(value: str, code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        cn_foreign_permanent_id.validate(value)
+    assert info.value.code == code
+    assert code in cn_foreign_permanent_id.ERROR_CODES
+    assert "*" in value or value[3:14] not in str(info.value)
+    assert not cn_foreign_permanent_id.is_valid(value)
+
+
+@pytest.mark.parametrize("junk", [None, "", 0, object(), "€", "⑱", "3²", "９" * 18, "x" * 5000])
+def test_foreign_permanent_id_junk_is_invalid_and_never_crashes(junk: object) -> None:
+    assert not cn_foreign_permanent_id.is_valid(junk)
+    assert isinstance(cn_foreign_permanent_id.mask(junk), str)

@@ -1013,3 +1013,56 @@ def test_a_name_alone_is_still_no_placeholder() -> None:
 def test_an_e_mail_address_is_no_vanity_number() -> None:
     assert _code("13800138000@qq.com") == "phone.format"
     assert _code("138OO138OOO") == "phone.vanity"
+
+
+# -- session 13: places, named extensions, mobiles run together -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "region"),
+    [
+        ("香港 91234567", "+85291234567", "HK"),
+        ("91234567（香港）", "+85291234567", "HK"),
+        ("香港：2345 6789", "+85223456789", "HK"),
+        ("澳門 6612 3456", "+85366123456", "MO"),
+        ("台湾 0912-345-678", "+886912345678", "TW"),
+        ("台灣 02-2345-6789", "+886223456789", "TW"),
+    ],
+)
+def test_a_place_named_with_the_number_reads_it_by_that_places_rules(
+    value: str, expected: str, region: str
+) -> None:
+    number = phone.parse(value)
+    assert (number.e164, number.region) == (expected, region)
+    # phonenumbers (region CN) raises or skips the place name and finds no valid number
+    try:
+        pn = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return
+    assert not phonenumbers.is_valid_number(pn)
+
+
+def test_a_place_name_does_not_take_a_chinese_number_away() -> None:
+    # a mainland mobile of someone living in Hong Kong stays a mainland mobile
+    assert phone.validate("香港 13800138000") == "+8613800138000"
+    assert phone.validate("台湾 0592-5123456") == "+865925123456"
+    assert _code("香港 1234") == "phone.length"
+
+
+def test_an_extension_named_not_numbered_leaves_the_number() -> None:
+    value = "021-62345678 转 总经理办公室"
+    assert phone.validate(value) == "+862162345678"
+    with pytest.raises(phonenumbers.NumberParseException):
+        phonenumbers.parse(value, "CN")
+    assert phone.validate("0592-5123456 转 前台 小王") == "+865925123456"
+
+
+def test_mobiles_run_together_are_several_numbers() -> None:
+    value = "1380013800013900139000"
+    assert _code(value) == "phone.multiple"
+    with pytest.raises(phonenumbers.NumberParseException):
+        phonenumbers.parse(value, "CN")
+    numbers = phone.parse_many(value).numbers
+    assert [n.e164 for n in numbers] == ["+8613800138000", "+8613900139000"]
+    assert _code("13800138000123456") == "phone.length"  # the rest is no mobile
+    assert _code("1380013800012345678901") == "phone.length"  # 22 digits, second no mobile

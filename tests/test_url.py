@@ -173,3 +173,31 @@ def test_punctuation_inside_a_url_is_kept_or_refused() -> None:
     with pytest.raises(ValidationError) as info:
         url.validate("网址：")
     assert info.value.code == "url.scheme"
+
+
+# -- session 13 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<https://www.example.com.cn/>",
+        " < https://www.example.com.cn/ > ",
+        "https://www.example.com.cn/,",
+        "https://www.example.com.cn/;",
+        "https://www.example.com.cn（公司官网）",
+        "官网：https://www.example.com.cn 【官网】",
+        "https://www.example.com.cn（官网），",
+    ],
+)
+def test_brackets_notes_and_list_punctuation_around_a_url(value: str) -> None:
+    assert url.validate(value) == "https://www.example.com.cn/"
+
+
+def test_commas_and_semicolons_inside_a_url_stay() -> None:
+    assert url.validate("https://example.com/a,b;c") == "https://example.com/a,b;c"
+    assert url.validate("https://example.com/?q=a,b") == "https://example.com/?q=a,b"
+
+
+def test_an_ascii_bracket_note_is_not_removed() -> None:
+    assert url.validate("https://example.com/wiki/A_(B)") == "https://example.com/wiki/A_(B)"

@@ -101,7 +101,14 @@ _STATUS_RE: Final = re.compile(
 )
 # A note of Han characters before or after the number (张先生 13800138000, 13800138000本人).
 _HAN: Final = "\u3400-\u9fff"
-_EDGE_NOTE_RE: Final = re.compile(f"^[{_HAN}]+[\\s:]*|[\\s:]*[{_HAN}]+\\s*$")
+# Several words count as one note (021-62345678 转 总经理 办公室: whom to ask for).
+_EDGE_NOTE_RE: Final = re.compile(
+    f"^[{_HAN}]+(?:\\s+[{_HAN}]+)*[\\s:]*|[\\s:]*[{_HAN}]+(?:\\s+[{_HAN}]+)*\\s*$"
+)
+#: A place named with a number: Hong Kong, Macao or Taiwan (香港 91234567, 91234567（香港）),
+#: whose numbers are then tried before China's (ISO 3166 region codes).
+_PLACES: Final = {"香港": "HK", "澳门": "MO", "澳門": "MO", "台湾": "TW", "台灣": "TW"}
+_PLACE_RE: Final = re.compile("|".join(_PLACES))
 # A bracketed note without digits: (微信同号), [办], 【同微信】.
 _NOTE_RE: Final = re.compile(r"[(\[][^()\[\]0-9]*[)\]]")
 _PLACEHOLDERS: Final = frozenset(
@@ -155,13 +162,19 @@ class Cleaned:
     groups: tuple[str, ...] = ()
     extension: str | None = None
     error: str | None = None
+    #: The region of a place named with the number (``香港`` → ``'HK'``), if any.
+    place: str | None = None
 
 
 def clean(value: str) -> Cleaned:
     """Reduce ``value`` to its digit groups (the first may start with '+') and extension."""
     text = to_ascii(value)
-    if not text.isascii() and _STATUS_RE.search(text) is not None:
-        return Cleaned(error="phone.status")
+    place = None
+    if not text.isascii():
+        if _STATUS_RE.search(text) is not None:
+            return Cleaned(error="phone.status")
+        found = _PLACE_RE.search(text)
+        place = None if found is None else _PLACES[found.group()]
     if text.lstrip()[:2] == '="':
         formula = _FORMULA_TEXT_RE.fullmatch(text)
         if formula is not None:
@@ -205,7 +218,7 @@ def clean(value: str) -> Cleaned:
     groups = tuple(g for g in _GROUP_SPLIT_RE.split(text) if g)
     if not groups or groups == ("+",):
         return Cleaned(error="phone.empty")
-    return Cleaned(groups=groups, extension=extension)
+    return Cleaned(groups=groups, extension=extension, place=place)
 
 
 def _lost_digits(text: str, number: Decimal) -> bool:

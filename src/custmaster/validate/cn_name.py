@@ -13,7 +13,9 @@ characters with full-width parentheses.
 * runs of white space become one space and are stripped; a space between two Han characters
   (``张 伟``) or next to a middle dot is removed, spaces between Latin words are kept;
 * the middle-dot look-alikes ``• ・ ･ ‧ ∙ ⋅`` become ``·``, and so do ``.``, ``．`` and the
-  ideographic full stop ``。`` between two Han characters (``买买提.艾力``, ``买买提。艾力``);
+  ideographic full stop ``。`` between two Han characters (``买买提.艾力``, ``买买提。艾力``),
+  and a hyphen or dash between two Han characters (``阿依古丽-买买提``, ``阿依古丽—买买提``;
+  not in a name with an organisation keyword, where it is part of the name);
 * parentheses become full-width ``（）`` in names with Han characters, ASCII ``()`` otherwise;
 * the text is put in Unicode normal form C (accents composed; a CJK compatibility ideograph
   becomes its unified ideograph).
@@ -26,8 +28,8 @@ Latin letters keep their case. `validate` refuses:
   than Han and Latin;
 * names with fewer than 2 or more than 60 characters (organisations: 100);
 * placeholders: ``无``, ``不详``, ``未知``, ``客户``, ``测试…``, ``test``, ``先生`` or ``女士``
-  alone, a role alone (``车主``, ``投保人``), and a surname with only ``某`` or ``X``
-  (``张某``, ``李XX``);
+  alone, a role alone (``车主``, ``投保人``), a surname with only ``某`` or ``X``
+  (``张某``, ``李XX``), and ``某`` with a form of address (``某先生``, ``某女士``);
 * already-masked values (``张*``).
 
 Forms of address (``先生 女士 小姐 太太 夫人 老师 师傅 经理 总经理 董事长 主任 老板 阿姨 同志``,
@@ -222,6 +224,8 @@ _PLACEHOLDERS = frozenset(
         "na", "n/a", "unknown", "anonymous", "tbd", "name", "x", "xx", "xxx", "xxxx",
     }
 )  # fmt: skip
+#: 某 and a form of address (某先生, 某女士): someone whose name was not recorded.
+_PLACEHOLDERS |= {"某" + honorific for honorific in _HONORIFICS}
 _FILLERS = frozenset("某Xx")
 _ORG_KEYWORDS = (
     "公司", "有限", "集团", "股份", "控股", "实业", "商贸", "物流", "委员会", "合作社",
@@ -256,6 +260,10 @@ _HAN = re.compile(_HAN_CLASS)
 _ALL_HAN = re.compile(_HAN_CLASS + "+")
 _DOT = "·"
 _DOT_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?[.。] ?(?={_HAN_CLASS})")
+#: A hyphen or dash typed for the dot of a person's name (阿依古丽-买买提), between two Han
+#: characters; not in organisation names (中国-东盟…), where it is part of the name.
+_DASH_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?[-‐‑‒–—―] ?(?={_HAN_CLASS})")
+_DASHES = re.compile("[-‐‑‒–—―]")
 _DOT_LIKE_CHARS = "•・･‧∙⋅\u0387\u2e31"
 _DOT_LIKE = str.maketrans({**dict.fromkeys(_DOT_LIKE_CHARS, _DOT), **dict.fromkeys(_ZERO_WIDTH)})
 # Any character that fold_width or _DOT_LIKE changes (both tables are skipped when none occurs).
@@ -379,6 +387,8 @@ def compact(value: str) -> str:
         text = text.replace("(", "（").replace(")", "）")
         if "." in text or "。" in text:
             text = _DOT_BETWEEN_HAN.sub(r"\1" + _DOT, text)
+        if _DASHES.search(text) is not None and _ORG_KEYWORD.search(text) is None:
+            text = _DASH_BETWEEN_HAN.sub(r"\1" + _DOT, text)
         text = _drop_spaces(text)
     else:
         text = text.replace("（", "(").replace("）", ")")

@@ -33,19 +33,29 @@ Kinds recognised (``Plate.kind``):
   letter belongs) is refused with ``cn_plate.emergency``;
 * ``temporary``: the paper 临时行驶车号牌 of a vehicle not yet registered, an office letter and
   6 digits (GA 36-2018; secondary sources): ``粤B·123456``. The wording spreadsheets write
-  with it, before or after (``临时号牌：``, ``临``, ``（临时）``, ``(临牌)``), is removed; a
-  6-digit serial is no other kind of plate, so the number alone is read the same.
+  with it, before or after (``临时号牌：``, ``临时车牌``, ``临``, ``（临时）``, ``(临牌)``), is
+  removed, and so are brackets round the number after it (``临时号牌(粤B654321)``); a 6-digit
+  serial is no other kind of plate, so the number alone is read the same.
 
-Not recognised: military (``VA·12345``) and armed-police (``WJ``) plates, which the traffic
-police do not issue, and 民航 plates.
+Not recognised, and refused with ``cn_plate.province`` because the traffic police do not
+issue them (a decision: such vehicles are registered and insured outside the civil system):
+military plates, the current ones (``VA·12345``, ``KA·12345``) and those before 2005 with a
+military-region character (``北K·12345``, ``沈A12345``, ``空A·12345``); armed-police plates of
+2007 (``WJ01-12345``, ``WJ31-消0010``) and 2012 (``WJ京12345``, ``WJ琼·1234X``); 民航 plates
+of airside vehicles (``民航·A1234``).
 
 GA 36-2018 allows at most two letters in a standard serial; older plates may have more, so more
 letters are accepted with the warning ``cn_plate.serial_letters`` (an error with
 ``strict=True``).
 
-`compact` removes spaces and the separators ``- · • . ・ ‧ ∙``, folds full-width letters and digits
-and upper-cases. Entries such as ``新车未上牌`` (insured before registration) are refused with the
-code ``cn_plate.unregistered`` so callers can treat them apart.
+`compact` removes spaces and the separators ``- · • . ・ ‧ ∙``, the ideographic full stop
+``。``, the dashes ``‐ ‑ ‒ – — ― −`` and zero-width characters, folds full-width letters and
+digits and upper-cases. Quotation marks, a spreadsheet's leading apostrophe and the punctuation
+of a list after the plate (``粤B12345；``) are removed; a suffix written in brackets
+(``冀A1234(挂)``, ``京A0235（警）``) or ``挂车`` for ``挂`` is read as the suffix. An
+embassy plate of the wrong length (``使15601``) is ``cn_plate.embassy``. Entries such as
+``新车未上牌`` (insured before registration) are refused with the code
+``cn_plate.unregistered`` so callers can treat them apart.
 
 More information:
 

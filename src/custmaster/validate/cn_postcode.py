@@ -24,10 +24,11 @@ A postcode names an area shared by thousands of households; it is not personal i
 its own, so `mask` returns it unchanged (an address is masked as a whole by the address rules).
 
 `compact` folds full-width digits and removes spaces, hyphens, a spreadsheet's leading
-apostrophe, a label (``邮编：``, ``邮政编码``) and a bracketed place note after the digits
-(``361001（思明）``), and reads back a float rendering (``100000.0``; ``10010.0`` has lost
-the leading ``0`` of ``010010`` and is refused on its length); other Unicode digits (``'٣'``,
-``'③'``) are refused.
+apostrophe, a label (``邮编：``, ``邮政编码``, ``ZIP:``, ``P.C.``, ``Postcode``), a place
+note after the digits, bracketed or not (``361001（思明）``, ``350001 福州``) and the comma or
+semicolon of a list after them (``361001,``), and reads back a float rendering
+(``100000.0``; ``10010.0`` has lost the leading ``0`` of ``010010`` and is refused on its
+length); other Unicode digits (``'٣'``, ``'③'``) are refused.
 
 More information:
 
@@ -141,7 +142,12 @@ _DIGITS = re.compile(r"[0-9]+")
 # starting with 0 has lost it, 10010.0, and is refused on its length).
 _FLOAT = re.compile(r"([0-9]+)\.0+")
 #: A label before the postcode in a cell: 邮编：, 邮政编码 ….
-_LABEL = label_pattern("邮政编码|邮编|邮码")
+_LABEL = label_pattern(
+    "邮政编码|邮编|邮码", r"post(?:al)?\s*code|postcode|zip(?:\s*code)?|P\.\s*C\.|PC"
+)
+#: A place after the digits without brackets (``350001 福州``) and the punctuation of a list.
+_TRAILING_PLACE = re.compile(r"(?<=[0-9])\s*[\u3400-\u9fff]+\s*$")
+_TRAILING_PUNCTUATION = ",;、。"
 #: A place written in brackets after the postcode: 361001（思明）, 361001(厦门).
 _PLACE_NOTE = re.compile(r"\s*[(\[【][\u3400-\u9fff\s]+[)\]】]\s*$")
 
@@ -182,9 +188,12 @@ def compact(value: str) -> str:
         raise _error(InvalidFormat, value, code="cn_postcode.type")
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="cn_postcode.length")
-    text = fold_width(value)
+    text = fold_width(value).strip().rstrip(_TRAILING_PUNCTUATION)
     if not text.isascii():
-        text = _PLACE_NOTE.sub("", without_label(text.strip(), _LABEL))
+        text = _PLACE_NOTE.sub("", without_label(text, _LABEL))
+        text = _TRAILING_PLACE.sub("", text)
+    elif text[:1].isalpha():
+        text = without_label(text, _LABEL)
     code = _SEPARATORS.sub("", text.lstrip(_QUOTES))
     match = _FLOAT.fullmatch(code)
     return code if match is None else match.group(1)

@@ -13,23 +13,25 @@ A Chinese number is one of:
   and dialled as written: it has no E.164 form. They come from phonenumbers' short-number
   metadata (``shortnumberinfo``).
 
-`parse` accepts what people and spreadsheets write: ``+86``/``0086``/``86`` prefixes,
-spaces, ``-``, ``.``, brackets (square ones too), full-width digits and punctuation, the
-formula text of a CSV export (``="13800138000"``), labels (``手机：``,
-``Tel:``, ``传真：``, ``电话/传真：``, ``（微信同号）``, ``QQ同号``, ``办公``…), notes (below), the
-calling codes of Hong Kong, Macao and Taiwan written without ``+`` (``852-91234567``, only
-when the digits are no Chinese number), IP-dial prefixes (``17951``, ``12593``,
-``17911``, ``17909``, ``10193``), spreadsheet renderings (``13800138000.0``,
-``1.3800138E10``) and extensions (``转801``, ``分机号801``, ``ext. 801``, ``x801``,
-``#801``, the same in brackets, ``（转801）``, or a short group after a complete fixed line:
-``0592-5123456-801``). A scientific rendering with at most 6 significant digits
-(``1.38001E+10``, Excel's General format) has lost the others and is refused with
-``phone.length`` rather than read as ``13800100000``. Several numbers in one value
-(``13800138000/13900139000``, ``13800138000或13900139000``,
-``手机：13800138000 座机：0592-5123456``) are ``phone.multiple``, and so are the area code
-written once (``0592-5123456、5123457``) and consecutive lines written by their last digits
-(``0592-5123456/7``), which `parse_many` completes; one number written twice
-(``13800138000/13800138000``) is that number.
+`parse` accepts what people and spreadsheets write: ``+86``/``0086``/``86`` prefixes, spaces,
+``-``, ``.``, brackets (square ones too), full-width digits and punctuation, the formula text of a
+CSV export (``="13800138000"``), labels (``手机：``, ``Tel:``, ``传真：``, ``电话/传真：``,
+``（微信同号）``, ``QQ同号``, ``办公``…), notes (below), the calling codes of Hong Kong, Macao and
+Taiwan written without ``+`` (``852-91234567``, only when the digits are no Chinese number), the
+name of one of these places written with the number (``香港 91234567``, ``91234567（香港）``,
+``澳门 6612 3456``, ``台湾 0912 345 678``: the number is read by that place's rules first, Taiwan's
+trunk ``0`` included, and by China's when it is none of that place's), IP-dial prefixes (``17951``,
+``12593``, ``17911``, ``17909``, ``10193``), spreadsheet renderings (``13800138000.0``,
+``1.3800138E10``) and extensions (``转801``, ``分机号801``, ``ext. 801``, ``x801``, ``#801``, the
+same in brackets, ``（转801）``, or a short group after a complete fixed line:
+``0592-5123456-801``). A scientific rendering with at most 6 significant digits (``1.38001E+10``,
+Excel's General format) has lost the others and is refused with ``phone.length`` rather than read
+as ``13800100000``. Several numbers in one value (``13800138000/13900139000``,
+``13800138000或13900139000``, ``手机：13800138000 座机：0592-5123456``), and mobiles written one
+after another without a separator (``1380013800013900139000``, each part a valid mobile), are
+``phone.multiple``, and so are the area code written once (``0592-5123456、5123457``) and
+consecutive lines written by their last digits (``0592-5123456/7``), which `parse_many` completes;
+one number written twice (``13800138000/13800138000``) is that number.
 A masked number pasted back from a display (``138****8000``) is ``phone.masked``; a
 phrase saying none was given (``未提供``, ``客户未留``) is ``phone.empty``.
 Letters are never read as digits (``138OO138OOO`` is ``phone.vanity``). A local number
@@ -40,20 +42,19 @@ without a country code.
 
 **Notes.** Call-centre systems and spreadsheets write notes next to the number. A note of Han
 characters just before or after it, bracketed or not, about the person or about one call
-(``13800138000（本人）``, ``张先生 13800138000``, ``13800138000老婆``,
-``13800138000 关机``), or before an extension marker (``0592-5123456 总机转801``), is
-dropped. A note saying the *number* is bad is never dropped: the value is refused with
-``phone.status``, bracketed or not, before or after the number, and alone
-(``13800138000(停机)``, ``13800138000 空号``, ``已销号 13800138000``, ``空号``);
-`parse_many` rejects the fragment that carries it. Bad means the number does not exist
-(空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用, 已销号, 注销,
-暂停服务), is no longer used (已不用, 不用了, 失效) or is not the customer's (错 alone,
-错号, 号码错误, 号码有误, 不正确, 非本人, 已换号, 号码已更换, 改号, 无此号码; not 没错, 不错,
-错过). Transient results of one call
-(关机, 无人接听, 无法接通, 占线, 拒接) say nothing against the number, nor does 停机保号
-(suspended at the customer's request, the number kept); they are dropped like any note.
-Negations are not read (``未停机`` counts as 停机). Han text between the digits is no note
-(``phone.format``).
+(``13800138000（本人）``, ``张先生 13800138000``, ``13800138000老婆``, ``13800138000 关机``), or
+before an extension marker (``0592-5123456 总机转801``), is dropped; so is a note of several words
+(``021-62345678 转 总经理 办公室``: an extension named, not numbered, leaves the number). A note
+saying the *number* is bad is never dropped: the value is refused with ``phone.status``, bracketed
+or not, before or after the number, and alone (``13800138000(停机)``, ``13800138000 空号``,
+``已销号 13800138000``, ``空号``); `parse_many` rejects the fragment that carries it. Bad means the
+number does not exist (空号, 号码不存在, 无效), is suspended or cancelled (停机, 欠费停机, 停用,
+已销号, 注销, 暂停服务), is no longer used (已不用, 不用了, 失效) or is not the customer's (错
+alone, 错号, 号码错误, 号码有误, 不正确, 非本人, 已换号, 号码已更换, 改号, 无此号码; not 没错,
+不错, 错过). Transient results of one call (关机, 无人接听, 无法接通, 占线, 拒接) say nothing
+against the number, nor does 停机保号 (suspended at the customer's request, the number kept); they
+are dropped like any note. Negations are not read (``未停机`` counts as 停机). Han text between the
+digits is no note (``phone.format``).
 
 The canonical form (`validate`) is E.164, with ``;ext=801`` (RFC 3966) when there is an
 extension, or the bare digits of a service number. `format` gives the national display form:
@@ -108,6 +109,15 @@ CN; each is asserted in ``tests/test_phone_differential.py``):
   ``+8614957321234``, a mobile.
 * ``07621238`` (area code and a short local number): phonenumbers' area code is ``076``
   (from its display format ``076 21238``); custmaster's is ``0762``.
+
+Three more, asserted in ``tests/test_phone.py``:
+
+* ``香港 91234567``: phonenumbers skips the Han text and reads ``+8691234567`` (invalid);
+  custmaster reads the place name: ``+85291234567``. ``台湾 0912345678``: phonenumbers
+  ``+86912345678`` (invalid), custmaster ``+886912345678``.
+* ``1380013800013900139000``: phonenumbers raises (too long); custmaster says
+  ``phone.multiple`` and `parse_many` returns both mobiles.
+* ``021-62345678 转 总经理办公室``: phonenumbers raises; custmaster gives ``+862162345678``.
 
 More information:
 
@@ -591,12 +601,37 @@ def _parse_text(value: object, region: str, area: str | None) -> PhoneNumber | s
     head = tail = None
     if cleaned.extension is None and len(groups) >= 2 and len(groups[-1]) <= _MAX_EXTENSION:
         head, tail = "".join(groups[:-1]), groups[-1]
-    number = _resolve(whole, head, tail, area, region)
+    placed = _placed(whole, cleaned.place) if region == "CN" else None
+    number = placed if placed is not None else _resolve(whole, head, tail, area, region)
     if isinstance(number, str) or cleaned.extension is None:
         return number
     if number.kind is PhoneKind.SERVICE or len(cleaned.extension) > _MAX_EXTENSION:
         return "phone.extension"
     return attrs.evolve(number, extension=cleaned.extension)
+
+
+def _placed(digits: str, place: str | None) -> PhoneNumber | None:
+    """The number of the place named with it (香港 91234567), read by that place's rules
+    (Taiwan's trunk 0 included), if it is one; otherwise China's rules decide."""
+    if place is None or digits[:1] == "+":
+        return None
+    number = _foreign(digits, place)
+    return number if isinstance(number, PhoneNumber) and number.region == place else None
+
+
+def _glued_mobiles(fragment: str) -> list[str] | None:
+    """Chinese mobiles written one after another without a separator (``1380013800013900139000``),
+    each 11 digits: their numbers, or None."""
+    digits = fragment.strip()
+    size = len("13800138000")
+    if not (digits.isdigit() and digits.isascii()) or len(digits) % size or len(digits) < 2 * size:
+        return None
+    parts = [digits[i : i + size] for i in range(0, len(digits), size)]
+    for part in parts:
+        number = _classify_cn(part, None)
+        if not isinstance(number, PhoneNumber) or number.kind is not PhoneKind.MOBILE:
+            return None
+    return parts
 
 
 def _check_arguments(region: str, default_area_code: str | None) -> str | None:
@@ -819,7 +854,7 @@ def _parse_many(text: str, region: str, area: str | None) -> ParsedPhones:
             previous = result
             continue
         previous = None
-        tokens = fragment.split()
+        tokens = _glued_mobiles(fragment) or fragment.split()
         # A bad-number note (空号) may belong to any number of its fragment: none is read.
         if len(tokens) < 2 or result == "phone.status":
             reject(fragment, result)

@@ -14,12 +14,15 @@ in the URL (``https://user:pw@example.com``: credentials must never be stored in
 record), spaces, control characters and ``< > " \\``, ports outside 1-65535, and URLs longer
 than 2,048 characters.
 
-`compact` strips surrounding spaces, a label (``网址：``, ``官网``, ``URL:``) and the full-width
-punctuation of the sentence the URL ended (``https://www.example.com，``, ``…。``), which no
-URL ends with, folds full-width characters in the scheme and host
-(``ｈｔｔｐｓ：／／例子。中国``) and lower-cases them; the path, query and fragment are kept as
-written. `validate` also drops a default port (``:80`` for http, ``:443`` for https) and writes
-an empty path as ``/``, so that equal URLs compare equal.
+`compact` strips surrounding spaces, a label (``网址：``, ``官网``, ``URL:``), the full-width
+punctuation of the sentence the URL ended (``https://www.example.com，``, ``…。``), which no URL
+ends with, a note in full-width brackets after it (``…（公司官网）``), the angle brackets RFC 3986
+(appendix C) suggests for URLs in text (``<https://www.example.com/>``) and an ASCII comma or
+semicolon at the end (``https://www.example.com/,``: RFC 3986 allows both in a path, but a URL in a
+cell ends with neither; this differs from a plain URL parser), folds full-width characters in the
+scheme and host (``ｈｔｔｐｓ：／／例子。中国``) and lower-cases them; the path, query and fragment
+are kept as written. `validate` also drops a default port (``:80`` for http, ``:443`` for https)
+and writes an empty path as ``/``, so that equal URLs compare equal.
 
 A web-site URL is not personal information by default, but its query (``?token=…``,
 ``?phone=…``) and fragment often are: `mask` keeps scheme, host, port and path and drops the
@@ -121,6 +124,12 @@ _IPV4_SHAPE = re.compile(r"[0-9.]+")
 _LABEL = label_pattern("网站地址|网址|网站|官网|主页|链接", "url|website|homepage")
 #: Full-width punctuation of the sentence after a URL (a URL holds none unencoded).
 _TRAILING = "，。；、！？：）」』”’"
+_SENTENCE_END = "，。；、！？："
+#: A note after the URL in full-width brackets (``（公司官网）``, ``【官网】``): no URL has them.
+_NOTE = re.compile(r"\s*[（【][^（）【】]*[）】]$")
+#: The ASCII punctuation of a list after a URL (``…/,``, ``…/;``). RFC 3986 allows both in a
+#: path, but a URL in a spreadsheet cell ends with neither; text linkifiers drop them too.
+_LIST_PUNCTUATION = ",;"
 
 
 class _AnyScheme(Collection[str]):
@@ -193,8 +202,12 @@ def compact(value: str) -> str:
     if len(value) > MAX_INPUT:
         raise _error(InvalidLength, value, code="url.length")
     text = value.strip()
+    if text[:1] == "<" and text[-1:] == ">":  # RFC 3986 appendix C: <https://…> in text
+        text = text[1:-1].strip()
+    text = text.rstrip(_LIST_PUNCTUATION).rstrip()
     if not text.isascii():
-        text = without_label(text, _LABEL).rstrip(_TRAILING).rstrip()
+        text = without_label(text, _LABEL).rstrip(_SENTENCE_END).rstrip()
+        text = _NOTE.sub("", text).rstrip(_TRAILING).rstrip()
     elif text[:1] in "UuWwHh" and ":" in text:
         text = without_label(text, _LABEL)
     folded = fold_width(text)  # one character for one, so positions agree with ``text``
