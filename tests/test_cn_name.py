@@ -435,7 +435,7 @@ def test_a_role_alone_is_a_placeholder(value: str) -> None:
 @pytest.mark.parametrize(
     "value",
     ["阿依古丽-买买提", "阿依古丽－买买提", "阿依古丽—买买提", "阿依古丽–买买提",
-     "阿依古丽 - 买买提"],
+     "阿依古丽 - 买买提", "阿依古丽——买买提"],
 )  # fmt: skip
 def test_a_hyphen_or_dash_between_han_characters_is_the_dot(value: str) -> None:
     assert cn_name.validate(value) == "阿依古丽·买买提"

@@ -330,6 +330,12 @@ def test_separators_quotes_and_list_punctuation(value: str) -> None:
     assert cn_plate.validate(value) == "粤BD12345"
 
 
+@pytest.mark.parametrize("value", ["粤B·D12345 (新能源)", "粤BD12345新能源", "新能源 粤B·D12345"])
+def test_the_new_energy_word_is_a_note_like_the_colour(value: str) -> None:
+    assert cn_plate.validate(value) == "粤BD12345"
+    assert cn_plate.validate("新A12345") == "新A12345"  # 新 alone is Xinjiang
+
+
 @pytest.mark.parametrize(
     "value",
     ["临时车牌粤B654321", "粤B654321(临时车牌)", "临时号牌(粤B654321)", "临时号牌【粤B·654321】"],

@@ -1027,6 +1027,12 @@ def test_an_e_mail_address_is_no_vanity_number() -> None:
         ("澳門 6612 3456", "+85366123456", "MO"),
         ("台湾 0912-345-678", "+886912345678", "TW"),
         ("台灣 02-2345-6789", "+886223456789", "TW"),
+        ("HK 91234567", "+85291234567", "HK"),
+        ("Hong Kong: 2345 6789", "+85223456789", "HK"),
+        ("(HK)91234567", "+85291234567", "HK"),
+        ("Macau 66123456", "+85366123456", "MO"),
+        ("Macao 6612-3456", "+85366123456", "MO"),
+        ("Taiwan 0912345678", "+886912345678", "TW"),
     ],
 )
 def test_a_place_named_with_the_number_reads_it_by_that_places_rules(
@@ -1047,6 +1053,8 @@ def test_a_place_name_does_not_take_a_chinese_number_away() -> None:
     assert phone.validate("香港 13800138000") == "+8613800138000"
     assert phone.validate("台湾 0592-5123456") == "+865925123456"
     assert _code("香港 1234") == "phone.length"
+    assert phone.validate("HK 13800138000") == "+8613800138000"
+    assert _code("HKD 91234567") == "phone.vanity"  # a word that only starts like HK
 
 
 def test_an_extension_named_not_numbered_leaves_the_number() -> None:

@@ -109,6 +109,11 @@ _EDGE_NOTE_RE: Final = re.compile(
 #: whose numbers are then tried before China's (ISO 3166 region codes).
 _PLACES: Final = {"香港": "HK", "澳门": "MO", "澳門": "MO", "台湾": "TW", "台灣": "TW"}
 _PLACE_RE: Final = re.compile("|".join(_PLACES))
+#: The same in English (HK 91234567, Macau 66123456, (Taiwan) 0912345678), removed once read.
+_LATIN_PLACES: Final = {"hk": "HK", "hongkong": "HK", "macau": "MO", "macao": "MO", "taiwan": "TW"}
+_LATIN_PLACE_RE: Final = re.compile(
+    r"(?<![a-z])(?:hk|hong\s?kong|maca[uo]|taiwan)(?![a-z])\s*[:.]?", re.IGNORECASE
+)
 # A bracketed note without digits: (微信同号), [办], 【同微信】.
 _NOTE_RE: Final = re.compile(r"[(\[][^()\[\]0-9]*[)\]]")
 _PLACEHOLDERS: Final = frozenset(
@@ -175,6 +180,12 @@ def clean(value: str) -> Cleaned:
             return Cleaned(error="phone.status")
         found = _PLACE_RE.search(text)
         place = None if found is None else _PLACES[found.group()]
+    if place is None and _LETTER_RE.search(text) is not None:
+        latin = _LATIN_PLACE_RE.search(text)
+        if latin is not None:
+            word = re.sub(r"[\s:.]", "", latin.group()).lower()
+            place = _LATIN_PLACES[word]
+            text = text[: latin.start()] + " " + text[latin.end() :]
     if text.lstrip()[:2] == '="':
         formula = _FORMULA_TEXT_RE.fullmatch(text)
         if formula is not None:

@@ -14,7 +14,7 @@ characters with full-width parentheses.
   (``张 伟``) or next to a middle dot is removed, spaces between Latin words are kept;
 * the middle-dot look-alikes ``• ・ ･ ‧ ∙ ⋅`` become ``·``, and so do ``.``, ``．`` and the
   ideographic full stop ``。`` between two Han characters (``买买提.艾力``, ``买买提。艾力``),
-  and a hyphen or dash between two Han characters (``阿依古丽-买买提``, ``阿依古丽—买买提``;
+  and a hyphen or dash between two Han characters (``阿依古丽-买买提``, ``阿依古丽——买买提``;
   not in a name with an organisation keyword, where it is part of the name);
 * parentheses become full-width ``（）`` in names with Han characters, ASCII ``()`` otherwise;
 * the text is put in Unicode normal form C (accents composed; a CJK compatibility ideograph
@@ -262,7 +262,7 @@ _DOT = "·"
 _DOT_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?[.。] ?(?={_HAN_CLASS})")
 #: A hyphen or dash typed for the dot of a person's name (阿依古丽-买买提), between two Han
 #: characters; not in organisation names (中国-东盟…), where it is part of the name.
-_DASH_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?[-‐‑‒–—―] ?(?={_HAN_CLASS})")
+_DASH_BETWEEN_HAN = re.compile(rf"({_HAN_CLASS}) ?[-‐‑‒–—―]+ ?(?={_HAN_CLASS})")
 _DASHES = re.compile("[-‐‑‒–—―]")
 _DOT_LIKE_CHARS = "•・･‧∙⋅\u0387\u2e31"
 _DOT_LIKE = str.maketrans({**dict.fromkeys(_DOT_LIKE_CHARS, _DOT), **dict.fromkeys(_ZERO_WIDTH)})

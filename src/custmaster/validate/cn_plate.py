@@ -228,10 +228,11 @@ _SEPARATORS = re.compile(r"[\s\-·•.・‧∙_。‐‑‒–—―−\u200b-\
 _WRAPPING = re.compile(r"^['\"“”‘’]+|[\"“”‘’,;，；、。]+$")
 #: A suffix written in brackets (``冀A1234(挂)``) or as a word (``冀A1234挂车``).
 _BRACKETED_SUFFIX = re.compile(r"[(\[【]([警学挂试超领港澳])[)\]】]$|(挂)车$")
-#: A plate colour written before or after the number, bracketed or not (蓝, 黄牌, (渐变绿)).
+#: A plate colour written before or after the number, bracketed or not (蓝, 黄牌, (渐变绿)),
+#: or the word for the green plates' kind (新能源).
 _COLOUR_NOTE = re.compile(
-    r"[(（\[【]?(?:渐变绿|黄绿|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=$)"
-    r"|^[(（\[【]?(?:渐变绿|黄绿|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=[\u4e00-\u9fff])"
+    r"[(（\[【]?(?:渐变绿|黄绿|新能源|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=$)"
+    r"|^[(（\[【]?(?:渐变绿|黄绿|新能源|蓝|黄|白|绿|黑)(?:色|牌|色牌)?[)）\]】]?(?=[\u4e00-\u9fff])"
 )
 #: A compact entry longer than this may carry a colour note (the shortest plate has 7).
 _NOTED_MIN = 7
@@ -306,9 +307,9 @@ def compact(value: str) -> str:
     """Remove separators and a note of the plate's colour, fold full-width forms and
     upper-case; no validation.
 
-    Some systems write the plate's colour with it (``闽D12345(蓝)``, ``闽D12345 黄牌``); the
-    colour is no part of the number (GA 36 gives it by the plate's kind). A label before it
-    (``车牌号：``, ``号牌号码``) is removed too.
+    Some systems write the plate's colour with it (``闽D12345(蓝)``, ``闽D12345 黄牌``,
+    ``粤B·D12345（新能源）``); the colour is no part of the number (GA 36 gives it by the plate's
+    kind). A label before it (``车牌号：``, ``号牌号码``) is removed too.
 
     >>> compact(' 京a·ｆ0236 ')
     '京AF0236'

@@ -19,19 +19,20 @@ CSV export (``="13800138000"``), labels (``手机：``, ``Tel:``, ``传真：``,
 ``（微信同号）``, ``QQ同号``, ``办公``…), notes (below), the calling codes of Hong Kong, Macao and
 Taiwan written without ``+`` (``852-91234567``, only when the digits are no Chinese number), the
 name of one of these places written with the number (``香港 91234567``, ``91234567（香港）``,
-``澳门 6612 3456``, ``台湾 0912 345 678``: the number is read by that place's rules first, Taiwan's
-trunk ``0`` included, and by China's when it is none of that place's), IP-dial prefixes (``17951``,
-``12593``, ``17911``, ``17909``, ``10193``), spreadsheet renderings (``13800138000.0``,
-``1.3800138E10``) and extensions (``转801``, ``分机号801``, ``ext. 801``, ``x801``, ``#801``, the
-same in brackets, ``（转801）``, or a short group after a complete fixed line:
-``0592-5123456-801``). A scientific rendering with at most 6 significant digits (``1.38001E+10``,
-Excel's General format) has lost the others and is refused with ``phone.length`` rather than read
-as ``13800100000``. Several numbers in one value (``13800138000/13900139000``,
-``13800138000或13900139000``, ``手机：13800138000 座机：0592-5123456``), and mobiles written one
-after another without a separator (``1380013800013900139000``, each part a valid mobile), are
-``phone.multiple``, and so are the area code written once (``0592-5123456、5123457``) and
-consecutive lines written by their last digits (``0592-5123456/7``), which `parse_many` completes;
-one number written twice (``13800138000/13800138000``) is that number.
+``澳门 6612 3456``, ``台湾 0912 345 678``, ``HK 91234567``, ``Macau 66123456``: the number is read
+by that place's rules first, Taiwan's trunk ``0`` included, and by China's when it is none of that
+place's), IP-dial prefixes (``17951``, ``12593``, ``17911``, ``17909``, ``10193``), spreadsheet
+renderings (``13800138000.0``, ``1.3800138E10``) and extensions (``转801``, ``分机号801``,
+``ext. 801``, ``x801``, ``#801``, the same in brackets, ``（转801）``, or a short group after a
+complete fixed line: ``0592-5123456-801``). A scientific rendering with at most 6 significant
+digits (``1.38001E+10``, Excel's General format) has lost the others and is refused with
+``phone.length`` rather than read as ``13800100000``. Several numbers in one value
+(``13800138000/13900139000``, ``13800138000或13900139000``,
+``手机：13800138000 座机：0592-5123456``), and mobiles written one after another without a
+separator (``1380013800013900139000``, each part a valid mobile), are ``phone.multiple``, and so
+are the area code written once (``0592-5123456、5123457``) and consecutive lines written by their
+last digits (``0592-5123456/7``), which `parse_many` completes; one number written twice
+(``13800138000/13800138000``) is that number.
 A masked number pasted back from a display (``138****8000``) is ``phone.masked``; a
 phrase saying none was given (``未提供``, ``客户未留``) is ``phone.empty``.
 Letters are never read as digits (``138OO138OOO`` is ``phone.vanity``). A local number
