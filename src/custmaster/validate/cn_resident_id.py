@@ -16,7 +16,12 @@ every function here accepts both lengths, returning the 18-digit form.
 
 Residence permits for residents of Hong Kong, Macao and Taiwan (港澳台居民居住证, issued since
 2018) carry a number of the same form with address code ``810000``, ``820000`` or ``830000``;
-they are accepted.
+they are accepted, also after their label (``居住证号码：``, ``港澳台居民居住证``).
+
+The foreigner's permanent residence ID of 2023 (外国人永久居留身份证) has the same form but
+starts with ``9`` and carries a nationality where the county would be: it is another document,
+refused here with ``cn_resident_id.province``; `custmaster.validate.cn_foreign_permanent_id`
+checks it.
 
 Input is compacted first, as python-stdnum's ``util.clean`` does: Unicode dashes, spaces and
 full-width digits are mapped to ASCII, full-width ``Ｘ``, lower-case ``x`` and what Chinese
