@@ -738,3 +738,15 @@ def test_repr_and_str_of_generated_objects_show_no_personal_data(
             assert secret not in shown or secret in allowed_text, secret
 
     check()
+
+
+def test_a_foreign_permanent_residence_card_of_2023_is_validated_the_older_kept() -> None:
+    card = IdentityDocument(type="外国人永久居留身份证", number="911840 19850615 0011")
+    assert card.number == "911840198506150011"
+    assert card.key == ("foreign_permanent_resident", "", "911840198506150011")
+    older = IdentityDocument(type="foreign_permanent_resident", number="usa110079060120")
+    assert older.number == "USA110079060120"  # the 2004 card's form: kept as given
+    with pytest.raises(ValidationError) as caught:
+        IdentityDocument(type="foreign_permanent_resident", number="911840198506150012")
+    assert (caught.value.code, caught.value.field) == ("cn_foreign_permanent_id.checksum", "number")
+    assert "198506150012" not in str(caught.value)

@@ -31,6 +31,7 @@ IDS = [module.__name__.rsplit(".", 1)[1] for module in MODULES]
 #: A valid value of each format, with ASCII digits, to derive look-alikes from.
 SAMPLES: dict[str, str] = {
     "cn_resident_id": "11010519491231002X",
+    "cn_foreign_permanent_id": "911840198506150011",
     "cn_uscc": "91110000600037341L",
     "cn_org_code": "60003734-1",
     "phone": "13800138000",

@@ -32,7 +32,7 @@ import attrs
 
 from custmaster.errors import InvalidComponent, InvalidFormat, ValidationError
 from custmaster.model import _convert, _mask
-from custmaster.validate import cn_org_code
+from custmaster.validate import cn_foreign_permanent_id, cn_org_code
 from custmaster.validate import country as _iso_country
 from custmaster.validate._mask import mask_unknown
 
@@ -172,7 +172,10 @@ class IdentityDocument:
     or ``None`` when unknown. The number is kept without spaces, upper-cased. The triple
     (type, country, number) is a strong identity key (`key`).
 
-    An organisation code (type ``org_code``) is validated (`custmaster.validate.cn_org_code`:
+    The 18-character number of a foreigner's permanent residence card of the 2023 form
+    (type ``foreign_permanent_resident``, starting with ``9``) is validated too
+    (`custmaster.validate.cn_foreign_permanent_id`). An organisation code (type ``org_code``)
+    is validated (`custmaster.validate.cn_org_code`:
     check character, 9 characters without the hyphen) and its country is always ``CHN``: it is
     the key the USCC holding the code gives too (`custmaster.resolve.keys.strong_keys`).
     """
@@ -187,11 +190,24 @@ class IdentityDocument:
     def __attrs_post_init__(self) -> None:
         if self.type is DocumentType.ORG_CODE:
             _org_code(self)
+        elif self.type is DocumentType.FOREIGN_PERMANENT_RESIDENT and self.number[:1] == "9":
+            _foreign_permanent_id(self)
 
     @property
     def key(self) -> tuple[str, str, str]:
         """``(type, country or '', number)``: the document's identity key."""
         return (self.type.value, self.country or "", self.number)
+
+
+def _foreign_permanent_id(document: IdentityDocument) -> None:
+    """Validate the 18-character number of the 2023 foreigner's permanent residence card
+    (`custmaster.validate.cn_foreign_permanent_id`: check character, nationality, birth
+    date); the older card's 15 characters (``USA…``) are kept as given."""
+    try:
+        number = cn_foreign_permanent_id.validate(document.number)
+    except ValidationError as error:
+        raise error.for_field("number") from None
+    object.__setattr__(document, "number", number)
 
 
 def _org_code(document: IdentityDocument) -> None:

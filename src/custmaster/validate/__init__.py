@@ -23,6 +23,7 @@ __all__ = ["MODULE_NAMES", "Detection", "Validator", "detect", "get_modules"]
 #: The validator modules of this package, in documentation order.
 MODULE_NAMES: tuple[str, ...] = (
     "cn_resident_id",
+    "cn_foreign_permanent_id",
     "cn_uscc",
     "cn_org_code",
     "phone",
