@@ -49,11 +49,11 @@ def test_the_set_is_new_and_its_expectations_are_catalogue_rows() -> None:
     assert {row["set"] for row in ROWS} == {"part1", "part2"}
 
 
-# What the classifier still misses, neither wrong: 宝马X5 BMW6502EX, whose code gives 华晨宝马
-# while its series word 宝马X5 is the import's (no series is given), and 雅马哈巧格i, a brand of
-# two makers and a scooter the catalogue lacks.
-MISSES = {
-    "part1": [("宝马X5 BMW6502EX", "华晨宝马", None)],
+# What the classifier still misses, neither wrong: 雅马哈巧格i, a brand of two makers and a
+# scooter the catalogue lacks. (宝马X5 BMW6502EX, whose series word 宝马X5 is the import's, is
+# read as the X5 Li since vehicle-unseen-5.csv: the one X5 华晨宝马 builds.)
+MISSES: dict[str, list[tuple[str, str | None, str | None]]] = {
+    "part1": [],
     "part2": [("雅马哈巧格i 125", None, None)],
 }
 
@@ -172,7 +172,7 @@ def test_performance_divisions_of_importers_count_as_importers() -> None:
         ("宝马X5 xDrive30Li", None, "华晨宝马", "宝马X5 Li"),
         ("宝马X5L", None, "华晨宝马", "宝马X5 Li"),
         ("宝马牌BMW6502DX", None, "华晨宝马", None),
-        ("宝马X5", "LBVJY9106PN123456", "华晨宝马", None),
+        ("宝马X5", "LBVJY9106PN123456", "华晨宝马", "宝马X5 Li"),
         # ... while a plain X5 and the i trims stay the imported X5, as the earlier sets pin.
         ("宝马X5", None, "宝马(进口)", "宝马X5"),
         ("宝马X5 xDrive40i", None, "宝马(进口)", "宝马X5"),

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONVENTIONAL",
+    "EXPORT_PLUG_IN",
+    "EXPORT_PLUG_IN_BRANDS",
     "IMPORTED",
+    "MISSPELLINGS",
     "NEW_ENERGY_SIGN",
     "NEW_ENERGY_WORDS",
     "P_ALIAS",
@@ -312,6 +315,33 @@ NEW_ENERGY_SIGN = re.compile(
     r"|(?<![.0-9])[0-9]{2,3}L?EL?(?![A-Z0-9])|TFSI ?E(?![A-Z0-9])"
     r"|纯电|插电|插混|增程|新能源|混动E\+|E驱混动"
 )
+#: A plug-in trim named by a number and ``e`` without the ``L`` of a long wheelbase (宝马530e,
+#: X3 xDrive30e, 奔驰GLC300e). 华晨宝马 and 北京奔驰 name the plug-ins they build as long
+#: versions (530Le, X1 25Le, C350eL, E350e L), so for the brands of `EXPORT_PLUG_IN_BRANDS`
+#: such a trim is an import's, as 进口 would say.
+EXPORT_PLUG_IN = re.compile(r"(?<![.0-9])[0-9]{2,3}X?E(?![A-Z0-9])(?! L(?![A-Z0-9]))")
+EXPORT_PLUG_IN_BRANDS = frozenset({"宝马", "奔驰"})
+#: Misspellings typed for a brand or series name with a homophone from the input method
+#: (哈佛H6, 郎逸, 卡洛拉, 五凌宏光), read as the name; none is a word of the catalogue.
+MISSPELLINGS: dict[str, str] = {
+    "哈佛": "哈弗",
+    "五凌": "五菱",
+    "郎逸": "朗逸",
+    "卡洛拉": "卡罗拉",
+    "凯美锐": "凯美瑞",
+    "雅格": "雅阁",
+    "英郎": "英朗",
+    "帕沙特": "帕萨特",
+    "速滕": "速腾",
+    "迈藤": "迈腾",
+    "宝莱": "宝来",
+    "天簌": "天籁",
+    "逍克": "逍客",
+    "奇峻": "奇骏",
+    "君悦": "君越",
+    "昂克威": "昂科威",
+    "途冠": "途观",
+}
 #: Appended to a shared prefix for a code without a new-energy sign (`Index.code_prefix`).
 CONVENTIONAL = "-"
 

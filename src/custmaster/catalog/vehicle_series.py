@@ -129,6 +129,9 @@ from typing import Any, Final, TypeVar, cast
 import attrs
 
 from custmaster.catalog._index import (
+    EXPORT_PLUG_IN,
+    EXPORT_PLUG_IN_BRANDS,
+    MISSPELLINGS,
     NEW_ENERGY_SIGN,
     NEW_ENERGY_WORDS,
     P_NAME,
@@ -259,6 +262,7 @@ _TEXT = frozenset({"manufacturer_name", "series_alias", "brand"})
 _GROUP_WORDS = frozenset({"一汽", "上汽", "东风", "广汽", "北汽", "长安"})
 _NAMES = frozenset({"manufacturer_name", "brand"})
 _REGION = frozenset({"import", "domestic"})
+_MISSPELT = re.compile("|".join(sorted(MISSPELLINGS, key=len, reverse=True)))
 _nfkc = unicodedata.normalize
 _T = TypeVar("_T")
 _Source = tuple[str, frozenset[str], frozenset[str]]
@@ -895,6 +899,12 @@ class Classifier:
         series, series_priority, series_brand = (
             self._series(series_hits, manufacturer) if series_hits else (None, None, None)
         )
+        if series is None and series_hits:
+            series, series_priority, series_brand = self._local_version(series_hits, manufacturer)
+            if series is not None and "series_alias" in conflicts:
+                # the series word named the import: its local version agrees with the code
+                conflicts = [rule for rule in conflicts if rule != "series_alias"]
+                used.append("series_alias")
         if series is not None:
             # 宋 DM, 途观L PHEV: the producer's 新能源 series of that name
             new_energy = self._index.new_energy.get((manufacturer, series))
@@ -950,6 +960,8 @@ class Classifier:
             # VIN-style dots: after the model code is cut out (no code has one), so that the
             # hot path need not look for them.
             spaced = join_cjk(spaced.translate(DOTS))
+            if _MISSPELT.search(spaced) is not None:
+                spaced = _MISSPELT.sub(lambda m: MISSPELLINGS[m.group()], spaced)
         if "(" in spaced or "[" in spaced:
             # brackets around a Latin or numbered model part words as spaces do (小米(SU7),
             # 腾势(D9): 腾势D9, 风光(580)); 飞度(进口) and Aion S(埃安S) keep theirs, as names do
@@ -1002,7 +1014,21 @@ class Classifier:
                 reading.marker = word.marker
         sources += by_series
         sources += by_brand
+        if not reading.marker and EXPORT_PLUG_IN.search(spaced) and self._export_brand(reading):
+            reading.marker = "import"
         return reading
+
+    @staticmethod
+    def _export_brand(reading: _Reading) -> bool:
+        """Whether the text names a brand of `EXPORT_PLUG_IN_BRANDS`, by a brand word or a
+        series of that brand."""
+        if not EXPORT_PLUG_IN_BRANDS.isdisjoint(reading.brands):
+            return True
+        return any(
+            entry.brand in EXPORT_PLUG_IN_BRANDS
+            for _, word in reading.series_hits
+            for _, entry in word.series
+        )
 
     def _made_under_licence(self, sources: list[_Source]) -> list[_Source] | None:
         """The sources with the text first when the text names producers of their own brand
@@ -1153,6 +1179,31 @@ class Classifier:
         # One series, or one spelled twice (长安CS35 PLUS, 长安CS35PLUS): the first name.
         series = min(chosen)
         return series, best[0], chosen[series] or None
+
+    def _local_version(
+        self, hits: list[tuple[int, Word]], manufacturer: str
+    ) -> tuple[str | None, int | None, str | None]:
+        """The domestic version of an import's series named in the text, when the code or VIN
+        chose a domestic producer of its brand that builds one series whose name extends the
+        import's (宝马X5 BMW6502EX: the 华晨宝马 宝马X5 Li; the X5 itself is imported)."""
+        if is_imported(manufacturer):
+            return None, None, None
+        own = self._catalog.series_of(manufacturer)
+        found: set[tuple[str, int, str]] = set()
+        for _, word in hits:
+            for priority, entry in word.series:
+                if entry.manufacturer == manufacturer or not is_imported(entry.manufacturer):
+                    continue
+                if manufacturer not in self._index.brand_manufacturers.get(entry.brand, ()):
+                    continue
+                base = key_of(entry.series)
+                longer = [s for s in own if key_of(s).startswith(base) and key_of(s) != base]
+                if len(longer) == 1:
+                    found.add((longer[0], priority, entry.brand))
+        if len({series for series, _, _ in found}) != 1:
+            return None, None, None
+        series, priority, brand = min(found, key=lambda item: item[1])
+        return series, priority, brand or None
 
     def _brand(self, brands: list[str], manufacturer: str) -> str | None:
         for brand in brands:
