@@ -15,7 +15,20 @@ led to, the classifier got 292 of its 301 producers (97.0 %) and 171 of its 182 
 (94.0 %), with one string confidently wrong (宝马X3 xDrive30e read as 华晨宝马's X3); the misses
 were the Shenyang X5 by its code (宝马X5 BMW6502FX: producer without series), the export
 plug-in trims 530e and X3 30e, and six homophone typos. One expectation was wrong and was
-corrected: 瑞虎8 PLUS is a series of its own in the catalogue, not 瑞虎8.
+corrected: 瑞虎8 PLUS is a series of its own in the catalogue, not 瑞虎8. After the fixes all 301
+producers and 182 named series are right.
+
+Part 2 (154 strings) was written after part 1's fixes and committed before the classifier was
+run on it, to probe other shapes: long 车型库 descriptions (``一汽-大众FV7147BBDBG 速腾 1.4T 手自
+一体 舒适型 国Ⅵ``), codes in brackets or spaced, Latin brand names (``MERCEDES-BENZ GLE450``),
+2023-2025 series, truck lines, bus, special-vehicle and trailer makers, typos part 1 did not
+cover, and VINs. Before its fixes the classifier got 149 of its 154 producers (96.8 %) and 92
+of its 97 named series (94.8 %), with 4 strings confidently wrong: 福特Mustang Mach-E as the
+imported Mustang, 东风标志408 (标志 for 标致) as 东风汽车, 东风超龙牌 as 东风汽车 and 宇通牌YTZ5…
+(a 宇通重工 sanitation truck) as 宇通客车. Three series it names were not yet in the catalogue
+(北京奔驰 奔驰EQE, 长安福特 Mustang Mach-E, 长城 山海炮) and were expected as the catalogue now
+names them; two strings expected no producer, as the catalogue lacked their makers, and now
+expect the makers it has gained (东风超龙, 宇通重工). After the fixes all are right.
 """
 
 from __future__ import annotations
@@ -26,7 +39,12 @@ from _vehicle_helpers import assert_held_out_set_is_new, corpus_rows
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog._index import MISSPELLINGS
 from custmaster.catalog._text import key_of
-from custmaster.catalog.vehicle_series import VehicleCatalog, VehicleClass, classify
+from custmaster.catalog.vehicle_series import (
+    VehicleCatalog,
+    VehicleClass,
+    classify,
+    default_classifier,
+)
 
 NAME = "vehicle-unseen-5.csv"
 
@@ -43,7 +61,7 @@ def test_the_set_is_new_and_its_expectations_are_catalogue_rows() -> None:
     assert {row["set"] for row in ROWS} == {"part1", "part2"}
 
 
-# What the classifier still misses (neither wrong): none in part 1.
+# What the classifier still misses (neither wrong): nothing.
 MISSES: dict[str, list[tuple[str, str | None, str | None]]] = {
     "part1": [],
     "part2": [],
@@ -168,9 +186,16 @@ def test_export_plug_in_trims_are_imports(text: str, manufacturer: str, series: 
         ("天簌 2.0L", "东风日产", "天籁"),
         ("奇峻 2.5L 四驱", "东风日产", "奇骏"),
         ("昂克威 28T", "上汽通用", "昂科威"),
+        ("标志牌DC7164", "东风标致", None),
+        ("奔弛牌", None, None),
+        ("奔弛C260L", "北京奔驰", "奔驰C级"),
+        ("雪弗兰牌SGM7158", "上汽通用", None),
+        ("英菲尼蒂QX50", "东风英菲尼迪", "英菲尼迪QX50"),
     ],
 )
-def test_homophone_misspellings_read_as_the_name(text: str, manufacturer: str, series: str) -> None:
+def test_homophone_misspellings_read_as_the_name(
+    text: str, manufacturer: str | None, series: str | None
+) -> None:
     result = classify(text)
     assert (result.manufacturer, result.series) == (manufacturer, series)
 
@@ -185,3 +210,33 @@ def test_no_misspelling_is_in_a_catalogue_name() -> None:
     for wrong, right in MISSPELLINGS.items():
         assert not [name for name in names if wrong in name], wrong
         assert any(right in name for name in names), right
+
+
+def test_only_long_wheelbase_versions_are_local_versions() -> None:
+    local = default_classifier()._index.local_versions
+    assert local["华晨宝马", "宝马X5"] == "宝马X5 Li"
+    assert local["奇瑞捷豹路虎", "捷豹XF"] == "捷豹XFL"
+    # another series whose name extends the import's is no version of it
+    assert ("奇瑞捷豹路虎", "揽胜") not in local
+    assert ("长安福特", "Mustang") not in local
+    assert ("长安马自达", "马自达CX-3") not in local
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "series"),
+    [
+        ("北京奔驰EQE 350", "北京奔驰", "奔驰EQE"),
+        ("福特Mustang Mach-E", "长安福特", "Mustang Mach-E"),
+        ("福特Mustang 5.0L", "福特(进口)", "Mustang"),
+        ("长城山海炮 2.4T", "长城汽车", "山海炮"),
+        ("长城炮 越野皮卡", "长城汽车", "炮"),
+        # 宇通重工's code decides over the group brand its licences print ...
+        ("宇通牌YTZ5181ZYSD0E6", "宇通重工", None),
+        # ... and 宇通 alone stays 宇通客车's.
+        ("宇通E12 城市客车", "宇通客车", None),
+        ("东风超龙牌EQ6609LTV", "东风超龙", None),
+    ],
+)
+def test_catalogue_facts_part_two_led_to(text: str, manufacturer: str, series: str | None) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series) == (manufacturer, series)

@@ -341,6 +341,12 @@ MISSPELLINGS: dict[str, str] = {
     "君悦": "君越",
     "昂克威": "昂科威",
     "途冠": "途观",
+    "速藤": "速腾",
+    "标志": "标致",
+    "奔弛": "奔驰",
+    "雪弗兰": "雪佛兰",
+    "斯科达": "斯柯达",
+    "英菲尼蒂": "英菲尼迪",
 }
 #: Appended to a shared prefix for a code without a new-energy sign (`Index.code_prefix`).
 CONVENTIONAL = "-"
@@ -615,6 +621,44 @@ def _brand_forms(brand: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+_LONG_WHEELBASE = frozenset({"L", "LI", "-L"})
+
+
+def _local_versions(
+    entries: Iterable[SeriesEntry], brand_manufacturers: Mapping[str, frozenset[str]]
+) -> dict[tuple[str, str], str]:
+    """(domestic producer, import's series) -> the long-wheelbase version of an imported series
+    that a producer of its brand builds in China: the one series of that producer and brand
+    whose name extends the import's, by ``L``, ``Li`` or ``-L`` (华晨宝马, 宝马X5 -> 宝马X5 Li;
+    奇瑞捷豹路虎, 捷豹XF -> 捷豹XFL). Another extension (揽胜 -> 揽胜极光, 雪铁龙C4 -> C4世嘉)
+    names another series, and two extensions name none."""
+    own: dict[tuple[str, str], list[str]] = defaultdict(list)
+    imported: list[SeriesEntry] = []
+    for entry in entries:
+        if not entry.series:
+            continue
+        if is_imported(entry.manufacturer):
+            imported.append(entry)
+        else:
+            own[entry.manufacturer, entry.brand].append(
+                key_of(entry.series) + "\x00" + entry.series
+            )
+    found: dict[tuple[str, str], str] = {}
+    for entry in imported:
+        base = key_of(entry.series)
+        for producer in brand_manufacturers.get(entry.brand, ()):
+            longer = {
+                key.split("\x00", 1)[1]
+                for key in own.get((producer, entry.brand), ())
+                if key.startswith(base) and not key.startswith(base + "\x00")
+            }
+            if len(longer) == 1:
+                (name,) = longer
+                if key_of(name)[len(base) :] in _LONG_WHEELBASE:
+                    found[producer, entry.series] = name
+    return found
+
+
 class Index:
     """Everything a `Classifier` looks up, built from catalogue entries."""
 
@@ -626,6 +670,7 @@ class Index:
         "enterprise",
         "foreign_wmi",
         "import_code",
+        "local_versions",
         "manufacturer_brands",
         "new_energy",
         "pairs",
@@ -835,6 +880,7 @@ class Index:
             if name.endswith(NEW_ENERGY) and (producer, base) in series_of:
                 self.new_energy[producer, base] = name
         self.manufacturer_brands = {m: tuple(sorted(b)) for m, b in mfr_brands.items()}
+        self.local_versions = _local_versions(entries, self.brand_manufacturers)
         self.code_finder = CodeFinder(prefixes, words, self.tail_word)
 
     def tail_word(self, head: str, tail: str, rest: str) -> bool:

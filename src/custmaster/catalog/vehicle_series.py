@@ -1186,20 +1186,13 @@ class Classifier:
         """The domestic version of an import's series named in the text, when the code or VIN
         chose a domestic producer of its brand that builds one series whose name extends the
         import's (宝马X5 BMW6502EX: the 华晨宝马 宝马X5 Li; the X5 itself is imported)."""
-        if is_imported(manufacturer):
-            return None, None, None
-        own = self._catalog.series_of(manufacturer)
-        found: set[tuple[str, int, str]] = set()
-        for _, word in hits:
-            for priority, entry in word.series:
-                if entry.manufacturer == manufacturer or not is_imported(entry.manufacturer):
-                    continue
-                if manufacturer not in self._index.brand_manufacturers.get(entry.brand, ()):
-                    continue
-                base = key_of(entry.series)
-                longer = [s for s in own if key_of(s).startswith(base) and key_of(s) != base]
-                if len(longer) == 1:
-                    found.add((longer[0], priority, entry.brand))
+        local = self._index.local_versions
+        found = {
+            (local[manufacturer, entry.series], priority, entry.brand)
+            for _, word in hits
+            for priority, entry in word.series
+            if (manufacturer, entry.series) in local
+        }
         if len({series for series, _, _ in found}) != 1:
             return None, None, None
         series, priority, brand = min(found, key=lambda item: item[1])
