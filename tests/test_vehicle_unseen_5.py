@@ -240,3 +240,25 @@ def test_only_long_wheelbase_versions_are_local_versions() -> None:
 def test_catalogue_facts_part_two_led_to(text: str, manufacturer: str, series: str | None) -> None:
     result = classify(text)
     assert (result.manufacturer, result.series) == (manufacturer, series)
+
+
+@pytest.mark.parametrize(
+    ("text", "manufacturer", "series"),
+    [
+        ("雷克萨斯LM350h 四座", "雷克萨斯", "雷克萨斯LM"),
+        ("长安UNI-Z 蓝鲸版", "长安汽车", "长安UNI-Z"),
+        ("东风猛士M817 增程", "东风汽车", "猛士M817"),
+        ("东风本田烨P7", "东风本田", "烨P7"),
+        ("广汽本田烨S7", "广汽本田", "烨S7"),
+        ("凯迪拉克傲歌 四驱", "上汽通用", "凯迪拉克傲歌"),
+        ("一汽-大众揽巡 380TSI", "一汽-大众", "揽巡"),
+        ("东风标致408X 1.6T", "东风标致", "标致408X"),
+        ("北京现代沐飒 1.5T", "北京现代", "沐飒"),
+        ("宝马750e xDrive", "宝马(进口)", "宝马7系新能源"),
+    ],
+)
+def test_series_probing_beyond_the_file_found_missing(
+    text: str, manufacturer: str, series: str
+) -> None:
+    result = classify(text)
+    assert (result.manufacturer, result.series) == (manufacturer, series)
