@@ -1014,7 +1014,12 @@ class Classifier:
                 reading.marker = word.marker
         sources += by_series
         sources += by_brand
-        if not reading.marker and EXPORT_PLUG_IN.search(spaced) and self._export_brand(reading):
+        if (
+            not reading.marker
+            and "E" in spaced
+            and EXPORT_PLUG_IN.search(spaced)
+            and self._export_brand(reading)
+        ):
             reading.marker = "import"
         return reading
 
