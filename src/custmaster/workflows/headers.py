@@ -84,6 +84,7 @@ __all__ = [
     "SOURCE_COLUMNS",
     "HeaderMap",
     "check_mapping",
+    "code_key",
     "document_kind",
     "load_mapping",
     "map_headers",
@@ -120,6 +121,28 @@ PHONE_ALIASES: tuple[str, ...] = (
     "被保险人联系方式",
     "客户联系方式",
     "phone",
+    # A backup number of the row's customer (备用电话, 其他电话): theirs as much as the first.
+    # An emergency contact's (紧急联系人电话) is another person's and not among them.
+    "备用电话",
+    "备用号码",
+    "备用联系电话",
+    "备用手机",
+    "备用手机号",
+    "备用手机号码",
+    "其他电话",
+    "其它电话",
+    "其他联系电话",
+    "其它联系电话",
+    "其他手机",
+    "其他号码",
+    "第二联系电话",
+    "第二电话",
+    # the core systems' column codes
+    "PhoneNumber",
+    "PhoneNo",
+    "Tel",
+    "TelNo",
+    "TelephoneNo",
 )
 
 #: The mapping target of a column stating the type of the row's identity document (证件类型):
@@ -300,7 +323,7 @@ REPEATABLE_FIELDS: frozenset[str] = frozenset(
 #: The header spellings recognised by default for each canonical field.
 DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "policy_no": ("保单号", "保单号码", "保险单号", "保单编号"),
+        "policy_no": ("保单号", "保单号码", "保险单号", "保单编号", "PolicyNo", "PolicyNumber"),
         "name": (
             "被保险人",
             "被保人",
@@ -316,6 +339,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "被保险人姓名/名称",
             "被保人姓名/名称",
             "客户姓名/名称",
+            "InsuredName",
+            "CustomerName",
         ),
         "resident_id": (
             "身份证号",
@@ -340,6 +365,15 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "身份证号/统一社会信用代码",
             "身份证号码/统一社会信用代码",
             "证件号/统一社会信用代码",
+            "IdentifyNumber",
+            "IdentifyNo",
+            "IdNo",
+            "IdNumber",
+            "IdentityNo",
+            "IdentityNumber",
+            "CertificateNo",
+            "CertiNo",
+            "InsuredIdentifyNumber",
         ),
         # An organisation's code before the USCC (组织机构代码) is read in the USCC's column:
         # a 9-character code there is kept as the organisation's ``org_code`` document
@@ -359,8 +393,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "社会信用代码/组织机构代码",
             "统一社会信用代码或组织机构代码",
         ),
-        "birth_date": ("出生日期", "生日"),
-        "gender": ("性别", "被保险人性别", "被保人性别", "客户性别"),
+        "birth_date": ("出生日期", "生日", "Birthday", "BirthDate"),
+        "gender": ("性别", "被保险人性别", "被保人性别", "客户性别", "Sex", "Gender"),
         "mobile": (
             "移动电话",
             "手机",
@@ -380,6 +414,10 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "客户手机号码",
             "客户移动电话",
             "mobile phone",
+            "MobilePhone",
+            "MobileNo",
+            "MobileNumber",
+            "CellPhone",
         ),
         "home_phone": ("家庭电话", "住宅电话", "家庭电话号码", "住宅电话号码", "固定电话", "宅电"),
         "office_phone": ("办公电话", "单位电话", "工作电话", "办公电话号码", "公司电话"),
@@ -403,8 +441,10 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "被保险人通讯地址",
             "客户联系地址",
             "客户通讯地址",
+            "InsuredAddress",
+            "ContactAddress",
         ),
-        "postcode": ("邮编", "邮政编码"),
+        "postcode": ("邮编", "邮政编码", "PostCode", "ZipCode"),
         "line": (
             "险种",
             "险类",
@@ -431,6 +471,7 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "起保日期时间",
             "保险起期时间",
             "保险起始时间",
+            "StartDate",
         ),
         "cover_end": (
             "终保日期",
@@ -454,6 +495,7 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "终保日期时间",
             "保险止期时间",
             "保险终止时间",
+            "EndDate",
         ),
         "plate": (
             "车牌号",
@@ -464,6 +506,10 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "车辆号牌",
             "牌照号码",
             "牌照号",
+            "LicenseNo",
+            "LicenseNumber",
+            "LicensePlateNo",
+            "PlateNo",
         ),
         "vin": (
             "车架号",
@@ -480,6 +526,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "车架号/vin码",
             "vin码/车架号",
             "车辆识别号码",
+            "FrameNo",
+            "VinNo",
         ),
         "engine_no": (
             "发动机号",
@@ -489,6 +537,7 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "电动机号码",
             "发动机号/电动机号",
             "发动机号码/电动机号码",
+            "EngineNo",
         ),
         "make_model": (
             "厂牌型号",
@@ -502,6 +551,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "车辆厂牌型号",
             "品牌型号名称",
             "车辆型号名称",
+            "BrandName",
+            "ModelName",
         ),
         "first_registered": (
             "初登日期",
@@ -515,6 +566,9 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "注册登记日期",
             "初次注册日期",
             "初次注册登记日期",
+            "EnrollDate",
+            "RegisterDate",
+            "FirstRegisterDate",
         ),
     }
 )
@@ -789,6 +843,9 @@ def _matching_key(
     key = normalise_header(texts[i])
     if known(key):
         return key
+    code = code_key(key)
+    if code != key and known(code):  # POLICY_NO, insured-name: PolicyNo, InsuredName
+        return code
     repeat = _REPEAT.fullmatch(texts[i])
     if repeat is not None and repeat.group(1) in texts[:i]:
         return normalise_header(repeat.group(1))
@@ -799,6 +856,21 @@ def _matching_key(
     if base is None:
         base = _prefixed_base(key, field_of)
     return key if base is None else base
+
+
+#: A header in the form of a database column name (``POLICY_NO``, ``insured-name``,
+#: ``Policy.No``): ASCII letters and digits joined by ``_``, ``-`` or ``.``.
+_CODE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+")
+
+
+def code_key(key: str) -> str:
+    """The matching form of a column code written as a database column name, its joiners
+    dropped (``policy_no`` → ``policyno``, the form of ``PolicyNo``); any other key as it is.
+
+    >>> code_key(normalise_header("POLICY_NO")), code_key("保单号")
+    ('policyno', '保单号')
+    """
+    return re.sub(r"[_.\-]", "", key) if _CODE_NAME.fullmatch(key) else key
 
 
 def qualified_name(key: str) -> str:
