@@ -103,6 +103,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import html.parser
 import io
@@ -186,8 +187,9 @@ _SUMMARY_LABEL = re.compile(
     r"(?:[\u4e00-\u9fffA-Za-z（）()·]{1,20}?[-—_:：]?)?"
     r"(?:合计|总计|小计|共计)[:：]?(?:共?[\d,.]+[条笔件行人户单辆]?)?"
 )
-#: The other cells of a summary row: numbers (totals, counts), as text or as numbers.
-_SUMMARY_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?|共?[\d,]+[条笔件行人户单辆]")
+#: The other cells of a summary row: numbers (totals, counts), as text or as numbers, an
+#: amount with its currency (``￥3,030.00``, ``3030元``).
+_SUMMARY_NUMBER = re.compile(r"[￥¥$]?[-+]?[\d,]*\.?\d+(?:%|万?元)?|共?[\d,]+[条笔件行人户单辆]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: What a byte sequence that is no character in the file's encoding is read as (U+FFFD).
 _REPLACED = "\ufffd"
@@ -195,13 +197,29 @@ _REPLACED = "\ufffd"
 _BYTES_PER_BAD_CHARACTER = 10_000
 #: A footer line's cell under a table: who made it, checked it, when it was printed.
 #: A web system's count of the records under its rows (``共 3 条记录``, ``记录数：3``) is one too.
+#: A note under the rows (``注：以上数据截至…``, ``说明：…``) is one too.
 _FOOTER_LABEL = re.compile(
-    r"\s*(?:(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表)"
+    r"\s*(?:(?:制表|打印|导出|审核|复核|填报|编制|经办|查询|统计|报表|负责|审批)"
     r"(?:人|员|时间|日期|单位|机构|部门|条件)?\s*[:：]|[第共]\s*\d+\s*页"
-    r"|共\s*[\d,]+\s*[条笔行项](?:记录|数据)?|总?记录(?:总?数)?\s*[:：]|总条数\s*[:：])"
+    r"|共\s*[\d,]+\s*[条笔行项](?:记录|数据)?|总?记录(?:总?数)?\s*[:：]|总条数\s*[:：]"
+    r"|(?:注|备注|附注|说明|填表说明)\s*\d?\s*[:：])"
 )
 #: The first characters of `_FOOTER_LABEL`, and leading space (a cheap test before it).
-_FOOTER_FIRST = frozenset("制打导审复填编经查统报第共总记 \u3000")
+_FOOTER_FIRST = frozenset("制打导审复填编经查统报负第共总记注备附说 \u3000")
+#: A footer label standing alone in its cell, its value in the next cell (``制表人：`` | 王芳).
+_FOOTER_LABEL_ONLY = re.compile(r"[^:：]{1,8}[:：]\s*")
+#: The value beside a footer label in a cell of its own: a name or a date, short.
+_FOOTER_VALUE_MAX = 20
+#: A cell of the line of units or formats under a header (``(元)``, ``单位：元``,
+#: ``yyyy-mm-dd``, ``年-月-日``, ``必填``).
+_UNIT_CELL = re.compile(
+    r"[(（\[【]?(?:单位[:：]?)?"
+    r"(?:人民币)?(?:万元|元|rmb|cny|%|‰|辆|座|吨|千克|kg|公斤|公里|km|千瓦|kw|升|天|岁"
+    r"|y{2,4}[-/.年]?m{1,2}[-/.月]?d{1,2}日?(?:h{1,2}:?m{1,2}(?::?s{1,2})?)?"
+    r"|年[-/.]?月[-/.]?日|必填|选填|非必填|可选|文本|数字|数值|日期|格式[:：].{1,20})"
+    r"[)）\]】]?",
+    re.IGNORECASE,
+)
 
 
 class TableFormatError(InvalidFormat):
@@ -358,14 +376,52 @@ def is_summary_row(cells: Sequence[object]) -> bool:
 
 
 def _is_footer(cells: Sequence[object]) -> bool:
-    """Whether every non-blank cell of a row is a footer label (``制表人：张三``, ``打印：…``)."""
+    """Whether every non-blank cell of a row is a footer label (``制表人：张三``, ``打印：…``,
+    ``注：…``), or the value beside a label alone in its cell (``制表人：`` | ``王芳``).
+
+    >>> _is_footer(["制表人：", "王芳", None, "审核人：", "李明"]), _is_footer(["注：仅供内部使用"])
+    (True, True)
+    >>> _is_footer(["制表人：", "王芳", "13800138000"]), _is_footer(["张伟", "制表人：王芳"])
+    (False, False)
+    """
+    found = False
+    value_may_follow = False
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and (not cell or cell.isspace())):
+            continue
+        if value_may_follow:
+            value_may_follow = False
+            if isinstance(cell, dt.date) or (
+                isinstance(cell, str)
+                and len(cell.strip()) <= _FOOTER_VALUE_MAX
+                and not _DIGIT_RUN.search(cell)
+            ):
+                continue
+            if isinstance(cell, str) and cell.lstrip()[:1] not in _FOOTER_FIRST:
+                return False
+        if not isinstance(cell, str) or cell.lstrip()[:1] not in _FOOTER_FIRST:
+            return False
+        if not _FOOTER_LABEL.match(cell):
+            return False
+        found = True
+        value_may_follow = _FOOTER_LABEL_ONLY.fullmatch(cell.strip()) is not None
+    return found
+
+
+def _is_units_line(cells: Sequence[object]) -> bool:
+    """Whether a row under the header notes the columns' units or formats (``(元)``,
+    ``单位：元``, ``yyyy-mm-dd``, ``年-月-日``, ``必填``) and holds nothing else.
+
+    >>> _is_units_line(["", None, "(yyyy-mm-dd)", "（元）", "单位：元"]), _is_units_line(["元"])
+    (True, True)
+    >>> _is_units_line(["张伟", "(元)"]), _is_units_line(["", ""])
+    (False, False)
+    """
     found = False
     for cell in cells:
         if cell is None or (isinstance(cell, str) and (not cell or cell.isspace())):
             continue
-        if not isinstance(cell, str) or cell.lstrip()[:1] not in _FOOTER_FIRST:
-            return False
-        if not _FOOTER_LABEL.match(cell):
+        if not isinstance(cell, str) or not _UNIT_CELL.fullmatch(_compact(cell)):
             return False
         found = True
     return found
@@ -715,7 +771,13 @@ class Table:
         at, text = _first_header(headers)
         wide = width > 2  # a lone first cell is a title line only in a wider table
         held: tuple[int, list[Any]] | None = None  # a title line, until the next row says
+        under_header = True  # the next row is the first under a header: a units line?
         for number, cells in rows:
+            if under_header:
+                under_header = False
+                if _is_units_line(cells):
+                    skipped.append(number)
+                    continue
             layout = self._layout(cells) if _may_be_header(cells) else None
             if layout is not None:  # the header of another layout: read on by it
                 if held is not None:  # with its title line
@@ -728,6 +790,7 @@ class Table:
                 is_header = self._header_test()
                 at, text = _first_header(headers)
                 wide = width > 2
+                under_header = True
                 continue
             if held is not None:
                 if is_header(cells):  # a title line, then the header again: no data
