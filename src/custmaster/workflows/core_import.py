@@ -428,6 +428,11 @@ class ImportSummary:
     #: too): imported by an earlier release, or read otherwise when the store knew another
     #: insured's name. What was stored stays (`RowHook`).
     earlier_readings: int = 0
+    #: Rows of a policy imported before (under ``<policy>#<sequence>``) that add to what was
+    #: stored without contradicting it: a 补录 (late entry) row bringing a further phone, a
+    #: later extract's changed status. Each is stored under ``<reference>+<digest>`` and
+    #: counted as merged (or new); a row saying less than the stored one is a duplicate.
+    late_entries: int = 0
     #: Each sheet of a workbook read, in order: its header row, rows, lines skipped (none for
     #: a CSV or HTML file).
     sheets: tuple[SheetSummary, ...] = ()
@@ -919,6 +924,8 @@ class _Importer:
         #: reading of the hook.
         self.third_party: dict[str, int] = {}
         self.earlier_readings = 0
+        #: Rows of a policy stored before that add to it (`_late_entry`).
+        self.late_entries = 0
 
     #: What `__init__` derives from the columns: `relayout` takes it from another layout's.
     _LAYOUT = (
@@ -1520,10 +1527,25 @@ class _Importer:
         results = self.service.ingest(self.batch)
         sources = self.batch_source
         earlier: set[int] = set()
+        later: list[tuple[int, SourceRecord, bool]] = []
         for index, (row_number, companion, record, result) in enumerate(
             zip(self.batch_rows, self.batch_companion, self.batch, results, strict=True)
         ):
             source = sources[index] if sources else None
+            if (
+                result.error is not None
+                and result.error.code == "record.conflicting_duplicate"
+                and (source is None or self._readings is None)
+            ):
+                late = self._late_entry(record)
+                if isinstance(late, IngestResult):  # says nothing the stored record did not
+                    self._count(row_number, record, late, companion=companion)
+                    continue
+                if late is not None:  # adds to it: a record of its own, ingested below
+                    later.append((row_number, late, companion))
+                    if not companion:
+                        self.late_entries += 1
+                    continue
             if source is None:
                 self._count(row_number, record, result, companion=companion)
                 continue
@@ -1543,6 +1565,11 @@ class _Importer:
                 self._count(row_number, stored, duplicate, companion=False)
             if change is not None and change.reason and (found is not None or result.ok):
                 self.third_party[change.reason] = self.third_party.get(change.reason, 0) + 1
+        if later:
+            for (row_number, record, companion), result in zip(
+                later, self.service.ingest([r for _, r, _ in later]), strict=True
+            ):
+                self._count(row_number, record, result, companion=companion)
         self.batch.clear()
         self.batch_rows.clear()
         self.batch_companion.clear()
@@ -1556,6 +1583,45 @@ class _Importer:
                 ):
                     self._count(row_number, record, result, companion=True)
         self._noted.clear()
+
+    def _late_entry(self, record: SourceRecord) -> IngestResult | SourceRecord | None:
+        """A row of a policy already stored under its reference (``<policy>#<sequence>``) with
+        other content, as a 补录 (late entry) list or a later extract gives it: when it says
+        nothing the stored record did not (a policy number alone, fewer columns), a duplicate
+        of it; when it adds to it and contradicts none of its values but the phones (which
+        accumulate) and extra values (notes, policy facts: newest wins), the record under a
+        reference of its own, ``<reference>+<digest of its values>`` (so a re-run is a
+        duplicate again); else None, a conflict (a changed name, ID or address)."""
+        store = self.service.store
+        number = record.policy_no
+        ref = record.provenance.source_ref
+        if (
+            not self.profile.policy_refs
+            or number is None
+            or not ref.startswith(_compact_no(number) + "#")
+            or "+" in ref
+            or not isinstance(store, BaseStore)
+        ):
+            return None
+        found = store.stored_record(record.provenance.key)
+        if found is None:
+            return None
+        customer_id, stored = found
+        given, had = dict(record.values()), dict(stored.values())
+        if all(key in had and had[key] == value for key, value in given.items()):
+            return IngestResult(Outcome.DUPLICATE, record.provenance.key, customer_id)
+        for key, value in given.items():
+            if (
+                key in had
+                and had[key] != value
+                and key not in _PHONE_FIELD_SET
+                and not key.startswith("extra.")
+            ):
+                return None
+        content = repr(sorted((key, str(value)) for key, value in given.items()))
+        digest = hashlib.sha1(content.encode()).hexdigest()[:12]
+        provenance = attrs.evolve(record.provenance, source_ref=f"{ref}+{digest}")
+        return attrs.evolve(record, provenance=provenance)
 
     def _earlier(
         self, row_number: int, record: SourceRecord, source: tuple[Row, RowChange | None]
@@ -1847,6 +1913,7 @@ def import_table(
             sorted(importer.third_party.items(), key=lambda item: (-item[1], item[0]))
         ),
         earlier_readings=importer.earlier_readings,
+        late_entries=importer.late_entries,
         sheets=tuple(sheet.summary(sheet_rows.get(sheet.name, 0)) for sheet in table.sheets),
         skipped_sheets=table.skipped_sheets,
         warnings=tuple(sorted(importer.warned.items(), key=lambda item: (-item[1], item[0]))),
