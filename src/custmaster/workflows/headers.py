@@ -974,6 +974,41 @@ def _by_place(
     return {i: (owner, what) for i, what, owner in seen if owner and len(owners[what]) > 1}
 
 
+#: The fields that make a row a person's besides a name: a strong key or a phone.
+_PERSON_KEYS = frozenset({"resident_id", "uscc", "mobile", "home_phone", "office_phone"})
+
+
+def _lone_party_name(
+    texts: Sequence[str], fields: Sequence[str | None], taken: set[str]
+) -> int | None:
+    """The column of the one person's name in a file naming no insured (no 被保险人 or 客户姓名
+    column) but one party alone, by a bare header (``投保人``, ``车主姓名``), beside bare
+    columns of an ID or a phone and no column of that party's own (``投保人证件号码``): a 面签
+    register, a dealer's list of 车主. Those bare columns are that person's, so the name is
+    theirs too: the row's customer is named by it, where the party column would leave the
+    customer nameless (and hold a name nobody's key joins). None for any other file."""
+    if not taken & _PERSON_KEYS:
+        return None
+    found: int | None = None
+    prefixes: list[str] = []
+    for i, text in enumerate(texts):
+        key = normalise_header(text)
+        party = _PARTY_NAME.fullmatch(key)
+        if party is not None and fields[i] is None:
+            if found is not None:
+                return None
+            found = i
+            prefixes.append(party.group(1))
+    if found is None:
+        return None
+    prefix = prefixes[0]
+    for i, text in enumerate(texts):
+        key = normalise_header(text)
+        if i != found and key.startswith(prefix) and fields[i] is None:
+            return None  # 投保人证件号码: the party has columns of its own
+    return found
+
+
 def map_headers(
     headers: Sequence[object],
     mapping: Mapping[str, object] | None = None,
@@ -1064,6 +1099,10 @@ def map_headers(
         if field is not None:
             taken.add(field)
         fields.append(field)
+    lone = _lone_party_name(texts, fields, taken) if "name" not in taken and defaults else None
+    if lone is not None:  # 投保人 | 身份证号 | 手机号码, no 被保险人: the one person named
+        fields[lone] = "name"
+        duplicates = [h for h in duplicates if h != texts[lone]]
     return HeaderMap(
         headers=texts,
         fields=tuple(fields),
