@@ -364,3 +364,78 @@ def test_a_bad_row_of_a_late_entry_is_rejected_with_its_reason(tmp_path: Path) -
     assert [(r["row"], r["column"]) for r in rejects] == [("2", "手机号码")]
     assert rejects[0]["code"].startswith("phone.")
     assert phone_values(only_customer(service, ID_LI)) == {"+8613900139000"}
+
+
+# Guards added after the changes of this set (not counted above).
+
+
+def test_a_late_entry_re_run_is_a_duplicate(tmp_path: Path) -> None:
+    """The same 补录 list imported twice: the second run adds nothing."""
+    service = _first_extract(tmp_path)
+    path = write_padded(
+        tmp_path / "补录.csv",
+        [("保单号", "被保险人", "手机号码"), (P1, "张伟", "13600136000")],
+        encoding="gbk",
+    )
+    first = import_core_extract(service, path)
+    assert (first.merged, first.late_entries) == (1, 1)
+    before = service.counts()
+    again = import_core_extract(service, path)
+    assert (again.duplicates, again.merged, again.rejected) == (1, 0, 0), again.codes
+    assert service.counts() == before
+
+
+@pytest.mark.parametrize("url", ["memory://", "sqlite://"])
+def test_a_late_entry_changing_the_name_is_still_a_conflict(tmp_path: Path, url: str) -> None:
+    """A 补录 row giving the policy's insured another name contradicts the stored row: refused
+    (an endorsement changes an insured), and nothing of it is stored."""
+    first = write_padded(
+        tmp_path / "11月清单.csv",
+        [("保单号", "被保险人", "身份证号", "手机号码"), (P1, "张伟", ID_ZHANG, "13800138000")],
+        encoding="gbk",
+    )
+    service = Service.open(url)
+    import_core_extract(service, first)
+    path = write_padded(
+        tmp_path / "补录.csv",
+        [("保单号", "被保险人", "手机号码"), (P1, "张小伟", "13600136000")],
+        encoding="gbk",
+    )
+    _service, summary, rejects = _import(path, tmp_path, service)
+    assert [r["code"] for r in rejects] == ["record.conflicting_duplicate"]
+    assert summary.late_entries == 0
+    assert phone_values(only_customer(service, ID_ZHANG)) == {"+8613800138000"}
+
+
+def test_a_units_line_is_listed_as_skipped(tmp_path: Path) -> None:
+    """The units line is not dropped unseen: its row number is in ``skipped_rows``."""
+    path = write_padded(
+        tmp_path / "清单.csv",
+        [
+            ("保单号", "被保险人", "身份证号", "手机号码", "终保日期", "保费"),
+            ("", "", "", "", "yyyy-mm-dd", "（元）"),
+            (P1, "张伟", ID_ZHANG, "13800138000", "2026-12-04", "950"),
+            ("制表人：", "王芳", "", "审核：", "李明", ""),
+        ],
+        encoding="gbk",
+    )
+    _service, summary, rejects = _import(path, tmp_path)
+    assert (summary.rows, summary.new, rejects) == (1, 1, [])
+    assert summary.skipped_rows == (2, 4)
+
+
+def test_a_footer_label_beside_a_number_is_a_row(tmp_path: Path) -> None:
+    """A label with a value of digits beside it is no footer: such a line is read (and here
+    rejected, having no customer), not skipped unseen."""
+    path = write_padded(
+        tmp_path / "清单.csv",
+        [
+            ("保单号", "被保险人", "身份证号", "手机号码", "终保日期"),
+            (P1, "张伟", ID_ZHANG, "13800138000", "2026-12-04"),
+            ("经办人：", "13900139000", "", "", ""),
+        ],
+        encoding="gbk",
+    )
+    _service, summary, _rejects = _import(path, tmp_path)
+    assert 3 not in summary.skipped_rows
+    assert summary.rows == 2
