@@ -375,7 +375,7 @@ def test_a_summary_sheet_adding_the_month_column(tmp_path: Path) -> None:
 
 def test_a_summary_sheet_adding_a_known_column_is_read(tmp_path: Path) -> None:
     """Written before the change, as the one above, with a 备用电话 column; but no import
-    reads 备用电话 (a mapping names it, docs/how-to/validate-a-file.md), so the column was
+    read 备用电话 then (a mapping named it; held-out set 5 made it a phone), so the column was
     changed to one the import reads (车牌号), holding a plate on one row: that row says more
     than the month's, and is read. (A column no import reads that only the 汇总 has is not
     compared: the module description of `custmaster.workflows.reading` says so.)"""

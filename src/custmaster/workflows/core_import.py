@@ -52,7 +52,10 @@ an import read before it read every sheet), so that a workbook imported by an ea
 keeps its references and each sheet's rows have their own (a sheet's name holds no ``:``).
 A row already imported with the same content is counted
 as a duplicate and changes nothing; one whose reference was imported with *other* content is
-rejected as ``record.conflicting_duplicate`` (a changed record needs a new reference) — unless
+rejected as ``record.conflicting_duplicate`` (a changed record needs a new reference), unless
+it is a late entry (补录) of a policy: a row saying less than the stored one is a duplicate, and
+one adding phones or extra values while contradicting no other value is stored under
+``<reference>+<digest>`` (`ImportSummary.late_entries`) — or unless
 the profile's row hook may read the row so (`RowHook`: a claim's reporter taken for the
 insured by an earlier release, or before the insured's name changed): the same source row read
 otherwise is a duplicate too, and what was stored stays (`ImportSummary.earlier_readings`).

@@ -10,7 +10,9 @@ case, a trailing colon (``:`` or ``：``) and required-field stars (``*保单号
 that is not known as it stands is matched without a bracketed qualifier after its name
 (``起保日期(起)``, ``终保日期（止）``, ``手机号码【必填】``), unless the qualifier names another
 party (``证件号码(投保人)`` stays unmapped). The canonical field names themselves
-(``policy_no``, ``mobile`` …) always match.
+(``policy_no``, ``mobile`` …) always match, and so do the column codes of core systems
+(``PolicyNo``, ``InsuredName``, ``LicenseNo``, ``StartDate``), also written as a database's
+column names (``POLICY_NO``, ``insured_name``: `code_key`).
 
 >>> header_map = map_headers(["保单号", "被保人", "手机号码：", "ＶＩＮ", "备注"])
 >>> header_map.fields
@@ -20,9 +22,11 @@ party (``证件号码(投保人)`` stays unmapped). The canonical field names th
 >>> map_headers(["起保日期(起)", "终保日期（止）", "证件号码(投保人)"]).fields
 ('cover_start', 'cover_end', None)
 
-A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``: `PHONE_ALIASES`) has no
-record field of its own; it is listed in ``phones`` (the imports and ``custmaster validate``
-read each of its numbers as a mobile when it is one, else as a fixed line). A field given by
+A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``, and a backup number of
+the row's customer: ``备用电话``, ``其他电话``, ``第二联系电话``; `PHONE_ALIASES`) has no
+record field of its own (an emergency contact's, ``紧急联系人电话``, is another person's and
+matches nothing: an extra value); it is listed in ``phones`` (the imports and
+``custmaster validate`` read each of its numbers as a mobile when it is one, else as a fixed line). A field given by
 more than one column — two spellings, the same header twice, or numbered variants of a phone
 column (``手机1``, ``手机2``, ``联系电话2``) — is given by its first column; the later ones are in
 ``repeats``. A later column of a descriptive field (an address, a make and model: 客户地址 and

@@ -25,12 +25,14 @@ and blank rows are skipped but counted. Title lines above the header are skipped
 names the header's row. Blank headers become ``column_<n>``; a repeated header gets
 `` (2)``, `` (3)`` … so no column is lost. Summary rows — a first cell of ``合计``, ``总计`` or
 ``小计`` (``合计：12笔``, or after the name of the group it sums: ``思明支公司小计``) and nothing
-but numbers after it — are no data: they are skipped and
+but numbers after it (``3030``, ``￥3,030.00``, ``共3笔``) — are no data: they are skipped and
 their row numbers kept in `Table.summary_rows`. Rows that repeat the header (extracts
 exported in parts and joined end to end), a title line standing alone just above such a
 repeated header (``XX分公司续保清单 2026年12月``) and footer lines whose every cell is a label
-such as ``制表人：``, ``打印时间：``, ``审核：`` or a page number (``第 1 页``, ``共 3 页``) are no
-data either: they are skipped and their row numbers kept in `Table.skipped_rows`.
+such as ``制表人：``, ``打印时间：``, ``审核：``, a note (``注：…``) or a page number (``第 1 页``,
+``共 3 页``), a label alone in its cell beside its value (``制表人：`` | ``王芳``), and a line of
+units or formats just under a header (``(元)``, ``单位：元``, ``yyyy-mm-dd``) are no data
+either: they are skipped and their row numbers kept in `Table.skipped_rows`.
 
 A **two-row header** whose group line names the holder or the vehicle owner
 (``投保人信息`` merged over ``姓名 | 证件号码 | 联系电话``, ``被保险人信息`` over the same bare
