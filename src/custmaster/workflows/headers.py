@@ -22,16 +22,16 @@ column names (``POLICY_NO``, ``insured_name``: `code_key`).
 >>> map_headers(["起保日期(起)", "终保日期（止）", "证件号码(投保人)"]).fields
 ('cover_start', 'cover_end', None)
 
-A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``, and a backup number of
-the row's customer: ``备用电话``, ``其他电话``, ``第二联系电话``; `PHONE_ALIASES`) has no
+A column of a phone of unknown kind (``联系电话``, ``电话``, ``联系方式``, and a backup number
+of the row's customer: ``备用电话``, ``其他电话``, ``第二联系电话``; `PHONE_ALIASES`) has no
 record field of its own (an emergency contact's, ``紧急联系人电话``, is another person's and
-matches nothing: an extra value); it is listed in ``phones`` (the imports and
-``custmaster validate`` read each of its numbers as a mobile when it is one, else as a fixed line). A field given by
-more than one column — two spellings, the same header twice, or numbered variants of a phone
-column (``手机1``, ``手机2``, ``联系电话2``) — is given by its first column; the later ones are in
-``repeats``. A later column of a descriptive field (an address, a make and model: 客户地址 and
-通讯地址, 厂牌型号 and 车型名称) holds another fact, not a second copy of the value: it is left
-unmapped, an extra value of its own.
+matches nothing: an extra value); it is listed in ``phones`` (the imports and ``custmaster
+validate`` read each of its numbers as a mobile when it is one, else as a fixed line). A field
+given by more than one column — two spellings, the same header twice, or numbered variants of a
+phone column (``手机1``, ``手机2``, ``联系电话2``) — is given by its first column; the later
+ones are in ``repeats``. A later column of a descriptive field (an address, a make and model:
+客户地址 and 通讯地址, 厂牌型号 and 车型名称) holds another fact, not a second copy of the
+value: it is left unmapped, an extra value of its own.
 
 >>> header_map = map_headers(["手机1", "联系电话", "手机2", "联系电话2"])
 >>> header_map.fields, header_map.phones, header_map.repeats
