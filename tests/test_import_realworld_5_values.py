@@ -439,3 +439,19 @@ def test_a_footer_label_beside_a_number_is_a_row(tmp_path: Path) -> None:
     _service, summary, _rejects = _import(path, tmp_path)
     assert 3 not in summary.skipped_rows
     assert summary.rows == 2
+
+
+def test_a_lone_holder_column_beside_an_unread_insured_name_names_no_one(tmp_path: Path) -> None:
+    """投保人 beside an insured's name column no alias reads (被保险人全称): the holder's name
+    is not given to the insured's ID; both stay extra values."""
+    path = write_padded(
+        tmp_path / "清单.csv",
+        [
+            ("保单号", "投保人", "被保险人全称", "身份证号", "手机号码"),
+            (P1, "王强", "张伟", ID_ZHANG, "13800138000"),
+        ],
+        encoding="gbk",
+    )
+    service, summary, rejects = _import(path, tmp_path)
+    assert (summary.new, summary.rejected) == (1, 0), (summary.codes, rejects)
+    assert only_customer(service, ID_ZHANG).name != "王强"

@@ -978,6 +978,9 @@ def _by_place(
     return {i: (owner, what) for i, what, owner in seen if owner and len(owners[what]) > 1}
 
 
+#: Words of a header that may hold the insured's name though no alias matched it
+#: (``被保险人名称（全称）``, ``客户``): with one, a lone party column names no one but its party.
+_NAME_LIKE = re.compile(r"被保|客户|姓名|名称|户名")
 #: The fields that make a row a person's besides a name: a strong key or a phone.
 _PERSON_KEYS = frozenset({"resident_id", "uscc", "mobile", "home_phone", "office_phone"})
 
@@ -1008,8 +1011,8 @@ def _lone_party_name(
     prefix = prefixes[0]
     for i, text in enumerate(texts):
         key = normalise_header(text)
-        if i != found and key.startswith(prefix) and fields[i] is None:
-            return None  # 投保人证件号码: the party has columns of its own
+        if i != found and fields[i] is None and (key.startswith(prefix) or _NAME_LIKE.search(key)):
+            return None  # 投保人证件号码: the party's own; 被保险人名称(全称): a name unread
     return found
 
 
