@@ -267,3 +267,21 @@ def test_a_sheet_a_month_with_a_total_each(tmp_path: Path) -> None:
     )
     service, summary, rejects = _import(path, tmp_path)
     _three_read(service, summary, rejects)
+
+
+def test_the_line_by_its_column_code(tmp_path: Path) -> None:
+    """Added after the change as a guard (not counted): RiskName (险种名称) as its code, with
+    the line's full name in it."""
+    path = write_padded(
+        tmp_path / "extract.csv",
+        [
+            ("PolicyNo", "RiskName", "InsuredName", "IdentifyNumber", "Mobile", "EndDate"),
+            (P1, "机动车商业保险", "张伟", ID_ZHANG, "13800138000", "2027-01-05 00:00:00"),
+            (P2, "机动车交通事故责任强制保险", "张伟", ID_ZHANG, "13800138000", "2027-01-05"),
+        ],
+        encoding="utf-8",
+    )
+    service, summary, rejects = _import(path, tmp_path)
+    assert (summary.rows, summary.rejected, summary.unmapped) == (2, 0, ()), rejects
+    assert service.policy(P1).line.code == "commercial"
+    assert service.policy(P2).line.code == "compulsory"

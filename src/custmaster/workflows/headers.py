@@ -458,6 +458,8 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "险种类别",
             "险种类型",
             "交强/商业",
+            "RiskName",
+            "RiskCName",
         ),
         "role": ("角色", "客户角色", "关系人角色"),
         "cover_start": (
