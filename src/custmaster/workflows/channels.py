@@ -100,6 +100,7 @@ number dialled apart (as ``answerer_phone``). The other channels read as before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import re
@@ -706,8 +707,8 @@ PROFILES: Mapping[str, ImportProfile] = {
 def profile_for(channel: str | Channel | ImportProfile) -> ImportProfile:
     """The profile of a channel (code, `custmaster.Channel` or a profile itself).
 
-    >>> profile_for("telesales").description
-    'telesales call logs (电销)'
+    >>> profile_for("telesales").description, profile_for("报案").channel.code
+    ('telesales call logs (电销)', 'claim_report')
     >>> profile_for("fax")
     Traceback (most recent call last):
         ...
@@ -715,7 +716,12 @@ def profile_for(channel: str | Channel | ImportProfile) -> ImportProfile:
     """
     if isinstance(channel, ImportProfile):
         return channel
-    code = channel.code if isinstance(channel, Channel) else str(channel).strip()
+    if isinstance(channel, Channel):
+        code = channel.code
+    else:
+        code = str(channel).strip()
+        with contextlib.suppress(ValidationError):
+            code = Channel.get(code).code  # a name as people type it: 电销, 报案 …
     profile = PROFILES.get(code)
     if profile is None:
         raise UsageError(
