@@ -336,3 +336,27 @@ def test_the_holders_type_column_spelt_otherwise() -> None:
         ("投保人证件类别", "document_type"),
         ("投保人证件号码", "id"),
     )
+
+
+def test_a_foreign_permanent_residence_card_number_is_read_with_or_without_its_type(
+    service: Service, tmp_path: Path
+) -> None:
+    """The 2023 card's number is built like a resident ID and starts with 9: core systems
+    put it in the ID column, with 证件类型 or without."""
+    card = "911840198506150011"
+    path = _extract(
+        tmp_path,
+        [
+            ("PDAA2026231", "商业险", "John Smith", "外国人永久居留身份证", card, "13800138001"),
+            ("PDAA2026232", "商业险", "John Smith", "", card, "13800138001"),
+            ("PDAA2026233", "商业险", "Anna Berg", "永居证", card[:-1] + "2", "13800138003"),
+        ],
+    )
+    rejects = tmp_path / "rejects.csv"
+    summary = import_core_extract(service, path, rejects=rejects)
+    assert (summary.rows, summary.rejected) == (3, 1)
+    assert _key(service, "PDAA2026231") == ("id_document", ("foreign_permanent_resident", "", card))
+    assert service.find(policy_no="PDAA2026232") == service.find(policy_no="PDAA2026231")
+    (line,) = read_csv(rejects)
+    assert (line["row"], line["code"]) == ("4", "cn_foreign_permanent_id.checksum")
+    assert card[:-1] not in str(line)

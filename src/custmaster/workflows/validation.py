@@ -81,7 +81,7 @@ from custmaster.model.identity import DocumentType, IdentityDocument
 from custmaster.model.source import PHONE_FIELDS, SourceRecord
 from custmaster.privacy.masking import mask
 from custmaster.privacy.sensitivity import FieldKind, policy_for
-from custmaster.validate import cn_org_code, cn_resident_id, cn_uscc
+from custmaster.validate import cn_foreign_permanent_id, cn_org_code, cn_resident_id, cn_uscc
 from custmaster.validate import phone as phone_module
 from custmaster.validate._mask import mask_unknown
 from custmaster.validate._phone_text import status_note
@@ -1168,15 +1168,35 @@ def _organisation_cell(field: str, cell: object) -> tuple[str, Any] | None:
     """``(field, value)`` of an organisation's code in a cell its column's field refused: a
     USCC in the ID column (`organisation_code`) or an old code printed with its hyphen there
     (``60003734-1``); an old code in the USCC's column (`old_code_document`, which raises
-    for 9 characters that are no valid code). None when the cell holds neither."""
+    for 9 characters that are no valid code). In the ID column also a foreigner's permanent
+    residence card of the 2023 form (``9…``), as an identity document. None when the cell
+    holds none of these."""
     if field == "uscc":
         document = old_code_document(cell)
         return None if document is None else ("id_document", document)
     uscc = organisation_code(cell)
     if uscc is not None:
         return ("uscc", uscc)
+    card = _foreign_permanent_card(cell)
+    if card is not None:
+        return ("id_document", card)
     document = _hyphenated_old_code(cell)
     return None if document is None else ("id_document", document)
+
+
+def _foreign_permanent_card(cell: object) -> IdentityDocument | None:
+    """The 2023 foreigner's permanent residence card whose number the ID column holds
+    (`custmaster.validate.cn_foreign_permanent_id`: built like a resident ID, starting with
+    ``9``), or None."""
+    if not isinstance(cell, (str, int)):
+        return None
+    text = str(cell)
+    if not cn_foreign_permanent_id.is_valid(text):
+        return None
+    return IdentityDocument(
+        type=DocumentType.FOREIGN_PERMANENT_RESIDENT,
+        number=cn_foreign_permanent_id.validate(text),
+    )
 
 
 def display(value: object) -> str:
