@@ -97,3 +97,32 @@ def assert_acceptance_thresholds(
     assert right_series / named >= 0.90, misses
     unnamed = {row["input"] for row in rows if not row["expected_series_cn"]}
     assert not [m for m in misses if m[2] is not None and m[0] in unnamed], misses
+
+
+def assert_part_is_right(
+    rows: Sequence[dict[str, str]],
+    classify_row: Callable[[dict[str, str]], VehicleClass],
+    misses: Sequence[tuple[str, str | None, str | None]],
+) -> None:
+    """One part of a hold-out set: exactly ``misses`` (input, producer, series) differ from
+    the expectation, 99 % of producers and 98 % of named series are right, and nothing is
+    confidently wrong (a producer or series given is the expected one)."""
+    results = [(row, classify_row(row)) for row in rows]
+    found = [
+        (row["input"], r.manufacturer, r.series)
+        for row, r in results
+        if (r.manufacturer, r.series)
+        != (row["expected_manufacturer_cn"] or None, row["expected_series_cn"] or None)
+    ]
+    assert found == list(misses)
+    right = sum(r.manufacturer == (row["expected_manufacturer_cn"] or None) for row, r in results)
+    named = [(row, r) for row, r in results if row["expected_series_cn"]]
+    assert right / len(rows) >= 0.99
+    assert sum(r.series == row["expected_series_cn"] for row, r in named) / len(named) >= 0.98
+    wrong = [
+        (row["input"], r.manufacturer, r.series)
+        for row, r in results
+        if (r.manufacturer is not None and r.manufacturer != row["expected_manufacturer_cn"])
+        or (r.series is not None and r.series != row["expected_series_cn"])
+    ]
+    assert wrong == []

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from custmaster.model import Customer, Provenance, SourceRecord
 from custmaster.service import Service
@@ -71,6 +72,21 @@ def write_padded(path: Path, rows: Sequence[Sequence[str]], encoding: str = "gb1
     for row in rows:
         writer.writerow([*row, *[""] * (width - len(row))])
     path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def write_workbook(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
+    """An XLSX workbook of the named sheets and their rows (openpyxl, imported here: the
+    tests calling this skip without it)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
     return path
 
 

@@ -21,7 +21,6 @@ guards say so in their docstring and are not counted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from _workflow_helpers import (
     phone_values,
     read_csv,
     write_padded,
+    write_workbook,
 )
 from custmaster.service import Service
 from custmaster.workflows.channels import import_channel_file
@@ -51,17 +51,6 @@ WANG = ("PDAA202635020000000703", "王芳", ID_WANG, "13700137000", "2027-02-03"
 ZHAO = ("PDAA202635020000000704", "赵敏", ID_ZHAO, "13600136000", "2027-02-27")
 
 
-def _book(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(path)
-    return path
-
-
 def _numbered(*rows: tuple[str, ...]) -> list[list[Any]]:
     return [HEADER, *([i, *row] for i, row in enumerate(rows, 1))]
 
@@ -69,7 +58,7 @@ def _numbered(*rows: tuple[str, ...]) -> list[list[Any]]:
 def test_months_and_a_summary_sheet_repeating_them(tmp_path: Path) -> None:
     """1月 | 2月 | 汇总: the 汇总 sheet lists every month's rows again, renumbered. Its rows
     are recognised as the months' and not imported a second time (nor rejected)."""
-    path = _book(
+    path = write_workbook(
         tmp_path / "2026年续保清单.xlsx",
         [
             ("1月", _numbered(ZHANG, LI)),
@@ -91,7 +80,7 @@ def test_months_and_a_summary_sheet_repeating_them(tmp_path: Path) -> None:
 def test_a_total_sheet_first_with_a_row_the_months_lack(tmp_path: Path) -> None:
     """总表 first, then the months: the row the months lack (a late policy) is imported, the
     others are not imported twice."""
-    path = _book(
+    path = write_workbook(
         tmp_path / "清单.xlsx",
         [
             ("总表", _numbered(ZHANG, LI, WANG, ZHAO)),
@@ -113,7 +102,7 @@ def test_a_summary_sheet_holding_other_values_is_read(tmp_path: Path) -> None:
     """A sheet named 合计 whose rows are not the months' (a number corrected there) is data:
     nothing is skipped that the months do not hold."""
     corrected = (*LI[:3], "13500135000", LI[4])
-    path = _book(
+    path = write_workbook(
         tmp_path / "清单.xlsx",
         [("1月", _numbered(ZHANG, LI)), ("合计", _numbered(ZHANG, corrected))],
     )
@@ -125,7 +114,7 @@ def test_a_summary_sheet_holding_other_values_is_read(tmp_path: Path) -> None:
 
 
 def test_a_pivot_sheet_is_still_skipped(tmp_path: Path) -> None:
-    path = _book(
+    path = write_workbook(
         tmp_path / "清单.xlsx",
         [
             ("1月", _numbered(ZHANG, LI)),
@@ -138,7 +127,7 @@ def test_a_pivot_sheet_is_still_skipped(tmp_path: Path) -> None:
 
 
 def _policy_list(path: Path) -> Path:
-    return _book(
+    return write_workbook(
         path,
         [
             ("清单", _numbered(ZHANG, LI)),
@@ -174,7 +163,7 @@ def test_a_known_policy_number_alone_attaches_to_its_customer(tmp_path: Path) ->
 def test_a_sheet_of_phone_numbers_alone_is_validated(tmp_path: Path) -> None:
     """A telesales workbook's second sheet of numbers alone (手机号码) is read and checked:
     a bad number in it is reported, where the sheet was skipped unseen."""
-    path = _book(
+    path = write_workbook(
         tmp_path / "电销名单.xlsx",
         [
             (
@@ -320,7 +309,7 @@ def test_a_channel_workbook_with_a_union_sheet(tmp_path: Path) -> None:
     """A telesales workbook (references by row, not by policy) with a 汇总 sheet: its rows
     repeating the months' are not imported again."""
     header = ["客户姓名", "身份证号", "手机", "车牌号"]
-    path = _book(
+    path = write_workbook(
         tmp_path / "电销.xlsx",
         [
             ("3月", [header, ("张伟", ID_ZHANG, "13800138000", "闽D12345")]),
@@ -343,7 +332,7 @@ def test_a_channel_workbook_with_a_union_sheet(tmp_path: Path) -> None:
 def test_a_notes_sheet_naming_the_fields_one_a_line_is_no_list(tmp_path: Path) -> None:
     """Added after the one-column rule (not in the count above): a 说明 sheet naming the
     columns one a line is still a notes sheet, not a list of policy numbers."""
-    path = _book(
+    path = write_workbook(
         tmp_path / "清单.xlsx",
         [
             ("说明", [("保单号",), ("被保险人",), ("身份证号",), ("手机号码",)]),
@@ -362,7 +351,7 @@ def test_a_summary_sheet_adding_the_month_column(tmp_path: Path) -> None:
     union = [["月份", "机构", *HEADER]]
     for i, (month, row) in enumerate((("1月", ZHANG), ("1月", LI), ("2月", WANG)), 1):
         union.append([month, "思明支公司", i, *row])
-    path = _book(
+    path = write_workbook(
         tmp_path / "清单.xlsx",
         [("1月", _numbered(ZHANG, LI)), ("2月", _numbered(WANG)), ("汇总", union)],
     )
@@ -382,7 +371,7 @@ def test_a_summary_sheet_adding_a_known_column_is_read(tmp_path: Path) -> None:
     union = [[*HEADER, "车牌号"]]
     union.append([1, *ZHANG, "闽D12345"])
     union.append([2, *LI, None])
-    path = _book(tmp_path / "清单.xlsx", [("1月", _numbered(ZHANG, LI)), ("汇总", union)])
+    path = write_workbook(tmp_path / "清单.xlsx", [("1月", _numbered(ZHANG, LI)), ("汇总", union)])
     service = Service.open("memory://")
     summary = import_core_extract(service, path, rejects=tmp_path / "r.csv")
     total = next(sheet for sheet in summary.sheets if sheet.name == "汇总")

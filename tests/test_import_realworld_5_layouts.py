@@ -30,6 +30,7 @@ from _workflow_helpers import (
     phone_values,
     read_csv,
     write_padded,
+    write_workbook,
 )
 from custmaster.service import Service
 from custmaster.workflows.core_import import ImportSummary, import_core_extract
@@ -46,17 +47,6 @@ def _import(path: Path, tmp_path: Path) -> tuple[Service, ImportSummary, list[di
     summary = import_core_extract(service, path, rejects=tmp_path / "rejects.csv")
     rejects = read_csv(tmp_path / "rejects.csv") if (tmp_path / "rejects.csv").exists() else []
     return service, summary, rejects
-
-
-def _book(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 HEADER = ("序号", "保单号", "被保险人", "身份证号", "手机号码", "终保日期", "保费")
@@ -245,7 +235,7 @@ def test_a_sheet_a_month_each_with_its_title(tmp_path: Path) -> None:
     def month(title: str, *rows: Sequence[str]) -> list[Sequence[Any]]:
         return [(title,), HEADER, *rows]
 
-    path = _book(
+    path = write_workbook(
         tmp_path / "2026年承保清单.xlsx",
         [
             ("2026年10月", month("10月承保清单", ROWS[0], ROWS[1])),
@@ -260,7 +250,7 @@ def test_a_sheet_a_month_each_with_its_title(tmp_path: Path) -> None:
 
 def test_a_sheet_a_month_with_a_total_each(tmp_path: Path) -> None:
     """Each month's sheet ends with its own 合计 line: none of them is data."""
-    path = _book(
+    path = write_workbook(
         tmp_path / "清单.xlsx",
         [
             ("1月", [HEADER, ROWS[0], ROWS[1], ("合计", None, None, None, None, None, 2150)]),

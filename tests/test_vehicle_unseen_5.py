@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import pytest
 
-from _vehicle_helpers import assert_held_out_set_is_new, corpus_rows
+from _vehicle_helpers import assert_held_out_set_is_new, assert_part_is_right, corpus_rows
 from custmaster.catalog import vehicle_series as vs
 from custmaster.catalog._index import MISSPELLINGS
 from custmaster.catalog._text import key_of
@@ -71,26 +71,7 @@ MISSES: dict[str, list[tuple[str, str | None, str | None]]] = {
 @pytest.mark.parametrize("part", ["part1", "part2"])
 def test_accuracy_on_each_part_and_never_confidently_wrong(part: str) -> None:
     rows = [row for row in ROWS if row["set"] == part]
-    results = [(row, _classify(row)) for row in rows]
-    misses = [
-        (row["input"], r.manufacturer, r.series)
-        for row, r in results
-        if (r.manufacturer, r.series)
-        != (row["expected_manufacturer_cn"] or None, row["expected_series_cn"] or None)
-    ]
-    assert misses == MISSES[part]
-    right = sum(r.manufacturer == (row["expected_manufacturer_cn"] or None) for row, r in results)
-    named = [(row, r) for row, r in results if row["expected_series_cn"]]
-    assert right / len(rows) >= 0.99
-    assert sum(r.series == row["expected_series_cn"] for row, r in named) / len(named) >= 0.98
-    # Never confidently wrong: a producer or a series given is the expected one.
-    wrong = [
-        (row["input"], r.manufacturer, r.series)
-        for row, r in results
-        if (r.manufacturer is not None and r.manufacturer != row["expected_manufacturer_cn"])
-        or (r.series is not None and r.series != row["expected_series_cn"])
-    ]
-    assert wrong == []
+    assert_part_is_right(rows, _classify, MISSES[part])
 
 
 def test_strings_the_catalogue_cannot_know_are_unclassified_with_a_reason() -> None:
