@@ -35,6 +35,7 @@ from typing import Any, NamedTuple, Protocol
 
 from custmaster.merge._mask import mask_contact
 from custmaster.merge.rules import (
+    LONGER_WINS_TIES,
     NEWEST,
     ChannelOrder,
     MergePolicy,
@@ -321,12 +322,12 @@ def _earlier(p: Provenance, score: tuple[int, str], q: Provenance, channels: Cha
     return (score, p.source_ref) > (channels.score(q.channel), q.source_ref)
 
 
-def _more_detailed(value: Any, key: tuple[Any, ...], held: _Entry) -> bool:
-    """On a tie of time and channel, the longer address wins, then the greater reference
-    (`custmaster.merge.rules.tie_break`)."""
+def _more_detailed(name: str, value: Any, key: tuple[Any, ...], held: _Entry) -> bool:
+    """On a tie of time and channel, the longer value wins, then the greater reference
+    (`custmaster.merge.rules.tie_break`, `LONGER_WINS_TIES`)."""
     held_key = held[0]
     assert held_key is not None
-    held_value = record_value(held[1], "address")
+    held_value = record_value(held[1], name)
     return (len(value), key[2], value) > (len(held_value), held_key[2], held_value)
 
 
@@ -643,8 +644,8 @@ class GoldenState:
                     journal += (_ITEM, target, name, _MISSING)
             elif (
                 key > current[0]  # type: ignore[operator]  # a NEWEST key is never None
-                if name != "address" or key[:2] != current[0][:2]  # type: ignore[index]
-                else _more_detailed(value, key, current)
+                if name not in LONGER_WINS_TIES or key[:2] != current[0][:2]  # type: ignore[index]
+                else _more_detailed(name, value, key, current)
             ):
                 target[name] = entry
                 if route[3] and not touched:

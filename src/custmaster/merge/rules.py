@@ -55,6 +55,7 @@ __all__ = [
     "DEFAULT_RULES",
     "ERROR_CODES",
     "FIRST_SEEN",
+    "LONGER_WINS_TIES",
     "MOST_FREQUENT",
     "NEWEST",
     "TRUSTED_NAME",
@@ -539,6 +540,10 @@ class MergePolicy:
         return all(rule is NEWEST for rule in self.effective().values())
 
 
+#: Fields whose observations, tied on time and channel, go to the longer value (`tie_break`).
+LONGER_WINS_TIES = frozenset({"address"})
+
+
 def tie_break(observed: Observed, channels: ChannelOrder) -> tuple[Any, ...]:
     """Channel priority, then (addresses only) the more detailed value, then source
     reference, then value: higher wins.
@@ -559,7 +564,7 @@ def tie_break(observed: Observed, channels: ChannelOrder) -> tuple[Any, ...]:
     """
     p = observed.provenance
     value = observed.value
-    detail = len(value) if observed.field == "address" and isinstance(value, str) else 0
+    detail = len(value) if observed.field in LONGER_WINS_TIES and isinstance(value, str) else 0
     return (channels.score(p.channel), detail, p.source_ref, value_key(value))
 
 

@@ -565,10 +565,9 @@ def renewal_rows(
     month = checked_month(month)
     wanted_line = None if line is None else PolicyLine.get(line).code
     flagged = frozenset(uncallable_numbers(service))  # reads the events only: none, no cost
-    vehicle_class = (classifier or default_classifier()).classify
-    wanted_series, wanted_maker = _vehicle_filters(
-        series, manufacturer, classifier or default_classifier()
-    )
+    classifier = classifier or default_classifier()
+    vehicle_class = classifier.classify
+    wanted_series, wanted_maker = _vehicle_filters(series, manufacturer, classifier)
     if channel is not None:
         channel = Channel.get(channel).code
     views: dict[str, _View] = {}

@@ -1190,13 +1190,11 @@ def _foreign_permanent_card(cell: object) -> IdentityDocument | None:
     ``9``), or None."""
     if not isinstance(cell, (str, int)):
         return None
-    text = str(cell)
-    if not cn_foreign_permanent_id.is_valid(text):
+    try:
+        number = cn_foreign_permanent_id.validate(str(cell))
+    except ValidationError:
         return None
-    return IdentityDocument(
-        type=DocumentType.FOREIGN_PERMANENT_RESIDENT,
-        number=cn_foreign_permanent_id.validate(text),
-    )
+    return IdentityDocument(type=DocumentType.FOREIGN_PERMANENT_RESIDENT, number=number)
 
 
 def display(value: object) -> str:
